@@ -1,0 +1,36 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11, pip, make):
+#   make demo   creates .venv if missing, installs, runs the main job on the sample data
+#   make test   installs the test extra and runs the tests
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test install bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/batch-updater run sample_data/tickets.xlsx --dry-run --report reports/demo-dry-run.xlsx; \
+	  rc=$$?; echo "(exit code $$rc: 1 means some sample rows are invalid on purpose; open the report to see why)"; \
+	  [ $$rc -le 1 ]
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/bench_dry_run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

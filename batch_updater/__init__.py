@@ -1,0 +1,1 @@
+"""batch-updater: apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""

@@ -1,0 +1,3 @@
+from batch_updater.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""The one table of Feishu API answer codes (../shared/api/FACTS.md §2, §4.2).
+
+Everything that must know what a code means reads it from here: the client's
+classifier, the retry policy, the early stop, the sandbox and the report.
+HTTP statuses marked "?" in FACTS.md are given the gateway's usual 400.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Action(enum.Enum):
+    """What the tool does when an answer carries the code."""
+
+    OK = "ok"
+    THROTTLE = "throttle"  # wait for the reset header, retry; nothing was applied
+    RETRY = "retry"  # transient server error; the update may have been applied
+    FAIL = "fail"  # final for this row (bad body, no such ticket, no rights on it)
+    REFRESH = "refresh"  # the user token expired or is invalid: refresh, else stop
+    STOP = "stop"  # credentials, scope or quota refused: stop the whole job
+    REAUTHORIZE = "reauthorize"  # the refresh token is dead: the user must log in again
+    RETRY_ONCE = "retry_once"  # a refresh-endpoint hiccup: retry the refresh once
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCode:
+    code: int
+    http_status: int
+    msg: str
+    meaning: str
+    action: Action
+
+
+_TABLE = [
+    ApiCode(0, 200, "success", "applied", Action.OK),
+    ApiCode(99991400, 429, "request trigger frequency limit", "throttled", Action.THROTTLE),
+    ApiCode(99991403, 400, "This month's API call quota has been exceeded",
+            "the tenant's monthly API quota is used up; ask the admin to upgrade the plan", Action.STOP),
+    ApiCode(99991661, 400,
+            "Missing access token for authorization. Please make a request with token attached.",
+            "no user access token was sent (FEISHU_USER_ACCESS_TOKEN is empty?)", Action.STOP),
+    ApiCode(99991663, 400,
+            "Invalid access token for authorization. Please make a request with token attached.",
+            "the access token is invalid", Action.REFRESH),
+    ApiCode(99991668, 400,
+            "Invalid access token for authorization. Please make a request with token attached.",
+            "the user access token is invalid or expired", Action.REFRESH),
+    ApiCode(99991671, 400, "Invalid access token format.",
+            "the token has the wrong format (a user token starts with u-)", Action.STOP),
+    ApiCode(99991672, 400, "Access denied. One of the following scopes is required: [helpdesk:all]",
+            "the app has not enabled the required scope; enable it and publish the app", Action.STOP),
+    ApiCode(99991676, 400, "Token lacks the required scope.",
+            "the token lacks the required scope; authorize the user again", Action.STOP),
+    ApiCode(99991677, 400, "Authentication token expired.",
+            "the user access token expired", Action.REFRESH),
+    ApiCode(99991679, 400,
+            "Unauthorized. You do not have permission to perform the requested operation on the resource.",
+            "the user has not granted the scope; authorize the user again with it", Action.STOP),
+    ApiCode(99991664, 400, "Invalid app access token.", "the app access token is invalid", Action.REFRESH),
+    ApiCode(99991543, 400, "app_id or app_secret is invalid",
+            "FEISHU_APP_ID or FEISHU_APP_SECRET is wrong", Action.STOP),
+    ApiCode(99991662, 400, "App is disabled or not installed.",
+            "the app is disabled or not installed in this tenant", Action.STOP),
+    ApiCode(99991673, 400, "App status unavailable.", "the app is unavailable", Action.STOP),
+    ApiCode(154000, 400, "Bad request, please check your request body", "invalid parameters", Action.FAIL),
+    ApiCode(154001, 401, "Unauthorized, please check you have the correct access",
+            "wrong helpdesk credentials (FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN), "
+            "or the app and the helpdesk are in different tenants", Action.STOP),
+    ApiCode(154003, 403, "Please check you have the correct access",
+            "no permission on this ticket", Action.FAIL),
+    ApiCode(154004, 404, "Resource not found", "no such ticket", Action.FAIL),
+    ApiCode(155000, 500, "Internal error", "server error", Action.RETRY),
+    # The user-token refresh endpoint (POST /open-apis/authen/v2/oauth/token), FACTS.md §4.2.
+    ApiCode(20026, 400, "The refresh token passed is invalid.",
+            "the refresh token is invalid", Action.REAUTHORIZE),
+    ApiCode(20037, 400, "The refresh token passed has expired.",
+            "the refresh token expired", Action.REAUTHORIZE),
+    ApiCode(20064, 400,
+            "The refresh token has been revoked. Please note that a refresh token can only be used once.",
+            "the refresh token was revoked", Action.REAUTHORIZE),
+    ApiCode(20073, 400,
+            "The refresh token has been used. Please note that a refresh token can only be used once.",
+            "the refresh token was already used", Action.REAUTHORIZE),
+    ApiCode(20050, 500, "An unexpected server error occurred. Please retry your request.",
+            "refresh endpoint error", Action.RETRY_ONCE),
+    ApiCode(20072, 503, "The server is temporarily unavailable. Please retry your request.",
+            "refresh endpoint unavailable", Action.RETRY_ONCE),
+]
+
+CODES: dict[int, ApiCode] = {c.code: c for c in _TABLE}
+
+THROTTLED = 99991400
+QUOTA_EXCEEDED = 99991403
+NO_RIGHTS = 154003
+
+
+def lookup(code: int) -> ApiCode | None:
+    return CODES.get(code)
+
+
+def action_for(code: int, http_status: int) -> Action:
+    """The action for an answer; unknown codes fall back on the HTTP status."""
+    known = CODES.get(code)
+    if known is not None:
+        return known.action
+    if http_status == 429:
+        return Action.THROTTLE
+    if http_status >= 500:
+        return Action.RETRY
+    if http_status in (401,):
+        return Action.STOP
+    return Action.FAIL if code else Action.OK

@@ -1,0 +1,38 @@
+"""One exception tree. Each job-stopping error carries its exit code.
+
+    BatchUpdaterError            exit 1 (never raised bare)
+    ├── UsageError               exit 2  bad arguments or configuration
+    ├── InputError               exit 2  the input file cannot be read as a sheet of rows
+    ├── CredentialsRefused       exit 3  the API refused the credentials or the app's permission
+    ├── JobLocked                exit 75 another run of the same job holds its lock
+    └── Interrupted              exit 130 Ctrl-C / SIGTERM
+
+A bad row is not an exception: it is an invalid spec or an Outcome value.
+No message here ever holds a token or a secret.
+"""
+
+from __future__ import annotations
+
+
+class BatchUpdaterError(Exception):
+    exit_code = 1
+
+
+class UsageError(BatchUpdaterError):
+    exit_code = 2
+
+
+class InputError(BatchUpdaterError):
+    exit_code = 2
+
+
+class CredentialsRefused(BatchUpdaterError):
+    exit_code = 3
+
+
+class JobLocked(BatchUpdaterError):
+    exit_code = 75
+
+
+class Interrupted(BatchUpdaterError):
+    exit_code = 130
