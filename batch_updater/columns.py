@@ -1,0 +1,114 @@
+"""Header resolution: which input column carries which field.
+
+Headers are trimmed and compared case-insensitively; Chinese aliases are
+accepted. Columns that are not fields are kept for the report and named in a
+warning. Columns named like the report's own result columns (a report fed
+back in) are dropped, since the new report writes them again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from batch_updater.errors import InputError
+from batch_updater.model import RESULT_COLUMNS
+
+ALIASES: dict[str, str] = {
+    "ticket_id": "ticket_id", "ticket id": "ticket_id", "ticketid": "ticket_id",
+    "工单id": "ticket_id", "工单编号": "ticket_id", "工单号": "ticket_id",
+    "status": "status", "状态": "status", "工单状态": "status",
+    "tag_names": "tag_names", "tags": "tag_names", "tag": "tag_names", "标签": "tag_names",
+    "comment": "comment", "评论": "comment", "备注": "comment",
+    "solved": "solved", "是否解决": "solved", "解决状态": "solved",
+    "ticket_type": "ticket_type", "工单类型": "ticket_type",
+    "channel": "channel", "渠道": "channel", "来源渠道": "channel",
+    "customized_fields": "customized_fields", "自定义字段": "customized_fields",
+}
+
+_CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]+?)\s*(?:[:：]\s*(.+?)\s*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomColumn:
+    field_id: str
+    key_name: str | None
+
+
+Role = str | CustomColumn | None  # a field name, a custom field column, or None (kept, not sent)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    header: tuple[str, ...]  # the input's own header, as read
+    roles: tuple[Role, ...]  # one per header column
+    kept: tuple[int, ...]  # indexes of the columns the report and retry file keep
+    warnings: tuple[str, ...]
+
+    def index(self, role: str) -> int | None:
+        try:
+            return self.roles.index(role)
+        except ValueError:
+            return None
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _role(name: str) -> Role:
+    key = " ".join(name.strip().split()).lower()
+    if key in ALIASES:
+        return ALIASES[key]
+    m = _CUSTOM.match(name.strip())
+    if m:
+        return CustomColumn(m.group(1), m.group(2))
+    return None
+
+
+def resolve_columns(header: list[str] | tuple[str, ...]) -> ColumnMap:
+    roles: list[Role] = []
+    kept: list[int] = []
+    seen: dict[object, int] = {}
+    unknown: list[str] = []
+    dropped: list[str] = []
+    for i, name in enumerate(header):
+        role = _role(name)
+        if role is None and name.strip().lower() in RESULT_COLUMNS:
+            dropped.append(name.strip())
+            roles.append(None)
+            continue
+        if role is not None:
+            if role in seen:
+                first = seen[role]
+                what = role if isinstance(role, str) else f"custom field {role.field_id}"
+                raise InputError(
+                    f"columns {column_letter(first)} ({header[first].strip()!r}) and "
+                    f"{column_letter(i)} ({name.strip()!r}) both mean {what}: keep one of them"
+                )
+            seen[role] = i
+        elif name.strip():
+            unknown.append(name.strip())
+        roles.append(role)
+        kept.append(i)
+    if "ticket_id" not in seen:
+        shown = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
+        raise InputError(
+            f"no ticket id column: expected a header named ticket_id (or 工单ID / 工单编号); "
+            f"the header row has {shown}"
+        )
+    warnings = []
+    if unknown:
+        warnings.append(
+            "columns kept in the report but not sent (not a ticket field): " + ", ".join(unknown)
+        )
+    if dropped:
+        warnings.append(
+            "columns from an earlier report are replaced by this run's results: " + ", ".join(dropped)
+        )
+    return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings))

@@ -1,0 +1,102 @@
+"""The values that flow through a run: one row's intended change and what happened to it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+# The update body's fields (the API doc's names), in the doc's order.
+FIELDS = ("status", "tag_names", "comment", "customized_fields", "ticket_type", "solved", "channel")
+
+# Status codes the update API accepts, with the API doc's own Chinese words and
+# English labels. A plain "closed" means 51: a bulk update is run by a person.
+STATUS_LABELS: dict[int, tuple[str, ...]] = {
+    1: ("待响应", "awaiting response", "new", "created"),
+    2: ("处理中", "in progress", "processing"),
+    3: ("排队中", "queued", "queuing"),
+    4: ("待定", "pending", "on hold"),
+    5: ("待用户响应", "waiting for user", "awaiting user"),
+    50: ("机器人关闭工单", "closed by bot", "bot closed"),
+    51: ("人工关闭工单", "closed by agent", "agent closed", "closed", "已关闭", "关闭"),
+}
+
+SOLVED_LABELS: dict[int, tuple[str, ...]] = {
+    1: ("未解决", "unresolved", "unsolved", "否", "no", "false"),
+    2: ("已解决", "resolved", "solved", "是", "yes", "true"),
+}
+
+
+class Result(enum.StrEnum):
+    OK = "ok"
+    INVALID = "invalid"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    NOT_ATTEMPTED = "not_attempted"
+    SKIPPED = "skipped"
+    VALID = "valid"  # dry run only
+
+
+# A cell starting with one of these could become a formula in a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Report columns appended after the input's own columns (ARCHITECTURE.md contract).
+RESULT_COLUMNS = ("result", "http_status", "code", "msg", "log_id", "attempts", "finished_at")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One input row: its number as the spreadsheet shows it, and its cells as text."""
+
+    number: int
+    cells: tuple[str, ...]
+    overflow: tuple[str, ...] = ()  # non-empty cells beyond the header's width
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    column: str
+    value: str
+    problem: str
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 40 else self.value[:37] + "..."
+        return f"{self.column} {shown!r}: {self.problem}" if self.value else f"{self.column}: {self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketUpdate:
+    """One valid row's intended change: the ticket and the exact JSON body to PUT."""
+
+    row: int
+    ticket_id: str
+    body: dict[str, Any]
+
+    @property
+    def has_comment(self) -> bool:
+        return "comment" in self.body
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one row. Exactly one per input row."""
+
+    result: Result
+    http_status: int | None = None
+    code: int | None = None
+    msg: str = ""
+    log_id: str = ""
+    attempts: int = 0
+    finished_at: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def report_cells(self) -> list[Any]:
+        return [
+            self.result.value,
+            "" if self.http_status is None else self.http_status,
+            "" if self.code is None else self.code,
+            self.msg,
+            self.log_id,
+            self.attempts if self.attempts else "",
+            self.finished_at,
+        ]

@@ -1,0 +1,189 @@
+"""Writing the report (input columns + result columns) and the retry file, safely.
+
+Safe means: never over the input, written to a temporary file and renamed, and
+no cell can become a formula. In xlsx every text is a string cell (inert by
+type); in CSV a cell that starts like a formula is prefixed with ' (OWASP),
+which the loader takes off again so that a report can be fed back in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from batch_updater.errors import UsageError
+from batch_updater.load import Sheet
+from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result
+
+REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
+RESULT_COLOURS = {
+    Result.OK: "#C6EFCE", Result.VALID: "#C6EFCE", Result.SKIPPED: "#DDEBF7",
+    Result.INVALID: "#FFD8B1", Result.FAILED: "#FFC7CE", Result.UNKNOWN: "#FFEB9C",
+    Result.NOT_ATTEMPTED: "#E7E6E6",
+}
+_NUMERIC_COLUMNS = {"http_status", "code", "attempts"}
+
+
+def default_report_path(input_path: Path, kind: str, directory: Path, now: datetime) -> Path:
+    return directory / f"{input_path.stem}-{now:%Y%m%d-%H%M%S}{REPORT_SUFFIX[kind]}"
+
+
+def sibling_path(report: Path, tag: str) -> Path:
+    """`<report stem>-<tag><suffix>` beside the report (retry file, undo sheet)."""
+    return report.with_name(f"{report.stem}-{tag}{report.suffix}")
+
+
+def check_report_path(report: Path, input_path: Path) -> None:
+    if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
+        raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
+    with contextlib.suppress(FileNotFoundError):
+        if report.resolve() == input_path.resolve() or report.samefile(input_path):
+            raise UsageError(f"--report {report} is the input file: the input is never overwritten")
+
+
+def inert_csv(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed over it only when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str], Iterator[list[Any]]]:
+    kept = sheet.columns.kept
+    header = [sheet.columns.header[i] for i in kept]
+    if outcomes is None:
+        return header, ([row.cells[i] for i in kept] for row in sheet.rows)
+    header += RESULT_COLUMNS
+    rows = ([row.cells[i] for i in kept] + out.report_cells() for row, out in zip(sheet.rows, outcomes))
+    return header, rows
+
+
+def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any]) -> None:
+    """Every input row, in order, with its outcome's columns."""
+    header, rows = _table(sheet, outcomes)
+    with atomic_path(path) as tmp:
+        if path.suffix.lower() == ".xlsx":
+            _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet)
+        else:
+            _write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+
+
+def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
+    """The rows whose result is not in `keep`, in the input's own columns; 0 rows: no file."""
+    retry = [row for row, out in zip(sheet.rows, outcomes) if out.result not in keep]
+    if not retry:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return 0
+    subset = Sheet(sheet.kind, sheet.columns, retry)
+    header, rows = _table(subset, None)
+    with atomic_path(path) as tmp:
+        if path.suffix.lower() == ".xlsx":
+            _write_xlsx(tmp, header, rows, summary=None, rows_sample=subset)
+        else:
+            _write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+    return len(retry)
+
+
+def _write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], delimiter: str) -> None:
+    # UTF-8 with a BOM: Excel on Windows then reads Chinese text correctly.
+    with path.open("w", encoding="utf-8-sig", newline="") as fp:
+        writer = csv.writer(fp, delimiter=delimiter)
+        writer.writerow([inert_csv(h) for h in header])
+        writer.writerows([inert_csv(c) for c in row] for row in rows)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
+    widths = [display_width(h) for h in header]
+    kept = sheet.columns.kept
+    for row in sheet.rows[:sample]:
+        for j, i in enumerate(kept):
+            widths[j] = max(widths[j], display_width(row.cells[i]))
+    return [min(max(w + 2, 8), 60) for w in widths]
+
+
+def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
+                summary: list[list[Any]] | None, rows_sample: Sheet) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    try:
+        sheet = book.add_worksheet("Report" if summary is not None else "Retry")
+        bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        colours = {r.value: book.add_format({"bg_color": c}) for r, c in RESULT_COLOURS.items()}
+        widths = _widths(header, rows_sample)
+        for j, w in enumerate(widths):
+            sheet.set_column(j, j, 70 if header[j] == "msg" else w)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, header, bold)
+        result_col = len(rows_sample.columns.kept) if summary is not None else -1
+        last = 0
+        for last, row in enumerate(rows, 1):
+            for j, value in enumerate(row):
+                if isinstance(value, int):
+                    sheet.write_number(last, j, value)
+                elif j == result_col:
+                    sheet.write_string(last, j, value, colours.get(value))
+                elif value != "":
+                    sheet.write_string(last, j, value)
+        sheet.autofilter(0, 0, max(last, 1), len(header) - 1)
+        if summary is not None:
+            _write_summary(book, bold, summary)
+    finally:
+        book.close()
+
+
+def _summary_rows(outcomes: Sequence[Outcome], settings: Mapping[str, Any]) -> list[list[Any]]:
+    by_result: dict[str, int] = {}
+    by_code: dict[tuple[Any, str], int] = {}
+    for out in outcomes:
+        by_result[out.result.value] = by_result.get(out.result.value, 0) + 1
+        if out.code is not None:
+            key = (out.code, out.msg if out.result is not Result.OK else "success")
+            by_code[key] = by_code.get(key, 0) + 1
+    rows: list[list[Any]] = [["Rows by result", ""], *([k, v] for k, v in by_result.items()), ["", ""]]
+    if by_code:
+        rows += [["Answers by code", ""], *([f"{c} {m}"[:120], n] for (c, m), n in
+                                           sorted(by_code.items(), key=lambda kv: -kv[1])), ["", ""]]
+    rows += [["Settings", ""], *([k, str(v)] for k, v in settings.items())]
+    return rows
+
+
+def _write_summary(book: Any, bold: Any, rows: list[list[Any]]) -> None:
+    sheet = book.add_worksheet("Summary")
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, 1, 40)
+    for i, (label, value) in enumerate(rows):
+        if value == "" and label:
+            sheet.write_string(i, 0, label, bold)
+        else:
+            sheet.write_string(i, 0, label)
+            if isinstance(value, int):
+                sheet.write_number(i, 1, value)
+            else:
+                sheet.write_string(i, 1, value)

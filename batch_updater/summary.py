@@ -1,0 +1,41 @@
+"""Counting what happened: pure functions over outcomes and validated rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    rows: int
+    by_result: dict[str, int]
+    common_errors: list[tuple[str, int]] = field(default_factory=list)
+    common_codes: list[tuple[str, int]] = field(default_factory=list)
+    repeated_tickets: int = 0  # tickets named on more than one row
+    rows_on_repeated: int = 0
+
+
+def summarize(checked: Sequence[TicketUpdate | list[FieldError]], outcomes: Sequence[Outcome],
+              top: int = 5) -> Summary:
+    by_result = Counter(o.result.value for o in outcomes)
+    errors = Counter(
+        f"{e.column}: {e.problem}" for item in checked if isinstance(item, list) for e in item
+    )
+    codes = Counter(
+        f"{o.code} {o.msg}"[:100] for o in outcomes
+        if o.code not in (None, 0) and o.result is not Result.INVALID
+    )
+    per_ticket = Counter(item.ticket_id for item in checked if isinstance(item, TicketUpdate))
+    repeated = {t: n for t, n in per_ticket.items() if n > 1}
+    return Summary(
+        rows=len(outcomes),
+        by_result=dict(by_result),
+        common_errors=errors.most_common(top),
+        common_codes=codes.most_common(top),
+        repeated_tickets=len(repeated),
+        rows_on_repeated=sum(repeated.values()),
+    )

@@ -1,0 +1,210 @@
+"""Row -> TicketUpdate or every error in the row. Pure: no files, no HTTP, no clock."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError, field_validator
+
+from batch_updater.columns import ColumnMap, CustomColumn
+from batch_updater.model import SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
+
+INT32_MAX = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]+")
+_SCIENTIFIC = re.compile(r"[+-]?[0-9](?:\.[0-9]+)?[eE][+]?[0-9]+")
+_WHOLE = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+_TAG_SPLIT = re.compile(r"[,，;；、]")
+_LABEL_SPACE = re.compile(r"[\s_\-]+")
+
+LOST_DIGITS = (
+    "Excel stored this id as a number and lost its last digits (a 19-digit id does not fit in a "
+    "number cell); format the column as Text, type the ids again, and save. This row is not sent"
+)
+
+
+def _label_key(text: str) -> str:
+    return _LABEL_SPACE.sub(" ", text.strip().lower())
+
+
+def _label_table(labels: dict[int, tuple[str, ...]]) -> dict[str, int]:
+    table = {str(code): code for code in labels}
+    for code, names in labels.items():
+        table.update({_label_key(name): code for name in names})
+    return table
+
+
+_STATUS = _label_table(STATUS_LABELS)
+_SOLVED = _label_table(SOLVED_LABELS)
+
+
+class CustomField(BaseModel):
+    """One item of the body's customized_fields, as the API types it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: StrictStr
+    value: StrictStr
+    key_name: StrictStr | None = None
+
+    @field_validator("id", "value", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
+class UpdateBody(BaseModel):
+    """The PUT body: exactly the given fields, the API's types, never a null."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: StrictInt | None = None
+    tag_names: list[StrictStr] | None = None
+    comment: StrictStr | None = None
+    customized_fields: list[CustomField] | None = None
+    ticket_type: StrictInt | None = None
+    solved: StrictInt | None = None
+    channel: StrictInt | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class Bad(ValueError):
+    """A cell that cannot become its field's value; the message says why."""
+
+
+# --- one parser per field: text in, the API's value out ----------------------------
+
+
+def parse_ticket_id(text: str) -> str:
+    value = text.strip().lstrip("'")
+    if _DIGITS.fullmatch(value):
+        return value
+    if _SCIENTIFIC.fullmatch(value):
+        raise Bad(LOST_DIGITS)
+    raise Bad("a ticket id is digits only")
+
+
+def _labelled(text: str, table: dict[str, int], what: str) -> int:
+    key = _label_key(text)
+    if _WHOLE.fullmatch(key):
+        key = str(int(float(key)))
+    if key in table:
+        return table[key]
+    raise Bad(what)
+
+
+def parse_status(text: str) -> int:
+    if _WHOLE.fullmatch(text.strip()) and int(float(text)) == 52:
+        raise Bad("52 (closed by user) cannot be set through the update API; use 51 (closed by agent)")
+    return _labelled(text, _STATUS, "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / closed")
+
+
+def parse_solved(text: str) -> int:
+    return _labelled(text, _SOLVED, "not a solved value: use 1 / unresolved / 未解决 or 2 / resolved / 已解决")
+
+
+def parse_int(text: str) -> int:
+    value = text.strip()
+    if not _WHOLE.fullmatch(value):
+        raise Bad("not a whole number")
+    number = int(float(value)) if "." in value else int(value)
+    if not 0 <= number <= INT32_MAX:
+        raise Bad("out of range: must be between 0 and 2147483647")
+    return number
+
+
+def parse_tags(text: str) -> list[str]:
+    value = text.strip()
+    if value.startswith("["):
+        try:
+            items = json.loads(value)
+        except json.JSONDecodeError:
+            raise Bad('looks like a JSON array but is not one; write ["a", "b"] or a, b') from None
+        if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
+            raise Bad("a JSON tag list must hold strings only")
+        if not items:
+            return []  # [] clears the ticket's tags
+    else:
+        items = _TAG_SPLIT.split(value)
+    tags = list(dict.fromkeys(t.strip() for t in items if t.strip()))
+    if not tags:
+        raise Bad("no tag names in it; write [] to clear the tags")
+    return tags
+
+
+def parse_custom_json(text: str) -> list[CustomField]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError:
+        raise Bad('not JSON; write [{"id": "123", "value": "x"}]') from None
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        raise Bad('must be a JSON list like [{"id": "123", "value": "x"}]')
+    try:
+        return [CustomField.model_validate(item) for item in items]
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "item"
+        raise Bad(f"{where}: {first['msg']}") from None
+
+
+PARSERS = {
+    "status": parse_status,
+    "tag_names": parse_tags,
+    "ticket_type": parse_int,
+    "solved": parse_solved,
+    "channel": parse_int,
+}
+
+
+# --- a whole row ---------------------------------------------------------------------
+
+
+def validate_row(row: Row, columns: ColumnMap) -> TicketUpdate | list[FieldError]:
+    """Every error in the row, or its update with the exact JSON body."""
+    errors: list[FieldError] = []
+    ticket_id = ""
+    fields: dict[str, Any] = {}
+    custom: list[CustomField] = []
+    for name, role, cell in zip(columns.header, columns.roles, row.cells):
+        if role is None or not cell.strip():
+            if role == "ticket_id":
+                errors.append(FieldError("ticket_id", "", "required"))
+            continue
+        column = name.strip()
+        try:
+            if role == "ticket_id":
+                ticket_id = parse_ticket_id(cell)
+            elif role == "comment":
+                fields["comment"] = cell
+            elif role == "customized_fields":
+                custom.extend(parse_custom_json(cell))
+            elif isinstance(role, CustomColumn):
+                custom.append(CustomField(id=role.field_id, value=cell.strip(), key_name=role.key_name))
+            else:
+                fields[role] = PARSERS[role](cell)
+        except Bad as e:
+            errors.append(FieldError(column, cell.strip(), str(e)))
+    if custom:
+        keys = [(c.id, c.key_name) for c in custom]
+        repeated = sorted({f"{i}" + (f":{k}" if k else "") for i, k in keys if keys.count((i, k)) > 1})
+        if repeated:
+            errors.append(FieldError("customized_fields", "", f"custom field given twice: {', '.join(repeated)}"))
+        fields["customized_fields"] = custom
+    if row.overflow:
+        errors.append(FieldError(
+            "row", "", f"{len(row.overflow)} cell(s) beyond the last column ({', '.join(row.overflow)[:60]}): "
+            "a separator inside a cell needs quotes",
+        ))
+    if not errors and not fields:
+        errors.append(FieldError("row", "", "nothing to change: fill at least one field besides ticket_id"))
+    if errors:
+        return errors
+    return TicketUpdate(row.number, ticket_id, UpdateBody(**fields).to_json())
+
+
+def validate_rows(rows: Iterable[Row], columns: ColumnMap) -> list[TicketUpdate | list[FieldError]]:
+    return [validate_row(row, columns) for row in rows]
