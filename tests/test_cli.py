@@ -1,0 +1,110 @@
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from batch_updater.cli import cli
+from tests.sheets import write_csv, write_xlsx
+
+ID = "6945345902185807891"
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def read_report(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def test_dry_run_all_valid_exits_0_and_writes_the_body(runner, tmp_path):
+    write_csv(tmp_path / "in.csv", [["工单ID", "状态", "标签"], [ID, "已关闭", "a,b"]])
+    result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run: 1 rows: 1 valid" in result.output and "Nothing was sent." in result.output
+    (row,) = read_report(tmp_path / "out.csv")
+    assert row["result"] == "valid"
+    assert json.loads(row["msg"]) == {"status": 51, "tag_names": ["a", "b"]}
+    assert not (tmp_path / "out-retry.csv").exists()
+
+
+def test_dry_run_with_invalid_rows_exits_1_and_writes_a_retry_file(runner, tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [ID, "51"], ["x1", "9"], [ID, "2"]])
+    result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
+    assert result.exit_code == 1
+    assert "2 valid, 1 invalid" in result.output
+    assert "1 ticket appears on more than one row (2 rows)" in result.output
+    assert "ticket_id: a ticket id is digits only" in result.output
+    assert "out-retry.csv" in result.output
+    rows = read_report(tmp_path / "out.csv")
+    assert [r["result"] for r in rows] == ["valid", "invalid", "valid"]
+    assert rows[1]["msg"] == "ticket_id 'x1': a ticket id is digits only; status '9': not a status: use 1-5, " \
+                             "50, 51 or a label such as 处理中 / in progress / closed"
+    assert [r["ticket_id"] for r in read_report(tmp_path / "out-retry.csv")] == ["x1"]
+
+
+def test_default_report_goes_to_reports_with_the_inputs_kind(runner, tmp_path):
+    write_xlsx(tmp_path / "in.xlsx", {"S": [["ticket_id", "status"], [ID, 51]]})
+    result = runner.invoke(cli, ["run", "in.xlsx", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    (report,) = (tmp_path / "reports").iterdir()
+    assert report.name.startswith("in-") and report.suffix == ".xlsx"
+
+
+def test_excel_number_id_is_invalid_with_the_fix(runner, tmp_path):
+    write_xlsx(tmp_path / "in.xlsx", {"S": [["ticket_id", "status"], [6945345902185807891, "51"]]})
+    result = runner.invoke(cli, ["run", "in.xlsx", "--dry-run", "--report", "out.csv"])
+    assert result.exit_code == 1
+    (row,) = read_report(tmp_path / "out.csv")
+    assert row["ticket_id"] == "6.94534590218581E+18" and row["result"] == "invalid"
+    assert "format the column as Text" in row["msg"]
+
+
+def test_warnings_name_columns_that_are_not_sent(runner, tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status", "owner"], [ID, "1", "me"]])
+    result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
+    assert "warning: columns kept in the report but not sent (not a ticket field): owner" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, files, message",
+    [
+        (["run", "missing.csv", "--dry-run"], {}, "error: missing.csv: no such file"),
+        (["run", "in.csv", "--dry-run"], {"in.csv": [["status"], ["1"]]}, "error: no ticket id column"),
+        (["run", "in.csv", "--dry-run", "--report", "in.csv"], {"in.csv": [["ticket_id"], ["1"]]},
+         "is the input file"),
+        (["run", "in.csv", "--dry-run", "--encoding", "nope"], {"in.csv": [["ticket_id"], ["1"]]},
+         "unknown encoding"),
+        (["run", "in.csv", "--dry-run", "--sheet", "2"], {"in.csv": [["ticket_id"], ["1"]]},
+         "--sheet applies to Excel files only"),
+        (["run", "in.csv", "--dry-run", "--nope"], {"in.csv": [["ticket_id"], ["1"]]}, "No such option"),
+    ],
+)
+def test_usage_and_input_errors_exit_2_with_one_line(runner, tmp_path, args, files, message):
+    for name, rows in files.items():
+        write_csv(tmp_path / name, rows)
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_unwritable_report_directory_is_exit_2(runner, tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [ID, "1"]])
+    (tmp_path / "blocked").write_text("a file, not a directory")
+    result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "blocked/out.csv"])
+    assert result.exit_code == 2 and result.output.startswith("error: ")
+
+
+def test_sample_data_dry_runs(runner):
+    from pathlib import Path
+
+    samples = Path(__file__).parent.parent / "sample_data"
+    for name, code in [("tickets.csv", 1), ("tickets.xlsx", 1), ("tickets-gbk.csv", 0)]:
+        result = runner.invoke(cli, ["run", str(samples / name), "--dry-run", "--report", f"out-{name}.csv"])
+        assert result.exit_code == code, (name, result.output)

@@ -1,0 +1,115 @@
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from batch_updater.errors import UsageError
+from batch_updater.load import load, read_text
+from batch_updater.model import RESULT_COLUMNS, Outcome, Result
+from batch_updater.report import check_report_path, inert_csv, sibling_path, write_report, write_retry
+from tests.sheets import csv_bytes, write_csv
+
+ID = "6945345902185807891"
+EVIL = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
+
+
+def sheet_and_outcomes():
+    sheet = read_text(io.BytesIO(csv_bytes([["ticket_id", "comment", "result"], [ID, "hi", "old"],
+                                            ["2", "=HYPERLINK(\"x\")", "old"], ["3", "", ""]])))
+    outcomes = [Outcome(Result.OK, 200, 0, "success", "log-1", 1, "2026-01-01T00:00:00+00:00"),
+                Outcome(Result.FAILED, 404, 154004, "=Resource not found", "log-2", 1, "t"),
+                Outcome(Result.INVALID, msg="row: nothing to change")]
+    return sheet, outcomes
+
+
+@pytest.mark.parametrize("value", EVIL)
+def test_inert_csv_prefixes_formula_starts(value):
+    assert inert_csv(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["plain", "1", 404, "", "a=b"])
+def test_inert_csv_leaves_the_rest(value):
+    assert inert_csv(value) == value
+
+
+def test_csv_report_columns_order_and_injection(tmp_path):
+    sheet, outcomes = sheet_and_outcomes()
+    path = tmp_path / "r.csv"
+    write_report(path, sheet, outcomes, {})
+    text = path.read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert rows[0] == ["ticket_id", "comment", *RESULT_COLUMNS]  # the earlier 'result' column is replaced
+    assert rows[1] == [ID, "hi", "ok", "200", "0", "success", "log-1", "1", "2026-01-01T00:00:00+00:00"]
+    assert rows[2][1] == "'=HYPERLINK(\"x\")" and rows[2][5] == "'=Resource not found"
+    assert rows[3][2:] == ["invalid", "", "", "row: nothing to change", "", "", ""]
+    # and it reads back as the same input cells
+    again = load(path)
+    assert [r.cells[:2] for r in again.rows] == [(ID, "hi"), ("2", "=HYPERLINK(\"x\")"), ("3", "")]
+
+
+def test_xlsx_report_is_inert_coloured_filtered_frozen(tmp_path):
+    sheet, outcomes = sheet_and_outcomes()
+    path = tmp_path / "r.xlsx"
+    write_report(path, sheet, outcomes, {"mode": "test"})
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Report", "Summary"]
+    ws = book["Report"]
+    assert [c.value for c in ws[1]] == ["ticket_id", "comment", *RESULT_COLUMNS]
+    assert ws["A2"].value == ID and ws["A2"].data_type == "s"
+    assert ws["B3"].value == "=HYPERLINK(\"x\")" and ws["B3"].data_type == "s"
+    assert ws["F3"].value == "=Resource not found" and ws["F3"].data_type == "s"
+    assert ws["D3"].value == 404 and ws["E3"].value == 154004
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I4"
+    assert ws["C2"].fill.fgColor.rgb.endswith("C6EFCE") and ws["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
+    assert summary["ok"] == 1 and summary["failed"] == 1 and summary["invalid"] == 1
+    assert summary["154004 =Resource not found"] == 1 and summary["mode"] == "test"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".tsv"])
+def test_retry_file_holds_only_rows_not_ok_in_input_columns(tmp_path, suffix):
+    sheet, outcomes = sheet_and_outcomes()
+    path = tmp_path / f"r-retry{suffix}"
+    assert write_retry(path, sheet, outcomes, {Result.OK}) == 2
+    again = load(path)
+    assert again.columns.header == ("ticket_id", "comment")
+    assert [r.cells for r in again.rows] == [("2", "=HYPERLINK(\"x\")"), ("3", "")]
+
+
+def test_no_retry_file_when_every_row_is_ok(tmp_path):
+    sheet, outcomes = sheet_and_outcomes()
+    path = tmp_path / "r-retry.csv"
+    path.write_text("stale")
+    assert write_retry(path, sheet, [Outcome(Result.OK)] * 3, {Result.OK}) == 0
+    assert not path.exists()
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    sheet, outcomes = sheet_and_outcomes()
+    path = tmp_path / "r.csv"
+    path.write_text("previous report")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("batch_updater.report._write_delimited", boom)
+    with pytest.raises(OSError):
+        write_report(path, sheet, outcomes, {})
+    assert path.read_text() == "previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+
+def test_report_path_is_never_the_input(tmp_path):
+    data = write_csv(tmp_path / "in.csv", [["ticket_id"], ["1"]])
+    with pytest.raises(UsageError, match="is the input file"):
+        check_report_path(tmp_path / "." / "in.csv", data)
+    with pytest.raises(UsageError, match="use a .xlsx, .csv or .tsv"):
+        check_report_path(tmp_path / "out.pdf", data)
+    check_report_path(tmp_path / "out.csv", data)
+
+
+def test_sibling_path():
+    assert sibling_path(Path("reports/x-1.xlsx"), "retry") == Path("reports/x-1-retry.xlsx")
