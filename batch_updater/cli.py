@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -9,10 +10,24 @@ import click
 
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.run import RunOptions, RunResult, run_job
-from batch_updater.sandbox.cli import sandbox_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """Imports a subcommand's module only when it is used (the sandbox pulls in aiohttp.web)."""
+
+    lazy = {"sandbox": ("batch_updater.sandbox.cli", "sandbox_command")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, attr = self.lazy[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="batch-updater")
 def cli() -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
@@ -73,8 +88,6 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
-
-cli.add_command(sandbox_command, "sandbox")
 
 
 def main() -> None:

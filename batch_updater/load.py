@@ -114,7 +114,8 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = [[_uninert(c) for c in rec] for rec in reader]
+        # Only a file with a ' in it can hold a cell marked inert by one of our reports.
+        records = [[_uninert(c) for c in rec] for rec in reader] if "'" in text else list(reader)
     except csv.Error as e:
         raise InputError(f"cannot read the file as {'TSV' if delimiter == chr(9) else 'CSV'}: {e}") from None
     return _build("tsv" if delimiter == "\t" else "csv", records, encoding=used, delimiter=delimiter)
@@ -202,7 +203,7 @@ def _build(kind: str, records: list[list[str]], **detected: Any) -> Sheet:
     rows = []
     for index in range(start + 1, len(records)):
         cells = records[index]
-        if not any(c.strip() for c in cells):
+        if not any(cells) or "".join(cells).isspace():
             continue
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # The update body's fields (the API doc's names), in the doc's order.
@@ -88,7 +88,6 @@ class Outcome:
     log_id: str = ""
     attempts: int = 0
     finished_at: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def report_cells(self) -> list[Any]:
         return [

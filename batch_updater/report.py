@@ -48,10 +48,17 @@ def check_report_path(report: Path, input_path: Path) -> None:
             raise UsageError(f"--report {report} is the input file: the input is never overwritten")
 
 
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
 def inert_csv(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if type(value) is str and value[:1] in _TRIGGERS:
         return "'" + value
     return value
+
+
+def _inert_row(row: list[Any]) -> list[Any]:
+    return [("'" + c) if type(c) is str and c[:1] in _TRIGGERS else c for c in row]
 
 
 @contextlib.contextmanager
@@ -109,8 +116,8 @@ def _write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], d
     # UTF-8 with a BOM: Excel on Windows then reads Chinese text correctly.
     with path.open("w", encoding="utf-8-sig", newline="") as fp:
         writer = csv.writer(fp, delimiter=delimiter)
-        writer.writerow([inert_csv(h) for h in header])
-        writer.writerows([inert_csv(c) for c in row] for row in rows)
+        writer.writerow(_inert_row(header))
+        writer.writerows(map(_inert_row, rows))
 
 
 def display_width(text: str) -> int:

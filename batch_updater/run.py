@@ -46,9 +46,12 @@ class RunResult:
         return 0 if all(o.result in good for o in self.outcomes) else 1
 
 
+_BODY_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dry_run_outcome(item: TicketUpdate | list[FieldError]) -> Outcome:
     if isinstance(item, TicketUpdate):
-        return Outcome(Result.VALID, msg=json.dumps(item.body, ensure_ascii=False, separators=(",", ":")))
+        return Outcome(Result.VALID, msg=_BODY_JSON.encode(item.body))
     return invalid_outcome(item)
 
 

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 
 from batch_updater.columns import ColumnMap, CustomColumn
-from batch_updater.model import SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
+from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
 
 INT32_MAX = 2**31 - 1
 _DIGITS = re.compile(r"[0-9]+")
@@ -41,7 +41,7 @@ _SOLVED = _label_table(SOLVED_LABELS)
 
 
 class CustomField(BaseModel):
-    """One item of the body's customized_fields, as the API types it."""
+    """One item of a JSON customized_fields cell, checked against the API's types."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: StrictStr
@@ -52,22 +52,6 @@ class CustomField(BaseModel):
     @classmethod
     def _numbers_as_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-
-
-class UpdateBody(BaseModel):
-    """The PUT body: exactly the given fields, the API's types, never a null."""
-
-    model_config = ConfigDict(extra="forbid")
-    status: StrictInt | None = None
-    tag_names: list[StrictStr] | None = None
-    comment: StrictStr | None = None
-    customized_fields: list[CustomField] | None = None
-    ticket_type: StrictInt | None = None
-    solved: StrictInt | None = None
-    channel: StrictInt | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True)
 
 
 class Bad(ValueError):
@@ -126,6 +110,8 @@ def parse_tags(text: str) -> list[str]:
             raise Bad("a JSON tag list must hold strings only")
         if not items:
             return []  # [] clears the ticket's tags
+    elif not _TAG_SPLIT.search(value):
+        return [value]
     else:
         items = _TAG_SPLIT.split(value)
     tags = list(dict.fromkeys(t.strip() for t in items if t.strip()))
@@ -163,48 +149,64 @@ PARSERS = {
 # --- a whole row ---------------------------------------------------------------------
 
 
+class RowValidator:
+    """Validates rows of one sheet: the work per column is decided once, not per row."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        self.plan = [(i, name.strip(), role) for i, (name, role) in enumerate(zip(columns.header, columns.roles))
+                     if role is not None]
+
+    def __call__(self, row: Row) -> TicketUpdate | list[FieldError]:
+        """Every error in the row, or its update with the exact JSON body."""
+        errors: list[FieldError] = []
+        ticket_id = ""
+        fields: dict[str, Any] = {}
+        custom: list[dict[str, str]] = []
+        cells = row.cells
+        for i, column, role in self.plan:
+            cell = cells[i]
+            if not cell or cell.isspace():
+                if role == "ticket_id":
+                    errors.append(FieldError(column, "", "required"))
+                continue
+            try:
+                if role == "ticket_id":
+                    ticket_id = parse_ticket_id(cell)
+                elif role == "comment":
+                    fields["comment"] = cell
+                elif role == "customized_fields":
+                    custom.extend(f.model_dump(exclude_none=True) for f in parse_custom_json(cell))
+                elif isinstance(role, CustomColumn):
+                    item = {"id": role.field_id, "value": cell.strip()}
+                    if role.key_name:
+                        item["key_name"] = role.key_name
+                    custom.append(item)
+                else:
+                    fields[role] = PARSERS[role](cell)
+            except Bad as e:
+                errors.append(FieldError(column, cell.strip(), str(e)))
+        if custom:
+            keys = [(c["id"], c.get("key_name")) for c in custom]
+            repeated = sorted({i + (f":{k}" if k else "") for i, k in keys if keys.count((i, k)) > 1})
+            if repeated:
+                errors.append(FieldError("customized_fields", "", f"custom field given twice: {', '.join(repeated)}"))
+            fields["customized_fields"] = custom
+        if row.overflow:
+            errors.append(FieldError(
+                "row", "", f"{len(row.overflow)} cell(s) beyond the last column ({', '.join(row.overflow)[:60]}): "
+                "a separator inside a cell needs quotes",
+            ))
+        if not errors and not fields:
+            errors.append(FieldError("row", "", "nothing to change: fill at least one field besides ticket_id"))
+        if errors:
+            return errors
+        # Exactly the given fields, in the API doc's order, never a null.
+        return TicketUpdate(row.number, ticket_id, {k: fields[k] for k in FIELDS if k in fields})
+
+
 def validate_row(row: Row, columns: ColumnMap) -> TicketUpdate | list[FieldError]:
-    """Every error in the row, or its update with the exact JSON body."""
-    errors: list[FieldError] = []
-    ticket_id = ""
-    fields: dict[str, Any] = {}
-    custom: list[CustomField] = []
-    for name, role, cell in zip(columns.header, columns.roles, row.cells):
-        if role is None or not cell.strip():
-            if role == "ticket_id":
-                errors.append(FieldError("ticket_id", "", "required"))
-            continue
-        column = name.strip()
-        try:
-            if role == "ticket_id":
-                ticket_id = parse_ticket_id(cell)
-            elif role == "comment":
-                fields["comment"] = cell
-            elif role == "customized_fields":
-                custom.extend(parse_custom_json(cell))
-            elif isinstance(role, CustomColumn):
-                custom.append(CustomField(id=role.field_id, value=cell.strip(), key_name=role.key_name))
-            else:
-                fields[role] = PARSERS[role](cell)
-        except Bad as e:
-            errors.append(FieldError(column, cell.strip(), str(e)))
-    if custom:
-        keys = [(c.id, c.key_name) for c in custom]
-        repeated = sorted({f"{i}" + (f":{k}" if k else "") for i, k in keys if keys.count((i, k)) > 1})
-        if repeated:
-            errors.append(FieldError("customized_fields", "", f"custom field given twice: {', '.join(repeated)}"))
-        fields["customized_fields"] = custom
-    if row.overflow:
-        errors.append(FieldError(
-            "row", "", f"{len(row.overflow)} cell(s) beyond the last column ({', '.join(row.overflow)[:60]}): "
-            "a separator inside a cell needs quotes",
-        ))
-    if not errors and not fields:
-        errors.append(FieldError("row", "", "nothing to change: fill at least one field besides ticket_id"))
-    if errors:
-        return errors
-    return TicketUpdate(row.number, ticket_id, UpdateBody(**fields).to_json())
+    return RowValidator(columns)(row)
 
 
 def validate_rows(rows: Iterable[Row], columns: ColumnMap) -> list[TicketUpdate | list[FieldError]]:
-    return [validate_row(row, columns) for row in rows]
+    return list(map(RowValidator(columns), rows))
