@@ -120,10 +120,11 @@ async def log_id_middleware(request: web.Request, handler: Handler) -> web.Strea
 async def update_ticket(request: web.Request) -> web.StreamResponse:
     core = request.app[CORE]
     faults, dice = core.faults, core.dice
-    refusal = core.put_throttle.refusal_for_burst() if dice.take_burst() else core.put_throttle.try_admit()
+    now = core.clock()
+    refusal = core.put_throttle.refusal_for_burst() if dice.take_burst() else core.put_throttle.try_admit(now)
     if refusal is not None:
         return throttled(request, refusal)
-    core.stats.accepted(core.stats.put)
+    core.stats.put.add(now)
     if dice.hit(faults.bad_gateway_rate):
         request[CODE] = None
         return web.Response(status=502, text=BAD_GATEWAY_HTML, content_type="text/html")
@@ -172,10 +173,11 @@ async def get_ticket(request: web.Request) -> web.StreamResponse:
     """Needs a tenant token (a user token is 99991663, the generic invalid-token code);
     its own throttle; no injected faults beyond latency."""
     core = request.app[CORE]
-    refusal = core.get_throttle.try_admit()
+    now = core.clock()
+    refusal = core.get_throttle.try_admit(now)
     if refusal is not None:
         return throttled(request, refusal)
-    core.stats.accepted(core.stats.get)
+    core.stats.get.add(now)
     code = core.tokens.check_tenant(request.headers.get("Authorization"))
     problem = _common_checks(request, core, code)
     if problem is not None:

@@ -34,9 +34,9 @@ class SandboxCore:
         config = self.config
         self.tokens = TokenStore(config, self.clock)
         self.tickets = TicketStore(config)
-        self.put_throttle = Throttle(config.rates, self.clock)
-        self.get_throttle = Throttle(config.get_rates, self.clock)
-        self.stats = Stats(self.clock)
+        self.put_throttle = Throttle(config.rates)
+        self.get_throttle = Throttle(config.get_rates)
+        self.stats = Stats()
         self.dice = FaultDice(config.seed)
 
     # -- run-time changes ------------------------------------------------------------
@@ -50,8 +50,8 @@ class SandboxCore:
         self.config = dataclasses.replace(
             self.config, rates=tuple(rates or self.config.rates),
             get_rates=tuple(get_rates or self.config.get_rates))
-        self.put_throttle = Throttle(self.config.rates, self.clock)
-        self.get_throttle = Throttle(self.config.get_rates, self.clock)
+        self.put_throttle = Throttle(self.config.rates)
+        self.get_throttle = Throttle(self.config.get_rates)
 
     def throttle_next(self, n: int) -> None:
         """The next `n` PUTs answer 429 whatever the windows say."""

@@ -31,7 +31,8 @@ class Sandbox:
         config = self.core.config
         self._runner = web.AppRunner(make_app(self.core), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, config.host, config.port)
+        # A deep backlog: a burst of new connections must not wait out SYN retries (1 s).
+        site = web.TCPSite(self._runner, config.host, config.port, backlog=1024)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.base_url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"

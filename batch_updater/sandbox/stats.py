@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from batch_updater.sandbox.throttle import PeakCounter
@@ -30,8 +29,7 @@ class Accepted:
 class Stats:
     """Counters for /open-apis traffic. Keys are strings so the Python view equals the JSON one."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
+    def __init__(self) -> None:
         self.requests = 0
         self.by_status: Counter[str] = Counter()  # "200", "429", ... and "dropped"
         self.by_code: Counter[str] = Counter()
@@ -53,9 +51,6 @@ class Stats:
         self.by_status[status] += 1
         if code is not None:
             self.by_code[str(code)] += 1
-
-    def accepted(self, api: Accepted) -> None:
-        api.add(self._clock())
 
     def snapshot(self, comments: dict[str, list[str]], updates: dict[str, int],
                  refreshes: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from batch_updater.sandbox.config import Rate
@@ -37,33 +37,42 @@ class Window:
     def wait(self, now: float) -> float:
         """Seconds until this window can admit one more (0 if it can now)."""
         times = self._times
-        while times and times[0] <= now - self.period:
+        cutoff = now - self.period  # one expression for "has left", so float rounding agrees
+        while times and times[0] <= cutoff:
             times.popleft()
         excess = len(times) - self.limit
-        if excess < 0:
-            return 0.0
         # The window has room once the oldest `excess + 1` admissions have left it.
-        return times[excess] + self.period - now
+        return 0.0 if excess < 0 else times[excess] - cutoff
+
+    def reset_s(self, now: float) -> int:
+        """Whole seconds, rounded up, after which `wait` is 0: waiting that long is enough."""
+        reset = max(1, math.ceil(self.wait(now) - 1e-9))
+        oldest_blocking = self._times[len(self._times) - self.limit]
+        while oldest_blocking > now + reset - self.period:  # float rounding must not make it a lie
+            reset += 1
+        return reset
 
     def admit(self, now: float) -> None:
         self._times.append(now)
 
 
 class Throttle:
-    """Admits a request only if every window has room; admitted requests count in all."""
+    """Admits a request only if every window has room; admitted requests count in all.
 
-    def __init__(self, rates: Sequence[Rate], clock: Callable[[], float]) -> None:
+    `now` comes from the caller's clock (seconds), so whoever records the admission
+    (the stats) records the very instant the throttle judged.
+    """
+
+    def __init__(self, rates: Sequence[Rate]) -> None:
         self.windows = [Window(limit, period) for limit, period in rates]
-        self._clock = clock
 
-    def try_admit(self) -> Refusal | None:
-        now = self._clock()
+    def try_admit(self, now: float) -> Refusal | None:
         waits = [(window.wait(now), window) for window in self.windows]
         blocked = [(wait, window) for wait, window in waits if wait > 0]
         if blocked:
             # Waiting for the window that frees last is enough for all of them.
-            wait, window = max(blocked, key=lambda pair: pair[0])
-            return Refusal(limit=window.limit, reset_s=max(1, math.ceil(wait - 1e-9)))
+            _, window = max(blocked, key=lambda pair: pair[0])
+            return Refusal(limit=window.limit, reset_s=window.reset_s(now))
         for window in self.windows:
             window.admit(now)
         return None
