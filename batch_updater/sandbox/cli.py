@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from batch_updater.errors import BatchUpdaterError
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_rate
 from batch_updater.sandbox.server import Sandbox
 from batch_updater.sandbox.state import ticket_ids_from
@@ -35,7 +36,7 @@ def load_ticket_ids(files: tuple[str, ...]) -> tuple[list[str] | None, str]:
         if files:
             raise click.ClickException(f"cannot read spreadsheets yet: {exc}") from exc
         return None, "batch_updater.load is not available"
-    except (OSError, ValueError) as exc:
+    except (BatchUpdaterError, OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read ticket ids: {exc}") from exc
     return ids, ", ".join(Path(p).name for p in paths)
 
