@@ -1,0 +1,137 @@
+"""The Feishu helpdesk client: headers, one request, the answer as a value.
+
+aiohttp's errors are translated here and nowhere else. One answer is one
+`Answer`; deciding what it means is `classify.py`'s job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from batch_updater.credentials import Credentials
+
+UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+class Transport(enum.Enum):
+    """A request that got no usable API answer, by what it proves."""
+
+    NOT_CONNECTED = "not_connected"  # the connection was never made: nothing was applied
+    TIMEOUT = "timeout"  # sent, no answer in time: it may have been applied
+    DISCONNECTED = "disconnected"  # the connection dropped: it may have been applied
+    BAD_ANSWER = "bad_answer"  # an answer that is not the API's JSON (a gateway's HTML 502)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    http_status: int | None = None
+    code: int | None = None
+    msg: str = ""
+    log_id: str = ""
+    reset_after: float | None = None  # seconds, from x-ogw-ratelimit-reset (or Retry-After)
+    troubleshooter: str = ""
+    scopes: tuple[str, ...] = ()  # error.permission_violations[].subject
+    transport: Transport | None = None
+    elapsed: float = 0.0
+
+    def describe(self) -> str:
+        """One line for the report's msg column."""
+        if self.transport is not None and self.http_status is None:
+            return self.msg
+        text = self.msg
+        if self.troubleshooter:
+            text = f"{text} ({self.troubleshooter.removeprefix('Troubleshooting suggestions: ')})"
+        return text
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and number >= 0 else None
+
+
+def parse_answer(status: int, headers: Any, text: str, elapsed: float) -> Answer:
+    """An HTTP answer as an Answer; a body that is not the API's JSON is a transport failure."""
+    log_id = headers.get("X-Tt-Logid") or headers.get("X-Request-Id") or ""
+    reset = _float(headers.get("x-ogw-ratelimit-reset"))
+    if reset is None:
+        reset = _float(headers.get("Retry-After"))
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("code"), int):
+        kind = headers.get("Content-Type", "no content type").split(";")[0]
+        snippet = " ".join(text.split())[:80]
+        return Answer(status, None, f"HTTP {status} with a non-API answer ({kind}): {snippet}", log_id,
+                      reset, transport=Transport.BAD_ANSWER, elapsed=elapsed)
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    scopes = tuple(
+        str(v.get("subject")) for v in error.get("permission_violations") or [] if isinstance(v, dict)
+        and v.get("subject")
+    )
+    return Answer(
+        status, body["code"], str(body.get("msg", "")), log_id or str(error.get("log_id", "")), reset,
+        str(error.get("troubleshooter", "")), scopes, None, elapsed,
+    )
+
+
+class HelpdeskClient:
+    """Sends helpdesk requests on one aiohttp session (keep-alive, shared by all workers)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, credentials: Credentials,
+                 timeout: float = 30.0) -> None:
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 10.0))
+        # aiohttp silently sends a PUT again when a kept-alive connection drops; for a row
+        # with a comment that posts it twice. Every retry must be ours, decided by the
+        # comment rule (aiohttp has no public switch; its own tests use this attribute).
+        session._retry_connection = False
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.credentials.user_access_token}",
+            "X-Lark-Helpdesk-Authorization": self.credentials.helpdesk_header,
+            "Content-Type": JSON_TYPE,
+        }
+
+    async def update(self, ticket_id: str, body: dict[str, Any]) -> Answer:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        url = self.base_url + UPDATE_PATH.format(ticket_id=ticket_id)
+        return await self._request("PUT", url, data)
+
+    async def _request(self, method: str, url: str, data: bytes | None) -> Answer:
+        start = time.monotonic()
+        try:
+            async with self.session.request(method, url, data=data, headers=self._headers(),
+                                            timeout=self.timeout, allow_redirects=False) as resp:
+                text = await resp.text(errors="replace")
+                return parse_answer(resp.status, resp.headers, text, time.monotonic() - start)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as e:
+            return _failed(Transport.NOT_CONNECTED, f"could not connect: {_reason(e)}", start)
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s", start)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
+            return _failed(Transport.DISCONNECTED, f"connection dropped: {_reason(e)}", start)
+        except aiohttp.ClientResponseError as e:
+            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {_reason(e)}", start)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
+
+
+def _failed(kind: Transport, msg: str, start: float) -> Answer:
+    return Answer(msg=msg, transport=kind, elapsed=time.monotonic() - start)

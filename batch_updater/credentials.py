@@ -1,0 +1,57 @@
+"""Credentials and the base URL, from the environment. Tokens never appear in a repr or message."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from batch_updater.errors import UsageError
+
+DEFAULT_BASE_URL = "https://open.feishu.cn"
+REQUIRED = ("FEISHU_USER_ACCESS_TOKEN", "FEISHU_HELPDESK_ID", "FEISHU_HELPDESK_TOKEN")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user_access_token: str = field(repr=False)
+    helpdesk_id: str
+    helpdesk_token: str = field(repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Credentials:
+        missing = [name for name in REQUIRED if not env.get(name, "").strip()]
+        if missing:
+            raise UsageError(
+                f"missing credentials: set {', '.join(missing)} in the environment "
+                "(or try it first against the built-in sandbox with --sandbox)"
+            )
+        return cls(*(env[name].strip() for name in REQUIRED))
+
+    @property
+    def helpdesk_header(self) -> str:
+        """X-Lark-Helpdesk-Authorization: raw base64 of "id:token", no prefix (the API doc)."""
+        return base64.b64encode(f"{self.helpdesk_id}:{self.helpdesk_token}".encode()).decode()
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> str:
+    """The API origin without a trailing slash; plain http only for loopback hosts."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UsageError(f"base URL {url!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
+    if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
+        raise UsageError(f"base URL {url!r}: give the origin only, e.g. {DEFAULT_BASE_URL}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(f"base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https")
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,152 @@
+"""Finding and holding the API's throttle: a pure pacing controller (time is passed in).
+
+The update API's limit is unpublished ("special"), so `--rate auto` finds it:
+- slow start: begin at a rate safe on every published tier (1.5/s < 100/min)
+  and double it each second while answers come back clean and the rate, not
+  the workers, is what holds the run back;
+- on a throttle answer: estimate the limit from what the server accepted in
+  the last second (or in the last minute, once a reset header has shown that a
+  per-minute window binds), drop to 95% of it, and pause until the reset;
+- then probe up gently (+2% every 2 s; near the estimate +0.5% every 4 s,
+  less often each time a throttle confirms the same limit), so the run
+  settles just under the real limit, per second or per minute.
+A fixed rate (`--rate N/s`, `N/min`) only pauses on a throttle answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+
+from batch_updater.errors import UsageError
+
+SAFE_START = 1.5  # per second: under the lowest published tiers (100/min, 5/s)
+MIN_RATE = 0.1
+MAX_RATE = 2000.0
+LONG_WINDOW = 60.0
+_RATE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class RateSetting:
+    per_second: float | None  # None: auto
+    text: str
+
+    @property
+    def auto(self) -> bool:
+        return self.per_second is None
+
+
+def parse_rate(text: str) -> RateSetting:
+    """`auto`, `N` (per second), `N/s` or `N/min`."""
+    if text.strip().lower() == "auto":
+        return RateSetting(None, "auto")
+    m = _RATE.fullmatch(text)
+    if not m or float(m.group(1)) <= 0:
+        raise UsageError(f"--rate {text!r}: use auto, N/s or N/min (e.g. 20/s, 600/min)")
+    number = float(m.group(1))
+    per_minute = (m.group(2) or "s").lower().startswith("m")
+    return RateSetting(number / 60 if per_minute else number, f"{m.group(1)}/{'min' if per_minute else 's'}")
+
+
+def format_rate(per_second: float) -> str:
+    if per_second < 1:
+        return f"{per_second * 60:.0f}/min"
+    return f"{per_second:.1f}/s" if per_second < 10 else f"{per_second:.0f}/s"
+
+
+class PaceController:
+    """Holds the current rate; told of every answer, it says how long to pause."""
+
+    def __init__(self, start: float | None = None, *, fixed: bool = False, now: float = 0.0) -> None:
+        self.fixed = fixed
+        self.rate = min(max(start or SAFE_START, MIN_RATE), MAX_RATE)
+        self.slow_start = not fixed and start is None
+        self.estimate: float | None = None if start is None or fixed else start / 0.95
+        self.accepted: deque[float] = deque()
+        self.throttles = 0
+        self.pauses = 0
+        self.paused_until = now
+        self.long_window = False
+        self.confirmed = 0
+        self._streak = 0  # consecutive throttles without a reset header
+        self._last_change = now
+        self._last_throttle: float | None = None
+        self.history: list[tuple[float, float]] = [(now, self.rate)]
+
+    # --- what the sender reports ------------------------------------------------
+
+    def on_accepted(self, now: float) -> None:
+        """An answer that passed the throttle (any code but 99991400)."""
+        self.accepted.append(now)
+        self._streak = 0
+        while self.accepted and self.accepted[0] < now - LONG_WINDOW:
+            self.accepted.popleft()
+        if not self.fixed:
+            self._maybe_increase(now)
+
+    def on_throttled(self, now: float, reset_after: float | None) -> float:
+        """A throttle answer: returns the time until which every worker pauses."""
+        self.throttles += 1
+        if now < self.paused_until:  # an answer to a request sent before the pause began
+            return self.paused_until
+        self.pauses += 1
+        if reset_after is None:
+            self._streak += 1
+            wait = min(2.0 ** (self._streak - 1), 60.0)
+        else:
+            wait = reset_after
+        if reset_after is not None and reset_after > 1.5:
+            self.long_window = True  # a reset this long means a per-minute window was full
+        if not self.fixed:
+            self._decrease(now)
+        self._last_throttle = now
+        self.paused_until = now + wait
+        return self.paused_until
+
+    # --- the policy ---------------------------------------------------------------
+
+    def count_since(self, since: float) -> int:
+        n = 0
+        for t in reversed(self.accepted):
+            if t < since:
+                break
+            n += 1
+        return n
+
+    def _set(self, now: float, rate: float) -> None:
+        rate = min(max(rate, MIN_RATE), MAX_RATE)
+        if rate != self.rate:
+            self.rate = rate
+            self.history.append((now, rate))
+        self._last_change = now
+
+    def _decrease(self, now: float) -> None:
+        self.slow_start = False
+        if self.long_window:
+            estimate = self.count_since(now - LONG_WINDOW) / LONG_WINDOW
+            target = 0.95 * estimate if estimate else self.rate / 2
+        else:
+            estimate = float(self.count_since(now - 1.0))
+            target = 0.95 * estimate if estimate else self.rate / 2
+        if estimate and self.estimate and abs(estimate - self.estimate) <= 0.05 * self.estimate:
+            self.confirmed += 1  # the same limit again: probe past it more rarely
+        else:
+            self.confirmed = 0
+        self.estimate = estimate or None
+        self._set(now, target)
+
+    def _maybe_increase(self, now: float) -> None:
+        # Raise only while the rate is what holds the run back (the workers keep up
+        # with it), judged over a window long enough to hold a few answers.
+        since = now - self._last_change
+        if self.slow_start:
+            factor, every = 2.0, 1.0
+        elif self.estimate is not None and self.rate >= 0.97 * self.estimate:
+            factor, every = 1.005, min(4.0 * 2**self.confirmed, 30.0)
+        else:
+            factor, every = 1.02, 2.0
+        every = max(every, 4.0 / self.rate)
+        if since >= every and self.count_since(now - every) >= 0.8 * self.rate * every:
+            self._set(now, self.rate * factor)

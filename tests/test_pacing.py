@@ -1,0 +1,86 @@
+import pytest
+
+from batch_updater.errors import UsageError
+from batch_updater.pacing import SAFE_START, PaceController, format_rate, parse_rate
+from tests.pacing_sim import Window, simulate
+
+
+@pytest.mark.parametrize("text, per_second, shown", [
+    ("auto", None, "auto"), ("20", 20.0, "20/s"), ("20/s", 20.0, "20/s"), ("600/min", 10.0, "600/min"),
+    (" 5 / sec ", 5.0, "5/s"), ("1.5/s", 1.5, "1.5/s"), ("90/m", 1.5, "90/min"),
+])
+def test_parse_rate(text, per_second, shown):
+    setting = parse_rate(text)
+    assert setting.per_second == per_second and setting.text == shown
+
+
+@pytest.mark.parametrize("text", ["fast", "0", "-1/s", "10/h", ""])
+def test_bad_rates(text):
+    with pytest.raises(UsageError, match="use auto, N/s or N/min"):
+        parse_rate(text)
+
+
+def test_format_rate():
+    assert [format_rate(r) for r in (0.5, 2.25, 49.6)] == ["30/min", "2.2/s", "50/s"]
+
+
+def test_auto_starts_safe_and_doubles_while_clean():
+    pace = PaceController(now=0.0)
+    assert pace.rate == SAFE_START
+    t = 0.0
+    while t < 5.0:
+        t += 1 / pace.rate
+        pace.on_accepted(t)
+    assert pace.rate >= 4 * SAFE_START
+
+
+def test_no_increase_when_the_workers_are_the_bottleneck():
+    pace = PaceController(now=0.0)
+    for t in range(1, 30):  # one answer per second: less than the 1.5/s allowed
+        pace.on_accepted(float(t))
+    assert pace.rate == SAFE_START
+
+
+def test_throttle_cuts_to_95_percent_of_what_was_accepted_and_pauses_for_the_reset():
+    pace = PaceController(start=100.0, now=0.0)
+    for i in range(40):
+        pace.on_accepted(9.0 + i / 40)  # 40 accepted in the last second
+    until = pace.on_throttled(10.0, reset_after=1.0)
+    assert until == 11.0
+    assert pace.rate == pytest.approx(38.0)
+    assert (pace.throttles, pace.pauses) == (1, 1)
+    # answers to requests sent before the pause do not cut again
+    assert pace.on_throttled(10.2, reset_after=1.0) == 11.0
+    assert pace.rate == pytest.approx(38.0) and pace.pauses == 1
+
+
+def test_missing_reset_header_backs_off_exponentially():
+    pace = PaceController(start=10.0, now=0.0)
+    assert pace.on_throttled(0.0, None) == 1.0
+    assert pace.on_throttled(1.0, None) == 3.0
+    assert pace.on_throttled(3.0, None) == 7.0
+
+
+def test_fixed_rate_only_pauses():
+    pace = PaceController(start=20.0, fixed=True, now=0.0)
+    for i in range(100):
+        pace.on_accepted(i / 20)
+    assert pace.rate == 20.0
+    assert pace.on_throttled(5.0, 3.0) == 8.0
+    assert pace.rate == 20.0
+
+
+@pytest.mark.parametrize("windows, seconds", [
+    ([Window(5, 1)], 240),
+    ([Window(50, 1)], 240),
+    ([Window(600, 60)], 300),
+    ([Window(20, 1), Window(600, 60)], 300),
+    ([Window(100, 60)], 400),
+])
+def test_auto_settles_just_under_the_limit(windows, seconds):
+    pace, accepted, throttled = simulate(windows, seconds)
+    limit = min(w.limit / w.seconds for w in windows)
+    second_half = [t for t in accepted if t > seconds / 2]
+    assert len(second_half) / (seconds / 2) >= 0.95 * limit
+    assert throttled / (len(accepted) + throttled) < 0.01
+    assert pace.rate <= 1.1 * limit
