@@ -22,8 +22,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/batch-updater run sample_data/tickets.xlsx --dry-run --report reports/demo-dry-run.xlsx; \
-	  rc=$$?; echo "(exit code $$rc: 1 means some sample rows are invalid on purpose; open the report to see why)"; \
+	$(VENV)/bin/batch-updater run sample_data/tickets.xlsx --sandbox --report reports/demo.xlsx; \
+	  rc=$$?; echo "(exit code $$rc: 1 means some rows were not ok: a few sample rows are invalid on purpose; see reports/demo.xlsx)"; \
 	  [ $$rc -le 1 ]
 
 test: $(VENV)/.installed-test

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.pacing import format_rate
+from batch_updater.progress import ProgressDisplay
 from batch_updater.run import RunOptions, RunResult, run_job
 
 
@@ -40,18 +42,37 @@ def cli() -> None:
 @click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.")
-def run(input: Path, dry_run: bool, sheet: str | None, encoding: str | None, report: Path | None) -> None:
-    """Apply the changes in INPUT (.csv, .tsv, .xlsx, .xlsm) and write a report of every row."""
-    options = RunOptions(input=input, dry_run=dry_run, sheet=sheet, encoding=encoding, report=report)
-    result = _call(run_job, options)
+@click.option("--rate", default="auto", show_default=True, metavar="auto|N/s|N/min",
+              help="Requests per second or minute; auto finds the API's limit and holds it.")
+@click.option("--concurrency", type=int, default=8, show_default=True, help="Requests in flight at most.")
+@click.option("--max-attempts", type=int, default=5, show_default=True,
+              help="Attempts per row for retryable failures (throttle answers do not count).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
+@click.option("--sandbox", is_flag=True, help="Send to a built-in local emulator of the API instead of Feishu.")
+@click.option("--retry-comments", is_flag=True,
+              help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice).")
+def run(input: Path, dry_run: bool, sheet: str | None, encoding: str | None, report: Path | None, rate: str,
+        concurrency: int, max_attempts: int, timeout: float, base_url: str | None, sandbox: bool,
+        retry_comments: bool) -> None:
+    """Apply the changes in INPUT (.csv, .tsv, .xlsx, .xlsm) and write a report of every row.
+
+    Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
+    FEISHU_HELPDESK_TOKEN.
+    """
+    options = RunOptions(input=input, dry_run=dry_run, sheet=sheet, encoding=encoding, report=report, rate=rate,
+                         concurrency=concurrency, max_attempts=max_attempts, timeout=timeout,
+                         base_url=base_url, sandbox=sandbox, retry_comments=retry_comments)
+    with ProgressDisplay() as progress:
+        result = _call(run_job, options, on_progress=progress, on_warning=_warn)
     print_result(result, dry_run=dry_run)
     sys.exit(result.exit_code)
 
 
-def _call(fn, *args):  # type: ignore[no-untyped-def]
+def _call(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     """Run a library call; a job-stopping error becomes one line and its exit code."""
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except BatchUpdaterError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -60,9 +81,11 @@ def _call(fn, *args):  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
+def _warn(text: str) -> None:
+    click.echo(f"warning: {text}", err=True)
+
+
 def print_result(result: RunResult, *, dry_run: bool) -> None:
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
     s = result.summary
     counts = ", ".join(f"{n} {name}" for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
     click.echo(f"{'Dry run: ' if dry_run else ''}{s.rows} rows: {counts or 'none'}")
@@ -77,12 +100,28 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
         click.echo("Most common answers:")
         for text, n in s.common_codes:
             click.echo(f"  {n:>6} x {text}")
+    if result.sent is not None:
+        sent = result.sent
+        elapsed = max(sent.stats.finished - sent.stats.started, 1e-9)
+        achieved = len(sent.stats.accepted_times) / elapsed
+        settled = format_rate(sent.final_rate) + (" (the API's limit, found)" if sent.limit_found else "")
+        click.echo(f"Sent in {elapsed:.1f} s: achieved {format_rate(achieved)}, rate at the end {settled}; "
+                   f"{_count(sent.throttles, 'throttle answer', 'throttle answers')}, "
+                   f"{_count(sent.pauses, 'pause', 'pauses')}")
+        if sent.limit_found and not result.sent.base_url.startswith("http://"):
+            click.echo(f"The next run starts from {format_rate(sent.final_rate)} (--rate fixes a rate).")
     click.echo(f"Report: {result.report_path}")
     if result.retry_path:
         click.echo(f"Rows to fix and run again ({result.retry_rows}): {result.retry_path}")
     if dry_run:
         click.echo("Nothing was sent." if result.exit_code == 0 else
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
+    if result.stop_reason:
+        click.echo(f"error: stopped early: {result.stop_reason}", err=True)
+        click.echo("The rows not sent are marked not_attempted; fix the credentials and run the retry file.",
+                   err=True)
+    elif result.sent is not None and result.sent.interrupted:
+        click.echo("Interrupted: rows not sent are marked not_attempted; run the retry file to finish.", err=True)
 
 
 def _count(n: int, one: str, many: str) -> str:

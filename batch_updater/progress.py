@@ -1,0 +1,59 @@
+"""Showing a run's progress: a bar on a terminal, a short line every few seconds otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from batch_updater.pacing import format_rate
+from batch_updater.send import Progress as Update
+
+
+def _counts(update: Update) -> str:
+    shown = [f"{update.counts.get(k, 0)} {k}" for k in ("ok", "failed", "unknown") if update.counts.get(k)]
+    return ", ".join(shown) or "starting"
+
+
+class ProgressDisplay:
+    """A context manager whose instance is the `on_progress` callback."""
+
+    def __init__(self, stream: TextIO | None = None, every: float = 5.0) -> None:
+        self.stream = stream or sys.stderr
+        self.every = every
+        self.terminal = self.stream.isatty()
+        self._last = 0.0
+        self._bar: Progress | None = None
+        self._task = None
+
+    def __enter__(self) -> ProgressDisplay:
+        if self.terminal:
+            self._bar = Progress(
+                TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
+                TextColumn("[dim]{task.fields[rate]}"), TimeRemainingColumn(),
+                console=Console(file=self.stream), transient=True,
+            )
+            self._bar.start()
+        return self
+
+    def __call__(self, update: Update) -> None:
+        rate = format_rate(update.rate) + (" (paused: throttled)" if update.paused else "")
+        if self._bar is not None:
+            if self._task is None:
+                self._task = self._bar.add_task("send", total=update.total, counts="", rate="")
+            self._bar.update(self._task, completed=update.done, counts=_counts(update), rate=rate)
+            return
+        now = time.monotonic()
+        if now - self._last >= self.every or update.done == update.total:
+            self._last = now
+            print(f"progress: {update.done}/{update.total} rows, {_counts(update)}, rate {rate}",
+                  file=self.stream, flush=True)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._bar is not None:
+            self._bar.stop()

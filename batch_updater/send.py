@@ -1,0 +1,221 @@
+"""The worker pool: every valid row through the client, paced, retried, in order per ticket.
+
+- at most `concurrency` requests in flight; rows for one ticket go one after
+  another, in file order, never at the same time;
+- a refused credential stops the job at once: rows in flight end, the rest are
+  `not_attempted`; so does a run whose first answers are all 154003;
+- an interrupt (Ctrl-C, SIGTERM) stops the same way, waiting a bounded time for
+  the requests in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from batch_updater.api import Answer, HelpdeskClient
+from batch_updater.classify import Step, Verdict, classify, stop_message
+from batch_updater.codes import NO_RIGHTS
+from batch_updater.limit import Pacer
+from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.retry import RowBudget, row_retrying
+
+FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    answer: Answer
+    verdict: Verdict
+
+
+@dataclass
+class SendOptions:
+    concurrency: int = 8
+    max_attempts: int = 5
+    retry_comments: bool = False
+    interrupt_grace: float = 30.0  # seconds to let requests in flight end after an interrupt
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+    counts: dict[str, int]
+    rate: float
+    paused: bool
+
+
+@dataclass
+class SendStats:
+    accepted_times: list[float] = field(default_factory=list)
+    throttle_times: list[float] = field(default_factory=list)
+    started: float = 0.0
+    finished: float = 0.0
+
+
+def group_by_ticket(specs: Sequence[tuple[int, TicketUpdate]]) -> list[list[tuple[int, TicketUpdate]]]:
+    groups: dict[str, list[tuple[int, TicketUpdate]]] = {}
+    for index, spec in specs:
+        groups.setdefault(spec.ticket_id, []).append((index, spec))
+    return list(groups.values())
+
+
+def now_text() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class Sender:
+    def __init__(self, client: HelpdeskClient, pacer: Pacer, options: SendOptions, *,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep, rng: random.Random | None = None,
+                 on_progress: Callable[[Progress], None] | None = None) -> None:
+        self.client = client
+        self.pacer = pacer
+        self.options = options
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.on_progress = on_progress
+        self.stop_reason: str | None = None  # set when the credentials were refused
+        self.interrupted = False
+        self._cut_off = False
+        self.stats = SendStats()
+        self._counts: dict[str, int] = {}
+        self._done = 0
+        self._total = 0
+        self._first_answers: list[int] = []
+        self._active: dict[int, RowBudget] = {}
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop_reason is not None or self.interrupted
+
+    def interrupt(self) -> None:
+        """Stop sending; requests in flight may end. A second call cuts them off."""
+        self._cut_off = self.interrupted
+        self.interrupted = True
+
+    async def send_all(self, specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, Outcome]:
+        """Outcomes by row index for every spec; rows never sent are `not_attempted`."""
+        outcomes: dict[int, Outcome] = {}
+        self._total = len(specs)
+        self.stats.started = self.pacer.now()
+        groups: Iterator[list[tuple[int, TicketUpdate]]] = iter(group_by_ticket(specs))
+        workers = [asyncio.create_task(self._worker(groups, outcomes))
+                   for _ in range(max(1, min(self.options.concurrency, len(specs))))]
+        try:
+            await self._wait(workers)
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            self.stats.finished = self.pacer.now()
+        outcomes.update(self._in_flight_outcomes())
+        unsent = Outcome(Result.NOT_ATTEMPTED, msg="interrupted before it was sent" if self.interrupted
+                         else "not sent: the run stopped early (see the summary)")
+        for index, _ in specs:
+            outcomes.setdefault(index, unsent)
+        return outcomes
+
+    async def _wait(self, workers: list[asyncio.Task[None]]) -> None:
+        pending, deadline = set(workers), None
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=0.05)
+            if self.interrupted:
+                deadline = deadline or self.pacer.now() + self.options.interrupt_grace
+                if self._cut_off or self.pacer.now() >= deadline:
+                    return
+
+    async def _worker(self, groups: Iterator[list[tuple[int, TicketUpdate]]],
+                      outcomes: dict[int, Outcome]) -> None:
+        for group in groups:
+            for index, spec in group:
+                if self.stopping:
+                    return
+                budget = self._active[index] = RowBudget()
+                outcome = await self.send_row(spec, budget)
+                del self._active[index]
+                if outcome is None:
+                    return  # stopped while waiting for its slot: nothing was sent
+                outcomes[index] = outcome
+                self._count(outcome)
+
+    async def send_row(self, spec: TicketUpdate, budget: RowBudget | None = None) -> Outcome | None:
+        """One row, retried as the policy says; None if the run stopped before it was sent."""
+        budget = budget or RowBudget()
+        last: list[Attempt] = []
+
+        async def attempt() -> Attempt | None:
+            await self.pacer.acquire()
+            if self.stopping:
+                return None
+            budget.in_flight = True
+            answer = await self.client.update(spec.ticket_id, spec.body)
+            budget.in_flight = False
+            verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
+            budget.record(verdict.step)
+            self._observe(answer, verdict)
+            last.append(Attempt(answer, verdict))
+            return last[-1]
+
+        retrying = row_retrying(budget, max_attempts=self.options.max_attempts,
+                                stopping=lambda: self.stopping, sleep=self.sleep, rng=self.rng)
+        await retrying(attempt)
+        return self._outcome(last[-1], budget) if last else None
+
+    def _observe(self, answer: Answer, verdict: Verdict) -> None:
+        now = self.pacer.now()
+        if verdict.step is Step.THROTTLED:
+            self.stats.throttle_times.append(now)
+            self.pacer.throttled(answer.reset_after)
+            return
+        if answer.http_status is not None and answer.transport is None:
+            self.stats.accepted_times.append(now)
+            self.pacer.accepted()
+        if verdict.step is Step.STOP_JOB and self.stop_reason is None:
+            self.stop_reason = stop_message(answer)
+        if verdict.step is Step.DONE and answer.code is not None and len(self._first_answers) < FORBIDDEN_PROBE:
+            self._first_answers.append(answer.code)
+            if len(self._first_answers) == FORBIDDEN_PROBE and set(self._first_answers) == {NO_RIGHTS} \
+                    and self.stop_reason is None:
+                self.stop_reason = (
+                    f"the first {FORBIDDEN_PROBE} tickets all answered {NO_RIGHTS} (no permission): the user "
+                    "whose token is used is probably not an agent of this helpdesk with rights on these tickets"
+                )
+
+    def _outcome(self, last: Attempt, budget: RowBudget) -> Outcome:
+        answer, verdict = last.answer, last.verdict
+        result, msg = verdict.result, (answer.describe() if answer.code != 0 else "success")
+        if verdict.note:
+            msg = f"{msg}; {verdict.note}" if msg else verdict.note
+        if result is None and verdict.step is Step.THROTTLED and self.stopping:
+            result, msg = Result.NOT_ATTEMPTED, "not applied: throttled, then the run stopped"
+        elif result is None:  # retries ran out, or the job stopped before the next one
+            why = "the run stopped" if self.stopping else f"{budget.attempts} attempts"
+            result, msg = Result.FAILED, f"gave up after {why}; last answer: {_answer_text(answer)}"
+        return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts, now_text())
+
+    def _in_flight_outcomes(self) -> dict[int, Outcome]:
+        """Rows whose request was cut off by an interrupt: they may have been applied."""
+        return {
+            index: Outcome(Result.UNKNOWN, msg="interrupted while its request was in flight: it may have "
+                           "been applied", attempts=budget.attempts + 1, finished_at=now_text())
+            for index, budget in self._active.items() if budget.in_flight
+        }
+
+    def _count(self, outcome: Outcome) -> None:
+        self._done += 1
+        key = outcome.result.value
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if self.on_progress:
+            self.on_progress(Progress(self._done, self._total, dict(self._counts), self.pacer.controller.rate,
+                                      self.pacer.controller.paused_until > self.pacer.now()))
+
+
+def _answer_text(answer: Answer) -> str:
+    if answer.code is None:
+        return answer.msg
+    return f"HTTP {answer.http_status} {answer.code} {answer.describe()}".strip()

@@ -1,0 +1,153 @@
+"""Sending a run's valid rows: the client, the pacer, the sender, signals, the sandbox.
+
+The async half of `run_job`; it knows nothing of spreadsheets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from batch_updater.api import HelpdeskClient
+from batch_updater.credentials import DEFAULT_BASE_URL, Credentials, check_base_url
+from batch_updater.limit import Pacer
+from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.pacing import PaceController, RateSetting
+from batch_updater.send import Progress, Sender, SendOptions, SendStats
+
+
+@dataclass
+class SendSettings:
+    rate: RateSetting
+    send: SendOptions
+    timeout: float = 30.0
+    base_url: str | None = None
+    sandbox: bool = False
+    state_dir: Path | None = None  # where a learned rate is kept between runs
+
+
+@dataclass
+class SendReport:
+    outcomes: dict[int, Outcome]
+    stats: SendStats
+    final_rate: float
+    start_rate: float
+    limit_found: bool
+    throttles: int
+    pauses: int
+    stop_reason: str | None
+    interrupted: bool
+    base_url: str
+    rate_history: list[tuple[float, float]]
+
+
+def state_path(settings: SendSettings, env: Mapping[str, str]) -> Path:
+    base = settings.state_dir or Path(env.get("BATCH_UPDATER_STATE_DIR") or
+                                      Path(env.get("XDG_STATE_HOME") or Path.home() / ".local/state")
+                                      / "batch-updater")
+    return Path(base) / "pacing.json"
+
+
+def _learned_key(base_url: str, credentials: Credentials) -> str:
+    return f"{base_url} helpdesk {credentials.helpdesk_id}"
+
+
+def load_learned(path: Path, key: str) -> float | None:
+    try:
+        value = json.loads(path.read_text()).get(key)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def save_learned(path: Path, key: str, rate: float) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            data = {}
+        data[key] = round(rate, 3)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1))
+        os.replace(tmp, path)
+
+
+@contextlib.asynccontextmanager
+async def _endpoint(settings: SendSettings, env: Mapping[str, str],
+                    ticket_ids: Sequence[str]) -> AsyncIterator[tuple[str, Credentials]]:
+    """The base URL and credentials: the real API's, or an in-process sandbox's."""
+    if settings.sandbox:
+        from batch_updater.sandbox import Sandbox, SandboxConfig
+
+        async with Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))) as sandbox:
+            yield sandbox.base_url, Credentials.from_env(sandbox.credentials)
+        return
+    yield (check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL),
+           Credentials.from_env(env))
+
+
+def check_ready(settings: SendSettings, env: Mapping[str, str]) -> None:
+    """Refuse bad credentials or base URL before anything is read or sent (exit 2)."""
+    if not settings.sandbox:
+        check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)
+        Credentials.from_env(env)
+
+
+def send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str], *,
+         on_progress: Callable[[Progress], None] | None = None) -> SendReport:
+    return asyncio.run(_send(specs, settings, env, on_progress))
+
+
+async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str],
+                on_progress: Callable[[Progress], None] | None) -> SendReport:
+    async with _endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as (base_url, credentials):
+        learned_at = None if settings.sandbox else state_path(settings, env)
+        key = _learned_key(base_url, credentials)
+        start = settings.rate.per_second
+        if start is None and learned_at is not None:
+            start = load_learned(learned_at, key)
+        loop = asyncio.get_running_loop()
+        controller = PaceController(start, fixed=not settings.rate.auto, now=loop.time())
+        start_rate = controller.rate
+        pacer = Pacer(controller)
+        connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout)
+            sender = Sender(client, pacer, settings.send, on_progress=on_progress)
+            with _signals(sender):
+                outcomes = await sender.send_all(specs)
+        if learned_at is not None and settings.rate.auto and controller.estimate is not None:
+            save_learned(learned_at, key, controller.rate)
+        return SendReport(
+            outcomes=outcomes, stats=sender.stats, final_rate=controller.rate, start_rate=start_rate,
+            limit_found=controller.estimate is not None, throttles=controller.throttles, pauses=controller.pauses,
+            stop_reason=sender.stop_reason, interrupted=sender.interrupted, base_url=base_url,
+            rate_history=list(controller.history),
+        )
+
+
+@contextlib.contextmanager
+def _signals(sender: Sender) -> Iterator[None]:
+    """Ctrl-C / SIGTERM: stop sending and let requests in flight end; a second one cuts them off."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, sender.interrupt)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
