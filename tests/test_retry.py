@@ -1,0 +1,81 @@
+import random
+
+import pytest
+
+from batch_updater.api import Answer
+from batch_updater.classify import Step, Verdict
+from batch_updater.model import Result
+from batch_updater.retry import MAX_THROTTLED, RowBudget, row_retrying
+from batch_updater.send import Attempt
+
+
+def attempts_from(steps):
+    """An attempt function that answers the given steps in order, recording each in the budget."""
+    verdicts = {"ok": Verdict(Step.DONE, Result.OK), "retry": Verdict(Step.RETRY),
+                "throttled": Verdict(Step.THROTTLED), "failed": Verdict(Step.DONE, Result.FAILED)}
+    queue = list(steps)
+
+    def make(budget):
+        async def attempt():
+            step = queue.pop(0)
+            budget.record(verdicts[step].step)
+            return Attempt(Answer(msg=step), verdicts[step])
+        return attempt
+    return make
+
+
+async def run(steps, max_attempts=5, stopping=lambda: False):
+    sleeps = []
+
+    async def sleep(seconds):
+        sleeps.append(seconds)
+
+    budget = RowBudget()
+    retrying = row_retrying(budget, max_attempts=max_attempts, stopping=stopping, sleep=sleep,
+                            rng=random.Random(1))
+    last = await retrying(attempts_from(steps)(budget))
+    return last.answer.msg, budget, sleeps
+
+
+async def test_success_needs_no_retry():
+    assert await run(["ok"]) == ("ok", RowBudget(1, 0, 0), [])
+
+
+async def test_retryable_failures_back_off_exponentially_with_jitter():
+    last, budget, sleeps = await run(["retry", "retry", "retry", "ok"])
+    assert last == "ok" and budget.attempts == 4
+    assert [0.25 <= sleeps[0] <= 0.5, 0.5 <= sleeps[1] <= 1.0, 1.0 <= sleeps[2] <= 2.0] == [True] * 3
+
+
+async def test_gives_up_after_max_attempts():
+    last, budget, sleeps = await run(["retry"] * 10, max_attempts=3)
+    assert last == "retry" and budget.attempts == 3 and len(sleeps) == 2
+
+
+async def test_throttled_attempts_do_not_count_and_do_not_back_off():
+    last, budget, sleeps = await run(["throttled"] * 6 + ["retry", "retry", "ok"], max_attempts=3)
+    assert last == "ok" and (budget.attempts, budget.throttles, budget.failures) == (9, 6, 2)
+    assert sleeps[:6] == [0.0] * 6  # the shared pause is the wait
+
+
+async def test_a_stuck_throttle_cannot_spin_forever():
+    last, budget, _ = await run(["throttled"] * (MAX_THROTTLED + 5))
+    assert last == "throttled" and budget.throttles == MAX_THROTTLED
+
+
+async def test_final_answers_are_not_retried():
+    assert (await run(["failed", "ok"]))[0] == "failed"
+
+
+async def test_nothing_is_retried_once_the_job_is_stopping():
+    last, budget, _ = await run(["retry", "ok"], stopping=lambda: True)
+    assert last == "retry" and budget.attempts == 1
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_budget_counts(n):
+    budget = RowBudget()
+    for _ in range(n):
+        budget.record(Step.RETRY)
+    budget.record(Step.THROTTLED)
+    assert (budget.attempts, budget.failures, budget.throttles) == (n + 1, n, 1)
