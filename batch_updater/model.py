@@ -99,3 +99,13 @@ class Outcome:
             self.attempts if self.attempts else "",
             self.finished_at,
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Second:
+    """One second of a run, for the report's chart."""
+
+    second: int
+    accepted: int
+    throttled: int
+    rate: float  # the pacing rate at the end of that second

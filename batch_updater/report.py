@@ -20,7 +20,7 @@ from typing import Any
 
 from batch_updater.errors import UsageError
 from batch_updater.load import Sheet
-from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result
+from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Second
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
 RESULT_COLOURS = {
@@ -85,12 +85,14 @@ def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str],
     return header, rows
 
 
-def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any]) -> None:
+def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
+                 timeline: Sequence[Second] = ()) -> None:
     """Every input row, in order, with its outcome's columns."""
     header, rows = _table(sheet, outcomes)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
-            _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet)
+            _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
+                        timeline=timeline)
         else:
             _write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
 
@@ -134,7 +136,7 @@ def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
 
 
 def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
-                summary: list[list[Any]] | None, rows_sample: Sheet) -> None:
+                summary: list[list[Any]] | None, rows_sample: Sheet, timeline: Sequence[Second] = ()) -> None:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
@@ -160,7 +162,7 @@ def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
                     sheet.write_string(last, j, value)
         sheet.autofilter(0, 0, max(last, 1), len(header) - 1)
         if summary is not None:
-            _write_summary(book, bold, summary)
+            _write_summary(book, bold, summary, timeline)
     finally:
         book.close()
 
@@ -181,7 +183,7 @@ def _summary_rows(outcomes: Sequence[Outcome], settings: Mapping[str, Any]) -> l
     return rows
 
 
-def _write_summary(book: Any, bold: Any, rows: list[list[Any]]) -> None:
+def _write_summary(book: Any, bold: Any, rows: list[list[Any]], timeline: Sequence[Second]) -> None:
     sheet = book.add_worksheet("Summary")
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 40)
@@ -194,3 +196,35 @@ def _write_summary(book: Any, bold: Any, rows: list[list[Any]]) -> None:
                 sheet.write_number(i, 1, value)
             else:
                 sheet.write_string(i, 1, value)
+    results = next((i for i in range(1, len(rows)) if rows[i][1] == ""), 1) - 1  # rows 1..results: the counts
+    if results >= 1:
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series({"name": "rows", "categories": ["Summary", 1, 0, results, 0],
+                          "values": ["Summary", 1, 1, results, 1], "data_labels": {"value": True}})
+        chart.set_title({"name": "Rows by result"})
+        chart.set_legend({"none": True})
+        sheet.insert_chart(0, 3, chart, {"x_scale": 1.2, "y_scale": 0.9})
+    if timeline:
+        _write_timeline(book, bold, sheet, timeline)
+
+
+def _write_timeline(book: Any, bold: Any, summary: Any, timeline: Sequence[Second]) -> None:
+    data = book.add_worksheet("Timeline")
+    data.write_row(0, 0, ["second", "accepted", "throttled", "pacing rate (/s)"], bold)
+    for i, s in enumerate(timeline, 1):
+        data.write_row(i, 0, [s.second, s.accepted, s.throttled, round(s.rate, 2)])
+    last = len(timeline)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"name": "accepted per second", "categories": ["Timeline", 1, 0, last, 0],
+                      "values": ["Timeline", 1, 1, last, 1], "fill": {"color": "#5B9BD5"}, "gap": 20})
+    chart.add_series({"name": "throttle answers (pauses)", "categories": ["Timeline", 1, 0, last, 0],
+                      "values": ["Timeline", 1, 2, last, 2], "fill": {"color": "#E74C3C"}, "gap": 20})
+    line = book.add_chart({"type": "line"})
+    line.add_series({"name": "pacing rate", "categories": ["Timeline", 1, 0, last, 0],
+                     "values": ["Timeline", 1, 3, last, 3], "line": {"color": "#2E7D32", "width": 2}})
+    chart.combine(line)
+    chart.set_title({"name": "Requests over the run"})
+    chart.set_x_axis({"name": "seconds since start"})
+    chart.set_y_axis({"name": "requests"})
+    chart.set_legend({"position": "bottom"})
+    summary.insert_chart(18, 3, chart, {"x_scale": 1.6, "y_scale": 1.1})

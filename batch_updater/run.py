@@ -17,7 +17,7 @@ from batch_updater.pacing import format_rate, parse_rate
 from batch_updater.report import check_report_path, default_report_path, sibling_path, write_report, write_retry
 from batch_updater.send import Progress, SendOptions
 from batch_updater.sending import SendReport, SendSettings, check_ready, send
-from batch_updater.summary import Summary, summarize
+from batch_updater.summary import Summary, per_second, summarize
 from batch_updater.validate import validate_rows
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
@@ -119,7 +119,9 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         outcomes = [sent.outcomes[i] if isinstance(item, TicketUpdate) else invalid_outcome(item)
                     for i, item in enumerate(checked)]
     settings_shown = _settings(options, sheet, started, sent)
-    write_report(report, sheet, outcomes, settings_shown)
+    timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
+                          sent.stats.started, sent.stats.finished) if sent else []
+    write_report(report, sheet, outcomes, settings_shown, timeline)
     retry = sibling_path(report, "retry")
     retry_rows = write_retry(retry, sheet, outcomes, GOOD)
     return RunResult(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +40,20 @@ def summarize(checked: Sequence[TicketUpdate | list[FieldError]], outcomes: Sequ
         repeated_tickets=len(repeated),
         rows_on_repeated=sum(repeated.values()),
     )
+
+
+def per_second(accepted: Sequence[float], throttled: Sequence[float], rate_history: Sequence[tuple[float, float]],
+               started: float, finished: float) -> list[Second]:
+    """The run second by second: accepted and throttled answers, and the pacing rate then."""
+    seconds = max(1, math.ceil(finished - started))
+    ok, slow = [0] * seconds, [0] * seconds
+    for times, counts in ((accepted, ok), (throttled, slow)):
+        for t in times:
+            counts[min(seconds - 1, max(0, int(t - started)))] += 1
+    rates, j, rate = [], 0, rate_history[0][1] if rate_history else 0.0
+    for s in range(seconds):
+        while j < len(rate_history) and rate_history[j][0] <= started + s + 1:
+            rate = rate_history[j][1]
+            j += 1
+        rates.append(rate)
+    return [Second(s, ok[s], slow[s], rates[s]) for s in range(seconds)]

@@ -113,3 +113,16 @@ def test_report_path_is_never_the_input(tmp_path):
 
 def test_sibling_path():
     assert sibling_path(Path("reports/x-1.xlsx"), "retry") == Path("reports/x-1-retry.xlsx")
+
+
+def test_xlsx_report_charts_results_and_the_run_second_by_second(tmp_path):
+    from batch_updater.model import Second
+
+    sheet, outcomes = sheet_and_outcomes()
+    path = tmp_path / "r.xlsx"
+    write_report(path, sheet, outcomes, {"mode": "sandbox"}, [Second(0, 5, 0, 5.0), Second(1, 3, 2, 4.25)])
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Report", "Summary", "Timeline"]
+    assert list(book["Timeline"].iter_rows(values_only=True)) == [
+        ("second", "accepted", "throttled", "pacing rate (/s)"), (0, 5, 0, 5), (1, 3, 2, 4.25)]
+    assert len(book["Summary"]._charts) == 2
