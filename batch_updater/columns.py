@@ -9,9 +9,10 @@ back in) are dropped, since the new report writes them again.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from batch_updater.errors import InputError
+from batch_updater.errors import InputError, UsageError
 from batch_updater.model import RESULT_COLUMNS
 
 ALIASES: dict[str, str] = {
@@ -62,7 +63,7 @@ def column_letter(index: int) -> str:
 
 
 def _role(name: str) -> Role:
-    key = " ".join(name.strip().split()).lower()
+    key = _fold(name)
     if key in ALIASES:
         return ALIASES[key]
     m = _CUSTOM.match(name.strip())
@@ -71,14 +72,28 @@ def _role(name: str) -> Role:
     return None
 
 
-def resolve_columns(header: list[str] | tuple[str, ...]) -> ColumnMap:
+def _fold(name: str) -> str:
+    return " ".join(name.strip().split()).lower()
+
+
+def check_renames(renames: Mapping[str, str]) -> None:
+    """A job file's `columns` map: each target must be a field this tool knows."""
+    for theirs, ours in renames.items():
+        if _role(ours) is None:
+            raise UsageError(f"columns.{theirs}: {ours!r} is not a field; use one of ticket_id, status, "
+                             "tag_names, comment, solved, ticket_type, channel, customized_fields, custom:<id>")
+
+
+def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, str] | None = None) -> ColumnMap:
+    """Each column's role; `renames` maps a sheet's own header names onto ours (a job file's `columns`)."""
+    renamed = {_fold(k): v for k, v in (renames or {}).items()}
     roles: list[Role] = []
     kept: list[int] = []
     seen: dict[object, int] = {}
     unknown: list[str] = []
     dropped: list[str] = []
     for i, name in enumerate(header):
-        role = _role(name)
+        role = _role(renamed.get(_fold(name), name))
         if role is None and name.strip().lower() in RESULT_COLUMNS:
             dropped.append(name.strip())
             roles.append(None)
@@ -103,6 +118,9 @@ def resolve_columns(header: list[str] | tuple[str, ...]) -> ColumnMap:
             f"the header row has {shown}"
         )
     warnings = []
+    absent = sorted(set(renamed) - {_fold(h) for h in header})
+    if absent:
+        warnings.append("columns named in the job file but not in the sheet: " + ", ".join(absent))
     if unknown:
         warnings.append(
             "columns kept in the report but not sent (not a ticket field): " + ", ".join(unknown)

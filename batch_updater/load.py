@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -41,8 +42,11 @@ class Sheet:
     delimiter: str | None = None
 
 
-def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = None) -> Sheet:
-    """Read the spreadsheet at `path`. Raises InputError with a one-line reason."""
+def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
+         renames: Mapping[str, str] | None = None) -> Sheet:
+    """Read the spreadsheet at `path`. Raises InputError with a one-line reason.
+
+    `renames` maps the sheet's own header names onto the tool's (a job file's `columns`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
@@ -50,10 +54,10 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
     try:
         with path.open("rb") as fp:
             if suffix in EXCEL_SUFFIXES:
-                return read_excel(fp, sheet=sheet)
+                return read_excel(fp, sheet=sheet, renames=renames)
             if sheet is not None:
                 raise InputError("--sheet applies to Excel files only")
-            return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding)
+            return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -108,7 +112,8 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | None = None) -> Sheet:
+def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | None = None,
+              renames: Mapping[str, str] | None = None) -> Sheet:
     text, used = decode(fp.read(), encoding)
     if delimiter is None or delimiter == ",":
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
@@ -118,7 +123,7 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
         records = [[_uninert(c) for c in rec] for rec in reader] if "'" in text else list(reader)
     except csv.Error as e:
         raise InputError(f"cannot read the file as {'TSV' if delimiter == chr(9) else 'CSV'}: {e}") from None
-    return _build("tsv" if delimiter == "\t" else "csv", records, encoding=used, delimiter=delimiter)
+    return _build("tsv" if delimiter == "\t" else "csv", records, renames, encoding=used, delimiter=delimiter)
 
 
 def _uninert(cell: str) -> str:
@@ -130,7 +135,7 @@ def _uninert(cell: str) -> str:
 # --- Excel -------------------------------------------------------------------------
 
 
-def read_excel(fp: IO[bytes], *, sheet: str | None = None) -> Sheet:
+def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str, str] | None = None) -> Sheet:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -146,7 +151,7 @@ def read_excel(fp: IO[bytes], *, sheet: str | None = None) -> Sheet:
     except Exception as e:
         raise InputError(f"cannot read sheet {name!r}: {e}") from None
     records = [[excel_text(v) for v in rec] for rec in values]
-    return _build("xlsx", records, sheet_name=name)
+    return _build("xlsx", records, renames, sheet_name=name)
 
 
 def _pick_sheet(names: list[str], wanted: str | None) -> str:
@@ -191,14 +196,14 @@ def excel_text(value: Any) -> str:
 # --- both --------------------------------------------------------------------------
 
 
-def _build(kind: str, records: list[list[str]], **detected: Any) -> Sheet:
+def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | None, **detected: Any) -> Sheet:
     start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
     if start is None:
         raise InputError("the file is empty: expected a header row with a ticket_id column")
     header = records[start]
     while header and not header[-1].strip():
         header = header[:-1]
-    columns = resolve_columns(header)
+    columns = resolve_columns(header, renames)
     width = len(header)
     rows = []
     for index in range(start + 1, len(records)):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 
 from batch_updater.columns import ColumnMap, CustomColumn
+from batch_updater.errors import UsageError
 from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
 
 INT32_MAX = 2**31 - 1
@@ -149,12 +150,33 @@ PARSERS = {
 # --- a whole row ---------------------------------------------------------------------
 
 
-class RowValidator:
-    """Validates rows of one sheet: the work per column is decided once, not per row."""
+DEFAULTABLE = ("status", "tag_names", "comment", "ticket_type", "solved", "channel")
 
-    def __init__(self, columns: ColumnMap) -> None:
+
+def parse_defaults(defaults: Mapping[str, str | int]) -> dict[str, Any]:
+    """A job file's `defaults`, parsed once; a bad one names its key (exit 2)."""
+    parsed: dict[str, Any] = {}
+    for name, value in defaults.items():
+        if name not in DEFAULTABLE:
+            raise UsageError(f"defaults.{name}: not a field that can have a default; use one of "
+                             + ", ".join(DEFAULTABLE))
+        text = str(value)
+        try:
+            parsed[name] = text if name == "comment" else PARSERS[name](text)
+        except Bad as e:
+            raise UsageError(f"defaults.{name} {text!r}: {e}") from None
+    return parsed
+
+
+class RowValidator:
+    """Validates rows of one sheet: the work per column is decided once, not per row.
+
+    `defaults` (parsed by parse_defaults) fill the fields a row leaves empty."""
+
+    def __init__(self, columns: ColumnMap, defaults: Mapping[str, Any] | None = None) -> None:
         self.plan = [(i, name.strip(), role) for i, (name, role) in enumerate(zip(columns.header, columns.roles))
                      if role is not None]
+        self.defaults = dict(defaults or {})
 
     def __call__(self, row: Row) -> TicketUpdate | list[FieldError]:
         """Every error in the row, or its update with the exact JSON body."""
@@ -196,6 +218,8 @@ class RowValidator:
                 "row", "", f"{len(row.overflow)} cell(s) beyond the last column ({', '.join(row.overflow)[:60]}): "
                 "a separator inside a cell needs quotes",
             ))
+        for name, value in self.defaults.items():
+            fields.setdefault(name, value)
         if not errors and not fields:
             errors.append(FieldError("row", "", "nothing to change: fill at least one field besides ticket_id"))
         if errors:
@@ -208,5 +232,6 @@ def validate_row(row: Row, columns: ColumnMap) -> TicketUpdate | list[FieldError
     return RowValidator(columns)(row)
 
 
-def validate_rows(rows: Iterable[Row], columns: ColumnMap) -> list[TicketUpdate | list[FieldError]]:
-    return list(map(RowValidator(columns), rows))
+def validate_rows(rows: Iterable[Row], columns: ColumnMap,
+                  defaults: Mapping[str, Any] | None = None) -> list[TicketUpdate | list[FieldError]]:
+    return list(map(RowValidator(columns, defaults), rows))

@@ -1,0 +1,110 @@
+"""Job files: a TOML file that holds a run's settings, so a scheduler runs one short command.
+
+    batch-updater run --config nightly.toml
+
+Paths are relative to the job file. Credentials are named by environment
+variable, never written in the file. A bad file is refused with the key and
+the problem (exit 2).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from batch_updater.errors import UsageError
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
+
+
+class Credentials(BaseModel):
+    """Which environment variable holds each credential (default: the FEISHU_* names)."""
+
+    model_config = ConfigDict(extra="forbid")
+    user_access_token: str = "FEISHU_USER_ACCESS_TOKEN"
+    helpdesk_id: str = "FEISHU_HELPDESK_ID"
+    helpdesk_token: str = "FEISHU_HELPDESK_TOKEN"
+    app_id: str = "FEISHU_APP_ID"
+    app_secret: str = "FEISHU_APP_SECRET"
+    refresh_token: str = "FEISHU_REFRESH_TOKEN"
+
+    @field_validator("*")
+    @classmethod
+    def _a_name_not_a_secret(cls, value: str) -> str:
+        if not _ENV_NAME.fullmatch(value):
+            # Never echo the value: it may be the secret itself.
+            raise ValueError("must be the NAME of an environment variable (e.g. FEISHU_HELPDESK_TOKEN), "
+                             "not the credential itself")
+        return value
+
+
+class JobConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    input: Path | None = None
+    sheet: str | None = None
+    encoding: str | None = None
+    report: Path | None = None
+    report_dir: Path | None = None
+    rate: str | None = None
+    concurrency: int | None = Field(default=None, ge=1, le=512)
+    max_attempts: int | None = Field(default=None, ge=1, le=100)
+    timeout: float | None = Field(default=None, gt=0)
+    base_url: str | None = None
+    retry_comments: bool | None = None
+    log_format: Literal["text", "json"] | None = None
+    log_file: Path | None = None
+    columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
+    defaults: dict[str, str | int] = Field(default_factory=dict)  # field -> value, for rows that leave it empty
+    credentials: Credentials = Field(default_factory=Credentials)
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+def load_config(path: Path) -> JobConfig:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"job file {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"job file {path}: cannot read it ({e})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise UsageError(f"job file {path}: not valid TOML: {e}") from None
+    try:
+        config = JobConfig.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            text = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                text = "not a known key"
+            problems.append(f"{key}: {text}")
+        raise UsageError(f"job file {path}: " + "; ".join(problems)) from None
+    base = path.parent
+    for name in ("input", "report", "report_dir", "log_file"):
+        value = getattr(config, name)
+        if value is not None and not value.is_absolute():
+            setattr(config, name, base / value)
+    return config
+
+
+def credential_env(config: JobConfig, env: dict[str, str] | Any) -> dict[str, str]:
+    """The environment as the tool reads it: FEISHU_* filled from the variables the job file names."""
+    view = dict(env)
+    for key in CREDENTIAL_KEYS:
+        name = getattr(config.credentials, key)
+        standard = f"FEISHU_{key.upper()}"
+        if name != standard:
+            if name in env:
+                view[standard] = env[name]
+            else:
+                view.pop(standard, None)
+    return view
