@@ -1,0 +1,150 @@
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+
+from batch_updater.columns import check_renames, resolve_columns
+from batch_updater.config import credential_env, load_config
+from batch_updater.errors import JobLocked, UsageError
+from batch_updater.jobs import job_id, job_lock, state_dir
+from batch_updater.journal import Journal
+from batch_updater.logs import close_logging, event, setup_logging
+from batch_updater.model import Outcome, Result, Row
+from batch_updater.validate import RowValidator, parse_defaults
+
+
+# --- journal ------------------------------------------------------------------------
+
+def test_journal_records_sending_then_done_and_survives_reopening(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite")
+    journal.sending(0, "111", False)
+    journal.sending(1, "222", True)
+    journal.done(0, Outcome(Result.OK, 200, 0, "success", "L1", 1, "t"), final=True)
+    journal.close()
+    reopened = Journal(tmp_path / "j.sqlite")
+    entries = reopened.entries()
+    reopened.close()
+    assert entries[0].state == "done" and entries[0].final and entries[0].outcome.log_id == "L1"
+    assert entries[1].state == "sending" and entries[1].has_comment and entries[1].outcome is None
+
+
+def test_journal_meta(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite")
+    journal.set_meta("input", "a.csv")
+    assert journal.get_meta("input") == "a.csv" and journal.get_meta("nope") is None
+    journal.close()
+
+
+# --- identity and lock ----------------------------------------------------------------
+
+def test_job_id_depends_on_content_and_settings_only():
+    a = job_id(b"ticket_id\n1\n", {"sheet": None})
+    assert a == job_id(b"ticket_id\n1\n", {"sheet": None})
+    assert a != job_id(b"ticket_id\n2\n", {"sheet": None})
+    assert a != job_id(b"ticket_id\n1\n", {"sheet": "2"})
+
+
+def test_state_dir_rules(tmp_path):
+    assert state_dir({"BATCH_UPDATER_STATE_DIR": str(tmp_path)}) == tmp_path
+    assert state_dir({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "batch-updater"
+
+
+def test_a_second_holder_is_refused_with_the_first_ones_pid(tmp_path):
+    lock = tmp_path / "job.lock"
+    with subprocess.Popen([sys.executable, "-c", (
+            "import sys; from pathlib import Path; from batch_updater.jobs import job_lock\n"
+            f"with job_lock(Path({str(lock)!r})):\n    print('held', flush=True); sys.stdin.read()")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            with pytest.raises(JobLocked, match=f"pid {holder.pid}"), job_lock(lock):
+                pass
+        finally:
+            holder.kill()
+    with job_lock(lock):  # a killed holder's lock is free again
+        assert lock.read_text().strip() == str(os.getpid())
+
+
+# --- job files --------------------------------------------------------------------------
+
+def write(tmp_path, text):
+    path = tmp_path / "job.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_job_file_paths_are_relative_to_it(tmp_path):
+    config = load_config(write(tmp_path, 'input = "in.xlsx"\nsheet = 2\nrate = "600/min"\n'
+                                         '[columns]\n"Ticket Number" = "ticket_id"\n[defaults]\nstatus = 51\n'))
+    assert config.input == tmp_path / "in.xlsx" and config.sheet == "2" and config.rate == "600/min"
+    assert config.columns == {"Ticket Number": "ticket_id"} and config.defaults == {"status": 51}
+
+
+@pytest.mark.parametrize("text, message", [
+    ('rate = "auto"\nconcurency = 3\n', "concurency: not a known key"),
+    ("concurrency = 0\n", "concurrency: Input should be greater than or equal to 1"),
+    ("input = [\n", "not valid TOML"),
+    ('[credentials]\nhelpdesk_token = "s3cr3t-value!"\n', "credentials.helpdesk_token: must be the NAME"),
+    ('log_format = "xml"\n', "log_format"),
+])
+def test_bad_job_files_name_the_key(tmp_path, text, message):
+    with pytest.raises(UsageError, match=message) as e:
+        load_config(write(tmp_path, text))
+    assert "s3cr3t" not in str(e.value)
+
+
+def test_missing_job_file(tmp_path):
+    with pytest.raises(UsageError, match="no such file"):
+        load_config(tmp_path / "none.toml")
+
+
+def test_credentials_are_read_from_the_named_variables(tmp_path):
+    config = load_config(write(tmp_path, '[credentials]\nuser_access_token = "ACME_TOKEN"\n'))
+    env = credential_env(config, {"ACME_TOKEN": "u-1", "FEISHU_USER_ACCESS_TOKEN": "other", "FEISHU_HELPDESK_ID": "h"})
+    assert env["FEISHU_USER_ACCESS_TOKEN"] == "u-1" and env["FEISHU_HELPDESK_ID"] == "h"
+
+
+# --- renames and defaults ------------------------------------------------------------------
+
+def test_renames_map_their_headers_onto_ours():
+    columns = resolve_columns(["Ticket Number", "New State", "x"], {"ticket number": "ticket_id",
+                                                                    "New State": "status", "Gone": "comment"})
+    assert columns.roles == ("ticket_id", "status", None)
+    assert "columns named in the job file but not in the sheet: gone" in columns.warnings
+
+
+def test_rename_targets_must_be_fields():
+    with pytest.raises(UsageError, match="columns.Foo: 'stat' is not a field"):
+        check_renames({"Foo": "stat"})
+
+
+def test_defaults_fill_empty_fields_and_make_id_only_rows_valid():
+    defaults = parse_defaults({"status": "closed", "tag_names": "migrated"})
+    validate = RowValidator(resolve_columns(["ticket_id", "status"]), defaults)
+    assert validate(Row(2, ("1", ""))).body == {"status": 51, "tag_names": ["migrated"]}
+    assert validate(Row(3, ("1", "2"))).body == {"status": 2, "tag_names": ["migrated"]}
+
+
+@pytest.mark.parametrize("defaults, message", [({"status": "done"}, "defaults.status 'done': not a status"),
+                                               ({"ticket_id": "1"}, "defaults.ticket_id: not a field")])
+def test_bad_defaults(defaults, message):
+    with pytest.raises(UsageError, match=message):
+        parse_defaults(defaults)
+
+
+# --- logs ------------------------------------------------------------------------------------
+
+def test_json_logs_one_object_per_event_and_no_secret(tmp_path):
+    path = tmp_path / "run.log"
+    handler = setup_logging("json", path, secrets=["u-very-secret-token"])
+    try:
+        event("row_failed", "row 3 failed", level=logging.WARNING, row=3, code=154004)
+        event("oops", "leaked u-very-secret-token by mistake", detail="u-very-secret-token")
+    finally:
+        close_logging(handler)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines[0]["event"] == "row_failed" and lines[0]["row"] == 3 and lines[0]["level"] == "warning"
+    assert "u-very-secret-token" not in path.read_text()
