@@ -24,6 +24,8 @@ class Pacer:
         self._clock = clock
         self._jitter = jitter
         self._limiter = self._bucket(controller.rate)
+        self._last_slot: float | None = None  # when the last request was let go
+        self._hold_until = 0.0  # a new bucket starts empty: keep the old spacing until then
 
     def now(self) -> float:
         return self._clock() if self._clock else asyncio.get_running_loop().time()
@@ -35,13 +37,14 @@ class Pacer:
     async def acquire(self) -> None:
         """Wait for this request's slot: after any shared pause, at the current rate."""
         while True:
-            wait = self.controller.paused_until - self.now()
+            wait = max(self.controller.paused_until, self._hold_until) - self.now()
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
             limiter = self._limiter
             await limiter.acquire()
             if limiter is self._limiter and self.controller.paused_until <= self.now():
+                self._last_slot = self.now()
                 return
 
     def accepted(self) -> None:
@@ -61,3 +64,7 @@ class Pacer:
         event(self.now())
         if self.controller.rate != rate:
             self._limiter = self._bucket(self.controller.rate)
+            # Its first slot would be free at once, right after the old bucket's last one:
+            # two requests closer than 1/rate, enough to trip a window held just under.
+            if self._last_slot is not None:
+                self._hold_until = self._last_slot + 1.0 / self.controller.rate
