@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 
@@ -22,10 +23,11 @@ from batch_updater.credentials import Credentials
 from batch_updater.limit import Pacer
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.pacing import PaceController, parse_rate
-from batch_updater.sandbox import Sandbox
+from batch_updater.sandbox import Sandbox, SandboxConfig
 from batch_updater.send import Progress, Sender, SendOptions
 
 Spec = tuple[int, TicketUpdate]
+T = TypeVar("T")
 
 
 def updates(sb: Sandbox, n: int, *, comment: bool = False, tickets: Sequence[str] | None = None) -> list[Spec]:
@@ -117,3 +119,46 @@ def assert_each_row_accounted(run: SendRun, specs: Sequence[Spec], sb: Sandbox) 
     for index, spec in specs:
         if run.outcomes[index].result.value == "ok":
             assert spec.body in applied_bodies(sb, spec.ticket_id), (index, spec)
+
+
+class ThreadSandbox:
+    """A Sandbox on its own event loop in a thread, for code that runs its own loop
+    (`run_job`, the CLI, a subprocess)::
+
+        with ThreadSandbox(SandboxConfig(...)) as ts:
+            run_job(..., env=ts.env())
+            ts.call(lambda sb: sb.stats())
+    """
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="sandbox", daemon=True)
+        self.sb: Sandbox | None = None
+
+    def __enter__(self) -> ThreadSandbox:
+        self._thread.start()
+        self.sb = asyncio.run_coroutine_threadsafe(Sandbox(self.config).start(), self.loop).result(10)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        assert self.sb is not None
+        asyncio.run_coroutine_threadsafe(self.sb.close(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+        self.loop.close()
+
+    def call(self, fn: Callable[[Sandbox], T]) -> T:
+        """`fn(sandbox)` run on the sandbox's loop (its state is not thread-safe)."""
+        async def run() -> T:
+            assert self.sb is not None
+            return fn(self.sb)
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(10)
+
+    def stats(self) -> dict[str, Any]:
+        return self.call(lambda sb: sb.stats())
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        """The FEISHU_* variables a client needs for this sandbox, FEISHU_BASE_URL included."""
+        return {**self.call(lambda sb: sb.credentials), **overrides}
