@@ -32,6 +32,7 @@ class RowBudget:
     failures: int = 0  # retryable answers that were not throttles
     throttles: int = 0
     in_flight: bool = False  # a request of this row is on the wire now
+    last: Any = None  # the last attempt's Attempt, for a row cut off while it waits to retry
 
     def record(self, step: Step) -> None:
         self.attempts += 1

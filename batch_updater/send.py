@@ -113,7 +113,7 @@ class Sender:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             self.stats.finished = self.pacer.now()
-        outcomes.update(self._in_flight_outcomes())
+        outcomes.update(self._cut_off_outcomes())
         unsent = Outcome(Result.NOT_ATTEMPTED, msg="interrupted before it was sent" if self.interrupted
                          else "not sent: the run stopped early (see the summary)")
         for index, _ in specs:
@@ -124,6 +124,8 @@ class Sender:
         pending, deadline = set(workers), None
         while pending:
             _, pending = await asyncio.wait(pending, timeout=0.05)
+            if self.stopping and not any(budget.in_flight for budget in self._active.values()):
+                return  # the rest only wait (a throttle pause, a backoff, a slot): nothing to let end
             if self.interrupted:
                 deadline = deadline or self.pacer.now() + self.options.interrupt_grace
                 if self._cut_off or self.pacer.now() >= deadline:
@@ -159,6 +161,7 @@ class Sender:
             budget.record(verdict.step)
             self._observe(answer, verdict)
             last.append(Attempt(answer, verdict))
+            budget.last = last[-1]
             return last[-1]
 
         retrying = row_retrying(budget, max_attempts=self.options.max_attempts,
@@ -198,13 +201,18 @@ class Sender:
             result, msg = Result.FAILED, f"gave up after {why}; last answer: {_answer_text(answer)}"
         return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts, now_text())
 
-    def _in_flight_outcomes(self) -> dict[int, Outcome]:
-        """Rows whose request was cut off by an interrupt: they may have been applied."""
-        return {
-            index: Outcome(Result.UNKNOWN, msg="interrupted while its request was in flight: it may have "
-                           "been applied", attempts=budget.attempts + 1, finished_at=now_text())
-            for index, budget in self._active.items() if budget.in_flight
-        }
+    def _cut_off_outcomes(self) -> dict[int, Outcome]:
+        """Rows whose worker was stopped: in flight (it may have been applied), or waiting to be
+        sent again (its last answer stands); a row never sent gets none here."""
+        outcomes = {}
+        for index, budget in self._active.items():
+            if budget.in_flight:
+                outcomes[index] = Outcome(Result.UNKNOWN, msg="interrupted while its request was in flight: it "
+                                          "may have been applied", attempts=budget.attempts + 1,
+                                          finished_at=now_text())
+            elif budget.last is not None:
+                outcomes[index] = self._outcome(budget.last, budget)
+        return outcomes
 
     def _count(self, outcome: Outcome) -> None:
         self._done += 1

@@ -149,7 +149,7 @@ async def test_slow_answers_beyond_the_timeout_are_retried_and_applied_once_per_
     """Real time: answers 2 s late against a 0.3 s client timeout (about a second in all)."""
     sb = await make_sandbox(rates=UNLIMITED, faults=_faults(slow_rate=0.25, slow_s=2.0))
     specs = updates(sb, 40)
-    run = await send_rows(sb, specs, timeout=0.3, concurrency=8)
+    run = await send_rows(sb, specs, timeout=0.3, concurrency=8, max_attempts=10)
     assert run.results() == {"ok": 40}
     assert_each_row_accounted(run, specs, sb)
     timed_out = sb.stats()["slow_answers"]
@@ -219,7 +219,7 @@ async def test_retry_comments_retries_them_and_accepts_the_risk(make_sandbox):
     assert sb.stats()["requests"] > 60
 
     sb.reset()
-    sb.set_faults(drop_before_apply_rate=0.0, drop_after_apply_rate=0.5)
+    sb.set_faults(drop_before_apply_rate=0.0, drop_after_apply_rate=0.3)
     run = await send_rows(sb, specs, retry_comments=True, max_attempts=10)
     assert run.results() == {"ok": 60}
     assert sb.stats()["tickets_with_duplicate_comments"] > 0  # the risk the user accepted
@@ -385,3 +385,42 @@ async def test_requests_in_flight_are_cut_off_after_a_second_interrupt_or_the_gr
     for outcome in run.outcomes.values():
         if outcome.result == "unknown":
             assert outcome.msg.startswith("interrupted while its request was in flight") and outcome.attempts == 1
+
+
+async def _interrupt_when(sender_box, condition):
+    while not ("sender" in sender_box and condition(sender_box["sender"])):
+        await asyncio.sleep(0.01)
+    sender_box["sender"].interrupt()
+
+
+async def test_an_interrupt_during_a_long_throttle_pause_ends_the_run_at_once():
+    """Real time: a per-minute window is full and everyone pauses ~60 s; Ctrl-C must not wait it out."""
+    async with Sandbox(SandboxConfig(rates=[(3, 60.0)], n_tickets=10, clock=time.monotonic)) as sb:
+        box = {}
+        task = asyncio.create_task(_interrupt_when(box, lambda s: s.stats.throttle_times))
+        started = time.monotonic()
+        run = await send_rows(sb, updates(sb, 20), rate="100/s", concurrency=2, on_start=lambda s: box.setdefault(
+            "sender", s))
+        await task
+        assert time.monotonic() - started < 3
+    assert run.results() == {"ok": 3, "not_attempted": 17}
+    throttled = [o for o in run.outcomes.values() if o.code == 99991400]
+    assert throttled and all(o.msg == "not applied: throttled, then the run stopped" for o in throttled)
+
+
+async def test_an_interrupt_during_a_backoff_ends_the_run_at_once_with_the_last_answer(make_sandbox):
+    """Real time: every answer is a 500, rows back off (0.25-30 s); Ctrl-C ends the waits."""
+    sb = await make_sandbox(rates=UNLIMITED, faults=_faults(error_rate=1.0))
+    box = {}
+    task = asyncio.create_task(_interrupt_when(box, lambda s: sb.stats()["requests"] >= 8))
+    started = time.monotonic()
+    run = await send_rows(sb, updates(sb, 20), concurrency=4, backoff=True, max_attempts=10,
+                          on_start=lambda s: box.setdefault("sender", s))
+    await task
+    assert time.monotonic() - started < 3
+    results = run.results()
+    assert results == {"failed": 4, "not_attempted": 16}
+    for outcome in run.outcomes.values():
+        if outcome.result == "failed":
+            assert outcome.msg.startswith("gave up after the run stopped; last answer: HTTP 500 155000")
+            assert outcome.attempts >= 2
