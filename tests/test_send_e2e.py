@@ -34,8 +34,11 @@ async def test_a_fixed_rate_equal_to_the_limit_is_held_without_throttles():
         assert_each_row_accounted(run, specs, sb)
         assert throttled_requests(sb) <= 1
         achieved = sb.stats()["accepted"] / run.wall
-        assert 0.9 * 20 <= achieved <= 20.5
+        # never over; under by every late timer wake-up (a bucket of one slot keeps no credit),
+        # which a busy machine makes large: bench/ measures the ratio, this only bounds it
+        assert 0.75 * 20 <= achieved <= 20.5
         assert run.controller.rate == 20  # a fixed rate is never changed
+        assert [p.done for p in run.progress] == list(range(1, 61)) and run.progress[-1].counts == {"ok": 60}
 
 
 def test_a_fixed_per_minute_rate_is_held_without_throttles():
@@ -84,6 +87,7 @@ AUTO_CASES = {
     "30/min, under the safe start": ([(30, 60.0)], 60, 0.5, True, None),
     "600/min, over the start": ([(600, 60.0)], 900, 10.0, True, None),
     "10/s from a learned 40/s": ([(10, 1.0)], 200, 10.0, False, 40.0),
+    "50/s and 600/min: the minute binds": ([(50, 1.0), (600, 60.0)], 900, 10.0, True, None),
 }
 
 
@@ -105,6 +109,19 @@ def test_auto_finds_the_limit_and_settles_just_under_it(case):
             assert 1 <= controller.throttles <= 6
             assert throttled_requests(sb) == controller.throttles
             assert _achieved_after(run, 60.0 if per_minute else 2.0) >= 0.85 * limit
+
+    run_virtual(main())
+
+
+def test_auto_does_not_run_away_when_the_workers_hold_the_run_back():
+    """2 workers and 200 ms answers make at most 10/s against a 100/s limit: the rate stays near."""
+    async def main():
+        async with Sandbox(SandboxConfig(rates=[(100, 1.0)], n_tickets=30, faults=_faults(latency_ms=200),
+                                         clock=asyncio.get_running_loop().time)) as sb:
+            run = await send_rows(sb, updates(sb, 300), rate="auto", concurrency=2)
+            assert run.results() == {"ok": 300}
+            assert throttled_requests(sb) == 0 and sb.stats()["max_in_flight"] == 2
+            assert run.controller.rate <= 3 * 10
 
     run_virtual(main())
 
@@ -260,6 +277,7 @@ async def test_rows_for_one_ticket_are_applied_in_file_order(make_sandbox, fault
         bodies = applied_bodies(sb, tid)
         assert [b for i, b in enumerate(bodies) if b not in bodies[:i]] == expected
     assert sb.tickets[ids[0]].tags == ["row-30"]  # the last row for the ticket wins
+    assert sb.stats()["max_in_flight"] <= 8  # never more than --concurrency requests at once
 
 
 # -- early stop on refused credentials -------------------------------------------------------

@@ -105,7 +105,7 @@ def test_run_job_stops_on_refused_credentials_with_exit_3(tmp_path, env, faults,
     rows = read_report(tmp_path / "out.csv")
     assert len(rows) == 400
     failed = [r for r in rows if r["result"] == "failed"]
-    assert len(failed) == requests and all(r["code"] == str(code) for r in failed)
+    assert len(failed) == requests and all(r["code"] == str(code) and r["log_id"] for r in failed)
     assert sum(r["result"] == "not_attempted" for r in rows) == 400 - requests
     assert len(read_report(tmp_path / "out-retry.csv")) == 400  # every row is to be sent again
 
