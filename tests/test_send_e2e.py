@@ -36,7 +36,7 @@ async def test_a_fixed_rate_equal_to_the_limit_is_held_without_throttles():
         achieved = sb.stats()["accepted"] / run.wall
         # never over; under by every late timer wake-up (a bucket of one slot keeps no credit),
         # which a busy machine makes large: bench/ measures the ratio, this only bounds it
-        assert 0.75 * 20 <= achieved <= 20.5
+        assert 0.6 * 20 <= achieved <= 20.5
         assert run.controller.rate == 20  # a fixed rate is never changed
         assert [p.done for p in run.progress] == list(range(1, 61)) and run.progress[-1].counts == {"ok": 60}
 
