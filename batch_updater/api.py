@@ -15,7 +15,9 @@ from typing import Any
 
 import aiohttp
 
+from batch_updater.codes import TOKEN_REJECTED
 from batch_updater.credentials import Credentials
+from batch_updater.tokens import UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -90,32 +92,41 @@ class HelpdeskClient:
     """Sends helpdesk requests on one aiohttp session (keep-alive, shared by all workers)."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, credentials: Credentials,
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, tokens: UserTokens | None = None) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
+        self.tokens = tokens  # refreshes the user token in long jobs, when set up
         self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 10.0))
         # aiohttp silently sends a PUT again when a kept-alive connection drops; for a row
         # with a comment that posts it twice. Every retry must be ours, decided by the
         # comment rule (aiohttp has no public switch; its own tests use this attribute).
         session._retry_connection = False
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, token: str) -> dict[str, str]:
         return {
-            "Authorization": f"Bearer {self.credentials.user_access_token}",
+            "Authorization": f"Bearer {token}",
             "X-Lark-Helpdesk-Authorization": self.credentials.helpdesk_header,
             "Content-Type": JSON_TYPE,
         }
 
     async def update(self, ticket_id: str, body: dict[str, Any]) -> Answer:
+        """One PUT. With token refresh set up, an expired-token answer (which proves nothing was
+        applied) is followed by one shared refresh and the same PUT once more."""
         data = json.dumps(body, ensure_ascii=False).encode()
         url = self.base_url + UPDATE_PATH.format(ticket_id=ticket_id)
-        return await self._request("PUT", url, data)
+        if self.tokens is None:
+            return await self._request("PUT", url, data, self.credentials.user_access_token)
+        token = await self.tokens.current()
+        answer = await self._request("PUT", url, data, token)
+        if answer.code in TOKEN_REJECTED:
+            answer = await self._request("PUT", url, data, await self.tokens.refresh(token))
+        return answer
 
-    async def _request(self, method: str, url: str, data: bytes | None) -> Answer:
+    async def _request(self, method: str, url: str, data: bytes | None, token: str) -> Answer:
         start = time.monotonic()
         try:
-            async with self.session.request(method, url, data=data, headers=self._headers(),
+            async with self.session.request(method, url, data=data, headers=self._headers(token),
                                             timeout=self.timeout, allow_redirects=False) as resp:
                 text = await resp.text(errors="replace")
                 return parse_answer(resp.status, resp.headers, text, time.monotonic() - start)

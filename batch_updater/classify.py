@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from batch_updater.api import Answer, Transport
 from batch_updater.codes import Action, action_for, lookup
-from batch_updater.model import Result
+from batch_updater.model import Outcome, Result
 
 
 class Step(enum.Enum):
@@ -70,3 +70,20 @@ def stop_message(answer: Answer) -> str:
     if answer.log_id:
         text += f" [log id {answer.log_id}]"
     return text
+
+
+def is_final(outcome: Outcome, has_comment: bool) -> bool:
+    """Done for good: a resumed job does not send the row again.
+
+    Applied rows and the API's final refusals are; so is an unknown row with a
+    comment (sending it again could post the comment twice). A row that failed
+    for a transient reason or a refused credential, or an unknown row without a
+    comment, is safe to send again.
+    """
+    if outcome.result is Result.OK:
+        return True
+    if outcome.result is Result.UNKNOWN:
+        return has_comment
+    if outcome.result is Result.FAILED and outcome.code is not None and outcome.http_status is not None:
+        return action_for(outcome.code, outcome.http_status) is Action.FAIL and "gave up" not in outcome.msg
+    return False

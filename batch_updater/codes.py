@@ -101,6 +101,8 @@ CODES: dict[int, ApiCode] = {c.code: c for c in _TABLE}
 THROTTLED = 99991400
 QUOTA_EXCEEDED = 99991403
 NO_RIGHTS = 154003
+# The user token expired or is invalid: with refresh set up, refresh it and send again.
+TOKEN_REJECTED = frozenset({99991677, 99991668, 99991663})
 
 
 def lookup(code: int) -> ApiCode | None:

@@ -12,6 +12,7 @@ from batch_updater.errors import UsageError
 
 DEFAULT_BASE_URL = "https://open.feishu.cn"
 REQUIRED = ("FEISHU_USER_ACCESS_TOKEN", "FEISHU_HELPDESK_ID", "FEISHU_HELPDESK_TOKEN")
+REFRESH = ("FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_REFRESH_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,14 @@ class Credentials:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Credentials:
         missing = [name for name in REQUIRED if not env.get(name, "").strip()]
+        if missing == [REQUIRED[0]] and all(env.get(name, "").strip() for name in REFRESH):
+            missing = []  # the first request refreshes a user token from the refresh token
         if missing:
             raise UsageError(
                 f"missing credentials: set {', '.join(missing)} in the environment "
                 "(or try it first against the built-in sandbox with --sandbox)"
             )
-        return cls(*(env[name].strip() for name in REQUIRED))
+        return cls(*(env.get(name, "").strip() for name in REQUIRED))
 
     @property
     def helpdesk_header(self) -> str:

@@ -16,10 +16,15 @@ from batch_updater.errors import JobLocked
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
-    """Where batch-updater keeps what outlives a run (journals, locks, learned rates)."""
-    if env.get("BATCH_UPDATER_STATE_DIR"):
-        return Path(env["BATCH_UPDATER_STATE_DIR"])
-    base = Path(env["XDG_STATE_HOME"]) if env.get("XDG_STATE_HOME") else Path.home() / ".local" / "state"
+    """Where batch-updater keeps what outlives a run (journals, locks, tokens, learned rates).
+
+    Read from `env`, then from the process environment (a caller passing only credentials
+    in `env` still gets the state directory it set for the process)."""
+    names = ("BATCH_UPDATER_STATE_DIR", "XDG_STATE_HOME")
+    source = env if any(env.get(name) for name in names) else os.environ
+    if source.get("BATCH_UPDATER_STATE_DIR"):
+        return Path(source["BATCH_UPDATER_STATE_DIR"])
+    base = Path(source["XDG_STATE_HOME"]) if source.get("XDG_STATE_HOME") else Path.home() / ".local" / "state"
     return base / "batch-updater"
 
 

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from batch_updater.columns import check_renames
 from batch_updater.errors import UsageError
+from batch_updater.journal import Journal
 from batch_updater.load import Sheet, load
+from batch_updater.logs import event
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
 from batch_updater.pacing import format_rate, parse_rate
 from batch_updater.report import check_report_path, default_report_path, sibling_path, write_report, write_retry
+from batch_updater.resume import JobJournal, Plan, job_files, open_job, plan_resume
 from batch_updater.send import Progress, SendOptions
 from batch_updater.sending import SendReport, SendSettings, check_ready, send
 from batch_updater.summary import Summary, per_second, summarize
-from batch_updater.validate import validate_rows
+from batch_updater.validate import parse_defaults, validate_rows
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
 
 
 @dataclass
 class RunOptions:
-    """Everything a run needs; the CLI's flags map onto these one to one."""
+    """Everything a run needs; the CLI's flags and a job file's keys map onto these one to one."""
 
     input: Path
     dry_run: bool = False
@@ -40,6 +46,9 @@ class RunOptions:
     base_url: str | None = None
     sandbox: bool = False
     retry_comments: bool = False
+    fresh: bool = False  # forget what an earlier run of this job did
+    columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
+    defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
 
     def check(self) -> None:
         for name, low in (("concurrency", 1), ("max_attempts", 1)):
@@ -47,6 +56,7 @@ class RunOptions:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
         if self.timeout <= 0:
             raise UsageError("--timeout must be more than 0 seconds")
+        check_renames(self.columns)
 
 
 @dataclass
@@ -59,6 +69,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     sheet: Sheet | None = None
     sent: SendReport | None = None
+    resumed: int = 0  # rows done by an earlier run of the same job
+    job_id: str = ""
 
     @property
     def stop_reason(self) -> str | None:
@@ -66,6 +78,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        if self.sent and self.sent.stop_error:
+            return self.sent.stop_error.exit_code
         if self.sent and self.sent.stop_reason:
             return 3
         if self.sent and self.sent.interrupted:
@@ -90,53 +104,87 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
             on_progress: Callable[[Progress], None] | None = None,
             on_warning: Callable[[str], None] | None = None,
             now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> RunResult:
-    """Run one job and write its report. Raises a BatchUpdaterError for a job-stopping problem
-    found before anything is sent (exit 2); a run stopped by the API reports it in the result."""
+    """Run one job and write its report.
+
+    Raises a BatchUpdaterError for a problem found before anything is sent (exit 2) or
+    when another run of the job holds its lock (75); a run stopped by the API says so
+    in the result (`exit_code` 3). Running the same job again resumes it.
+    """
     env = os.environ if env is None else env
     options.check()
     input_path = Path(options.input)
     rate = parse_rate(options.rate)
+    defaults = parse_defaults(options.defaults)
     settings = SendSettings(rate, SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
                             options.timeout, options.base_url, options.sandbox)
     if options.report is not None:
         check_report_path(Path(options.report), input_path)
     if not options.dry_run:
         check_ready(settings, env)
-    sheet = load(input_path, sheet=options.sheet, encoding=options.encoding)
+    sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
     for warning in sheet.columns.warnings:
         if on_warning:
             on_warning(warning)
     started = now()
     report = Path(options.report) if options.report else default_report_path(
         input_path, sheet.kind, Path(options.report_dir), started)
-    checked = validate_rows(sheet.rows, sheet.columns)
+    checked = validate_rows(sheet.rows, sheet.columns, defaults)
+    specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
     sent: SendReport | None = None
+    resumed, jid = 0, ""
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
-        specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
-        sent = send(specs, settings, env, on_progress=on_progress)
-        outcomes = [sent.outcomes[i] if isinstance(item, TicketUpdate) else invalid_outcome(item)
+        with _journal(options, input_path, env) as (jid, journal):
+            plan = plan_resume(specs, journal.entries() if journal else {}, options.retry_comments)
+            resumed = len(plan.earlier)
+            hooks = JobJournal(journal) if journal else None
+            _record_crashed(plan, hooks, dict(specs))
+            event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
+                  f"{len(plan.to_send)} to send, {resumed} done earlier", job=jid, input=str(input_path),
+                  rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=resumed)
+            sent = send(plan.to_send, settings, env, on_progress=on_progress, journal=hooks)
+        done = {**plan.earlier, **plan.crashed, **sent.outcomes}
+        outcomes = [done[i] if isinstance(item, TicketUpdate) else invalid_outcome(item)
                     for i, item in enumerate(checked)]
-    settings_shown = _settings(options, sheet, started, sent)
+    settings_shown = _settings(options, sheet, started, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
     write_report(report, sheet, outcomes, settings_shown, timeline)
     retry = sibling_path(report, "retry")
     retry_rows = write_retry(retry, sheet, outcomes, GOOD)
-    return RunResult(
-        outcomes=outcomes,
-        summary=summarize(checked, outcomes),
-        report_path=report,
-        retry_path=retry if retry_rows else None,
-        retry_rows=retry_rows,
-        warnings=list(sheet.columns.warnings),
-        sheet=sheet,
-        sent=sent,
-    )
+    result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=report,
+                       retry_path=retry if retry_rows else None, retry_rows=retry_rows,
+                       warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent, resumed=resumed, job_id=jid)
+    event("finish", f"finished with exit code {result.exit_code}: {result.summary.by_result}",
+          level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
+          counts=result.summary.by_result, report=str(report), stopped=result.stop_reason or "")
+    return result
 
 
-def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None) -> dict[str, Any]:
+@contextlib.contextmanager
+def _journal(options: RunOptions, input_path: Path, env: Mapping[str, str]
+             ) -> Iterator[tuple[str, Journal | None]]:
+    """The job's lock and journal; an in-process sandbox starts empty each time, so it has none."""
+    if options.sandbox:
+        yield "", None
+        return
+    identity = {"sheet": options.sheet, "encoding": options.encoding, "columns": options.columns,
+                "defaults": options.defaults, "base_url": options.base_url or env.get("FEISHU_BASE_URL", ""),
+                "helpdesk": env.get("FEISHU_HELPDESK_ID", "")}
+    files = job_files(input_path.read_bytes(), identity, env)
+    with open_job(files, fresh=options.fresh, input_name=str(input_path)) as journal:
+        yield files.id, journal
+
+
+def _record_crashed(plan: Plan, hooks: JobJournal | None, specs: Mapping[int, TicketUpdate]) -> None:
+    if hooks is not None:
+        for index, outcome in plan.crashed.items():
+            hooks.done(index, specs[index], outcome)
+
+
+def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,
+              jid: str) -> dict[str, Any]:
     """The run's settings for the report's summary sheet (never a credential)."""
     shown: dict[str, Any] = {
         "mode": "dry run (nothing sent)" if options.dry_run else ("sandbox" if options.sandbox else "live"),
@@ -144,6 +192,8 @@ def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendRe
         "sheet": sheet.sheet_name or "",
         "encoding": sheet.encoding or "",
         "started_at": started.isoformat(timespec="seconds"),
+        "job": jid,
+        "rows done by an earlier run": resumed or "",
     }
     if sent is not None:
         elapsed = max(sent.stats.finished - sent.stats.started, 1e-9)

@@ -11,14 +11,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from batch_updater.api import Answer, HelpdeskClient
 from batch_updater.classify import Step, Verdict, classify, stop_message
+from batch_updater.errors import BatchUpdaterError
+from batch_updater.logs import event
 from batch_updater.codes import NO_RIGHTS
 from batch_updater.limit import Pacer
 from batch_updater.model import Outcome, Result, TicketUpdate
@@ -31,6 +34,14 @@ FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks r
 class Attempt:
     answer: Answer
     verdict: Verdict
+
+
+class RowJournal(Protocol):
+    """Where the sender writes ahead (journal.py): before a row's first request, and its outcome."""
+
+    def sending(self, index: int, spec: TicketUpdate) -> None: ...
+
+    def done(self, index: int, spec: TicketUpdate, outcome: Outcome) -> None: ...
 
 
 @dataclass
@@ -72,14 +83,17 @@ def now_text() -> str:
 class Sender:
     def __init__(self, client: HelpdeskClient, pacer: Pacer, options: SendOptions, *,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep, rng: random.Random | None = None,
-                 on_progress: Callable[[Progress], None] | None = None) -> None:
+                 on_progress: Callable[[Progress], None] | None = None,
+                 journal: RowJournal | None = None) -> None:
         self.client = client
+        self.journal = journal
         self.pacer = pacer
         self.options = options
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.on_progress = on_progress
         self.stop_reason: str | None = None  # set when the credentials were refused
+        self.stop_error: BatchUpdaterError | None = None  # a token refresh refused for good
         self.interrupted = False
         self._cut_off = False
         self.stats = SendStats()
@@ -102,6 +116,7 @@ class Sender:
         """Outcomes by row index for every spec; rows never sent are `not_attempted`."""
         outcomes: dict[int, Outcome] = {}
         self._total = len(specs)
+        self._specs = dict(specs)
         self.stats.started = self.pacer.now()
         groups: Iterator[list[tuple[int, TicketUpdate]]] = iter(group_by_ticket(specs))
         workers = [asyncio.create_task(self._worker(groups, outcomes))
@@ -113,7 +128,11 @@ class Sender:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             self.stats.finished = self.pacer.now()
-        outcomes.update(self._cut_off_outcomes())
+        cut_off = self._cut_off_outcomes()
+        outcomes.update(cut_off)
+        if self.journal is not None:
+            for index, outcome in cut_off.items():
+                self.journal.done(index, self._specs[index], outcome)
         unsent = Outcome(Result.NOT_ATTEMPTED, msg="interrupted before it was sent" if self.interrupted
                          else "not sent: the run stopped early (see the summary)")
         for index, _ in specs:
@@ -138,14 +157,17 @@ class Sender:
                 if self.stopping:
                     return
                 budget = self._active[index] = RowBudget()
-                outcome = await self.send_row(spec, budget)
+                outcome = await self.send_row(spec, budget, index)
                 del self._active[index]
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 outcomes[index] = outcome
-                self._count(outcome)
+                if self.journal is not None:
+                    self.journal.done(index, spec, outcome)
+                self._count(outcome, spec)
 
-    async def send_row(self, spec: TicketUpdate, budget: RowBudget | None = None) -> Outcome | None:
+    async def send_row(self, spec: TicketUpdate, budget: RowBudget | None = None, index: int = -1
+                       ) -> Outcome | None:
         """One row, retried as the policy says; None if the run stopped before it was sent."""
         budget = budget or RowBudget()
         last: list[Attempt] = []
@@ -154,9 +176,20 @@ class Sender:
             await self.pacer.acquire()
             if self.stopping:
                 return None
+            if self.journal is not None and not budget.attempts:
+                self.journal.sending(index, spec)  # committed before the request leaves
+            if budget.attempts:
+                event("retry", f"row {spec.row}: sending ticket {spec.ticket_id} again (attempt "
+                      f"{budget.attempts + 1})", row=spec.row, ticket_id=spec.ticket_id, attempt=budget.attempts + 1)
             budget.in_flight = True
-            answer = await self.client.update(spec.ticket_id, spec.body)
-            budget.in_flight = False
+            try:
+                answer = await self.client.update(spec.ticket_id, spec.body)
+            except BatchUpdaterError as e:  # a token refresh refused for good: nothing was applied
+                budget.in_flight = False
+                self.stop_error = self.stop_error or e
+                self.stop_reason = self.stop_reason or str(e)
+                return None
+            budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
             verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
             budget.record(verdict.step)
             self._observe(answer, verdict)
@@ -173,13 +206,20 @@ class Sender:
         now = self.pacer.now()
         if verdict.step is Step.THROTTLED:
             self.stats.throttle_times.append(now)
+            paused_until = self.pacer.controller.paused_until
             self.pacer.throttled(answer.reset_after)
+            if self.pacer.controller.paused_until > paused_until:
+                event("throttle_pause", f"throttled: every worker pauses {self.pacer.controller.paused_until - now:.1f}"
+                      f" s; rate now {self.pacer.controller.rate:.2f}/s", level=logging.WARNING,
+                      pause_s=round(self.pacer.controller.paused_until - now, 3),
+                      rate=round(self.pacer.controller.rate, 3), log_id=answer.log_id)
             return
         if answer.http_status is not None and answer.transport is None:
             self.stats.accepted_times.append(now)
             self.pacer.accepted()
         if verdict.step is Step.STOP_JOB and self.stop_reason is None:
             self.stop_reason = stop_message(answer)
+            event("stopped", f"stopping: {self.stop_reason}", level=logging.ERROR, code=answer.code)
         if verdict.step is Step.DONE and answer.code is not None and len(self._first_answers) < FORBIDDEN_PROBE:
             self._first_answers.append(answer.code)
             if len(self._first_answers) == FORBIDDEN_PROBE and set(self._first_answers) == {NO_RIGHTS} \
@@ -214,7 +254,12 @@ class Sender:
                 outcomes[index] = self._outcome(budget.last, budget)
         return outcomes
 
-    def _count(self, outcome: Outcome) -> None:
+    def _count(self, outcome: Outcome, spec: TicketUpdate) -> None:
+        if outcome.result in (Result.FAILED, Result.UNKNOWN):
+            event("row_" + outcome.result.value, f"row {spec.row} (ticket {spec.ticket_id}) {outcome.result.value}: "
+                  f"{outcome.msg}", level=logging.WARNING, row=spec.row, ticket_id=spec.ticket_id,
+                  http_status=outcome.http_status, code=outcome.code, log_id=outcome.log_id,
+                  attempts=outcome.attempts)
         self._done += 1
         key = outcome.result.value
         self._counts[key] = self._counts.get(key, 0) + 1

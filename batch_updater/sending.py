@@ -21,7 +21,10 @@ from batch_updater.credentials import DEFAULT_BASE_URL, Credentials, check_base_
 from batch_updater.limit import Pacer
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.pacing import PaceController, RateSetting
-from batch_updater.send import Progress, Sender, SendOptions, SendStats
+from batch_updater.errors import BatchUpdaterError
+from batch_updater.jobs import state_dir
+from batch_updater.send import Progress, RowJournal, Sender, SendOptions, SendStats
+from batch_updater.tokens import UserTokens
 
 
 @dataclass
@@ -44,16 +47,14 @@ class SendReport:
     throttles: int
     pauses: int
     stop_reason: str | None
+    stop_error: BatchUpdaterError | None  # a stop raised by the tool itself (a dead refresh token)
     interrupted: bool
     base_url: str
     rate_history: list[tuple[float, float]]
 
 
 def state_path(settings: SendSettings, env: Mapping[str, str]) -> Path:
-    base = settings.state_dir or Path(env.get("BATCH_UPDATER_STATE_DIR") or
-                                      Path(env.get("XDG_STATE_HOME") or Path.home() / ".local/state")
-                                      / "batch-updater")
-    return Path(base) / "pacing.json"
+    return (settings.state_dir or state_dir(env)) / "pacing.json"
 
 
 def _learned_key(base_url: str, credentials: Credentials) -> str:
@@ -103,12 +104,12 @@ def check_ready(settings: SendSettings, env: Mapping[str, str]) -> None:
 
 
 def send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str], *,
-         on_progress: Callable[[Progress], None] | None = None) -> SendReport:
-    return asyncio.run(_send(specs, settings, env, on_progress))
+         on_progress: Callable[[Progress], None] | None = None, journal: RowJournal | None = None) -> SendReport:
+    return asyncio.run(_send(specs, settings, env, on_progress, journal))
 
 
 async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str],
-                on_progress: Callable[[Progress], None] | None) -> SendReport:
+                on_progress: Callable[[Progress], None] | None, journal: RowJournal | None = None) -> SendReport:
     async with _endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as (base_url, credentials):
         learned_at = None if settings.sandbox else state_path(settings, env)
         key = _learned_key(base_url, credentials)
@@ -121,8 +122,9 @@ async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSetting
         pacer = Pacer(controller)
         connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
         async with aiohttp.ClientSession(connector=connector) as session:
-            client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout)
-            sender = Sender(client, pacer, settings.send, on_progress=on_progress)
+            tokens = None if settings.sandbox else UserTokens.from_env(env, session, base_url)
+            client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout, tokens=tokens)
+            sender = Sender(client, pacer, settings.send, on_progress=on_progress, journal=journal)
             with _signals(sender):
                 outcomes = await sender.send_all(specs)
         if learned_at is not None and settings.rate.auto and controller.estimate is not None:
@@ -130,7 +132,8 @@ async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSetting
         return SendReport(
             outcomes=outcomes, stats=sender.stats, final_rate=controller.rate, start_rate=start_rate,
             limit_found=controller.estimate is not None, throttles=controller.throttles, pauses=controller.pauses,
-            stop_reason=sender.stop_reason, interrupted=sender.interrupted, base_url=base_url,
+            stop_reason=sender.stop_reason, stop_error=sender.stop_error, interrupted=sender.interrupted,
+            base_url=base_url,
             rate_history=list(controller.history),
         )
 

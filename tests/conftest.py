@@ -58,3 +58,10 @@ async def make_sandbox(sandbox_clock: ManualClock) -> AsyncIterator[Callable[...
     yield make
     for sb in started:
         await sb.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_dir(tmp_path_factory, monkeypatch):
+    """Journals, locks, token files and learned rates go to a fresh folder, never the user's."""
+    monkeypatch.setenv("BATCH_UPDATER_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.delenv("FEISHU_TOKEN_FILE", raising=False)

@@ -47,8 +47,9 @@ def test_job_id_depends_on_content_and_settings_only():
     assert a != job_id(b"ticket_id\n1\n", {"sheet": "2"})
 
 
-def test_state_dir_rules(tmp_path):
+def test_state_dir_rules(tmp_path, monkeypatch):
     assert state_dir({"BATCH_UPDATER_STATE_DIR": str(tmp_path)}) == tmp_path
+    monkeypatch.delenv("BATCH_UPDATER_STATE_DIR")
     assert state_dir({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "batch-updater"
 
 

@@ -86,7 +86,7 @@ def test_missing_credentials_are_a_usage_error_before_anything_is_sent(tmp_path,
 
 
 STOPS = {
-    "wrong user token": ({"FEISHU_USER_ACCESS_TOKEN": "u-wrong"}, Faults(), 99991668),
+    "wrong user token": ({"FEISHU_USER_ACCESS_TOKEN": "u-wrong", "FEISHU_REFRESH_TOKEN": ""}, Faults(), 99991668),
     "wrong helpdesk token": ({"FEISHU_HELPDESK_TOKEN": "wrong"}, Faults(), 154001),
     "scope missing": ({}, Faults(scope_missing=True), 99991672),
     "monthly quota": ({}, Faults(monthly_quota=0), 99991403),
