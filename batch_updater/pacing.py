@@ -56,8 +56,21 @@ def format_rate(per_second: float) -> str:
     return f"{per_second:.1f}/s" if per_second < 10 else f"{per_second:.0f}/s"
 
 
+# A rate the user fixed is held a little under the figure: requests leave on this machine's
+# clock and are counted on the API's, and a few milliseconds of jitter must not add one too many
+# to a sliding window (1.5% of a second tolerates 15 ms at any rate).
+FIXED_HEADROOM = 0.985
+
+
 class PaceController:
     """Holds the current rate; told of every answer, it says how long to pause."""
+
+    @classmethod
+    def for_setting(cls, setting: RateSetting, learned: float | None = None, now: float = 0.0) -> PaceController:
+        """`--rate N/s` holds N (less the headroom); `auto` starts safe, or from a learned rate."""
+        if setting.per_second is not None:
+            return cls(setting.per_second * FIXED_HEADROOM, fixed=True, now=now)
+        return cls(learned, now=now)
 
     def __init__(self, start: float | None = None, *, fixed: bool = False, now: float = 0.0) -> None:
         self.fixed = fixed
@@ -106,6 +119,12 @@ class PaceController:
         return self.paused_until
 
     # --- the policy ---------------------------------------------------------------
+
+    def window_budget(self) -> int | None:
+        """Once a per-minute limit is found: how many requests to allow in any minute (99% of it)."""
+        if not self.long_window or self.estimate is None:
+            return None
+        return max(1, int(self.estimate * LONG_WINDOW * 0.99))
 
     def count_since(self, since: float) -> int:
         n = 0

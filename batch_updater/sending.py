@@ -113,11 +113,8 @@ async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSetting
     async with _endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as (base_url, credentials):
         learned_at = None if settings.sandbox else state_path(settings, env)
         key = _learned_key(base_url, credentials)
-        start = settings.rate.per_second
-        if start is None and learned_at is not None:
-            start = load_learned(learned_at, key)
-        loop = asyncio.get_running_loop()
-        controller = PaceController(start, fixed=not settings.rate.auto, now=loop.time())
+        learned = load_learned(learned_at, key) if settings.rate.auto and learned_at is not None else None
+        controller = PaceController.for_setting(settings.rate, learned, asyncio.get_running_loop().time())
         start_rate = controller.rate
         pacer = Pacer(controller)
         connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)

@@ -79,8 +79,7 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
     recorded and skipped unless `backoff` is true.
     """
     setting = parse_rate(rate)
-    controller = PaceController(setting.per_second or start, fixed=not setting.auto,
-                                now=asyncio.get_running_loop().time())
+    controller = PaceController.for_setting(setting, start, asyncio.get_running_loop().time())
     pacer = Pacer(controller)
     credentials = credentials or Credentials.from_env({**sb.credentials, **(env or {})})
     progress: list[Progress] = []

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from batch_updater.credentials import Credentials
+from batch_updater.pacing import FIXED_HEADROOM
 from batch_updater.sandbox import Sandbox, SandboxConfig
 from tests.send_harness import SendRun, applied_bodies, assert_each_row_accounted, send_rows, updates
 from tests.virtual_time import run_virtual
@@ -34,10 +35,10 @@ async def test_a_fixed_rate_equal_to_the_limit_is_held_without_throttles():
         assert_each_row_accounted(run, specs, sb)
         assert throttled_requests(sb) <= 1
         achieved = sb.stats()["accepted"] / run.wall
-        # never over; under by every late timer wake-up (a bucket of one slot keeps no credit),
-        # which a busy machine makes large: bench/ measures the ratio, this only bounds it
-        assert 0.6 * 20 <= achieved <= 20.5
-        assert run.controller.rate == 20  # a fixed rate is never changed
+        # never over; slots are scheduled by due time, so late wake-ups do not add up:
+        # bench/ measures the ratio, this only bounds it on a busy machine
+        assert 0.8 * 20 <= achieved <= 20.5
+        assert run.controller.rate == 20 * FIXED_HEADROOM  # a fixed rate is never changed
         assert [p.done for p in run.progress] == list(range(1, 61)) and run.progress[-1].counts == {"ok": 60}
 
 
