@@ -1,1 +1,22 @@
-"""batch-updater: apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
+"""batch-updater: apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark.
+
+The library behind the command line, for a scheduler or workflow task:
+
+    from batch_updater import RunOptions, run_job, run_config
+    result = run_job(RunOptions(input="changes.xlsx", rate="auto"))
+    result = run_config("nightly.toml")           # a job file, as `run --config`
+    result.exit_code, result.summary.by_result, result.report_path, result.outcomes
+"""
+
+from batch_updater.config import JobConfig, load_config, options_from, run_config
+from batch_updater.errors import (
+    BatchUpdaterError, CredentialsRefused, InputError, JobLocked, UsageError,
+)
+from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.run import RunOptions, RunResult, run_job
+
+__all__ = [
+    "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "Outcome",
+    "Result", "RunOptions", "RunResult", "TicketUpdate", "UsageError", "load_config", "options_from",
+    "run_config", "run_job",
+]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from batch_updater.config import credential_env, load_config, options_from, secret_values
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.logs import close_logging, setup_logging
 from batch_updater.pacing import format_rate
 from batch_updater.progress import ProgressDisplay
-from batch_updater.run import RunOptions, RunResult, run_job
+from batch_updater.run import RunResult, run_job
 
 
 class LazyGroup(click.Group):
@@ -36,36 +39,50 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("input", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("input", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="A TOML job file with the run's settings; flags given here win over it.")
 @click.option("--dry-run", is_flag=True, help="Check every row offline and write the report; send nothing.")
 @click.option("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first).")
 @click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.")
-@click.option("--rate", default="auto", show_default=True, metavar="auto|N/s|N/min",
-              help="Requests per second or minute; auto finds the API's limit and holds it.")
-@click.option("--concurrency", type=int, default=8, show_default=True, help="Requests in flight at most.")
-@click.option("--max-attempts", type=int, default=5, show_default=True,
-              help="Attempts per row for retryable failures (throttle answers do not count).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--rate", metavar="auto|N/s|N/min",
+              help="Requests per second or minute; auto (the default) finds the API's limit and holds it.")
+@click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")
+@click.option("--max-attempts", type=int,
+              help="Attempts per row for retryable failures; throttle answers do not count (default 5).")
+@click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
 @click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
 @click.option("--sandbox", is_flag=True, help="Send to a built-in local emulator of the API instead of Feishu.")
-@click.option("--retry-comments", is_flag=True,
+@click.option("--retry-comments", is_flag=True, default=None,
               help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice).")
-def run(input: Path, dry_run: bool, sheet: str | None, encoding: str | None, report: Path | None, rate: str,
-        concurrency: int, max_attempts: int, timeout: float, base_url: str | None, sandbox: bool,
-        retry_comments: bool) -> None:
+@click.option("--fresh", is_flag=True, help="Start this job over: forget which rows an earlier run already sent.")
+@click.option("--log-format", type=click.Choice(["text", "json"]),
+              help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper.")
+@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append the run's events here.")
+def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: object) -> None:
     """Apply the changes in INPUT (.csv, .tsv, .xlsx, .xlsm) and write a report of every row.
 
     Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
-    FEISHU_HELPDESK_TOKEN.
+    FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
+    FEISHU_APP_SECRET and FEISHU_REFRESH_TOKEN). Running the same job again resumes it.
     """
-    options = RunOptions(input=input, dry_run=dry_run, sheet=sheet, encoding=encoding, report=report, rate=rate,
-                         concurrency=concurrency, max_attempts=max_attempts, timeout=timeout,
-                         base_url=base_url, sandbox=sandbox, retry_comments=retry_comments)
-    with ProgressDisplay() as progress:
-        result = _call(run_job, options, on_progress=progress, on_warning=_warn)
-    print_result(result, dry_run=dry_run)
+    config = _call(load_config, config_path) if config_path else None
+    options = _call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
+    env = credential_env(config, os.environ) if config else dict(os.environ)
+    log_format = log_format or (config.log_format if config else None) or "text"
+    log_file = log_file or (config.log_file if config else None)
+    json_to_stderr = log_format == "json" and log_file is None
+    handler = _call(setup_logging, log_format, log_file, sys.stderr if json_to_stderr else None,
+                    secret_values(env))
+    try:
+        with ProgressDisplay(quiet=json_to_stderr) as progress:
+            result = _call(run_job, options, env=env, on_progress=progress,
+                           on_warning=None if json_to_stderr else _warn)
+    finally:
+        close_logging(handler)
+    print_result(result, dry_run=options.dry_run)
     sys.exit(result.exit_code)
 
 
@@ -110,6 +127,9 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
                    f"{_count(sent.pauses, 'pause', 'pauses')}")
         if sent.limit_found and not result.sent.base_url.startswith("http://"):
             click.echo(f"The next run starts from {format_rate(sent.final_rate)} (--rate fixes a rate).")
+    if result.resumed:
+        click.echo(f"Resumed job {result.job_id}: {result.resumed} rows done by an earlier run were not sent "
+                   "again (--fresh starts over)")
     click.echo(f"Report: {result.report_path}")
     if result.retry_path:
         click.echo(f"Rows to fix and run again ({result.retry_rows}): {result.retry_path}")

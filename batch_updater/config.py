@@ -9,14 +9,18 @@ the problem (exit 2).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from batch_updater.errors import UsageError
+from batch_updater.logs import close_logging, setup_logging
+from batch_updater.run import RunOptions, RunResult, run_job
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
@@ -96,7 +100,7 @@ def load_config(path: Path) -> JobConfig:
     return config
 
 
-def credential_env(config: JobConfig, env: dict[str, str] | Any) -> dict[str, str]:
+def credential_env(config: JobConfig, env: Mapping[str, str]) -> dict[str, str]:
     """The environment as the tool reads it: FEISHU_* filled from the variables the job file names."""
     view = dict(env)
     for key in CREDENTIAL_KEYS:
@@ -108,3 +112,41 @@ def credential_env(config: JobConfig, env: dict[str, str] | Any) -> dict[str, st
             else:
                 view.pop(standard, None)
     return view
+
+
+RUN_KEYS = ("input", "sheet", "encoding", "report", "report_dir", "rate", "concurrency", "max_attempts", "timeout",
+            "base_url", "retry_comments", "columns", "defaults")
+
+
+def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
+    """RunOptions from a job file, with `given` (e.g. the command line's flags) winning over it."""
+    values: dict[str, Any] = {}
+    if config is not None:
+        values.update({k: getattr(config, k) for k in RUN_KEYS if getattr(config, k) not in (None, {}, [])})
+    values.update({k: v for k, v in given.items() if v is not None})
+    if values.get("input") is None:
+        raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
+    return RunOptions(**values)
+
+
+def run_config(path: str | Path, *, env: Mapping[str, str] | None = None, **overrides: Any) -> RunResult:
+    """Run the job a job file describes; what a workflow task calls instead of the CLI.
+
+        from batch_updater import run_config
+        result = run_config("nightly.toml")
+        if result.exit_code: ...   # result.outcomes, result.summary, result.report_path
+    """
+    config = load_config(Path(path))
+    env = credential_env(config, os.environ if env is None else env)
+    handler = setup_logging(config.log_format or "text", config.log_file,
+                            secrets=secret_values(env)) if config.log_file else None
+    try:
+        return run_job(options_from(config, **overrides), env=env)
+    finally:
+        close_logging(handler)
+
+
+def secret_values(env: Mapping[str, str]) -> list[str]:
+    """The credential values of an environment, for the log scrubber."""
+    names = ("FEISHU_USER_ACCESS_TOKEN", "FEISHU_HELPDESK_TOKEN", "FEISHU_APP_SECRET", "FEISHU_REFRESH_TOKEN")
+    return [env[name] for name in names if env.get(name)]

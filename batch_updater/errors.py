@@ -4,8 +4,10 @@
     ├── UsageError               exit 2  bad arguments or configuration
     ├── InputError               exit 2  the input file cannot be read as a sheet of rows
     ├── CredentialsRefused       exit 3  the API refused the credentials or the app's permission
-    ├── JobLocked                exit 75 another run of the same job holds its lock
-    └── Interrupted              exit 130 Ctrl-C / SIGTERM
+    └── JobLocked                exit 75 another run of the same job holds its lock
+
+A run stopped by the API (exit 3) or by Ctrl-C / SIGTERM (exit 130) is not an
+exception either: it writes its report and says so in RunResult.exit_code.
 
 A bad row is not an exception: it is an invalid spec or an Outcome value.
 No message here ever holds a token or a secret.
@@ -32,7 +34,3 @@ class CredentialsRefused(BatchUpdaterError):
 
 class JobLocked(BatchUpdaterError):
     exit_code = 75
-
-
-class Interrupted(BatchUpdaterError):
-    exit_code = 130

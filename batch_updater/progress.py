@@ -22,10 +22,11 @@ def _counts(update: Update) -> str:
 class ProgressDisplay:
     """A context manager whose instance is the `on_progress` callback."""
 
-    def __init__(self, stream: TextIO | None = None, every: float = 5.0) -> None:
+    def __init__(self, stream: TextIO | None = None, every: float = 5.0, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr
         self.every = every
-        self.terminal = self.stream.isatty()
+        self.quiet = quiet  # the stream carries JSON logs: no progress lines in it
+        self.terminal = self.stream.isatty() and not quiet
         self._last = 0.0
         self._bar: Progress | None = None
         self._task = None
@@ -48,6 +49,8 @@ class ProgressDisplay:
             self._bar.update(self._task, completed=update.done, counts=_counts(update), rate=rate)
             return
         now = time.monotonic()
+        if self.quiet:
+            return
         if now - self._last >= self.every or update.done == update.total:
             self._last = now
             print(f"progress: {update.done}/{update.total} rows, {_counts(update)}, rate {rate}",

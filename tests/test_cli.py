@@ -108,3 +108,45 @@ def test_sample_data_dry_runs(runner):
     for name, code in [("tickets.csv", 1), ("tickets.xlsx", 1), ("tickets-gbk.csv", 0)]:
         result = runner.invoke(cli, ["run", str(samples / name), "--dry-run", "--report", f"out-{name}.csv"])
         assert result.exit_code == code, (name, result.output)
+
+
+def test_a_job_file_runs_and_flags_win_over_it(runner, tmp_path):
+    write_csv(tmp_path / "in.csv", [["Ticket Number", "note"], [ID, "x"]])
+    (tmp_path / "job.toml").write_text(
+        'input = "in.csv"\nreport = "from-job.csv"\n[columns]\n"Ticket Number" = "ticket_id"\n'
+        '[defaults]\nstatus = "closed"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["run", "--config", "job.toml", "--dry-run", "--report", "flag.csv"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "from-job.csv").exists()
+    (row,) = read_report(tmp_path / "flag.csv")
+    assert json.loads(row["msg"]) == {"status": 51}
+
+
+@pytest.mark.parametrize("text, message", [("concurency = 2\n", "concurency: not a known key"),
+                                           ("rate = 'auto'\n", "no input")])
+def test_a_bad_job_file_exits_2(runner, tmp_path, text, message):
+    (tmp_path / "job.toml").write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["run", "--config", "job.toml", "--dry-run"])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_json_logs_go_to_stderr_without_progress_lines(tmp_path, monkeypatch):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [ID, "1"], ["x", "2"]])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["run", "in.csv", "--sandbox", "--rate", "100/s", "--report", "out.csv",
+                                      "--log-format", "json"])
+    assert result.exit_code == 1
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [e["event"] for e in events][0] == "start" and events[-1]["event"] == "finish"
+    assert events[-1]["counts"] == {"ok": 1, "invalid": 1} and events[-1]["exit_code"] == 1
+
+
+def test_run_config_is_the_python_api_for_a_job_file(tmp_path):
+    from batch_updater import run_config
+
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [ID, "1"]])
+    (tmp_path / "job.toml").write_text('input = "in.csv"\nreport = "r.csv"\nlog_format = "json"\n'
+                                       'log_file = "job.log"\n', encoding="utf-8")
+    result = run_config(tmp_path / "job.toml", dry_run=True)
+    assert result.exit_code == 0 and result.report_path == tmp_path / "r.csv"
+    assert json.loads((tmp_path / "job.log").read_text().splitlines()[-1])["event"] == "finish"

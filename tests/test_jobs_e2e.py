@@ -1,0 +1,136 @@
+"""Jobs end to end: a real `batch-updater run` process against a sandbox on 127.0.0.1,
+killed with SIGKILL mid-run and run again; the lock; resuming; token refresh in a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from batch_updater.run import RunOptions, run_job
+from batch_updater.sandbox import SandboxConfig
+from tests.send_harness import ThreadSandbox
+from tests.sheets import write_csv
+from tests.test_send_run_e2e import read_report
+
+IDS = [str(7000000000000000001 + i * 7919) for i in range(40)]
+
+
+def migration(path: Path, n: int = 120) -> Path:
+    """n rows over 40 tickets; every third row posts a comment; the last row per ticket sets its tag."""
+    rows = [[IDS[i % 40], f"tag-{i}", f"note {i}" if i % 3 == 0 else ""] for i in range(n)]
+    return write_csv(path, [["ticket_id", "tag_names", "comment"], *rows])
+
+
+def start(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "batch_updater", "run", "in.csv", "--report", "out.csv", *args]
+    return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition, seconds: float = 30.0) -> None:
+    """Polls a condition about another process (not a sleep standing in for correctness)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_job_killed_with_sigkill_resumes_and_posts_no_comment_twice(tmp_path):
+    migration(tmp_path / "in.csv")
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:
+        env = {**os.environ, **ts.env(), "BATCH_UPDATER_STATE_DIR": str(tmp_path / "state")}
+        first = start(tmp_path, env, "--rate", "40/s")
+        try:
+            wait_for(lambda: ts.stats()["requests"] >= 40 or first.poll() is not None)
+            first.send_signal(signal.SIGKILL)
+            first.communicate(timeout=10)
+        finally:
+            first.kill()
+        sent_before = ts.stats()["requests"]
+        assert 40 <= sent_before < 120 and not (tmp_path / "out.csv").exists()
+        second = start(tmp_path, env, "--rate", "200/s")
+        out, err = second.communicate(timeout=60)
+        stats = ts.stats()
+        tickets = ts.call(lambda sb: {tid: (list(t.tags), [c.content for c in t.comments])
+                                      for tid, t in sb.tickets.items()})
+    assert second.returncode in (0, 1), err
+    assert "rows done by an earlier run were not sent again" in out
+    rows = read_report(tmp_path / "out.csv")
+    assert len(rows) == 120
+    results = [r["result"] for r in rows]
+    # at most the rows in flight at the kill are unknown, and only rows with a comment
+    unknown = [r for r in rows if r["result"] == "unknown"]
+    assert set(results) <= {"ok", "unknown"} and len(unknown) <= 8
+    assert all(r["comment"] and "a previous run stopped while sending" in r["msg"] for r in unknown)
+    assert stats["tickets_with_duplicate_comments"] == 0
+    # every row after the crash was applied once: each ticket ends with its last row's tag
+    for i in range(80, 120):
+        assert tickets[IDS[i % 40]][0] == [f"tag-{i}"]
+    for r in rows:
+        if r["result"] == "ok" and r["comment"]:
+            assert tickets[r["ticket_id"]][1].count(r["comment"]) == 1
+
+
+def test_a_second_run_of_the_same_job_exits_75_naming_the_first(tmp_path):
+    migration(tmp_path / "in.csv", 60)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:
+        env = {**os.environ, **ts.env(), "BATCH_UPDATER_STATE_DIR": str(tmp_path / "state")}
+        first = start(tmp_path, env, "--rate", "10/s")
+        try:
+            wait_for(lambda: ts.stats()["requests"] >= 2)
+            second = start(tmp_path, env, "--rate", "10/s")
+            out, err = second.communicate(timeout=30)
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.communicate(timeout=30)
+    assert second.returncode == 75
+    assert f"another run of this job is running (pid {first.pid})" in err
+    assert first.returncode == 130
+
+
+def test_running_a_finished_job_again_sends_nothing_and_fresh_starts_over(tmp_path):
+    migration(tmp_path / "in.csv", 20)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:
+        options = dict(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv")
+        first = run_job(RunOptions(**options), env=ts.env())
+        again = run_job(RunOptions(**options), env=ts.env())
+        requests = ts.stats()["requests"]
+        fresh = run_job(RunOptions(**options, fresh=True), env=ts.env())
+        after_fresh = ts.stats()["requests"]
+    assert first.exit_code == again.exit_code == fresh.exit_code == 0
+    assert (first.resumed, again.resumed, fresh.resumed) == (0, 20, 0)
+    assert requests == 20 and after_fresh == 40
+    assert [o.result.value for o in again.outcomes] == ["ok"] * 20  # the report covers the earlier rows
+
+
+def test_rows_stopped_by_refused_credentials_are_sent_when_the_job_is_run_again(tmp_path):
+    migration(tmp_path / "in.csv", 30)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:
+        options = dict(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv")
+        refused = run_job(RunOptions(**options), env=ts.env(FEISHU_USER_ACCESS_TOKEN="u-wrong",
+                                                            FEISHU_REFRESH_TOKEN=""))
+        fixed = run_job(RunOptions(**options), env=ts.env())
+    assert refused.exit_code == 3
+    assert fixed.exit_code == 0 and [o.result.value for o in fixed.outcomes] == ["ok"] * 30
+
+
+def test_a_long_job_refreshes_the_user_token_once_and_keeps_going(tmp_path):
+    """The sandbox expires a user token after 25 requests; the run refreshes it (one shared
+    refresh each time), writes the new pair to the token file, and every row ends ok."""
+    migration(tmp_path / "in.csv", 90)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)], user_token_max_requests=25)) as ts:
+        result = run_job(RunOptions(input=tmp_path / "in.csv", rate="300/s", concurrency=8,
+                                    report=tmp_path / "out.csv"), env=ts.env())
+        stats = ts.stats()
+        env = ts.env()
+    assert result.exit_code == 0, result.summary
+    assert 3 <= stats["refreshes"] <= 4 and stats["tickets_with_duplicate_comments"] == 0
+    saved = Path(os.environ["BATCH_UPDATER_STATE_DIR"]) / "tokens" / f"{env['FEISHU_APP_ID']}.json"
+    assert oct(saved.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(saved.read_text())["refresh_token"] != env["FEISHU_REFRESH_TOKEN"]
+    report = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert env["FEISHU_REFRESH_TOKEN"] not in report and env["FEISHU_APP_SECRET"] not in report
