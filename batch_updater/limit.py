@@ -66,11 +66,11 @@ class Pacer:
             return float("-inf")
         return granted[-budget] + LONG_WINDOW
 
-    def accepted(self) -> None:
-        self.controller.on_accepted(self.now())
+    def accepted(self, sent_at: float | None = None) -> None:
+        self.controller.on_accepted(self.now(), sent_at)
 
-    def throttled(self, reset_after: float | None) -> None:
+    def throttled(self, reset_after: float | None, sent_at: float | None = None) -> None:
         before = self.controller.paused_until
-        until = self.controller.on_throttled(self.now(), reset_after)
+        until = self.controller.on_throttled(self.now(), reset_after, sent_at)
         if until > before:
             self.controller.paused_until = until + self._jitter()

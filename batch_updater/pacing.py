@@ -16,7 +16,7 @@ A fixed rate (`--rate N/s`, `N/min`) only pauses on a throttle answer.
 from __future__ import annotations
 
 import re
-from collections import deque
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from batch_updater.errors import UsageError
@@ -77,7 +77,7 @@ class PaceController:
         self.rate = min(max(start or SAFE_START, MIN_RATE), MAX_RATE)
         self.slow_start = not fixed and start is None
         self.estimate: float | None = None if start is None or fixed else start / 0.95
-        self.accepted: deque[float] = deque()
+        self.accepted: list[float] = []  # send times of accepted requests, sorted, the last minute or so
         self.throttles = 0
         self.pauses = 0
         self.paused_until = now
@@ -90,16 +90,21 @@ class PaceController:
 
     # --- what the sender reports ------------------------------------------------
 
-    def on_accepted(self, now: float) -> None:
-        """An answer that passed the throttle (any code but 99991400)."""
-        self.accepted.append(now)
+    def on_accepted(self, now: float, sent_at: float | None = None) -> None:
+        """An answer that passed the throttle (any code but 99991400).
+
+        `sent_at`, when its request left: the server counts a request when it arrives, so
+        counting by send time sees the window as the server does (answers come back late,
+        and not in order)."""
+        insort(self.accepted, now if sent_at is None else sent_at)
         self._streak = 0
-        while self.accepted and self.accepted[0] < now - LONG_WINDOW:
-            self.accepted.popleft()
+        old = bisect_left(self.accepted, now - LONG_WINDOW)
+        if old > 256 or old > len(self.accepted) // 2:  # drop the expired in chunks, not one by one
+            del self.accepted[:old]
         if not self.fixed:
             self._maybe_increase(now)
 
-    def on_throttled(self, now: float, reset_after: float | None) -> float:
+    def on_throttled(self, now: float, reset_after: float | None, sent_at: float | None = None) -> float:
         """A throttle answer: returns the time until which every worker pauses."""
         self.throttles += 1
         if now < self.paused_until:  # an answer to a request sent before the pause began
@@ -113,7 +118,7 @@ class PaceController:
         if reset_after is not None and reset_after > 1.5:
             self.long_window = True  # a reset this long means a per-minute window was full
         if not self.fixed:
-            self._decrease(now)
+            self._decrease(now, now if sent_at is None else sent_at)
         self._last_throttle = now
         self.paused_until = now + wait
         return self.paused_until
@@ -127,12 +132,11 @@ class PaceController:
         return max(1, int(self.estimate * LONG_WINDOW * 0.99))
 
     def count_since(self, since: float) -> int:
-        n = 0
-        for t in reversed(self.accepted):
-            if t < since:
-                break
-            n += 1
-        return n
+        return len(self.accepted) - bisect_left(self.accepted, since)
+
+    def count_between(self, start: float, end: float) -> int:
+        """Accepted requests in the window [start, end)."""
+        return bisect_left(self.accepted, end) - bisect_left(self.accepted, start)
 
     def _set(self, now: float, rate: float) -> None:
         rate = min(max(rate, MIN_RATE), MAX_RATE)
@@ -141,14 +145,14 @@ class PaceController:
             self.history.append((now, rate))
         self._last_change = now
 
-    def _decrease(self, now: float) -> None:
+    def _decrease(self, now: float, sent_at: float) -> None:
+        """What the server accepted in the window before the throttled request is its limit."""
         self.slow_start = False
         if self.long_window:
-            estimate = self.count_since(now - LONG_WINDOW) / LONG_WINDOW
-            target = 0.95 * estimate if estimate else self.rate / 2
+            estimate = self.count_between(sent_at - LONG_WINDOW, sent_at) / LONG_WINDOW
         else:
-            estimate = float(self.count_since(now - 1.0))
-            target = 0.95 * estimate if estimate else self.rate / 2
+            estimate = float(self.count_between(sent_at - 1.0, sent_at))
+        target = 0.95 * estimate if estimate else self.rate / 2
         if estimate and self.estimate and abs(estimate - self.estimate) <= 0.05 * self.estimate:
             self.confirmed += 1  # the same limit again: probe past it more rarely
         else:

@@ -142,7 +142,10 @@ class Sender:
     async def _wait(self, workers: list[asyncio.Task[None]]) -> None:
         pending, deadline = set(workers), None
         while pending:
-            _, pending = await asyncio.wait(pending, timeout=0.05)
+            done, pending = await asyncio.wait(pending, timeout=0.05)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # a bug, not an answer: never hide it as rows not attempted
             if self.stopping and not any(budget.in_flight for budget in self._active.values()):
                 return  # the rest only wait (a throttle pause, a backoff, a slot): nothing to let end
             if self.interrupted:
@@ -182,6 +185,7 @@ class Sender:
                 event("retry", f"row {spec.row}: sending ticket {spec.ticket_id} again (attempt "
                       f"{budget.attempts + 1})", row=spec.row, ticket_id=spec.ticket_id, attempt=budget.attempts + 1)
             budget.in_flight = True
+            sent_at = self.pacer.now()
             try:
                 answer = await self.client.update(spec.ticket_id, spec.body)
             except BatchUpdaterError as e:  # a token refresh refused for good: nothing was applied
@@ -192,7 +196,7 @@ class Sender:
             budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
             verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
             budget.record(verdict.step)
-            self._observe(answer, verdict)
+            self._observe(answer, verdict, sent_at)
             last.append(Attempt(answer, verdict))
             budget.last = last[-1]
             return last[-1]
@@ -202,12 +206,12 @@ class Sender:
         await retrying(attempt)
         return self._outcome(last[-1], budget) if last else None
 
-    def _observe(self, answer: Answer, verdict: Verdict) -> None:
+    def _observe(self, answer: Answer, verdict: Verdict, sent_at: float | None = None) -> None:
         now = self.pacer.now()
         if verdict.step is Step.THROTTLED:
             self.stats.throttle_times.append(now)
             paused_until = self.pacer.controller.paused_until
-            self.pacer.throttled(answer.reset_after)
+            self.pacer.throttled(answer.reset_after, sent_at)
             if self.pacer.controller.paused_until > paused_until:
                 event("throttle_pause", f"throttled: every worker pauses {self.pacer.controller.paused_until - now:.1f}"
                       f" s; rate now {self.pacer.controller.rate:.2f}/s", level=logging.WARNING,
@@ -216,7 +220,7 @@ class Sender:
             return
         if answer.http_status is not None and answer.transport is None:
             self.stats.accepted_times.append(now)
-            self.pacer.accepted()
+            self.pacer.accepted(sent_at)
         if verdict.step is Step.STOP_JOB and self.stop_reason is None:
             self.stop_reason = stop_message(answer)
             event("stopped", f"stopping: {self.stop_reason}", level=logging.ERROR, code=answer.code)

@@ -131,3 +131,12 @@ async def test_every_row_gets_exactly_one_outcome(concurrency):
     rows = specs(*[(str(t % 4), {"status": 2}) for t in range(12)])
     outcomes, *_ = await send_all(rows, {str(t): [OK] * 3 for t in range(4)}, concurrency=concurrency)
     assert len(outcomes) == 12 and all(o.result is Result.OK for o in outcomes)
+
+
+async def test_a_bug_in_a_worker_is_raised_not_hidden_as_rows_not_attempted(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("batch_updater.send.classify", boom)
+    with pytest.raises(RuntimeError, match="bug"):
+        await send_all(specs(("1", {"status": 2})), {"1": [OK]})
