@@ -1,0 +1,291 @@
+"""A ticket's current values, read with GET ticket_v2, against an update body. Pure: no I/O.
+
+The one place where the read shape meets the update shape (FACTS.md §5):
+
+    GET data.ticket (ticket_v2)             update body / TicketState
+    status (1-5, 50, 51, 52)                status (52 cannot be set)
+    solve                                   solved
+    tags [{id, name}]                       tag_names [name, ...]
+    ticket_type, channel                    ticket_type, channel
+    customized_fields [{id, value, ...}]    customized_fields [{id, value, key_name?}]
+    comments {content, created_at, ...}     comment (posted as the latest comment)
+
+Choices (where the API is silent):
+- Custom fields are matched by `id` only. `key_name` is a name the update body may carry
+  beside the id, not a value: it is neither compared nor restored. A field with a null
+  value reads as absent, and a field the ticket does not show counts as a change.
+  Values compare as exact strings; a non-string value read back is shown as its JSON.
+- `comments` is taken as the latest comment: the object of the get doc, or, if a list
+  arrives (lark-oapi's list model), the one with the latest `created_at` (the last on a
+  tie). Its `content` is assumed to be the text that was posted.
+- Field names are the column names `batch-updater run` reads: `status`, `solved`,
+  `tag_names`, `ticket_type`, `channel`, and `custom:<id>` for each custom field.
+  A comment is never in `changes`: it has its own place in RowPlan and cannot be undone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, Literal
+
+from batch_updater.model import TicketUpdate
+
+CLOSED_BY_USER = 52
+CLOSED_BY_AGENT = 51
+CUSTOM_PREFIX = "custom:"
+SCALARS = ("status", "tag_names", "ticket_type", "solved", "channel")  # the body's order (model.FIELDS)
+STATUS_52_NOTE = ("status was 52 (closed by user), which the update API cannot set; "
+                  "51 (closed by agent) restores it as closed")
+
+
+@dataclass(frozen=True, slots=True)
+class TicketState:
+    """A ticket's current values in update-body terms (codes, never labels). None: not read."""
+
+    status: int | None = None
+    solved: int | None = None
+    tag_names: tuple[str, ...] = ()
+    ticket_type: int | None = None
+    channel: int | None = None
+    custom: Mapping[str, str] = field(default_factory=dict)  # field id -> value
+    latest_comment: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tag_names", tuple(self.tag_names))
+        object.__setattr__(self, "custom", MappingProxyType(dict(self.custom)))
+
+    def value(self, name: str) -> Any:
+        """A field's current value by its column name (`status`, `custom:<id>`, ...)."""
+        if name.startswith(CUSTOM_PREFIX):
+            return self.custom.get(name[len(CUSTOM_PREFIX):])
+        return getattr(self, name)
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-ready, for the journal's pre-image; `from_json` reads it back."""
+        return {"status": self.status, "solved": self.solved, "tag_names": list(self.tag_names),
+                "ticket_type": self.ticket_type, "channel": self.channel, "custom": dict(self.custom),
+                "latest_comment": self.latest_comment}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TicketState:
+        return cls(status=data.get("status"), solved=data.get("solved"),
+                   tag_names=tuple(data.get("tag_names") or ()), ticket_type=data.get("ticket_type"),
+                   channel=data.get("channel"), custom=data.get("custom") or {},
+                   latest_comment=data.get("latest_comment"))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str  # a column name: status, solved, tag_names, ticket_type, channel, custom:<id>
+    old: Any  # the current value (None: the ticket does not show it)
+    new: Any  # the target value (tag_names as a tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class RowPlan:
+    kind: Literal["change", "no-op"]
+    changes: tuple[FieldChange, ...]  # only the fields that differ, in the body's order
+    same: tuple[str, ...]  # fields the row sets that already have the target value
+    comment: str | None  # the comment the row would post (always a change)
+
+
+# --- reading GET data.ticket --------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _tag_names(tags: Any) -> tuple[str, ...]:
+    names: list[str] = []
+    for tag in tags if isinstance(tags, list) else ():
+        name = tag.get("name") if isinstance(tag, Mapping) else tag
+        if isinstance(name, str):
+            names.append(name)
+    return tuple(names)
+
+
+def _custom(items: Any) -> dict[str, str]:
+    custom: dict[str, str] = {}
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, Mapping) or item.get("value") is None:
+            continue
+        fid = item.get("id")
+        if isinstance(fid, int | str) and not isinstance(fid, bool) and str(fid):
+            custom[str(fid)] = _text(item["value"])
+    return custom
+
+
+def _latest_comment(comments: Any) -> str | None:
+    if isinstance(comments, list):
+        dated = [(_int(c.get("created_at")) or 0, i, c) for i, c in enumerate(comments) if isinstance(c, Mapping)]
+        comments = max(dated, key=lambda t: t[:2])[2] if dated else None
+    if isinstance(comments, Mapping):
+        content = comments.get("content")
+        return content if isinstance(content, str) else None
+    return None
+
+
+def state_from_ticket(ticket: Mapping[str, Any]) -> TicketState:
+    """The GET answer's `data.ticket` (ticket_v2) as a TicketState. Never raises on odd shapes."""
+    solve = ticket.get("solve")
+    return TicketState(
+        status=_int(ticket.get("status")),
+        solved=_int(solve if solve is not None else ticket.get("solved")),
+        tag_names=_tag_names(ticket.get("tags")),
+        ticket_type=_int(ticket.get("ticket_type")),
+        channel=_int(ticket.get("channel")),
+        custom=_custom(ticket.get("customized_fields")),
+        latest_comment=_latest_comment(ticket.get("comments")),
+    )
+
+
+# --- comparing and applying ---------------------------------------------------------
+
+
+def _body_custom(body: Mapping[str, Any]) -> dict[str, str]:
+    """A body's customized_fields by id, in body order; a repeated id: the last wins (as applied)."""
+    return {str(item["id"]): str(item["value"]) for item in body.get("customized_fields") or ()}
+
+
+def plan_row(state: TicketState, body: Mapping[str, Any]) -> RowPlan:
+    """One body against one state: what would change, what is already so."""
+    changes: list[FieldChange] = []
+    same: list[str] = []
+    wanted: list[tuple[str, Any, Any, bool]] = []
+    for name in SCALARS:
+        if name not in body:
+            continue
+        if name == "tag_names":
+            new = tuple(dict.fromkeys(body[name]))
+            wanted.append((name, state.tag_names, new, set(new) == set(state.tag_names)))
+        else:
+            old = getattr(state, name)
+            wanted.append((name, old, body[name], old == body[name]))
+    for fid, value in _body_custom(body).items():
+        old = state.custom.get(fid)
+        wanted.append((CUSTOM_PREFIX + fid, old, value, old == value))
+    for name, old, new, equal in wanted:
+        if equal:
+            same.append(name)
+        else:
+            changes.append(FieldChange(name, old, new))
+    comment = body.get("comment")
+    kind: Literal["change", "no-op"] = "change" if changes or comment is not None else "no-op"
+    return RowPlan(kind, tuple(changes), tuple(same), comment)
+
+
+def apply(state: TicketState, body: Mapping[str, Any]) -> TicketState:
+    """The state after the update: as the sandbox applies it (tags deduplicated in order,
+    customized_fields merged by id, the comment becomes the latest)."""
+    changed: dict[str, Any] = {name: body[name] for name in ("status", "solved", "ticket_type", "channel")
+                               if name in body}
+    if "tag_names" in body:
+        changed["tag_names"] = tuple(dict.fromkeys(body["tag_names"]))
+    if body.get("customized_fields"):
+        changed["custom"] = {**state.custom, **_body_custom(body)}
+    if "comment" in body:
+        changed["latest_comment"] = body["comment"]
+    return replace(state, **changed) if changed else state
+
+
+def plan_rows(states: Mapping[str, TicketState],
+              specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, RowPlan]:
+    """Each row's plan, keyed by the int given with it. `specs` must be in file order: a
+    ticket's later rows are compared against the state its earlier rows leave. Tickets not
+    in `states` are skipped (the caller marks them missing / forbidden / failed)."""
+    current = dict(states)
+    plans: dict[int, RowPlan] = {}
+    for key, update in specs:
+        state = current.get(update.ticket_id)
+        if state is None:
+            continue
+        plans[key] = plan_row(state, update.body)
+        current[update.ticket_id] = apply(state, update.body)
+    return plans
+
+
+# --- undo ---------------------------------------------------------------------------
+
+
+def _custom_cell_safe(value: str) -> bool:
+    """Whether a `custom:<id>` cell carries the value unchanged (the validator trims it and
+    skips an empty cell)."""
+    return bool(value) and value == value.strip()
+
+
+def undo_fields(before: TicketState, changes: Iterable[FieldChange]) -> dict[str, str]:
+    """The text cells that restore the fields a run changed on one ticket (pass the union of
+    its rows' changes) to their values in `before`, the state before its first change.
+
+    Columns as `batch-updater run` reads them: `status`, `solved`, `ticket_type`, `channel`
+    (codes), `tag_names` (a JSON array, `[]` for none, so a tag with a comma survives) and
+    `custom:<id>`. No `ticket_id` and no comment: the caller adds the id, and comments
+    cannot be taken back.
+    - Status 52 (closed by user) cannot be set by the update API: the cell is 51 and the
+      `note` cell says so.
+    - A custom field the ticket did not show (or showed as null) is restored as an empty
+      string: the API has no way to remove a field's value, and "" is the nearest. An
+      empty value, or one with spaces at either end, goes into the `customized_fields`
+      column as JSON (a `custom:<id>` cell is trimmed, and an empty one is skipped).
+    - A field whose value was not read (None) cannot be restored: it is left out and
+      named in `note`.
+    """
+    names = list(dict.fromkeys(change.field for change in changes))
+    cells: dict[str, str] = {}
+    notes: list[str] = []
+    json_custom: list[dict[str, str]] = []
+    for name in (*[n for n in SCALARS if n in names], *[n for n in names if n.startswith(CUSTOM_PREFIX)]):
+        value = before.value(name)
+        if name.startswith(CUSTOM_PREFIX):
+            fid = name[len(CUSTOM_PREFIX):]
+            text = "" if value is None else value
+            if _custom_cell_safe(text):
+                cells[name] = text
+            else:
+                json_custom.append({"id": fid, "value": text})
+        elif name == "tag_names":
+            cells[name] = json.dumps(list(value), ensure_ascii=False)
+        elif value is None:
+            notes.append(f"{name} was not read before the change and cannot be restored")
+        elif name == "status" and value == CLOSED_BY_USER:
+            cells[name] = str(CLOSED_BY_AGENT)
+            notes.append(STATUS_52_NOTE)
+        else:
+            cells[name] = str(value)
+    if json_custom:
+        cells["customized_fields"] = json.dumps(json_custom, ensure_ascii=False)
+    if notes:
+        cells["note"] = "; ".join(notes)
+    return cells
+
+
+# --- report cells -------------------------------------------------------------------
+
+
+def display(value: Any) -> str:
+    """A value as a report cell: codes as numbers, tags joined with ", ", None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple | list):
+        return ", ".join(display(v) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {display(v)}" for k, v in value.items())
+    return str(value)
