@@ -15,9 +15,10 @@ from typing import Any
 
 import aiohttp
 
-from batch_updater.codes import TOKEN_REJECTED
+from batch_updater.codes import TENANT_REJECTED, TOKEN_REJECTED
 from batch_updater.credentials import Credentials
-from batch_updater.tokens import UserTokens
+from batch_updater.errors import UsageError
+from batch_updater.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -43,7 +44,7 @@ class Answer:
     scopes: tuple[str, ...] = ()  # error.permission_violations[].subject
     transport: Transport | None = None
     elapsed: float = 0.0
-
+    data: Any = None  # the answer's `data` (a read ticket), kept out of reports
     def describe(self) -> str:
         """One line for the report's msg column."""
         if self.transport is not None and self.http_status is None:
@@ -84,7 +85,7 @@ def parse_answer(status: int, headers: Any, text: str, elapsed: float) -> Answer
     )
     return Answer(
         status, body["code"], str(body.get("msg", "")), log_id or str(error.get("log_id", "")), reset,
-        str(error.get("troubleshooter", "")), scopes, None, elapsed,
+        str(error.get("troubleshooter", "")), scopes, None, elapsed, body.get("data"),
     )
 
 
@@ -92,11 +93,13 @@ class HelpdeskClient:
     """Sends helpdesk requests on one aiohttp session (keep-alive, shared by all workers)."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, credentials: Credentials,
-                 timeout: float = 30.0, tokens: UserTokens | None = None) -> None:
+                 timeout: float = 30.0, tokens: UserTokens | None = None,
+                 tenant: TenantToken | None = None) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.tokens = tokens  # refreshes the user token in long jobs, when set up
+        self.tenant = tenant  # reading tickets needs the app's tenant token
         self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 10.0))
         # aiohttp silently sends a PUT again when a kept-alive connection drops; for a row
         # with a comment that posts it twice. Every retry must be ours, decided by the
@@ -121,6 +124,17 @@ class HelpdeskClient:
         answer = await self._request("PUT", url, data, token)
         if answer.code in TOKEN_REJECTED:
             answer = await self._request("PUT", url, data, await self.tokens.refresh(token))
+        return answer
+
+    async def get_ticket(self, ticket_id: str) -> Answer:
+        """One GET of a ticket (the answer's `data.ticket`), with the tenant token."""
+        if self.tenant is None:
+            raise UsageError("reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)")
+        url = self.base_url + UPDATE_PATH.format(ticket_id=ticket_id)
+        token = await self.tenant.current()
+        answer = await self._request("GET", url, None, token)
+        if answer.code in TENANT_REJECTED:
+            answer = await self._request("GET", url, None, await self.tenant.refresh(token))
         return answer
 
     async def _request(self, method: str, url: str, data: bytes | None, token: str) -> Answer:

@@ -103,6 +103,8 @@ QUOTA_EXCEEDED = 99991403
 NO_RIGHTS = 154003
 # The user token expired or is invalid: with refresh set up, refresh it and send again.
 TOKEN_REJECTED = frozenset({99991677, 99991668, 99991663})
+# The tenant token (for reading) is invalid: fetch a new one and read again.
+TENANT_REJECTED = frozenset({99991663, 99991664})
 
 
 def lookup(code: int) -> ApiCode | None:

@@ -9,6 +9,7 @@ has no comment (its comment may already be posted).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,10 @@ CREATE TABLE IF NOT EXISTS rows (
     final INTEGER NOT NULL DEFAULT 0,-- done for good: not sent again when the job resumes
     result TEXT, http_status INTEGER, code INTEGER, msg TEXT, log_id TEXT,
     attempts INTEGER, finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS preimage (  -- each ticket before the job first changed it (for undo)
+    ticket_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL
 );
 """
 
@@ -71,6 +76,15 @@ class Journal:
                        if result else None)
             found[idx] = Entry(idx, ticket, bool(comment), state, bool(final), outcome)
         return found
+
+    def record_preimages(self, states: Mapping[str, str]) -> None:
+        """Written before the job's requests leave; the first run's pre-image of a ticket is kept."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR IGNORE INTO preimage VALUES (?, ?)", states.items())
+
+    def preimages(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT ticket_id, state FROM preimage"))
 
     def sending(self, index: int, ticket_id: str, has_comment: bool) -> None:
         """Written (and committed) before the row's request leaves."""

@@ -57,7 +57,7 @@ def inert_csv(value: Any) -> Any:
     return value
 
 
-def _inert_row(row: list[Any]) -> list[Any]:
+def inert_row(row: list[Any]) -> list[Any]:
     return [("'" + c) if type(c) is str and c[:1] in _TRIGGERS else c for c in row]
 
 
@@ -94,7 +94,7 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
             _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
                         timeline=timeline)
         else:
-            _write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+            write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
 
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
@@ -110,16 +110,16 @@ def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set
         if path.suffix.lower() == ".xlsx":
             _write_xlsx(tmp, header, rows, summary=None, rows_sample=subset)
         else:
-            _write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+            write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
     return len(retry)
 
 
-def _write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], delimiter: str) -> None:
+def write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], delimiter: str) -> None:
     # UTF-8 with a BOM: Excel on Windows then reads Chinese text correctly.
     with path.open("w", encoding="utf-8-sig", newline="") as fp:
         writer = csv.writer(fp, delimiter=delimiter)
-        writer.writerow(_inert_row(header))
-        writer.writerows(map(_inert_row, rows))
+        writer.writerow(inert_row(header))
+        writer.writerows(map(inert_row, rows))
 
 
 def display_width(text: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -22,7 +23,10 @@ from batch_updater.pacing import format_rate, parse_rate
 from batch_updater.report import check_report_path, default_report_path, sibling_path, write_report, write_retry
 from batch_updater.resume import JobJournal, Plan, job_files, open_job, plan_resume
 from batch_updater.send import Progress, SendOptions
-from batch_updater.sending import SendReport, SendSettings, check_ready, send
+from batch_updater.live import run_live
+from batch_updater.plan_report import write_undo
+from batch_updater.preview import undo_sheet
+from batch_updater.sending import ReadReport, SendReport, SendSettings, check_ready
 from batch_updater.summary import Summary, per_second, summarize
 from batch_updater.validate import parse_defaults, validate_rows
 
@@ -47,6 +51,8 @@ class RunOptions:
     sandbox: bool = False
     retry_comments: bool = False
     fresh: bool = False  # forget what an earlier run of this job did
+    skip_unchanged: bool = False  # read the tickets first; send only the rows that change something
+    undo: bool = False  # read the tickets first and write an undo sheet beside the report
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
 
@@ -71,15 +77,24 @@ class RunResult:
     sent: SendReport | None = None
     resumed: int = 0  # rows done by an earlier run of the same job
     job_id: str = ""
+    undo_path: Path | None = None
+    undo_comments_path: Path | None = None
+
+    read: ReadReport | None = None  # the tickets read first (--skip-unchanged, --undo)
 
     @property
     def stop_reason(self) -> str | None:
+        if self.read and self.read.stop_reason:
+            return self.read.stop_reason
         return self.sent.stop_reason if self.sent else None
 
     @property
     def exit_code(self) -> int:
-        if self.sent and self.sent.stop_error:
-            return self.sent.stop_error.exit_code
+        stop_error = self.sent.stop_error if self.sent else (self.read.stop_error if self.read else None)
+        if stop_error:
+            return stop_error.exit_code
+        if self.read and self.read.stop_reason:
+            return 3
         if self.sent and self.sent.stop_reason:
             return 3
         if self.sent and self.sent.interrupted:
@@ -119,8 +134,9 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                             options.timeout, options.base_url, options.sandbox)
     if options.report is not None:
         check_report_path(Path(options.report), input_path)
+    read_first = options.skip_unchanged or options.undo
     if not options.dry_run:
-        check_ready(settings, env)
+        check_ready(settings, env, reading=read_first)
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
     for warning in sheet.columns.warnings:
         if on_warning:
@@ -131,7 +147,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
     specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
     sent: SendReport | None = None
-    resumed, jid = 0, ""
+    read: ReadReport | None = None
+    resumed, jid, undo_path, undo_comments = 0, "", None, None
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
@@ -143,10 +160,16 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
             event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
                   f"{len(plan.to_send)} to send, {resumed} done earlier", job=jid, input=str(input_path),
                   rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=resumed)
-            sent = send(plan.to_send, settings, env, on_progress=on_progress, journal=hooks)
-        done = {**plan.earlier, **plan.crashed, **sent.outcomes}
-        outcomes = [done[i] if isinstance(item, TicketUpdate) else invalid_outcome(item)
+            live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
+                                        skip_unchanged=options.skip_unchanged, journal=hooks,
+                                        preimages=_preimage_store(journal), on_progress=on_progress))
+        sent, read = live.sent, live.read
+        done = {**plan.earlier, **plan.crashed, **live.outcomes}
+        unsent = Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped the run")
+        outcomes = [done.get(i, unsent) if isinstance(item, TicketUpdate) else invalid_outcome(item)
                     for i, item in enumerate(checked)]
+        if read_first and live.before:
+            undo_path, undo_comments = write_undo(report, undo_sheet(specs, live.before, dict(enumerate(outcomes))))
     settings_shown = _settings(options, sheet, started, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
@@ -155,7 +178,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     retry_rows = write_retry(retry, sheet, outcomes, GOOD)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=report,
                        retry_path=retry if retry_rows else None, retry_rows=retry_rows,
-                       warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent, resumed=resumed, job_id=jid)
+                       warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent, resumed=resumed, job_id=jid,
+                       undo_path=undo_path, undo_comments_path=undo_comments, read=read)
     event("finish", f"finished with exit code {result.exit_code}: {result.summary.by_result}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
           counts=result.summary.by_result, report=str(report), stopped=result.stop_reason or "")
@@ -175,6 +199,21 @@ def _journal(options: RunOptions, input_path: Path, env: Mapping[str, str]
     files = job_files(input_path.read_bytes(), identity, env)
     with open_job(files, fresh=options.fresh, input_name=str(input_path)) as journal:
         yield files.id, journal
+
+
+def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
+    """Pre-images go to the journal (so an undo sheet survives a crash), or stay in memory."""
+    memory: dict[str, str] = {}
+
+    def record(states: Mapping[str, str]) -> dict[str, str]:
+        if journal is not None:
+            journal.record_preimages(states)
+            return journal.preimages()
+        for tid, state in states.items():
+            memory.setdefault(tid, state)
+        return dict(memory)
+
+    return record
 
 
 def _record_crashed(plan: Plan, hooks: JobJournal | None, specs: Mapping[int, TicketUpdate]) -> None:

@@ -84,9 +84,13 @@ class Sender:
     def __init__(self, client: HelpdeskClient, pacer: Pacer, options: SendOptions, *,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep, rng: random.Random | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
-                 journal: RowJournal | None = None) -> None:
+                 journal: RowJournal | None = None,
+                 operation: Callable[[TicketUpdate], Awaitable[Answer]] | None = None) -> None:
         self.client = client
         self.journal = journal
+        # What one attempt sends: the update by default; reading tickets passes client.get_ticket.
+        self.operation = operation or (lambda spec: client.update(spec.ticket_id, spec.body))
+        self.fetched: dict[int, Any] = {}  # the answers' `data` of the rows that ended ok
         self.pacer = pacer
         self.options = options
         self.sleep = sleep
@@ -165,6 +169,8 @@ class Sender:
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 outcomes[index] = outcome
+                if outcome.result is Result.OK and budget.last is not None:
+                    self.fetched[index] = budget.last.answer.data
                 if self.journal is not None:
                     self.journal.done(index, spec, outcome)
                 self._count(outcome, spec)
@@ -187,7 +193,7 @@ class Sender:
             budget.in_flight = True
             sent_at = self.pacer.now()
             try:
-                answer = await self.client.update(spec.ticket_id, spec.body)
+                answer = await self.operation(spec)
             except BatchUpdaterError as e:  # a token refresh refused for good: nothing was applied
                 budget.in_flight = False
                 self.stop_error = self.stop_error or e

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +22,10 @@ from batch_updater.credentials import DEFAULT_BASE_URL, Credentials, check_base_
 from batch_updater.limit import Pacer
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.pacing import PaceController, RateSetting
-from batch_updater.errors import BatchUpdaterError
+from batch_updater.errors import BatchUpdaterError, UsageError
 from batch_updater.jobs import state_dir
 from batch_updater.send import Progress, RowJournal, Sender, SendOptions, SendStats
-from batch_updater.tokens import UserTokens
+from batch_updater.tokens import TenantToken, UserTokens
 
 
 @dataclass
@@ -82,25 +83,46 @@ def save_learned(path: Path, key: str, rate: float) -> None:
         os.replace(tmp, path)
 
 
+@dataclass
+class Endpoint:
+    """The API a run talks to: its base URL, credentials and one client (one session)."""
+
+    base_url: str
+    credentials: Credentials
+    client: HelpdeskClient
+    sandbox: bool
+
+
 @contextlib.asynccontextmanager
-async def _endpoint(settings: SendSettings, env: Mapping[str, str],
-                    ticket_ids: Sequence[str]) -> AsyncIterator[tuple[str, Credentials]]:
-    """The base URL and credentials: the real API's, or an in-process sandbox's."""
-    if settings.sandbox:
-        from batch_updater.sandbox import Sandbox, SandboxConfig
+async def open_endpoint(settings: SendSettings, env: Mapping[str, str],
+                        ticket_ids: Sequence[str]) -> AsyncIterator[Endpoint]:
+    """The real API, or an in-process sandbox that knows `ticket_ids`; one keep-alive session."""
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.sandbox:
+            from batch_updater.sandbox import Sandbox, SandboxConfig
 
-        async with Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))) as sandbox:
-            yield sandbox.base_url, Credentials.from_env(sandbox.credentials)
-        return
-    yield (check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL),
-           Credentials.from_env(env))
+            sandbox = await stack.enter_async_context(Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))))
+            base_url, env = sandbox.base_url, sandbox.credentials
+        else:
+            base_url = check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)
+        credentials = Credentials.from_env(env)
+        connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
+        session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
+        tokens = None if settings.sandbox else UserTokens.from_env(env, session, base_url)
+        tenant = TenantToken.from_env(env, session, base_url)
+        client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout, tokens=tokens,
+                                tenant=tenant)
+        yield Endpoint(base_url, credentials, client, settings.sandbox)
 
 
-def check_ready(settings: SendSettings, env: Mapping[str, str]) -> None:
+def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool = False) -> None:
     """Refuse bad credentials or base URL before anything is read or sent (exit 2)."""
     if not settings.sandbox:
         check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)
         Credentials.from_env(env)
+        if reading and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
+            raise UsageError("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
+                             "FEISHU_APP_SECRET (the app's credentials), or try it with --sandbox")
 
 
 def send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str], *,
@@ -110,29 +132,60 @@ def send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env:
 
 async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str],
                 on_progress: Callable[[Progress], None] | None, journal: RowJournal | None = None) -> SendReport:
-    async with _endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as (base_url, credentials):
-        learned_at = None if settings.sandbox else state_path(settings, env)
-        key = _learned_key(base_url, credentials)
-        learned = load_learned(learned_at, key) if settings.rate.auto and learned_at is not None else None
-        controller = PaceController.for_setting(settings.rate, learned, asyncio.get_running_loop().time())
-        start_rate = controller.rate
-        pacer = Pacer(controller)
-        connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
-        async with aiohttp.ClientSession(connector=connector) as session:
-            tokens = None if settings.sandbox else UserTokens.from_env(env, session, base_url)
-            client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout, tokens=tokens)
-            sender = Sender(client, pacer, settings.send, on_progress=on_progress, journal=journal)
-            with _signals(sender):
-                outcomes = await sender.send_all(specs)
-        if learned_at is not None and settings.rate.auto and controller.estimate is not None:
-            save_learned(learned_at, key, controller.rate)
-        return SendReport(
-            outcomes=outcomes, stats=sender.stats, final_rate=controller.rate, start_rate=start_rate,
-            limit_found=controller.estimate is not None, throttles=controller.throttles, pauses=controller.pauses,
-            stop_reason=sender.stop_reason, stop_error=sender.stop_error, interrupted=sender.interrupted,
-            base_url=base_url,
-            rate_history=list(controller.history),
-        )
+    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as endpoint:
+        return await send_on(endpoint, specs, settings, env, on_progress=on_progress, journal=journal)
+
+
+async def send_on(endpoint: Endpoint, specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings,
+                  env: Mapping[str, str], *, on_progress: Callable[[Progress], None] | None = None,
+                  journal: RowJournal | None = None) -> SendReport:
+    """Send `specs` through an open endpoint, under `settings.rate` (learned from earlier runs)."""
+    learned_at = None if endpoint.sandbox else state_path(settings, env)
+    key = _learned_key(endpoint.base_url, endpoint.credentials)
+    learned = load_learned(learned_at, key) if settings.rate.auto and learned_at is not None else None
+    controller = PaceController.for_setting(settings.rate, learned, asyncio.get_running_loop().time())
+    start_rate = controller.rate
+    sender = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress, journal=journal)
+    with _signals(sender):
+        outcomes = await sender.send_all(specs)
+    if learned_at is not None and settings.rate.auto and controller.estimate is not None:
+        save_learned(learned_at, key, controller.rate)
+    return SendReport(
+        outcomes=outcomes, stats=sender.stats, final_rate=controller.rate, start_rate=start_rate,
+        limit_found=controller.estimate is not None, throttles=controller.throttles, pauses=controller.pauses,
+        stop_reason=sender.stop_reason, stop_error=sender.stop_error, interrupted=sender.interrupted,
+        base_url=endpoint.base_url, rate_history=list(controller.history),
+    )
+
+
+@dataclass
+class ReadReport:
+    """Tickets read: their `data.ticket` by ticket id, and an outcome for each one read."""
+
+    tickets: dict[str, Any]
+    outcomes: dict[str, Outcome]
+    stop_reason: str | None
+    stop_error: BatchUpdaterError | None
+    interrupted: bool
+
+
+READ_RATE = RateSetting(10.0, "10/s")  # GET ticket's documented limit (FACTS.md §1.3)
+
+
+async def read_on(endpoint: Endpoint, ticket_ids: Sequence[str], settings: SendSettings, *,
+                  on_progress: Callable[[Progress], None] | None = None) -> ReadReport:
+    """GET each ticket once, through the same pacing, retries and early stop as sending."""
+    unique = list(dict.fromkeys(ticket_ids))
+    specs = [(i, TicketUpdate(0, tid, {})) for i, tid in enumerate(unique)]
+    controller = PaceController.for_setting(READ_RATE, None, asyncio.get_running_loop().time())
+    reader = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress,
+                    operation=lambda spec: endpoint.client.get_ticket(spec.ticket_id))
+    with _signals(reader):
+        outcomes = await reader.send_all(specs)
+    tickets = {unique[i]: (data or {}).get("ticket") for i, data in reader.fetched.items()
+               if isinstance(data, dict) and isinstance(data.get("ticket"), dict)}
+    return ReadReport(tickets, {unique[i]: o for i, o in outcomes.items()}, reader.stop_reason, reader.stop_error,
+                      reader.interrupted)
 
 
 @contextlib.contextmanager

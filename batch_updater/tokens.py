@@ -312,3 +312,72 @@ class UserTokens:
 
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
+
+
+TENANT_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
+
+
+class TenantToken:
+    """The app's tenant_access_token, which reading a ticket needs (FACTS.md §4.3, §5).
+
+    Cached until 10 minutes before it expires, as lark-oapi does; `refresh(rejected)` gets a
+    new one when an answer said it is invalid. One request at a time, shared by all workers.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, app_id: str, app_secret: str, *,
+                 clock: Callable[[], float] = time.time, timeout: float = 30.0) -> None:
+        self.session = session
+        self.url = base_url.rstrip("/") + TENANT_PATH
+        self.app_id = app_id
+        self._secret = app_secret
+        self.clock = clock
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._token = ""
+        self._expires_at = 0.0
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], session: aiohttp.ClientSession, base_url: str,
+                 **kwargs: Any) -> TenantToken | None:
+        """None unless FEISHU_APP_ID and FEISHU_APP_SECRET are set."""
+        app_id, secret = env.get("FEISHU_APP_ID", "").strip(), env.get("FEISHU_APP_SECRET", "").strip()
+        return cls(session, base_url, app_id, secret, **kwargs) if app_id and secret else None
+
+    def __repr__(self) -> str:
+        return f"TenantToken(app_id={self.app_id!r})"
+
+    async def current(self) -> str:
+        async with self._lock:
+            if not self._token or self.clock() >= self._expires_at - 600:
+                await self._fetch()
+            return self._token
+
+    async def refresh(self, rejected: str) -> str:
+        async with self._lock:
+            if self._token == rejected:
+                await self._fetch()
+            return self._token
+
+    async def _fetch(self) -> None:
+        body = {"app_id": self.app_id, "app_secret": self._secret}
+        try:
+            async with self.session.post(self.url, data=json.dumps(body).encode(), timeout=self.timeout,
+                                         headers={"Content-Type": "application/json; charset=utf-8"},
+                                         allow_redirects=False) as resp:
+                status, text = resp.status, await resp.text(errors="replace")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+            raise CredentialsRefused(f"no tenant access token: no answer from {self.url} "
+                                     f"({type(e).__name__})") from None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or data.get("code") != 0 or not data.get("tenant_access_token"):
+            code = data.get("code") if isinstance(data, dict) else None
+            known = lookup(code) if isinstance(code, int) else None
+            what = known.meaning if known else (str(data.get("msg", ""))[:120] if isinstance(data, dict) else
+                                                f"HTTP {status}, not the API's JSON")
+            raise CredentialsRefused(f"reading tickets needs a tenant access token, and the app's credentials "
+                                     f"were refused ({code}: {what}); check FEISHU_APP_ID and FEISHU_APP_SECRET")
+        self._token = str(data["tenant_access_token"])
+        self._expires_at = self.clock() + float(data.get("expire") or 7200)

@@ -25,7 +25,7 @@ def headers(**kw):
 @pytest.mark.parametrize("name", ["X-Tt-Logid", "x-tt-logid", "X-TT-LOGID"])
 def test_log_id_header_in_any_case(name):
     answer = parse_answer(200, CIMultiDict({name: "log-1"}), '{"code":0,"msg":"success","data":{}}', 0.1)
-    assert answer == Answer(200, 0, "success", "log-1", elapsed=0.1)
+    assert answer == Answer(200, 0, "success", "log-1", elapsed=0.1, data={})
 
 
 def test_throttle_headers_and_error_object():

@@ -95,7 +95,7 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("batch_updater.report._write_delimited", boom)
+    monkeypatch.setattr("batch_updater.report.write_delimited", boom)
     with pytest.raises(OSError):
         write_report(path, sheet, outcomes, {})
     assert path.read_text() == "previous report"

@@ -168,7 +168,7 @@ def test_the_settled_rate_is_learned_and_the_next_run_starts_from_it(tmp_path):
 
     first, learned, second, env = run_virtual(main())
     assert first.start_rate == 1.5 and first.limit_found
-    assert list(learned.values()) == [round(first.final_rate, 3)] and 9 <= first.final_rate <= 10.3
+    assert list(learned.values()) == [round(first.final_rate, 3)] and 8.5 <= first.final_rate <= 10.3  # as the other auto cases: 0.85 of the limit at least
     assert load_learned(state_path(SendSettings(parse_rate("auto"), SendOptions(), state_dir=tmp_path), env),
                         next(iter(learned))) == pytest.approx(first.final_rate, abs=1e-3)
     assert second.start_rate == pytest.approx(first.final_rate, abs=1e-3)

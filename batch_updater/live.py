@@ -1,0 +1,113 @@
+"""A live run's async part, in one session (and one sandbox): read the current state when
+asked (--skip-unchanged, --undo, plan), send, then read back the comments left unknown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from batch_updater.current import TicketState, state_from_ticket
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.preview import PlannedRow, plan_sheet
+from batch_updater.send import Progress, RowJournal, now_text
+from batch_updater.sending import (
+    Endpoint, ReadReport, SendReport, SendSettings, open_endpoint, read_on, send_on,
+)
+
+Specs = Sequence[tuple[int, TicketUpdate]]
+CONFIRMED = "confirmed by reading the ticket back: its latest comment is this row's"
+
+
+@dataclass
+class LiveResult:
+    sent: SendReport | None
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by row index: sent, skipped, read back
+    planned: list[PlannedRow] | None = None
+    before: dict[str, TicketState] = field(default_factory=dict)  # each ticket before the job changed it
+    read: ReadReport | None = None
+
+
+def _stopped_read(read: ReadReport) -> bool:
+    return bool(read.stop_reason or read.interrupted)
+
+
+async def plan_live(checked: Sequence[TicketUpdate | list[FieldError]], settings: SendSettings,
+                    env: Mapping[str, str], on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
+    """`batch-updater plan`: read every valid row's ticket and plan each row."""
+    ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
+    async with open_endpoint(settings, env, ids) as endpoint:
+        read = await read_on(endpoint, ids, settings, on_progress=on_progress)
+    states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
+    return LiveResult(None, planned=plan_sheet(checked, states, read.outcomes), before=states, read=read)
+
+
+async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: Specs, settings: SendSettings,
+                   env: Mapping[str, str], *, read_first: bool, skip_unchanged: bool,
+                   journal: RowJournal | None, preimages: Callable[[Mapping[str, str]], dict[str, str]],
+                   on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
+    """Send `to_send`; with `read_first`, plan against the tickets as they are now, skip the no-op
+    rows (`skip_unchanged`) and record each ticket's pre-image (through `preimages`, which keeps
+    the first one ever recorded and returns them all) before any request leaves."""
+    ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
+    result = LiveResult(None)
+    async with open_endpoint(settings, env, ids) as endpoint:
+        if read_first:
+            read = result.read = await read_on(endpoint, [s.ticket_id for _, s in to_send], settings,
+                                               on_progress=on_progress)
+            if _stopped_read(read):
+                return result
+            states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
+            recorded = preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
+            result.before = {tid: TicketState.from_json(json.loads(text)) for tid, text in recorded.items()}
+            planned = plan_sheet([spec for _, spec in to_send], states, read.outcomes)
+            if skip_unchanged:
+                result.outcomes.update({
+                    index: Outcome(Result.SKIPPED, msg="nothing to change: the ticket already has these values",
+                                   finished_at=now_text())
+                    for (index, _), plan in zip(to_send, planned) if plan.kind == "no-op"})
+                to_send = [(i, s) for i, s in to_send if i not in result.outcomes]
+        result.sent = await send_on(endpoint, to_send, settings, env, on_progress=on_progress, journal=journal)
+        result.outcomes.update(result.sent.outcomes)
+        if not (result.sent.stop_reason or result.sent.interrupted):
+            await _read_back(endpoint, to_send, result.outcomes, settings, env, journal)
+    return result
+
+
+async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outcome], settings: SendSettings,
+                     env: Mapping[str, str], journal: RowJournal | None) -> None:
+    """A comment row left `unknown` (it may have been applied): read its ticket back. Its latest
+    comment is the row's: the row was applied. It is not: send it again. Only when the read
+    fails does it stay unknown. A ticket with several such rows is left for a person."""
+    if endpoint.client.tenant is None:
+        return
+    unknown = [(i, s) for i, s in specs if outcomes[i].result is Result.UNKNOWN and s.has_comment]
+    per_ticket: dict[str, int] = {}
+    for _, spec in unknown:
+        per_ticket[spec.ticket_id] = per_ticket.get(spec.ticket_id, 0) + 1
+    unknown = [(i, s) for i, s in unknown if per_ticket[s.ticket_id] == 1]
+    if not unknown:
+        return
+    read = await read_on(endpoint, [s.ticket_id for _, s in unknown], settings)
+    again = []
+    for index, spec in unknown:
+        ticket = read.tickets.get(spec.ticket_id)
+        if ticket is None:
+            failed = read.outcomes.get(spec.ticket_id)
+            why = failed.msg if failed else "not read"
+            outcomes[index].msg += f"; reading the ticket back failed ({why})"
+        elif state_from_ticket(ticket).latest_comment == spec.body["comment"]:
+            previous = outcomes[index]
+            outcomes[index] = Outcome(Result.OK, previous.http_status, previous.code, CONFIRMED, previous.log_id,
+                                      previous.attempts, now_text())
+            if journal is not None:
+                journal.done(index, spec, outcomes[index])
+        else:
+            again.append((index, spec))
+    if again:
+        resent = await send_on(endpoint, again, settings, env, journal=journal)
+        for index, outcome in resent.outcomes.items():
+            outcome.attempts += outcomes[index].attempts
+            if outcome.result is Result.OK:
+                outcome.msg = "sent again after reading the ticket back: its comment was not there"
+            outcomes[index] = outcome

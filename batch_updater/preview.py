@@ -1,0 +1,126 @@
+"""Plan before you send: every row against its ticket's current state; the undo sheet. Pure.
+
+The tickets come from `GET /open-apis/helpdesk/v1/tickets/:id` (sending.read_on); the
+mapping of the read shape onto the update body is current.py's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from batch_updater.codes import NO_RIGHTS
+from batch_updater.current import (
+    CUSTOM_PREFIX, SCALARS, FieldChange, RowPlan, TicketState, apply, plan_row, undo_fields,
+)
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+
+NOT_FOUND = 154004
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow:
+    """One input row's plan: `change`, `no-op`, `missing`, `forbidden`, `invalid` or `failed`."""
+
+    kind: str
+    plan: RowPlan | None = None
+    before: TicketState | None = None  # the ticket as the earlier rows leave it
+    msg: str = ""
+
+
+@dataclass
+class PlanSummary:
+    rows: int
+    by_kind: dict[str, int]
+    tickets_changing: dict[str, int] = field(default_factory=dict)  # field -> tickets it would change on
+    comments: int = 0
+    missing_tickets: int = 0
+
+
+def targets(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A body's new values by column name (`status`, ..., `custom:<id>`)."""
+    values = {name: body[name] for name in SCALARS if name in body}
+    for item in body.get("customized_fields") or ():
+        values[CUSTOM_PREFIX + str(item["id"])] = item["value"]
+    return values
+
+
+def field_columns(checked: Sequence[TicketUpdate | list[FieldError]]) -> list[str]:
+    """The fields any valid row sets, in the body's order, custom fields as first met."""
+    seen: dict[str, None] = {}
+    for item in checked:
+        if isinstance(item, TicketUpdate):
+            seen.update(dict.fromkeys(targets(item.body)))
+    return [n for n in SCALARS if n in seen] + [n for n in seen if n.startswith(CUSTOM_PREFIX)]
+
+
+def plan_sheet(checked: Sequence[TicketUpdate | list[FieldError]], states: Mapping[str, TicketState],
+               reads: Mapping[str, Outcome]) -> list[PlannedRow]:
+    """Each row in file order; a ticket's later rows against the state its earlier rows leave."""
+    current = dict(states)
+    planned = []
+    for item in checked:
+        if isinstance(item, list):
+            planned.append(PlannedRow("invalid", msg="; ".join(str(e) for e in item)))
+            continue
+        state = current.get(item.ticket_id)
+        if state is None:
+            read = reads.get(item.ticket_id) or Outcome(Result.NOT_ATTEMPTED, msg="not read")
+            kind = {NOT_FOUND: "missing", NO_RIGHTS: "forbidden"}.get(read.code or -1, "failed")
+            planned.append(PlannedRow(kind, msg=read.msg))
+            continue
+        plan = plan_row(state, item.body)
+        planned.append(PlannedRow(plan.kind, plan, state))
+        current[item.ticket_id] = apply(state, item.body)
+    return planned
+
+
+def summarize_plan(checked: Sequence[TicketUpdate | list[FieldError]], planned: Sequence[PlannedRow]) -> PlanSummary:
+    changing: dict[str, set[str]] = {}
+    missing: set[str] = set()
+    comments = 0
+    for item, row in zip(checked, planned):
+        if not isinstance(item, TicketUpdate):
+            continue
+        if row.kind == "missing":
+            missing.add(item.ticket_id)
+        if row.plan is not None:
+            comments += row.plan.comment is not None
+            for change in row.plan.changes:
+                changing.setdefault(change.field, set()).add(item.ticket_id)
+    return PlanSummary(len(planned), dict(Counter(r.kind for r in planned)),
+                       {f: len(t) for f, t in changing.items()}, comments, len(missing))
+
+
+@dataclass
+class Undo:
+    rows: list[dict[str, str]]  # run-readable cells, ticket_id first
+    comments: list[tuple[str, str]]  # (ticket_id, text) posted: the API cannot take them back
+
+
+def undo_sheet(specs: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
+               outcomes: Mapping[int, Outcome]) -> Undo:
+    """For every ticket the run changed, its values before the first change, for exactly the
+    fields changed by rows that were applied (`ok`); and the comments that were posted.
+
+    `before` holds each ticket's state before the run (the journal's pre-image): the rows are
+    planned again from it in file order, so a resumed run gives the same sheet."""
+    current = dict(before)
+    changed: dict[str, list[FieldChange]] = {}
+    comments = []
+    for index, spec in specs:
+        state = current.get(spec.ticket_id)
+        if state is None:
+            continue
+        plan = plan_row(state, spec.body)
+        current[spec.ticket_id] = apply(state, spec.body)
+        outcome = outcomes.get(index)
+        if outcome is None or outcome.result is not Result.OK:
+            continue
+        changed.setdefault(spec.ticket_id, []).extend(plan.changes)
+        if plan.comment is not None:
+            comments.append((spec.ticket_id, plan.comment))
+    rows = [{"ticket_id": tid, **undo_fields(before[tid], changes)} for tid, changes in changed.items() if changes]
+    return Undo(rows, comments)
