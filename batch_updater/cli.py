@@ -14,6 +14,7 @@ from batch_updater.errors import BatchUpdaterError
 from batch_updater.logs import close_logging, setup_logging
 from batch_updater.pacing import format_rate
 from batch_updater.progress import ProgressDisplay
+from batch_updater.plan_job import plan_job
 from batch_updater.run import RunResult, run_job
 
 
@@ -58,6 +59,11 @@ def cli() -> None:
 @click.option("--retry-comments", is_flag=True, default=None,
               help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice).")
 @click.option("--fresh", is_flag=True, help="Start this job over: forget which rows an earlier run already sent.")
+@click.option("--skip-unchanged", is_flag=True,
+              help="Read each ticket first and send only the rows that change something (needs the app's "
+                   "credentials); also writes an undo sheet.")
+@click.option("--undo", is_flag=True,
+              help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials).")
 @click.option("--log-format", type=click.Choice(["text", "json"]),
               help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper.")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append the run's events here.")
@@ -83,6 +89,44 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
     finally:
         close_logging(handler)
     print_result(result, dry_run=options.dry_run)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("input", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="A TOML job file; flags given here win over it.")
+@click.option("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first).")
+@click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect).")
+@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Plan file (.xlsx, .csv or .tsv). Default: reports/<input>-plan-<time>.<input's kind>.")
+@click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")
+@click.option("--max-attempts", type=int, help="Attempts per ticket read (default 5).")
+@click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
+@click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
+@click.option("--sandbox", is_flag=True, help="Read from a built-in local emulator of the API instead of Feishu.")
+def plan(config_path: Path | None, **flags: object) -> None:
+    """Show what `run` would change: each ticket's current values beside the new ones.
+
+    Reads every valid row's ticket (GET, at most 10/s, with the app's tenant token: set
+    FEISHU_APP_ID and FEISHU_APP_SECRET as well) and writes a plan; sends no update.
+    """
+    config = _call(load_config, config_path) if config_path else None
+    options = _call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
+    env = credential_env(config, os.environ) if config else dict(os.environ)
+    with ProgressDisplay() as progress:
+        result = _call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    s = result.summary
+    click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
+                                                                                  key=lambda kv: -kv[1])))
+    for name, tickets in s.tickets_changing.items():
+        click.echo(f"  {name}: would change on {_count(tickets, 'ticket', 'tickets')}")
+    click.echo(f"{_count(s.by_kind.get('no-op', 0), 'row changes', 'rows change')} nothing (no-op); "
+               f"{_count(s.comments, 'comment', 'comments')} would be posted; "
+               f"{_count(s.missing_tickets, 'ticket', 'tickets')} not found")
+    if result.stop_reason:
+        click.echo(f"error: stopped early: {result.stop_reason}", err=True)
+    click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
 
 
@@ -127,6 +171,10 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
                    f"{_count(sent.pauses, 'pause', 'pauses')}")
         if sent.limit_found and not result.sent.base_url.startswith("http://"):
             click.echo(f"The next run starts from {format_rate(sent.final_rate)} (--rate fixes a rate).")
+    if result.undo_path:
+        click.echo(f"Undo sheet (run it to restore the fields this run changed): {result.undo_path}")
+    if result.undo_comments_path:
+        click.echo(f"Comments posted (the API cannot take them back): {result.undo_comments_path}")
     if result.resumed:
         click.echo(f"Resumed job {result.job_id}: {result.resumed} rows done by an earlier run were not sent "
                    "again (--fresh starts over)")

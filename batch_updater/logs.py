@@ -19,6 +19,7 @@ LOGGER = "batch_updater"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 log = logging.getLogger(LOGGER)
+log.addHandler(logging.NullHandler())  # events go only where setup_logging sends them
 
 
 def event(name: str, message: str, level: int = logging.INFO, **fields: Any) -> None:
