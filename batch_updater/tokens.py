@@ -127,6 +127,19 @@ class TokenFile:
             os.close(fd)  # releases the lock
 
 
+async def post_json(session: aiohttp.ClientSession, url: str, body: Mapping[str, Any],
+                    timeout: aiohttp.ClientTimeout) -> tuple[int, str, str, dict[str, Any] | None]:
+    """POST a JSON body to a token endpoint: (HTTP status, content type, text, the JSON object or None)."""
+    async with session.post(url, data=json.dumps(body).encode(), timeout=timeout, allow_redirects=False,
+                            headers={"Content-Type": "application/json; charset=utf-8"}) as resp:
+        status, kind, text = resp.status, resp.content_type, await resp.text(errors="replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    return status, kind, text, data if isinstance(data, dict) else None
+
+
 class UserTokens:
     """The user access token of a run: `current()` before each request, `refresh(rejected)` when
     an answer says the token `rejected` expired or is invalid (99991677, 99991668, 99991663).
@@ -256,19 +269,12 @@ class UserTokens:
         body = {"grant_type": "refresh_token", "client_id": self.app_id, "client_secret": self._secret,
                 "refresh_token": self._pair.refresh_token}
         try:
-            async with self.session.post(self.url, data=json.dumps(body).encode(), timeout=self.timeout,
-                                         headers={"Content-Type": "application/json; charset=utf-8"},
-                                         allow_redirects=False) as resp:
-                status, kind, text = resp.status, resp.content_type, await resp.text(errors="replace")
+            status, kind, text, data = await post_json(self.session, self.url, body, self.timeout)
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
             detail = f"{type(e).__name__} {self._scrub(str(e))}".strip()
             raise CredentialsRefused(f"the user token could not be refreshed: no answer from {self.url} "
                                      f"({detail})") from None
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("code"), int):
+        if data is None or not isinstance(data.get("code"), int):
             return None, {}, f"HTTP {status} with a non-API answer ({kind}): {self._scrub(text)[:80]}"
         msg = data.get("error_description") or data.get("msg") or data.get("error") or ""
         return data["code"], data, f"HTTP {status}, code {data['code']}: {self._scrub(str(msg))}"
@@ -361,21 +367,14 @@ class TenantToken:
     async def _fetch(self) -> None:
         body = {"app_id": self.app_id, "app_secret": self._secret}
         try:
-            async with self.session.post(self.url, data=json.dumps(body).encode(), timeout=self.timeout,
-                                         headers={"Content-Type": "application/json; charset=utf-8"},
-                                         allow_redirects=False) as resp:
-                status, text = resp.status, await resp.text(errors="replace")
+            status, _, _, data = await post_json(self.session, self.url, body, self.timeout)
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
             raise CredentialsRefused(f"no tenant access token: no answer from {self.url} "
                                      f"({type(e).__name__})") from None
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict) or data.get("code") != 0 or not data.get("tenant_access_token"):
-            code = data.get("code") if isinstance(data, dict) else None
+        if data is None or data.get("code") != 0 or not data.get("tenant_access_token"):
+            code = data.get("code") if data is not None else None
             known = lookup(code) if isinstance(code, int) else None
-            what = known.meaning if known else (str(data.get("msg", ""))[:120] if isinstance(data, dict) else
+            what = known.meaning if known else (str(data.get("msg", ""))[:120] if data is not None else
                                                 f"HTTP {status}, not the API's JSON")
             raise CredentialsRefused(f"reading tickets needs a tenant access token, and the app's credentials "
                                      f"were refused ({code}: {what}); check FEISHU_APP_ID and FEISHU_APP_SECRET")

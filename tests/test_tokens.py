@@ -304,3 +304,31 @@ async def test_an_unreadable_file_is_ignored(
     assert tokens.source == "env" and "token_file_unreadable" in [getattr(r, "event", "") for r in caplog.records]
     await tokens.refresh(env["FEISHU_USER_ACCESS_TOKEN"])
     assert saved(env)["seed"] == fingerprint(env["FEISHU_REFRESH_TOKEN"])
+
+
+async def test_tenant_token_is_fetched_once_and_reused(sandbox: Sandbox) -> None:
+    from batch_updater.tokens import TenantToken
+
+    env = sandbox.credentials
+    async with aiohttp.ClientSession() as session:
+        tenant = TenantToken.from_env(env, session, sandbox.base_url)
+        assert tenant is not None
+        first = await tenant.current()
+        assert await tenant.current() == first
+        async with session.get(sandbox.ticket_url(sorted(sandbox.tickets)[0]),
+                               headers={"Authorization": f"Bearer {first}",
+                                        "X-Lark-Helpdesk-Authorization": sandbox.helpdesk_header}) as resp:
+            assert (await resp.json())["code"] == 0
+
+
+async def test_a_wrong_app_secret_is_refused_without_showing_it(sandbox: Sandbox) -> None:
+    from batch_updater.tokens import TenantToken
+
+    env = {**sandbox.credentials, "FEISHU_APP_SECRET": "not-the-secret-123"}
+    async with aiohttp.ClientSession() as session:
+        tenant = TenantToken.from_env(env, session, sandbox.base_url)
+        assert tenant is not None
+        with pytest.raises(CredentialsRefused) as caught:
+            await tenant.current()
+    assert "FEISHU_APP_SECRET" in str(caught.value) and "not-the-secret-123" not in str(caught.value)
+    assert TenantToken.from_env({"FEISHU_APP_ID": "cli_x"}, session, sandbox.base_url) is None

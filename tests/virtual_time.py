@@ -51,7 +51,7 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         super().__init__(self._ff)  # type: ignore[arg-type]
 
     def time(self) -> float:
-        # Real time keeps moving while the CPU works (aiolimiter relies on it), and
+        # Real time keeps moving while the CPU works (the client and server both read it), and
         # jumps over every idle wait for a timer.
         return time.monotonic() + self._ff.skipped
 
