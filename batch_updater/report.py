@@ -85,6 +85,13 @@ def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str],
     return header, rows
 
 
+def delimiter_for(path: Path, sheet: Sheet) -> str:
+    """Tab for .tsv; for .csv the input's own separator (a `;` CSV stays one, for Excel's locale)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    return sheet.delimiter if sheet.delimiter in (",", ";") else ","
+
+
 def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
                  timeline: Sequence[Second] = ()) -> None:
     """Every input row, in order, with its outcome's columns."""
@@ -94,7 +101,7 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
             _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
                         timeline=timeline)
         else:
-            write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet))
 
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
@@ -104,13 +111,13 @@ def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return 0
-    subset = Sheet(sheet.kind, sheet.columns, retry)
+    subset = Sheet(sheet.kind, sheet.columns, retry, delimiter=sheet.delimiter)
     header, rows = _table(subset, None)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
             _write_xlsx(tmp, header, rows, summary=None, rows_sample=subset)
         else:
-            write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+            write_delimited(tmp, header, rows, delimiter_for(path, subset))
     return len(retry)
 
 

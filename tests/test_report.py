@@ -126,3 +126,12 @@ def test_xlsx_report_charts_results_and_the_run_second_by_second(tmp_path):
     assert list(book["Timeline"].iter_rows(values_only=True)) == [
         ("second", "accepted", "throttled", "pacing rate (/s)"), (0, 5, 0, 5), (1, 3, 2, 4.25)]
     assert len(book["Summary"]._charts) == 2
+
+
+def test_a_semicolon_csv_gets_a_semicolon_report_and_retry_file(tmp_path):
+    sheet = read_text(io.BytesIO(b"ticket_id;comment\n1;a\n2;b\n"))
+    outcomes = [Outcome(Result.OK), Outcome(Result.FAILED, 404, 154004, "Resource not found")]
+    write_report(tmp_path / "r.csv", sheet, outcomes, {})
+    write_retry(tmp_path / "r-retry.csv", sheet, outcomes, {Result.OK})
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()[0].startswith("ticket_id;comment;result")
+    assert (tmp_path / "r-retry.csv").read_text(encoding="utf-8-sig").splitlines() == ["ticket_id;comment", "2;b"]
