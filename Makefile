@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench bench-send bench-skip clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_dry_run.py
+
+bench-send: $(VENV)/.installed-test
+	$(PY) bench/bench_send.py --at HEAD
+
+bench-skip: $(VENV)/.installed-test
+	$(PY) bench/bench_skip_unchanged.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -23,7 +23,7 @@ from batch_updater.errors import UsageError
 
 SAFE_START = 1.5  # per second: under the lowest published tiers (100/min, 5/s)
 MIN_RATE = 0.1
-MAX_RATE = 2000.0
+MAX_RATE = 10000.0
 LONG_WINDOW = 60.0
 _RATE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", re.IGNORECASE)
 

@@ -154,14 +154,24 @@ def cpu():
     return r.ru_utime + r.ru_stime
 
 send_cpu = {}
-real_send = run_mod.send
-def timed_send(*args, **kwargs):
-    before = cpu()
-    try:
-        return real_send(*args, **kwargs)
-    finally:
-        send_cpu["s"] = cpu() - before
-run_mod.send = timed_send
+if hasattr(run_mod, "send"):  # older commits: a synchronous send()
+    real_send = run_mod.send
+    def timed_send(*args, **kwargs):
+        before = cpu()
+        try:
+            return real_send(*args, **kwargs)
+        finally:
+            send_cpu["s"] = cpu() - before
+    run_mod.send = timed_send
+else:  # read, send and read back in one coroutine (batch_updater.live.run_live)
+    real_live = run_mod.run_live
+    async def timed_live(*args, **kwargs):
+        before = cpu()
+        try:
+            return await real_live(*args, **kwargs)
+        finally:
+            send_cpu["s"] = cpu() - before
+    run_mod.run_live = timed_live
 
 job_cpu0, t0 = cpu(), time.perf_counter()
 result = run_job(RunOptions(input=spec["input"], report=spec["report"], rate=spec["rate"],
