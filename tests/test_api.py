@@ -97,7 +97,7 @@ def test_no_secret_in_reprs():
 
 
 @pytest.mark.parametrize("url, expected", [
-    ("https://open.larksuite.com/", "https://open.larksuite.com"),
+    ("https://open.example.com/", "https://open.example.com"),
     ("http://127.0.0.1:8787", "http://127.0.0.1:8787"),
     ("http://localhost:1", "http://localhost:1"),
     ("http://[::1]:8787", "http://[::1]:8787"),
