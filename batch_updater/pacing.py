@@ -10,7 +10,8 @@ The update API's limit is unpublished ("special"), so `--rate auto` finds it:
 - then probe up gently (+2% every 2 s; near the estimate +0.5% every 4 s,
   less often each time a throttle confirms the same limit), so the run
   settles just under the real limit, per second or per minute.
-A fixed rate (`--rate N/s`, `N/min`) only pauses on a throttle answer.
+A fixed rate (`--rate N/s`, `N/min`) is held at 98.5% of the figure; on a throttle
+answer it pauses and gives up another 1.5%, never going under 90% of the figure.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def format_rate(per_second: float) -> str:
 # clock and are counted on the API's, and a few milliseconds of jitter must not add one too many
 # to a sliding window (1.5% of a second tolerates 15 ms at any rate).
 FIXED_HEADROOM = 0.985
+FIXED_FLOOR = 0.9
 
 
 class PaceController:
@@ -75,6 +77,7 @@ class PaceController:
     def __init__(self, start: float | None = None, *, fixed: bool = False, now: float = 0.0) -> None:
         self.fixed = fixed
         self.rate = min(max(start or SAFE_START, MIN_RATE), MAX_RATE)
+        self.fixed_at = self.rate / FIXED_HEADROOM  # the user's figure, when fixed
         self.slow_start = not fixed and start is None
         self.estimate: float | None = None if start is None or fixed else start / 0.95
         self.accepted: list[float] = []  # send times of accepted requests, sorted, the last minute or so
@@ -119,6 +122,10 @@ class PaceController:
             self.long_window = True  # a reset this long means a per-minute window was full
         if not self.fixed:
             self._decrease(now, now if sent_at is None else sent_at)
+        elif self.rate > FIXED_FLOOR * self.fixed_at:
+            # A fixed rate that still meets the throttle leaves a little more room each time
+            # (timing jitter between this machine and the API), never below 90% of the figure.
+            self._set(now, max(self.rate * FIXED_HEADROOM, FIXED_FLOOR * self.fixed_at))
         self._last_throttle = now
         self.paused_until = now + wait
         return self.paused_until

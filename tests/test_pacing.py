@@ -1,7 +1,9 @@
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.pacing import SAFE_START, PaceController, format_rate, parse_rate
+from batch_updater.pacing import (
+    FIXED_FLOOR, FIXED_HEADROOM, SAFE_START, PaceController, format_rate, parse_rate,
+)
 from tests.pacing_sim import Window, simulate
 
 
@@ -61,13 +63,16 @@ def test_missing_reset_header_backs_off_exponentially():
     assert pace.on_throttled(3.0, None) == 7.0
 
 
-def test_fixed_rate_only_pauses():
-    pace = PaceController(start=20.0, fixed=True, now=0.0)
+def test_a_fixed_rate_never_rises_and_gives_up_a_little_on_each_throttle():
+    pace = PaceController.for_setting(parse_rate("20/s"))
     for i in range(100):
         pace.on_accepted(i / 20)
-    assert pace.rate == 20.0
+    assert pace.rate == pytest.approx(20 * FIXED_HEADROOM)
     assert pace.on_throttled(5.0, 3.0) == 8.0
-    assert pace.rate == 20.0
+    assert pace.rate == pytest.approx(20 * FIXED_HEADROOM ** 2)
+    for t in range(10, 400, 10):
+        pace.on_throttled(float(t), 1.0)
+    assert pace.rate == pytest.approx(20 * FIXED_FLOOR)
 
 
 @pytest.mark.parametrize("windows, seconds", [
