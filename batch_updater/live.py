@@ -45,10 +45,12 @@ async def plan_live(checked: Sequence[TicketUpdate | list[FieldError]], settings
 async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: Specs, settings: SendSettings,
                    env: Mapping[str, str], *, read_first: bool, skip_unchanged: bool,
                    journal: RowJournal | None, preimages: Callable[[Mapping[str, str]], dict[str, str]],
+                   crashed: Mapping[int, tuple[TicketUpdate, Outcome]] | None = None,
                    on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
     """Send `to_send`; with `read_first`, plan against the tickets as they are now, skip the no-op
     rows (`skip_unchanged`) and record each ticket's pre-image (through `preimages`, which keeps
-    the first one ever recorded and returns them all) before any request leaves."""
+    the first one ever recorded and returns them all) before any request leaves. `crashed`:
+    comment rows a killed run left mid-send, read back with the unknown ones."""
     ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
     result = LiveResult(None)
     async with open_endpoint(settings, env, ids) as endpoint:
@@ -69,8 +71,10 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
                 to_send = [(i, s) for i, s in to_send if i not in result.outcomes]
         result.sent = await send_on(endpoint, to_send, settings, env, on_progress=on_progress, journal=journal)
         result.outcomes.update(result.sent.outcomes)
+        result.outcomes.update({index: outcome for index, (_, outcome) in (crashed or {}).items()})
         if not (result.sent.stop_reason or result.sent.interrupted):
-            await _read_back(endpoint, to_send, result.outcomes, settings, env, journal)
+            checked_back = [*to_send, *((index, spec) for index, (spec, _) in (crashed or {}).items())]
+            await _read_back(endpoint, checked_back, result.outcomes, settings, env, journal)
     return result
 
 

@@ -156,13 +156,15 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
             plan = plan_resume(specs, journal.entries() if journal else {}, options.retry_comments)
             resumed = len(plan.earlier)
             hooks = JobJournal(journal) if journal else None
-            _record_crashed(plan, hooks, dict(specs))
+            by_index = dict(specs)
+            _record_crashed(plan, hooks, by_index)
             event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
                   f"{len(plan.to_send)} to send, {resumed} done earlier", job=jid, input=str(input_path),
                   rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=resumed)
             live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
                                         skip_unchanged=options.skip_unchanged, journal=hooks,
-                                        preimages=_preimage_store(journal), on_progress=on_progress))
+                                        preimages=_preimage_store(journal), on_progress=on_progress,
+                                        crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
         sent, read = live.sent, live.read
         done = {**plan.earlier, **plan.crashed, **live.outcomes}
         unsent = Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped the run")

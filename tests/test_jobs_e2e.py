@@ -62,10 +62,9 @@ def test_a_job_killed_with_sigkill_resumes_and_posts_no_comment_twice(tmp_path):
     rows = read_report(tmp_path / "out.csv")
     assert len(rows) == 120
     results = [r["result"] for r in rows]
-    # at most the rows in flight at the kill are unknown, and only rows with a comment
-    unknown = [r for r in rows if r["result"] == "unknown"]
-    assert set(results) <= {"ok", "unknown"} and len(unknown) <= 8
-    assert all(r["comment"] and "a previous run stopped while sending" in r["msg"] for r in unknown)
+    # a comment row in flight at the kill was read back (the app's credentials are set):
+    # confirmed if its comment is on the ticket, sent again if not; none is left unknown
+    assert set(results) == {"ok"}
     assert stats["tickets_with_duplicate_comments"] == 0
     # every row after the crash was applied once: each ticket ends with its last row's tag
     for i in range(80, 120):
@@ -134,3 +133,41 @@ def test_a_long_job_refreshes_the_user_token_once_and_keeps_going(tmp_path):
     assert json.loads(saved.read_text())["refresh_token"] != env["FEISHU_REFRESH_TOKEN"]
     report = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
     assert env["FEISHU_REFRESH_TOKEN"] not in report and env["FEISHU_APP_SECRET"] not in report
+
+
+def _crash_mid_send(index: int) -> None:
+    """Make the job's journal say row `index` was being sent when the process died."""
+    import sqlite3
+
+    (path,) = (Path(os.environ["BATCH_UPDATER_STATE_DIR"]) / "jobs").glob("*.sqlite")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE rows SET state = 'sending', final = 0, result = NULL WHERE idx = ?", (index,))
+
+
+def test_a_comment_row_left_mid_send_by_a_crash_is_read_back(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "first"], [IDS[1], "second"]])
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:
+        options = dict(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv")
+        assert run_job(RunOptions(**options), env=ts.env()).exit_code == 0
+        _crash_mid_send(0)  # its comment is on the ticket: the crash came after the PUT was applied
+        _crash_mid_send(1)
+        ts.call(lambda sb: sb.tickets[IDS[1]].comments.clear())  # ...and this one never arrived
+        again = run_job(RunOptions(**options), env=ts.env())
+        stats = ts.stats()
+    assert [o.result.value for o in again.outcomes] == ["ok", "ok"]
+    assert "confirmed by reading the ticket back" in again.outcomes[0].msg
+    assert "sent again after reading the ticket back" in again.outcomes[1].msg
+    assert stats["applied"] == 3 and stats["tickets_with_duplicate_comments"] == 0
+
+
+def test_without_the_apps_credentials_a_crashed_comment_row_stays_unknown(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "first"]])
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:
+        env = {k: v for k, v in ts.env().items() if k not in ("FEISHU_APP_ID", "FEISHU_APP_SECRET")}
+        options = dict(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv")
+        run_job(RunOptions(**options), env=env)
+        _crash_mid_send(0)
+        again = run_job(RunOptions(**options), env=env)
+        applied = ts.stats()["applied"]
+    assert again.outcomes[0].result.value == "unknown" and "--retry-comments" in again.outcomes[0].msg
+    assert applied == 1
