@@ -85,5 +85,5 @@ def is_final(outcome: Outcome, has_comment: bool) -> bool:
     if outcome.result is Result.UNKNOWN:
         return has_comment
     if outcome.result is Result.FAILED and outcome.code is not None and outcome.http_status is not None:
-        return action_for(outcome.code, outcome.http_status) is Action.FAIL and "gave up" not in outcome.msg
+        return action_for(outcome.code, outcome.http_status) is Action.FAIL
     return False

@@ -26,7 +26,7 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
 
 
-class Credentials(BaseModel):
+class CredentialNames(BaseModel):
     """Which environment variable holds each credential (default: the FEISHU_* names)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,14 +57,14 @@ class JobConfig(BaseModel):
     rate: str | None = None
     concurrency: int | None = Field(default=None, ge=1, le=512)
     max_attempts: int | None = Field(default=None, ge=1, le=100)
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     base_url: str | None = None
     retry_comments: bool | None = None
     log_format: Literal["text", "json"] | None = None
     log_file: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
     defaults: dict[str, str | int] = Field(default_factory=dict)  # field -> value, for rows that leave it empty
-    credentials: Credentials = Field(default_factory=Credentials)
+    credentials: CredentialNames = Field(default_factory=CredentialNames)
 
     @field_validator("sheet", mode="before")
     @classmethod

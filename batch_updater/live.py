@@ -74,24 +74,39 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
         result.outcomes.update({index: outcome for index, (_, outcome) in (crashed or {}).items()})
         if not (result.sent.stop_reason or result.sent.interrupted):
             checked_back = [*to_send, *((index, spec) for index, (spec, _) in (crashed or {}).items())]
-            await _read_back(endpoint, checked_back, result.outcomes, settings, env, journal)
+            resent = await _read_back(endpoint, sorted(checked_back), result.outcomes, result.before, settings,
+                                      env, journal)
+            if resent is not None:  # a stop or an interrupt while sending again counts as the run's
+                sent = result.sent
+                sent.stop_reason = sent.stop_reason or resent.stop_reason
+                sent.stop_error = sent.stop_error or resent.stop_error
+                sent.interrupted = sent.interrupted or resent.interrupted
     return result
 
 
-async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outcome], settings: SendSettings,
-                     env: Mapping[str, str], journal: RowJournal | None) -> None:
+async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outcome],
+                     before: Mapping[str, TicketState], settings: SendSettings, env: Mapping[str, str],
+                     journal: RowJournal | None) -> SendReport | None:
     """A comment row left `unknown` (it may have been applied): read its ticket back. Its latest
     comment is the row's: the row was applied. It is not: send it again. Only when the read
-    fails does it stay unknown. A ticket with several such rows is left for a person."""
+    fails does it stay unknown. Reading back tells nothing, so the row is left for a person,
+    when a later row of the run touched the same ticket (its comment would be the latest, and
+    sending the earlier row again would undo the later one) or when the ticket's latest
+    comment already had this text before the run."""
     if endpoint.client.tenant is None:
-        return
-    unknown = [(i, s) for i, s in specs if outcomes[i].result is Result.UNKNOWN and s.has_comment]
-    per_ticket: dict[str, int] = {}
-    for _, spec in unknown:
-        per_ticket[spec.ticket_id] = per_ticket.get(spec.ticket_id, 0) + 1
-    unknown = [(i, s) for i, s in unknown if per_ticket[s.ticket_id] == 1]
+        return None
+    last_row = {spec.ticket_id: index for index, spec in specs}  # specs are in file order
+    unknown = []
+    for index, spec in specs:
+        if outcomes[index].result is not Result.UNKNOWN or not spec.has_comment:
+            continue
+        old = before.get(spec.ticket_id)
+        if last_row[spec.ticket_id] != index or (old is not None and old.latest_comment == spec.body["comment"]):
+            outcomes[index].msg += "; not read back: the ticket's latest comment cannot tell, check it by hand"
+        else:
+            unknown.append((index, spec))
     if not unknown:
-        return
+        return None
     read = await read_on(endpoint, [s.ticket_id for _, s in unknown], settings)
     again = []
     for index, spec in unknown:
@@ -108,10 +123,12 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
                 journal.done(index, spec, outcomes[index])
         else:
             again.append((index, spec))
-    if again:
-        resent = await send_on(endpoint, again, settings, env, journal=journal)
-        for index, outcome in resent.outcomes.items():
-            outcome.attempts += outcomes[index].attempts
-            if outcome.result is Result.OK:
-                outcome.msg = "sent again after reading the ticket back: its comment was not there"
-            outcomes[index] = outcome
+    if not again:
+        return None
+    resent = await send_on(endpoint, again, settings, env, journal=journal)
+    for index, outcome in resent.outcomes.items():
+        outcome.attempts += outcomes[index].attempts
+        if outcome.result is Result.OK:
+            outcome.msg = "sent again after reading the ticket back: its comment was not there"
+        outcomes[index] = outcome
+    return resent

@@ -87,6 +87,8 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             raise InputError(f"unknown encoding {encoding!r}") from None
         try:
             return data.decode(encoding), encoding
+        except LookupError:  # a codec that is not a text encoding (base64, hex...)
+            raise InputError(f"{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030") from None
         except UnicodeDecodeError as e:
             raise InputError(f"the file is not valid {encoding} (byte {e.start}); check --encoding") from None
     if data.startswith(codecs.BOM_UTF8):

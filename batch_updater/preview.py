@@ -103,7 +103,7 @@ class Undo:
 def undo_sheet(specs: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
                outcomes: Mapping[int, Outcome]) -> Undo:
     """For every ticket the run changed, its values before the first change, for exactly the
-    fields changed by rows that were applied (`ok`); and the comments that were posted.
+    fields changed by rows that were (or may have been) applied; and the comments posted.
 
     `before` holds each ticket's state before the run (the journal's pre-image): the rows are
     planned again from it in file order, so a resumed run gives the same sheet."""
@@ -117,8 +117,8 @@ def undo_sheet(specs: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, T
         plan = plan_row(state, spec.body)
         current[spec.ticket_id] = apply(state, spec.body)
         outcome = outcomes.get(index)
-        if outcome is None or outcome.result is not Result.OK:
-            continue
+        if outcome is None or outcome.result not in (Result.OK, Result.UNKNOWN):
+            continue  # an unknown row may have been applied: restoring its fields is harmless
         changed.setdefault(spec.ticket_id, []).extend(plan.changes)
         if plan.comment is not None:
             comments.append((spec.ticket_id, plan.comment))

@@ -41,11 +41,14 @@ def sibling_path(report: Path, tag: str) -> Path:
 
 
 def check_report_path(report: Path, input_path: Path) -> None:
+    """The report and the files beside it (retry, undo) must never be the input."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
         raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
-    with contextlib.suppress(FileNotFoundError):
-        if report.resolve() == input_path.resolve() or report.samefile(input_path):
-            raise UsageError(f"--report {report} is the input file: the input is never overwritten")
+    for path in (report, *(sibling_path(report, tag) for tag in ("retry", "undo", "undo-comments"))):
+        with contextlib.suppress(FileNotFoundError):
+            if path.resolve() == input_path.resolve() or path.samefile(input_path):
+                raise UsageError(f"--report {report} would write {path.name} over the input file: "
+                                 "the input is never overwritten")
 
 
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)

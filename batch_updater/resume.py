@@ -45,13 +45,15 @@ class Plan:
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], entries: Mapping[int, Entry],
                 retry_comments: bool) -> Plan:
     """Pure: rows done for good are not sent again; a row left `sending` by a crash is sent again
-    only when it has no comment (or the user accepts the risk)."""
+    only when it has no comment (or the user accepts the risk: with `retry_comments` the rows left
+    `unknown` are sent again too)."""
     plan = Plan([])
     for index, spec in specs:
         entry = entries.get(index)
         if entry is None or entry.ticket_id != spec.ticket_id:
             plan.to_send.append((index, spec))
-        elif entry.state == "done" and entry.final and entry.outcome is not None:
+        elif entry.state == "done" and entry.final and entry.outcome is not None and not (
+                retry_comments and entry.outcome.result is Result.UNKNOWN):
             plan.earlier[index] = entry.outcome
         elif entry.state == "sending" and spec.has_comment and not retry_comments:
             plan.crashed[index] = Outcome(Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import json
 import logging
 import os
@@ -60,8 +61,8 @@ class RunOptions:
         for name, low in (("concurrency", 1), ("max_attempts", 1)):
             if getattr(self, name) < low:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
-        if self.timeout <= 0:
-            raise UsageError("--timeout must be more than 0 seconds")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise UsageError("--timeout must be a number of seconds more than 0")
         check_renames(self.columns)
 
 
@@ -95,6 +96,8 @@ class RunResult:
             return stop_error.exit_code
         if self.read and self.read.stop_reason:
             return 3
+        if self.read and self.read.interrupted:
+            return 130
         if self.sent and self.sent.stop_reason:
             return 3
         if self.sent and self.sent.interrupted:

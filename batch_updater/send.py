@@ -137,10 +137,11 @@ class Sender:
         if self.journal is not None:
             for index, outcome in cut_off.items():
                 self.journal.done(index, self._specs[index], outcome)
-        unsent = Outcome(Result.NOT_ATTEMPTED, msg="interrupted before it was sent" if self.interrupted
-                         else "not sent: the run stopped early (see the summary)")
+        why = ("interrupted before it was sent" if self.interrupted
+               else "not sent: the run stopped early (see the summary)")
         for index, _ in specs:
-            outcomes.setdefault(index, unsent)
+            if index not in outcomes:
+                outcomes[index] = Outcome(Result.NOT_ATTEMPTED, msg=why)
         return outcomes
 
     async def _wait(self, workers: list[asyncio.Task[None]]) -> None:
@@ -198,6 +199,8 @@ class Sender:
                 budget.in_flight = False
                 self.stop_error = self.stop_error or e
                 self.stop_reason = self.stop_reason or str(e)
+                if self.journal is not None and not budget.attempts:  # it never left: not done
+                    self.journal.done(index, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
                 return None
             budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
             verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
@@ -244,7 +247,7 @@ class Sender:
         result, msg = verdict.result, (answer.describe() if answer.code != 0 else "success")
         if verdict.note:
             msg = f"{msg}; {verdict.note}" if msg else verdict.note
-        if result is None and verdict.step is Step.THROTTLED and self.stopping:
+        if result is None and verdict.step is Step.THROTTLED and self.stopping and not budget.failures:
             result, msg = Result.NOT_ATTEMPTED, "not applied: throttled, then the run stopped"
         elif result is None:  # retries ran out, or the job stopped before the next one
             why = "the run stopped" if self.stopping else f"{budget.attempts} attempts"

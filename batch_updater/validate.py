@@ -16,7 +16,7 @@ from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError
 INT32_MAX = 2**31 - 1
 _DIGITS = re.compile(r"[0-9]+")
 _SCIENTIFIC = re.compile(r"[+-]?[0-9](?:\.[0-9]+)?[eE][+]?[0-9]+")
-_WHOLE = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,12}(?:\.0*)?")  # more digits than any code or id field takes
 _TAG_SPLIT = re.compile(r"[,，;；、]")
 _LABEL_SPACE = re.compile(r"[\s_\-]+")
 

@@ -76,7 +76,7 @@ def test_warnings_name_columns_that_are_not_sent(runner, tmp_path):
         (["run", "missing.csv", "--dry-run"], {}, "error: missing.csv: no such file"),
         (["run", "in.csv", "--dry-run"], {"in.csv": [["status"], ["1"]]}, "error: no ticket id column"),
         (["run", "in.csv", "--dry-run", "--report", "in.csv"], {"in.csv": [["ticket_id"], ["1"]]},
-         "is the input file"),
+         "over the input file"),
         (["run", "in.csv", "--dry-run", "--encoding", "nope"], {"in.csv": [["ticket_id"], ["1"]]},
          "unknown encoding"),
         (["run", "in.csv", "--dry-run", "--sheet", "2"], {"in.csv": [["ticket_id"], ["1"]]},

@@ -149,3 +149,26 @@ def test_json_logs_one_object_per_event_and_no_secret(tmp_path):
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert lines[0]["event"] == "row_failed" and lines[0]["row"] == 3 and lines[0]["level"] == "warning"
     assert "u-very-secret-token" not in path.read_text()
+
+
+# --- resume planning ---------------------------------------------------------------------------
+
+def test_plan_resume_skips_done_rows_and_guards_crashed_comment_rows():
+    from batch_updater.journal import Entry
+    from batch_updater.model import TicketUpdate
+    from batch_updater.resume import plan_resume
+
+    specs = [(0, TicketUpdate(2, "1", {"status": 2})), (1, TicketUpdate(3, "2", {"comment": "c"})),
+             (2, TicketUpdate(4, "3", {"comment": "d"})), (3, TicketUpdate(5, "4", {"status": 2})),
+             (4, TicketUpdate(6, "5", {"comment": "e"}))]
+    entries = {
+        0: Entry(0, "1", False, "done", True, Outcome(Result.OK)),
+        1: Entry(1, "2", True, "sending", False, None),
+        2: Entry(2, "3", True, "done", True, Outcome(Result.UNKNOWN, msg="timeout")),
+        3: Entry(3, "4", False, "done", False, Outcome(Result.FAILED, 500, 155000)),
+    }
+    plan = plan_resume(specs, entries, retry_comments=False)
+    assert list(plan.earlier) == [0, 2] and list(plan.crashed) == [1]
+    assert [i for i, _ in plan.to_send] == [3, 4]
+    accepted = plan_resume(specs, entries, retry_comments=True)  # the user accepts the risk
+    assert list(accepted.earlier) == [0] and [i for i, _ in accepted.to_send] == [1, 2, 3, 4]

@@ -35,6 +35,8 @@ def test_encoding_override_and_its_errors():
         decode(data, "utf-8")
     with pytest.raises(InputError, match="unknown encoding"):
         decode(data, "klingon")
+    with pytest.raises(InputError, match="not a text encoding"):
+        decode(data, "base64")
 
 
 def test_delimiters_tsv_and_semicolon(tmp_path):

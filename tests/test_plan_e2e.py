@@ -131,3 +131,16 @@ def test_a_comment_that_did_not_land_is_sent_again_after_reading_back(tmp_path):
     assert [r["result"] for r in rows] == ["ok", "ok"], rows
     assert all("sent again after reading the ticket back" in r["msg"] for r in rows)
     assert stats["applied"] == 2 and stats["tickets_with_duplicate_comments"] == 0
+
+
+def test_an_unknown_comment_row_with_a_later_row_on_its_ticket_is_left_for_a_person(tmp_path):
+    faults = Faults(drop_after_apply_rate=1.0)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, get_rates=FAST_GET, rates=UNLIMITED, faults=faults)) as ts:
+        write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "first"], [IDS[0], "second"]])
+        result = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv"),
+                         env=ts.env())
+        stats = ts.stats()
+    first, second = result.outcomes
+    assert first.result.value == "unknown" and "check it by hand" in first.msg
+    assert second.result.value == "ok" and "confirmed by reading the ticket back" in second.msg
+    assert stats["applied"] == 2 and stats["tickets_with_duplicate_comments"] == 0

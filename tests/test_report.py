@@ -104,11 +104,14 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 def test_report_path_is_never_the_input(tmp_path):
     data = write_csv(tmp_path / "in.csv", [["ticket_id"], ["1"]])
-    with pytest.raises(UsageError, match="is the input file"):
+    with pytest.raises(UsageError, match="over the input file"):
         check_report_path(tmp_path / "." / "in.csv", data)
     with pytest.raises(UsageError, match="use a .xlsx, .csv or .tsv"):
         check_report_path(tmp_path / "out.pdf", data)
     check_report_path(tmp_path / "out.csv", data)
+    retry_input = write_csv(tmp_path / "x-retry.csv", [["ticket_id"], ["1"]])
+    with pytest.raises(UsageError, match="would write x-retry.csv over the input file"):
+        check_report_path(tmp_path / "x.csv", retry_input)
 
 
 def test_sibling_path():

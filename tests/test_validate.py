@@ -23,7 +23,7 @@ def test_status_codes_and_labels(text, code):
     assert parse_status(text) == code
 
 
-@pytest.mark.parametrize("text, message", [("6", "not a status"), ("done", "not a status"),
+@pytest.mark.parametrize("text, message", [("6", "not a status"), ("done", "not a status"), ("5" * 400, "not a status"),
                                            ("52", "cannot be set"), ("2.5", "not a status")])
 def test_bad_status(text, message):
     with pytest.raises(Bad, match=message):
@@ -48,7 +48,8 @@ def test_integers(text, number):
 
 
 @pytest.mark.parametrize("text, message", [("2.5", "not a whole number"), ("two", "not a whole number"),
-                                           ("-1", "out of range"), ("99999999999", "out of range")])
+                                           ("-1", "out of range"), ("99999999999", "out of range"),
+                                           ("9" * 400, "not a whole number"), ("9" * 5000, "not a whole number")])
 def test_bad_integers(text, message):
     with pytest.raises(Bad, match=message):
         parse_int(text)
