@@ -163,10 +163,9 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
             click.echo(f"  {n:>6} x {text}")
     if result.sent is not None:
         sent = result.sent
-        elapsed = max(sent.stats.finished - sent.stats.started, 1e-9)
-        achieved = len(sent.stats.accepted_times) / elapsed
         settled = format_rate(sent.final_rate) + (" (the API's limit, found)" if sent.limit_found else "")
-        click.echo(f"Sent in {elapsed:.1f} s: achieved {format_rate(achieved)}, rate at the end {settled}; "
+        click.echo(f"Sent in {sent.elapsed:.1f} s: achieved {format_rate(sent.achieved_rate)}, "
+                   f"rate at the end {settled}; "
                    f"{_count(sent.throttles, 'throttle answer', 'throttle answers')}, "
                    f"{_count(sent.pauses, 'pause', 'pauses')}")
         if sent.limit_found and not result.sent.base_url.startswith("http://"):

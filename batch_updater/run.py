@@ -240,13 +240,12 @@ def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendRe
         "rows done by an earlier run": resumed or "",
     }
     if sent is not None:
-        elapsed = max(sent.stats.finished - sent.stats.started, 1e-9)
         shown.update({
             "api": sent.base_url if not options.sandbox else "in-process sandbox",
             "rate": options.rate, "concurrency": options.concurrency, "max attempts": options.max_attempts,
             "timeout (s)": options.timeout, "retry comments": "yes" if options.retry_comments else "no",
-            "wall time (s)": f"{elapsed:.1f}",
-            "achieved rate": format_rate(len(sent.stats.accepted_times) / elapsed),
+            "wall time (s)": f"{sent.elapsed:.1f}",
+            "achieved rate": format_rate(sent.achieved_rate),
             "settled rate": format_rate(sent.final_rate), "throttle answers": sent.throttles,
             "throttle pauses": sent.pauses, "stopped because": sent.stop_reason or "",
         })

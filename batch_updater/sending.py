@@ -53,6 +53,16 @@ class SendReport:
     base_url: str
     rate_history: list[tuple[float, float]]
 
+    @property
+    def elapsed(self) -> float:
+        """Seconds spent sending."""
+        return max(self.stats.finished - self.stats.started, 1e-9)
+
+    @property
+    def achieved_rate(self) -> float:
+        """Answers that passed the throttle, per second of sending."""
+        return len(self.stats.accepted_times) / self.elapsed
+
 
 def state_path(settings: SendSettings, env: Mapping[str, str]) -> Path:
     return (settings.state_dir or state_dir(env)) / "pacing.json"
