@@ -89,3 +89,22 @@ def test_auto_settles_just_under_the_limit(windows, seconds):
     assert len(second_half) / (seconds / 2) >= 0.95 * limit
     assert throttled / (len(accepted) + throttled) < 0.01
     assert pace.rate <= 1.1 * limit
+
+
+def test_a_low_limit_is_not_underestimated_by_the_phase_of_the_sends():
+    """At 4.94/s a single second holds 4 or 5 sends: the estimate takes the busiest second."""
+    pace = PaceController(start=4.94, now=0.0)
+    t = 0.0
+    while t < 10.0:
+        pace.on_accepted(t + 0.02, sent_at=t)
+        t += 1 / 4.94
+    assert pace.count_between(t - 1.0, t) in (4, 5)
+    pace.on_throttled(t + 0.02, 1.0, sent_at=t)
+    assert pace.estimate == 5 and pace.rate == pytest.approx(4.75)
+
+
+def test_busiest_second():
+    pace = PaceController(now=0.0)
+    for s in (0.0, 0.1, 0.2, 1.5, 1.6, 1.7, 1.8, 3.0):
+        pace.on_accepted(s, sent_at=s)
+    assert pace.busiest_second(0.0, 4.0) == 4 and pace.busiest_second(2.0, 4.0) == 1
