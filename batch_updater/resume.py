@@ -29,8 +29,8 @@ class JobJournal:
     def sending(self, index: int, spec: TicketUpdate) -> None:
         self.journal.sending(index, spec.ticket_id, spec.has_comment)
 
-    def done(self, index: int, spec: TicketUpdate, outcome: Outcome) -> None:
-        self.journal.done(index, outcome, is_final(outcome, spec.has_comment))
+    def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
+        self.journal.done(index, outcome, is_final(outcome, spec.has_comment) if final is None else final)
 
 
 @dataclass

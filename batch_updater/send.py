@@ -41,7 +41,7 @@ class RowJournal(Protocol):
 
     def sending(self, index: int, spec: TicketUpdate) -> None: ...
 
-    def done(self, index: int, spec: TicketUpdate, outcome: Outcome) -> None: ...
+    def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None: ...
 
 
 @dataclass
@@ -104,7 +104,8 @@ class Sender:
         self._counts: dict[str, int] = {}
         self._done = 0
         self._total = 0
-        self._first_answers: list[int] = []
+        self._first_answers: list[tuple[int, int]] = []  # (row index, code) of the first final answers
+        self._probe_tripped = False
         self._active: dict[int, RowBudget] = {}
 
     @property
@@ -137,6 +138,10 @@ class Sender:
         if self.journal is not None:
             for index, outcome in cut_off.items():
                 self.journal.done(index, self._specs[index], outcome)
+            if self._probe_tripped:  # the operator's rights, not the tickets: send them again next time
+                for index, _ in self._first_answers:
+                    if index in outcomes:
+                        self.journal.done(index, self._specs[index], outcomes[index], final=False)
         why = ("interrupted before it was sent" if self.interrupted
                else "not sent: the run stopped early (see the summary)")
         for index, _ in specs:
@@ -205,7 +210,7 @@ class Sender:
             budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
             verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
             budget.record(verdict.step)
-            self._observe(answer, verdict, sent_at)
+            self._observe(answer, verdict, sent_at, index)
             last.append(Attempt(answer, verdict))
             budget.last = last[-1]
             return last[-1]
@@ -215,7 +220,7 @@ class Sender:
         await retrying(attempt)
         return self._outcome(last[-1], budget) if last else None
 
-    def _observe(self, answer: Answer, verdict: Verdict, sent_at: float | None = None) -> None:
+    def _observe(self, answer: Answer, verdict: Verdict, sent_at: float | None = None, index: int = -1) -> None:
         now = self.pacer.now()
         if verdict.step is Step.THROTTLED:
             self.stats.throttle_times.append(now)
@@ -234,9 +239,10 @@ class Sender:
             self.stop_reason = stop_message(answer)
             event("stopped", f"stopping: {self.stop_reason}", level=logging.ERROR, code=answer.code)
         if verdict.step is Step.DONE and answer.code is not None and len(self._first_answers) < FORBIDDEN_PROBE:
-            self._first_answers.append(answer.code)
-            if len(self._first_answers) == FORBIDDEN_PROBE and set(self._first_answers) == {NO_RIGHTS} \
+            self._first_answers.append((index, answer.code))
+            if len(self._first_answers) == FORBIDDEN_PROBE and {c for _, c in self._first_answers} == {NO_RIGHTS} \
                     and self.stop_reason is None:
+                self._probe_tripped = True
                 self.stop_reason = (
                     f"the first {FORBIDDEN_PROBE} tickets all answered {NO_RIGHTS} (no permission): the user "
                     "whose token is used is probably not an agent of this helpdesk with rights on these tickets"

@@ -171,3 +171,17 @@ def test_without_the_apps_credentials_a_crashed_comment_row_stays_unknown(tmp_pa
         applied = ts.stats()["applied"]
     assert again.outcomes[0].result.value == "unknown" and "--retry-comments" in again.outcomes[0].msg
     assert applied == 1
+
+
+def test_rows_of_a_run_stopped_for_no_rights_are_not_done_for_good(tmp_path):
+    import sqlite3
+
+    migration(tmp_path / "in.csv", 40)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)], forbidden=frozenset(IDS))) as ts:
+        result = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", concurrency=1,
+                                    report=tmp_path / "out.csv"), env=ts.env())
+    assert result.exit_code == 3 and "154003" in result.stop_reason
+    (path,) = (Path(os.environ["BATCH_UPDATER_STATE_DIR"]) / "jobs").glob("*.sqlite")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT result, code, final FROM rows").fetchall()
+    assert len(rows) == 20 and all(r == ("failed", 154003, 0) for r in rows)
