@@ -7,9 +7,11 @@ The update API's limit is unpublished ("special"), so `--rate auto` finds it:
 - on a throttle answer: estimate the limit from what the server accepted in
   the last second (or in the last minute, once a reset header has shown that a
   per-minute window binds), drop to 95% of it, and pause until the reset;
-- then probe up gently (+2% every 2 s; near the estimate +0.5% every 4 s,
-  less often each time a throttle confirms the same limit), so the run
-  settles just under the real limit, per second or per minute.
+- then climb back (+2% every 2 s, +0.5% every 4 s near the estimate) to 98.5%
+  of the estimate and hold there, probing past it by 0.5% only every 30 s,
+  less often each time a throttle confirms the same limit; so the run settles
+  just under the real limit, per second or per minute, with a pause only now
+  and then.
 A fixed rate (`--rate N/s`, `N/min`) is held at 98.5% of the figure; on a throttle
 answer it pauses and gives up another 1.5%, never going under 90% of the figure.
 """
@@ -182,13 +184,20 @@ class PaceController:
     def _maybe_increase(self, now: float) -> None:
         # Raise only while the rate is what holds the run back (the workers keep up
         # with it), judged over a window long enough to hold a few answers.
+        # Once a limit is found, the rate climbs to the headroom under it and holds there,
+        # probing past it only now and then (rarer each time the same limit is met again):
+        # each probe that trips the throttle costs everyone the reset pause.
         since = now - self._last_change
+        hold = FIXED_HEADROOM * self.estimate if self.estimate is not None else None
         if self.slow_start:
             factor, every = 2.0, 1.0
-        elif self.estimate is not None and self.rate >= 0.97 * self.estimate:
-            factor, every = 1.005, min(4.0 * 2**self.confirmed, 30.0)
+        elif hold is not None and self.rate >= hold:
+            factor, every = 1.005, min(30.0 * 2**self.confirmed, 300.0)
+        elif hold is not None and self.rate >= 0.97 * self.estimate:
+            factor, every = 1.005, 4.0
         else:
             factor, every = 1.02, 2.0
         every = max(every, 4.0 / self.rate)
         if since >= every and self.count_since(now - every) >= 0.8 * self.rate * every:
-            self._set(now, self.rate * factor)
+            raised = self.rate * factor
+            self._set(now, min(raised, hold) if hold is not None and self.rate < hold else raised)
