@@ -54,13 +54,8 @@ def check_report_path(report: Path, input_path: Path) -> None:
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
-def inert_csv(value: Any) -> Any:
-    if type(value) is str and value[:1] in _TRIGGERS:
-        return "'" + value
-    return value
-
-
 def inert_row(row: list[Any]) -> list[Any]:
+    """A CSV row with every cell that could start a formula prefixed with ' (OWASP)."""
     return [("'" + c) if type(c) is str and c[:1] in _TRIGGERS else c for c in row]
 
 

@@ -11,19 +11,19 @@ import json
 import os
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
 from batch_updater.api import HelpdeskClient
 from batch_updater.credentials import DEFAULT_BASE_URL, Credentials, check_base_url
+from batch_updater.errors import BatchUpdaterError, UsageError
+from batch_updater.jobs import state_dir
 from batch_updater.limit import Pacer
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.pacing import PaceController, RateSetting
-from batch_updater.errors import BatchUpdaterError, UsageError
-from batch_updater.jobs import state_dir
 from batch_updater.send import Progress, RowJournal, Sender, SendOptions, SendStats
 from batch_updater.tokens import TenantToken, UserTokens
 

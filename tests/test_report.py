@@ -8,7 +8,7 @@ import pytest
 from batch_updater.errors import UsageError
 from batch_updater.load import load, read_text
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result
-from batch_updater.report import check_report_path, inert_csv, sibling_path, write_report, write_retry
+from batch_updater.report import check_report_path, inert_row, sibling_path, write_report, write_retry
 from tests.sheets import csv_bytes, write_csv
 
 ID = "6945345902185807891"
@@ -25,13 +25,13 @@ def sheet_and_outcomes():
 
 
 @pytest.mark.parametrize("value", EVIL)
-def test_inert_csv_prefixes_formula_starts(value):
-    assert inert_csv(value) == "'" + value
+def test_inert_row_prefixes_formula_starts(value):
+    assert inert_row([value]) == ["'" + value]
 
 
 @pytest.mark.parametrize("value", ["plain", "1", 404, "", "a=b"])
-def test_inert_csv_leaves_the_rest(value):
-    assert inert_csv(value) == value
+def test_inert_row_leaves_the_rest(value):
+    assert inert_row([value]) == [value]
 
 
 def test_csv_report_columns_order_and_injection(tmp_path):
