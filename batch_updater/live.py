@@ -3,17 +3,29 @@ asked (--skip-unchanged, --undo, plan), send, then read back the comments left u
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from batch_updater.current import TicketState, state_from_ticket
+from batch_updater.journal import Journal
+from batch_updater.logs import event
+from batch_updater.pacing import parse_rate
+from batch_updater.plan_report import write_undo
+from batch_updater.resume import JobJournal, Plan, job_files, open_job, plan_resume
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
-from batch_updater.preview import PlannedRow, plan_sheet
-from batch_updater.send import Progress, RowJournal, now_text
+from batch_updater.preview import PlannedRow, plan_sheet, undo_sheet
+from batch_updater.send import Progress, RowJournal, SendOptions, now_text
 from batch_updater.sending import (
-    Endpoint, ReadReport, SendReport, SendSettings, open_endpoint, read_on, send_on,
+    Endpoint, ReadReport, SendReport, SendSettings, check_ready, open_endpoint, read_on, send_on,
 )
+
+if TYPE_CHECKING:
+    from batch_updater.run import RunOptions
 
 Specs = Sequence[tuple[int, TicketUpdate]]
 CONFIRMED = "confirmed by reading the ticket back: its latest comment is this row's"
@@ -132,3 +144,92 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
             outcome.msg = "sent again after reading the ticket back: its comment was not there"
         outcomes[index] = outcome
     return resent
+
+
+# --- a whole live run: journal, resume, read-send-read back, undo -------------------------------
+
+def live_settings(options: RunOptions, env: Mapping[str, str]) -> SendSettings:
+    """The sending settings of a run; refuses bad credentials or base URL (exit 2) before anything."""
+    settings = SendSettings(parse_rate(options.rate),
+                            SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
+                            options.timeout, options.base_url, options.sandbox)
+    check_ready(settings, env, reading=options.skip_unchanged or options.undo)
+    return settings
+
+
+@dataclass
+class RunRows:
+    outcomes: list[Outcome]
+    sent: SendReport | None
+    read: ReadReport | None
+    resumed: int = 0
+    job_id: str = ""
+    undo_path: Path | None = None
+    undo_comments_path: Path | None = None
+
+
+def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
+             input_path: Path, report: Path, env: Mapping[str, str],
+             on_progress: Callable[[Progress], None] | None) -> RunRows:
+    """Send a validated sheet's rows as one job: resumed from its journal, under its lock."""
+    specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
+    read_first = options.skip_unchanged or options.undo
+    with _journal(options, input_path, env) as (jid, journal):
+        plan = plan_resume(specs, journal.entries() if journal else {}, options.retry_comments)
+        hooks = JobJournal(journal) if journal else None
+        by_index = dict(specs)
+        _record_crashed(plan, hooks, by_index)
+        event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
+              f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),
+              rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
+        live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
+                                    skip_unchanged=options.skip_unchanged, journal=hooks,
+                                    preimages=_preimage_store(journal), on_progress=on_progress,
+                                    crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
+    done = {**plan.earlier, **plan.crashed, **live.outcomes}
+    outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
+                                       "the run") if isinstance(item, TicketUpdate) else
+                Outcome(Result.INVALID, msg="; ".join(str(e) for e in item)) for i, item in enumerate(checked)]
+    result = RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid)
+    if read_first and live.before:
+        result.undo_path, result.undo_comments_path = write_undo(
+            report, undo_sheet(specs, live.before, dict(enumerate(outcomes))))
+    return result
+
+
+@contextlib.contextmanager
+def _journal(options: RunOptions, input_path: Path, env: Mapping[str, str]
+             ) -> Iterator[tuple[str, Journal | None]]:
+    """The job's lock and journal; an in-process sandbox starts empty each time, so it has none."""
+    if options.sandbox:
+        yield "", None
+        return
+    identity = {"sheet": options.sheet, "encoding": options.encoding, "columns": options.columns,
+                "defaults": options.defaults, "base_url": options.base_url or env.get("FEISHU_BASE_URL", ""),
+                "helpdesk": env.get("FEISHU_HELPDESK_ID", "")}
+    files = job_files(input_path.read_bytes(), identity, env)
+    with open_job(files, fresh=options.fresh, input_name=str(input_path)) as journal:
+        yield files.id, journal
+
+
+def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
+    """Pre-images go to the journal (so an undo sheet survives a crash), or stay in memory."""
+    memory: dict[str, str] = {}
+
+    def record(states: Mapping[str, str]) -> dict[str, str]:
+        if journal is not None:
+            journal.record_preimages(states)
+            return journal.preimages()
+        for tid, state in states.items():
+            memory.setdefault(tid, state)
+        return dict(memory)
+
+    return record
+
+
+def _record_crashed(plan: Plan, hooks: JobJournal | None, specs: Mapping[int, TicketUpdate]) -> None:
+    if hooks is not None:
+        for index, outcome in plan.crashed.items():
+            hooks.done(index, specs[index], outcome)
+
+

@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from batch_updater.pacing import format_rate
-from batch_updater.send import Progress as Update
+
+if TYPE_CHECKING:
+    from batch_updater.send import Progress as Update
 
 
 def _counts(update: Update) -> str:

@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import math
 import json
+import math
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batch_updater.columns import check_renames
 from batch_updater.errors import UsageError
-from batch_updater.journal import Journal
 from batch_updater.load import Sheet, load
 from batch_updater.logs import event
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
 from batch_updater.pacing import format_rate, parse_rate
 from batch_updater.report import check_report_path, default_report_path, sibling_path, write_report, write_retry
-from batch_updater.resume import JobJournal, Plan, job_files, open_job, plan_resume
-from batch_updater.send import Progress, SendOptions
-from batch_updater.live import run_live
-from batch_updater.plan_report import write_undo
-from batch_updater.preview import undo_sheet
-from batch_updater.sending import ReadReport, SendReport, SendSettings, check_ready
 from batch_updater.summary import Summary, per_second, summarize
 from batch_updater.validate import parse_defaults, validate_rows
+
+if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
+    from batch_updater.send import Progress
+    from batch_updater.sending import ReadReport, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
 
@@ -131,15 +126,14 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     env = os.environ if env is None else env
     options.check()
     input_path = Path(options.input)
-    rate = parse_rate(options.rate)
+    parse_rate(options.rate)
     defaults = parse_defaults(options.defaults)
-    settings = SendSettings(rate, SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
-                            options.timeout, options.base_url, options.sandbox)
     if options.report is not None:
         check_report_path(Path(options.report), input_path)
-    read_first = options.skip_unchanged or options.undo
     if not options.dry_run:
-        check_ready(settings, env, reading=read_first)
+        from batch_updater.live import live_settings
+
+        settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
     for warning in sheet.columns.warnings:
         if on_warning:
@@ -148,33 +142,17 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     report = Path(options.report) if options.report else default_report_path(
         input_path, sheet.kind, Path(options.report_dir), started)
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
-    specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
     sent: SendReport | None = None
     read: ReadReport | None = None
     resumed, jid, undo_path, undo_comments = 0, "", None, None
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
-        with _journal(options, input_path, env) as (jid, journal):
-            plan = plan_resume(specs, journal.entries() if journal else {}, options.retry_comments)
-            resumed = len(plan.earlier)
-            hooks = JobJournal(journal) if journal else None
-            by_index = dict(specs)
-            _record_crashed(plan, hooks, by_index)
-            event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
-                  f"{len(plan.to_send)} to send, {resumed} done earlier", job=jid, input=str(input_path),
-                  rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=resumed)
-            live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
-                                        skip_unchanged=options.skip_unchanged, journal=hooks,
-                                        preimages=_preimage_store(journal), on_progress=on_progress,
-                                        crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
-        sent, read = live.sent, live.read
-        done = {**plan.earlier, **plan.crashed, **live.outcomes}
-        unsent = Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped the run")
-        outcomes = [done.get(i, unsent) if isinstance(item, TicketUpdate) else invalid_outcome(item)
-                    for i, item in enumerate(checked)]
-        if read_first and live.before:
-            undo_path, undo_comments = write_undo(report, undo_sheet(specs, live.before, dict(enumerate(outcomes))))
+        from batch_updater.live import run_rows
+
+        done = run_rows(options, settings, checked, input_path, report, env, on_progress)
+        outcomes, sent, read, resumed, jid = done.outcomes, done.sent, done.read, done.resumed, done.job_id
+        undo_path, undo_comments = done.undo_path, done.undo_comments_path
     settings_shown = _settings(options, sheet, started, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
@@ -189,42 +167,6 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
           counts=result.summary.by_result, report=str(report), stopped=result.stop_reason or "")
     return result
-
-
-@contextlib.contextmanager
-def _journal(options: RunOptions, input_path: Path, env: Mapping[str, str]
-             ) -> Iterator[tuple[str, Journal | None]]:
-    """The job's lock and journal; an in-process sandbox starts empty each time, so it has none."""
-    if options.sandbox:
-        yield "", None
-        return
-    identity = {"sheet": options.sheet, "encoding": options.encoding, "columns": options.columns,
-                "defaults": options.defaults, "base_url": options.base_url or env.get("FEISHU_BASE_URL", ""),
-                "helpdesk": env.get("FEISHU_HELPDESK_ID", "")}
-    files = job_files(input_path.read_bytes(), identity, env)
-    with open_job(files, fresh=options.fresh, input_name=str(input_path)) as journal:
-        yield files.id, journal
-
-
-def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
-    """Pre-images go to the journal (so an undo sheet survives a crash), or stay in memory."""
-    memory: dict[str, str] = {}
-
-    def record(states: Mapping[str, str]) -> dict[str, str]:
-        if journal is not None:
-            journal.record_preimages(states)
-            return journal.preimages()
-        for tid, state in states.items():
-            memory.setdefault(tid, state)
-        return dict(memory)
-
-    return record
-
-
-def _record_crashed(plan: Plan, hooks: JobJournal | None, specs: Mapping[int, TicketUpdate]) -> None:
-    if hooks is not None:
-        for index, outcome in plan.crashed.items():
-            hooks.done(index, specs[index], outcome)
 
 
 def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,
