@@ -72,6 +72,9 @@ def parse_ticket_id(text: str) -> str:
 
 
 def _labelled(text: str, table: dict[str, int], what: str) -> int:
+    code = table.get(text)  # the common case, a code or label written plainly: no normalizing
+    if code is not None:
+        return code
     key = _label_key(text)
     if _WHOLE.fullmatch(key):
         key = str(int(float(key)))
@@ -81,9 +84,13 @@ def _labelled(text: str, table: dict[str, int], what: str) -> int:
 
 
 def parse_status(text: str) -> int:
-    if _WHOLE.fullmatch(text.strip()) and int(float(text)) == 52:
-        raise Bad("52 (closed by user) cannot be set through the update API; use 51 (closed by agent)")
-    return _labelled(text, _STATUS, "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / closed")
+    try:
+        return _labelled(text, _STATUS, "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / "
+                                        "closed")
+    except Bad:
+        if _WHOLE.fullmatch(text.strip()) and int(float(text)) == 52:
+            raise Bad("52 (closed by user) cannot be set through the update API; use 51 (closed by agent)") from None
+        raise
 
 
 def parse_solved(text: str) -> int:
@@ -102,6 +109,8 @@ def parse_int(text: str) -> int:
 
 def parse_tags(text: str) -> list[str]:
     value = text.strip()
+    if value == "[]":
+        return []  # [] clears the ticket's tags
     if value.startswith("["):
         try:
             items = json.loads(value)
@@ -115,7 +124,9 @@ def parse_tags(text: str) -> list[str]:
         return [value]
     else:
         items = _TAG_SPLIT.split(value)
-    tags = list(dict.fromkeys(t.strip() for t in items if t.strip()))
+    tags = [t for t in map(str.strip, items) if t]
+    if len(set(tags)) < len(tags):
+        tags = list(dict.fromkeys(tags))
     if not tags:
         raise Bad("no tag names in it; write [] to clear the tags")
     return tags
