@@ -90,7 +90,6 @@ class PaceController:
         self.confirmed = 0
         self._streak = 0  # consecutive throttles without a reset header
         self._last_change = now
-        self._last_throttle: float | None = None
         self.history: list[tuple[float, float]] = [(now, self.rate)]
 
     # --- what the sender reports ------------------------------------------------
@@ -128,7 +127,6 @@ class PaceController:
             # A fixed rate that still meets the throttle leaves a little more room each time
             # (timing jitter between this machine and the API), never below 90% of the figure.
             self._set(now, max(self.rate * FIXED_HEADROOM, FIXED_FLOOR * self.fixed_at))
-        self._last_throttle = now
         self.paused_until = now + wait
         return self.paused_until
 

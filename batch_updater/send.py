@@ -181,10 +181,8 @@ class Sender:
                     self.journal.done(index, spec, outcome)
                 self._count(outcome, spec)
 
-    async def send_row(self, spec: TicketUpdate, budget: RowBudget | None = None, index: int = -1
-                       ) -> Outcome | None:
+    async def send_row(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Outcome | None:
         """One row, retried as the policy says; None if the run stopped before it was sent."""
-        budget = budget or RowBudget()
         last: list[Attempt] = []
 
         async def attempt() -> Attempt | None:
@@ -220,7 +218,7 @@ class Sender:
         await retrying(attempt)
         return self._outcome(last[-1], budget) if last else None
 
-    def _observe(self, answer: Answer, verdict: Verdict, sent_at: float | None = None, index: int = -1) -> None:
+    def _observe(self, answer: Answer, verdict: Verdict, sent_at: float, index: int) -> None:
         now = self.pacer.now()
         if verdict.step is Step.THROTTLED:
             self.stats.throttle_times.append(now)

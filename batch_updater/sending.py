@@ -135,11 +135,6 @@ def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool
                              "FEISHU_APP_SECRET (the app's credentials), or try it with --sandbox")
 
 
-def send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str], *,
-         on_progress: Callable[[Progress], None] | None = None, journal: RowJournal | None = None) -> SendReport:
-    return asyncio.run(_send(specs, settings, env, on_progress, journal))
-
-
 async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str],
                 on_progress: Callable[[Progress], None] | None, journal: RowJournal | None = None) -> SendReport:
     async with open_endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as endpoint:

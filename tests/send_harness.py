@@ -71,7 +71,7 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
                     on_progress: Callable[[Sender, Progress], None] | None = None,
                     interrupt_grace: float = 30.0, on_start: Callable[[Sender], None] | None = None,
                     sleep: Callable[[float], Awaitable[Any]] | None = None) -> SendRun:
-    """Send `specs` with the real client, as `sending.send` does, but to `sb` in this loop.
+    """Send `specs` with the real client, as `sending._send` does, but to `sb` in this loop.
 
     `start` is an auto run's starting rate (one learned by an earlier run); `on_start`
     gets the Sender before it sends. `env` overrides the sandbox's credentials (FEISHU_* names); `credentials` replaces
