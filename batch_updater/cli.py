@@ -67,7 +67,7 @@ def cli() -> None:
               help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper.")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append the run's events here.")
 def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: object) -> None:
-    """Apply the changes in INPUT (.csv, .tsv, .xlsx, .xlsm) and write a report of every row.
+    """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls) and write a report of every row.
 
     Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
     FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
@@ -127,6 +127,8 @@ def plan(config_path: Path | None, **flags: object) -> None:
                f"{_count(s.missing_tickets, 'ticket', 'tickets')} not found")
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
+    elif result.read.interrupted:
+        click.echo("Interrupted: the tickets not read are marked not_attempted in the plan.", err=True)
     click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from batch_updater.errors import UsageError
 from batch_updater.logs import close_logging, setup_logging
-from batch_updater.run import RunOptions, RunResult, run_job
+from batch_updater.run import LIMITS, RunOptions, RunResult, run_job
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
@@ -55,8 +55,8 @@ class JobConfig(BaseModel):
     report: Path | None = None
     report_dir: Path | None = None
     rate: str | None = None
-    concurrency: int | None = Field(default=None, ge=1, le=512)
-    max_attempts: int | None = Field(default=None, ge=1, le=100)
+    concurrency: int | None = Field(default=None, ge=LIMITS["concurrency"][0], le=LIMITS["concurrency"][1])
+    max_attempts: int | None = Field(default=None, ge=LIMITS["max_attempts"][0], le=LIMITS["max_attempts"][1])
     timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     base_url: str | None = None
     retry_comments: bool | None = None

@@ -48,13 +48,31 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 def check_base_url(url: str) -> str:
-    """The API origin without a trailing slash; plain http only for loopback hosts."""
+    """The API origin, normalised (lower case, no default port, no trailing slash), so that one
+    API is one origin whichever way it was written; plain http only for loopback hosts."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise UsageError(f"base URL {url!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
-    if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
+    if "@" in parts.netloc:  # never echo it: the part before @ may be a password
+        raise UsageError(f"base URL: a user name or password is not allowed in it; give the origin only, "
+                         f"e.g. {DEFAULT_BASE_URL}")
+    if parts.path.strip("/") or parts.query or parts.fragment:
         raise UsageError(f"base URL {url!r}: give the origin only, e.g. {DEFAULT_BASE_URL}")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    try:
+        port = parts.port
+    except ValueError:
+        raise UsageError(f"base URL {url!r}: the port must be a number from 1 to 65535") from None
+    if scheme == "http" and not is_loopback(parts.hostname):
         raise UsageError(f"base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https")
-    return f"{parts.scheme}://{parts.netloc}"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{scheme}://{host}" + (f":{port}" if port not in (None, DEFAULT_PORTS[scheme]) else "")
+
+
+def api_origin(base_url: str | None, env: Mapping[str, str]) -> str:
+    """The API a run talks to: `base_url` (a flag), else $FEISHU_BASE_URL, else Feishu; normalised."""
+    return check_base_url(base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)

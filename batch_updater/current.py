@@ -52,6 +52,7 @@ class TicketState:
     channel: int | None = None
     custom: Mapping[str, str] = field(default_factory=dict)  # field id -> value
     latest_comment: str | None = None
+    latest_comment_at: int | None = None  # ms since the epoch, as the API gives `created_at`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tag_names", tuple(self.tag_names))
@@ -67,14 +68,14 @@ class TicketState:
         """JSON-ready, for the journal's pre-image; `from_json` reads it back."""
         return {"status": self.status, "solved": self.solved, "tag_names": list(self.tag_names),
                 "ticket_type": self.ticket_type, "channel": self.channel, "custom": dict(self.custom),
-                "latest_comment": self.latest_comment}
+                "latest_comment": self.latest_comment, "latest_comment_at": self.latest_comment_at}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TicketState:
         return cls(status=data.get("status"), solved=data.get("solved"),
                    tag_names=tuple(data.get("tag_names") or ()), ticket_type=data.get("ticket_type"),
                    channel=data.get("channel"), custom=data.get("custom") or {},
-                   latest_comment=data.get("latest_comment"))
+                   latest_comment=data.get("latest_comment"), latest_comment_at=data.get("latest_comment_at"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,19 +132,21 @@ def _custom(items: Any) -> dict[str, str]:
     return custom
 
 
-def _latest_comment(comments: Any) -> str | None:
+def _latest_comment(comments: Any) -> tuple[str | None, int | None]:
+    """The latest comment's text and `created_at` (ms), each None when not shown."""
     if isinstance(comments, list):
         dated = [(_int(c.get("created_at")) or 0, i, c) for i, c in enumerate(comments) if isinstance(c, Mapping)]
         comments = max(dated, key=lambda t: t[:2])[2] if dated else None
     if isinstance(comments, Mapping):
         content = comments.get("content")
-        return content if isinstance(content, str) else None
-    return None
+        return (content if isinstance(content, str) else None), _int(comments.get("created_at"))
+    return None, None
 
 
 def state_from_ticket(ticket: Mapping[str, Any]) -> TicketState:
     """The GET answer's `data.ticket` (ticket_v2) as a TicketState. Never raises on odd shapes."""
     solve = ticket.get("solve")
+    comment, comment_at = _latest_comment(ticket.get("comments"))
     return TicketState(
         status=_int(ticket.get("status")),
         solved=_int(solve if solve is not None else ticket.get("solved")),
@@ -151,7 +154,8 @@ def state_from_ticket(ticket: Mapping[str, Any]) -> TicketState:
         ticket_type=_int(ticket.get("ticket_type")),
         channel=_int(ticket.get("channel")),
         custom=_custom(ticket.get("customized_fields")),
-        latest_comment=_latest_comment(ticket.get("comments")),
+        latest_comment=comment,
+        latest_comment_at=comment_at,
     )
 
 
@@ -200,8 +204,30 @@ def apply(state: TicketState, body: Mapping[str, Any]) -> TicketState:
     if body.get("customized_fields"):
         changed["custom"] = {**state.custom, **_body_custom(body)}
     if "comment" in body:
-        changed["latest_comment"] = body["comment"]
+        changed["latest_comment"], changed["latest_comment_at"] = body["comment"], None  # posted: when, unknown
     return replace(state, **changed) if changed else state
+
+
+def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState | None,
+              since_ms: int) -> tuple[Literal["applied", "not applied", "cannot tell"], str]:
+    """Was a comment row whose answer never came applied? `after`: its ticket read back (no later
+    row of the run touched it); `before`: the ticket before the job, if read; `since_ms`: when
+    the job first sent the row. Applied only when the latest comment is the row's and was
+    posted after `since_ms` (or, with no time shown, was not the latest before the job) and
+    every other field the row sets has the row's value. Not applied when the latest comment is
+    another: the row's comment was not posted. Anything else cannot tell."""
+    comment = body["comment"]
+    if after.latest_comment != comment:
+        return "not applied", "its latest comment is not this row's"
+    if after.latest_comment_at is not None:
+        if after.latest_comment_at < since_ms:
+            return "cannot tell", "its latest comment has this text but was posted before this row was sent"
+    elif before is None or before.latest_comment == comment:
+        return "cannot tell", "its latest comment has this text, but the API shows no time to tell when"
+    differ = [change.field for change in plan_row(after, body).changes]
+    if differ:
+        return "cannot tell", f"its latest comment is this row's, but {', '.join(differ)} do not have the row's values"
+    return "applied", "its latest comment is this row's, posted after it was sent, and every field has its value"
 
 
 def plan_rows(states: Mapping[str, TicketState],

@@ -28,18 +28,44 @@ def state_dir(env: Mapping[str, str]) -> Path:
     return base / "batch-updater"
 
 
-def job_id(input_bytes: bytes, settings: Mapping[str, Any]) -> str:
-    """The job is the input's content plus the settings that decide what is sent."""
-    digest = hashlib.sha256(input_bytes)
-    digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str).encode())
-    return digest.hexdigest()[:20]
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only its owner can open (0700), made with any missing parents, which
+    get the same mode. Journals hold ticket pre-images and comments; token files, tokens."""
+    missing = []
+    parent = path
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in {path, *missing}:
+        with contextlib.suppress(OSError):  # not ours to change: leave it
+            os.chmod(folder, 0o700)  # mkdir's mode is cut by the umask; say it exactly
+    return path
+
+
+def state_subdir(env: Mapping[str, str], name: str) -> Path:
+    """A private folder inside the (private) state folder."""
+    return private_dir(private_dir(state_dir(env)) / name)
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` readable and writable only by its owner (0600) if it does not exist yet."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    return path
+
+
+def job_id(identity: Mapping[str, Any]) -> str:
+    """A job is one input file sent to one API and helpdesk (resume.job_identity); what its rows
+    say is not part of it: rows are recognised one by one (resume.row_keys)."""
+    text = json.dumps(identity, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 @contextlib.contextmanager
 def job_lock(path: Path) -> Iterator[None]:
     """Held for the whole run. A lock left by a killed run is free again: the kernel drops it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    private_dir(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -13,16 +13,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from batch_updater.jobs import private_dir, private_file
 from batch_updater.model import Outcome, Result
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rows (
-    idx INTEGER PRIMARY KEY,         -- the row's position among the input's rows
+    key TEXT PRIMARY KEY,            -- the row's ticket and body (resume.row_keys): not its position,
+                                     -- so editing another row of the file keeps this one recognised
+    row INTEGER NOT NULL,            -- where it was in the sheet when last sent (for people)
     ticket_id TEXT NOT NULL,
     has_comment INTEGER NOT NULL,
     state TEXT NOT NULL,             -- 'sending' or 'done'
     final INTEGER NOT NULL DEFAULT 0,-- done for good: not sent again when the job resumes
+    sent_after INTEGER,              -- ms since the epoch: the start of the run that first sent it
     result TEXT, http_status INTEGER, code INTEGER, msg TEXT, log_id TEXT,
     attempts INTEGER, finished_at TEXT
 );
@@ -35,19 +39,21 @@ CREATE TABLE IF NOT EXISTS preimage (  -- each ticket before the job first chang
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    index: int
+    key: str
+    row: int
     ticket_id: str
     has_comment: bool
     state: str
     final: bool
     outcome: Outcome | None
+    sent_after: int | None = None
 
 
 class Journal:
     """One job's journal file. Not thread-safe; used from the event loop's thread."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(private_dir(path.parent) / path.name)  # SQLite gives its -wal and -shm the same mode
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None)
         # WAL with synchronous=NORMAL: each commit survives the process being killed.
@@ -65,16 +71,17 @@ class Journal:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def entries(self) -> dict[int, Entry]:
+    def entries(self) -> dict[str, Entry]:
         found = {}
         for row in self.db.execute(
-            "SELECT idx, ticket_id, has_comment, state, final, result, http_status, code, msg, log_id, "
-            "attempts, finished_at FROM rows"
+            "SELECT key, row, ticket_id, has_comment, state, final, result, http_status, code, msg, log_id, "
+            "attempts, finished_at, sent_after FROM rows"
         ):
-            idx, ticket, comment, state, final, result, status, code, msg, log_id, attempts, finished = row
+            key, number, ticket, comment, state, final, result, status, code, msg, log_id, attempts, finished, \
+                after = row
             outcome = (Outcome(Result(result), status, code, msg or "", log_id or "", attempts or 0, finished or "")
                        if result else None)
-            found[idx] = Entry(idx, ticket, bool(comment), state, bool(final), outcome)
+            found[key] = Entry(key, number, ticket, bool(comment), state, bool(final), outcome, after)
         return found
 
     def record_preimages(self, states: Mapping[str, str]) -> None:
@@ -86,18 +93,41 @@ class Journal:
     def preimages(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT ticket_id, state FROM preimage"))
 
-    def sending(self, index: int, ticket_id: str, has_comment: bool) -> None:
-        """Written (and committed) before the row's request leaves."""
+    def sending(self, key: str, row: int, ticket_id: str, has_comment: bool, sent_after: int) -> None:
+        """Written (and committed) before the row's request leaves. `sent_after` (the run's start, ms
+        since the epoch) is kept from the first run that sent the row: a comment older than that
+        is not this row's."""
         self.db.execute(
-            "INSERT INTO rows (idx, ticket_id, has_comment, state) VALUES (?, ?, ?, 'sending') "
-            "ON CONFLICT(idx) DO UPDATE SET state = 'sending', final = 0",
-            (index, ticket_id, int(has_comment)),
+            "INSERT INTO rows (key, row, ticket_id, has_comment, state, sent_after) VALUES (?, ?, ?, ?, 'sending', ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = 'sending', final = 0, row = excluded.row",
+            (key, row, ticket_id, int(has_comment), sent_after),
         )
 
-    def done(self, index: int, outcome: Outcome, final: bool) -> None:
+    def done(self, key: str, outcome: Outcome, final: bool) -> None:
         self.db.execute(
             "UPDATE rows SET state = 'done', final = ?, result = ?, http_status = ?, code = ?, msg = ?, "
-            "log_id = ?, attempts = ?, finished_at = ? WHERE idx = ?",
+            "log_id = ?, attempts = ?, finished_at = ? WHERE key = ?",
             (int(final), outcome.result.value, outcome.http_status, outcome.code, outcome.msg, outcome.log_id,
-             outcome.attempts, outcome.finished_at, index),
+             outcome.attempts, outcome.finished_at, key),
         )
+
+
+def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]
+               ) -> tuple[list[tuple[str, str, str]], str] | None:
+    """Another job's rows that were (or may have been) applied to one of `tickets`, as (key,
+    ticket id, finished at), and its input's name; None unless its `api` and `helpdesk` meta are
+    `meta`'s. Read only; a journal that is busy, damaged or of an older layout is skipped."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        try:
+            theirs = dict(db.execute("SELECT key, value FROM meta"))
+            if any(theirs.get(name) != meta.get(name) for name in ("api", "helpdesk")):
+                return None
+            rows = [(key, ticket, finished or "") for key, ticket, finished in db.execute(
+                "SELECT key, ticket_id, finished_at FROM rows WHERE state = 'sending' OR result IN ('ok', 'unknown')")
+                if ticket in tickets]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return (rows, theirs.get("input", path.stem)) if rows else None

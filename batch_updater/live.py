@@ -8,15 +8,19 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from batch_updater.current import TicketState, state_from_ticket
+from batch_updater.current import TicketState, read_back, state_from_ticket
 from batch_updater.journal import Journal
-from batch_updater.logs import event
+from batch_updater.logs import event, warn
 from batch_updater.pacing import parse_rate
 from batch_updater.plan_report import write_undo
-from batch_updater.resume import JobJournal, Plan, job_files, open_job, plan_resume
+from batch_updater.credentials import api_origin
+from batch_updater.resume import (
+    JobFiles, JobJournal, Plan, earlier_elsewhere, job_files, open_job, plan_resume, row_keys,
+)
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
 from batch_updater.preview import PlannedRow, plan_sheet, undo_sheet
 from batch_updater.send import Progress, RowJournal, SendOptions, now_text
@@ -28,7 +32,6 @@ if TYPE_CHECKING:
     from batch_updater.run import RunOptions
 
 Specs = Sequence[tuple[int, TicketUpdate]]
-CONFIRMED = "confirmed by reading the ticket back: its latest comment is this row's"
 
 
 @dataclass
@@ -47,9 +50,9 @@ def _stopped_read(read: ReadReport) -> bool:
 async def plan_live(checked: Sequence[TicketUpdate | list[FieldError]], settings: SendSettings,
                     env: Mapping[str, str], on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
     """`batch-updater plan`: read every valid row's ticket and plan each row."""
-    ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
-    async with open_endpoint(settings, env, ids) as endpoint:
-        read = await read_on(endpoint, ids, settings, on_progress=on_progress)
+    valid = [item for item in checked if isinstance(item, TicketUpdate)]
+    async with open_endpoint(settings, env, [item.ticket_id for item in valid]) as endpoint:
+        read = await read_on(endpoint, valid, settings, on_progress=on_progress)
     states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
     return LiveResult(None, planned=plan_sheet(checked, states, read.outcomes), before=states, read=read)
 
@@ -57,17 +60,18 @@ async def plan_live(checked: Sequence[TicketUpdate | list[FieldError]], settings
 async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: Specs, settings: SendSettings,
                    env: Mapping[str, str], *, read_first: bool, skip_unchanged: bool,
                    journal: RowJournal | None, preimages: Callable[[Mapping[str, str]], dict[str, str]],
-                   crashed: Mapping[int, tuple[TicketUpdate, Outcome]] | None = None,
+                   since: Mapping[int, int], crashed: Mapping[int, tuple[TicketUpdate, Outcome]] | None = None,
                    on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
     """Send `to_send`; with `read_first`, plan against the tickets as they are now, skip the no-op
     rows (`skip_unchanged`) and record each ticket's pre-image (through `preimages`, which keeps
     the first one ever recorded and returns them all) before any request leaves. `crashed`:
-    comment rows a killed run left mid-send, read back with the unknown ones."""
+    comment rows a killed run left mid-send, read back with the unknown ones; `since`: when the
+    job first sent each row (ms since the epoch), to tell its comment from an older one."""
     ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
     result = LiveResult(None)
     async with open_endpoint(settings, env, ids) as endpoint:
         if read_first:
-            read = result.read = await read_on(endpoint, [s.ticket_id for _, s in to_send], settings,
+            read = result.read = await read_on(endpoint, [s for _, s in to_send], settings,
                                                on_progress=on_progress)
             if _stopped_read(read):
                 return result
@@ -86,8 +90,8 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
         result.outcomes.update({index: outcome for index, (_, outcome) in (crashed or {}).items()})
         if not (result.sent.stop_reason or result.sent.interrupted):
             checked_back = [*to_send, *((index, spec) for index, (spec, _) in (crashed or {}).items())]
-            resent = await _read_back(endpoint, sorted(checked_back), result.outcomes, result.before, settings,
-                                      env, journal)
+            resent = await _read_back(endpoint, sorted(checked_back), result.outcomes, result.before, since,
+                                      settings, env, journal)
             if resent is not None:  # a stop or an interrupt while sending again counts as the run's
                 sent = result.sent
                 sent.stop_reason = sent.stop_reason or resent.stop_reason
@@ -97,14 +101,14 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
 
 
 async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outcome],
-                     before: Mapping[str, TicketState], settings: SendSettings, env: Mapping[str, str],
-                     journal: RowJournal | None) -> SendReport | None:
-    """A comment row left `unknown` (it may have been applied): read its ticket back. Its latest
-    comment is the row's: the row was applied. It is not: send it again. Only when the read
-    fails does it stay unknown. Reading back tells nothing, so the row is left for a person,
-    when a later row of the run touched the same ticket (its comment would be the latest, and
-    sending the earlier row again would undo the later one) or when the ticket's latest
-    comment already had this text before the run."""
+                     before: Mapping[str, TicketState], since: Mapping[int, int], settings: SendSettings,
+                     env: Mapping[str, str], journal: RowJournal | None) -> SendReport | None:
+    """A comment row left `unknown` (it may have been applied): read its ticket back. Applied
+    (current.read_back: its comment, newer than the row, and all its fields): `ok`. Its comment
+    not there: send it again. Otherwise, or when the read fails, it stays unknown. Reading back
+    tells nothing, so the row is left for a person, when a later row of the run touched the same
+    ticket (its comment would be the latest, and sending the earlier row again would undo the
+    later one) or when the ticket's latest comment already had this text before the run."""
     if endpoint.client.tenant is None:
         return None
     last_row = {spec.ticket_id: index for index, spec in specs}  # specs are in file order
@@ -119,7 +123,7 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
             unknown.append((index, spec))
     if not unknown:
         return None
-    read = await read_on(endpoint, [s.ticket_id for _, s in unknown], settings)
+    read = await read_on(endpoint, [s for _, s in unknown], settings)
     again = []
     for index, spec in unknown:
         ticket = read.tickets.get(spec.ticket_id)
@@ -127,14 +131,19 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
             failed = read.outcomes.get(spec.ticket_id)
             why = failed.msg if failed else "not read"
             outcomes[index].msg += f"; reading the ticket back failed ({why})"
-        elif state_from_ticket(ticket).latest_comment == spec.body["comment"]:
-            previous = outcomes[index]
-            outcomes[index] = Outcome(Result.OK, previous.http_status, previous.code, CONFIRMED, previous.log_id,
-                                      previous.attempts, now_text())
-            if journal is not None:
-                journal.done(index, spec, outcomes[index])
         else:
-            again.append((index, spec))
+            verdict, why = read_back(state_from_ticket(ticket), spec.body, before.get(spec.ticket_id), since[index])
+            if verdict == "not applied":
+                again.append((index, spec))
+            elif verdict == "cannot tell":
+                outcomes[index].msg += f"; read back, but it cannot tell: {why}; check the ticket by hand"
+            else:
+                previous = outcomes[index]
+                outcomes[index] = Outcome(Result.OK, previous.http_status, previous.code,
+                                          f"confirmed by reading the ticket back: {why}", previous.log_id,
+                                          previous.attempts, now_text())
+                if journal is not None:
+                    journal.done(index, spec, outcomes[index])
     if not again:
         return None
     resent = await send_on(endpoint, again, settings, env, journal=journal)
@@ -169,22 +178,32 @@ class RunRows:
 
 
 def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
-             input_path: Path, report: Path, env: Mapping[str, str],
-             on_progress: Callable[[Progress], None] | None) -> RunRows:
+             input_path: Path, sheet_name: str | None, report: Path, env: Mapping[str, str], started: datetime,
+             on_progress: Callable[[Progress], None] | None,
+             on_warning: Callable[[str], None] | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock."""
     specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
+    keys = row_keys(specs)
+    started_ms = int(started.timestamp() * 1000)
     read_first = options.skip_unchanged or options.undo
-    with _journal(options, input_path, env) as (jid, journal):
-        plan = plan_resume(specs, journal.entries() if journal else {}, options.retry_comments)
-        hooks = JobJournal(journal) if journal else None
+    with _job(options, input_path, sheet_name, env) as job:
+        journal = job.journal if job else None
+        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments)
+        if job is not None:
+            warning = earlier_elsewhere(job.files, job.meta, plan.to_send, keys)
+            if warning:
+                warn(warning, on_warning)
+        hooks = JobJournal(journal, keys, started_ms) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
+        jid = job.files.id if job else ""
         event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),
               rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
         live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
                                     skip_unchanged=options.skip_unchanged, journal=hooks,
                                     preimages=_preimage_store(journal), on_progress=on_progress,
+                                    since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
     done = {**plan.earlier, **plan.crashed, **live.outcomes}
     outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
@@ -197,21 +216,27 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
     return result
 
 
+@dataclass
+class Job:
+    files: JobFiles
+    meta: dict[str, str]
+    journal: Journal
+
+
 @contextlib.contextmanager
-def _journal(options: RunOptions, input_path: Path, env: Mapping[str, str]
-             ) -> Iterator[tuple[str, Journal | None]]:
-    """The job's lock and journal; an in-process sandbox starts empty each time, so it has none."""
+def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]
+         ) -> Iterator[Job | None]:
+    """The job's lock and journal. A job is one input file (wherever its rows change) sent to one
+    API (its origin however written) and helpdesk. An in-process sandbox starts empty each
+    time, so it has none."""
     if options.sandbox:
-        yield "", None
+        yield None
         return
-    identity = {"sheet": options.sheet, "encoding": options.encoding, "columns": options.columns,
-                "defaults": options.defaults, "base_url": options.base_url or env.get("FEISHU_BASE_URL", ""),
-                "helpdesk": env.get("FEISHU_HELPDESK_ID", "")}
-    files = job_files(input_path.read_bytes(), identity, env)
-    with open_job(files, fresh=options.fresh, input_name=str(input_path)) as journal:
-        yield files.id, journal
-
-
+    meta = {"input": str(input_path.resolve()), "sheet": sheet_name or "",
+            "api": api_origin(options.base_url, env), "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
+    files = job_files({"v": 2, **meta}, env)
+    with open_job(files, fresh=options.fresh, meta=meta) as journal:
+        yield Job(files, meta, journal)
 def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
     """Pre-images go to the journal (so an undo sheet survives a crash), or stay in memory."""
     memory: dict[str, str] = {}

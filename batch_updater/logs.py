@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
+
+from batch_updater.jobs import private_file
 
 LOGGER = "batch_updater"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -24,6 +26,13 @@ log.addHandler(logging.NullHandler())  # events go only where setup_logging send
 
 def event(name: str, message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"event": name, **fields})
+
+
+def warn(text: str, on_warning: Callable[[str], None] | None = None, **fields: Any) -> None:
+    """A warning for the user: a `warning` event in the logs, and a line through `on_warning`."""
+    event("warning", text, level=logging.WARNING, **fields)
+    if on_warning is not None:
+        on_warning(text)
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -76,6 +85,8 @@ def setup_logging(fmt: str = "text", file: Path | None = None, stream: TextIO | 
         return None
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
+        if not file.exists():  # a new log is the user's alone: it names tickets and their changes
+            private_file(file)
         handler: logging.Handler = logging.FileHandler(file, encoding="utf-8")
     else:
         handler = logging.StreamHandler(stream or sys.stderr)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from batch_updater.live import plan_live
 from batch_updater.load import Sheet, load
+from batch_updater.logs import warn
 from batch_updater.pacing import parse_rate
 from batch_updater.plan_report import write_plan
 from batch_updater.preview import PlannedRow, PlanSummary, summarize_plan
@@ -62,8 +63,7 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     check_ready(settings, env, reading=True)
     sheet: Sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
     for warning in sheet.columns.warnings:
-        if on_warning:
-            on_warning(warning)
+        warn(warning, on_warning)
     report = Path(options.report) if options.report else default_report_path(
         input_path.with_name(input_path.stem + "-plan" + input_path.suffix), sheet.kind,
         Path(options.report_dir), now())

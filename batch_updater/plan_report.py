@@ -13,7 +13,7 @@ from batch_updater.preview import PlannedRow, Undo, field_columns, targets
 from batch_updater.report import atomic_path, display_width, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
-                "invalid": "#FFD8B1", "failed": "#FFC7CE"}
+                "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
 COMMENT_NOTE = ("These comments were posted and cannot be taken back through the Feishu API; "
                 "the undo sheet does not remove them.")
 

@@ -22,7 +22,8 @@ NOT_FOUND = 154004
 
 @dataclass(frozen=True, slots=True)
 class PlannedRow:
-    """One input row's plan: `change`, `no-op`, `missing`, `forbidden`, `invalid` or `failed`."""
+    """One input row's plan: `change`, `no-op`, `missing`, `forbidden`, `invalid`, `failed` or
+    `not_attempted` (its ticket was not read: the plan was interrupted or stopped)."""
 
     kind: str
     plan: RowPlan | None = None
@@ -68,7 +69,8 @@ def plan_sheet(checked: Sequence[TicketUpdate | list[FieldError]], states: Mappi
         state = current.get(item.ticket_id)
         if state is None:
             read = reads.get(item.ticket_id) or Outcome(Result.NOT_ATTEMPTED, msg="not read")
-            kind = {NOT_FOUND: "missing", NO_RIGHTS: "forbidden"}.get(read.code or -1, "failed")
+            kind = ("not_attempted" if read.result is Result.NOT_ATTEMPTED else
+                    {NOT_FOUND: "missing", NO_RIGHTS: "forbidden"}.get(read.code or -1, "failed"))
             planned.append(PlannedRow(kind, msg=read.msg))
             continue
         plan = plan_row(state, item.body)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from batch_updater.columns import check_renames
 from batch_updater.errors import UsageError
 from batch_updater.load import Sheet, load
-from batch_updater.logs import event
+from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
 from batch_updater.pacing import format_rate, parse_rate
 from batch_updater.report import check_report_path, default_report_path, sibling_path, write_report, write_retry
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs
     from batch_updater.sending import ReadReport, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
+LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
 
 
 @dataclass
@@ -53,9 +54,9 @@ class RunOptions:
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
 
     def check(self) -> None:
-        for name, low in (("concurrency", 1), ("max_attempts", 1)):
-            if getattr(self, name) < low:
-                raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
+        for name, (low, high) in LIMITS.items():
+            if not low <= getattr(self, name) <= high:
+                raise UsageError(f"--{name.replace('_', '-')} must be from {low} to {high}")
         if not math.isfinite(self.timeout) or self.timeout <= 0:
             raise UsageError("--timeout must be a number of seconds more than 0")
         check_renames(self.columns)
@@ -136,8 +137,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
     for warning in sheet.columns.warnings:
-        if on_warning:
-            on_warning(warning)
+        warn(warning, on_warning)
     started = now()
     report = Path(options.report) if options.report else default_report_path(
         input_path, sheet.kind, Path(options.report_dir), started)
@@ -150,7 +150,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     else:
         from batch_updater.live import run_rows
 
-        done = run_rows(options, settings, checked, input_path, report, env, on_progress)
+        done = run_rows(options, settings, checked, input_path, sheet.sheet_name, report, env, started, on_progress,
+                        on_warning)
         outcomes, sent, read, resumed, jid = done.outcomes, done.sent, done.read, done.resumed, done.job_id
         undo_path, undo_comments = done.undo_path, done.undo_comments_path
     settings_shown = _settings(options, sheet, started, sent, resumed, jid)

@@ -85,8 +85,10 @@ class Sender:
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep, rng: random.Random | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
                  journal: RowJournal | None = None,
-                 operation: Callable[[TicketUpdate], Awaitable[Answer]] | None = None) -> None:
+                 operation: Callable[[TicketUpdate], Awaitable[Answer]] | None = None,
+                 reading: bool = False) -> None:
         self.client = client
+        self.reading = reading  # GETs of tickets (`operation`), not updates: logged as reads
         self.journal = journal
         # What one attempt sends: the update by default; reading tickets passes client.get_ticket.
         self.operation = operation or (lambda spec: client.update(spec.ticket_id, spec.body))
@@ -273,8 +275,11 @@ class Sender:
 
     def _count(self, outcome: Outcome, spec: TicketUpdate) -> None:
         if outcome.result in (Result.FAILED, Result.UNKNOWN):
-            event("row_" + outcome.result.value, f"row {spec.row} (ticket {spec.ticket_id}) {outcome.result.value}: "
-                  f"{outcome.msg}", level=logging.WARNING, row=spec.row, ticket_id=spec.ticket_id,
+            what = (f"reading ticket {spec.ticket_id} (row {spec.row})" if self.reading
+                    else f"row {spec.row} (ticket {spec.ticket_id})")
+            event(("read_" if self.reading else "row_") + outcome.result.value,
+                  f"{what} {outcome.result.value}: {outcome.msg}", level=logging.WARNING, row=spec.row,
+                  ticket_id=spec.ticket_id,
                   http_status=outcome.http_status, code=outcome.code, log_id=outcome.log_id,
                   attempts=outcome.attempts)
         self._done += 1

@@ -18,9 +18,9 @@ from typing import Any
 import aiohttp
 
 from batch_updater.api import HelpdeskClient
-from batch_updater.credentials import DEFAULT_BASE_URL, Credentials, check_base_url
+from batch_updater.credentials import Credentials, api_origin
 from batch_updater.errors import BatchUpdaterError, UsageError
-from batch_updater.jobs import state_dir
+from batch_updater.jobs import private_dir, state_dir
 from batch_updater.limit import Pacer
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.pacing import PaceController, RateSetting
@@ -82,7 +82,7 @@ def load_learned(path: Path, key: str) -> float | None:
 
 def save_learned(path: Path, key: str, rate: float) -> None:
     with contextlib.suppress(OSError, ValueError):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         try:
             data = json.loads(path.read_text())
         except (OSError, ValueError):
@@ -114,7 +114,7 @@ async def open_endpoint(settings: SendSettings, env: Mapping[str, str],
             sandbox = await stack.enter_async_context(Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))))
             base_url, env = sandbox.base_url, sandbox.credentials
         else:
-            base_url = check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)
+            base_url = api_origin(settings.base_url, env)
         credentials = Credentials.from_env(env)
         connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
@@ -128,7 +128,7 @@ async def open_endpoint(settings: SendSettings, env: Mapping[str, str],
 def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool = False) -> None:
     """Refuse bad credentials or base URL before anything is read or sent (exit 2)."""
     if not settings.sandbox:
-        check_base_url(settings.base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)
+        api_origin(settings.base_url, env)
         Credentials.from_env(env)
         if reading and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
             raise UsageError("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
@@ -177,14 +177,18 @@ class ReadReport:
 READ_RATE = RateSetting(10.0, "10/s")  # GET ticket's documented limit (FACTS.md §1.3)
 
 
-async def read_on(endpoint: Endpoint, ticket_ids: Sequence[str], settings: SendSettings, *,
+async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: SendSettings, *,
                   on_progress: Callable[[Progress], None] | None = None) -> ReadReport:
-    """GET each ticket once, through the same pacing, retries and early stop as sending."""
-    unique = list(dict.fromkeys(ticket_ids))
-    specs = [(i, TicketUpdate(0, tid, {})) for i, tid in enumerate(unique)]
+    """GET the ticket of each row once (a failure is logged with the ticket's first row), through
+    the same pacing, retries and early stop as sending."""
+    first_row: dict[str, int] = {}
+    for row in rows:
+        first_row.setdefault(row.ticket_id, row.row)
+    unique = list(first_row)
+    specs = [(i, TicketUpdate(first_row[tid], tid, {})) for i, tid in enumerate(unique)]
     controller = PaceController.for_setting(READ_RATE, None, asyncio.get_running_loop().time())
     reader = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress,
-                    operation=lambda spec: endpoint.client.get_ticket(spec.ticket_id))
+                    operation=lambda spec: endpoint.client.get_ticket(spec.ticket_id), reading=True)
     with _signals(reader):
         outcomes = await reader.send_all(specs)
     tickets = {unique[i]: (data or {}).get("ticket") for i, data in reader.fetched.items()

@@ -28,7 +28,7 @@ import aiohttp
 
 from batch_updater.codes import Action, lookup
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
-from batch_updater.jobs import state_dir
+from batch_updater.jobs import private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
 
@@ -92,10 +92,8 @@ class TokenFile:
         return data
 
     def _ensure_dir(self) -> None:
-        directory = self.path.parent
-        if not directory.is_dir():
-            directory.mkdir(parents=True, mode=0o700)
-            os.chmod(directory, 0o700)  # mkdir's mode is cut by the umask; say it exactly
+        if not self.path.parent.is_dir():
+            private_dir(self.path.parent)
 
     def save(self, record: Mapping[str, Any]) -> None:
         """Atomically replace the file; on failure the old file is left as it was."""

@@ -20,15 +20,17 @@ from batch_updater.validate import RowValidator, parse_defaults
 
 def test_journal_records_sending_then_done_and_survives_reopening(tmp_path):
     journal = Journal(tmp_path / "j.sqlite")
-    journal.sending(0, "111", False)
-    journal.sending(1, "222", True)
-    journal.done(0, Outcome(Result.OK, 200, 0, "success", "L1", 1, "t"), final=True)
+    journal.sending("a.0", 2, "111", False, 1000)
+    journal.sending("b.0", 3, "222", True, 1000)
+    journal.done("a.0", Outcome(Result.OK, 200, 0, "success", "L1", 1, "t"), final=True)
+    journal.sending("b.0", 5, "222", True, 2000)  # sent again by a later run, from another row
     journal.close()
     reopened = Journal(tmp_path / "j.sqlite")
     entries = reopened.entries()
     reopened.close()
-    assert entries[0].state == "done" and entries[0].final and entries[0].outcome.log_id == "L1"
-    assert entries[1].state == "sending" and entries[1].has_comment and entries[1].outcome is None
+    assert entries["a.0"].state == "done" and entries["a.0"].final and entries["a.0"].outcome.log_id == "L1"
+    assert entries["b.0"].state == "sending" and entries["b.0"].has_comment and entries["b.0"].outcome is None
+    assert entries["b.0"].row == 5 and entries["b.0"].sent_after == 1000  # the first run that sent it
 
 
 def test_journal_meta(tmp_path):
@@ -40,11 +42,10 @@ def test_journal_meta(tmp_path):
 
 # --- identity and lock ----------------------------------------------------------------
 
-def test_job_id_depends_on_content_and_settings_only():
-    a = job_id(b"ticket_id\n1\n", {"sheet": None})
-    assert a == job_id(b"ticket_id\n1\n", {"sheet": None})
-    assert a != job_id(b"ticket_id\n2\n", {"sheet": None})
-    assert a != job_id(b"ticket_id\n1\n", {"sheet": "2"})
+def test_job_id_depends_on_its_identity_only():
+    a = job_id({"input": "/x/a.csv", "api": "https://h"})
+    assert a == job_id({"api": "https://h", "input": "/x/a.csv"})
+    assert a != job_id({"input": "/x/b.csv", "api": "https://h"})
 
 
 def test_state_dir_rules(tmp_path, monkeypatch):
@@ -161,14 +162,15 @@ def test_plan_resume_skips_done_rows_and_guards_crashed_comment_rows():
     specs = [(0, TicketUpdate(2, "1", {"status": 2})), (1, TicketUpdate(3, "2", {"comment": "c"})),
              (2, TicketUpdate(4, "3", {"comment": "d"})), (3, TicketUpdate(5, "4", {"status": 2})),
              (4, TicketUpdate(6, "5", {"comment": "e"}))]
+    keys = {i: f"k{i}" for i, _ in specs}
     entries = {
-        0: Entry(0, "1", False, "done", True, Outcome(Result.OK)),
-        1: Entry(1, "2", True, "sending", False, None),
-        2: Entry(2, "3", True, "done", True, Outcome(Result.UNKNOWN, msg="timeout")),
-        3: Entry(3, "4", False, "done", False, Outcome(Result.FAILED, 500, 155000)),
+        "k0": Entry("k0", 2, "1", False, "done", True, Outcome(Result.OK)),
+        "k1": Entry("k1", 3, "2", True, "sending", False, None, 1000),
+        "k2": Entry("k2", 4, "3", True, "done", True, Outcome(Result.UNKNOWN, msg="timeout")),
+        "k3": Entry("k3", 5, "4", False, "done", False, Outcome(Result.FAILED, 500, 155000)),
     }
-    plan = plan_resume(specs, entries, retry_comments=False)
+    plan = plan_resume(specs, keys, entries, retry_comments=False)
     assert list(plan.earlier) == [0, 2] and list(plan.crashed) == [1]
-    assert [i for i, _ in plan.to_send] == [3, 4]
-    accepted = plan_resume(specs, entries, retry_comments=True)  # the user accepts the risk
+    assert [i for i, _ in plan.to_send] == [3, 4] and plan.sent_after == {1: 1000}
+    accepted = plan_resume(specs, keys, entries, retry_comments=True)  # the user accepts the risk
     assert list(accepted.earlier) == [0] and [i for i, _ in accepted.to_send] == [1, 2, 3, 4]

@@ -136,12 +136,13 @@ def test_a_long_job_refreshes_the_user_token_once_and_keeps_going(tmp_path):
 
 
 def _crash_mid_send(index: int) -> None:
-    """Make the job's journal say row `index` was being sent when the process died."""
+    """Make the job's journal say the `index`-th data row of a CSV (header on line 1) was being
+    sent when the process died."""
     import sqlite3
 
     (path,) = (Path(os.environ["BATCH_UPDATER_STATE_DIR"]) / "jobs").glob("*.sqlite")
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE rows SET state = 'sending', final = 0, result = NULL WHERE idx = ?", (index,))
+        db.execute("UPDATE rows SET state = 'sending', final = 0, result = NULL WHERE row = ?", (index + 2,))
 
 
 def test_a_comment_row_left_mid_send_by_a_crash_is_read_back(tmp_path):

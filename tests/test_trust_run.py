@@ -1,0 +1,274 @@
+"""Issue 14, the job's side: read-back that proves every field, one job per file and API however
+the URL is written, resume by row content, warnings in JSON logs, private state, small CLI fixes.
+End to end against the sandbox on 127.0.0.1 where something is sent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from batch_updater.cli import cli
+from batch_updater.current import TicketState, read_back
+from batch_updater.errors import UsageError
+from batch_updater.plan_job import plan_job
+from batch_updater.run import RunOptions, run_job
+from batch_updater.sandbox import SandboxConfig
+from tests.send_harness import ThreadSandbox
+from tests.sheets import write_csv
+
+IDS = [str(7100000000000000001 + i * 7919) for i in range(6)]
+UNLIMITED = [(1_000_000, 1.0)]
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def comments(ts: ThreadSandbox) -> dict[str, list[str]]:
+    return ts.call(lambda sb: sb.core.tickets.comment_texts())
+
+
+def status_of(ts: ThreadSandbox, tid: str) -> int:
+    return ts.call(lambda sb: sb.tickets[tid].status)
+
+
+def sandbox(**config) -> ThreadSandbox:
+    return ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED, **config))
+
+
+def run(path: Path, ts: ThreadSandbox, env: dict[str, str] | None = None, **options) -> object:
+    options.setdefault("rate", "500/s")
+    options.setdefault("report", path.with_name(path.stem + "-out.csv"))
+    return run_job(RunOptions(input=path, **options), env=env or ts.env())
+
+
+# --- 1. read-back proves every field the row sets, and that the comment is the row's --------------
+
+def test_an_old_comment_with_the_same_text_does_not_make_a_dropped_row_ok(tmp_path):
+    with sandbox() as ts:
+        tid = IDS[0]
+        write_csv(tmp_path / "first.csv", [["ticket_id", "comment"], [tid, "Customer called back"]])
+        assert run(tmp_path / "first.csv", ts).exit_code == 0
+        before = status_of(ts, tid)
+        new_status = "4" if before != 4 else "2"
+        ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=1.0))  # nothing is applied from now on
+        write_csv(tmp_path / "second.csv", [["ticket_id", "status", "comment"], [tid, new_status, "Customer called back"],
+                                            [IDS[1], "", "Customer called back"]])
+        result = run(tmp_path / "second.csv", ts, max_attempts=1)
+        assert status_of(ts, tid) == before
+        posted = comments(ts)
+    first, second = result.outcomes
+    assert first.result.value == "unknown", first  # was: ok, confirmed by reading the ticket back
+    assert "cannot tell" in first.msg
+    assert second.result.value == "unknown"  # its comment never landed, and sending again was dropped too
+    assert posted[tid] == ["Customer called back"]
+
+
+def test_a_comment_only_row_is_not_confirmed_by_a_comment_older_than_the_run(tmp_path):
+    with sandbox() as ts:
+        tid = IDS[2]
+        write_csv(tmp_path / "a.csv", [["ticket_id", "comment"], [tid, "same words"]])
+        assert run(tmp_path / "a.csv", ts).exit_code == 0
+        ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=1.0))
+        write_csv(tmp_path / "b.csv", [["ticket_id", "comment"], [tid, "same words"]])
+        result = run(tmp_path / "b.csv", ts, max_attempts=1)
+        posted = comments(ts)
+    (outcome,) = result.outcomes
+    assert outcome.result.value == "unknown" and "posted before this row was sent" in outcome.msg
+    assert posted[tid] == ["same words"]
+
+
+BODY = {"status": 51, "comment": "done"}
+
+
+@pytest.mark.parametrize("after, before, verdict", [
+    (TicketState(status=51, latest_comment="done", latest_comment_at=2000), None, "applied"),
+    (TicketState(status=2, latest_comment="done", latest_comment_at=2000), None, "cannot tell"),  # status not set
+    (TicketState(status=51, latest_comment="done", latest_comment_at=999), None, "cannot tell"),  # older than the row
+    (TicketState(status=51, latest_comment="other", latest_comment_at=2000), None, "not applied"),
+    (TicketState(status=51, latest_comment="done"), None, "cannot tell"),  # no time shown, no pre-image
+    (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="x"), "applied"),
+    (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="done"), "cannot tell"),
+])
+def test_read_back_verdicts(after, before, verdict):
+    assert read_back(after, BODY, before, since_ms=1000)[0] == verdict
+
+
+# --- 3. one job per input file and API, however the URL is written; resume by row content ---------
+
+@pytest.mark.parametrize("spelling", ["{url}/", "{url_upper}", "{url}//"])
+def test_the_same_api_written_another_way_is_the_same_job(tmp_path, spelling):
+    with sandbox() as ts:
+        env = ts.env()
+        url = env["FEISHU_BASE_URL"]
+        write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], *[[tid, f"note {tid}"] for tid in IDS]])
+        first = run(tmp_path / "in.csv", ts, env=env)
+        other = spelling.format(url=url, url_upper=url.replace("http://", "HTTP://"))
+        again = run(tmp_path / "in.csv", ts, env={**env, "FEISHU_BASE_URL": other})
+        explicit = run(tmp_path / "in.csv", ts, env=env, base_url=other)
+        duplicated = ts.stats()["tickets_with_duplicate_comments"]
+    assert first.exit_code == again.exit_code == 0 and first.job_id == again.job_id == explicit.job_id
+    assert again.resumed == explicit.resumed == len(IDS) and duplicated == 0
+
+
+def test_the_default_api_and_the_same_origin_written_out_are_one_job(tmp_path):
+    from batch_updater.credentials import api_origin
+
+    assert api_origin(None, {}) == api_origin("https://OPEN.feishu.cn:443/", {}) == api_origin(None, {
+        "FEISHU_BASE_URL": "https://open.feishu.cn/"})
+
+
+def test_fixing_one_cell_keeps_the_rows_already_done(tmp_path):
+    rows = [["ticket_id", "status", "comment"], [IDS[0], "2", "first"], [IDS[1], "bogus", "second"],
+            [IDS[2], "", "third"]]
+    with sandbox() as ts:
+        write_csv(tmp_path / "in.csv", rows)
+        first = run(tmp_path / "in.csv", ts)
+        assert [o.result.value for o in first.outcomes] == ["ok", "invalid", "ok"]
+        rows[2][1] = "3"  # the user fixes the invalid cell in the same file
+        write_csv(tmp_path / "in.csv", rows)
+        second = run(tmp_path / "in.csv", ts)
+        stats, posted = ts.stats(), comments(ts)
+    assert [o.result.value for o in second.outcomes] == ["ok", "ok", "ok"] and second.resumed == 2
+    assert second.job_id == first.job_id and stats["applied"] == 3
+    assert stats["tickets_with_duplicate_comments"] == 0 and posted[IDS[1]] == ["second"]
+
+
+def test_a_copy_of_the_file_warns_that_other_runs_already_sent_these_tickets(tmp_path):
+    rows = [["ticket_id", "comment"], [IDS[0], "hello"], [IDS[1], "there"]]
+    with sandbox() as ts:
+        write_csv(tmp_path / "in.csv", rows)
+        assert run(tmp_path / "in.csv", ts).exit_code == 0
+        write_csv(tmp_path / "copy.csv", rows)
+        warnings: list[str] = []
+        run_job(RunOptions(input=tmp_path / "copy.csv", rate="500/s", report=tmp_path / "copy-out.csv"),
+                env=ts.env(), on_warning=warnings.append)
+        fresh: list[str] = []
+        write_csv(tmp_path / "other.csv", [["ticket_id", "status"], [IDS[4], "2"]])
+        run_job(RunOptions(input=tmp_path / "other.csv", rate="500/s", report=tmp_path / "other-out.csv"),
+                env=ts.env(), on_warning=fresh.append)
+    (warning,) = warnings
+    assert "already sent updates for 2 of these tickets" in warning and "in.csv" in warning
+    assert "2 rows here post a comment those runs already posted" in warning
+    assert fresh == []  # no other job touched that ticket
+
+
+# --- 9. warnings are events in JSON logs --------------------------------------------------------
+
+def test_an_ignored_column_is_a_warning_event_in_json_logs(tmp_path, monkeypatch):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "staus"], [IDS[0], "1"]])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv", "--log-format", "json"])
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    warnings = [e for e in events if e["event"] == "warning"]
+    assert warnings and "staus" in warnings[0]["message"] and warnings[0]["level"] == "warning"
+
+
+# --- 13. private state; no password in a base URL ---------------------------------------------------
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_state_journals_and_logs_are_private(tmp_path):
+    state = Path(os.environ["BATCH_UPDATER_STATE_DIR"])
+    write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "private words"]])
+    with sandbox() as ts:
+        old = os.umask(0o022)
+        try:
+            result = CliRunner(env=ts.env()).invoke(cli, [
+                "run", str(tmp_path / "in.csv"), "--rate", "500/s", "--report", str(tmp_path / "out.csv"),
+                "--log-file", str(tmp_path / "logs" / "run.log"), "--undo"])
+        finally:
+            os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert mode(state) == mode(state / "jobs") == 0o700
+    files = [p for p in (state / "jobs").iterdir()]
+    assert any(p.suffix == ".sqlite" for p in files) and any(p.suffix == ".lock" for p in files)
+    assert all(mode(p) == 0o600 for p in files), {p.name: oct(mode(p)) for p in files}
+    assert mode(tmp_path / "logs" / "run.log") == 0o600
+    assert mode(tmp_path / "out-undo.csv") == 0o600
+
+
+@pytest.mark.parametrize("url", ["https://:hunter22@open.example.com", "https://u:hunter22@open.example.com",
+                                 "https://hunter22@open.example.com"])
+def test_a_base_url_with_a_password_is_refused_without_echoing_it(url):
+    from batch_updater.credentials import check_base_url
+
+    with pytest.raises(UsageError) as caught:
+        check_base_url(url)
+    assert "hunter22" not in str(caught.value) and "user name or password" in str(caught.value)
+
+
+# --- 14. small ones ----------------------------------------------------------------------------------
+
+def test_run_help_lists_every_input_kind():
+    from batch_updater.load import EXCEL_SUFFIXES, TEXT_SUFFIXES
+
+    text = CliRunner().invoke(cli, ["run", "--help"]).output
+    assert all(suffix in text for suffix in [*EXCEL_SUFFIXES, *TEXT_SUFFIXES])
+
+
+@pytest.mark.parametrize("flag, value", [("--concurrency", "513"), ("--concurrency", "0"),
+                                         ("--max-attempts", "101")])
+def test_the_command_line_has_a_job_files_caps(tmp_path, flag, value):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "1"]])
+    result = CliRunner().invoke(cli, ["run", str(tmp_path / "in.csv"), "--sandbox", flag, value])
+    assert result.exit_code == 2 and "must be from 1 to" in result.output
+
+
+def test_an_interrupted_plan_marks_the_unread_rows_not_attempted(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS]])
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, get_rates=[(2, 1.0)])) as ts:
+
+        def ctrl_c_after_the_first(progress) -> None:
+            if progress.done == 1:
+                signal.raise_signal(signal.SIGINT)
+
+        result = plan_job(RunOptions(input=tmp_path / "in.csv", report=tmp_path / "plan.csv", concurrency=1),
+                          env=ts.env(), on_progress=ctrl_c_after_the_first)
+    kinds = [p.kind for p in result.planned]
+    assert result.exit_code == 130 and kinds[0] == "change" and set(kinds[1:]) == {"not_attempted"}
+    assert [r["plan"] for r in read(tmp_path / "plan.csv")] == kinds
+
+
+def test_the_plan_command_says_interrupted(tmp_path, monkeypatch):
+    from batch_updater import plan_job as plan_module
+    from batch_updater.sending import ReadReport
+
+    class Interrupted:
+        summary = plan_module.PlanSummary(1, {"not_attempted": 1})
+        report_path = tmp_path / "plan.csv"
+        stop_reason = None
+        read = ReadReport({}, {}, None, None, interrupted=True)
+        exit_code = 130
+
+    monkeypatch.setattr(plan_module, "plan_job", lambda *a, **k: Interrupted())
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "2"]])
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path / "in.csv"), "--sandbox"])
+    assert result.exit_code == 130 and "Interrupted" in result.stderr
+
+
+def test_undo_read_failures_are_logged_once_per_ticket_with_the_row(tmp_path):
+    from batch_updater.logs import close_logging, setup_logging
+
+    missing = "7999999999999999999"
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "2"], [missing, "2"], [missing, "3"]])
+    handler = setup_logging("json", tmp_path / "log.json")
+    try:
+        with sandbox() as ts:
+            run(tmp_path / "in.csv", ts, undo=True)
+    finally:
+        close_logging(handler)
+    events = [json.loads(line) for line in (tmp_path / "log.json").read_text().splitlines()]
+    reads = [e for e in events if e["event"] == "read_failed"]
+    assert len(reads) == 1 and reads[0]["row"] == 3 and reads[0]["ticket_id"] == missing
+    assert "reading ticket 7999999999999999999 (row 3)" in reads[0]["message"]
