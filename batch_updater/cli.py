@@ -182,16 +182,27 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
                    "again (--fresh starts over)")
     click.echo(f"Report: {result.report_path}")
     if result.retry_path:
-        click.echo(f"Rows to fix and run again ({result.retry_rows}): {result.retry_path}")
+        click.echo(f"Rows not done ({result.retry_rows}), in your own columns: {result.retry_path}")
+    if result.unknown_path:
+        click.echo(f"Rows that may have been applied ({result.unknown_rows}): {result.unknown_path}: check those "
+                   "tickets; they are left out of the retry file so that no comment is posted twice")
+    if not dry_run and result.retry_rows and not result.stop_reason and not _interrupted(result):
+        click.echo(f"Fix those rows in your input and {RESUME}.")
     if dry_run:
         click.echo("Nothing was sent." if result.exit_code == 0 else
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo("The rows not sent are marked not_attempted; fix the credentials and run the retry file.",
-                   err=True)
-    elif (result.sent is not None and result.sent.interrupted) or (result.read and result.read.interrupted):
-        click.echo("Interrupted: rows not sent are marked not_attempted; run the retry file to finish.", err=True)
+        click.echo(f"The rows not sent are marked not_attempted; fix the credentials, then {RESUME}.", err=True)
+    elif _interrupted(result):
+        click.echo(f"Interrupted: rows not sent are marked not_attempted; {RESUME}.", err=True)
+
+
+RESUME = "run the same command again to resume: rows already done are not sent again"
+
+
+def _interrupted(result: RunResult) -> bool:
+    return bool((result.sent is not None and result.sent.interrupted) or (result.read and result.read.interrupted))
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -16,13 +16,12 @@ from batch_updater.current import TicketState, read_back, state_from_ticket
 from batch_updater.journal import Journal
 from batch_updater.logs import event, warn
 from batch_updater.pacing import parse_rate
-from batch_updater.plan_report import write_undo
 from batch_updater.credentials import api_origin
 from batch_updater.resume import (
     JobFiles, JobJournal, Plan, earlier_elsewhere, job_files, open_job, plan_resume, row_keys,
 )
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
-from batch_updater.preview import PlannedRow, plan_sheet, undo_sheet
+from batch_updater.preview import PlannedRow, Undo, plan_sheet, undo_sheet
 from batch_updater.send import Progress, RowJournal, SendOptions, now_text
 from batch_updater.sending import (
     Endpoint, ReadReport, SendReport, SendSettings, check_ready, open_endpoint, read_on, send_on,
@@ -173,12 +172,11 @@ class RunRows:
     read: ReadReport | None
     resumed: int = 0
     job_id: str = ""
-    undo_path: Path | None = None
-    undo_comments_path: Path | None = None
+    undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
 
 
 def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
-             input_path: Path, sheet_name: str | None, report: Path, env: Mapping[str, str], started: datetime,
+             input_path: Path, sheet_name: str | None, env: Mapping[str, str], started: datetime,
              on_progress: Callable[[Progress], None] | None,
              on_warning: Callable[[str], None] | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock."""
@@ -209,11 +207,8 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
     outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
                                        "the run") if isinstance(item, TicketUpdate) else
                 Outcome(Result.INVALID, msg="; ".join(str(e) for e in item)) for i, item in enumerate(checked)]
-    result = RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid)
-    if read_first and live.before:
-        result.undo_path, result.undo_comments_path = write_undo(
-            report, undo_sheet(specs, live.before, dict(enumerate(outcomes))))
-    return result
+    undo = undo_sheet(specs, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
 
 
 @dataclass

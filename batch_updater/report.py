@@ -20,7 +20,7 @@ from typing import Any
 
 from batch_updater.errors import UsageError
 from batch_updater.load import Sheet
-from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Second
+from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Row, Second
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
 RESULT_COLOURS = {
@@ -29,6 +29,9 @@ RESULT_COLOURS = {
     Result.NOT_ATTEMPTED: "#E7E6E6",
 }
 _NUMERIC_COLUMNS = {"http_status", "code", "attempts"}
+
+
+SIBLINGS = ("retry", "unknown", "undo", "undo-comments")  # files written beside the report
 
 
 def default_report_path(input_path: Path, kind: str, directory: Path, now: datetime) -> Path:
@@ -44,11 +47,26 @@ def check_report_path(report: Path, input_path: Path) -> None:
     """The report and the files beside it (retry, undo) must never be the input."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
         raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
-    for path in (report, *(sibling_path(report, tag) for tag in ("retry", "undo", "undo-comments"))):
-        with contextlib.suppress(FileNotFoundError):
+    for path in (report, *(sibling_path(report, tag) for tag in SIBLINGS)):
+        with contextlib.suppress(OSError):  # not there, or not a path at all: check_writable tells
             if path.resolve() == input_path.resolve() or path.samefile(input_path):
                 raise UsageError(f"--report {report} would write {path.name} over the input file: "
                                  "the input is never overwritten")
+
+
+def check_writable(report: Path) -> None:
+    """Before anything is sent: the report's folder exists (or can be made) and takes a new file
+    (the retry, unknown and undo files go beside the report)."""
+    if report.is_dir():
+        raise UsageError(f"--report {report}: is a folder; give a file name")
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{report.name}.", suffix=".check", dir=report.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise UsageError(f"cannot write the report in {report.parent}: {e.strerror or e}; "
+                         "choose another --report (nothing was sent)") from None
 
 
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
@@ -104,19 +122,34 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
     """The rows whose result is not in `keep`, in the input's own columns; 0 rows: no file."""
-    retry = [row for row, out in zip(sheet.rows, outcomes) if out.result not in keep]
-    if not retry:
+    return write_rows(path, sheet, [row for row, out in zip(sheet.rows, outcomes) if out.result not in keep])
+
+
+def write_unknown(path: Path, sheet: Sheet, outcomes: Sequence[Outcome]) -> int:
+    """The rows that may or may not have been applied, in the input's own columns and a `why`
+    column: never fed back blindly (a comment would be posted twice); 0 rows: no file."""
+    unknown = [(row, out.msg) for row, out in zip(sheet.rows, outcomes) if out.result is Result.UNKNOWN]
+    return write_rows(path, sheet, [row for row, _ in unknown], ("why", [why for _, why in unknown]), "Unknown")
+
+
+def write_rows(path: Path, sheet: Sheet, rows: list[Row], extra: tuple[str, list[str]] | None = None,
+               title: str = "Retry") -> int:
+    """Some of the input's rows in its own columns (and an `extra` column); 0 rows: no file."""
+    if not rows:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return 0
-    subset = Sheet(sheet.kind, sheet.columns, retry, delimiter=sheet.delimiter)
-    header, rows = _table(subset, None)
+    subset = Sheet(sheet.kind, sheet.columns, rows, delimiter=sheet.delimiter)
+    header, cells = _table(subset, None)
+    if extra is not None:
+        header = [*header, extra[0]]
+        cells = ([*row, text] for row, text in zip(cells, extra[1]))
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
-            _write_xlsx(tmp, header, rows, summary=None, rows_sample=subset)
+            _write_xlsx(tmp, header, cells, summary=None, rows_sample=subset, title=title)
         else:
-            write_delimited(tmp, header, rows, delimiter_for(path, subset))
-    return len(retry)
+            write_delimited(tmp, header, cells, delimiter_for(path, subset))
+    return len(rows)
 
 
 def write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], delimiter: str) -> None:
@@ -141,13 +174,14 @@ def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
 
 
 def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
-                summary: list[list[Any]] | None, rows_sample: Sheet, timeline: Sequence[Second] = ()) -> None:
+                summary: list[list[Any]] | None, rows_sample: Sheet, timeline: Sequence[Second] = (),
+                title: str = "Report") -> None:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
     try:
-        sheet = book.add_worksheet("Report" if summary is not None else "Retry")
+        sheet = book.add_worksheet(title)
         bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         colours = {r.value: book.add_format({"bg_color": c}) for r, c in RESULT_COLOURS.items()}
         widths = _widths(header, rows_sample)

@@ -6,7 +6,7 @@ import json
 import math
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,9 +16,14 @@ from batch_updater.columns import check_renames
 from batch_updater.errors import UsageError
 from batch_updater.load import Sheet, load
 from batch_updater.logs import event, warn
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.jobs import state_subdir
+from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
 from batch_updater.pacing import format_rate, parse_rate
-from batch_updater.report import check_report_path, default_report_path, sibling_path, write_report, write_retry
+from batch_updater.plan_report import write_undo
+from batch_updater.preview import Undo
+from batch_updater.report import (
+    check_report_path, check_writable, default_report_path, sibling_path, write_report, write_retry, write_unknown,
+)
 from batch_updater.summary import Summary, per_second, summarize
 from batch_updater.validate import parse_defaults, validate_rows
 
@@ -69,6 +74,8 @@ class RunResult:
     report_path: Path
     retry_path: Path | None
     retry_rows: int
+    unknown_path: Path | None = None  # rows that may have been applied: never in the retry file
+    unknown_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     sheet: Sheet | None = None
     sent: SendReport | None = None
@@ -78,6 +85,7 @@ class RunResult:
     undo_comments_path: Path | None = None
 
     read: ReadReport | None = None  # the tickets read first (--skip-unchanged, --undo)
+    report_moved: str | None = None  # the report could not be written where asked: where it went instead
 
     @property
     def stop_reason(self) -> str | None:
@@ -98,7 +106,7 @@ class RunResult:
             return 3
         if self.sent and self.sent.interrupted:
             return 130
-        return 0 if all(o.result in GOOD for o in self.outcomes) else 1
+        return 0 if all(o.result in GOOD for o in self.outcomes) and not self.report_moved else 1
 
 
 _BODY_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -144,30 +152,72 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
     sent: SendReport | None = None
     read: ReadReport | None = None
-    resumed, jid, undo_path, undo_comments = 0, "", None, None
+    resumed, jid, undo = 0, "", None
+    check_writable(report)  # before anything is sent: a run's results must have somewhere to go
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
         from batch_updater.live import run_rows
 
-        done = run_rows(options, settings, checked, input_path, sheet.sheet_name, report, env, started, on_progress,
+        done = run_rows(options, settings, checked, input_path, sheet.sheet_name, env, started, on_progress,
                         on_warning)
-        outcomes, sent, read, resumed, jid = done.outcomes, done.sent, done.read, done.resumed, done.job_id
-        undo_path, undo_comments = done.undo_path, done.undo_comments_path
+        outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
+            done.undo
     settings_shown = _settings(options, sheet, started, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
-    write_report(report, sheet, outcomes, settings_shown, timeline)
-    retry = sibling_path(report, "retry")
-    retry_rows = write_retry(retry, sheet, outcomes, GOOD)
-    result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=report,
-                       retry_path=retry if retry_rows else None, retry_rows=retry_rows,
-                       warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent, resumed=resumed, job_id=jid,
-                       undo_path=undo_path, undo_comments_path=undo_comments, read=read)
+    written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
+        path, sheet, outcomes, settings_shown, timeline, undo))
+    result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
+                       retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
+                       unknown_rows=written.unknown_rows, warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent,
+                       resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
+                       read=read, report_moved=moved)
     event("finish", f"finished with exit code {result.exit_code}: {result.summary.by_result}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
-          counts=result.summary.by_result, report=str(report), stopped=result.stop_reason or "")
+          counts=result.summary.by_result, report=str(written.report), stopped=result.stop_reason or "")
     return result
+
+
+@dataclass
+class Written:
+    """The files a run wrote: its report, and beside it the rows to fix, the rows that may have
+    been applied and the undo sheet (None when there is nothing to put in one)."""
+
+    report: Path
+    retry: Path | None = None
+    retry_rows: int = 0
+    unknown: Path | None = None
+    unknown_rows: int = 0
+    undo: Path | None = None
+    undo_comments: Path | None = None
+
+
+def write_outputs(report: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
+                  timeline: Sequence[Second], undo: Undo | None) -> Written:
+    write_report(report, sheet, outcomes, settings, timeline)
+    written = Written(report)
+    retry, unknown = sibling_path(report, "retry"), sibling_path(report, "unknown")
+    written.retry_rows = write_retry(retry, sheet, outcomes, GOOD | {Result.UNKNOWN})
+    written.unknown_rows = write_unknown(unknown, sheet, outcomes)
+    written.retry = retry if written.retry_rows else None
+    written.unknown = unknown if written.unknown_rows else None
+    if undo is not None:
+        written.undo, written.undo_comments = write_undo(report, undo)
+    return written
+
+
+def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[str], None] | None,
+                  write: Callable[[Path], Written]) -> tuple[Written, str | None]:
+    """Write where asked; if that fails after all (the folder was checked before sending), write to
+    the state folder instead and say so: what was sent must never go unreported."""
+    try:
+        return write(report), None
+    except OSError as e:
+        fallback = state_subdir(env, "reports") / report.name
+        why = f"cannot write the report to {report} ({e.strerror or e}); it is in {fallback} instead"
+        warn(why, on_warning)
+        return write(fallback), why
 
 
 def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,

@@ -20,7 +20,7 @@ from batch_updater.current import TicketState, read_back
 from batch_updater.errors import UsageError
 from batch_updater.plan_job import plan_job
 from batch_updater.run import RunOptions, run_job
-from batch_updater.sandbox import SandboxConfig
+from batch_updater.sandbox import Faults, SandboxConfig
 from tests.send_harness import ThreadSandbox
 from tests.sheets import write_csv
 
@@ -272,3 +272,100 @@ def test_undo_read_failures_are_logged_once_per_ticket_with_the_row(tmp_path):
     reads = [e for e in events if e["event"] == "read_failed"]
     assert len(reads) == 1 and reads[0]["row"] == 3 and reads[0]["ticket_id"] == missing
     assert "reading ticket 7999999999999999999 (row 3)" in reads[0]["message"]
+
+
+# --- 2. unknown rows never go back through the retry file; one piece of advice --------------------
+
+def test_unknown_rows_stay_out_of_the_retry_file_so_following_the_advice_posts_no_comment_twice(tmp_path):
+    missing = "7999999999999999999"
+    rows = [["ticket_id", "comment"], *[[tid, f"note {i}"] for i, tid in enumerate(IDS * 3)], [missing, "lost"]]
+    write_csv(tmp_path / "in.csv", rows)
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, seed=3,
+                                     faults=Faults(drop_after_apply_rate=0.3))) as ts:
+        env = ts.env(FEISHU_APP_SECRET="")  # no reading back: the dropped comment rows stay unknown
+        args = ["run", str(tmp_path / "in.csv"), "--rate", "500/s", "--report", str(tmp_path / "out.csv")]
+        first = CliRunner(env=env).invoke(cli, args)
+        report = read(tmp_path / "out.csv")
+        unknown = read(tmp_path / "out-unknown.csv")
+        retry = read(tmp_path / "out-retry.csv")
+        ts.call(lambda sb: sb.set_faults(drop_after_apply_rate=0.0))
+        CliRunner(env=env).invoke(cli, ["run", str(tmp_path / "out-retry.csv"), "--rate", "500/s",
+                                        "--report", str(tmp_path / "retry-out.csv")])
+        again = CliRunner(env=env).invoke(cli, args)
+        stats = ts.stats()
+    results = [r["result"] for r in report]
+    assert first.exit_code == 1 and results.count("unknown") >= 2, results
+    assert [r["comment"] for r in unknown] == [r["comment"] for r in report if r["result"] == "unknown"]
+    assert all(r["why"] for r in unknown)
+    assert [r["comment"] for r in retry] == ["lost"]  # failed (no such ticket): safe to send again
+    assert "out-unknown.csv" in first.output and "run the same command again to resume" in first.output
+    assert "retry file to finish" not in first.output + again.output
+    assert stats["tickets_with_duplicate_comments"] == 0
+
+
+def test_an_interrupted_run_advises_running_the_same_command_again(tmp_path, monkeypatch):
+    from batch_updater import cli as cli_module
+
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS]])
+
+    class CtrlC:
+        def __init__(self, **_):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            return False
+
+        def __call__(self, progress) -> None:
+            if progress.done == 1:
+                signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(cli_module, "ProgressDisplay", CtrlC)
+    with sandbox() as ts:
+        result = CliRunner(env=ts.env()).invoke(cli, ["run", str(tmp_path / "in.csv"), "--rate", "2/s",
+                                                      "--concurrency", "1", "--report", str(tmp_path / "o.csv")])
+    assert result.exit_code == 130, result.output
+    assert "Interrupted" in result.stderr and "run the same command again to resume" in result.stderr
+
+
+# --- 6. the report's place is checked before sending; a late failure still leaves a report ---------
+
+@pytest.mark.parametrize("case", ["read-only folder", "report name is a folder", "folder is a file"])
+def test_an_unwritable_report_place_is_refused_before_anything_is_sent(tmp_path, case):
+    if case == "read-only folder" and os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder; the other cases cover root")
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "2"]])
+    report = tmp_path / "out" / "out.csv"
+    if case == "read-only folder":
+        report.parent.mkdir(mode=0o555)
+    elif case == "report name is a folder":
+        report.mkdir(parents=True)
+    else:
+        report.parent.write_text("a file where the report folder should be")
+    with sandbox() as ts:
+        with pytest.raises(UsageError, match="cannot write the report|is a folder") as refused:
+            run(tmp_path / "in.csv", ts, report=report)
+        applied = ts.stats()["applied"]
+    assert refused.value.exit_code == 2 and applied == 0
+
+
+def test_a_report_that_cannot_be_written_at_the_end_goes_to_the_state_folder_with_exit_1(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS[:2]]])
+    folder = tmp_path / "reports"
+    folder.mkdir()
+
+    def folder_disappears(progress) -> None:
+        if progress.done == 1 and folder.is_dir():
+            folder.rmdir()
+            folder.write_text("no longer a folder")
+
+    warnings: list[str] = []
+    with sandbox() as ts:
+        result = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=folder / "out.csv"),
+                         env=ts.env(), on_progress=folder_disappears, on_warning=warnings.append)
+    state = Path(os.environ["BATCH_UPDATER_STATE_DIR"])
+    assert result.exit_code == 1 and result.report_path == state / "reports" / "out.csv"
+    assert [r["result"] for r in read(result.report_path)] == ["ok", "ok"]
+    assert any(str(result.report_path) in w for w in warnings)
