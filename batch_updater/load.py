@@ -129,7 +129,8 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
 
 
 def _uninert(cell: str) -> str:
-    if cell.startswith(_INERT_PREFIX) and cell[1:2].startswith(FORMULA_TRIGGERS):
+    """One ' off a cell that is ' (+ more ') + a formula trigger, as report.inert_row marks it; other ' stay."""
+    if cell.startswith(_INERT_PREFIX) and cell.lstrip(_INERT_PREFIX).startswith(FORMULA_TRIGGERS):
         return cell[1:]
     return cell
 

@@ -73,8 +73,11 @@ _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
 def inert_row(row: list[Any]) -> list[Any]:
-    """A CSV row with every cell that could start a formula prefixed with ' (OWASP)."""
-    return [("'" + c) if type(c) is str and c[:1] in _TRIGGERS else c for c in row]
+    """A CSV row with every cell that could start a formula prefixed with ' (OWASP).
+
+    A cell that is already ' + a trigger gets one more, so that the loader, which takes one '
+    off only such cells, reads back exactly this cell; any other ' is the user's and stays."""
+    return [("'" + c) if type(c) is str and c.lstrip("'")[:1] in _TRIGGERS else c for c in row]
 
 
 @contextlib.contextmanager

@@ -7,14 +7,20 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 from batch_updater.columns import ColumnMap, CustomColumn
 from batch_updater.errors import UsageError
 from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
 
 INT32_MAX = 2**31 - 1
-_DIGITS = re.compile(r"[0-9]+")
+# Feishu ticket ids are 19 digits today (6945345902185807891); 16 to 18 leave room for older ones.
+# An id outside this rule is refused with a message that asks the user to report it.
+TICKET_ID_DIGITS = (16, 19)
+_TICKET_ID = re.compile("[0-9]{%d,%d}" % TICKET_ID_DIGITS)
+_DIGITS = re.compile(r"[0-9]+")  # also a plain custom field id (Feishu's are numbers written as text)
+# C0 controls but tab, LF and CR; DEL; C1 controls. Never meant in a ticket's text, often a broken export.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SCIENTIFIC = re.compile(r"[+-]?[0-9](?:\.[0-9]+)?[eE][+]?[0-9]+")
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}(?:\.0*)?")  # more digits than any code or id field takes
 _TAG_SPLIT = re.compile(r"[,，;；、]")
@@ -42,33 +48,50 @@ _SOLVED = _label_table(SOLVED_LABELS)
 
 
 class CustomField(BaseModel):
-    """One item of a JSON customized_fields cell, checked against the API's types."""
+    """One item of a JSON customized_fields cell, checked against the API's types.
+
+    A JSON integer arrives here as the text it was written as (parse_custom_json)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: StrictStr
     value: StrictStr
     key_name: StrictStr | None = None
 
-    @field_validator("id", "value", mode="before")
-    @classmethod
-    def _numbers_as_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-
 
 class Bad(ValueError):
     """A cell that cannot become its field's value; the message says why."""
+
+
+def no_controls(text: str) -> str:
+    """`text`, or Bad naming its first control character, escaped (tab, LF and CR are text)."""
+    found = _CONTROL.search(text)
+    if found:
+        raise Bad(f"contains the control character {found.group()!r} (character {found.start() + 1}); "
+                  "remove it")
+    return text
+
+
+def check_field_id(field_id: str) -> str:
+    if not _DIGITS.fullmatch(field_id):
+        raise Bad(f"{field_id!r} is not a field id: a custom field id is digits only, like 6948728206392295444")
+    return field_id
 
 
 # --- one parser per field: text in, the API's value out ----------------------------
 
 
 def parse_ticket_id(text: str) -> str:
-    value = text.strip().lstrip("'")
-    if _DIGITS.fullmatch(value):
+    value = text.strip()
+    if _TICKET_ID.fullmatch(value):
         return value
+    low, high = TICKET_ID_DIGITS
+    if _DIGITS.fullmatch(value):
+        raise Bad(f"a ticket id has {low} to {high} digits and this one has {len(value)}; if Feishu really "
+                  "issued it, please report it so that the rule can be widened")
     if _SCIENTIFIC.fullmatch(value):
         raise Bad(LOST_DIGITS)
-    raise Bad("a ticket id is digits only")
+    hint = ": take off the leading '" if value.startswith("'") else ""
+    raise Bad(f"a ticket id is digits only ({low} to {high} of them){hint}")
 
 
 def _labelled(text: str, table: dict[str, int], what: str) -> int:
@@ -118,6 +141,8 @@ def parse_tags(text: str) -> list[str]:
             raise Bad('looks like a JSON array but is not one; write ["a", "b"] or a, b') from None
         if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
             raise Bad("a JSON tag list must hold strings only")
+        for tag in items:
+            no_controls(tag)  # a \u escape can write one
         if not items:
             return []  # [] clears the ticket's tags
     elif not _TAG_SPLIT.search(value):
@@ -132,9 +157,20 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
+def _text_for_number(literal: str) -> str:
+    raise Bad(f"the JSON number {literal} is not sent as a number (the API takes text): "
+              f'write the exact text in quotes, "{literal}"')
+
+
+def _no_constant(name: str) -> str:
+    raise Bad(f"{name} is not a JSON value; write the text to send in quotes")
+
+
 def parse_custom_json(text: str) -> list[CustomField]:
+    """A JSON customized_fields cell. The API takes text: a JSON integer is sent as the digits
+    written (7 -> "7"); a number with a fraction or exponent, NaN and Infinity are refused."""
     try:
-        items = json.loads(text)
+        items = json.loads(text, parse_int=str, parse_float=_text_for_number, parse_constant=_no_constant)
     except json.JSONDecodeError:
         raise Bad('not JSON; write [{"id": "123", "value": "x"}]') from None
     if isinstance(items, dict):
@@ -142,11 +178,19 @@ def parse_custom_json(text: str) -> list[CustomField]:
     if not isinstance(items, list):
         raise Bad('must be a JSON list like [{"id": "123", "value": "x"}]')
     try:
-        return [CustomField.model_validate(item) for item in items]
+        fields = [CustomField.model_validate(item) for item in items]
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "item"
         raise Bad(f"{where}: {first['msg']}") from None
+    for field in fields:
+        check_field_id(field.id)
+        for name in ("value", "key_name"):
+            try:
+                no_controls(getattr(field, name) or "")
+            except Bad as e:
+                raise Bad(f"{name}: {e}") from None
+    return fields
 
 
 PARSERS = {
@@ -173,6 +217,7 @@ def parse_defaults(defaults: Mapping[str, str | int]) -> dict[str, Any]:
                              + ", ".join(DEFAULTABLE))
         text = str(value)
         try:
+            no_controls(text)
             parsed[name] = text if name == "comment" else PARSERS[name](text)
         except Bad as e:
             raise UsageError(f"defaults.{name} {text!r}: {e}") from None
@@ -203,6 +248,7 @@ class RowValidator:
                     errors.append(FieldError(column, "", "required"))
                 continue
             try:
+                no_controls(cell)
                 if role == "ticket_id":
                     ticket_id = parse_ticket_id(cell)
                 elif role == "comment":
@@ -210,8 +256,9 @@ class RowValidator:
                 elif role == "customized_fields":
                     custom.extend(f.model_dump(exclude_none=True) for f in parse_custom_json(cell))
                 elif isinstance(role, CustomColumn):
-                    item = {"id": role.field_id, "value": cell.strip()}
+                    item = {"id": check_field_id(role.field_id), "value": cell.strip()}
                     if role.key_name:
+                        no_controls(role.key_name)
                         item["key_name"] = role.key_name
                     custom.append(item)
                 else:

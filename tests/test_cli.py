@@ -42,7 +42,7 @@ def test_dry_run_with_invalid_rows_exits_1_and_writes_a_retry_file(runner, tmp_p
     assert "out-retry.csv" in result.output
     rows = read_report(tmp_path / "out.csv")
     assert [r["result"] for r in rows] == ["valid", "invalid", "valid"]
-    assert rows[1]["msg"] == "ticket_id 'x1': a ticket id is digits only; status '9': not a status: use 1-5, " \
+    assert rows[1]["msg"] == "ticket_id 'x1': a ticket id is digits only (16 to 19 of them); status '9': not a status: use 1-5, " \
                              "50, 51 or a label such as 处理中 / in progress / closed"
     assert [r["ticket_id"] for r in read_report(tmp_path / "out-retry.csv")] == ["x1"]
 

@@ -21,6 +21,8 @@ from tests.sandbox.helpers import get, put
 
 ID = "6945345902185807891"
 P, R = "6868000000000000001", "6868000000000000002"  # the sandbox's seeded custom fields
+E = "6868000000000000003"  # a field the ticket has with an empty value
+NEW = "6868000000000000009"  # a field the ticket did not show
 
 BASE = TicketState(status=2, solved=1, tag_names=("vip", "bug"), ticket_type=2, channel=9,
                    custom={P: "low", R: "north"}, latest_comment="hello")
@@ -204,7 +206,7 @@ def restore(after, cells):
 
 
 ODD = TicketState(status=4, solved=2, tag_names=("a, b", "票", "x"), ticket_type=1, channel=13,
-                  custom={P: "high", R: " padded ", "e": ""}, latest_comment=None)
+                  custom={P: "high", R: " padded ", E: ""}, latest_comment=None)
 
 
 @pytest.mark.parametrize("before, bodies, cells", [
@@ -213,9 +215,9 @@ ODD = TicketState(status=4, solved=2, tag_names=("a, b", "票", "x"), ticket_typ
     (BASE, [{"ticket_type": 1, "channel": 2, "comment": "c"}], {"ticket_type": "2", "channel": "9"}),
     (BASE, [{"status": 2, "customized_fields": [{"id": P, "value": "high"}]}], {f"custom:{P}": "low"}),
     (ODD, [{"tag_names": ["y"], "customized_fields": [{"id": P, "value": "z"}, {"id": R, "value": "z"},
-                                                       {"id": "e", "value": "z"}]}],
+                                                       {"id": E, "value": "z"}]}],
      {"tag_names": '["a, b", "票", "x"]', f"custom:{P}": "high",
-      "customized_fields": '[{"id": "6868000000000000002", "value": " padded "}, {"id": "e", "value": ""}]'}),
+      "customized_fields": '[{"id": "6868000000000000002", "value": " padded "}, {"id": "6868000000000000003", "value": ""}]'}),
     (dataclasses.replace(BASE, tag_names=()), [{"tag_names": ["t"]}], {"tag_names": "[]"}),
     (BASE, [{"status": 51}, {"status": 2}], {"status": "2"}),  # reverted: restoring is harmless
 ])
@@ -227,11 +229,11 @@ def test_undo_cells_round_trip_through_the_validator(before, bodies, cells):
 
 
 def test_undo_of_a_custom_field_the_ticket_did_not_show_writes_an_empty_value():
-    changes, after = changes_of(BASE, {"customized_fields": [{"id": "new", "value": "v"}]})
+    changes, after = changes_of(BASE, {"customized_fields": [{"id": NEW, "value": "v"}]})
     cells = undo_fields(BASE, changes)
-    assert cells == {"customized_fields": '[{"id": "new", "value": ""}]'}
+    assert cells == {"customized_fields": '[{"id": "6868000000000000009", "value": ""}]'}
     restored, _ = restore(after, cells)
-    assert restored.custom == {**BASE.custom, "new": ""}
+    assert restored.custom == {**BASE.custom, NEW: ""}
 
 
 def test_undo_of_status_52_writes_51_and_a_note():

@@ -126,8 +126,8 @@ def test_rename_targets_must_be_fields():
 def test_defaults_fill_empty_fields_and_make_id_only_rows_valid():
     defaults = parse_defaults({"status": "closed", "tag_names": "migrated"})
     validate = RowValidator(resolve_columns(["ticket_id", "status"]), defaults)
-    assert validate(Row(2, ("1", ""))).body == {"status": 51, "tag_names": ["migrated"]}
-    assert validate(Row(3, ("1", "2"))).body == {"status": 2, "tag_names": ["migrated"]}
+    assert validate(Row(2, ("6945345902185807891", ""))).body == {"status": 51, "tag_names": ["migrated"]}
+    assert validate(Row(3, ("6945345902185807891", "2"))).body == {"status": 2, "tag_names": ["migrated"]}
 
 
 @pytest.mark.parametrize("defaults, message", [({"status": "done"}, "defaults.status 'done': not a status"),
