@@ -186,16 +186,17 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if result.unknown_path:
         click.echo(f"Rows that may have been applied ({result.unknown_rows}): {result.unknown_path}: check those "
                    "tickets; they are left out of the retry file so that no comment is posted twice")
+    resume = RESUME if result.job_id else "run it again"  # an in-process sandbox starts empty each time
     if not dry_run and result.retry_rows and not result.stop_reason and not _interrupted(result):
-        click.echo(f"Fix those rows in your input and {RESUME}.")
+        click.echo(f"Fix those rows in your input and {resume}.")
     if dry_run:
         click.echo("Nothing was sent." if result.exit_code == 0 else
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo(f"The rows not sent are marked not_attempted; fix the credentials, then {RESUME}.", err=True)
+        click.echo(f"The rows not sent are marked not_attempted; fix the credentials, then {resume}.", err=True)
     elif _interrupted(result):
-        click.echo(f"Interrupted: rows not sent are marked not_attempted; {RESUME}.", err=True)
+        click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}.", err=True)
 
 
 RESUME = "run the same command again to resume: rows already done are not sent again"
