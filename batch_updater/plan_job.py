@@ -30,6 +30,7 @@ class PlanResult:
     report_path: Path
     read: ReadReport
     warnings: list[str] = field(default_factory=list)
+    sheet: Sheet | None = None
 
     @property
     def stop_reason(self) -> str | None:
@@ -61,7 +62,7 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         check_report_path(Path(options.report), input_path)
     check_ready(settings, env, reading=True)
     sheet: Sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    for warning in sheet.columns.warnings:
+    for warning in sheet.warnings:
         if on_warning:
             on_warning(warning)
     report = Path(options.report) if options.report else default_report_path(
@@ -73,4 +74,4 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     write_plan(report, sheet, checked, live.planned, {"input": str(input_path), "mode": "plan (nothing sent)",
                                                        "started_at": now().isoformat(timespec="seconds")})
     return PlanResult(live.planned, summarize_plan(checked, live.planned), report, live.read,
-                      list(sheet.columns.warnings))
+                      list(sheet.warnings), sheet)

@@ -135,7 +135,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
 
         settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    for warning in sheet.columns.warnings:
+    for warning in sheet.warnings:
         if on_warning:
             on_warning(warning)
     started = now()
@@ -161,7 +161,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     retry_rows = write_retry(retry, sheet, outcomes, GOOD)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=report,
                        retry_path=retry if retry_rows else None, retry_rows=retry_rows,
-                       warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent, resumed=resumed, job_id=jid,
+                       warnings=list(sheet.warnings), sheet=sheet, sent=sent, resumed=resumed, job_id=jid,
                        undo_path=undo_path, undo_comments_path=undo_comments, read=read)
     event("finish", f"finished with exit code {result.exit_code}: {result.summary.by_result}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
