@@ -30,7 +30,7 @@ __all__ = ["Sheet", "decode", "excel_text", "load", "read_excel", "read_text", "
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": None}
 SUPPORTED = ".csv, .tsv, .txt, .xlsx, .xlsm, .xls"
-_CSV_FIELD_LIMIT = 131_072  # the csv module's default limit: a cell this long is a quote left open
+_CSV_FIELD_LIMIT = 131_072  # the csv module's default limit on a cell: longer is most likely a quote left open
 # The inert-text marker our CSV reports put before a would-be formula (OWASP),
 # taken off again on reading so that a report or retry file can be fed back in.
 _INERT_PREFIX = "'"
@@ -109,18 +109,18 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
     if delimiter is None or delimiter == ",":
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     kind = "tsv" if delimiter == "\t" else "csv"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, min(len(text) + 1, 2**31 - 1)))  # a long cell is a row's problem
-    try:
-        # Only a file with a ' in it can hold a cell marked inert by one of our reports.
-        records = [[_uninert(c) for c in rec] for rec in reader] if "'" in text else list(reader)
-    except csv.Error as e:
-        raise InputError(f"cannot read the file as {kind.upper()}: line {reader.line_num}: {e}") from None
-    finally:
-        csv.field_size_limit(limit)
     problems: Problems = {}
-    if len(text) > _CSV_FIELD_LIMIT:
+    try:
+        records = _records(text, delimiter)
+    except csv.Error as e:
+        if "field limit" not in str(e):
+            raise InputError(f"cannot read the file as {kind.upper()}: {e}") from None
+        # A cell over the csv module's limit (128 KiB): read it all, and make its row invalid.
+        limit = csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+        try:
+            records = _records(text, delimiter)
+        finally:
+            csv.field_size_limit(limit)
         problems = {(r, c): f"a cell of {len(cell):,} characters (more than 128 KiB): check the quotes on this "
                             "row; this row is not sent"
                     for r, rec in enumerate(records) for c, cell in enumerate(rec) if len(cell) > _CSV_FIELD_LIMIT}
@@ -128,6 +128,12 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
     if len(records) < _line_count(text):  # some cell spans lines: see that no quote was left open
         _check_quotes(records, sheet, delimiter)
     return sheet
+
+
+def _records(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Only a file with a ' in it can hold a cell marked inert by one of our reports.
+    return [[_uninert(c) for c in rec] for rec in reader] if "'" in text else list(reader)
 
 
 def _uninert(cell: str) -> str:
