@@ -118,6 +118,8 @@ def plan(config_path: Path | None, **flags: object) -> None:
     with ProgressDisplay() as progress:
         result = _call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
     s = result.summary
+    if result.sheet is not None:
+        click.echo(f"Input: {result.sheet.source}")
     click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
                                                                                   key=lambda kv: -kv[1])))
     for name, tickets in s.tickets_changing.items():
@@ -152,6 +154,8 @@ def _warn(text: str) -> None:
 def print_result(result: RunResult, *, dry_run: bool) -> None:
     s = result.summary
     counts = ", ".join(f"{n} {name}" for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
+    if result.sheet is not None:
+        click.echo(f"Input: {result.sheet.source}")
     click.echo(f"{'Dry run: ' if dry_run else ''}{s.rows} rows: {counts or 'none'}")
     if s.repeated_tickets:
         click.echo(f"{_count(s.repeated_tickets, 'ticket appears', 'tickets appear')} on more than one row "

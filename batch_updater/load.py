@@ -1,33 +1,42 @@
 """Reading CSV / TSV / Excel into rows of text, with source row numbers.
 
 Every cell becomes text as the spreadsheet shows it: a ticket id never passes
-through a float. A number cell that cannot hold the id exactly (19 digits lose
-their tail in a double) is shown the way Excel shows it, 6.94534590218581E+18,
-and validation refuses it with a message that says why.
+through a float. A number cell that cannot hold its value exactly (Excel keeps 15
+digits) is shown the way Excel shows it, 6.94534590218581E+18, and the row is
+refused with a message that says why. What cannot be read truly is never guessed:
+a cell Excel shows as an error, a formula never calculated, a quote that swallows
+the rows after it, a file in an encoding that does not read cleanly.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime as dt
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from batch_updater.columns import ColumnMap, resolve_columns
+from batch_updater.columns import ColumnMap, column_letter, resolve_columns
+from batch_updater.encodings import decode
 from batch_updater.errors import InputError
+from batch_updater.excel import excel_text, read_workbook
 from batch_updater.model import FORMULA_TRIGGERS, Row
+from batch_updater.sniff import check_content
+
+__all__ = ["Sheet", "decode", "excel_text", "load", "read_excel", "read_text", "ticket_ids_in"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": None}
 SUPPORTED = ".csv, .tsv, .txt, .xlsx, .xlsm, .xls"
-_EXACT_FLOAT = 2**53
+_CSV_FIELD_LIMIT = 131_072  # the csv module's default limit on a cell: longer is most likely a quote left open
 # The inert-text marker our CSV reports put before a would-be formula (OWASP),
 # taken off again on reading so that a report or retry file can be fed back in.
 _INERT_PREFIX = "'"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the csv module ends a line at
+
+Problems = dict[tuple[int, int], str]  # (record index, column index) -> why the cell cannot be used
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,15 @@ class Sheet:
     encoding: str | None = None
     sheet_name: str | None = None
     delimiter: str | None = None
+    warnings: tuple[str, ...] = ()  # the columns' warnings, then the reader's own
+
+    @property
+    def source(self) -> str:
+        """What was read, for the run's output: the sheet, or the encoding and separator."""
+        if self.sheet_name is not None:
+            return f"sheet {self.sheet_name!r}"
+        separator = {",": "comma", "\t": "tab", ";": "semicolon"}.get(self.delimiter or ",", repr(self.delimiter))
+        return f"encoding {self.encoding}, {separator}-separated"
 
 
 def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
@@ -53,6 +71,7 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {SUPPORTED}")
     try:
         with path.open("rb") as fp:
+            check_content(fp, path.name, excel=suffix in EXCEL_SUFFIXES)
             if suffix in EXCEL_SUFFIXES:
                 return read_excel(fp, sheet=sheet, renames=renames)
             if sheet is not None:
@@ -78,36 +97,6 @@ def ticket_ids_in(path: str | Path) -> list[str]:
 # --- text files -----------------------------------------------------------------
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode bytes, detecting UTF-8 (with or without BOM), UTF-16 and GBK/GB18030."""
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}") from None
-        try:
-            return data.decode(encoding), encoding
-        except LookupError:  # a codec that is not a text encoding (base64, hex...)
-            raise InputError(f"{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030") from None
-        except UnicodeDecodeError as e:
-            raise InputError(f"the file is not valid {encoding} (byte {e.start}); check --encoding") from None
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    for candidate in ("utf-8", "gb18030"):
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError("cannot tell the file's text encoding; pass --encoding (e.g. utf-8, gb18030)")
-    return str(best), best.encoding
-
-
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
@@ -119,13 +108,32 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
     text, used = decode(fp.read(), encoding)
     if delimiter is None or delimiter == ",":
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    kind = "tsv" if delimiter == "\t" else "csv"
+    problems: Problems = {}
     try:
-        # Only a file with a ' in it can hold a cell marked inert by one of our reports.
-        records = [[_uninert(c) for c in rec] for rec in reader] if "'" in text else list(reader)
+        records = _records(text, delimiter)
     except csv.Error as e:
-        raise InputError(f"cannot read the file as {'TSV' if delimiter == chr(9) else 'CSV'}: {e}") from None
-    return _build("tsv" if delimiter == "\t" else "csv", records, renames, encoding=used, delimiter=delimiter)
+        if "field limit" not in str(e):
+            raise InputError(f"cannot read the file as {kind.upper()}: {e}") from None
+        # A cell over the csv module's limit (128 KiB): read it all, and make its row invalid.
+        limit = csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+        try:
+            records = _records(text, delimiter)
+        finally:
+            csv.field_size_limit(limit)
+        problems = {(r, c): f"a cell of {len(cell):,} characters (more than 128 KiB): check the quotes on this "
+                            "row; this row is not sent"
+                    for r, rec in enumerate(records) for c, cell in enumerate(rec) if len(cell) > _CSV_FIELD_LIMIT}
+    sheet = _build(kind, records, renames, problems, where="the file", encoding=used, delimiter=delimiter)
+    if len(records) < _line_count(text):  # some cell spans lines: see that no quote was left open
+        _check_quotes(records, sheet, delimiter)
+    return sheet
+
+
+def _records(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Only a file with a ' in it can hold a cell marked inert by one of our reports.
+    return [[_uninert(c) for c in rec] for rec in reader] if "'" in text else list(reader)
 
 
 def _uninert(cell: str) -> str:
@@ -135,79 +143,103 @@ def _uninert(cell: str) -> str:
     return cell
 
 
+def _breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _line_count(text: str) -> int:
+    return _breaks(text) + (0 if not text or text.endswith(("\n", "\r")) else 1)
+
+
+def _check_quotes(records: list[list[str]], sheet: Sheet, delimiter: str) -> None:
+    """Refuse a cell whose quote was never closed: it has swallowed the lines after it.
+
+    A quoted cell may hold line breaks (a comment of several lines). It is taken for a
+    quote left open when a line inside it looks like a row of its own: at least as many
+    cells as the header, with a ticket id (as long as this row's) in the ticket id column."""
+    width = len(sheet.columns.header)
+    id_index = sheet.columns.index("ticket_id")
+    if width < 2 or id_index is None:
+        return
+    lines_before = 0  # line breaks inside the cells of the records before this one
+    for index, record in enumerate(records):
+        joined = "".join(record)
+        if "\n" not in joined and "\r" not in joined:
+            continue
+        line = index + 1 + lines_before
+        lines_before += sum(map(_breaks, record))
+        for column, cell in enumerate(record):
+            breaks = _breaks(cell)
+            if not breaks:
+                continue
+            own_id = record[id_index].strip() if id_index < len(record) else ""
+            looks_like_rows = [n for n, part in enumerate(_LINE_BREAK.split(cell)[1:], 1)
+                               if _looks_like_a_row(part, delimiter, width, id_index, own_id)]
+            if looks_like_rows:
+                name = sheet.columns.header[column].strip() if column < width else "beyond the header"
+                end = line + _breaks(cell.rstrip("\r\n"))
+                raise InputError(
+                    f"line {line}: the quote that opens column {column_letter(column)} ({name}) runs on to line "
+                    f"{end}, so lines {line + looks_like_rows[0]}-{end} were read into that one cell though they "
+                    f"look like rows of their own; close the quote on line {line}, and write a quote inside a "
+                    "cell as two (\"\")")
+            line += breaks
+
+
+def _looks_like_a_row(text: str, delimiter: str, width: int, id_index: int, own_id: str) -> bool:
+    parts = text.split(delimiter)
+    if len(parts) < width:
+        return False
+    candidate = parts[id_index].strip().strip('"')
+    if not (candidate.isdigit() and candidate.isascii()):
+        return False
+    return len(candidate) == len(own_id) if own_id.isdigit() else True
+
+
 # --- Excel -------------------------------------------------------------------------
 
 
 def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str, str] | None = None) -> Sheet:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(fp)
-    except Exception as e:  # calamine raises its own error types for damaged files
-        raise InputError(f"cannot read the file as an Excel workbook: {e}") from None
-    names = list(book.sheet_names)
-    if not names:
-        raise InputError("the workbook has no sheets")
-    name = _pick_sheet(names, sheet)
-    try:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as e:
-        raise InputError(f"cannot read sheet {name!r}: {e}") from None
-    records = [[excel_text(v) for v in rec] for rec in values]
-    return _build("xlsx", records, renames, sheet_name=name)
+    """An Excel sheet: the one asked for, else the one Excel opens on (the active sheet)."""
+    records, problems, hidden, name, warnings = read_workbook(fp, sheet)
+    loaded = _build("xlsx", records, renames, problems, where=f"sheet {name!r}", sheet_name=name)
+    warnings += _hidden_warnings(loaded, hidden)
+    return Sheet(loaded.kind, loaded.columns, loaded.rows, sheet_name=name,
+                 warnings=loaded.warnings + tuple(warnings))
 
 
-def _pick_sheet(names: list[str], wanted: str | None) -> str:
-    if wanted is None:
-        return names[0]
-    if wanted in names:
-        return wanted
-    folded = {n.strip().lower(): n for n in names}
-    if wanted.strip().lower() in folded:
-        return folded[wanted.strip().lower()]
-    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
-        return names[int(wanted) - 1]
-    listed = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, 1))
-    raise InputError(f"no sheet {wanted!r} in the workbook; its sheets are {listed}")
-
-
-def excel_text(value: Any) -> str:
-    """A cell's value as the text Excel shows, never losing an exact integer."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer():
-            if abs(value) < _EXACT_FLOAT:
-                return str(int(value))
-            # Digits beyond a double's precision are already gone in the file.
-            mantissa, exponent = f"{value:.14E}".split("E")
-            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent[0]}{int(exponent[1:])}"
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return "" if value is None else str(value)
+def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[str]:
+    rows, columns = hidden
+    warnings = []
+    hidden_rows = [row.number for row in sheet.rows if row.number - 1 in rows]
+    if hidden_rows:
+        shown = ", ".join(map(str, hidden_rows[:10])) + (", ..." if len(hidden_rows) > 10 else "")
+        warnings.append(f"{len(hidden_rows)} {'row is' if len(hidden_rows) == 1 else 'rows are'} hidden in Excel "
+                        f"(hidden or filtered out) but read and sent like the others: {shown}")
+    fields = [f"{column_letter(i)} ({sheet.columns.header[i].strip()})" for i in sorted(columns)
+              if i < len(sheet.columns.roles) and sheet.columns.roles[i] is not None]
+    if fields:
+        warnings.append("columns hidden in Excel are read and sent like the others: " + ", ".join(fields))
+    return warnings
 
 
 # --- both --------------------------------------------------------------------------
 
 
-def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | None, **detected: Any) -> Sheet:
+def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
+           *, where: str, **detected: Any) -> Sheet:
     start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
     if start is None:
-        raise InputError("the file is empty: expected a header row with a ticket_id column")
+        raise InputError(f"{where} is empty: expected a header row with a ticket_id column")
     header = records[start]
     while header and not header[-1].strip():
         header = header[:-1]
     columns = resolve_columns(header, renames)
     width = len(header)
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), why in sorted(problems.items()):
+        if c < width:
+            by_row.setdefault(r, []).append((c, why))
     rows = []
     for index in range(start + 1, len(records)):
         cells = records[index]
@@ -216,5 +248,8 @@ def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | Non
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         overflow = tuple(c for c in cells[width:] if c.strip())
-        rows.append(Row(index + 1, tuple(cells[:width]), overflow))
-    return Sheet(kind, columns, rows, **detected)
+        rows.append(Row(index + 1, tuple(cells[:width]), overflow, tuple(by_row.get(index, ()))))
+    warnings = list(columns.warnings)
+    if not rows:
+        warnings.append(f"{where} has a header row but no rows below it: nothing to do")
+    return Sheet(kind, columns, rows, warnings=tuple(warnings), **detected)

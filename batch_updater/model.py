@@ -51,6 +51,9 @@ class Row:
     number: int
     cells: tuple[str, ...]
     overflow: tuple[str, ...] = ()  # non-empty cells beyond the header's width
+    # Cells the reader found unusable, whatever their text says: (column index, why). E.g. an
+    # Excel error cell, a formula never calculated, a long number Excel kept only 15 digits of.
+    problems: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

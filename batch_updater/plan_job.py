@@ -31,6 +31,7 @@ class PlanResult:
     report_path: Path
     read: ReadReport
     warnings: list[str] = field(default_factory=list)
+    sheet: Sheet | None = None
 
     @property
     def stop_reason(self) -> str | None:
@@ -62,7 +63,7 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         check_report_path(Path(options.report), input_path)
     check_ready(settings, env, reading=True)
     sheet: Sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    for warning in sheet.columns.warnings:
+    for warning in sheet.warnings:
         warn(warning, on_warning)
     report = Path(options.report) if options.report else default_report_path(
         input_path.with_name(input_path.stem + "-plan" + input_path.suffix), sheet.kind,
@@ -73,4 +74,4 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     write_plan(report, sheet, checked, live.planned, {"input": str(input_path), "mode": "plan (nothing sent)",
                                                        "started_at": now().isoformat(timespec="seconds")})
     return PlanResult(live.planned, summarize_plan(checked, live.planned), report, live.read,
-                      list(sheet.columns.warnings))
+                      list(sheet.warnings), sheet)

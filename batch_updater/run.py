@@ -144,7 +144,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
 
         settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    for warning in sheet.columns.warnings:
+    for warning in sheet.warnings:
         warn(warning, on_warning)
     started = now()
     report = Path(options.report) if options.report else default_report_path(
@@ -170,7 +170,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         path, sheet, outcomes, settings_shown, timeline, undo))
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
-                       unknown_rows=written.unknown_rows, warnings=list(sheet.columns.warnings), sheet=sheet, sent=sent,
+                       unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
                        read=read, report_moved=moved)
     event("finish", f"finished with exit code {result.exit_code}: {result.summary.by_result}",

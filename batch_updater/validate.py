@@ -241,8 +241,12 @@ class RowValidator:
         fields: dict[str, Any] = {}
         custom: list[dict[str, str]] = []
         cells = row.cells
+        unusable = dict(row.problems) if row.problems else None  # cells the reader could not read truly
         for i, column, role in self.plan:
             cell = cells[i]
+            if unusable and i in unusable:
+                errors.append(FieldError(column, cell.strip(), unusable[i]))
+                continue
             if not cell or cell.isspace():
                 if role == "ticket_id":
                     errors.append(FieldError(column, "", "required"))

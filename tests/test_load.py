@@ -154,7 +154,7 @@ def test_xlsx_sheet_by_name_or_number(tmp_path):
     "name, content, message",
     [
         ("a.pdf", b"x", "unsupported file type .pdf"),
-        ("a.xlsx", b"not a zip", "cannot read the file as an Excel workbook"),
+        ("a.xlsx", b"not a zip", "a.xlsx is not an Excel workbook: it is a text file"),
         ("missing.csv", None, "no such file"),
     ],
 )

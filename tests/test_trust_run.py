@@ -248,6 +248,7 @@ def test_the_plan_command_says_interrupted(tmp_path, monkeypatch):
         summary = plan_module.PlanSummary(1, {"not_attempted": 1})
         report_path = tmp_path / "plan.csv"
         stop_reason = None
+        sheet = None
         read = ReadReport({}, {}, None, None, interrupted=True)
         exit_code = 130
 

@@ -1,0 +1,190 @@
+"""An Excel workbook's sheet as rows of text: python-calamine for the values, the workbook's
+XML (xlsx_facts) for what calamine cannot tell.
+
+Which sheet: the one asked for (`--sheet`), else the one Excel opens on (the active
+sheet of an .xlsx; the first visible one of an .xls). For a legacy .xls, calamine
+alone is used: hidden rows, error cells, uncalculated formulas and percentages are
+not detected there (its numbers are checked for lost digits all the same).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO, Any
+import zlib
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
+from zipfile import BadZipFile
+
+from batch_updater.columns import column_letter
+from batch_updater.errors import InputError
+from batch_updater.sniff import ENCRYPTED
+from batch_updater.xlsx_facts import SheetFacts, read_book, scan_sheet
+
+_EXACT_FLOAT = 2**53
+_EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
+LOST_DIGITS = ("Excel stored this as a number and kept only its first 15 digits; format the column as Text, "
+               "type the value again, and save. This row is not sent")
+_BROKEN = (BadZipFile, ParseError, ExpatError, KeyError, ValueError, EOFError, zlib.error)  # a damaged zip or XML
+Records = list[list[str]]
+Problems = dict[tuple[int, int], str]
+
+
+def read_workbook(fp: IO[bytes], wanted: str | None) -> tuple[Records, Problems, tuple[set[int], set[int]],
+                                                                  str, list[str]]:
+    """The chosen sheet's cells as text, the cells that cannot be used, its hidden rows and
+    columns, its name, and warnings."""
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(fp)
+    except PasswordError:
+        raise InputError(ENCRYPTED) from None
+    except Exception as e:  # calamine raises its own error types for damaged files
+        raise InputError(f"cannot read the file as an Excel workbook: {e}") from None
+    names = list(book.sheet_names)
+    if not names:
+        raise InputError("the workbook has no sheets")
+    fp.seek(0)
+    is_zip = fp.read(4) == b"PK\x03\x04"
+    fp.seek(0)
+    try:
+        info = read_book(fp) if is_zip else None
+    except _BROKEN as e:
+        raise InputError(f"cannot read the workbook's structure: {e}") from None
+    meta = {m.name: m for m in book.sheets_metadata}
+    worksheets = [n for n in names if n not in meta or meta[n].typ == SheetTypeEnum.WorkSheet]
+    visible = [n for n in worksheets if n not in meta or meta[n].visible == SheetVisibleEnum.Visible]
+    warnings: list[str] = []
+    if wanted is not None:
+        name = _pick_sheet(names, wanted)
+        if name in meta and meta[name].visible != SheetVisibleEnum.Visible:
+            warnings.append(f"sheet {name!r} is hidden in Excel; it is read because --sheet asks for it")
+    elif info is not None and info.active in visible:
+        name = info.active
+    elif visible:
+        name = visible[0]
+    else:
+        name = worksheets[0] if worksheets else names[0]
+        warnings.append(f"every sheet of the workbook is hidden in Excel; reading the first, {name!r}")
+    try:
+        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as e:
+        raise InputError(f"cannot read sheet {name!r}: {e}") from None
+    records, lossy = _texts(values)
+    try:
+        facts = scan_sheet(fp, info, name, set(lossy)) if info is not None else SheetFacts()
+    except _BROKEN as e:
+        raise InputError(f"cannot read sheet {name!r}: {e}") from None
+    problems = _apply(facts, values, records, lossy)
+    return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings
+
+
+def excel_text(value: Any) -> str:
+    """A cell's value as the text Excel shows, never losing an exact integer."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            if abs(value) < _EXACT_FLOAT:
+                return str(int(value))
+            # Digits beyond a double's precision are already gone in the file.
+            mantissa, exponent = f"{value:.14E}".split("E")
+            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent[0]}{int(exponent[1:])}"
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return "" if value is None else str(value)
+
+
+def may_have_lost_digits(value: float) -> bool:
+    """A whole number that Excel may not hold exactly: more than 15 digits, of which no more than
+    15 are significant (typed into Excel, the rest became zeros) or too many for a double."""
+    if not value.is_integer() or abs(value) < 10**_EXCEL_DIGITS:
+        return False
+    if abs(value) >= _EXACT_FLOAT:
+        return True
+    return len(str(int(abs(value))).rstrip("0")) <= _EXCEL_DIGITS  # 16+ significant digits: not typed
+
+
+def exact_digits(raw: str) -> bool:
+    """The file's own text of a number holds more digits than Excel keeps: a program wrote it, exactly."""
+    digits = raw[1:] if raw.startswith("-") else raw
+    return digits.isdigit() and digits.isascii() and len(digits.lstrip("0").rstrip("0")) > _EXCEL_DIGITS
+
+
+def percent_text(value: float | int, decimals: int) -> str:
+    """A number formatted as a percentage, as Excel shows it: 0.5 -> 50%, 0.125 with 0.00% -> 12.50%."""
+    try:
+        shown = (Decimal(repr(value)) * 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too many digits to show as Excel would: show the number itself
+        return excel_text(value)
+    return f"{shown}%"
+
+
+def _pick_sheet(names: list[str], wanted: str) -> str:
+    if wanted in names:
+        return wanted
+    folded = {n.strip().lower(): n for n in names}
+    if wanted.strip().lower() in folded:
+        return folded[wanted.strip().lower()]
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
+        return names[int(wanted) - 1]
+    listed = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, 1))
+    raise InputError(f"no sheet {wanted!r} in the workbook; its sheets are {listed}")
+
+
+def _texts(values: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], float]]:
+    """Each cell as text, and the number cells that may have lost digits."""
+    records: Records = []
+    lossy: dict[tuple[int, int], float] = {}
+    for r, rec in enumerate(values):
+        row = []
+        for c, value in enumerate(rec):
+            if type(value) is str:
+                row.append(value)
+                continue
+            if type(value) is float and may_have_lost_digits(value):
+                lossy[(r, c)] = value
+            row.append(excel_text(value))
+        records.append(row)
+    return records, lossy
+
+
+def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
+           lossy: dict[tuple[int, int], float]) -> Problems:
+    """Correct the cells' text with what the XML says, and list the cells that cannot be used."""
+    problems: Problems = {}
+
+    def inside(r: int, c: int) -> bool:
+        return 0 <= r < len(records) and 0 <= c < len(records[r])
+
+    for (r, c), decimals in facts.percent.items():
+        if inside(r, c) and isinstance(values[r][c], int | float) and not isinstance(values[r][c], bool):
+            records[r][c] = percent_text(values[r][c], decimals)
+    for (r, c), error in facts.errors.items():
+        if inside(r, c):
+            records[r][c] = error
+            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} shows the error {error} in Excel; fix the "
+                                "formula or type the value. This row is not sent")
+    for r, c in facts.uncalculated:
+        if inside(r, c):
+            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} holds a formula whose result is not in the file "
+                                "(it was written by a program and never saved in Excel); open the file in Excel "
+                                "and save it, or type the value. This row is not sent")
+    for (r, c), value in lossy.items():
+        raw = facts.digits.get((r, c), "")
+        if exact_digits(raw):
+            records[r][c] = raw  # a program wrote every digit: the number is exact in the file
+        else:
+            problems[(r, c)] = LOST_DIGITS
+    return problems
