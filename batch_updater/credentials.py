@@ -49,12 +49,37 @@ def is_loopback(host: str) -> bool:
 
 
 def check_base_url(url: str) -> str:
-    """The API origin without a trailing slash; plain http only for loopback hosts."""
-    parts = urlsplit(url.strip())
+    """The API origin without a trailing slash; plain http only for loopback hosts.
+
+    Everything aiohttp would refuse at the first request (a port out of range, a host name
+    that is not one) is refused here, before anything is read or sent."""
+    shown = _shown(url)
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as e:  # a port out of range or not a number, an unclosed [IPv6 address
+        what = "the port must be a number from 1 to 65535" if "port" in str(e).lower() else "not a valid host"
+        raise UsageError(f"base URL {shown!r}: {what}, e.g. {DEFAULT_BASE_URL}") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UsageError(f"base URL {url!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(f"base URL {shown!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
+    if port == 0:
+        raise UsageError(f"base URL {shown!r}: the port must be a number from 1 to 65535")
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
-        raise UsageError(f"base URL {url!r}: give the origin only, e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(f"base URL {shown!r}: give the origin only (no path, query or user), e.g. {DEFAULT_BASE_URL}")
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise UsageError(f"base URL {shown!r}: {parts.hostname!r} is not a valid host name") from None
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(f"base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https")
+        raise UsageError(f"base URL {shown!r}: plain http is refused except on this machine (127.0.0.1); use https")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _shown(url: str) -> str:
+    """The URL for a message: without a user:password@ or a query, which could hold a secret."""
+    text = url.strip()
+    scheme, sep, rest = text.rpartition("://")
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    authority, slash, path = rest.partition("/")
+    authority = authority.rpartition("@")[2]
+    return f"{scheme}{sep}{authority}{slash}{path}"
