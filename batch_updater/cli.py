@@ -186,8 +186,7 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo("The rows not sent are marked not_attempted; fix the credentials and run the retry file.",
-                   err=True)
+        click.echo("The rows not sent are marked not_attempted; fix that and run the retry file.", err=True)
     elif (result.sent is not None and result.sent.interrupted) or (result.read and result.read.interrupted):
         click.echo("Interrupted: rows not sent are marked not_attempted; run the retry file to finish.", err=True)
 
