@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+import os
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -27,7 +30,7 @@ JSON_TYPE = "application/json; charset=utf-8"
 class Transport(enum.Enum):
     """A request that got no usable API answer, by what it proves."""
 
-    NOT_CONNECTED = "not_connected"  # the connection was never made: nothing was applied
+    NOT_CONNECTED = "not_connected"  # no connection (refused, DNS, TLS handshake): nothing was applied
     TIMEOUT = "timeout"  # sent, no answer in time: it may have been applied
     DISCONNECTED = "disconnected"  # the connection dropped: it may have been applied
     BAD_ANSWER = "bad_answer"  # an answer that is not the API's JSON (a gateway's HTML 502)
@@ -106,6 +109,12 @@ class HelpdeskClient:
         # comment rule (aiohttp has no public switch; its own tests use this attribute).
         session._retry_connection = False
 
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the API, for messages (never a user, path or query)."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
     def _headers(self, token: str) -> dict[str, str]:
         return {
             "Authorization": f"Bearer {token}",
@@ -144,8 +153,8 @@ class HelpdeskClient:
                                             timeout=self.timeout, allow_redirects=False) as resp:
                 text = await resp.text(errors="replace")
                 return parse_answer(resp.status, resp.headers, text, time.monotonic() - start)
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as e:
-            return _failed(Transport.NOT_CONNECTED, f"could not connect: {_reason(e)}", start)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as e:
+            return _failed(Transport.NOT_CONNECTED, not_connected_reason(e), start)
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
             return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s", start)
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
@@ -154,7 +163,25 @@ class HelpdeskClient:
             return _failed(Transport.BAD_ANSWER, f"unreadable answer: {_reason(e)}", start)
 
 
-def _reason(error: Exception) -> str:
+def not_connected_reason(error: Exception) -> str:
+    """Why no connection was made, in a few words that are the same for every row (the summaries
+    count them): "connection refused", "DNS lookup failed (Name or service not known)"."""
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return "connection timed out"
+    if isinstance(error, aiohttp.InvalidURL):
+        return "invalid URL"
+    cause = getattr(error, "os_error", None)
+    if isinstance(error, aiohttp.ClientSSLError):
+        return f"TLS handshake failed ({_reason(cause or error)})"
+    if isinstance(cause, socket.gaierror):
+        return f"DNS lookup failed ({cause.strerror or _reason(cause)})"
+    if isinstance(cause, OSError) and cause.errno:
+        text = os.strerror(cause.errno)  # the errno's words, not the address list aiohttp adds
+        return text[:1].lower() + text[1:]
+    return _reason(cause or error)
+
+
+def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 

@@ -198,7 +198,7 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo(f"The rows not sent are marked not_attempted; fix the credentials, then {resume}.", err=True)
+        click.echo(f"The rows not sent are marked not_attempted; fix that, then {resume}.", err=True)
     elif _interrupted(result):
         click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}.", err=True)
 

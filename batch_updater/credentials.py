@@ -53,22 +53,33 @@ DEFAULT_PORTS = {"https": 443, "http": 80}
 
 def check_base_url(url: str) -> str:
     """The API origin, normalised (lower case, no default port, no trailing slash), so that one
-    API is one origin whichever way it was written; plain http only for loopback hosts."""
-    parts = urlsplit(url.strip())
+    API is one origin whichever way it was written; plain http only for loopback hosts.
+
+    Everything aiohttp would refuse at the first request (a port out of range, a host name
+    that is not one) is refused here, before anything is read or sent."""
+    shown = _shown(url)
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as e:  # a port out of range or not a number, an unclosed [IPv6 address
+        what = "the port must be a number from 1 to 65535" if "port" in str(e).lower() else "not a valid host"
+        raise UsageError(f"base URL {shown!r}: {what}, e.g. {DEFAULT_BASE_URL}") from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise UsageError(f"base URL {url!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
-    if "@" in parts.netloc:  # never echo it: the part before @ may be a password
-        raise UsageError(f"base URL: a user name or password is not allowed in it; give the origin only, "
-                         f"e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(f"base URL {shown!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
+    if "@" in parts.netloc:  # `https://:pw@host` has no user name but still a password
+        raise UsageError(f"base URL {shown!r}: a user name or password is not allowed in it; give the origin "
+                         f"only, e.g. {DEFAULT_BASE_URL}")
+    if port == 0:
+        raise UsageError(f"base URL {shown!r}: the port must be a number from 1 to 65535")
     if parts.path.strip("/") or parts.query or parts.fragment:
-        raise UsageError(f"base URL {url!r}: give the origin only, e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(f"base URL {shown!r}: give the origin only (no path, query or user), e.g. {DEFAULT_BASE_URL}")
     try:
-        port = parts.port
-    except ValueError:
-        raise UsageError(f"base URL {url!r}: the port must be a number from 1 to 65535") from None
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise UsageError(f"base URL {shown!r}: {parts.hostname!r} is not a valid host name") from None
     if scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(f"base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https")
+        raise UsageError(f"base URL {shown!r}: plain http is refused except on this machine (127.0.0.1); use https")
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"{scheme}://{host}" + (f":{port}" if port not in (None, DEFAULT_PORTS[scheme]) else "")
 
@@ -76,3 +87,13 @@ def check_base_url(url: str) -> str:
 def api_origin(base_url: str | None, env: Mapping[str, str]) -> str:
     """The API a run talks to: `base_url` (a flag), else $FEISHU_BASE_URL, else Feishu; normalised."""
     return check_base_url(base_url or env.get("FEISHU_BASE_URL") or DEFAULT_BASE_URL)
+
+
+def _shown(url: str) -> str:
+    """The URL for a message: without a user:password@ or a query, which could hold a secret."""
+    text = url.strip()
+    scheme, sep, rest = text.rpartition("://")
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    authority, slash, path = rest.partition("/")
+    authority = authority.rpartition("@")[2]
+    return f"{scheme}{sep}{authority}{slash}{path}"

@@ -91,6 +91,9 @@ class Outcome:
     log_id: str = ""
     attempts: int = 0
     finished_at: str = ""
+    # The last request got no API answer: what happened, in a few words the same for every row
+    # ("connection refused", "no answer within 30 s"), counted in the summaries. Not a column.
+    failure: str = ""
 
     def report_cells(self) -> list[Any]:
         return [

@@ -21,6 +21,7 @@ from typing import Any
 from batch_updater.errors import UsageError
 from batch_updater.load import Sheet
 from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Row, Second
+from batch_updater.summary import answer_counts
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
 RESULT_COLOURS = {
@@ -211,16 +212,11 @@ def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
 
 def _summary_rows(outcomes: Sequence[Outcome], settings: Mapping[str, Any]) -> list[list[Any]]:
     by_result: dict[str, int] = {}
-    by_code: dict[tuple[Any, str], int] = {}
     for out in outcomes:
         by_result[out.result.value] = by_result.get(out.result.value, 0) + 1
-        if out.code is not None:
-            key = (out.code, out.msg if out.result is not Result.OK else "success")
-            by_code[key] = by_code.get(key, 0) + 1
     rows: list[list[Any]] = [["Rows by result", ""], *([k, v] for k, v in by_result.items()), ["", ""]]
-    if by_code:
-        rows += [["Answers by code", ""], *([f"{c} {m}"[:120], n] for (c, m), n in
-                                           sorted(by_code.items(), key=lambda kv: -kv[1])), ["", ""]]
+    if by_code := answer_counts(outcomes):  # counted as the console counts them
+        rows += [["Answers", ""], *([text, n] for text, n in by_code.most_common()), ["", ""]]
     rows += [["Settings", ""], *([k, str(v)] for k, v in settings.items())]
     return rows
 

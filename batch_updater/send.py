@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from batch_updater.api import Answer, HelpdeskClient
+from batch_updater.api import Answer, HelpdeskClient, Transport
 from batch_updater.classify import Step, Verdict, classify, stop_message
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.logs import event
@@ -28,6 +28,10 @@ from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.retry import RowBudget, row_retrying
 
 FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
+# This many first requests all fail to connect (refused, DNS, TLS, connect timeout), none answered:
+# the API cannot be reached from here, and nothing was applied. The first wave of workers and a
+# retry or two; a few seconds at the slow-start rate.
+UNREACHABLE_PROBE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,7 @@ class Sender:
         self._total = 0
         self._first_answers: list[tuple[int, int]] = []  # (row index, code) of the first final answers
         self._probe_tripped = False
+        self._not_connected = 0  # requests that failed to connect before any got an answer (-1: one did)
         self._active: dict[int, RowBudget] = {}
 
     @property
@@ -221,6 +226,7 @@ class Sender:
         return self._outcome(last[-1], budget) if last else None
 
     def _observe(self, answer: Answer, verdict: Verdict, sent_at: float, index: int) -> None:
+        self._probe_reach(answer)
         now = self.pacer.now()
         if verdict.step is Step.THROTTLED:
             self.stats.throttle_times.append(now)
@@ -248,6 +254,18 @@ class Sender:
                     "whose token is used is probably not an agent of this helpdesk with rights on these tickets"
                 )
 
+    def _probe_reach(self, answer: Answer) -> None:
+        """Stop when the first UNREACHABLE_PROBE requests all failed to connect; any answer disarms it."""
+        if self._not_connected < 0:
+            return
+        if answer.transport is not Transport.NOT_CONNECTED:
+            self._not_connected = -1
+            return
+        self._not_connected += 1
+        if self._not_connected >= UNREACHABLE_PROBE and self.stop_reason is None:
+            self.stop_reason = f"cannot reach {self.client.origin}: {answer.msg}"
+            event("stopped", f"stopping: {self.stop_reason}", level=logging.ERROR)
+
     def _outcome(self, last: Attempt, budget: RowBudget) -> Outcome:
         answer, verdict = last.answer, last.verdict
         result, msg = verdict.result, (answer.describe() if answer.code != 0 else "success")
@@ -258,7 +276,9 @@ class Sender:
         elif result is None:  # retries ran out, or the job stopped before the next one
             why = "the run stopped" if self.stopping else f"{budget.attempts} attempts"
             result, msg = Result.FAILED, f"gave up after {why}; last answer: {_answer_text(answer)}"
-        return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts, now_text())
+        failure = answer.msg if answer.transport is not None and answer.code is None else ""
+        return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts, now_text(),
+                       failure)
 
     def _cut_off_outcomes(self) -> dict[int, Outcome]:
         """Rows whose worker was stopped: in flight (it may have been applied), or waiting to be

@@ -26,10 +26,8 @@ def summarize(checked: Sequence[TicketUpdate | list[FieldError]], outcomes: Sequ
     errors = Counter(
         f"{e.column}: {e.problem}" for item in checked if isinstance(item, list) for e in item
     )
-    codes = Counter(
-        f"{o.code} {o.msg}"[:100] for o in outcomes
-        if o.code not in (None, 0) and o.result is not Result.INVALID
-    )
+    codes = answer_counts(outcomes)
+    del codes[SUCCESS]
     per_ticket = Counter(item.ticket_id for item in checked if isinstance(item, TicketUpdate))
     repeated = {t: n for t, n in per_ticket.items() if n > 1}
     return Summary(
@@ -40,6 +38,27 @@ def summarize(checked: Sequence[TicketUpdate | list[FieldError]], outcomes: Sequ
         repeated_tickets=len(repeated),
         rows_on_repeated=sum(repeated.values()),
     )
+
+
+SUCCESS = "0 success"
+
+
+def answer_text(outcome: Outcome) -> str | None:
+    """A row's last answer as the summaries count it: the API's code and message, or what
+    happened instead of an answer ("connection refused"); None for a row with neither."""
+    if outcome.result is Result.INVALID:
+        return None
+    if outcome.code == 0:
+        return SUCCESS
+    if outcome.code is not None:
+        return f"{outcome.code} {outcome.msg}"[:100]
+    return outcome.failure[:100] or None
+
+
+def answer_counts(outcomes: Sequence[Outcome]) -> Counter[str]:
+    """Rows by their last answer; the console's "Most common answers" and the report's Summary
+    sheet both read this, so they agree."""
+    return Counter(text for o in outcomes if (text := answer_text(o)) is not None)
 
 
 def per_second(accepted: Sequence[float], throttled: Sequence[float], rate_history: Sequence[tuple[float, float]],
