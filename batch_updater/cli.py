@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from batch_updater.config import credential_env, load_config, options_from, secret_values
+from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.logs import close_logging, setup_logging
-from batch_updater.pacing import format_rate
+from batch_updater.send.pacing import format_rate
 from batch_updater.progress import ProgressDisplay
-from batch_updater.run import RunResult, run_job
+from batch_updater.run.job import RunResult, run_job
 
 
 class LazyGroup(click.Group):
@@ -110,7 +110,7 @@ def plan(config_path: Path | None, **flags: object) -> None:
     Reads every valid row's ticket (GET, at most 10/s, with the app's tenant token: set
     FEISHU_APP_ID and FEISHU_APP_SECRET as well) and writes a plan; sends no update.
     """
-    from batch_updater.plan_job import plan_job
+    from batch_updater.run.plan import plan_job
 
     config = _call(load_config, config_path) if config_path else None
     options = _call(options_from, config, **{k: v for k, v in flags.items() if v is not False})

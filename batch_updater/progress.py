@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from batch_updater.pacing import format_rate
+from batch_updater.send.pacing import format_rate
 
 if TYPE_CHECKING:
-    from batch_updater.send import Progress as Update
+    from batch_updater.send.pool import Progress as Update
 
 
 def _counts(update: Update) -> str:

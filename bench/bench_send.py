@@ -146,8 +146,8 @@ class SandboxProcess:
 CLIENT_CODE = r"""
 import json, resource, sys, time
 spec = json.loads(sys.argv[1])
-import batch_updater.run as run_mod
-from batch_updater.run import RunOptions, run_job
+import batch_updater.run.job as run_mod
+from batch_updater.run.job import RunOptions, run_job
 
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
@@ -163,7 +163,7 @@ if hasattr(run_mod, "send"):  # older commits: a synchronous send()
         finally:
             send_cpu["s"] = cpu() - before
     run_mod.send = timed_send
-else:  # read, send and read back in one coroutine (batch_updater.live.run_live)
+else:  # read, send and read back in one coroutine (batch_updater.run.live.run_live)
     real_live = run_mod.run_live
     async def timed_live(*args, **kwargs):
         before = cpu()

@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from batch_updater.live import run_live  # noqa: E402
+from batch_updater.run.live import run_live  # noqa: E402
 from batch_updater.model import Result, TicketUpdate  # noqa: E402
-from batch_updater.pacing import parse_rate  # noqa: E402
+from batch_updater.send.pacing import parse_rate  # noqa: E402
 from batch_updater.sandbox import Sandbox, SandboxConfig  # noqa: E402
-from batch_updater.send import SendOptions  # noqa: E402
-from batch_updater.sending import SendSettings  # noqa: E402
+from batch_updater.send.pool import SendOptions  # noqa: E402
+from batch_updater.send.session import SendSettings  # noqa: E402
 from tests.virtual_time import run_virtual  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from batch_updater.pacing import PaceController
+from batch_updater.send.pacing import PaceController
 
 
 @dataclass

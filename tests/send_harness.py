@@ -18,13 +18,13 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from batch_updater.api import HelpdeskClient
-from batch_updater.credentials import Credentials
-from batch_updater.limit import Pacer
+from batch_updater.feishu.client import HelpdeskClient
+from batch_updater.feishu.credentials import Credentials
+from batch_updater.send.limiter import Pacer
 from batch_updater.model import Outcome, TicketUpdate
-from batch_updater.pacing import PaceController, parse_rate
+from batch_updater.send.pacing import PaceController, parse_rate
 from batch_updater.sandbox import Sandbox, SandboxConfig
-from batch_updater.send import Progress, Sender, SendOptions
+from batch_updater.send.pool import Progress, Sender, SendOptions
 
 Spec = tuple[int, TicketUpdate]
 T = TypeVar("T")

@@ -8,8 +8,8 @@ import pytest
 from aioresponses import aioresponses
 from multidict import CIMultiDict
 
-from batch_updater.api import Answer, HelpdeskClient, Transport, parse_answer
-from batch_updater.credentials import Credentials, check_base_url
+from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, parse_answer
+from batch_updater.feishu.credentials import Credentials, check_base_url
 from batch_updater.errors import UsageError
 from tests.fakehttp import stub
 

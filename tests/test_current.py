@@ -1,4 +1,4 @@
-"""batch_updater.current: the read shape against the update shape, as pure functions."""
+"""batch_updater.plan.state: the read shape against the update shape, as pure functions."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import json
 import aiohttp
 import pytest
 
-from batch_updater.columns import resolve_columns
-from batch_updater.current import (
+from batch_updater.sheet.columns import resolve_columns
+from batch_updater.plan.state import (
     STATUS_52_NOTE, FieldChange, RowPlan, TicketState, apply, display, plan_row, plan_rows, state_from_ticket,
     undo_fields,
 )
 from batch_updater.model import Row, TicketUpdate
 from batch_updater.sandbox import SandboxConfig
 from batch_updater.sandbox.state import TicketStore
-from batch_updater.validate import RowValidator
+from batch_updater.rows.validate import RowValidator
 from tests.sandbox.helpers import get, put
 
 ID = "6945345902185807891"

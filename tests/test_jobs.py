@@ -6,14 +6,14 @@ import sys
 
 import pytest
 
-from batch_updater.columns import check_renames, resolve_columns
-from batch_updater.config import credential_env, load_config
+from batch_updater.sheet.columns import check_renames, resolve_columns
+from batch_updater.jobs.config import credential_env, load_config
 from batch_updater.errors import JobLocked, UsageError
-from batch_updater.jobs import job_id, job_lock, state_dir
-from batch_updater.journal import Journal
+from batch_updater.jobs.lock import job_id, job_lock, state_dir
+from batch_updater.jobs.journal import Journal
 from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Outcome, Result, Row
-from batch_updater.validate import RowValidator, parse_defaults
+from batch_updater.rows.validate import RowValidator, parse_defaults
 
 
 # --- journal ------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def test_state_dir_rules(tmp_path, monkeypatch):
 def test_a_second_holder_is_refused_with_the_first_ones_pid(tmp_path):
     lock = tmp_path / "job.lock"
     with subprocess.Popen([sys.executable, "-c", (
-            "import sys; from pathlib import Path; from batch_updater.jobs import job_lock\n"
+            "import sys; from pathlib import Path; from batch_updater.jobs.lock import job_lock\n"
             f"with job_lock(Path({str(lock)!r})):\n    print('held', flush=True); sys.stdin.read()")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
         try:
@@ -155,9 +155,9 @@ def test_json_logs_one_object_per_event_and_no_secret(tmp_path):
 # --- resume planning ---------------------------------------------------------------------------
 
 def test_plan_resume_skips_done_rows_and_guards_crashed_comment_rows():
-    from batch_updater.journal import Entry
+    from batch_updater.jobs.journal import Entry
     from batch_updater.model import TicketUpdate
-    from batch_updater.resume import plan_resume
+    from batch_updater.jobs.resume import plan_resume
 
     specs = [(0, TicketUpdate(2, "1", {"status": 2})), (1, TicketUpdate(3, "2", {"comment": "c"})),
              (2, TicketUpdate(4, "3", {"comment": "d"})), (3, TicketUpdate(5, "4", {"status": 2})),

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from batch_updater.run import RunOptions, run_job
+from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import SandboxConfig
 from tests.send_harness import ThreadSandbox
 from tests.sheets import write_csv

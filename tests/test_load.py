@@ -4,7 +4,7 @@ import io
 import pytest
 
 from batch_updater.errors import InputError
-from batch_updater.load import decode, excel_text, load, read_text, ticket_ids_in
+from batch_updater.sheet.read import decode, excel_text, load, read_text, ticket_ids_in
 from tests.sheets import csv_bytes, write_csv, write_xlsx
 
 ID = "6945345902185807891"

@@ -1,7 +1,7 @@
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.pacing import (
+from batch_updater.send.pacing import (
     FIXED_FLOOR, FIXED_HEADROOM, SAFE_START, PaceController, format_rate, parse_rate,
 )
 from tests.pacing_sim import Window, simulate

@@ -8,8 +8,8 @@ import io
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
-from batch_updater.plan_job import plan_job
-from batch_updater.run import RunOptions, run_job
+from batch_updater.run.plan import plan_job
+from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.send_harness import ThreadSandbox
 from tests.sheets import write_csv

@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.load import load, read_text
+from batch_updater.sheet.read import load, read_text
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result
-from batch_updater.report import check_report_path, inert_row, sibling_path, write_report, write_retry
+from batch_updater.sheet.report import check_report_path, inert_row, sibling_path, write_report, write_retry
 from tests.sheets import csv_bytes, write_csv
 
 ID = "6945345902185807891"
@@ -95,7 +95,7 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("batch_updater.report.write_delimited", boom)
+    monkeypatch.setattr("batch_updater.sheet.report.write_delimited", boom)
     with pytest.raises(OSError):
         write_report(path, sheet, outcomes, {})
     assert path.read_text() == "previous report"

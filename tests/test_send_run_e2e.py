@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from batch_updater.cli import cli
 from batch_updater.errors import UsageError
 from batch_updater.model import TicketUpdate
-from batch_updater.pacing import parse_rate
-from batch_updater.run import RunOptions, run_job
+from batch_updater.send.pacing import parse_rate
+from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, Sandbox, SandboxConfig
-from batch_updater.send import SendOptions
-from batch_updater.sending import SendSettings, _send, load_learned, state_path
+from batch_updater.send.pool import SendOptions
+from batch_updater.send.session import SendSettings, _send, load_learned, state_path
 from tests.send_harness import ThreadSandbox
 from tests.sheets import write_csv
 from tests.virtual_time import run_virtual

@@ -5,12 +5,12 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 
-from batch_updater.api import HelpdeskClient
-from batch_updater.credentials import Credentials
-from batch_updater.limit import Pacer
+from batch_updater.feishu.client import HelpdeskClient
+from batch_updater.feishu.credentials import Credentials
+from batch_updater.send.limiter import Pacer
 from batch_updater.model import Result, TicketUpdate
-from batch_updater.pacing import PaceController
-from batch_updater.send import FORBIDDEN_PROBE, Sender, SendOptions, group_by_ticket
+from batch_updater.send.pacing import PaceController
+from batch_updater.send.pool import FORBIDDEN_PROBE, Sender, SendOptions, group_by_ticket
 from tests.fakehttp import stub
 
 BASE = "http://127.0.0.1:9"
@@ -137,6 +137,6 @@ async def test_a_bug_in_a_worker_is_raised_not_hidden_as_rows_not_attempted(monk
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("batch_updater.send.classify", boom)
+    monkeypatch.setattr("batch_updater.send.pool.classify", boom)
     with pytest.raises(RuntimeError, match="bug"):
         await send_all(specs(("1", {"status": 2})), {"1": [OK]})

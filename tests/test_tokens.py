@@ -19,7 +19,7 @@ from yarl import URL
 
 from batch_updater.errors import CredentialsRefused, UsageError
 from batch_updater.sandbox import ManualClock, Sandbox
-from batch_updater.tokens import REFRESH_PATH, TokenFile, UserTokens, fingerprint
+from batch_updater.feishu.tokens import REFRESH_PATH, TokenFile, UserTokens, fingerprint
 
 from tests.fakehttp import stub
 
@@ -307,7 +307,7 @@ async def test_an_unreadable_file_is_ignored(
 
 
 async def test_tenant_token_is_fetched_once_and_reused(sandbox: Sandbox) -> None:
-    from batch_updater.tokens import TenantToken
+    from batch_updater.feishu.tokens import TenantToken
 
     env = sandbox.credentials
     async with aiohttp.ClientSession() as session:
@@ -322,7 +322,7 @@ async def test_tenant_token_is_fetched_once_and_reused(sandbox: Sandbox) -> None
 
 
 async def test_a_wrong_app_secret_is_refused_without_showing_it(sandbox: Sandbox) -> None:
-    from batch_updater.tokens import TenantToken
+    from batch_updater.feishu.tokens import TenantToken
 
     env = {**sandbox.credentials, "FEISHU_APP_SECRET": "not-the-secret-123"}
     async with aiohttp.ClientSession() as session:

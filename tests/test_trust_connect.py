@@ -22,19 +22,19 @@ import pytest
 from aioresponses import aioresponses
 from click.testing import CliRunner
 
-from batch_updater.api import HelpdeskClient, Transport
-from batch_updater.classify import is_final
+from batch_updater.feishu.client import HelpdeskClient, Transport
+from batch_updater.feishu.classify import is_final
 from batch_updater.cli import cli
-from batch_updater.credentials import Credentials, check_base_url
+from batch_updater.feishu.credentials import Credentials, check_base_url
 from batch_updater.errors import UsageError
-from batch_updater.limit import Pacer
-from batch_updater.load import read_text
+from batch_updater.send.limiter import Pacer
+from batch_updater.sheet.read import read_text
 from batch_updater.model import Outcome, Result, TicketUpdate
-from batch_updater.pacing import PaceController
-from batch_updater.report import write_report
-from batch_updater.run import RunOptions, run_job
+from batch_updater.send.pacing import PaceController
+from batch_updater.sheet.report import write_report
+from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
-from batch_updater.send import UNREACHABLE_PROBE, Sender, SendOptions
+from batch_updater.send.pool import UNREACHABLE_PROBE, Sender, SendOptions
 from batch_updater.summary import answer_counts, summarize
 from tests.fakehttp import stub
 from tests.send_harness import ThreadSandbox

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from batch_updater.cli import cli
 from batch_updater.errors import InputError
-from batch_updater.load import load, read_text
-from batch_updater.validate import validate_rows
+from batch_updater.sheet.read import load, read_text
+from batch_updater.rows.validate import validate_rows
 from tests.sheets import write_xlsx
 
 ID = "6945345902185807891"

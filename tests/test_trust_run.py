@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
-from batch_updater.current import TicketState, read_back
+from batch_updater.plan.state import TicketState, read_back
 from batch_updater.errors import UsageError
-from batch_updater.plan_job import plan_job
-from batch_updater.run import RunOptions, run_job
+from batch_updater.run.plan import plan_job
+from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.send_harness import ThreadSandbox
 from tests.sheets import write_csv
@@ -120,7 +120,7 @@ def test_the_same_api_written_another_way_is_the_same_job(tmp_path, spelling):
 
 
 def test_the_default_api_and_the_same_origin_written_out_are_one_job(tmp_path):
-    from batch_updater.credentials import api_origin
+    from batch_updater.feishu.credentials import api_origin
 
     assert api_origin(None, {}) == api_origin("https://OPEN.feishu.cn:443/", {}) == api_origin(None, {
         "FEISHU_BASE_URL": "https://open.feishu.cn/"})
@@ -201,7 +201,7 @@ def test_state_journals_and_logs_are_private(tmp_path):
 @pytest.mark.parametrize("url", ["https://:hunter22@open.example.com", "https://u:hunter22@open.example.com",
                                  "https://hunter22@open.example.com"])
 def test_a_base_url_with_a_password_is_refused_without_echoing_it(url):
-    from batch_updater.credentials import check_base_url
+    from batch_updater.feishu.credentials import check_base_url
 
     with pytest.raises(UsageError) as caught:
         check_base_url(url)
@@ -211,7 +211,7 @@ def test_a_base_url_with_a_password_is_refused_without_echoing_it(url):
 # --- 14. small ones ----------------------------------------------------------------------------------
 
 def test_run_help_lists_every_input_kind():
-    from batch_updater.load import EXCEL_SUFFIXES, TEXT_SUFFIXES
+    from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
 
     text = CliRunner().invoke(cli, ["run", "--help"]).output
     assert all(suffix in text for suffix in [*EXCEL_SUFFIXES, *TEXT_SUFFIXES])
@@ -241,8 +241,8 @@ def test_an_interrupted_plan_marks_the_unread_rows_not_attempted(tmp_path):
 
 
 def test_the_plan_command_says_interrupted(tmp_path, monkeypatch):
-    from batch_updater import plan_job as plan_module
-    from batch_updater.sending import ReadReport
+    from batch_updater.run import plan as plan_module
+    from batch_updater.send.session import ReadReport
 
     class Interrupted:
         summary = plan_module.PlanSummary(1, {"not_attempted": 1})

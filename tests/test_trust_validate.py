@@ -4,14 +4,14 @@ import io
 
 import pytest
 
-from batch_updater.columns import resolve_columns
+from batch_updater.sheet.columns import resolve_columns
 from batch_updater.errors import UsageError
-from batch_updater.load import load, read_text
+from batch_updater.sheet.read import load, read_text
 from batch_updater.model import FORMULA_TRIGGERS as TRIGGERS
 from batch_updater.model import Outcome, Result, Row, TicketUpdate
-from batch_updater.report import inert_row, write_report, write_retry
-import batch_updater.validate as validate
-from batch_updater.validate import (
+from batch_updater.sheet.report import inert_row, write_report, write_retry
+import batch_updater.rows.validate as validate
+from batch_updater.rows.validate import (
     Bad, parse_custom_json, parse_defaults, parse_ticket_id, validate_row,
 )
 from tests.sheets import csv_bytes, write_csv

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from batch_updater.codes import CODES, QUOTA_EXCEEDED, THROTTLED
+from batch_updater.feishu.codes import CODES, QUOTA_EXCEEDED, THROTTLED
 from batch_updater.sandbox.body import body_problem, parse_body
 from batch_updater.sandbox.core import SandboxCore
 from batch_updater.sandbox.faults import BAD_GATEWAY_HTML

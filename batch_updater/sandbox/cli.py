@@ -35,7 +35,7 @@ def load_ticket_ids(files: tuple[str, ...]) -> tuple[list[str] | None, str]:
     except ImportError as exc:
         if files:
             raise click.ClickException(f"cannot read spreadsheets yet: {exc}") from exc
-        return None, "batch_updater.load is not available"
+        return None, "batch_updater.sheet.read is not available"
     except (BatchUpdaterError, OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read ticket ids: {exc}") from exc
     return ids, ", ".join(Path(p).name for p in paths)

@@ -187,8 +187,8 @@ class TicketStore:
 
 
 def ticket_ids_from(paths: Iterable[str]) -> list[str]:
-    """The ticket ids of spreadsheets, via the project's own reader (`batch_updater.load`)."""
-    from batch_updater.load import ticket_ids_in  # noqa: PLC0415 - optional until load.py lands
+    """The ticket ids of spreadsheets, via the project's own reader (`batch_updater.sheet.read`)."""
+    from batch_updater.sheet.read import ticket_ids_in  # noqa: PLC0415 - optional until load.py lands
 
     ids: dict[str, None] = {}
     for path in paths:

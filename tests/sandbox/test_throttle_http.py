@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from batch_updater.codes import CODES
+from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import Faults, ManualClock, Sandbox
 
 from .helpers import get, put

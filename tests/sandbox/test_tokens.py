@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from batch_updater.codes import CODES
+from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import ManualClock, Sandbox
 
 from .helpers import get, put

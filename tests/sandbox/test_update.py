@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from batch_updater.codes import CODES
+from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import ManualClock, Sandbox, SandboxConfig
 
 from .helpers import put

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from batch_updater.api import Answer, HelpdeskClient, Transport
-from batch_updater.classify import Step, Verdict, classify, stop_message
+from batch_updater.feishu.client import Answer, HelpdeskClient, Transport
+from batch_updater.feishu.classify import Step, Verdict, classify, stop_message
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.logs import event
-from batch_updater.codes import NO_RIGHTS
-from batch_updater.limit import Pacer
+from batch_updater.feishu.codes import NO_RIGHTS
+from batch_updater.send.limiter import Pacer
 from batch_updater.model import Outcome, Result, TicketUpdate
-from batch_updater.retry import RowBudget, row_retrying
+from batch_updater.send.retry import RowBudget, row_retrying
 
 FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
 # This many first requests all fail to connect (refused, DNS, TLS, connect timeout), none answered:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
-from batch_updater.load import Sheet
+from batch_updater.sheet.read import Sheet
 from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Row, Second
 from batch_updater.summary import answer_counts
 

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from batch_updater.live import plan_live
-from batch_updater.load import Sheet, load
+from batch_updater.run.live import plan_live
+from batch_updater.sheet.read import Sheet, load
 from batch_updater.logs import warn
-from batch_updater.pacing import parse_rate
-from batch_updater.plan_report import write_plan
-from batch_updater.preview import PlannedRow, PlanSummary, summarize_plan
-from batch_updater.report import check_report_path, default_report_path
-from batch_updater.run import RunOptions
-from batch_updater.send import Progress, SendOptions
-from batch_updater.sending import ReadReport, SendSettings, check_ready
-from batch_updater.validate import parse_defaults, validate_rows
+from batch_updater.send.pacing import parse_rate
+from batch_updater.plan.sheets import write_plan
+from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
+from batch_updater.sheet.report import check_report_path, default_report_path
+from batch_updater.run.job import RunOptions
+from batch_updater.send.pool import Progress, SendOptions
+from batch_updater.send.session import ReadReport, SendSettings, check_ready
+from batch_updater.rows.validate import parse_defaults, validate_rows
 
 PLAN_GOOD = {"change", "no-op"}
 

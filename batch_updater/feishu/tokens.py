@@ -26,9 +26,9 @@ from typing import Any
 
 import aiohttp
 
-from batch_updater.codes import Action, lookup
+from batch_updater.feishu.codes import Action, lookup
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
-from batch_updater.jobs import private_dir, state_dir
+from batch_updater.jobs.lock import private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from batch_updater.codes import NO_RIGHTS
-from batch_updater.current import (
+from batch_updater.feishu.codes import NO_RIGHTS
+from batch_updater.plan.state import (
     CUSTOM_PREFIX, SCALARS, FieldChange, RowPlan, TicketState, apply, plan_row, undo_fields,
 )
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate

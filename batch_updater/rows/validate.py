@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
-from batch_updater.columns import ColumnMap, CustomColumn
+from batch_updater.sheet.columns import ColumnMap, CustomColumn
 from batch_updater.errors import UsageError
 from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
 

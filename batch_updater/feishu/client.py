@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from batch_updater.codes import TENANT_REJECTED, TOKEN_REJECTED
-from batch_updater.credentials import Credentials
+from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED
+from batch_updater.feishu.credentials import Credentials
 from batch_updater.errors import UsageError
-from batch_updater.tokens import TenantToken, UserTokens
+from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
 JSON_TYPE = "application/json; charset=utf-8"

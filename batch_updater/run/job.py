@@ -12,24 +12,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from batch_updater.columns import check_renames
+from batch_updater.sheet.columns import check_renames
 from batch_updater.errors import UsageError
-from batch_updater.load import Sheet, load
+from batch_updater.sheet.read import Sheet, load
 from batch_updater.logs import event, warn
-from batch_updater.jobs import state_subdir
+from batch_updater.jobs.lock import state_subdir
 from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
-from batch_updater.pacing import format_rate, parse_rate
-from batch_updater.plan_report import write_undo
-from batch_updater.preview import Undo
-from batch_updater.report import (
+from batch_updater.send.pacing import format_rate, parse_rate
+from batch_updater.plan.sheets import write_undo
+from batch_updater.plan.preview import Undo
+from batch_updater.sheet.report import (
     check_report_path, check_writable, default_report_path, sibling_path, write_report, write_retry, write_unknown,
 )
 from batch_updater.summary import Summary, per_second, summarize
-from batch_updater.validate import parse_defaults, validate_rows
+from batch_updater.rows.validate import parse_defaults, validate_rows
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
-    from batch_updater.send import Progress
-    from batch_updater.sending import ReadReport, SendReport
+    from batch_updater.send.pool import Progress
+    from batch_updater.send.session import ReadReport, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
 LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
@@ -140,7 +140,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     if options.report is not None:
         check_report_path(Path(options.report), input_path)
     if not options.dry_run:
-        from batch_updater.live import live_settings
+        from batch_updater.run.live import live_settings
 
         settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
@@ -157,7 +157,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
-        from batch_updater.live import run_rows
+        from batch_updater.run.live import run_rows
 
         done = run_rows(options, settings, checked, input_path, sheet.sheet_name, env, started, on_progress,
                         on_warning)

@@ -17,10 +17,10 @@ from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
-from batch_updater.columns import column_letter
+from batch_updater.sheet.columns import column_letter
 from batch_updater.errors import InputError
-from batch_updater.sniff import ENCRYPTED
-from batch_updater.xlsx_facts import SheetFacts, read_book, scan_sheet
+from batch_updater.sheet.sniff import ENCRYPTED
+from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet
 
 _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell

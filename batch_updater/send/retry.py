@@ -17,7 +17,7 @@ from typing import Any
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_result
 
-from batch_updater.classify import Step
+from batch_updater.feishu.classify import Step
 
 MAX_THROTTLED = 50
 BACKOFF_BASE = 0.5

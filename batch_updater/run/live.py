@@ -12,23 +12,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from batch_updater.current import TicketState, read_back, state_from_ticket
-from batch_updater.journal import Journal
+from batch_updater.plan.state import TicketState, read_back, state_from_ticket
+from batch_updater.jobs.journal import Journal
 from batch_updater.logs import event, warn
-from batch_updater.pacing import parse_rate
-from batch_updater.credentials import api_origin
-from batch_updater.resume import (
+from batch_updater.send.pacing import parse_rate
+from batch_updater.feishu.credentials import api_origin
+from batch_updater.jobs.resume import (
     JobFiles, JobJournal, Plan, earlier_elsewhere, job_files, open_job, plan_resume, row_keys,
 )
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
-from batch_updater.preview import PlannedRow, Undo, plan_sheet, undo_sheet
-from batch_updater.send import Progress, RowJournal, SendOptions, now_text
-from batch_updater.sending import (
+from batch_updater.plan.preview import PlannedRow, Undo, plan_sheet, undo_sheet
+from batch_updater.send.pool import Progress, RowJournal, SendOptions, now_text
+from batch_updater.send.session import (
     Endpoint, ReadReport, SendReport, SendSettings, check_ready, open_endpoint, read_on, send_on,
 )
 
 if TYPE_CHECKING:
-    from batch_updater.run import RunOptions
+    from batch_updater.run.job import RunOptions
 
 Specs = Sequence[tuple[int, TicketUpdate]]
 

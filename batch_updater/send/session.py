@@ -17,15 +17,15 @@ from typing import Any
 
 import aiohttp
 
-from batch_updater.api import HelpdeskClient
-from batch_updater.credentials import Credentials, api_origin
+from batch_updater.feishu.client import HelpdeskClient
+from batch_updater.feishu.credentials import Credentials, api_origin
 from batch_updater.errors import BatchUpdaterError, UsageError
-from batch_updater.jobs import private_dir, state_dir
-from batch_updater.limit import Pacer
+from batch_updater.jobs.lock import private_dir, state_dir
+from batch_updater.send.limiter import Pacer
 from batch_updater.model import Outcome, TicketUpdate
-from batch_updater.pacing import PaceController, RateSetting
-from batch_updater.send import Progress, RowJournal, Sender, SendOptions, SendStats
-from batch_updater.tokens import TenantToken, UserTokens
+from batch_updater.send.pacing import PaceController, RateSetting
+from batch_updater.send.pool import Progress, RowJournal, Sender, SendOptions, SendStats
+from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 
 @dataclass

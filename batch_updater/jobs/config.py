@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from batch_updater.errors import UsageError
 from batch_updater.logs import close_logging, setup_logging
-from batch_updater.run import LIMITS, RunOptions, RunResult, run_job
+from batch_updater.run.job import LIMITS, RunOptions, RunResult, run_job
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")

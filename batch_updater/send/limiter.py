@@ -22,7 +22,7 @@ import random
 from collections import deque
 from collections.abc import Callable
 
-from batch_updater.pacing import LONG_WINDOW, PaceController
+from batch_updater.send.pacing import LONG_WINDOW, PaceController
 
 MAX_LATE = 0.005  # seconds of a late wake-up made up by the next slot: more would be a burst
 

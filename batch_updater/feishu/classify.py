@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from batch_updater.api import Answer, Transport
-from batch_updater.codes import Action, action_for, lookup
+from batch_updater.feishu.client import Answer, Transport
+from batch_updater.feishu.codes import Action, action_for, lookup
 from batch_updater.model import Outcome, Result
 
 
