@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from batch_updater.jobs.lock import private_file
+from batch_updater.paths import private_file
 
 LOGGER = "batch_updater"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,3 +116,8 @@ class Second:
     accepted: int
     throttled: int
     rate: float  # the pacing rate at the end of that second
+
+
+def now_text() -> str:
+    """Now, as an outcome's `finished_at`: local time with its offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")

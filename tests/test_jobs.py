@@ -9,7 +9,8 @@ import pytest
 from batch_updater.sheet.columns import check_renames, resolve_columns
 from batch_updater.jobs.config import credential_env, load_config
 from batch_updater.errors import JobLocked, UsageError
-from batch_updater.jobs.lock import job_id, job_lock, state_dir
+from batch_updater.jobs.lock import job_id, job_lock
+from batch_updater.paths import state_dir
 from batch_updater.jobs.journal import Journal
 from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Outcome, Result, Row

@@ -28,7 +28,7 @@ import aiohttp
 
 from batch_updater.feishu.codes import Action, lookup
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
-from batch_updater.jobs.lock import private_dir, state_dir
+from batch_updater.paths import atomic_path, private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
 
@@ -96,22 +96,13 @@ class TokenFile:
             private_dir(self.path.parent)
 
     def save(self, record: Mapping[str, Any]) -> None:
-        """Atomically replace the file; on failure the old file is left as it was."""
-        directory = self.path.parent
+        """Atomically replace the file (0600, synced to disk: a refresh token is spent once);
+        on failure the old file is left as it was."""
         self._ensure_dir()
-        tmp = directory / f".{self.path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                os.fchmod(f.fileno(), 0o600)
-                json.dump(record, f, indent=1)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        with atomic_path(self.path) as tmp, tmp.open("w", encoding="utf-8") as f:
+            json.dump(record, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
 
     @contextlib.asynccontextmanager
     async def locked(self) -> AsyncIterator[None]:

@@ -19,8 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from batch_updater.errors import UsageError
-from batch_updater.logs import close_logging, setup_logging
-from batch_updater.run.job import LIMITS, RunOptions, RunResult, run_job
+from batch_updater.jobs.options import LIMITS, RunOptions
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
@@ -127,23 +126,6 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
     if values.get("input") is None:
         raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
     return RunOptions(**values)
-
-
-def run_config(path: str | Path, *, env: Mapping[str, str] | None = None, **overrides: Any) -> RunResult:
-    """Run the job a job file describes; what a workflow task calls instead of the CLI.
-
-        from batch_updater import run_config
-        result = run_config("nightly.toml")
-        if result.exit_code: ...   # result.outcomes, result.summary, result.report_path
-    """
-    config = load_config(Path(path))
-    env = credential_env(config, os.environ if env is None else env)
-    handler = setup_logging(config.log_format or "text", config.log_file,
-                            secrets=secret_values(env)) if config.log_file else None
-    try:
-        return run_job(options_from(config, **overrides), env=env)
-    finally:
-        close_logging(handler)
 
 
 def secret_values(env: Mapping[str, str]) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from batch_updater.jobs.lock import private_dir, private_file
+from batch_updater.paths import private_dir, private_file
 from batch_updater.model import Outcome, Result
 
 SCHEMA = """

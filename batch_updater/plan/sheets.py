@@ -10,7 +10,8 @@ from batch_updater.plan.state import display
 from batch_updater.sheet.read import Sheet
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, Undo, field_columns, targets
-from batch_updater.sheet.report import atomic_path, display_width, write_delimited
+from batch_updater.paths import atomic_path
+from batch_updater.sheet.report import display_width, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
                 "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -12,11 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from batch_updater.sheet.columns import check_renames
-from batch_updater.errors import UsageError
+from batch_updater.jobs.options import RunOptions
 from batch_updater.sheet.read import Sheet, load
-from batch_updater.logs import event, warn
-from batch_updater.jobs.lock import state_subdir
+from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
+from batch_updater.logs import close_logging, event, setup_logging, warn
+from batch_updater.paths import state_subdir
 from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
 from batch_updater.send.pacing import format_rate, parse_rate
 from batch_updater.plan.sheets import write_undo
@@ -32,41 +31,6 @@ if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs
     from batch_updater.send.session import ReadReport, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
-LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
-
-
-@dataclass
-class RunOptions:
-    """Everything a run needs; the CLI's flags and a job file's keys map onto these one to one."""
-
-    input: Path
-    dry_run: bool = False
-    sheet: str | None = None
-    encoding: str | None = None
-    report: Path | None = None
-    report_dir: Path = Path("reports")
-    rate: str = "auto"
-    concurrency: int = 8
-    max_attempts: int = 5
-    timeout: float = 30.0
-    base_url: str | None = None
-    sandbox: bool = False
-    retry_comments: bool = False
-    fresh: bool = False  # forget what an earlier run of this job did
-    skip_unchanged: bool = False  # read the tickets first; send only the rows that change something
-    undo: bool = False  # read the tickets first and write an undo sheet beside the report
-    columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
-    defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
-
-    def check(self) -> None:
-        for name, (low, high) in LIMITS.items():
-            if not low <= getattr(self, name) <= high:
-                raise UsageError(f"--{name.replace('_', '-')} must be from {low} to {high}")
-        if not math.isfinite(self.timeout) or self.timeout <= 0:
-            raise UsageError("--timeout must be a number of seconds more than 0")
-        check_renames(self.columns)
-
-
 @dataclass
 class RunResult:
     outcomes: list[Outcome]
@@ -243,3 +207,20 @@ def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendRe
             "throttle pauses": sent.pauses, "stopped because": sent.stop_reason or "",
         })
     return {k: v for k, v in shown.items() if v != ""}
+
+
+def run_config(path: str | Path, *, env: Mapping[str, str] | None = None, **overrides: Any) -> RunResult:
+    """Run the job a job file describes; what a workflow task calls instead of the CLI.
+
+        from batch_updater import run_config
+        result = run_config("nightly.toml")
+        if result.exit_code: ...   # result.outcomes, result.summary, result.report_path
+    """
+    config = load_config(Path(path))
+    env = credential_env(config, os.environ if env is None else env)
+    handler = setup_logging(config.log_format or "text", config.log_file,
+                            secrets=secret_values(env)) if config.log_file else None
+    try:
+        return run_job(options_from(config, **overrides), env=env)
+    finally:
+        close_logging(handler)

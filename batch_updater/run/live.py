@@ -20,15 +20,15 @@ from batch_updater.feishu.credentials import api_origin
 from batch_updater.jobs.resume import (
     JobFiles, JobJournal, Plan, earlier_elsewhere, job_files, open_job, plan_resume, row_keys,
 )
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text
 from batch_updater.plan.preview import PlannedRow, Undo, plan_sheet, undo_sheet
-from batch_updater.send.pool import Progress, RowJournal, SendOptions, now_text
+from batch_updater.send.pool import Progress, RowJournal, SendOptions
 from batch_updater.send.session import (
     Endpoint, ReadReport, SendReport, SendSettings, check_ready, open_endpoint, read_on, send_on,
 )
 
 if TYPE_CHECKING:
-    from batch_updater.run.job import RunOptions
+    from batch_updater.jobs.options import RunOptions
 
 Specs = Sequence[tuple[int, TicketUpdate]]
 

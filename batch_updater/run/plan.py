@@ -16,7 +16,7 @@ from batch_updater.send.pacing import parse_rate
 from batch_updater.plan.sheets import write_plan
 from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
 from batch_updater.sheet.report import check_report_path, default_report_path
-from batch_updater.run.job import RunOptions
+from batch_updater.jobs.options import RunOptions
 from batch_updater.send.pool import Progress, SendOptions
 from batch_updater.send.session import ReadReport, SendSettings, check_ready
 from batch_updater.rows.validate import parse_defaults, validate_rows

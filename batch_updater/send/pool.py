@@ -15,7 +15,6 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Protocol
 
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport
@@ -24,7 +23,7 @@ from batch_updater.errors import BatchUpdaterError
 from batch_updater.logs import event
 from batch_updater.feishu.codes import NO_RIGHTS
 from batch_updater.send.limiter import Pacer
-from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.send.retry import RowBudget, row_retrying
 
 FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
@@ -78,10 +77,6 @@ def group_by_ticket(specs: Sequence[tuple[int, TicketUpdate]]) -> list[list[tupl
     for index, spec in specs:
         groups.setdefault(spec.ticket_id, []).append((index, spec))
     return list(groups.values())
-
-
-def now_text() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 class Sender:

@@ -20,7 +20,7 @@ import aiohttp
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials, api_origin
 from batch_updater.errors import BatchUpdaterError, UsageError
-from batch_updater.jobs.lock import private_dir, state_dir
+from batch_updater.paths import atomic_path, private_dir, state_dir
 from batch_updater.send.limiter import Pacer
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.send.pacing import PaceController, RateSetting
@@ -88,9 +88,8 @@ def save_learned(path: Path, key: str, rate: float) -> None:
         except (OSError, ValueError):
             data = {}
         data[key] = round(rate, 3)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1))
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:  # a name of its own: two jobs at once never share a temporary file
+            tmp.write_text(json.dumps(data, indent=1))
 
 
 @dataclass

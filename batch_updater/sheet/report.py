@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.paths import atomic_path
 from batch_updater.sheet.read import Sheet
 from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Row, Second
 from batch_updater.summary import answer_counts
@@ -79,20 +80,6 @@ def inert_row(row: list[Any]) -> list[Any]:
     A cell that is already ' + a trigger gets one more, so that the loader, which takes one '
     off only such cells, reads back exactly this cell; any other ' is the user's and stays."""
     return [("'" + c) if type(c) is str and c.lstrip("'")[:1] in _TRIGGERS else c for c in row]
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed over it only when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str], Iterator[list[Any]]]:

@@ -1,0 +1,48 @@
+"""A run's options: everything a run needs, which the CLI's flags and a job file's keys map onto
+one to one, and the limits both share."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from batch_updater.errors import UsageError
+from batch_updater.sheet.columns import check_renames
+
+LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
+
+
+@dataclass
+class RunOptions:
+    """Everything a run needs; the CLI's flags and a job file's keys map onto these one to one."""
+
+    input: Path
+    dry_run: bool = False
+    sheet: str | None = None
+    encoding: str | None = None
+    report: Path | None = None
+    report_dir: Path = Path("reports")
+    rate: str = "auto"
+    concurrency: int = 8
+    max_attempts: int = 5
+    timeout: float = 30.0
+    base_url: str | None = None
+    sandbox: bool = False
+    retry_comments: bool = False
+    fresh: bool = False  # forget what an earlier run of this job did
+    skip_unchanged: bool = False  # read the tickets first; send only the rows that change something
+    undo: bool = False  # read the tickets first and write an undo sheet beside the report
+    columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
+    defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
+
+    def check(self) -> None:
+        for name, (low, high) in LIMITS.items():
+            if not low <= getattr(self, name) <= high:
+                raise UsageError(f"--{name.replace('_', '-')} must be from {low} to {high}")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise UsageError("--timeout must be a number of seconds more than 0")
+        check_renames(self.columns)
+
+
