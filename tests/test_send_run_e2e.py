@@ -24,7 +24,7 @@ from batch_updater.send.pacing import parse_rate
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, Sandbox, SandboxConfig
 from batch_updater.send.pool import SendOptions
-from batch_updater.send.session import SendSettings, _send, load_learned, state_path
+from batch_updater.send.session import SendSettings, load_learned, open_endpoint, send_on, state_path
 from tests.send_harness import ThreadSandbox
 from tests.sheets import write_csv
 from tests.virtual_time import run_virtual
@@ -154,16 +154,20 @@ def test_a_signal_stops_a_cli_run_with_exit_130_and_a_full_report(tmp_path, sig)
 
 
 def test_the_settled_rate_is_learned_and_the_next_run_starts_from_it(tmp_path):
-    """Through `sending._send` (what `run_job` calls) on a virtual clock: 10/s, found by one
-    run, is where the next run for the same API and helpdesk starts."""
+    """Through `send_on` (what a live run calls) on a virtual clock: 10/s, found by one run, is
+    where the next run for the same API and helpdesk starts."""
+    async def send_once(specs, settings, env):
+        async with open_endpoint(settings, env) as endpoint:
+            return await send_on(endpoint, specs, settings, env)
+
     async def main():
         async with Sandbox(SandboxConfig(ticket_ids=IDS, rates=[(10, 1.0)],
                                          clock=asyncio.get_running_loop().time)) as sb:
             specs = [(i, TicketUpdate(i + 2, IDS[i % 4], {"tag_names": [f"t{i}"]})) for i in range(150)]
             settings = SendSettings(parse_rate("auto"), SendOptions(), state_dir=tmp_path)
-            first = await _send(specs, settings, sb.credentials, None)
+            first = await send_once(specs, settings, sb.credentials)
             learned = json.loads((tmp_path / "pacing.json").read_text())
-            second = await _send(specs, settings, sb.credentials, None)
+            second = await send_once(specs, settings, sb.credentials)
             return first, learned, second, sb.credentials
 
     first, learned, second, env = run_virtual(main())

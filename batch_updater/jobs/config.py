@@ -9,7 +9,6 @@ the problem (exit 2).
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Mapping

@@ -104,7 +104,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     if options.report is not None:
         check_report_path(Path(options.report), input_path)
     if not options.dry_run:
-        from batch_updater.run.live import live_settings
+        from batch_updater.run.rows import live_settings
 
         settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
     sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
@@ -121,7 +121,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
-        from batch_updater.run.live import run_rows
+        from batch_updater.run.rows import run_rows
 
         done = run_rows(options, settings, checked, input_path, sheet.sheet_name, env, started, on_progress,
                         on_warning)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,17 +102,10 @@ class Endpoint:
 
 
 @contextlib.asynccontextmanager
-async def open_endpoint(settings: SendSettings, env: Mapping[str, str],
-                        ticket_ids: Sequence[str]) -> AsyncIterator[Endpoint]:
-    """The real API, or an in-process sandbox that knows `ticket_ids`; one keep-alive session."""
+async def open_endpoint(settings: SendSettings, env: Mapping[str, str]) -> AsyncIterator[Endpoint]:
+    """The API at `settings.base_url` (or $FEISHU_BASE_URL, or Feishu's), in one keep-alive session."""
     async with contextlib.AsyncExitStack() as stack:
-        if settings.sandbox:
-            from batch_updater.sandbox import Sandbox, SandboxConfig
-
-            sandbox = await stack.enter_async_context(Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))))
-            base_url, env = sandbox.base_url, sandbox.credentials
-        else:
-            base_url = api_origin(settings.base_url, env)
+        base_url = api_origin(settings.base_url, env)
         credentials = Credentials.from_env(env)
         connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
@@ -132,12 +124,6 @@ def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool
         if reading and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
             raise UsageError("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
                              "FEISHU_APP_SECRET (the app's credentials), or try it with --sandbox")
-
-
-async def _send(specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings, env: Mapping[str, str],
-                on_progress: Callable[[Progress], None] | None, journal: RowJournal | None = None) -> SendReport:
-    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in specs]) as endpoint:
-        return await send_on(endpoint, specs, settings, env, on_progress=on_progress, journal=journal)
 
 
 async def send_on(endpoint: Endpoint, specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings,

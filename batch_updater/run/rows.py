@@ -1,0 +1,125 @@
+"""A live run as a job: the journal it resumes from, its lock, a warning about other jobs on the
+same tickets, then the live part (live.py) and the undo sheet's contents. The sync half of a
+live run, which `run_job` calls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from batch_updater.feishu.credentials import api_origin
+from batch_updater.jobs.journal import Journal
+from batch_updater.jobs.options import RunOptions
+from batch_updater.jobs.resume import (
+    JobFiles, JobJournal, Plan, earlier_elsewhere, job_files, open_job, plan_resume, row_keys,
+)
+from batch_updater.logs import event, warn
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.plan.preview import Undo, undo_sheet
+from batch_updater.run.live import run_live
+from batch_updater.send.pacing import parse_rate
+from batch_updater.send.pool import Progress, SendOptions
+from batch_updater.send.session import ReadReport, SendReport, SendSettings, check_ready
+
+
+def live_settings(options: RunOptions, env: Mapping[str, str]) -> SendSettings:
+    """The sending settings of a run; refuses bad credentials or base URL (exit 2) before anything."""
+    settings = SendSettings(parse_rate(options.rate),
+                            SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
+                            options.timeout, options.base_url, options.sandbox)
+    check_ready(settings, env, reading=options.skip_unchanged or options.undo)
+    return settings
+
+
+@dataclass
+class RunRows:
+    outcomes: list[Outcome]
+    sent: SendReport | None
+    read: ReadReport | None
+    resumed: int = 0
+    job_id: str = ""
+    undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
+
+
+def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
+             input_path: Path, sheet_name: str | None, env: Mapping[str, str], started: datetime,
+             on_progress: Callable[[Progress], None] | None,
+             on_warning: Callable[[str], None] | None = None) -> RunRows:
+    """Send a validated sheet's rows as one job: resumed from its journal, under its lock."""
+    specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
+    keys = row_keys(specs)
+    started_ms = int(started.timestamp() * 1000)
+    read_first = options.skip_unchanged or options.undo
+    with _job(options, input_path, sheet_name, env) as job:
+        journal = job.journal if job else None
+        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments)
+        if job is not None:
+            warning = earlier_elsewhere(job.files, job.meta, plan.to_send, keys)
+            if warning:
+                warn(warning, on_warning)
+        hooks = JobJournal(journal, keys, started_ms) if journal else None
+        by_index = dict(specs)
+        _record_crashed(plan, hooks, by_index)
+        jid = job.files.id if job else ""
+        event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
+              f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),
+              rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
+        live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
+                                    skip_unchanged=options.skip_unchanged, journal=hooks,
+                                    preimages=_preimage_store(journal), on_progress=on_progress,
+                                    since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
+                                    crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
+    done = {**plan.earlier, **plan.crashed, **live.outcomes}
+    outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
+                                       "the run") if isinstance(item, TicketUpdate) else
+                Outcome(Result.INVALID, msg="; ".join(str(e) for e in item)) for i, item in enumerate(checked)]
+    undo = undo_sheet(specs, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
+
+
+@dataclass
+class Job:
+    files: JobFiles
+    meta: dict[str, str]
+    journal: Journal
+
+
+@contextlib.contextmanager
+def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]
+         ) -> Iterator[Job | None]:
+    """The job's lock and journal. A job is one input file (wherever its rows change) sent to one
+    API (its origin however written) and helpdesk. An in-process sandbox starts empty each
+    time, so it has none."""
+    if options.sandbox:
+        yield None
+        return
+    meta = {"input": str(input_path.resolve()), "sheet": sheet_name or "",
+            "api": api_origin(options.base_url, env), "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
+    files = job_files({"v": 2, **meta}, env)
+    with open_job(files, fresh=options.fresh, meta=meta) as journal:
+        yield Job(files, meta, journal)
+def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
+    """Pre-images go to the journal (so an undo sheet survives a crash), or stay in memory."""
+    memory: dict[str, str] = {}
+
+    def record(states: Mapping[str, str]) -> dict[str, str]:
+        if journal is not None:
+            journal.record_preimages(states)
+            return journal.preimages()
+        for tid, state in states.items():
+            memory.setdefault(tid, state)
+        return dict(memory)
+
+    return record
+
+
+def _record_crashed(plan: Plan, hooks: JobJournal | None, specs: Mapping[int, TicketUpdate]) -> None:
+    if hooks is not None:
+        for index, outcome in plan.crashed.items():
+            hooks.done(index, specs[index], outcome)
+
+
