@@ -10,9 +10,10 @@ import pytest
 
 from batch_updater.sheet.columns import resolve_columns
 from batch_updater.plan.state import (
-    STATUS_52_NOTE, FieldChange, RowPlan, TicketState, apply, display, plan_row, plan_rows, state_from_ticket,
-    undo_fields,
+    STATUS_52_NOTE, FieldChange, RowPlan, TicketState, apply, display, plan_row, state_from_ticket,
 )
+from batch_updater.plan.preview import plan_sheet
+from batch_updater.plan.undo import undo_fields
 from batch_updater.model import Row, TicketUpdate
 from batch_updater.sandbox import SandboxConfig
 from batch_updater.sandbox.state import TicketStore
@@ -160,6 +161,12 @@ def test_apply():
 
 def spec(key, body, ticket=ID):
     return key, TicketUpdate(key, ticket, body)
+
+
+def plan_rows(states, specs):
+    """Each row's RowPlan by key, through plan_sheet (what plan and --skip-unchanged run)."""
+    planned = plan_sheet([update for _, update in specs], states, {})
+    return {key: row.plan for (key, _), row in zip(specs, planned) if row.plan is not None}
 
 
 def test_rows_for_one_ticket_follow_each_other_in_file_order():

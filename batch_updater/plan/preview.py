@@ -13,7 +13,7 @@ from typing import Any
 
 from batch_updater.feishu.codes import NO_RIGHTS
 from batch_updater.plan.state import (
-    CUSTOM_PREFIX, SCALARS, FieldChange, RowPlan, TicketState, apply, plan_row, undo_fields,
+    CUSTOM_PREFIX, SCALARS, RowPlan, TicketState, apply, plan_row,
 )
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
 
@@ -94,35 +94,3 @@ def summarize_plan(checked: Sequence[TicketUpdate | list[FieldError]], planned: 
                 changing.setdefault(change.field, set()).add(item.ticket_id)
     return PlanSummary(len(planned), dict(Counter(r.kind for r in planned)),
                        {f: len(t) for f, t in changing.items()}, comments, len(missing))
-
-
-@dataclass
-class Undo:
-    rows: list[dict[str, str]]  # run-readable cells, ticket_id first
-    comments: list[tuple[str, str]]  # (ticket_id, text) posted: the API cannot take them back
-
-
-def undo_sheet(specs: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
-               outcomes: Mapping[int, Outcome]) -> Undo:
-    """For every ticket the run changed, its values before the first change, for exactly the
-    fields changed by rows that were (or may have been) applied; and the comments posted.
-
-    `before` holds each ticket's state before the run (the journal's pre-image): the rows are
-    planned again from it in file order, so a resumed run gives the same sheet."""
-    current = dict(before)
-    changed: dict[str, list[FieldChange]] = {}
-    comments = []
-    for index, spec in specs:
-        state = current.get(spec.ticket_id)
-        if state is None:
-            continue
-        plan = plan_row(state, spec.body)
-        current[spec.ticket_id] = apply(state, spec.body)
-        outcome = outcomes.get(index)
-        if outcome is None or outcome.result not in (Result.OK, Result.UNKNOWN):
-            continue  # an unknown row may have been applied: restoring its fields is harmless
-        changed.setdefault(spec.ticket_id, []).extend(plan.changes)
-        if plan.comment is not None:
-            comments.append((spec.ticket_id, plan.comment))
-    rows = [{"ticket_id": tid, **undo_fields(before[tid], changes)} for tid, changes in changed.items() if changes]
-    return Undo(rows, comments)

@@ -9,9 +9,10 @@ from typing import Any
 from batch_updater.plan.state import display
 from batch_updater.sheet.read import Sheet
 from batch_updater.model import FieldError, TicketUpdate
-from batch_updater.plan.preview import PlannedRow, Undo, field_columns, targets
+from batch_updater.plan.preview import PlannedRow, field_columns, targets
+from batch_updater.plan.undo import Undo
 from batch_updater.paths import atomic_path
-from batch_updater.sheet.report import display_width, write_delimited
+from batch_updater.sheet.report import display_width, sibling_path, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
                 "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
@@ -86,8 +87,7 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
 
 def undo_paths(report: Path) -> tuple[Path, Path]:
     """`<report stem>-undo.<ext>` and, for CSV/TSV, `<report stem>-undo-comments.<ext>`."""
-    return (report.with_name(f"{report.stem}-undo{report.suffix}"),
-            report.with_name(f"{report.stem}-undo-comments{report.suffix}"))
+    return sibling_path(report, "undo"), sibling_path(report, "undo-comments")
 
 
 def write_undo(report: Path, undo: Undo) -> tuple[Path | None, Path | None]:

@@ -26,12 +26,11 @@ Choices (where the API is silent):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
-from batch_updater.model import TicketUpdate
 
 CLOSED_BY_USER = 52
 CLOSED_BY_AGENT = 51
@@ -228,77 +227,6 @@ def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState |
     if differ:
         return "cannot tell", f"its latest comment is this row's, but {', '.join(differ)} do not have the row's values"
     return "applied", "its latest comment is this row's, posted after it was sent, and every field has its value"
-
-
-def plan_rows(states: Mapping[str, TicketState],
-              specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, RowPlan]:
-    """Each row's plan, keyed by the int given with it. `specs` must be in file order: a
-    ticket's later rows are compared against the state its earlier rows leave. Tickets not
-    in `states` are skipped (the caller marks them missing / forbidden / failed)."""
-    current = dict(states)
-    plans: dict[int, RowPlan] = {}
-    for key, update in specs:
-        state = current.get(update.ticket_id)
-        if state is None:
-            continue
-        plans[key] = plan_row(state, update.body)
-        current[update.ticket_id] = apply(state, update.body)
-    return plans
-
-
-# --- undo ---------------------------------------------------------------------------
-
-
-def _custom_cell_safe(value: str) -> bool:
-    """Whether a `custom:<id>` cell carries the value unchanged (the validator trims it and
-    skips an empty cell)."""
-    return bool(value) and value == value.strip()
-
-
-def undo_fields(before: TicketState, changes: Iterable[FieldChange]) -> dict[str, str]:
-    """The text cells that restore the fields a run changed on one ticket (pass the union of
-    its rows' changes) to their values in `before`, the state before its first change.
-
-    Columns as `batch-updater run` reads them: `status`, `solved`, `ticket_type`, `channel`
-    (codes), `tag_names` (a JSON array, `[]` for none, so a tag with a comma survives) and
-    `custom:<id>`. No `ticket_id` and no comment: the caller adds the id, and comments
-    cannot be taken back.
-    - Status 52 (closed by user) cannot be set by the update API: the cell is 51 and the
-      `note` cell says so.
-    - A custom field the ticket did not show (or showed as null) is restored as an empty
-      string: the API has no way to remove a field's value, and "" is the nearest. An
-      empty value, or one with spaces at either end, goes into the `customized_fields`
-      column as JSON (a `custom:<id>` cell is trimmed, and an empty one is skipped).
-    - A field whose value was not read (None) cannot be restored: it is left out and
-      named in `note`.
-    """
-    names = list(dict.fromkeys(change.field for change in changes))
-    cells: dict[str, str] = {}
-    notes: list[str] = []
-    json_custom: list[dict[str, str]] = []
-    for name in (*[n for n in SCALARS if n in names], *[n for n in names if n.startswith(CUSTOM_PREFIX)]):
-        value = before.value(name)
-        if name.startswith(CUSTOM_PREFIX):
-            fid = name[len(CUSTOM_PREFIX):]
-            text = "" if value is None else value
-            if _custom_cell_safe(text):
-                cells[name] = text
-            else:
-                json_custom.append({"id": fid, "value": text})
-        elif name == "tag_names":
-            cells[name] = json.dumps(list(value), ensure_ascii=False)
-        elif value is None:
-            notes.append(f"{name} was not read before the change and cannot be restored")
-        elif name == "status" and value == CLOSED_BY_USER:
-            cells[name] = str(CLOSED_BY_AGENT)
-            notes.append(STATUS_52_NOTE)
-        else:
-            cells[name] = str(value)
-    if json_custom:
-        cells["customized_fields"] = json.dumps(json_custom, ensure_ascii=False)
-    if notes:
-        cells["note"] = "; ".join(notes)
-    return cells
 
 
 # --- report cells -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from batch_updater.paths import state_subdir
 from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
 from batch_updater.send.pacing import format_rate, parse_rate
 from batch_updater.plan.sheets import write_undo
-from batch_updater.plan.preview import Undo
+from batch_updater.plan.undo import Undo
 from batch_updater.sheet.report import (
     check_report_path, check_writable, default_report_path, sibling_path, write_report, write_retry, write_unknown,
 )

@@ -19,7 +19,7 @@ from batch_updater.jobs.resume import (
 )
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
-from batch_updater.plan.preview import Undo, undo_sheet
+from batch_updater.plan.undo import Undo, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import Progress, SendOptions
