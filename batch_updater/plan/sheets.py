@@ -12,7 +12,8 @@ from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, field_columns, targets
 from batch_updater.plan.undo import Undo
 from batch_updater.paths import atomic_path
-from batch_updater.sheet.report import display_width, sibling_path, write_delimited
+from batch_updater.sheet.report import sibling_path
+from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
                 "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
@@ -52,12 +53,9 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
     header, rows, changed = plan_table(sheet, checked, planned)
     with atomic_path(path) as tmp:
         if path.suffix.lower() != ".xlsx":
-            write_delimited(tmp, header, rows, "\t" if path.suffix.lower() == ".tsv" else ",")
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet.delimiter))
             return
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                              "strings_to_numbers": False})
+        book = new_workbook(tmp)
         try:
             ws = book.add_worksheet("Plan")
             bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
@@ -90,8 +88,9 @@ def undo_paths(report: Path) -> tuple[Path, Path]:
     return sibling_path(report, "undo"), sibling_path(report, "undo-comments")
 
 
-def write_undo(report: Path, undo: Undo) -> tuple[Path | None, Path | None]:
-    """The undo sheet beside the report, in the columns `run` reads; the posted comments apart."""
+def write_undo(report: Path, undo: Undo, delimiter: str | None = None) -> tuple[Path | None, Path | None]:
+    """The undo sheet beside the report, in the columns `run` reads; the posted comments apart.
+    A CSV takes `delimiter` (the input's), as the report does."""
     sheet_path, comments_path = undo_paths(report)
     if not undo.rows and not undo.comments:
         return None, None
@@ -104,10 +103,7 @@ def write_undo(report: Path, undo: Undo) -> tuple[Path | None, Path | None]:
     comment_header = ["ticket_id", "comment posted (cannot be undone)"]
     with atomic_path(sheet_path) as tmp:
         if sheet_path.suffix.lower() == ".xlsx":
-            import xlsxwriter
-
-            book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                                  "strings_to_urls": False})
+            book = new_workbook(tmp)
             try:
                 ws = book.add_worksheet("Undo")
                 ws.write_row(0, 0, header)
@@ -125,11 +121,11 @@ def write_undo(report: Path, undo: Undo) -> tuple[Path | None, Path | None]:
             finally:
                 book.close()
             return sheet_path, None
-        write_delimited(tmp, header, rows, "\t" if sheet_path.suffix.lower() == ".tsv" else ",")
+        write_delimited(tmp, header, rows, delimiter_for(sheet_path, delimiter))
     if comment_rows:
         with atomic_path(comments_path) as tmp:
             write_delimited(tmp, comment_header, [*comment_rows, ["", COMMENT_NOTE]],
-                             "\t" if comments_path.suffix.lower() == ".tsv" else ",")
+                            delimiter_for(comments_path, delimiter))
         return sheet_path, comments_path
     return sheet_path, None
 

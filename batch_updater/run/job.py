@@ -167,7 +167,7 @@ def write_outputs(report: Path, sheet: Sheet, outcomes: Sequence[Outcome], setti
     written.retry = retry if written.retry_rows else None
     written.unknown = unknown if written.unknown_rows else None
     if undo is not None:
-        written.undo, written.undo_comments = write_undo(report, undo)
+        written.undo, written.undo_comments = write_undo(report, undo, sheet.delimiter)
     return written
 
 

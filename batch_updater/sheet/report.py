@@ -9,10 +9,8 @@ which the loader takes off again so that a report can be fed back in.
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +18,9 @@ from typing import Any
 
 from batch_updater.errors import UsageError
 from batch_updater.paths import atomic_path
+from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 from batch_updater.sheet.read import Sheet
-from batch_updater.model import FORMULA_TRIGGERS, RESULT_COLUMNS, Outcome, Result, Row, Second
+from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row, Second
 from batch_updater.summary import answer_counts
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
@@ -71,17 +70,6 @@ def check_writable(report: Path) -> None:
                          "choose another --report (nothing was sent)") from None
 
 
-_TRIGGERS = frozenset(FORMULA_TRIGGERS)
-
-
-def inert_row(row: list[Any]) -> list[Any]:
-    """A CSV row with every cell that could start a formula prefixed with ' (OWASP).
-
-    A cell that is already ' + a trigger gets one more, so that the loader, which takes one '
-    off only such cells, reads back exactly this cell; any other ' is the user's and stays."""
-    return [("'" + c) if type(c) is str and c.lstrip("'")[:1] in _TRIGGERS else c for c in row]
-
-
 def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str], Iterator[list[Any]]]:
     kept = sheet.columns.kept
     header = [sheet.columns.header[i] for i in kept]
@@ -90,13 +78,6 @@ def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str],
     header += RESULT_COLUMNS
     rows = ([row.cells[i] for i in kept] + out.report_cells() for row, out in zip(sheet.rows, outcomes))
     return header, rows
-
-
-def delimiter_for(path: Path, sheet: Sheet) -> str:
-    """Tab for .tsv; for .csv the input's own separator (a `;` CSV stays one, for Excel's locale)."""
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    return sheet.delimiter if sheet.delimiter in (",", ";") else ","
 
 
 def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
@@ -108,7 +89,7 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
             _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
                         timeline=timeline)
         else:
-            write_delimited(tmp, header, rows, delimiter_for(path, sheet))
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet.delimiter))
 
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
@@ -139,20 +120,8 @@ def write_rows(path: Path, sheet: Sheet, rows: list[Row], extra: tuple[str, list
         if path.suffix.lower() == ".xlsx":
             _write_xlsx(tmp, header, cells, summary=None, rows_sample=subset, title=title)
         else:
-            write_delimited(tmp, header, cells, delimiter_for(path, subset))
+            write_delimited(tmp, header, cells, delimiter_for(path, subset.delimiter))
     return len(rows)
-
-
-def write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], delimiter: str) -> None:
-    # UTF-8 with a BOM: Excel on Windows then reads Chinese text correctly.
-    with path.open("w", encoding="utf-8-sig", newline="") as fp:
-        writer = csv.writer(fp, delimiter=delimiter)
-        writer.writerow(inert_row(header))
-        writer.writerows(map(inert_row, rows))
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
@@ -167,10 +136,7 @@ def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
 def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
                 summary: list[list[Any]] | None, rows_sample: Sheet, timeline: Sequence[Second] = (),
                 title: str = "Report") -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
+    book = new_workbook(path, constant_memory=True)
     try:
         sheet = book.add_worksheet(title)
         bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})

@@ -1,0 +1,53 @@
+"""Writing spreadsheet files safely: no cell can become a formula. In xlsx every text is a string
+cell (inert by type); in CSV a cell that starts like a formula gets a leading ' (OWASP), which
+the reader takes off again, so a file the tool wrote can be fed back in."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from batch_updater.model import FORMULA_TRIGGERS
+
+# No text becomes a formula, a link or a number: what the user wrote stays text.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
+    """An xlsxwriter workbook at `path` with the tool's safe options."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, "constant_memory": constant_memory})
+
+
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
+def inert_row(row: list[Any]) -> list[Any]:
+    """A CSV row with every cell that could start a formula prefixed with ' (OWASP).
+
+    A cell that is already ' + a trigger gets one more, so that the loader, which takes one '
+    off only such cells, reads back exactly this cell; any other ' is the user's and stays."""
+    return [("'" + c) if type(c) is str and c.lstrip("'")[:1] in _TRIGGERS else c for c in row]
+
+
+def delimiter_for(path: Path, delimiter: str | None) -> str:
+    """Tab for .tsv; for .csv the input's own separator (a `;` CSV stays one, for Excel's locale)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    return delimiter if delimiter in (",", ";") else ","
+
+
+def write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], delimiter: str) -> None:
+    # UTF-8 with a BOM: Excel on Windows then reads Chinese text correctly.
+    with path.open("w", encoding="utf-8-sig", newline="") as fp:
+        writer = csv.writer(fp, delimiter=delimiter)
+        writer.writerow(inert_row(header))
+        writer.writerows(map(inert_row, rows))
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
