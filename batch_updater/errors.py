@@ -16,6 +16,9 @@ No message here ever holds a token or a secret.
 from __future__ import annotations
 
 
+INTERRUPTED = 130  # Ctrl-C or SIGTERM: not an exception, a run that stopped and wrote its report
+
+
 class BatchUpdaterError(Exception):
     exit_code = 1
 

@@ -12,19 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from batch_updater.jobs.options import RunOptions
-from batch_updater.sheet.read import Sheet, load
+from batch_updater.sheet.read import Sheet
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.logs import close_logging, event, setup_logging, warn
 from batch_updater.paths import state_subdir
 from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
-from batch_updater.send.pacing import format_rate, parse_rate
+from batch_updater.send.pacing import format_rate
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
+from batch_updater.run.prepare import prepare, stopped_exit_code
 from batch_updater.sheet.report import (
-    check_report_path, check_writable, default_report_path, sibling_path, write_report, write_retry, write_unknown,
+    sibling_path, write_report, write_retry, write_unknown,
 )
 from batch_updater.summary import Summary, per_second, summarize
-from batch_updater.rows.validate import parse_defaults, validate_rows
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
     from batch_updater.send.pool import Progress
@@ -59,17 +59,9 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        stop_error = self.sent.stop_error if self.sent else (self.read.stop_error if self.read else None)
-        if stop_error:
-            return stop_error.exit_code
-        if self.read and self.read.stop_reason:
-            return 3
-        if self.read and self.read.interrupted:
-            return 130
-        if self.sent and self.sent.stop_reason:
-            return 3
-        if self.sent and self.sent.interrupted:
-            return 130
+        stopped = stopped_exit_code(self.read, self.sent)
+        if stopped is not None:
+            return stopped
         return 0 if all(o.result in GOOD for o in self.outcomes) and not self.report_moved else 1
 
 
@@ -97,33 +89,23 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     in the result (`exit_code` 3). Running the same job again resumes it.
     """
     env = os.environ if env is None else env
-    options.check()
-    input_path = Path(options.input)
-    parse_rate(options.rate)
-    defaults = parse_defaults(options.defaults)
-    if options.report is not None:
-        check_report_path(Path(options.report), input_path)
-    if not options.dry_run:
+    if options.dry_run:
+        job = prepare(options, ready=lambda: None, on_warning=on_warning, now=now)
+    else:
         from batch_updater.run.rows import live_settings
 
-        settings = live_settings(options, env)  # bad credentials or base URL: exit 2, nothing read
-    sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    for warning in sheet.warnings:
-        warn(warning, on_warning)
-    started = now()
-    report = Path(options.report) if options.report else default_report_path(
-        input_path, sheet.kind, Path(options.report_dir), started)
-    checked = validate_rows(sheet.rows, sheet.columns, defaults)
+        # bad credentials or base URL: exit 2, before the input is read
+        job = prepare(options, ready=lambda: live_settings(options, env), on_warning=on_warning, now=now)
+    sheet, checked, report, started = job.sheet, job.checked, job.report, job.started
     sent: SendReport | None = None
     read: ReadReport | None = None
     resumed, jid, undo = 0, "", None
-    check_writable(report)  # before anything is sent: a run's results must have somewhere to go
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
         from batch_updater.run.rows import run_rows
 
-        done = run_rows(options, settings, checked, input_path, sheet.sheet_name, env, started, on_progress,
+        done = run_rows(options, job.ready, checked, job.input_path, sheet.sheet_name, env, started, on_progress,
                         on_warning)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo

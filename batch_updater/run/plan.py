@@ -9,17 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from batch_updater.run.live import plan_live
-from batch_updater.sheet.read import Sheet, load
-from batch_updater.logs import warn
-from batch_updater.send.pacing import parse_rate
-from batch_updater.plan.sheets import write_plan
-from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
-from batch_updater.sheet.report import check_report_path, default_report_path
 from batch_updater.jobs.options import RunOptions
+from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
+from batch_updater.plan.sheets import write_plan
+from batch_updater.run.live import plan_live
+from batch_updater.run.prepare import prepare, stopped_exit_code
 from batch_updater.send.pool import Progress, SendOptions
-from batch_updater.send.session import ReadReport, SendSettings, check_ready
-from batch_updater.rows.validate import parse_defaults, validate_rows
+from batch_updater.send.session import READ_RATE, ReadReport, SendSettings, check_ready
+from batch_updater.sheet.read import Sheet
 
 PLAN_GOOD = {"change", "no-op"}
 
@@ -39,12 +36,9 @@ class PlanResult:
 
     @property
     def exit_code(self) -> int:
-        if self.read.stop_error:
-            return self.read.stop_error.exit_code
-        if self.read.stop_reason:
-            return 3
-        if self.read.interrupted:
-            return 130
+        stopped = stopped_exit_code(self.read)
+        if stopped is not None:
+            return stopped
         return 0 if all(p.kind in PLAN_GOOD for p in self.planned) else 1
 
 
@@ -55,23 +49,14 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     """What `run` would do to each ticket, read from the API, sending nothing. Needs the app's
     credentials (FEISHU_APP_ID, FEISHU_APP_SECRET): reading a ticket takes a tenant token."""
     env = os.environ if env is None else env
-    options.check()
-    settings = SendSettings(parse_rate(options.rate), SendOptions(options.concurrency, options.max_attempts),
-                            options.timeout, options.base_url, options.sandbox)
-    input_path = Path(options.input)
-    if options.report is not None:
-        check_report_path(Path(options.report), input_path)
-    check_ready(settings, env, reading=True)
-    sheet: Sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    for warning in sheet.warnings:
-        warn(warning, on_warning)
-    report = Path(options.report) if options.report else default_report_path(
-        input_path.with_name(input_path.stem + "-plan" + input_path.suffix), sheet.kind,
-        Path(options.report_dir), now())
-    checked = validate_rows(sheet.rows, sheet.columns, parse_defaults(options.defaults))
-    live = asyncio.run(plan_live(checked, settings, env, on_progress))
+    settings = SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
+                            options.base_url, options.sandbox)
+    job = prepare(options, ready=lambda: check_ready(settings, env, reading=True), on_warning=on_warning, now=now,
+                  report_tag="-plan")
+    live = asyncio.run(plan_live(job.checked, settings, env, on_progress))
     assert live.planned is not None and live.read is not None
-    write_plan(report, sheet, checked, live.planned, {"input": str(input_path), "mode": "plan (nothing sent)",
-                                                       "started_at": now().isoformat(timespec="seconds")})
-    return PlanResult(live.planned, summarize_plan(checked, live.planned), report, live.read,
-                      list(sheet.warnings), sheet)
+    write_plan(job.report, job.sheet, job.checked, live.planned, {
+        "input": str(job.input_path), "mode": "plan (nothing sent)",
+        "started_at": job.started.isoformat(timespec="seconds")})
+    return PlanResult(live.planned, summarize_plan(job.checked, live.planned), job.report, live.read,
+                      list(job.sheet.warnings), job.sheet)
