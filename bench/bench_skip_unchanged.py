@@ -26,7 +26,7 @@ from batch_updater.send.pacing import parse_rate  # noqa: E402
 from batch_updater.sandbox import Sandbox, SandboxConfig  # noqa: E402
 from batch_updater.send.pool import SendOptions  # noqa: E402
 from batch_updater.send.session import SendSettings  # noqa: E402
-from tests.virtual_time import run_virtual  # noqa: E402
+from tests.support.virtual_time import run_virtual  # noqa: E402
 
 
 async def one(rows: int, put_rate: tuple[int, float], skip: bool) -> dict[str, float]:

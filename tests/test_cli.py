@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
-from tests.sheets import write_csv, write_xlsx
+from tests.support.sheets import write_csv, write_xlsx
 
 ID = "6945345902185807891"
 

@@ -11,7 +11,7 @@ import pytest
 from batch_updater.sandbox import Faults, Sandbox
 from batch_updater.sandbox.faults import FaultDice
 
-from .helpers import put
+from tests.support.sandbox_http import put
 
 
 async def put_once(sb: Sandbox, ticket_id: str, body: dict[str, Any], timeout: float = 5.0,

@@ -7,7 +7,7 @@ import pytest
 
 from batch_updater.sandbox import Sandbox, SandboxConfig
 
-from .helpers import get, put
+from tests.support.sandbox_http import get, put
 
 V2_FIELDS = {
     "ticket_id", "helpdesk_id", "guest", "ticket_type", "status", "score", "created_at", "updated_at",

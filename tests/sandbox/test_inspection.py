@@ -6,7 +6,7 @@ import aiohttp
 
 from batch_updater.sandbox import Sandbox
 
-from .helpers import put
+from tests.support.sandbox_http import put
 
 
 async def test_stats_endpoint_equals_the_python_view(sandbox: Sandbox, session: aiohttp.ClientSession,

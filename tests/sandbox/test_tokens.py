@@ -10,7 +10,7 @@ import pytest
 from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import ManualClock, Sandbox
 
-from .helpers import get, put
+from tests.support.sandbox_http import get, put
 
 TENANT = "/open-apis/auth/v3/tenant_access_token/internal"
 APP = "/open-apis/auth/v3/app_access_token/internal"

@@ -11,7 +11,7 @@ import pytest
 from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import ManualClock, Sandbox, SandboxConfig
 
-from .helpers import put
+from tests.support.sandbox_http import put
 
 
 def assert_answer(status: int, body: dict[str, Any], code: int) -> None:

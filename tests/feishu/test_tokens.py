@@ -21,7 +21,7 @@ from batch_updater.errors import CredentialsRefused, UsageError
 from batch_updater.sandbox import ManualClock, Sandbox
 from batch_updater.feishu.tokens import REFRESH_PATH, TokenFile, UserTokens, fingerprint
 
-from tests.fakehttp import stub
+from tests.support.fakehttp import stub
 
 BASE = "https://open.feishu.example"
 

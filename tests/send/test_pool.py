@@ -11,7 +11,7 @@ from batch_updater.send.limiter import Pacer
 from batch_updater.model import Result, TicketUpdate
 from batch_updater.send.pacing import PaceController
 from batch_updater.send.pool import FORBIDDEN_PROBE, Sender, SendOptions, group_by_ticket
-from tests.fakehttp import stub
+from tests.support.fakehttp import stub
 
 BASE = "http://127.0.0.1:9"
 OK = {"status": 200, "payload": {"code": 0, "msg": "success", "data": {}}}

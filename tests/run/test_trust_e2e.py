@@ -21,8 +21,8 @@ from batch_updater.errors import UsageError
 from batch_updater.run.plan import plan_job
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
-from tests.send_harness import ThreadSandbox
-from tests.sheets import write_csv
+from tests.support.send_harness import ThreadSandbox
+from tests.support.sheets import write_csv
 
 IDS = [str(7100000000000000001 + i * 7919) for i in range(6)]
 UNLIMITED = [(1_000_000, 1.0)]

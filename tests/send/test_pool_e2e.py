@@ -13,8 +13,8 @@ import pytest
 from batch_updater.feishu.credentials import Credentials
 from batch_updater.send.pacing import FIXED_HEADROOM
 from batch_updater.sandbox import Sandbox, SandboxConfig
-from tests.send_harness import SendRun, applied_bodies, assert_each_row_accounted, send_rows, updates
-from tests.virtual_time import run_virtual
+from tests.support.send_harness import SendRun, applied_bodies, assert_each_row_accounted, send_rows, updates
+from tests.support.virtual_time import run_virtual
 
 UNLIMITED = [(1_000_000, 1.0)]
 

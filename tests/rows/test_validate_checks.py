@@ -15,7 +15,7 @@ import batch_updater.rows.validate as validate
 from batch_updater.rows.validate import (
     Bad, parse_custom_json, parse_defaults, parse_ticket_id, validate_row,
 )
-from tests.sheets import csv_bytes, write_csv
+from tests.support.sheets import csv_bytes, write_csv
 
 ID = "6945345902185807891"
 

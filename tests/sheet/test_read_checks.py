@@ -16,11 +16,11 @@ from batch_updater.cli import cli
 from batch_updater.errors import InputError
 from batch_updater.sheet.read import load, read_text
 from batch_updater.rows.validate import validate_rows
-from tests.sheets import write_xlsx
+from tests.support.sheets import write_xlsx
 
 ID = "6945345902185807891"
 IDS = [str(6945345902185807891 + i) for i in range(10)]
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_the_cli_prints_the_encoding_it_read(runner, tmp_path):
 
 def test_plan_prints_the_encoding_it_read(tmp_path, monkeypatch):
     from batch_updater.sandbox import SandboxConfig
-    from tests.send_harness import ThreadSandbox
+    from tests.support.send_harness import ThreadSandbox
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.csv").write_bytes(csv_text(SIMPLIFIED[:1], status="51").encode("utf-8"))

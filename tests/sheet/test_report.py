@@ -10,7 +10,7 @@ from batch_updater.sheet.read import load, read_text
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result
 from batch_updater.sheet.report import check_report_path, sibling_path, write_report, write_retry
 from batch_updater.sheet.write import inert_row
-from tests.sheets import csv_bytes, write_csv
+from tests.support.sheets import csv_bytes, write_csv
 
 ID = "6945345902185807891"
 EVIL = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]

@@ -18,7 +18,7 @@ from batch_updater.model import Row, TicketUpdate
 from batch_updater.sandbox import SandboxConfig
 from batch_updater.sandbox.state import TicketStore
 from batch_updater.rows.validate import RowValidator
-from tests.sandbox.helpers import get, put
+from tests.support.sandbox_http import get, put
 
 ID = "6945345902185807891"
 P, R = "6868000000000000001", "6868000000000000002"  # the sandbox's seeded custom fields

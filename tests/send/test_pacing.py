@@ -4,7 +4,7 @@ from batch_updater.errors import UsageError
 from batch_updater.send.pacing import (
     FIXED_FLOOR, FIXED_HEADROOM, SAFE_START, PaceController, format_rate, parse_rate,
 )
-from tests.pacing_sim import Window, simulate
+from tests.support.pacing_sim import Window, simulate
 
 
 @pytest.mark.parametrize("text, per_second, shown", [

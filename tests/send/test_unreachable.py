@@ -36,9 +36,9 @@ from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from batch_updater.send.pool import UNREACHABLE_PROBE, Sender, SendOptions
 from batch_updater.summary import answer_counts, summarize
-from tests.fakehttp import stub
-from tests.send_harness import ThreadSandbox
-from tests.sheets import csv_bytes, write_csv
+from tests.support.fakehttp import stub
+from tests.support.send_harness import ThreadSandbox
+from tests.support.sheets import csv_bytes, write_csv
 
 IDS = ["6945345902185807891", "6945345902185815810", "6945345902185823729", "6945345902185831648"]
 TOKEN = "u-secret-user-token"

@@ -25,9 +25,9 @@ from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, Sandbox, SandboxConfig
 from batch_updater.send.pool import SendOptions
 from batch_updater.send.session import SendSettings, load_learned, open_endpoint, send_on, state_path
-from tests.send_harness import ThreadSandbox
-from tests.sheets import write_csv
-from tests.virtual_time import run_virtual
+from tests.support.send_harness import ThreadSandbox
+from tests.support.sheets import write_csv
+from tests.support.virtual_time import run_virtual
 
 IDS = ["6945345902185807891", "6945345902185815810", "6945345902185823729", "6945345902185831648"]
 UNLIMITED = [(1_000_000, 1.0)]

@@ -11,7 +11,7 @@ from multidict import CIMultiDict
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, parse_answer
 from batch_updater.feishu.credentials import Credentials, check_base_url
 from batch_updater.errors import UsageError
-from tests.fakehttp import stub
+from tests.support.fakehttp import stub
 
 BASE = "http://127.0.0.1:9"
 URL = f"{BASE}/open-apis/helpdesk/v1/tickets/6945345902185807891"
