@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11, pip, make):
 #   make demo   creates .venv if missing, installs, runs the main job on the sample data
-#   make test   installs the test extra and runs the tests
+#   make test   installs the test extra, lints (ruff) and runs the tests (the import-layer check among them)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -27,6 +27,7 @@ demo: $(VENV)/.installed
 	  [ $$rc -le 1 ]
 
 test: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check batch_updater tests
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-test

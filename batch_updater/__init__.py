@@ -8,12 +8,16 @@ The library behind the command line, for a scheduler or workflow task:
     result.exit_code, result.summary.by_result, result.report_path, result.outcomes
 """
 
-from batch_updater.jobs.config import JobConfig, load_config, options_from
 from batch_updater.errors import (
-    BatchUpdaterError, CredentialsRefused, InputError, JobLocked, UsageError,
+    BatchUpdaterError,
+    CredentialsRefused,
+    InputError,
+    JobLocked,
+    UsageError,
 )
-from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.jobs.config import JobConfig, load_config, options_from
 from batch_updater.jobs.options import RunOptions
+from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.run.job import RunResult, run_config, run_job
 
 __all__ = [

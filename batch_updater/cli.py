@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.logs import close_logging, setup_logging
-from batch_updater.send.pacing import format_rate
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
+from batch_updater.send.pacing import format_rate
 
 
 class LazyGroup(click.Group):

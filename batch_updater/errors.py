@@ -15,7 +15,6 @@ No message here ever holds a token or a secret.
 
 from __future__ import annotations
 
-
 INTERRUPTED = 130  # Ctrl-C or SIGTERM: not an exception, a run that stopped and wrote its report
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 # The update body's fields (the API doc's names), in the doc's order.

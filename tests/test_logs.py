@@ -3,7 +3,6 @@
 import json
 import logging
 
-
 from batch_updater.logs import close_logging, event, setup_logging
 
 

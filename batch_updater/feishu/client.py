@@ -6,7 +6,6 @@ aiohttp's errors are translated here and nowhere else. One answer is one
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import json
 import os
@@ -18,9 +17,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from batch_updater.errors import UsageError
 from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED
 from batch_updater.feishu.credentials import Credentials
-from batch_updater.errors import UsageError
 from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
@@ -155,7 +154,7 @@ class HelpdeskClient:
                 return parse_answer(resp.status, resp.headers, text, time.monotonic() - start)
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as e:
             return _failed(Transport.NOT_CONNECTED, not_connected_reason(e), start)
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+        except (TimeoutError, aiohttp.ServerTimeoutError):
             return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s", start)
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
             return _failed(Transport.DISCONNECTED, f"connection dropped: {_reason(e)}", start)

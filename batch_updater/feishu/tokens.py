@@ -26,8 +26,8 @@ from typing import Any
 
 import aiohttp
 
-from batch_updater.feishu.codes import Action, lookup
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
+from batch_updater.feishu.codes import Action, lookup
 from batch_updater.paths import atomic_path, private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
@@ -259,7 +259,7 @@ class UserTokens:
                 "refresh_token": self._pair.refresh_token}
         try:
             status, kind, text, data = await post_json(self.session, self.url, body, self.timeout)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+        except (TimeoutError, aiohttp.ClientError) as e:
             detail = f"{type(e).__name__} {self._scrub(str(e))}".strip()
             raise CredentialsRefused(f"the user token could not be refreshed: no answer from {self.url} "
                                      f"({detail})") from None
@@ -357,7 +357,7 @@ class TenantToken:
         body = {"app_id": self.app_id, "app_secret": self._secret}
         try:
             status, _, _, data = await post_json(self.session, self.url, body, self.timeout)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+        except (TimeoutError, aiohttp.ClientError) as e:
             raise CredentialsRefused(f"no tenant access token: no answer from {self.url} "
                                      f"({type(e).__name__})") from None
         if data is None or data.get("code") != 0 or not data.get("tenant_access_token"):

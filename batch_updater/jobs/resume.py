@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.feishu.classify import is_final
-from batch_updater.jobs.lock import job_id, job_lock
-from batch_updater.paths import state_subdir
 from batch_updater.jobs.journal import Entry, Journal, read_other
+from batch_updater.jobs.lock import job_id, job_lock
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
+from batch_updater.paths import state_subdir
 
 CRASHED_WITH_COMMENT = (
     "a previous run stopped while sending this row, so its comment may already be posted: check the "

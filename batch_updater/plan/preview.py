@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batch_updater.feishu.codes import NO_RIGHTS
-from batch_updater.plan.state import (
-    CUSTOM_PREFIX, SCALARS, RowPlan, TicketState, apply, plan_row,
-)
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.plan.state import (
+    CUSTOM_PREFIX,
+    SCALARS,
+    RowPlan,
+    TicketState,
+    apply,
+    plan_row,
+)
 
 NOT_FOUND = 154004
 

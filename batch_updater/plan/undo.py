@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.plan.state import (
-    CLOSED_BY_AGENT, CLOSED_BY_USER, CUSTOM_PREFIX, SCALARS, STATUS_52_NOTE, FieldChange, TicketState, apply,
+    CLOSED_BY_AGENT,
+    CLOSED_BY_USER,
+    CUSTOM_PREFIX,
+    SCALARS,
+    STATUS_52_NOTE,
+    FieldChange,
+    TicketState,
+    apply,
     plan_row,
 )
 

@@ -9,15 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
-from batch_updater.sheet.columns import ColumnMap, CustomColumn
 from batch_updater.errors import UsageError
 from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
+from batch_updater.sheet.columns import ColumnMap, CustomColumn
 
 INT32_MAX = 2**31 - 1
 # Feishu ticket ids are 19 digits today (6945345902185807891); 16 to 18 leave room for older ones.
 # An id outside this rule is refused with a message that asks the user to report it.
 TICKET_ID_DIGITS = (16, 19)
-_TICKET_ID = re.compile("[0-9]{%d,%d}" % TICKET_ID_DIGITS)
+_TICKET_ID = re.compile("[0-9]{{{},{}}}".format(*TICKET_ID_DIGITS))
 _DIGITS = re.compile(r"[0-9]+")  # also a plain custom field id (Feishu's are numbers written as text)
 # C0 controls but tab, LF and CR; DEL; C1 controls. Never meant in a ticket's text, often a broken export.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

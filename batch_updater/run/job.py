@@ -11,18 +11,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from batch_updater.jobs.options import RunOptions
-from batch_updater.sheet.read import Sheet
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
+from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging, warn
-from batch_updater.paths import state_subdir
 from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
-from batch_updater.send.pacing import format_rate
+from batch_updater.paths import state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import prepare, stopped_exit_code
+from batch_updater.send.pacing import format_rate
+from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import (
-    sibling_path, write_report, write_retry, write_unknown,
+    sibling_path,
+    write_report,
+    write_retry,
+    write_unknown,
 )
 from batch_updater.summary import Summary, per_second, summarize
 

@@ -8,12 +8,18 @@ import json
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from batch_updater.plan.state import TicketState, read_back, state_from_ticket
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text
 from batch_updater.plan.preview import PlannedRow, plan_sheet
+from batch_updater.plan.state import TicketState, read_back, state_from_ticket
 from batch_updater.send.pool import Progress, RowJournal
 from batch_updater.send.session import (
-    Endpoint, ReadReport, SendReport, SendSettings, open_endpoint, read_on, send_on,
+    Endpoint,
+    ReadReport,
+    SendReport,
+    SendSettings,
+    open_endpoint,
+    read_on,
+    send_on,
 )
 
 Specs = Sequence[tuple[int, TicketUpdate]]
@@ -41,7 +47,8 @@ async def endpoint_for(settings: SendSettings, env: Mapping[str, str],
         if settings.sandbox:
             from batch_updater.sandbox import Sandbox, SandboxConfig
 
-            sandbox = await stack.enter_async_context(Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))))
+            config = SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))
+            sandbox = await stack.enter_async_context(Sandbox(config))
             settings, env = replace(settings, base_url=sandbox.base_url), sandbox.credentials
         yield await stack.enter_async_context(open_endpoint(settings, env))
 

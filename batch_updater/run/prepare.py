@@ -19,7 +19,6 @@ from batch_updater.send.pacing import parse_rate
 from batch_updater.sheet.read import Sheet, load
 from batch_updater.sheet.report import check_report_path, check_writable, default_report_path
 
-
 T = TypeVar("T")
 
 

@@ -15,7 +15,14 @@ from batch_updater.feishu.credentials import api_origin
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
-    JobFiles, JobJournal, Plan, earlier_elsewhere, job_files, open_job, plan_resume, row_keys,
+    JobFiles,
+    JobJournal,
+    Plan,
+    earlier_elsewhere,
+    job_files,
+    open_job,
+    plan_resume,
+    row_keys,
 )
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate

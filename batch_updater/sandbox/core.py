@@ -73,7 +73,7 @@ class SandboxCore:
             self._closing = asyncio.Event()
         try:
             await asyncio.wait_for(self._closing.wait(), seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def close(self) -> None:

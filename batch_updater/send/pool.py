@@ -17,13 +17,13 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from batch_updater.feishu.client import Answer, HelpdeskClient, Transport
-from batch_updater.feishu.classify import Step, Verdict, classify, stop_message
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.logs import event
+from batch_updater.feishu.classify import Step, Verdict, classify, stop_message
+from batch_updater.feishu.client import Answer, HelpdeskClient, Transport
 from batch_updater.feishu.codes import NO_RIGHTS
-from batch_updater.send.limiter import Pacer
+from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
+from batch_updater.send.limiter import Pacer
 from batch_updater.send.retry import RowBudget, row_retrying
 
 FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets

@@ -16,15 +16,15 @@ from typing import Any
 
 import aiohttp
 
+from batch_updater.errors import BatchUpdaterError, UsageError
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials, api_origin
-from batch_updater.errors import BatchUpdaterError, UsageError
+from batch_updater.feishu.tokens import TenantToken, UserTokens
+from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.paths import atomic_path, private_dir, state_dir
 from batch_updater.send.limiter import Pacer
-from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.send.pacing import PaceController, RateSetting
 from batch_updater.send.pool import Progress, RowJournal, Sender, SendOptions, SendStats
-from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 
 @dataclass

@@ -10,15 +10,15 @@ not detected there (its numbers are checked for lost digits all the same).
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
-import zlib
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
-from batch_updater.sheet.columns import column_letter
 from batch_updater.errors import InputError
+from batch_updater.sheet.columns import column_letter
 from batch_updater.sheet.sniff import ENCRYPTED
 from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet
 
@@ -181,7 +181,7 @@ def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
             problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} holds a formula whose result is not in the file "
                                 "(it was written by a program and never saved in Excel); open the file in Excel "
                                 "and save it, or type the value. This row is not sent")
-    for (r, c), value in lossy.items():
+    for r, c in lossy:
         raw = facts.digits.get((r, c), "")
         if exact_digits(raw):
             records[r][c] = raw  # a program wrote every digit: the number is exact in the file

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from batch_updater.errors import InputError
+from batch_updater.model import FORMULA_TRIGGERS, Row
 from batch_updater.sheet.columns import ColumnMap, column_letter, resolve_columns
 from batch_updater.sheet.encodings import decode
-from batch_updater.errors import InputError
 from batch_updater.sheet.excel import excel_text, read_workbook
-from batch_updater.model import FORMULA_TRIGGERS, Row
 from batch_updater.sheet.sniff import check_content
 
 __all__ = ["Sheet", "decode", "excel_text", "load", "read_excel", "read_text", "ticket_ids_in"]

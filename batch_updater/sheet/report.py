@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
-from batch_updater.paths import atomic_path
-from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
-from batch_updater.sheet.read import Sheet
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row, Second
+from batch_updater.paths import atomic_path
+from batch_updater.sheet.read import Sheet
+from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 from batch_updater.summary import answer_counts
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}

@@ -1,7 +1,7 @@
 import pytest
 
-from batch_updater.feishu.client import Answer, Transport
 from batch_updater.feishu.classify import Step, classify, stop_message
+from batch_updater.feishu.client import Answer, Transport
 from batch_updater.model import Result
 
 T = Transport

@@ -1,4 +1,3 @@
-import asyncio
 import base64
 import json
 from types import SimpleNamespace
@@ -8,9 +7,9 @@ import pytest
 from aioresponses import aioresponses
 from multidict import CIMultiDict
 
+from batch_updater.errors import UsageError
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, parse_answer
 from batch_updater.feishu.credentials import Credentials, check_base_url
-from batch_updater.errors import UsageError
 from tests.support.fakehttp import stub
 
 BASE = "http://127.0.0.1:9"
@@ -76,7 +75,7 @@ async def test_the_request_is_what_the_doc_says():
     (aiohttp.ClientConnectorError(SimpleNamespace(ssl=True, host="127.0.0.1", port=9), OSError(111, "refused")),
      Transport.NOT_CONNECTED),
     (aiohttp.ConnectionTimeoutError(), Transport.NOT_CONNECTED),
-    (asyncio.TimeoutError(), Transport.TIMEOUT),
+    (TimeoutError(), Transport.TIMEOUT),
     (aiohttp.ServerDisconnectedError(), Transport.DISCONNECTED),
     (aiohttp.ClientOSError(104, "reset"), Transport.DISCONNECTED),
     (aiohttp.ClientPayloadError("cut"), Transport.DISCONNECTED),

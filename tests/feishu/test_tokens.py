@@ -18,9 +18,8 @@ from aioresponses import aioresponses
 from yarl import URL
 
 from batch_updater.errors import CredentialsRefused, UsageError
-from batch_updater.sandbox import ManualClock, Sandbox
 from batch_updater.feishu.tokens import REFRESH_PATH, TokenFile, UserTokens, fingerprint
-
+from batch_updater.sandbox import ManualClock, Sandbox
 from tests.support.fakehttp import stub
 
 BASE = "https://open.feishu.example"
@@ -259,7 +258,7 @@ SECRETS = ("s3cr3t-app", "ur-old-token", "u-old-token")
     ({"exception": aiohttp.ClientConnectorError(
         aiohttp.client_reqrep.ConnectionKey("h", 443, True, True, None, None, None), OSError(111, "refused"))},
      "no answer from"),
-    ({"exception": asyncio.TimeoutError()}, "TimeoutError"),
+    ({"exception": TimeoutError()}, "TimeoutError"),
 ])
 async def test_odd_answers_stop_without_leaking_secrets(
         session: aiohttp.ClientSession, tmp_path: Path, caplog: pytest.LogCaptureFixture,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from batch_updater.jobs.config import credential_env, load_config
 from batch_updater.errors import UsageError
+from batch_updater.jobs.config import credential_env, load_config
 
 
 def write(tmp_path, text):

@@ -6,8 +6,8 @@ from batch_updater.model import Outcome, Result
 
 def test_plan_resume_skips_done_rows_and_guards_crashed_comment_rows():
     from batch_updater.jobs.journal import Entry
-    from batch_updater.model import TicketUpdate
     from batch_updater.jobs.resume import plan_resume
+    from batch_updater.model import TicketUpdate
 
     specs = [(0, TicketUpdate(2, "1", {"status": 2})), (1, TicketUpdate(3, "2", {"comment": "c"})),
              (2, TicketUpdate(4, "3", {"comment": "d"})), (3, TicketUpdate(5, "4", {"status": 2})),

@@ -1,10 +1,17 @@
 import pytest
 
-from batch_updater.sheet.columns import resolve_columns
 from batch_updater.model import Row, TicketUpdate
 from batch_updater.rows.validate import (
-    Bad, parse_custom_json, parse_int, parse_solved, parse_status, parse_tags, parse_ticket_id, validate_row,
+    Bad,
+    parse_custom_json,
+    parse_int,
+    parse_solved,
+    parse_status,
+    parse_tags,
+    parse_ticket_id,
+    validate_row,
 )
+from batch_updater.sheet.columns import resolve_columns
 
 ID = "6945345902185807891"
 

@@ -4,17 +4,21 @@ import io
 
 import pytest
 
-from batch_updater.sheet.columns import resolve_columns
+import batch_updater.rows.validate as validate
 from batch_updater.errors import UsageError
-from batch_updater.sheet.read import load, read_text
 from batch_updater.model import FORMULA_TRIGGERS as TRIGGERS
 from batch_updater.model import Outcome, Result, Row, TicketUpdate
+from batch_updater.rows.validate import (
+    Bad,
+    parse_custom_json,
+    parse_defaults,
+    parse_ticket_id,
+    validate_row,
+)
+from batch_updater.sheet.columns import resolve_columns
+from batch_updater.sheet.read import load, read_text
 from batch_updater.sheet.report import write_report, write_retry
 from batch_updater.sheet.write import inert_row
-import batch_updater.rows.validate as validate
-from batch_updater.rows.validate import (
-    Bad, parse_custom_json, parse_defaults, parse_ticket_id, validate_row,
-)
 from tests.support.sheets import csv_bytes, write_csv
 
 ID = "6945345902185807891"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import SandboxConfig
+from tests.run.test_run_e2e import read_report
 from tests.support.send_harness import ThreadSandbox
 from tests.support.sheets import write_csv
-from tests.run.test_run_e2e import read_report
 
 IDS = [str(7000000000000000001 + i * 7919) for i in range(40)]
 

@@ -8,8 +8,8 @@ import io
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
-from batch_updater.run.plan import plan_job
 from batch_updater.run.job import RunOptions, run_job
+from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.support.send_harness import ThreadSandbox
 from tests.support.sheets import write_csv
@@ -123,7 +123,7 @@ def test_a_comment_that_did_not_land_is_sent_again_after_reading_back(tmp_path):
         def heal(sb):
             sb.set_faults(drop_before_apply_rate=0.0)
 
-        result = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", max_attempts=1,
+        run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", max_attempts=1,
                                     report=tmp_path / "out.csv"), env=ts.env(),
                          on_progress=lambda p: ts.call(heal) if p.done == 2 else None)
         stats = ts.stats()

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from batch_updater.cli import cli
 from batch_updater.errors import UsageError
 from batch_updater.model import TicketUpdate
-from batch_updater.send.pacing import parse_rate
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, Sandbox, SandboxConfig
+from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import SendOptions
 from batch_updater.send.session import SendSettings, load_learned, open_endpoint, send_on, state_path
 from tests.support.send_harness import ThreadSandbox

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
-from batch_updater.plan.state import TicketState, read_back
 from batch_updater.errors import UsageError
-from batch_updater.run.plan import plan_job
+from batch_updater.plan.state import TicketState, read_back
 from batch_updater.run.job import RunOptions, run_job
+from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.support.send_harness import ThreadSandbox
 from tests.support.sheets import write_csv

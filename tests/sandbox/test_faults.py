@@ -10,7 +10,6 @@ import pytest
 
 from batch_updater.sandbox import Faults, Sandbox
 from batch_updater.sandbox.faults import FaultDice
-
 from tests.support.sandbox_http import put
 
 

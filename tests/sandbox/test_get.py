@@ -6,7 +6,6 @@ import aiohttp
 import pytest
 
 from batch_updater.sandbox import Sandbox, SandboxConfig
-
 from tests.support.sandbox_http import get, put
 
 V2_FIELDS = {

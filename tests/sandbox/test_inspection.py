@@ -5,7 +5,6 @@ from __future__ import annotations
 import aiohttp
 
 from batch_updater.sandbox import Sandbox
-
 from tests.support.sandbox_http import put
 
 

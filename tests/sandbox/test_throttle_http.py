@@ -12,7 +12,6 @@ import aiohttp
 
 from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import Faults, ManualClock, Sandbox
-
 from tests.support.sandbox_http import get, put
 
 THROTTLE_BODY = {"code": 99991400, "msg": "request trigger frequency limit"}

@@ -9,7 +9,6 @@ import pytest
 
 from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import ManualClock, Sandbox
-
 from tests.support.sandbox_http import get, put
 
 TENANT = "/open-apis/auth/v3/tenant_access_token/internal"

@@ -10,7 +10,6 @@ import pytest
 
 from batch_updater.feishu.codes import CODES
 from batch_updater.sandbox import ManualClock, Sandbox, SandboxConfig
-
 from tests.support.sandbox_http import put
 
 

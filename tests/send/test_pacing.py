@@ -2,7 +2,12 @@ import pytest
 
 from batch_updater.errors import UsageError
 from batch_updater.send.pacing import (
-    FIXED_FLOOR, FIXED_HEADROOM, SAFE_START, PaceController, format_rate, parse_rate,
+    FIXED_FLOOR,
+    FIXED_HEADROOM,
+    SAFE_START,
+    PaceController,
+    format_rate,
+    parse_rate,
 )
 from tests.support.pacing_sim import Window, simulate
 

@@ -7,8 +7,8 @@ from aioresponses import aioresponses
 
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials
-from batch_updater.send.limiter import Pacer
 from batch_updater.model import Result, TicketUpdate
+from batch_updater.send.limiter import Pacer
 from batch_updater.send.pacing import PaceController
 from batch_updater.send.pool import FORBIDDEN_PROBE, Sender, SendOptions, group_by_ticket
 from tests.support.fakehttp import stub

@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 
 from batch_updater.feishu.credentials import Credentials
-from batch_updater.send.pacing import FIXED_HEADROOM
 from batch_updater.sandbox import Sandbox, SandboxConfig
+from batch_updater.send.pacing import FIXED_HEADROOM
 from tests.support.send_harness import SendRun, applied_bodies, assert_each_row_accounted, send_rows, updates
 from tests.support.virtual_time import run_virtual
 

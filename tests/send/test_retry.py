@@ -2,11 +2,11 @@ import random
 
 import pytest
 
-from batch_updater.feishu.client import Answer
 from batch_updater.feishu.classify import Step, Verdict
+from batch_updater.feishu.client import Answer
 from batch_updater.model import Result
-from batch_updater.send.retry import MAX_THROTTLED, RowBudget, row_retrying
 from batch_updater.send.pool import Attempt
+from batch_updater.send.retry import MAX_THROTTLED, RowBudget, row_retrying
 
 
 def attempts_from(steps):

@@ -22,19 +22,19 @@ import pytest
 from aioresponses import aioresponses
 from click.testing import CliRunner
 
-from batch_updater.feishu.client import HelpdeskClient, Transport
-from batch_updater.feishu.classify import is_final
 from batch_updater.cli import cli
-from batch_updater.feishu.credentials import Credentials, check_base_url
 from batch_updater.errors import UsageError
-from batch_updater.send.limiter import Pacer
-from batch_updater.sheet.read import read_text
+from batch_updater.feishu.classify import is_final
+from batch_updater.feishu.client import HelpdeskClient, Transport
+from batch_updater.feishu.credentials import Credentials, check_base_url
 from batch_updater.model import Outcome, Result, TicketUpdate
-from batch_updater.send.pacing import PaceController
-from batch_updater.sheet.report import write_report
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
+from batch_updater.send.limiter import Pacer
+from batch_updater.send.pacing import PaceController
 from batch_updater.send.pool import UNREACHABLE_PROBE, Sender, SendOptions
+from batch_updater.sheet.read import read_text
+from batch_updater.sheet.report import write_report
 from batch_updater.summary import answer_counts, summarize
 from tests.support.fakehttp import stub
 from tests.support.send_harness import ThreadSandbox
@@ -191,7 +191,7 @@ async def test_the_stop_message_names_the_origin_only():
 async def test_timeouts_are_not_a_failure_to_connect():
     """A timeout after connecting may have been applied: it never trips the stop."""
     base = "http://127.0.0.1:9"
-    stubs = {ticket_url(base, t): [{"exception": asyncio.TimeoutError(), "repeat": True}] for t in IDS}
+    stubs = {ticket_url(base, t): [{"exception": TimeoutError(), "repeat": True}] for t in IDS}
     outcomes, sender = await send(base, rows(8), stubs=stubs)
     assert sender.stop_reason is None
     assert sum(o.attempts for o in outcomes) > UNREACHABLE_PROBE

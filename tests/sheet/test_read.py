@@ -125,7 +125,7 @@ def test_excel_text(value, text):
 
 
 def test_xlsx_ids_text_and_number_cells(tmp_path):
-    path = write_xlsx(tmp_path / "t.xlsx", {"Tickets": [
+    write_xlsx(tmp_path / "t.xlsx", {"Tickets": [
         ["ticket_id", "status", "channel"],
         [ID, 51, 2.0],                      # text id, number status
         [6945345902185807891, "1", None],   # the trap: 19 digits in a number cell

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from batch_updater.cli import cli
 from batch_updater.errors import InputError
-from batch_updater.sheet.read import load, read_text
 from batch_updater.rows.validate import validate_rows
+from batch_updater.sheet.read import load, read_text
 from tests.support.sheets import write_xlsx
 
 ID = "6945345902185807891"
@@ -125,7 +125,7 @@ def test_genuine_gbk_files_are_read_as_gb18030(comments):
 
 
 def test_a_file_mixing_utf8_and_gbk_lines_is_refused_naming_both():
-    data = csv_text(SIMPLIFIED[:2]).encode("gbk") + f"{IDS[5]},51,中文\r\n".encode("utf-8")
+    data = csv_text(SIMPLIFIED[:2]).encode("gbk") + f"{IDS[5]},51,中文\r\n".encode()
     with pytest.raises(InputError, match=r"mixes encodings: line 4 is UTF-8 but line 1 is not .*--encoding"):
         read_text(io.BytesIO(data))
 

@@ -20,10 +20,10 @@ import aiohttp
 
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials
-from batch_updater.send.limiter import Pacer
 from batch_updater.model import Outcome, TicketUpdate
-from batch_updater.send.pacing import PaceController, parse_rate
 from batch_updater.sandbox import Sandbox, SandboxConfig
+from batch_updater.send.limiter import Pacer
+from batch_updater.send.pacing import PaceController, parse_rate
 from batch_updater.send.pool import Progress, Sender, SendOptions
 
 Spec = tuple[int, TicketUpdate]
