@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS rows (
                                      -- so editing another row of the file keeps this one recognised
     row INTEGER NOT NULL,            -- where it was in the sheet when last sent (for people)
     ticket_id TEXT NOT NULL,
-    has_comment INTEGER NOT NULL,
+    comment_key TEXT,                -- its ticket and comment (resume.comment_key); NULL: no comment
     state TEXT NOT NULL,             -- 'sending' or 'done'
     final INTEGER NOT NULL DEFAULT 0,-- done for good: not sent again when the job resumes
     sent_after INTEGER,              -- ms since the epoch: the start of the run that first sent it
@@ -42,7 +42,7 @@ class Entry:
     key: str
     row: int
     ticket_id: str
-    has_comment: bool
+    comment_key: str | None  # None: the row posts no comment
     state: str
     final: bool
     outcome: Outcome | None
@@ -74,14 +74,14 @@ class Journal:
     def entries(self) -> dict[str, Entry]:
         found = {}
         for row in self.db.execute(
-            "SELECT key, row, ticket_id, has_comment, state, final, result, http_status, code, msg, log_id, "
+            "SELECT key, row, ticket_id, comment_key, state, final, result, http_status, code, msg, log_id, "
             "attempts, finished_at, sent_after FROM rows"
         ):
             key, number, ticket, comment, state, final, result, status, code, msg, log_id, attempts, finished, \
                 after = row
             outcome = (Outcome(Result(result), status, code, msg or "", log_id or "", attempts or 0, finished or "")
                        if result else None)
-            found[key] = Entry(key, number, ticket, bool(comment), state, bool(final), outcome, after)
+            found[key] = Entry(key, number, ticket, comment, state, bool(final), outcome, after)
         return found
 
     def record_preimages(self, states: Mapping[str, str]) -> None:
@@ -93,14 +93,15 @@ class Journal:
     def preimages(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT ticket_id, state FROM preimage"))
 
-    def sending(self, key: str, row: int, ticket_id: str, has_comment: bool, sent_after: int) -> None:
+    def sending(self, key: str, row: int, ticket_id: str, comment_key: str | None, sent_after: int) -> None:
         """Written (and committed) before the row's request leaves. `sent_after` (the run's start, ms
         since the epoch) is kept from the first run that sent the row: a comment older than that
         is not this row's."""
         self.db.execute(
-            "INSERT INTO rows (key, row, ticket_id, has_comment, state, sent_after) VALUES (?, ?, ?, ?, 'sending', ?) "
-            "ON CONFLICT(key) DO UPDATE SET state = 'sending', final = 0, row = excluded.row",
-            (key, row, ticket_id, int(has_comment), sent_after),
+            "INSERT INTO rows (key, row, ticket_id, comment_key, state, sent_after) VALUES (?, ?, ?, ?, 'sending', ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = 'sending', final = 0, row = excluded.row, "
+            "comment_key = excluded.comment_key",
+            (key, row, ticket_id, comment_key, sent_after),
         )
 
     def done(self, key: str, outcome: Outcome, final: bool) -> None:
@@ -112,22 +113,42 @@ class Journal:
         )
 
 
-def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]
-               ) -> tuple[list[tuple[str, str, str]], str] | None:
-    """Another job's rows that were (or may have been) applied to one of `tickets`, as (key,
-    ticket id, finished at), and its input's name; None unless its `api` and `helpdesk` meta are
-    `meta`'s. Read only; a journal that is busy, damaged or of an older layout is skipped."""
+# A row that was, or may have been, applied: its comment may be on the ticket.
+MAY_BE_APPLIED = "(state = 'sending' OR result IN ('ok', 'unknown'))"
+
+
+def posted_comments(entries: Mapping[str, Entry]) -> list[Entry]:
+    """The rows of a journal whose comment was, or may have been, posted."""
+    return [e for e in entries.values() if e.comment_key is not None and (
+        e.state == "sending" or (e.outcome is not None and e.outcome.result in (Result.OK, Result.UNKNOWN)))]
+
+
+@dataclass(frozen=True, slots=True)
+class OtherJob:
+    input: str
+    touched: dict[str, str]  # ticket id -> when the last row for it finished
+    comments: list[str]  # comment keys, one per row whose comment was (or may have been) posted
+
+
+def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJob | None:
+    """What another job did to any of `tickets`: the rows that were (or may have been) applied,
+    and their comments; None unless its `api` and `helpdesk` meta are `meta`'s, or when it did
+    nothing to them. Read only; a journal that is busy, damaged or of an older layout is skipped."""
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
         try:
             theirs = dict(db.execute("SELECT key, value FROM meta"))
             if any(theirs.get(name) != meta.get(name) for name in ("api", "helpdesk")):
                 return None
-            rows = [(key, ticket, finished or "") for key, ticket, finished in db.execute(
-                "SELECT key, ticket_id, finished_at FROM rows WHERE state = 'sending' OR result IN ('ok', 'unknown')")
-                if ticket in tickets]
+            rows = [row for row in db.execute(
+                f"SELECT ticket_id, comment_key, finished_at FROM rows WHERE {MAY_BE_APPLIED}") if row[0] in tickets]
         finally:
             db.close()
     except sqlite3.Error:
         return None
-    return (rows, theirs.get("input", path.stem)) if rows else None
+    if not rows:
+        return None
+    touched: dict[str, str] = {}
+    for ticket, _, finished in rows:
+        touched[ticket] = max(touched.get(ticket, ""), finished or "")
+    return OtherJob(theirs.get("input", path.stem), touched, [c for _, c, _ in rows if c])

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.feishu.classify import is_final
-from batch_updater.jobs.journal import Entry, Journal, read_other
+from batch_updater.jobs.journal import Entry, Journal, posted_comments, read_other
 from batch_updater.jobs.lock import job_id, job_lock
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.paths import state_subdir
@@ -23,17 +23,27 @@ CRASHED_WITH_COMMENT = (
 )
 
 
+def _digest(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def row_keys(specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, str]:
     """Pure: each valid row's key in the journal: its ticket and exact body, and which repeat of
     them it is in the file. Not its position: fixing one row keeps the others recognised."""
     seen: Counter[str] = Counter()
     keys = {}
     for index, spec in specs:
-        text = json.dumps([spec.ticket_id, spec.body], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+        digest = _digest([spec.ticket_id, spec.body])
         keys[index] = f"{digest}.{seen[digest]}"
         seen[digest] += 1
     return keys
+
+
+def comment_key(spec: TicketUpdate) -> str | None:
+    """A row's ticket and comment, the same in every job: how a comment already posted on that
+    ticket is recognised, whatever else the row says. None: the row posts no comment."""
+    return _digest([spec.ticket_id, spec.body["comment"]]) if spec.has_comment else None
 
 
 class JobJournal:
@@ -45,7 +55,7 @@ class JobJournal:
         self.started_ms = started_ms
 
     def sending(self, index: int, spec: TicketUpdate) -> None:
-        self.journal.sending(self.keys[index], spec.row, spec.ticket_id, spec.has_comment, self.started_ms)
+        self.journal.sending(self.keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms)
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
         self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
@@ -57,29 +67,60 @@ class Plan:
 
     to_send: list[tuple[int, TicketUpdate]]
     earlier: dict[int, Outcome] = field(default_factory=dict)  # rows done by an earlier run
-    crashed: dict[int, Outcome] = field(default_factory=dict)  # comment rows left mid-send by a crash
+    crashed: dict[int, Outcome] = field(default_factory=dict)  # comment rows to read back, not send
     sent_after: dict[int, int] = field(default_factory=dict)  # rows an earlier run sent: its start (ms)
+    notes: dict[int, str] = field(default_factory=dict)  # rows sent without their comment: why
+    skipped: dict[int, Outcome] = field(default_factory=dict)  # rows whose comment, all they did, was posted
 
 
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], entries: Mapping[str, Entry],
-                retry_comments: bool) -> Plan:
-    """Pure: rows done for good are not sent again; a row left `sending` by a crash is sent again
-    only when it has no comment (or the user accepts the risk: with `retry_comments` the rows left
-    `unknown` are sent again too). Rows are matched by key (ticket and body), not position."""
+                retry_comments: bool, posted_elsewhere: Counter[str] | None = None) -> Plan:
+    """Pure: which rows to send, which an earlier run did, which to read back.
+
+    Rows are matched by key (ticket and body), not position. Rows done for good are not sent
+    again. A comment row that may have been applied (left `sending` by a crash, or `unknown`)
+    is read back, not sent (with `retry_comments`, the user accepts the risk: it is sent). A
+    new row whose comment this job posted on that ticket from a row since edited, or another
+    job did (`posted_elsewhere`: comment keys, one per posting), is sent without its comment,
+    or skipped when the comment was all it did (`retry_comments` posts it anyway)."""
     plan = Plan([])
+    new: list[tuple[int, TicketUpdate]] = []
     for index, spec in specs:
         entry = entries.get(keys[index])
         if entry is not None and entry.sent_after is not None:
             plan.sent_after[index] = entry.sent_after
         if entry is None:
+            new.append((index, spec))
+        elif retry_comments and (entry.state == "sending" or (
+                entry.outcome is not None and entry.outcome.result is Result.UNKNOWN)):
             plan.to_send.append((index, spec))
-        elif entry.state == "done" and entry.final and entry.outcome is not None and not (
-                retry_comments and entry.outcome.result is Result.UNKNOWN):
-            plan.earlier[index] = entry.outcome
-        elif entry.state == "sending" and spec.has_comment and not retry_comments:
+        elif entry.state == "sending" and spec.has_comment:
             plan.crashed[index] = Outcome(Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
+        elif entry.state == "done" and entry.final and entry.outcome is not None:
+            may_be_posted = spec.has_comment and entry.outcome.result is Result.UNKNOWN
+            (plan.crashed if may_be_posted else plan.earlier)[index] = entry.outcome
         else:
             plan.to_send.append((index, spec))
+    matched = {keys[index] for index, _ in specs}
+    claimed = Counter(e.comment_key for e in posted_comments(entries) if e.key not in matched)
+    unclaimed = claimed + (posted_elsewhere or Counter())
+    for index, spec in new:
+        ck = comment_key(spec)
+        if ck is None or retry_comments or unclaimed[ck] <= 0:
+            plan.to_send.append((index, spec))
+            continue
+        unclaimed[ck] -= 1
+        by = "this job, from a row since edited" if claimed[ck] > 0 else "another run (another file)"
+        claimed[ck] -= 1
+        rest = {name: value for name, value in spec.body.items() if name != "comment"}
+        note = (f"its comment was not posted again: {by} already posted it on this ticket "
+                "(--retry-comments posts it anyway)")
+        if rest:
+            plan.notes[index] = note
+            plan.to_send.append((index, TicketUpdate(spec.row, spec.ticket_id, rest)))
+        else:
+            plan.skipped[index] = Outcome(Result.SKIPPED, msg=note, finished_at=now_text())
+    plan.to_send.sort(key=lambda item: item[0])  # file order: rows for one ticket go one after another
     return plan
 
 
@@ -114,39 +155,46 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
             journal.close()
 
 
-OTHER_JOBS_LOOKED_AT = 100  # the most recent journals: enough for a warning, bounded at start-up
+OTHER_JOBS_LOOKED_AT = 100  # the most recent journals: enough to tell, bounded at start-up
 
 
-def earlier_elsewhere(files: JobFiles, meta: Mapping[str, str], specs: Sequence[tuple[int, TicketUpdate]],
-                      keys: Mapping[int, str]) -> str | None:
-    """A warning when other jobs (other files, or this file under another name) already sent rows
-    for these tickets to the same API and helpdesk; None when none did."""
-    tickets = {spec.ticket_id for _, spec in specs}
-    ours = {keys[index]: spec for index, spec in specs}
+@dataclass
+class Elsewhere:
+    """What other jobs (other files, or this file under another name) did to these tickets on
+    the same API and helpdesk."""
+
+    touched: dict[str, str] = field(default_factory=dict)  # ticket -> when the last row finished
+    latest_input: str = ""
+    comments: Counter[str] = field(default_factory=Counter)  # comment key -> times posted
+
+    def warning(self, comments_held_back: int) -> str | None:
+        if not self.touched:
+            return None
+        latest = max(self.touched.values())
+        where = f" (the latest: {self.latest_input}, {latest})" if latest else ""
+        text = (f"earlier runs of other files already sent updates for {len(self.touched)} of these tickets to "
+                f"this helpdesk{where}; only rows of this same file are recognised as done")
+        if comments_held_back:
+            text += (f". {comments_held_back} rows here would post a comment already posted on the same ticket: "
+                     "not posted again (--retry-comments posts them)")
+        return text
+
+
+def elsewhere(files: JobFiles, meta: Mapping[str, str], tickets: set[str]) -> Elsewhere:
+    found = Elsewhere()
     others = sorted((p for p in files.journal.parent.glob("*.sqlite") if p != files.journal),
                     key=_mtime, reverse=True)[:OTHER_JOBS_LOOKED_AT]
-    touched: set[str] = set()
-    repeated_comments = 0
-    last: tuple[str, str] | None = None
+    latest = ""
     for path in others:
-        found = read_other(path, meta, tickets)
-        if found is None:
+        job = read_other(path, meta, tickets)
+        if job is None:
             continue
-        rows, input_name = found
-        for key, ticket_id, finished_at in rows:
-            touched.add(ticket_id)
-            repeated_comments += key in ours and ours[key].has_comment
-            if last is None or finished_at > last[0]:
-                last = (finished_at, input_name)
-    if not touched:
-        return None
-    where = f" (the latest: {last[1]}, {last[0]})" if last and last[0] else ""
-    text = (f"earlier runs of other files already sent updates for {len(touched)} of these tickets to this "
-            f"helpdesk{where}; only rows of this same file are recognised as done")
-    if repeated_comments:
-        text += (f". {repeated_comments} rows here post a comment those runs already posted on the same ticket: "
-                 "they will be posted again")
-    return text
+        for ticket, finished in job.touched.items():
+            found.touched[ticket] = max(found.touched.get(ticket, ""), finished)
+            if finished >= latest:
+                latest, found.latest_input = finished, job.input
+        found.comments.update(job.comments)
+    return found
 
 
 def _mtime(path: Path) -> float:

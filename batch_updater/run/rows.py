@@ -15,10 +15,11 @@ from batch_updater.feishu.credentials import api_origin
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
+    Elsewhere,
     JobFiles,
     JobJournal,
     Plan,
-    earlier_elsewhere,
+    elsewhere,
     job_files,
     open_job,
     plan_resume,
@@ -63,11 +64,11 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
     read_first = options.skip_unchanged or options.undo
     with _job(options, input_path, sheet_name, env) as job:
         journal = job.journal if job else None
-        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments)
-        if job is not None:
-            warning = earlier_elsewhere(job.files, job.meta, plan.to_send, keys)
-            if warning:
-                warn(warning, on_warning)
+        others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs}) if job else Elsewhere()
+        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others.comments)
+        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.skipped))
+        if warning:
+            warn(warning, on_warning)
         hooks = JobJournal(journal, keys, started_ms) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
@@ -80,11 +81,15 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
                                     preimages=_preimage_store(journal), on_progress=on_progress,
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
-    done = {**plan.earlier, **plan.crashed, **live.outcomes}
+    done = {**plan.earlier, **plan.skipped, **plan.crashed, **live.outcomes}
+    for index, note in plan.notes.items():
+        if index in done:
+            done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
     outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
                                        "the run") if isinstance(item, TicketUpdate) else
                 Outcome(Result.INVALID, msg="; ".join(str(e) for e in item)) for i, item in enumerate(checked)]
-    undo = undo_sheet(specs, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
+    sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
+    undo = undo_sheet(sent_as, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
 
 
@@ -106,7 +111,7 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
         return
     meta = {"input": str(input_path.resolve()), "sheet": sheet_name or "",
             "api": api_origin(options.base_url, env), "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
-    files = job_files({"v": 2, **meta}, env)
+    files = job_files({"v": 3, **meta}, env)
     with open_job(files, fresh=options.fresh, meta=meta) as journal:
         yield Job(files, meta, journal)
 def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:

@@ -7,16 +7,16 @@ from batch_updater.model import Outcome, Result
 
 def test_journal_records_sending_then_done_and_survives_reopening(tmp_path):
     journal = Journal(tmp_path / "j.sqlite")
-    journal.sending("a.0", 2, "111", False, 1000)
-    journal.sending("b.0", 3, "222", True, 1000)
+    journal.sending("a.0", 2, "111", None, 1000)
+    journal.sending("b.0", 3, "222", "c222", 1000)
     journal.done("a.0", Outcome(Result.OK, 200, 0, "success", "L1", 1, "t"), final=True)
-    journal.sending("b.0", 5, "222", True, 2000)  # sent again by a later run, from another row
+    journal.sending("b.0", 5, "222", "c222", 2000)  # sent again by a later run, from another row
     journal.close()
     reopened = Journal(tmp_path / "j.sqlite")
     entries = reopened.entries()
     reopened.close()
     assert entries["a.0"].state == "done" and entries["a.0"].final and entries["a.0"].outcome.log_id == "L1"
-    assert entries["b.0"].state == "sending" and entries["b.0"].has_comment and entries["b.0"].outcome is None
+    assert entries["b.0"].state == "sending" and entries["b.0"].comment_key == "c222" and entries["b.0"].outcome is None
     assert entries["b.0"].row == 5 and entries["b.0"].sent_after == 1000  # the first run that sent it
 
 

@@ -1,26 +1,68 @@
-"""Resume planning."""
+"""Resume planning: which rows an earlier run did, which to read back, which to send, and
+comments never posted twice by an edited row or another job."""
+
+from collections import Counter
+
+from batch_updater.jobs.journal import Entry
+from batch_updater.jobs.resume import comment_key, plan_resume, row_keys
+from batch_updater.model import Outcome, Result, TicketUpdate
 
 
-from batch_updater.model import Outcome, Result
+def entry(key, spec, state, final, outcome, after=None):
+    return Entry(key, spec.row, spec.ticket_id, comment_key(spec), state, final, outcome, after)
 
 
-def test_plan_resume_skips_done_rows_and_guards_crashed_comment_rows():
-    from batch_updater.jobs.journal import Entry
-    from batch_updater.jobs.resume import plan_resume
-    from batch_updater.model import TicketUpdate
-
+def test_plan_resume_skips_done_rows_and_reads_back_comment_rows_that_may_be_posted():
     specs = [(0, TicketUpdate(2, "1", {"status": 2})), (1, TicketUpdate(3, "2", {"comment": "c"})),
              (2, TicketUpdate(4, "3", {"comment": "d"})), (3, TicketUpdate(5, "4", {"status": 2})),
              (4, TicketUpdate(6, "5", {"comment": "e"}))]
     keys = {i: f"k{i}" for i, _ in specs}
     entries = {
-        "k0": Entry("k0", 2, "1", False, "done", True, Outcome(Result.OK)),
-        "k1": Entry("k1", 3, "2", True, "sending", False, None, 1000),
-        "k2": Entry("k2", 4, "3", True, "done", True, Outcome(Result.UNKNOWN, msg="timeout")),
-        "k3": Entry("k3", 5, "4", False, "done", False, Outcome(Result.FAILED, 500, 155000)),
+        "k0": entry("k0", specs[0][1], "done", True, Outcome(Result.OK)),
+        "k1": entry("k1", specs[1][1], "sending", False, None, 1000),
+        "k2": entry("k2", specs[2][1], "done", True, Outcome(Result.UNKNOWN, msg="timeout")),
+        "k3": entry("k3", specs[3][1], "done", False, Outcome(Result.FAILED, 500, 155000)),
     }
     plan = plan_resume(specs, keys, entries, retry_comments=False)
-    assert list(plan.earlier) == [0, 2] and list(plan.crashed) == [1]
+    assert list(plan.earlier) == [0] and sorted(plan.crashed) == [1, 2]  # 2: unknown, read back again
+    assert plan.crashed[2].msg == "timeout"
     assert [i for i, _ in plan.to_send] == [3, 4] and plan.sent_after == {1: 1000}
     accepted = plan_resume(specs, keys, entries, retry_comments=True)  # the user accepts the risk
     assert list(accepted.earlier) == [0] and [i for i, _ in accepted.to_send] == [1, 2, 3, 4]
+
+
+def test_an_edited_row_whose_comment_was_posted_is_sent_without_it():
+    before = [(0, TicketUpdate(2, "1", {"status": 2, "comment": "hello"})),
+              (1, TicketUpdate(3, "2", {"comment": "only a comment"}))]
+    old_keys = row_keys(before)
+    entries = {old_keys[i]: entry(old_keys[i], spec, "done", True, Outcome(Result.OK)) for i, spec in before}
+    edited = [(0, TicketUpdate(2, "1", {"status": 4, "comment": "hello"})),  # the status cell changed
+              (1, TicketUpdate(3, "2", {"comment": "only a comment", "status": 51}))]
+    plan = plan_resume(edited, row_keys(edited), entries, retry_comments=False)
+    assert [(i, spec.body) for i, spec in plan.to_send] == [(0, {"status": 4}), (1, {"status": 51})]
+    assert "already posted it on this ticket" in plan.notes[0] and "from a row since edited" in plan.notes[0]
+    forced = plan_resume(edited, row_keys(edited), entries, retry_comments=True)
+    assert [spec.body for _, spec in forced.to_send] == [spec.body for _, spec in edited]
+
+
+def test_a_comment_another_job_posted_is_not_posted_again_and_a_comment_only_row_is_skipped():
+    specs = [(0, TicketUpdate(2, "1", {"comment": "hello"})), (1, TicketUpdate(3, "1", {"comment": "hello"})),
+             (2, TicketUpdate(4, "2", {"comment": "hello", "tag_names": ["x"]}))]
+    elsewhere = Counter({comment_key(specs[0][1]): 1, comment_key(specs[2][1]): 1})
+    plan = plan_resume(specs, row_keys(specs), {}, retry_comments=False, posted_elsewhere=elsewhere)
+    assert list(plan.skipped) == [0] and plan.skipped[0].result is Result.SKIPPED
+    assert "another run" in plan.skipped[0].msg
+    # the second "hello" on ticket 1 is one more than was posted: it is sent
+    assert [(i, spec.body) for i, spec in plan.to_send] == [(1, {"comment": "hello"}), (2, {"tag_names": ["x"]})]
+
+
+def test_a_failed_row_does_not_hide_a_comment_an_edited_row_posted():
+    """Only rows whose comment was (or may have been) posted count as posted."""
+    failed = TicketUpdate(2, "1", {"comment": "c", "status": 9})
+    posted = TicketUpdate(3, "1", {"comment": "c", "tag_names": ["a"]})
+    old = row_keys([(0, failed), (1, posted)])
+    entries = {old[0]: entry(old[0], failed, "done", True, Outcome(Result.FAILED, 400, 154000)),
+               old[1]: entry(old[1], posted, "done", True, Outcome(Result.OK))}
+    now = [(0, failed), (1, TicketUpdate(3, "1", {"comment": "c", "tag_names": ["b"]}))]
+    plan = plan_resume(now, row_keys(now), entries, retry_comments=False)
+    assert [spec.body for _, spec in plan.to_send] == [{"tag_names": ["b"]}]  # the failed row: final, not sent

@@ -44,6 +44,11 @@ def sandbox(**config) -> ThreadSandbox:
     return ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED, **config))
 
 
+def agent_posts(ts: ThreadSandbox, tid: str, text: str) -> None:
+    """A comment posted on the ticket outside batch-updater (an agent, in Feishu)."""
+    ts.call(lambda sb: sb.core.tickets.apply(sb.tickets[tid], {"comment": text}, "by-hand"))
+
+
 def run(path: Path, ts: ThreadSandbox, env: dict[str, str] | None = None, **options) -> object:
     options.setdefault("rate", "500/s")
     options.setdefault("report", path.with_name(path.stem + "-out.csv"))
@@ -55,8 +60,7 @@ def run(path: Path, ts: ThreadSandbox, env: dict[str, str] | None = None, **opti
 def test_an_old_comment_with_the_same_text_does_not_make_a_dropped_row_ok(tmp_path):
     with sandbox() as ts:
         tid = IDS[0]
-        write_csv(tmp_path / "first.csv", [["ticket_id", "comment"], [tid, "Customer called back"]])
-        assert run(tmp_path / "first.csv", ts).exit_code == 0
+        agent_posts(ts, tid, "Customer called back")  # by hand, in Feishu: no job of ours knows it
         before = status_of(ts, tid)
         new_status = "4" if before != 4 else "2"
         ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=1.0))  # nothing is applied from now on
@@ -75,8 +79,7 @@ def test_an_old_comment_with_the_same_text_does_not_make_a_dropped_row_ok(tmp_pa
 def test_a_comment_only_row_is_not_confirmed_by_a_comment_older_than_the_run(tmp_path):
     with sandbox() as ts:
         tid = IDS[2]
-        write_csv(tmp_path / "a.csv", [["ticket_id", "comment"], [tid, "same words"]])
-        assert run(tmp_path / "a.csv", ts).exit_code == 0
+        agent_posts(ts, tid, "same words")
         ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=1.0))
         write_csv(tmp_path / "b.csv", [["ticket_id", "comment"], [tid, "same words"]])
         result = run(tmp_path / "b.csv", ts, max_attempts=1)
@@ -142,23 +145,54 @@ def test_fixing_one_cell_keeps_the_rows_already_done(tmp_path):
     assert stats["tickets_with_duplicate_comments"] == 0 and posted[IDS[1]] == ["second"]
 
 
-def test_a_copy_of_the_file_warns_that_other_runs_already_sent_these_tickets(tmp_path):
-    rows = [["ticket_id", "comment"], [IDS[0], "hello"], [IDS[1], "there"]]
+def test_a_copy_of_the_file_posts_no_comment_twice_and_says_so(tmp_path):
+    rows = [["ticket_id", "comment", "status"], [IDS[0], "hello", ""], [IDS[1], "there", "2"]]
     with sandbox() as ts:
         write_csv(tmp_path / "in.csv", rows)
         assert run(tmp_path / "in.csv", ts).exit_code == 0
         write_csv(tmp_path / "copy.csv", rows)
         warnings: list[str] = []
-        run_job(RunOptions(input=tmp_path / "copy.csv", rate="500/s", report=tmp_path / "copy-out.csv"),
-                env=ts.env(), on_warning=warnings.append)
+        copy = run_job(RunOptions(input=tmp_path / "copy.csv", rate="500/s", report=tmp_path / "copy-out.csv"),
+                       env=ts.env(), on_warning=warnings.append)
         fresh: list[str] = []
         write_csv(tmp_path / "other.csv", [["ticket_id", "status"], [IDS[4], "2"]])
         run_job(RunOptions(input=tmp_path / "other.csv", rate="500/s", report=tmp_path / "other-out.csv"),
                 env=ts.env(), on_warning=fresh.append)
+        posted = comments(ts)
     (warning,) = warnings
     assert "already sent updates for 2 of these tickets" in warning and "in.csv" in warning
-    assert "2 rows here post a comment those runs already posted" in warning
+    assert "2 rows here would post a comment already posted on the same ticket: not posted again" in warning
+    assert [o.result.value for o in copy.outcomes] == ["skipped", "ok"] and copy.exit_code == 0
+    assert "its comment was not posted again: another run" in copy.outcomes[1].msg
+    assert posted[IDS[0]] == ["hello"] and posted[IDS[1]] == ["there"]
     assert fresh == []  # no other job touched that ticket
+
+
+def test_editing_a_cell_of_a_row_already_applied_does_not_post_its_comment_again(tmp_path):
+    rows = [["ticket_id", "status", "comment"], [IDS[0], "2", "big batch note"], [IDS[1], "2", "other note"]]
+    with sandbox() as ts:
+        write_csv(tmp_path / "in.csv", rows)
+        assert run(tmp_path / "in.csv", ts).exit_code == 0
+        rows[1][1] = "4"  # the status of an applied row is changed
+        write_csv(tmp_path / "in.csv", rows)
+        second = run(tmp_path / "in.csv", ts)
+        posted, status = comments(ts), status_of(ts, IDS[0])
+    assert [o.result.value for o in second.outcomes] == ["ok", "ok"] and second.resumed == 1
+    assert "its comment was not posted again: this job, from a row since edited" in second.outcomes[0].msg
+    assert status == 4 and posted[IDS[0]] == ["big batch note"]
+
+
+def test_a_resumed_run_reads_back_the_comment_rows_an_earlier_run_left_unknown(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "maybe posted"]])
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED,
+                                     faults=Faults(drop_after_apply_rate=1.0))) as ts:
+        first = run(tmp_path / "in.csv", ts, env=ts.env(FEISHU_APP_SECRET=""))  # no reading back this time
+        ts.call(lambda sb: sb.set_faults(drop_after_apply_rate=0.0))
+        second = run(tmp_path / "in.csv", ts)  # the app's credentials are back
+        posted = comments(ts)
+    assert first.outcomes[0].result.value == "unknown"
+    assert second.outcomes[0].result.value == "ok" and "confirmed by reading the ticket back" in second.outcomes[0].msg
+    assert posted[IDS[0]] == ["maybe posted"]
 
 
 # --- 9. warnings are events in JSON logs --------------------------------------------------------
