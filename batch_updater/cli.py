@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
-from batch_updater.logs import close_logging, setup_logging
+from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.send.pacing import format_rate
+from batch_updater.sheet.read import Sheet
 
 
 class LazyGroup(click.Group):
@@ -79,6 +82,8 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
     log_format = log_format or (config.log_format if config else None) or "text"
     log_file = log_file or (config.log_file if config else None)
     json_to_stderr = log_format == "json" and log_file is None
+    global _json_stderr
+    _json_stderr = json_to_stderr
     handler = _call(setup_logging, log_format, log_file, sys.stderr if json_to_stderr else None,
                     secret_values(env))
     try:
@@ -118,8 +123,7 @@ def plan(config_path: Path | None, **flags: object) -> None:
     with ProgressDisplay() as progress:
         result = _call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
     s = result.summary
-    if result.sheet is not None:
-        click.echo(f"Input: {result.sheet.source}")
+    _print_input(result.sheet)
     click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
                                                                                   key=lambda kv: -kv[1])))
     for name, tickets in s.tickets_changing.items():
@@ -135,16 +139,30 @@ def plan(config_path: Path | None, **flags: object) -> None:
     sys.exit(result.exit_code)
 
 
+_json_stderr = False  # stderr carries JSON log lines: an error goes there as an `error` event only
+
+
 def _call(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    """Run a library call; a job-stopping error becomes one line and its exit code."""
+    """Run a library call; a job-stopping error becomes one line (or event) and its exit code."""
     try:
         return fn(*args, **kwargs)
     except BatchUpdaterError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(e.exit_code)
+        _fail(str(e), e.exit_code)
     except OSError as e:
-        click.echo(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
-        sys.exit(2)
+        _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "), 2)
+
+
+def _fail(text: str, exit_code: int) -> NoReturn:
+    event("error", text, level=logging.ERROR, exit_code=exit_code)
+    if not _json_stderr:
+        click.echo(f"error: {text}", err=True)
+    sys.exit(exit_code)
+
+
+def _print_input(sheet: Sheet | None) -> None:
+    if sheet is not None:
+        click.echo(f"Input: {sheet.source}")
+        click.echo(f"Columns sent: {sheet.columns.sent()}")
 
 
 def _warn(text: str) -> None:
@@ -154,8 +172,7 @@ def _warn(text: str) -> None:
 def print_result(result: RunResult, *, dry_run: bool) -> None:
     s = result.summary
     counts = ", ".join(f"{n} {name}" for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
-    if result.sheet is not None:
-        click.echo(f"Input: {result.sheet.source}")
+    _print_input(result.sheet)
     click.echo(f"{'Dry run: ' if dry_run else ''}{s.rows} rows: {counts or 'none'}")
     if s.repeated_tickets:
         click.echo(f"{_count(s.repeated_tickets, 'ticket appears', 'tickets appear')} on more than one row "

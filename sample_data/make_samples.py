@@ -15,7 +15,7 @@ import xlsxwriter
 HERE = Path(__file__).parent
 HEADER = ["ticket_id", "status", "tag_names", "comment", "solved", "ticket_type", "channel",
           "custom:6948728206392295444", "customized_fields", "owner_note"]
-CN_HEADER = ["工单ID", "状态", "标签", "备注", "是否解决", "工单类型", "渠道", "custom:6948728206392295444",
+CN_HEADER = ["工单ID", "状态", "标签", "评论", "是否解决", "工单类型", "渠道", "custom:6948728206392295444",
              "customized_fields", "负责人备注"]
 
 

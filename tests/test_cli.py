@@ -150,3 +150,30 @@ def test_run_config_is_the_python_api_for_a_job_file(tmp_path):
     result = run_config(tmp_path / "job.toml", dry_run=True)
     assert result.exit_code == 0 and result.report_path == tmp_path / "r.csv"
     assert json.loads((tmp_path / "job.log").read_text().splitlines()[-1])["event"] == "finish"
+
+
+def test_a_note_column_is_not_a_comment_and_the_columns_sent_are_shown(runner, tmp_path):
+    write_csv(tmp_path / "in.csv", [["工单ID", "状态", "备注"], [ID, "closed", "客户是VIP"]])
+    result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
+    assert result.exit_code == 0
+    assert "Columns sent: 工单ID → ticket_id, 状态 → status" in result.output
+    assert json.loads(read_report(tmp_path / "out.csv")[0]["msg"]) == {"status": 51}
+    assert "not sent (not a ticket field): 备注" in result.stderr
+
+
+@pytest.mark.parametrize("rate", ["2/min", "6/min", "0.05/s"])
+def test_a_fixed_rate_too_low_to_hold_is_refused(runner, tmp_path, rate):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [ID, "1"]])
+    result = runner.invoke(cli, ["run", "in.csv", "--sandbox", "--rate", rate])
+    assert result.exit_code == 2 and "the lowest fixed rate is 7/min" in result.output
+
+
+def test_with_json_logs_on_stderr_an_error_is_an_event_too(runner, tmp_path):
+    result = runner.invoke(cli, ["run", "missing.csv", "--dry-run", "--log-format", "json"])
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    assert result.exit_code == 2 and events[-1]["event"] == "error" and "no such file" in events[-1]["message"]
+
+
+def test_the_sandbox_refuses_a_port_out_of_range(runner):
+    result = runner.invoke(cli, ["sandbox", "--port", "99999"])
+    assert result.exit_code == 2 and "99999 is not in the range" in result.output and "Traceback" not in result.output

@@ -97,3 +97,11 @@ def _shown(url: str) -> str:
     authority, slash, path = rest.partition("/")
     authority = authority.rpartition("@")[2]
     return f"{scheme}{sep}{authority}{slash}{path}"
+
+
+def api_identity(origin: str) -> str:
+    """An origin as a job's identity: `localhost` is 127.0.0.1 (the same sandbox either way)."""
+    parts = urlsplit(origin)
+    if parts.hostname == "localhost":
+        return origin.replace("://localhost", "://127.0.0.1", 1)
+    return origin

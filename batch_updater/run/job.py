@@ -122,7 +122,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
                        read=read, report_moved=moved)
-    event("finish", f"finished with exit code {result.exit_code}: {result.summary.by_result}",
+    counts = ", ".join(f"{n} {name}" for name, n in result.summary.by_result.items())
+    event("finish", f"finished with exit code {result.exit_code}: {counts}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
           counts=result.summary.by_result, report=str(written.report), stopped=result.stop_reason or "")
     return result

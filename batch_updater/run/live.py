@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from batch_updater.logs import event
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
@@ -148,6 +149,8 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
                 outcomes[index] = Outcome(Result.OK, previous.http_status, previous.code,
                                           f"confirmed by reading the ticket back: {why}", previous.log_id,
                                           previous.attempts, now_text())
+                event("row_confirmed", f"row {spec.row} (ticket {spec.ticket_id}) ok: confirmed by reading the "
+                      "ticket back", row=spec.row, ticket_id=spec.ticket_id)
                 if journal is not None:
                     journal.done(index, spec, outcomes[index])
     if not again:

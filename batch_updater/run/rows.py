@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from batch_updater.feishu.credentials import api_origin
+from batch_updater.feishu.credentials import api_identity, api_origin
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
@@ -110,7 +110,8 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
         yield None
         return
     meta = {"input": str(input_path.resolve()), "sheet": sheet_name or "",
-            "api": api_origin(options.base_url, env), "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
+            "api": api_identity(api_origin(options.base_url, env)),
+            "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
     files = job_files({"v": 3, **meta}, env)
     with open_job(files, fresh=options.fresh, meta=meta) as journal:
         yield Job(files, meta, journal)

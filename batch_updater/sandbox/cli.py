@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shlex
 import sys
 from pathlib import Path
@@ -32,10 +33,6 @@ def load_ticket_ids(files: tuple[str, ...]) -> tuple[list[str] | None, str]:
         return None, "no sample files found"
     try:
         ids = ticket_ids_from(paths)
-    except ImportError as exc:
-        if files:
-            raise click.ClickException(f"cannot read spreadsheets yet: {exc}") from exc
-        return None, "batch_updater.sheet.read is not available"
     except (BatchUpdaterError, OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read ticket ids: {exc}") from exc
     return ids, ", ".join(Path(p).name for p in paths)
@@ -49,7 +46,16 @@ def _describe(rates: tuple[Rate, ...]) -> str:
     return " & ".join(f"{n}/{'s' if p == 1.0 else 'min' if p == 60.0 else f'{p:g}s'}" for n, p in rates)
 
 
+class _ClientGone(logging.Filter):
+    """A client that hangs up mid-answer (a timeout, a dropped connection the faults asked for) is
+    the sandbox's daily bread, not an error worth a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionError))
+
+
 async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None = None) -> None:
+    logging.getLogger("aiohttp.server").addFilter(_ClientGone())
     async with Sandbox(config) as sb:
         print(f"# batch-updater sandbox on {sb.base_url}: {len(sb.tickets)} tickets ({source}), "
               f"PUT {_describe(tuple(config.rates))}, GET {_describe(tuple(config.get_rates))}")
@@ -65,7 +71,8 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=8787, show_default=True, type=int, help="Port; 0 picks a free one.")
+@click.option("--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
+              help="Port; 0 picks a free one.")
 @click.option("--rate", "rates", multiple=True, default=("10/s",), show_default=True, callback=_rates,
               help="PUT throttle window, N/s or N/min (N alone: per second); repeat for several.")
 @click.option("--get-rate", "get_rates", multiple=True, default=("10/s",), show_default=True,

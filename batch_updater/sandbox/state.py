@@ -188,7 +188,7 @@ class TicketStore:
 
 def ticket_ids_from(paths: Iterable[str]) -> list[str]:
     """The ticket ids of spreadsheets, via the project's own reader (`batch_updater.sheet.read`)."""
-    from batch_updater.sheet.read import ticket_ids_in  # noqa: PLC0415 - optional until load.py lands
+    from batch_updater.sheet.read import ticket_ids_in  # only the command line reads spreadsheets
 
     ids: dict[str, None] = {}
     for path in paths:

@@ -18,6 +18,7 @@ answer it pauses and gives up another 1.5%, never going under 90% of the figure.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
@@ -50,7 +51,10 @@ def parse_rate(text: str) -> RateSetting:
         raise UsageError(f"--rate {text!r}: use auto, N/s or N/min (e.g. 20/s, 600/min)")
     number = float(m.group(1))
     per_minute = (m.group(2) or "s").lower().startswith("m")
-    return RateSetting(number / 60 if per_minute else number, f"{m.group(1)}/{'min' if per_minute else 's'}")
+    per_second = number / 60 if per_minute else number
+    if per_second * FIXED_FLOOR < MIN_RATE:  # it could not be held: the pacing never goes below MIN_RATE
+        raise UsageError(f"--rate {text!r}: the lowest fixed rate is {math.ceil(60 * MIN_RATE / FIXED_FLOOR)}/min")
+    return RateSetting(per_second, f"{m.group(1)}/{'min' if per_minute else 's'}")
 
 
 def format_rate(per_second: float) -> str:

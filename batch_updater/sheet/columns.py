@@ -20,7 +20,7 @@ ALIASES: dict[str, str] = {
     "工单id": "ticket_id", "工单编号": "ticket_id", "工单号": "ticket_id",
     "status": "status", "状态": "status", "工单状态": "status",
     "tag_names": "tag_names", "tags": "tag_names", "tag": "tag_names", "标签": "tag_names",
-    "comment": "comment", "评论": "comment", "备注": "comment",
+    "comment": "comment", "评论": "comment",  # not 备注: a note for the team, not a comment the customer sees
     "solved": "solved", "是否解决": "solved", "解决状态": "solved",
     "ticket_type": "ticket_type", "工单类型": "ticket_type",
     "channel": "channel", "渠道": "channel", "来源渠道": "channel",
@@ -51,6 +51,16 @@ class ColumnMap:
             return self.roles.index(role)
         except ValueError:
             return None
+
+    def sent(self) -> str:
+        """The columns that are sent, as `header` or `header → field` where the names differ."""
+        shown = []
+        for name, role in zip(self.header, self.roles):
+            if role is None:
+                continue
+            field = role if isinstance(role, str) else f"custom:{role.field_id}"
+            shown.append(name.strip() if _fold(name) == field else f"{name.strip()} → {field}")
+        return ", ".join(shown)
 
 
 def column_letter(index: int) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import signal
 import stat
@@ -107,14 +108,15 @@ def test_read_back_verdicts(after, before, verdict):
 
 # --- 3. one job per input file and API, however the URL is written; resume by row content ---------
 
-@pytest.mark.parametrize("spelling", ["{url}/", "{url_upper}", "{url}//"])
+@pytest.mark.parametrize("spelling", ["{url}/", "{url_upper}", "{url}//", "{localhost}"])
 def test_the_same_api_written_another_way_is_the_same_job(tmp_path, spelling):
     with sandbox() as ts:
         env = ts.env()
         url = env["FEISHU_BASE_URL"]
         write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], *[[tid, f"note {tid}"] for tid in IDS]])
         first = run(tmp_path / "in.csv", ts, env=env)
-        other = spelling.format(url=url, url_upper=url.replace("http://", "HTTP://"))
+        other = spelling.format(url=url, url_upper=url.replace("http://", "HTTP://"),
+                                localhost=url.replace("127.0.0.1", "localhost"))
         again = run(tmp_path / "in.csv", ts, env={**env, "FEISHU_BASE_URL": other})
         explicit = run(tmp_path / "in.csv", ts, env=env, base_url=other)
         duplicated = ts.stats()["tickets_with_duplicate_comments"]
@@ -182,7 +184,8 @@ def test_editing_a_cell_of_a_row_already_applied_does_not_post_its_comment_again
     assert status == 4 and posted[IDS[0]] == ["big batch note"]
 
 
-def test_a_resumed_run_reads_back_the_comment_rows_an_earlier_run_left_unknown(tmp_path):
+def test_a_resumed_run_reads_back_the_comment_rows_an_earlier_run_left_unknown(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="batch_updater")
     write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "maybe posted"]])
     with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED,
                                      faults=Faults(drop_after_apply_rate=1.0))) as ts:
@@ -193,6 +196,7 @@ def test_a_resumed_run_reads_back_the_comment_rows_an_earlier_run_left_unknown(t
     assert first.outcomes[0].result.value == "unknown"
     assert second.outcomes[0].result.value == "ok" and "confirmed by reading the ticket back" in second.outcomes[0].msg
     assert posted[IDS[0]] == ["maybe posted"]
+    assert [r.row for r in caplog.records if getattr(r, "event", "") == "row_confirmed"] == [2]  # a log line
 
 
 # --- 9. warnings are events in JSON logs --------------------------------------------------------

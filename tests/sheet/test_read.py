@@ -8,7 +8,7 @@ from batch_updater.sheet.read import decode, excel_text, load, read_text, ticket
 from tests.support.sheets import csv_bytes, write_csv, write_xlsx
 
 ID = "6945345902185807891"
-CHINESE = [["工单ID", "状态", "标签", "备注"], [ID, "已关闭", "网络，账号", "已在批量迁移中处理"]]
+CHINESE = [["工单ID", "状态", "标签", "评论"], [ID, "已关闭", "网络，账号", "已在批量迁移中处理"]]
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ NAMES = ["张堃", "李喆", "王镕", "赵昇", "陈玥"]  # names with charact
 
 
 def csv_text(comments, status="已关闭"):
-    lines = ["工单ID,状态,备注"] + [f"{IDS[i % 10]},{status},{c}" for i, c in enumerate(comments)]
+    lines = ["工单ID,状态,评论"] + [f"{IDS[i % 10]},{status},{c}" for i, c in enumerate(comments)]
     return "\r\n".join(lines) + "\r\n"
 
 
