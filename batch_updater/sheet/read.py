@@ -57,7 +57,12 @@ class Sheet:
         if self.sheet_name is not None:
             return f"sheet {self.sheet_name!r}"
         separator = {",": "comma", "\t": "tab", ";": "semicolon"}.get(self.delimiter or ",", repr(self.delimiter))
-        return f"encoding {self.encoding}, {separator}-separated"
+        text = f"encoding {self.encoding}, {separator}-separated"
+        if self.encoding == "gb18030":  # a short Big5 or Shift-JIS text can read as plausible GBK: show it
+            sample = next((c for row in self.rows for c in row.cells if not c.isascii()), None)
+            if sample:
+                text += f"; the first text reads {sample[:30]!r} (if it does not, pass --encoding)"
+        return text
 
 
 def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,

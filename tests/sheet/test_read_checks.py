@@ -423,3 +423,10 @@ def test_row_problems_name_the_cell_in_the_report(runner, tmp_path):
     (row,) = report_rows(tmp_path / "out.csv")
     assert row["result"] == "invalid" and "cell B2 shows the error #DIV/0!" in row["msg"]
     assert "Input: sheet 'S'" in result.output
+
+
+def test_a_file_read_as_gbk_shows_how_its_text_reads():
+    """Short Big5 text reads as plausible GBK (谢谢 in Big5 reads 谅谅): the run shows it."""
+    sheet = read_text(io.BytesIO("ticket_id,comment\r\n1,謝謝\r\n".encode("big5")))
+    assert sheet.encoding == "gb18030" and "the first text reads '谅谅'" in sheet.source
+    assert "reads" not in read_text(io.BytesIO(b"ticket_id,comment\r\n1,ok\r\n")).source
