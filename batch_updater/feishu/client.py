@@ -10,7 +10,6 @@ import enum
 import json
 import os
 import socket
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +44,6 @@ class Answer:
     troubleshooter: str = ""
     scopes: tuple[str, ...] = ()  # error.permission_violations[].subject
     transport: Transport | None = None
-    elapsed: float = 0.0
     data: Any = None  # the answer's `data` (a read ticket), kept out of reports
     def describe(self) -> str:
         """One line for the report's msg column."""
@@ -65,7 +63,7 @@ def _float(value: str | None) -> float | None:
     return number if number is not None and number >= 0 else None
 
 
-def parse_answer(status: int, headers: Any, text: str, elapsed: float) -> Answer:
+def parse_answer(status: int, headers: Any, text: str) -> Answer:
     """An HTTP answer as an Answer; a body that is not the API's JSON is a transport failure."""
     log_id = headers.get("X-Tt-Logid") or headers.get("X-Request-Id") or ""
     reset = _float(headers.get("x-ogw-ratelimit-reset"))
@@ -79,7 +77,7 @@ def parse_answer(status: int, headers: Any, text: str, elapsed: float) -> Answer
         kind = headers.get("Content-Type", "no content type").split(";")[0]
         snippet = " ".join(text.split())[:80]
         return Answer(status, None, f"HTTP {status} with a non-API answer ({kind}): {snippet}", log_id,
-                      reset, transport=Transport.BAD_ANSWER, elapsed=elapsed)
+                      reset, transport=Transport.BAD_ANSWER)
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     scopes = tuple(
         str(v.get("subject")) for v in error.get("permission_violations") or [] if isinstance(v, dict)
@@ -87,7 +85,7 @@ def parse_answer(status: int, headers: Any, text: str, elapsed: float) -> Answer
     )
     return Answer(
         status, body["code"], str(body.get("msg", "")), log_id or str(error.get("log_id", "")), reset,
-        str(error.get("troubleshooter", "")), scopes, None, elapsed, body.get("data"),
+        str(error.get("troubleshooter", "")), scopes, None, body.get("data"),
     )
 
 
@@ -146,20 +144,19 @@ class HelpdeskClient:
         return answer
 
     async def _request(self, method: str, url: str, data: bytes | None, token: str) -> Answer:
-        start = time.monotonic()
         try:
             async with self.session.request(method, url, data=data, headers=self._headers(token),
                                             timeout=self.timeout, allow_redirects=False) as resp:
                 text = await resp.text(errors="replace")
-                return parse_answer(resp.status, resp.headers, text, time.monotonic() - start)
+                return parse_answer(resp.status, resp.headers, text)
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as e:
-            return _failed(Transport.NOT_CONNECTED, not_connected_reason(e), start)
+            return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
         except (TimeoutError, aiohttp.ServerTimeoutError):
-            return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s", start)
+            return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s")
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
-            return _failed(Transport.DISCONNECTED, f"connection dropped: {_reason(e)}", start)
+            return _failed(Transport.DISCONNECTED, f"connection dropped: {_reason(e)}")
         except aiohttp.ClientResponseError as e:
-            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {_reason(e)}", start)
+            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {_reason(e)}")
 
 
 def not_connected_reason(error: Exception) -> str:
@@ -184,5 +181,5 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _failed(kind: Transport, msg: str, start: float) -> Answer:
-    return Answer(msg=msg, transport=kind, elapsed=time.monotonic() - start)
+def _failed(kind: Transport, msg: str) -> Answer:
+    return Answer(msg=msg, transport=kind)

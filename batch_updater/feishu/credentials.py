@@ -12,7 +12,7 @@ from batch_updater.errors import UsageError
 
 DEFAULT_BASE_URL = "https://open.feishu.cn"
 REQUIRED = ("FEISHU_USER_ACCESS_TOKEN", "FEISHU_HELPDESK_ID", "FEISHU_HELPDESK_TOKEN")
-REFRESH = ("FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_REFRESH_TOKEN")
+REFRESH_VARS = ("FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_REFRESH_TOKEN")  # refreshing the user token
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Credentials:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Credentials:
         missing = [name for name in REQUIRED if not env.get(name, "").strip()]
-        if missing == [REQUIRED[0]] and all(env.get(name, "").strip() for name in REFRESH):
+        if missing == [REQUIRED[0]] and all(env.get(name, "").strip() for name in REFRESH_VARS):
             missing = []  # the first request refreshes a user token from the refresh token
         if missing:
             raise UsageError(

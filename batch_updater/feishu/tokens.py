@@ -28,6 +28,7 @@ import aiohttp
 
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
 from batch_updater.feishu.codes import Action, lookup
+from batch_updater.feishu.credentials import REFRESH_VARS
 from batch_updater.paths import atomic_path, private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
@@ -37,7 +38,6 @@ REFRESH_AHEAD_S = 300.0  # lark-cli refreshes 5 minutes before expiry
 DEFAULT_ACCESS_TTL_S = 7200  # when an answer lacks expires_in (FACTS §4.1)
 DEFAULT_REFRESH_TTL_S = 604800  # when it lacks refresh_token_expires_in, as lark-cli does
 RETRY_DELAY_S = 1.0
-ENV_VARS = ("FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_REFRESH_TOKEN")
 AUTHORIZE_AGAIN = ("the user must authorize the app again: run the OAuth flow with the offline_access "
                    "scope and set FEISHU_REFRESH_TOKEN and FEISHU_USER_ACCESS_TOKEN to the new tokens")
 
@@ -166,7 +166,7 @@ class UserTokens:
     def from_env(cls, env: Mapping[str, str], session: aiohttp.ClientSession, base_url: str,
                  **kwargs: Any) -> UserTokens | None:
         """None unless FEISHU_APP_ID, FEISHU_APP_SECRET and FEISHU_REFRESH_TOKEN are all set."""
-        values = {name: env.get(name, "").strip() for name in ENV_VARS}
+        values = {name: env.get(name, "").strip() for name in REFRESH_VARS}
         if not all(values.values()):
             if any(values.values()):
                 missing = [name for name, value in values.items() if not value]

@@ -15,7 +15,6 @@ from batch_updater.sandbox.config import SandboxConfig
 CLOSED_BY_USER = 52
 _CLOSING = {50, 51}
 _NAMES = ["Li Lei", "Han Meimei", "Wang Fang", "Zhang Wei", "Chen Jing", "Liu Yang", "Zhao Min"]
-_CITIES = ["Beijing", "Shanghai", "Shenzhen", "Hangzhou", "Chengdu"]
 _SEEDED_FIELDS = (("6868000000000000001", "priority", "Priority", ("low", "normal", "high")),
                   ("6868000000000000002", "region", "Region", ("north", "south", "east", "west")))
 

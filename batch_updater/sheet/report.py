@@ -29,7 +29,6 @@ RESULT_COLOURS = {
     Result.INVALID: "#FFD8B1", Result.FAILED: "#FFC7CE", Result.UNKNOWN: "#FFEB9C",
     Result.NOT_ATTEMPTED: "#E7E6E6",
 }
-_NUMERIC_COLUMNS = {"http_status", "code", "attempts"}
 
 
 SIBLINGS = ("retry", "unknown", "undo", "undo-comments")  # files written beside the report

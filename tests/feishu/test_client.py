@@ -23,27 +23,27 @@ def headers(**kw):
 
 @pytest.mark.parametrize("name", ["X-Tt-Logid", "x-tt-logid", "X-TT-LOGID"])
 def test_log_id_header_in_any_case(name):
-    answer = parse_answer(200, CIMultiDict({name: "log-1"}), '{"code":0,"msg":"success","data":{}}', 0.1)
-    assert answer == Answer(200, 0, "success", "log-1", elapsed=0.1, data={})
+    answer = parse_answer(200, CIMultiDict({name: "log-1"}), '{"code":0,"msg":"success","data":{}}')
+    assert answer == Answer(200, 0, "success", "log-1", data={})
 
 
 def test_throttle_headers_and_error_object():
     body = {"code": 99991672, "msg": "Access denied.", "error": {
         "log_id": "L2", "troubleshooter": "Troubleshooting suggestions: https://example.invalid/t",
         "permission_violations": [{"type": "action_scope_required", "subject": "helpdesk:all"}]}}
-    answer = parse_answer(400, headers(x_ogw_ratelimit_reset="7"), json.dumps(body), 0)
+    answer = parse_answer(400, headers(x_ogw_ratelimit_reset="7"), json.dumps(body))
     assert (answer.code, answer.log_id, answer.reset_after, answer.scopes) == (99991672, "L2", 7.0, ("helpdesk:all",))
     assert answer.describe() == "Access denied. (https://example.invalid/t)"
 
 
 def test_retry_after_is_the_fallback_for_the_reset():
-    assert parse_answer(429, headers(Retry_After="3"), '{"code":99991400,"msg":"x"}', 0).reset_after == 3.0
-    assert parse_answer(429, headers(Retry_After="soon"), '{"code":99991400,"msg":"x"}', 0).reset_after is None
+    assert parse_answer(429, headers(Retry_After="3"), '{"code":99991400,"msg":"x"}').reset_after == 3.0
+    assert parse_answer(429, headers(Retry_After="soon"), '{"code":99991400,"msg":"x"}').reset_after is None
 
 
 @pytest.mark.parametrize("text", ["<html><body>502 Bad Gateway</body></html>", "", "[1, 2]", '{"msg": "no code"}'])
 def test_non_api_answers_are_transport_failures(text):
-    answer = parse_answer(502, headers(Content_Type="text/html"), text, 0)
+    answer = parse_answer(502, headers(Content_Type="text/html"), text)
     assert answer.transport is Transport.BAD_ANSWER and answer.code is None
     assert answer.msg.startswith("HTTP 502 with a non-API answer (text/html)")
 
