@@ -145,32 +145,39 @@ class SandboxProcess:
 CLIENT_CODE = r"""
 import json, resource, sys, time
 spec = json.loads(sys.argv[1])
-import batch_updater.run.job as run_mod
-from batch_updater.run.job import RunOptions, run_job
+try:  # one folder per stage (run/job.py, run/rows.py, jobs/options.py)
+    import batch_updater.run.rows as live_mod
+    from batch_updater.jobs.options import RunOptions
+    from batch_updater.run.job import run_job
+except ImportError:  # older commits: flat modules
+    import batch_updater.run as live_mod
+    from batch_updater.run import RunOptions, run_job
+    if not hasattr(live_mod, "run_live"):
+        import batch_updater.live as live_mod
 
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
 send_cpu = {}
-if hasattr(run_mod, "send"):  # older commits: a synchronous send()
-    real_send = run_mod.send
+if hasattr(live_mod, "send"):  # older commits: a synchronous send()
+    real_send = live_mod.send
     def timed_send(*args, **kwargs):
         before = cpu()
         try:
             return real_send(*args, **kwargs)
         finally:
             send_cpu["s"] = cpu() - before
-    run_mod.send = timed_send
-else:  # read, send and read back in one coroutine (batch_updater.run.live.run_live)
-    real_live = run_mod.run_live
+    live_mod.send = timed_send
+else:  # read, send and read back in one coroutine (run_live), as the sync half calls it
+    real_live = live_mod.run_live
     async def timed_live(*args, **kwargs):
         before = cpu()
         try:
             return await real_live(*args, **kwargs)
         finally:
             send_cpu["s"] = cpu() - before
-    run_mod.run_live = timed_live
+    live_mod.run_live = timed_live
 
 job_cpu0, t0 = cpu(), time.perf_counter()
 result = run_job(RunOptions(input=spec["input"], report=spec["report"], rate=spec["rate"],
@@ -419,8 +426,8 @@ def overdriven(work: Path, repeat: int, quick: bool, latency: float, concurrency
     return table
 
 
-def unlimited(work: Path, repeat: int, quick: bool) -> Table:
-    n = 5000 if quick else 20000
+def unlimited(work: Path, repeat: int, quick: bool, rows: int | None = None) -> Table:
+    n = rows or (5000 if quick else 20000)
     table = Table(f"4. No limit: {n:,} rows, concurrency 64, no latency (client and sandbox share the 2 cores)",
                   ["rate", "rows/s (run_job)", "rows/s (send phase)", "rows/s (whole process)",
                    "client CPU / request (send)", "client CPU / request (job)", "sandbox CPU / request", "all ok"])
@@ -470,6 +477,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rows, one run per case (about 4 minutes)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (median shown)")
+    parser.add_argument("--rows", type=int, help="rows for measure 4 (a smoke test: a few hundred)")
     parser.add_argument("--only", default="1,2,3,4,5", help="which measures, e.g. 1,4")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="sandbox latency for measures 1-3")
     parser.add_argument("--concurrency", type=int, default=8, help="client concurrency for measures 1-3")
@@ -507,7 +515,7 @@ def main() -> None:
         if 3 in only:
             tables.append(overdriven(work, repeat, args.quick, args.latency_ms, args.concurrency))
         if 4 in only:
-            tables.append(unlimited(work, repeat, args.quick))
+            tables.append(unlimited(work, repeat, args.quick, args.rows))
         if 5 in only:
             tables.append(side_by_side(work, repeat, args.quick))
     print(f"total {time.perf_counter() - started:.0f} s")

@@ -42,7 +42,7 @@ async def one(rows: int, put_rate: tuple[int, float], skip: bool) -> dict[str, f
         settings = SendSettings(parse_rate("auto"), SendOptions(concurrency=8))
         start = loop.time()
         live = await run_live([s for _, s in specs], specs, settings, sb.credentials, read_first=skip,
-                              skip_unchanged=skip, journal=None, preimages=dict)
+                              skip_unchanged=skip, journal=None, preimages=dict, since={i: 0 for i, _ in specs})
         wall = loop.time() - start
         stats = sb.stats()
     results = [o.result for o in live.outcomes.values()]

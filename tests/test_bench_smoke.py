@@ -1,0 +1,22 @@
+"""The benchmarks still run against the current layout: each on a tiny size (their numbers are
+measured by hand, see bench/README.md; here only that they run and every row ends ok)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "bench"
+
+
+@pytest.mark.parametrize("script, args, expect", [
+    ("bench_dry_run.py", ["--rows", "200", "--repeat", "1"], "200 rows"),
+    ("bench_skip_unchanged.py", ["--rows", "20"], "--skip-unchanged"),
+    ("bench_send.py", ["--only", "4", "--quick", "--repeat", "1", "--rows", "300"], "| yes"),
+])
+def test_a_benchmark_runs(script, args, expect):
+    done = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and expect in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
