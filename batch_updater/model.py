@@ -41,7 +41,7 @@ class Result(enum.StrEnum):
 # A cell starting with one of these could become a formula in a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-# Report columns appended after the input's own columns (ARCHITECTURE.md contract).
+# Report columns appended after the input's own columns (a contract: the README's "The report").
 RESULT_COLUMNS = ("result", "http_status", "code", "msg", "log_id", "attempts", "finished_at")
 
 

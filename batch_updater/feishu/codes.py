@@ -1,8 +1,8 @@
-"""The one table of Feishu API answer codes (../shared/api/FACTS.md §2, §4.2).
+"""The one table of Feishu API answer codes (docs/api-facts.md §2, §4.2).
 
 Everything that must know what a code means reads it from here: the client's
 classifier, the retry policy, the early stop, the sandbox and the report.
-HTTP statuses marked "?" in FACTS.md are given the gateway's usual 400.
+HTTP statuses marked "?" in docs/api-facts.md are given the gateway's usual 400.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ _TABLE = [
             "no permission on this ticket", Action.FAIL),
     ApiCode(154004, 404, "Resource not found", "no such ticket", Action.FAIL),
     ApiCode(155000, 500, "Internal error", "server error", Action.RETRY),
-    # The user-token refresh endpoint (POST /open-apis/authen/v2/oauth/token), FACTS.md §4.2.
+    # The user-token refresh endpoint (POST /open-apis/authen/v2/oauth/token), docs/api-facts.md §4.2.
     ApiCode(20026, 400, "The refresh token passed is invalid.",
             "the refresh token is invalid", Action.REAUTHORIZE),
     ApiCode(20037, 400, "The refresh token passed has expired.",

@@ -1,5 +1,5 @@
 """User access tokens for long jobs: refreshed ahead of expiry and when an answer rejects one
-(FACTS.md §0.4-0.5, §4), through `POST /open-apis/authen/v2/oauth/token`.
+(docs/api-facts.md §0.4-0.5, §4), through `POST /open-apis/authen/v2/oauth/token`.
 
 Refresh tokens are single use, so every rotated pair is written to a `TokenFile` before it is
 used: a run killed right after a refresh must not lose the only live refresh token. One refresh
@@ -35,7 +35,7 @@ __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"
 
 REFRESH_PATH = "/open-apis/authen/v2/oauth/token"
 REFRESH_AHEAD_S = 300.0  # lark-cli refreshes 5 minutes before expiry
-DEFAULT_ACCESS_TTL_S = 7200  # when an answer lacks expires_in (FACTS §4.1)
+DEFAULT_ACCESS_TTL_S = 7200  # when an answer lacks expires_in (docs/api-facts.md §4.1)
 DEFAULT_REFRESH_TTL_S = 604800  # when it lacks refresh_token_expires_in, as lark-cli does
 RETRY_DELAY_S = 1.0
 AUTHORIZE_AGAIN = ("the user must authorize the app again: run the OAuth flow with the offline_access "
@@ -313,7 +313,7 @@ TENANT_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 
 
 class TenantToken:
-    """The app's tenant_access_token, which reading a ticket needs (FACTS.md §4.3, §5).
+    """The app's tenant_access_token, which reading a ticket needs (docs/api-facts.md §4.3, §5).
 
     Cached until 10 minutes before it expires, as lark-oapi does; `refresh(rejected)` gets a
     new one when an answer said it is invalid. One request at a time, shared by all workers.

@@ -1,6 +1,6 @@
 """A ticket's current values, read with GET ticket_v2, against an update body. Pure: no I/O.
 
-The one place where the read shape meets the update shape (FACTS.md §5):
+The one place where the read shape meets the update shape (docs/api-facts.md §5):
 
     GET data.ticket (ticket_v2)             update body / TicketState
     status (1-5, 50, 51, 52)                status (52 cannot be set)

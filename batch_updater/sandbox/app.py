@@ -1,7 +1,7 @@
 """The routes: the helpdesk ticket API, the token endpoints, and `/_sandbox/*` inspection.
 
 Order of checks on `PUT /open-apis/helpdesk/v1/tickets/:id`, as a gateway in front of
-the helpdesk service would run them (the order is UNKNOWN in FACTS.md; this one is
+the helpdesk service would run them (the order is UNKNOWN in docs/api-facts.md; this one is
 the harder on the client):
 
 1. throttle (and an injected 429 burst): first, before the token is even read, so
@@ -53,7 +53,7 @@ def _json(request: web.Request, status: int, body: dict[str, Any], code: int | N
 
 def answer(request: web.Request, code: int) -> web.Response:
     """The standard answer for `code`, its msg and HTTP status read from `codes.CODES`.
-    Gateway (9999xxxx) errors carry the `error` object of FACTS.md §3; 154xxx do not
+    Gateway (9999xxxx) errors carry the `error` object of docs/api-facts.md §3; 154xxx do not
     (UNKNOWN there; absent is the harder case for a client that reads it)."""
     entry = CODES[code]
     body: dict[str, Any] = {"code": code, "msg": entry.msg}
@@ -207,7 +207,7 @@ def _app_token_handler(kind: str) -> Handler:
         expire = int(token.expires_at - core.clock())
         body: dict[str, Any] = {"code": 0, "msg": "ok", f"{kind}_access_token": token.value,
                                 "expire": expire}
-        if kind == "app":  # the app endpoint hands out a tenant token too (FACTS §4.3)
+        if kind == "app":  # the app endpoint hands out a tenant token too (docs/api-facts.md §4.3)
             _, tenant = core.tokens.issue_app_token(credentials, "tenant")
             assert tenant is not None
             body["tenant_access_token"] = tenant.value

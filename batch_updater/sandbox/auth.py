@@ -1,6 +1,6 @@
 """Tokens: the user token the PUT needs, the tenant token the GET needs, and the
 single-use, rotating refresh tokens of `POST /open-apis/authen/v2/oauth/token`
-(FACTS.md §4). Codes only; the HTTP answers are built in `app.py`.
+(docs/api-facts.md §4). Codes only; the HTTP answers are built in `app.py`.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class TokenStore:
             return MISSING_TOKEN
         token = self.user_tokens.get(value)
         if token is None:
-            # A tenant/app token on this user-only API: UNKNOWN in FACTS §2; the generic
+            # A tenant/app token on this user-only API: UNKNOWN in docs/api-facts.md §2; the generic
             # "invalid access token" is the less telling (harder) answer.
             return INVALID_TOKEN if value.startswith("t-") or value in self.app_tokens else INVALID_USER_TOKEN
         now = self._clock()
@@ -157,7 +157,7 @@ class TokenStore:
         return 0
 
     def check_helpdesk(self, header: str | None) -> int:
-        """The raw base64("id:token"), no prefix (FACTS §5); anything else is 154001."""
+        """The raw base64("id:token"), no prefix (docs/api-facts.md §5); anything else is 154001."""
         return 0 if header == self.identity.helpdesk_header else BAD_HELPDESK_AUTH
 
     # -- refreshing ----------------------------------------------------------------

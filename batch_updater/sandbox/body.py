@@ -1,4 +1,4 @@
-"""The PUT body, checked the way the update doc types it (FACTS.md, helpdesk-ticket-update.zh.md).
+"""The PUT body, checked the way the update doc types it (docs/api-facts.md, docs/helpdesk-ticket-update.zh.md).
 
 Where the doc is silent the check is the stricter one (harder on the client):
 unknown fields, an empty comment, an empty tag name, a customized field

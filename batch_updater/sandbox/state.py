@@ -1,5 +1,5 @@
 """Tickets: their current fields, every update and comment applied, and the
-`ticket_v2` shape `GET /open-apis/helpdesk/v1/tickets/:id` answers with (FACTS.md §5).
+`ticket_v2` shape `GET /open-apis/helpdesk/v1/tickets/:id` answers with (docs/api-facts.md §5).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Ticket:
     customized_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> value, key_name
     comments: list[Comment] = field(default_factory=list)
     history: list[Update] = field(default_factory=list)
-    updated_at: int = -1  # -1: never updated (FACTS §5)
+    updated_at: int = -1  # -1: never updated (docs/api-facts.md §5)
     closed_at: int = -1
 
 

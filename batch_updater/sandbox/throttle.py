@@ -1,6 +1,6 @@
 """Sliding-window throttling, several windows at once, on an injected clock.
 
-UNKNOWN in FACTS.md §1.1: whether Feishu's windows slide or are fixed. They slide
+UNKNOWN in docs/api-facts.md §1.1: whether Feishu's windows slide or are fixed. They slide
 here: a fixed window lets a client send 2x the quota across a boundary and still
 pass, a sliding one never does, so a client that holds the sandbox's limits holds
 Feishu's either way.

@@ -7,7 +7,7 @@ leaky bucket that counts from the moment it grants a slot
 (aiolimiter's AsyncLimiter(1, 1/rate)) loses every late wake-up: measured
 here, 100/s gave 87.6/s and 1000/s gave 575/s. An idle grid does not save up
 slots, so there is never a burst, which would trip a sliding window
-(MEASURED.md).
+(docs/measured.md).
 
 Once a per-minute limit is found, the slots granted in the last minute are
 also counted, and a slot waits until the minute has room for it: after the

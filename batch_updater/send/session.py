@@ -159,7 +159,7 @@ class ReadReport:
     interrupted: bool
 
 
-READ_RATE = RateSetting(10.0, "10/s")  # GET ticket's documented limit (FACTS.md §1.3)
+READ_RATE = RateSetting(10.0, "10/s")  # GET ticket's documented limit (docs/api-facts.md §1.3)
 
 
 async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: SendSettings, *,

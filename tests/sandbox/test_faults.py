@@ -39,7 +39,7 @@ async def test_dropped_connection(sandbox: Sandbox, ticket_id: str, fault: str, 
 
 
 async def test_aiohttp_resends_a_dropped_put_by_itself(sandbox: Sandbox, ticket_id: str) -> None:
-    """MEASURED.md's trap, made visible: one PUT sent by the caller, the comment posted twice,
+    """docs/measured.md's trap, made visible: one PUT sent by the caller, the comment posted twice,
     and the caller still sees ServerDisconnectedError (even on a fresh connection)."""
     sandbox.set_faults(drop_after_apply_rate=1.0)
     with pytest.raises(aiohttp.ServerDisconnectedError):

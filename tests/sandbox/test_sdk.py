@@ -1,4 +1,4 @@
-"""The official SDK (lark-oapi) and the sandbox agree on the wire (FACTS.md §6.5)."""
+"""The official SDK (lark-oapi) and the sandbox agree on the wire (docs/api-facts.md §6.5)."""
 
 from __future__ import annotations
 
