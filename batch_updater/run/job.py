@@ -6,7 +6,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from batch_updater.summary import Summary, per_second, summarize
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
     from batch_updater.send.pool import Progress
-    from batch_updater.send.session import ReadReport, SendReport
+    from batch_updater.send.session import ReadReport, RunControl, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
 @dataclass
@@ -84,12 +84,14 @@ def invalid_outcome(errors: list[FieldError]) -> Outcome:
 def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
             on_progress: Callable[[Progress], None] | None = None,
             on_warning: Callable[[str], None] | None = None,
-            now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> RunResult:
+            now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+            control: RunControl | None = None) -> RunResult:
     """Run one job and write its report.
 
     Raises a BatchUpdaterError for a problem found before anything is sent (exit 2) or
     when another run of the job holds its lock (75); a run stopped by the API says so
-    in the result (`exit_code` 3). Running the same job again resumes it.
+    in the result (`exit_code` 3). Running the same job again resumes it. `control`: a Stop
+    button for a run on another thread (it acts as Ctrl-C does).
     """
     env = os.environ if env is None else env
     if options.dry_run:
@@ -98,7 +100,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         from batch_updater.run.rows import live_settings
 
         # bad credentials or base URL: exit 2, before the input is read
-        job = prepare(options, ready=lambda: live_settings(options, env), on_warning=on_warning, now=now)
+        job = prepare(options, ready=lambda: replace(live_settings(options, env), control=control),
+                      on_warning=on_warning, now=now)
     sheet, checked, report, started = job.sheet, job.checked, job.report, job.started
     sent: SendReport | None = None
     read: ReadReport | None = None

@@ -15,7 +15,7 @@ from batch_updater.plan.sheets import write_plan
 from batch_updater.run.live import plan_live
 from batch_updater.run.prepare import prepare, stopped_exit_code
 from batch_updater.send.pool import Progress, SendOptions
-from batch_updater.send.session import READ_RATE, ReadReport, SendSettings, check_ready
+from batch_updater.send.session import READ_RATE, ReadReport, RunControl, SendSettings, check_ready
 from batch_updater.sheet.read import Sheet
 
 PLAN_GOOD = {"change", "no-op"}
@@ -45,12 +45,14 @@ class PlanResult:
 def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
              on_progress: Callable[[Progress], None] | None = None,
              on_warning: Callable[[str], None] | None = None,
-             now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> PlanResult:
+             now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+             control: RunControl | None = None) -> PlanResult:
     """What `run` would do to each ticket, read from the API, sending nothing. Needs the app's
-    credentials (FEISHU_APP_ID, FEISHU_APP_SECRET): reading a ticket takes a tenant token."""
+    credentials (FEISHU_APP_ID, FEISHU_APP_SECRET): reading a ticket takes a tenant token.
+    `control`: a Stop button for a plan on another thread."""
     env = os.environ if env is None else env
     settings = SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
-                            options.base_url, options.sandbox)
+                            options.base_url, options.sandbox, control=control)
     job = prepare(options, ready=lambda: check_ready(settings, env, reading=True), on_warning=on_warning, now=now,
                   report_tag="-plan")
     live = asyncio.run(plan_live(job.checked, settings, env, on_progress))

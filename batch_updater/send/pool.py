@@ -62,6 +62,9 @@ class Progress:
     counts: dict[str, int]
     rate: float
     paused: bool
+    reading: bool = False  # reading tickets (plan, --skip-unchanged, --undo, reading back), not sending
+    throttles: int = 0  # throttle answers so far
+    pauses: int = 0  # pauses they caused
 
 
 @dataclass
@@ -301,8 +304,10 @@ class Sender:
         key = outcome.result.value
         self._counts[key] = self._counts.get(key, 0) + 1
         if self.on_progress:
-            self.on_progress(Progress(self._done, self._total, dict(self._counts), self.pacer.controller.rate,
-                                      self.pacer.controller.paused_until > self.pacer.now()))
+            controller = self.pacer.controller
+            self.on_progress(Progress(self._done, self._total, dict(self._counts), controller.rate,
+                                      controller.paused_until > self.pacer.now(), self.reading,
+                                      controller.throttles, controller.pauses))
 
 
 def _answer_text(answer: Answer) -> str:

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ class SendSettings:
     base_url: str | None = None
     sandbox: bool = False
     state_dir: Path | None = None  # where a learned rate is kept between runs
+    control: RunControl | None = None  # a stop button from another thread (the web console)
 
 
 @dataclass
@@ -136,7 +138,7 @@ async def send_on(endpoint: Endpoint, specs: Sequence[tuple[int, TicketUpdate]],
     controller = PaceController.for_setting(settings.rate, learned, asyncio.get_running_loop().time())
     start_rate = controller.rate
     sender = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress, journal=journal)
-    with _signals(sender):
+    with _signals(sender, settings.control):
         outcomes = await sender.send_all(specs)
     if learned_at is not None and settings.rate.auto and controller.estimate is not None:
         save_learned(learned_at, key, controller.rate)
@@ -174,7 +176,7 @@ async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: Se
     controller = PaceController.for_setting(READ_RATE, None, asyncio.get_running_loop().time())
     reader = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress,
                     operation=lambda spec: endpoint.client.get_ticket(spec.ticket_id), reading=True)
-    with _signals(reader):
+    with _signals(reader, settings.control):
         outcomes = await reader.send_all(specs)
     tickets = {unique[i]: (data or {}).get("ticket") for i, data in reader.fetched.items()
                if isinstance(data, dict) and isinstance(data.get("ticket"), dict)}
@@ -182,9 +184,44 @@ async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: Se
                       reader.interrupted)
 
 
+class RunControl:
+    """A Stop button for a run on another thread: `stop()` does what Ctrl-C does to the part of
+    the run going on (reading, sending, reading back), and to any part that starts after it:
+    requests in flight end, the rest are not sent. Pressed again, it cuts them off."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._senders: list[tuple[asyncio.AbstractEventLoop, Sender]] = []
+        self.presses = 0
+
+    @property
+    def stopped(self) -> bool:
+        return self.presses > 0
+
+    def stop(self) -> None:
+        with self._lock:
+            self.presses += 1
+            for loop, sender in self._senders:
+                loop.call_soon_threadsafe(sender.interrupt)
+
+    @contextlib.contextmanager
+    def watching(self, sender: Sender) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            self._senders.append((loop, sender))
+            for _ in range(min(self.presses, 2)):  # pressed before this part started
+                sender.interrupt()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._senders.remove((loop, sender))
+
+
 @contextlib.contextmanager
-def _signals(sender: Sender) -> Iterator[None]:
-    """Ctrl-C / SIGTERM: stop sending and let requests in flight end; a second one cuts them off."""
+def _signals(sender: Sender, control: RunControl | None = None) -> Iterator[None]:
+    """Ctrl-C / SIGTERM (or `control.stop()`): stop sending and let requests in flight end; a
+    second one cuts them off."""
     loop = asyncio.get_running_loop()
     installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -194,7 +231,8 @@ def _signals(sender: Sender) -> Iterator[None]:
         except (NotImplementedError, RuntimeError, ValueError):
             pass
     try:
-        yield
+        with control.watching(sender) if control is not None else contextlib.nullcontext():
+            yield
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
