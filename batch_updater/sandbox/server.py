@@ -81,6 +81,10 @@ class Sandbox:
     def tickets(self) -> dict[str, Ticket]:
         return self.core.tickets.tickets
 
+    def add_tickets(self, ticket_ids: Sequence[str]) -> int:
+        """Make these tickets exist (seeded like the others); how many were new."""
+        return self.core.tickets.add(ticket_ids)
+
     def stats(self) -> dict[str, Any]:
         """The same dict `GET /_sandbox/stats` answers."""
         return self.core.snapshot()

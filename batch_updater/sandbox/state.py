@@ -123,6 +123,14 @@ class TicketStore:
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)
 
+    def add(self, ticket_ids: Iterable[str]) -> int:
+        """Tickets for ids it does not know yet (a sheet uploaded to the web console); how many."""
+        rng = random.Random(f"{self._config.seed}-added-{len(self.tickets)}")
+        new = [tid for tid in dict.fromkeys(ticket_ids) if tid not in self.tickets]
+        for tid in new:
+            self.tickets[tid] = self._seed_ticket(tid, rng)
+        return len(new)
+
     def apply(self, ticket: Ticket, body: dict[str, Any], log_id: str, user: User = OPERATOR) -> None:
         """Apply a checked update body: set the fields, append the comment, record it."""
         now = _now_ms()

@@ -90,6 +90,20 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
         raise InputError(f"{path}: permission denied") from None
 
 
+def sheet_names(path: str | Path) -> list[str]:
+    """The worksheets Excel shows in a workbook, in order (for a picker); [] for a text file."""
+    if Path(path).suffix.lower() not in EXCEL_SUFFIXES:
+        return []
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception:  # noqa: BLE001 - reading the sheet itself says what is wrong, in the run's words
+        return []
+    return [m.name for m in book.sheets_metadata
+            if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+
+
 def ticket_ids_in(path: str | Path) -> list[str]:
     """The digit-only ticket ids in a spreadsheet's ticket id column (for the sandbox)."""
     loaded = load(path)

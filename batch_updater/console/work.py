@@ -1,0 +1,291 @@
+"""What the web console keeps: uploaded sheets (each checked by a dry run at once) and the runs
+started from the page (plan or run), each on a thread of its own through the same `run_job` /
+`plan_job` as the command line, with a Stop button and a snapshot the page is pushed.
+
+Nothing here knows HTTP. Everything lives under one working folder; a run outlives the browser
+tab that started it, and the list of runs survives a restart of the server (runs.json)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from batch_updater.errors import BatchUpdaterError, InputError
+from batch_updater.jobs.options import RunOptions
+from batch_updater.model import Result
+from batch_updater.paths import private_dir
+from batch_updater.run.job import RunResult, run_job
+from batch_updater.run.plan import PlanResult, plan_job
+from batch_updater.send.pool import Progress
+from batch_updater.send.session import RunControl
+from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheet_names
+
+SUFFIXES = sorted(EXCEL_SUFFIXES | set(TEXT_SUFFIXES))
+FILES = ("report", "retry", "unknown", "undo", "undo_comments")  # what a finished run offers to download
+
+
+@dataclass
+class Upload:
+    """One uploaded sheet and its latest check (a dry run with the page's sheet and renames)."""
+
+    id: str
+    name: str  # as the user's browser named it: shown, never used as a path
+    path: Path
+    sheets: list[str]
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
+    checked: RunResult | None = None
+    checked_at: str = ""
+
+
+@dataclass
+class RunRecord:
+    """A plan or a run started from the page: its progress while it runs, its result after."""
+
+    id: str
+    kind: str  # "plan" or "run"
+    upload_id: str
+    upload_name: str
+    options: dict[str, Any]
+    started_at: str
+    control: RunControl = field(default_factory=RunControl, repr=False)
+    state: str = "starting"  # starting, reading, sending, finished, refused, failed
+    progress: Progress | None = None
+    series: list[list[float]] = field(default_factory=list)  # [second, rows answered, throttled, rate]
+    counts: dict[str, int] = field(default_factory=dict)
+    exit_code: int | None = None
+    message: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # kind -> path, for downloads
+    finished_at: str = ""
+    result: RunResult | PlanResult | None = field(default=None, repr=False)
+    version: int = 0  # bumped on every change: what the event stream watches
+    _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _t0: float = 0.0
+    _last: tuple[int, int] = (0, 0)  # rows answered and throttles at the last second mark
+
+    def observe(self, progress: Progress) -> None:
+        """A progress update from the run's thread."""
+        now = self._clock()
+        if not self._t0:
+            self._t0 = now
+        second = int(now - self._t0)
+        if not self.series or self.series[-1][0] != second:
+            self._last = (self.progress.done if self.progress else 0,
+                          self.progress.throttles if self.progress else 0)
+            if self.progress and self.progress.reading != progress.reading:
+                self._last = (0, 0)  # a new phase counts its rows from 0
+            self.series.append([second, 0, 0, progress.rate])
+        point = self.series[-1]
+        point[1] = max(0, progress.done - self._last[0])
+        point[2] = max(0, progress.throttles - self._last[1])
+        point[3] = progress.rate
+        del self.series[:-600]  # the last ten minutes are enough for the chart
+        self.progress = progress
+        self.state = "reading" if progress.reading else "sending"
+        self.version += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        p = self.progress
+        running = self.state in ("starting", "reading", "sending")
+        left = (p.total - p.done) / p.rate if p and running and p.rate > 0 else None
+        return {
+            "id": self.id, "kind": self.kind, "upload": self.upload_id, "name": self.upload_name,
+            "options": self.options, "started_at": self.started_at, "finished_at": self.finished_at,
+            "state": self.state, "running": running, "stop_pressed": self.control.presses,
+            "done": p.done if p else 0, "total": p.total if p else 0, "live_counts": dict(p.counts) if p else {},
+            "rate": p.rate if p else 0.0, "paused": p.paused if p else False,
+            "throttles": p.throttles if p else 0, "pauses": p.pauses if p else 0,
+            "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
+            "counts": self.counts, "exit_code": self.exit_code, "message": self.message,
+            "files": sorted(self.files),
+        }
+
+
+class Console:
+    """Uploads and runs under `workdir`, with the credentials of `env` (never shown)."""
+
+    def __init__(self, workdir: Path, env: Mapping[str, str], *,
+                 run: Callable[..., RunResult] = run_job, plan: Callable[..., PlanResult] = plan_job) -> None:
+        self.workdir = private_dir(workdir)
+        self.env = dict(env)
+        self._run, self._plan = run, plan
+        self.uploads: dict[str, Upload] = {}
+        self.runs: dict[str, RunRecord] = {}
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._load_runs()
+
+    # --- uploads ------------------------------------------------------------------------------
+
+    def new_upload_path(self, name: str) -> tuple[str, Path]:
+        """A fresh folder for an upload, and the file to write it to: the user's name is never a
+        path; only its suffix is kept (and must be one the tool reads)."""
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            raise InputError(f"{Path(name).name or 'the file'}: not a spreadsheet the tool reads; use "
+                             f"{', '.join(SUFFIXES)}")
+        upload_id = uuid.uuid4().hex[:12]
+        folder = private_dir(self.workdir / "uploads" / upload_id)
+        return upload_id, folder / f"input{suffix}"
+
+    def add_upload(self, upload_id: str, name: str, path: Path) -> Upload:
+        upload = Upload(upload_id, Path(name).name, path, sheet_names(path))
+        self.check(upload)  # an unreadable file is refused here, and forgotten
+        with self._lock:
+            self.uploads[upload_id] = upload
+        return upload
+
+    def check(self, upload: Upload, sheet: str | None = None, columns: Mapping[str, str] | None = None) -> Upload:
+        """The dry run, as `run --dry-run` does it, with the page's sheet and renames."""
+        sheet = upload.sheet if sheet is None else (sheet or None)
+        columns = dict(upload.columns if columns is None else columns)
+        report = upload.path.parent / "check.csv"
+        options = RunOptions(input=upload.path, dry_run=True, sheet=sheet, columns=columns, report=report)
+        result = self._run(options, env=self.env)
+        upload.sheet, upload.columns, upload.checked = sheet, columns, result
+        upload.checked_at = _now()
+        return upload
+
+    def upload(self, upload_id: str) -> Upload:
+        found = self.uploads.get(upload_id)
+        if found is None:
+            raise KeyError(upload_id)
+        return found
+
+    # --- plans and runs ------------------------------------------------------------------------
+
+    def active_for(self, upload_id: str) -> RunRecord | None:
+        return next((r for r in self.runs.values() if r.upload_id == upload_id and r.snapshot()["running"]), None)
+
+    def start(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunRecord:
+        """Start a plan or a run of `upload` on a thread; refused while one of it is running."""
+        busy = self.active_for(upload.id)
+        if busy is not None:
+            raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
+                            "stop it or wait for it to end")
+        options = self._options(kind, upload, choices)
+        record = RunRecord(uuid.uuid4().hex[:12], kind, upload.id, upload.name, _shown(options), _now())
+        with self._lock:
+            self.runs[record.id] = record
+        thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return record
+
+    def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunOptions:
+        folder = private_dir(self.workdir / "runs" / time.strftime("%Y%m%d-%H%M%S"))
+        stem = Path(upload.name).stem or "sheet"
+        kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
+        report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
+        options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report)
+        if kind == "run":
+            options.rate = str(choices.get("rate") or "auto")
+            options.skip_unchanged = bool(choices.get("skip_unchanged"))
+            options.undo = bool(choices.get("undo"))
+            options.retry_comments = bool(choices.get("retry_comments"))
+        options.check()
+        from batch_updater.send.pacing import parse_rate
+
+        parse_rate(options.rate)  # a bad rate is refused now, not on the run's thread
+        return options
+
+    def _work(self, record: RunRecord, options: RunOptions) -> None:
+        job = self._plan if record.kind == "plan" else self._run
+        try:
+            result = job(options, env=self.env, on_progress=record.observe, control=record.control)
+        except BatchUpdaterError as e:
+            record.state, record.exit_code, record.message = ("refused", e.exit_code, str(e))
+        except Exception as e:  # noqa: BLE001 - a bug: the page says so, the server goes on
+            record.state, record.exit_code, record.message = "failed", 1, f"{type(e).__name__}: {e}"
+        else:
+            record.result = result
+            record.state, record.exit_code = "finished", result.exit_code
+            record.message = result.stop_reason or ("stopped: the rows not sent are not_attempted; start it again "
+                                                    "to resume" if record.control.stopped else "")
+            record.counts = _counts(result)
+            record.files = _files(result)
+        record.finished_at = _now()
+        record.version += 1
+        self._save_runs()
+
+    def stop_all(self, wait: float = 30.0) -> None:
+        """The server is stopping: every run stops as with Ctrl-C and writes its report."""
+        for record in list(self.runs.values()):
+            if record.snapshot()["running"]:
+                record.control.stop()
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    # --- the list of runs, kept across restarts --------------------------------------------------
+
+    def _save_runs(self) -> None:
+        keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[])
+                for r in self.runs.values() if not r.snapshot()["running"]]
+        with contextlib.suppress(OSError):
+            (self.workdir / "runs.json").write_text(json.dumps(keep[-200:], ensure_ascii=False))
+
+    def _load_runs(self) -> None:
+        try:
+            saved = json.loads((self.workdir / "runs.json").read_text())
+        except (OSError, ValueError):
+            return
+        for item in saved if isinstance(saved, list) else []:
+            with contextlib.suppress(KeyError, TypeError):
+                record = RunRecord(item["id"], item["kind"], item["upload"], item["name"], item["options"],
+                                   item["started_at"], state=item["state"], counts=item["counts"],
+                                   exit_code=item["exit_code"], message=item["message"],
+                                   files=dict(item["files"]), finished_at=item["finished_at"])
+                self.runs[record.id] = record
+
+    def file(self, run_id: str, kind: str) -> Path:
+        """A finished run's file, only if it lies in the working folder."""
+        record = self.runs[run_id]
+        path = Path(record.files[kind]).resolve()
+        if not path.is_relative_to(self.workdir.resolve()) or not path.is_file():
+            raise KeyError(kind)
+        return path
+
+
+class BusyError(BatchUpdaterError):
+    exit_code = 75
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def valid_ids(result: RunResult) -> list[str]:
+    """The ticket ids of a dry run's valid rows."""
+    sheet = result.sheet
+    index = sheet.columns.index("ticket_id") if sheet is not None else None
+    if sheet is None or index is None:
+        return []
+    return [row.cells[index].strip() for row, out in zip(sheet.rows, result.outcomes) if out.result is Result.VALID]
+
+
+def _counts(result: RunResult | PlanResult) -> dict[str, int]:
+    if isinstance(result, PlanResult):
+        return dict(result.summary.by_kind)
+    return dict(result.summary.by_result)
+
+
+def _files(result: RunResult | PlanResult) -> dict[str, str]:
+    if isinstance(result, PlanResult):
+        return {"report": str(result.report_path)}
+    paths = {"report": result.report_path, "retry": result.retry_path, "unknown": result.unknown_path,
+             "undo": result.undo_path, "undo_comments": result.undo_comments_path}
+    return {kind: str(path) for kind, path in paths.items() if path is not None}
+
+
+def _shown(options: RunOptions) -> dict[str, Any]:
+    return {"rate": options.rate, "skip_unchanged": options.skip_unchanged, "undo": options.undo,
+            "retry_comments": options.retry_comments, "sheet": options.sheet}
