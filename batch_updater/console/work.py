@@ -74,14 +74,13 @@ class RunRecord:
     def observe(self, progress: Progress) -> None:
         """A progress update from the run's thread."""
         now = self._clock()
+        if self.progress is not None and self.progress.reading != progress.reading:
+            self.series, self._t0, self.progress = [], 0.0, None  # a new phase: its own chart, from 0
         if not self._t0:
             self._t0 = now
         second = int(now - self._t0)
         if not self.series or self.series[-1][0] != second:
-            self._last = (self.progress.done if self.progress else 0,
-                          self.progress.throttles if self.progress else 0)
-            if self.progress and self.progress.reading != progress.reading:
-                self._last = (0, 0)  # a new phase counts its rows from 0
+            self._last = (self.progress.done, self.progress.throttles) if self.progress else (0, 0)
             self.series.append([second, 0, 0, progress.rate])
         point = self.series[-1]
         point[1] = max(0, progress.done - self._last[0])

@@ -1,0 +1,152 @@
+"""The console in a real headless Chromium, against `serve --sandbox` on 127.0.0.1: upload a sheet
+with mistakes, see the invalid rows, plan, run and watch it end, download the report, stop a run,
+reload the page during one, and the page in Chinese. Screenshots of each step go to docs/console/
+with UPDATE_SCREENSHOTS=1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.console.conftest import IDS
+from tests.support.sheets import write_csv
+
+expect = pytest.importorskip("playwright.sync_api").expect
+WAIT = 60_000  # ms: a run on a busy 2-core machine
+
+
+def mistakes_sheet(path):
+    return write_csv(path, [
+        ["工单ID", "状态", "评论", "标签", "优先级"],
+        *[[tid, "已关闭", f"批量关闭 #{i}", "migrated", "P2"] for i, tid in enumerate(IDS[:8])],
+        [IDS[8], "bogus", "", "", "P1"],         # not a status
+        ["12345", "closed", "", "", ""],          # not a ticket id
+        [IDS[9], "", "", "", "P3"],               # nothing to change
+    ])
+
+
+@pytest.fixture
+def page(browser, console_at):
+    def open_page(rates=((1000, 1.0),), locale="en-US"):
+        running = console_at(rates)
+        context = browser.new_context(locale=locale, viewport={"width": 1200, "height": 900}, accept_downloads=True)
+        tab = context.new_page()
+        tab.goto(running.url)
+        tab.wait_for_selector("body[data-ready=yes]")
+        return running, tab
+
+    return open_page
+
+
+def at_least_done(tab, n):
+    """The run's "rows done" reads n or more (the page is pushed its progress)."""
+    more = "|".join([str(i) for i in range(n, 10)] + ["[1-9][0-9]+"])
+    expect(tab.locator("#stat-done")).to_have_text(re.compile(rf"^({more}) / "), timeout=WAIT)
+
+
+def upload(tab, path):
+    tab.set_input_files("#file", str(path))
+    tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr", timeout=WAIT)
+
+
+def test_upload_check_plan_run_and_download(page, tmp_path, shots):
+    running, tab = page(rates=[(20, 1.0)])
+    assert tab.url == running.origin + "/"  # the token went into a cookie, out of the address bar
+    tab.screenshot(path=shots / "1-start.png")
+    upload(tab, mistakes_sheet(tmp_path / "tickets.csv"))
+    assert "11 rows: 8 valid, 3 invalid" in tab.inner_text("#check-counts")
+    assert "优先级" in tab.inner_text("#mapping")  # a column the tool does not know, offered for mapping
+    tab.select_option("#check-filter", "invalid")
+    expect(tab.locator("#check-table tbody tr")).to_have_count(3)
+    problems = tab.inner_text("#check-table tbody")
+    assert "not a status" in problems and "16 to 19 digits" in problems and "nothing to change" in problems
+    tab.screenshot(path=shots / "2-check.png", full_page=True)
+
+    tab.click("#plan-start")
+    tab.wait_for_selector("#plan-result:not([hidden]) #plan-table tbody tr", timeout=WAIT)
+    assert "8 change" in tab.inner_text("#plan-counts")
+    assert tab.locator("#plan-table .changed .new").count() >= 8  # new values highlighted
+    tab.locator("#step-plan").screenshot(path=shots / "3-plan.png")
+
+    tab.check("input[name=rate-kind][value=fixed]")
+    tab.fill("#rate-value", "4/s")
+    tab.click("#run-start")
+    tab.wait_for_selector("#confirm[open]")
+    assert "8 tickets" in tab.inner_text("#confirm-text") and "8 comments" in tab.inner_text("#confirm-text")
+    assert "sandbox" in tab.inner_text("#confirm-api")
+    tab.locator("#confirm").screenshot(path=shots / "4-confirm.png")
+    tab.click("#confirm-go")
+    tab.wait_for_selector("#run-live:not([hidden])")
+    expect(tab.locator("#run-state")).to_have_text("Sending", timeout=WAIT)  # the tickets were read first (undo)
+    at_least_done(tab, 4)
+    tab.locator("#step-run").screenshot(path=shots / "5-running.png")
+    tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
+    assert tab.inner_text("#stat-done") == "8 / 8"
+    assert "8 ok" in tab.inner_text("#run-counts") and "3 invalid" in tab.inner_text("#run-counts")
+    tab.locator("#step-run").screenshot(path=shots / "6-done.png")
+
+    with tab.expect_download() as download:
+        tab.click("#run-files a[href$='/files/report']")
+    report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [r["result"] for r in report] == ["ok"] * 8 + ["invalid"] * 3
+    assert any(link.get_attribute("href").endswith("/files/undo") for link in tab.locator("#run-files a").all())
+    tab.wait_for_selector("#history tbody tr")
+    assert tab.locator("#history tbody tr").count() == 2  # the plan and the run
+    tab.screenshot(path=shots / "7-page.png", full_page=True)
+
+
+def test_stop_ends_a_run_as_ctrl_c_does(page, tmp_path):
+    running, tab = page(rates=[(100, 1.0)])
+    write_csv(tmp_path / "many.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS]])
+    upload(tab, tmp_path / "many.csv")
+    tab.uncheck("#opt-undo")
+    tab.check("input[name=rate-kind][value=fixed]")
+    tab.fill("#rate-value", "4/s")
+    tab.click("#run-start")
+    tab.click("#confirm-go")
+    at_least_done(tab, 2)
+    tab.click("#run-stop")
+    tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
+    counts = tab.inner_text("#run-counts")
+    assert "not_attempted" in counts and "130" in tab.inner_text("#run-message")
+    sent = running.console.runs[next(iter(running.console.runs))].counts.get("ok", 0)
+    assert 2 <= sent < len(IDS)
+
+
+def test_a_run_goes_on_when_the_page_is_reloaded(page, tmp_path):
+    running, tab = page(rates=[(100, 1.0)])
+    write_csv(tmp_path / "some.csv", [["ticket_id", "tag_names"], *[[tid, "reloaded"] for tid in IDS[:12]]])
+    upload(tab, tmp_path / "some.csv")
+    tab.uncheck("#opt-undo")
+    tab.check("input[name=rate-kind][value=fixed]")
+    tab.fill("#rate-value", "6/s")
+    tab.click("#run-start")
+    tab.click("#confirm-go")
+    at_least_done(tab, 1)
+    tab.reload()
+    tab.wait_for_selector("body[data-ready=yes]")
+    tab.wait_for_selector("#run-live:not([hidden])", timeout=WAIT)  # the run in progress, shown again
+    tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
+    assert "12 ok" in tab.inner_text("#run-counts")
+
+
+def test_the_page_speaks_chinese_when_the_browser_asks(page, tmp_path, shots):
+    _, tab = page(locale="zh-CN")
+    assert "上传表格" in tab.inner_text("#step-upload h2")
+    upload(tab, mistakes_sheet(tmp_path / "工单.csv"))
+    assert "共 11 行：8 行有效，3 行无效" in tab.inner_text("#check-counts")
+    tab.screenshot(path=shots / "8-chinese.png")
+    tab.click("#lang")
+    assert "Upload the sheet" in tab.inner_text("#step-upload h2")
+
+
+def test_a_bad_file_shows_a_message_on_the_page(page, tmp_path):
+    _, tab = page()
+    (tmp_path / "notes.csv").write_text("name,age\nx,1\n", encoding="utf-8")
+    tab.set_input_files("#file", str(tmp_path / "notes.csv"))
+    tab.wait_for_selector("#error:not([hidden])")
+    assert "no ticket id column" in tab.inner_text("#error")
