@@ -65,6 +65,8 @@ class RunRecord:
     message: str = ""
     files: dict[str, str] = field(default_factory=dict)  # kind -> path, for downloads
     finished_at: str = ""
+    settled: float | None = None  # the rate a run ended at (auto: just under the API's limit)
+    limit_found: bool = False
     result: RunResult | PlanResult | None = field(default=None, repr=False)
     version: int = 0  # bumped on every change: what the event stream watches
     _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -104,7 +106,7 @@ class RunRecord:
             "throttles": p.throttles if p else 0, "pauses": p.pauses if p else 0,
             "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
             "counts": self.counts, "exit_code": self.exit_code, "message": self.message,
-            "files": sorted(self.files),
+            "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,
         }
 
 
@@ -211,6 +213,8 @@ class Console:
                                                     "to resume" if record.control.stopped else "")
             record.counts = _counts(result)
             record.files = _files(result)
+            if isinstance(result, RunResult) and result.sent is not None:
+                record.settled, record.limit_found = result.sent.final_rate, result.sent.limit_found
         record.finished_at = _now()
         record.version += 1
         self._save_runs()

@@ -276,7 +276,8 @@ const runPanel = {
   },
   done(s) {
     $("run-result").hidden = false;
-    $("run-message").textContent = [s.message, s.exit_code !== null ? `${t("stat.exit")}: ${s.exit_code}` : ""].filter(Boolean).join(" · ");
+    const settled = s.settled ? t(s.limit_found ? "run.settled.found" : "run.settled", { rate: rateText(s.settled) }) : "";
+    $("run-message").textContent = [s.message, settled, s.exit_code !== null ? `${t("stat.exit")}: ${s.exit_code}` : ""].filter(Boolean).join(" · ");
     $("run-counts").textContent = countsText(s.counts);
     $("run-files").replaceChildren(...fileLinks(s));
     if (Object.keys(s.counts).length) {
