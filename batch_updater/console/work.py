@@ -67,6 +67,7 @@ class RunRecord:
     finished_at: str = ""
     settled: float | None = None  # the rate a run ended at (auto: just under the API's limit)
     limit_found: bool = False
+    achieved: float | None = None  # answers the API let through per second of sending
     result: RunResult | PlanResult | None = field(default=None, repr=False)
     version: int = 0  # bumped on every change: what the event stream watches
     _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -107,6 +108,7 @@ class RunRecord:
             "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
             "counts": self.counts, "exit_code": self.exit_code, "message": self.message,
             "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,
+            "achieved": self.achieved,
         }
 
 
@@ -215,6 +217,7 @@ class Console:
             record.files = _files(result)
             if isinstance(result, RunResult) and result.sent is not None:
                 record.settled, record.limit_found = result.sent.final_rate, result.sent.limit_found
+                record.achieved = result.sent.achieved_rate
         record.finished_at = _now()
         record.version += 1
         self._save_runs()
