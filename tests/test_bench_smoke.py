@@ -3,6 +3,8 @@ measured by hand, see bench/README.md; here only that they run and every row end
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,10 @@ BENCH = Path(__file__).parent.parent / "bench"
     ("bench_dry_run.py", ["--rows", "200", "--repeat", "1"], "200 rows"),
     ("bench_skip_unchanged.py", ["--rows", "20"], "--skip-unchanged"),
     ("bench_send.py", ["--only", "4", "--quick", "--repeat", "1", "--rows", "300"], "| yes"),
+    ("bench_console.py", ["--rows", "200", "--run-rows", "40", "--rate", "100/s", "--repeat", "1"], "median page"),
 ])
 def test_a_benchmark_runs(script, args, expect):
+    if script == "bench_console.py" and not (os.environ.get("CHROMIUM") or shutil.which("chromium")):
+        pytest.skip("no Chromium: apt-get install chromium (Debian), or set CHROMIUM")
     done = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and expect in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

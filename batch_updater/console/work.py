@@ -61,6 +61,7 @@ class RunRecord:
     progress: Progress | None = None
     series: list[list[float]] = field(default_factory=list)  # [second, rows answered, throttled, rate]
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the run warned of (other runs on these tickets...)
     exit_code: int | None = None
     message: str = ""
     files: dict[str, str] = field(default_factory=dict)  # kind -> path, for downloads
@@ -106,7 +107,7 @@ class RunRecord:
             "rate": p.rate if p else 0.0, "paused": p.paused if p else False,
             "throttles": p.throttles if p else 0, "pauses": p.pauses if p else 0,
             "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
-            "counts": self.counts, "exit_code": self.exit_code, "message": self.message,
+            "counts": self.counts, "warnings": self.warnings, "exit_code": self.exit_code, "message": self.message,
             "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,
             "achieved": self.achieved,
         }
@@ -174,8 +175,9 @@ class Console:
         if busy is not None:
             raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
                             "stop it or wait for it to end")
-        options = self._options(kind, upload, choices)
-        record = RunRecord(uuid.uuid4().hex[:12], kind, upload.id, upload.name, _shown(options), _now())
+        run_id = uuid.uuid4().hex[:12]
+        options = self._options(kind, upload, choices, run_id)
+        record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now())
         with self._lock:
             self.runs[record.id] = record
         thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}", daemon=True)
@@ -183,8 +185,8 @@ class Console:
         thread.start()
         return record
 
-    def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunOptions:
-        folder = private_dir(self.workdir / "runs" / time.strftime("%Y%m%d-%H%M%S"))
+    def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any], run_id: str) -> RunOptions:
+        folder = private_dir(self.workdir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id}")
         stem = Path(upload.name).stem or "sheet"
         kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
         report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
@@ -203,7 +205,8 @@ class Console:
     def _work(self, record: RunRecord, options: RunOptions) -> None:
         job = self._plan if record.kind == "plan" else self._run
         try:
-            result = job(options, env=self.env, on_progress=record.observe, control=record.control)
+            result = job(options, env=self.env, on_progress=record.observe, control=record.control,
+                         on_warning=record.warnings.append)
         except BatchUpdaterError as e:
             record.state, record.exit_code, record.message = ("refused", e.exit_code, str(e))
         except Exception as e:  # noqa: BLE001 - a bug: the page says so, the server goes on

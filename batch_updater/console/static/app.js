@@ -262,6 +262,7 @@ const runPanel = {
     $("run-live").hidden = !s.running && !s.series.length;
     $("run-state").textContent = s.stop_pressed && s.running ? t("run.stopping") : t("run.state." + s.state);
     $("run-stop").hidden = !s.running;
+    $("run-warnings").replaceChildren(...(s.warnings || []).map((w) => Object.assign(document.createElement("li"), { textContent: w })));
     $("run-progress").max = Math.max(1, s.total);
     $("run-progress").value = s.done;
     const c = s.live_counts || {};
