@@ -164,3 +164,16 @@ async def test_a_run_is_started_watched_and_a_second_one_refused(make_client, tm
         assert rows["total"] == len(IDS)
         assert (await client.get(f"/api/runs/{record['id']}/files/../../etc")).status in (403, 404)
         await asyncio.get_running_loop().run_in_executor(None, console.stop_all)
+
+
+async def test_a_workbooks_sheets_are_offered_and_another_one_checked(make_client, tmp_path):
+    from tests.support.sheets import write_xlsx
+
+    client, _ = await make_client()
+    await login(client)
+    book = write_xlsx(tmp_path / "book.xlsx", {"Tickets": [["ticket_id", "status"], [IDS[0], "closed"]],
+                                               "More": [["ticket_id", "status"], [IDS[1], "2"], [IDS[2], "bogus"]]})
+    u = await (await upload(client, "book.xlsx", book.read_bytes())).json()
+    assert u["sheets"] == ["Tickets", "More"] and u["sheet"] == "Tickets" and u["counts"] == {"valid": 1}
+    other = await (await client.post(f"/api/uploads/{u['id']}/check", json={"sheet": "More"})).json()
+    assert other["sheet"] == "More" and other["counts"] == {"valid": 1, "invalid": 1}
