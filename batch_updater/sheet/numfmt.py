@@ -13,7 +13,8 @@ format is a NumberFormat, which shows a number exactly (`show`) or says it canno
   written with . for the decimal point and , between thousands, as an English or Chinese
   Windows shows them;
 - not shown (None): anything else: fractions (# ?/?), scientific (0.00E+00), fills (*),
-  conditions ([>100]), locale tags ([$-804]), a negative number that rounds to zero, and
+  conditions ([>100]), locale tags ([$-804]), a negative number that rounds to zero or
+  that a section shows without a - or ( (its colour alone says it is negative), and
   the built-in formats whose look depends on Windows' locale (currency 5-8, accounting
   37-44). The caller refuses such a cell rather than guess.
 """
@@ -79,7 +80,9 @@ class NumberFormat:
         if sign and not section.has_digits:
             return None  # no digits to put the sign before
         shown = section.show(Decimal(f"{abs(value):.{_SIGNIFICANT}g}"), negative)
-        return sign + shown if shown else None  # "": the format hides the number
+        if not shown or negative and not sign and "-" not in shown and "(" not in shown:
+            return None  # the format hides the number, or shows a negative one by its colour only (0.00;[Red]0.00)
+        return sign + shown
 
 
 def number_format(ident: int, code: str | None) -> NumberFormat | None:

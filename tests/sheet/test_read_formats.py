@@ -94,11 +94,30 @@ def test_a_fraction_makes_its_row_invalid_naming_the_cell_and_the_format(tmp_pat
         ('_-* #,##0.00_-;\\-* #,##0.00_-;_-* "-"??_-;_-@_-', 'its number format _-* #,##0.00_-'),  # a fill
         ("[>=100]0;0.0", "its number format [>=100]0;0.0"),  # a condition
         ("[$¥-804]#,##0.00", "its number format [$¥-804]#,##0.00"),  # a locale's currency
+        ("0.00;[Red]0.00", "its number format 0.00;[Red]0.00"),  # -12.5 shown as 12.50 in red: its sign lost
     ],
 )
 def test_other_formats_are_refused_not_guessed(tmp_path, num_format, named):
-    path = workbook(tmp_path / "t.xlsx", ["ticket_id", "tags"], [(12.5, num_format)])
+    path = workbook(tmp_path / "t.xlsx", ["ticket_id", "tags"], [(-12.5, num_format)])
     assert f"cell B2 shows this number by {named}" in checked(path)
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        (-0.001, "0.00"),  # -0.00 or 0.00: not told here
+        (5, ";;;"),  # hidden: the cell looks empty
+        (1e30, "0.00"),  # more digits than are kept here
+        (-1, '"N/A"'),  # no digits to put the sign before
+        (0.5, "# ?/?"),
+        (0.5, "0.0#"),
+    ],
+)
+def test_what_cannot_be_shown_exactly_is_not_guessed(value, code):
+    from batch_updater.sheet.numfmt import number_format
+
+    shown = number_format(164, code)
+    assert shown is not None and shown.show(value) is None
 
 
 def test_a_date_is_still_sent_as_a_date_beside_a_formatted_number(tmp_path):
