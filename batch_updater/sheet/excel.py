@@ -3,14 +3,21 @@ XML (xlsx_facts) for what calamine cannot tell.
 
 Which sheet: the one asked for (`--sheet`), else the one Excel opens on (the active
 sheet of an .xlsx; the first visible one of an .xls). For a legacy .xls, calamine
-alone is used: hidden rows, error cells, uncalculated formulas and percentages are
-not detected there (its numbers are checked for lost digits all the same).
+alone is used: hidden rows, error cells, uncalculated formulas, percentages and other
+number formats are not detected there (its numbers are checked for lost digits all the same).
+
+A number cell is sent as Excel shows it: a percentage as 50%, a number format shown
+exactly (00000, 0.00, #,##0.00: numfmt) as Excel shows it; in any other format (a
+fraction, an accounting format...) its row is refused, naming the cell and the format.
+A code column (status, solved, ticket_type, channel) takes the number itself, whatever
+its format: 2.00 is status 2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zlib
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
@@ -18,7 +25,7 @@ from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
 from batch_updater.errors import InputError
-from batch_updater.sheet.columns import column_letter
+from batch_updater.sheet.columns import column_letter, resolve_columns
 from batch_updater.sheet.sniff import ENCRYPTED
 from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet
 
@@ -26,15 +33,19 @@ _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
 LOST_DIGITS = ("Excel stored this as a number and kept only its first 15 digits; format the column as Text, "
                "type the value again, and save. This row is not sent")
+SHOWN_OTHERWISE = ("cell {cell} shows this number by {format}, which this tool cannot show exactly as Excel does; "
+                   "type the value as text (format the column as Text) so that it is sent as shown. "
+                   "This row is not sent")
+CODE_FIELDS = ("status", "solved", "ticket_type", "channel")  # codes: a number there means the number
 _BROKEN = (BadZipFile, ParseError, ExpatError, KeyError, ValueError, EOFError, zlib.error)  # a damaged zip or XML
 Records = list[list[str]]
 Problems = dict[tuple[int, int], str]
 
 
-def read_workbook(fp: IO[bytes], wanted: str | None) -> tuple[Records, Problems, tuple[set[int], set[int]],
-                                                                  str, list[str]]:
+def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] | None = None
+                  ) -> tuple[Records, Problems, tuple[set[int], set[int]], str, list[str]]:
     """The chosen sheet's cells as text, the cells that cannot be used, its hidden rows and
-    columns, its name, and warnings."""
+    columns, its name, and warnings. `renames` as for resolve_columns (which columns are codes)."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -72,12 +83,14 @@ def read_workbook(fp: IO[bytes], wanted: str | None) -> tuple[Records, Problems,
         values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
         raise InputError(f"cannot read sheet {name!r}: {e}") from None
-    records, lossy = _texts(values)
+    records, lossy, numbers = _texts(values)
     try:
-        facts = scan_sheet(fp, info, name, set(lossy)) if info is not None else SheetFacts()
+        facts = scan_sheet(fp, info, name, set(lossy), numbers) if info is not None else SheetFacts()
     except _BROKEN as e:
         raise InputError(f"cannot read sheet {name!r}: {e}") from None
     problems = _apply(facts, values, records, lossy)
+    if facts.formatted:
+        _apply_formats(facts, values, records, lossy, problems, renames)
     return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings
 
 
@@ -143,21 +156,26 @@ def _pick_sheet(names: list[str], wanted: str) -> str:
     raise InputError(f"no sheet {wanted!r} in the workbook; its sheets are {listed}")
 
 
-def _texts(values: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], float]]:
-    """Each cell as text, and the number cells that may have lost digits."""
+def _texts(values: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], float], bool]:
+    """Each cell as text, the number cells that may have lost digits, and whether there are numbers."""
     records: Records = []
     lossy: dict[tuple[int, int], float] = {}
+    numbers = False
     for r, rec in enumerate(values):
         row = []
         for c, value in enumerate(rec):
             if type(value) is str:
                 row.append(value)
                 continue
-            if type(value) is float and may_have_lost_digits(value):
-                lossy[(r, c)] = value
+            if type(value) is float:
+                numbers = True
+                if may_have_lost_digits(value):
+                    lossy[(r, c)] = value
+            elif type(value) is int:
+                numbers = True
             row.append(excel_text(value))
         records.append(row)
-    return records, lossy
+    return records, lossy, numbers
 
 
 def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
@@ -188,3 +206,33 @@ def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
         else:
             problems[(r, c)] = LOST_DIGITS
     return problems
+
+
+def _apply_formats(facts: SheetFacts, values: list[list[Any]], records: Records, lossy: dict[tuple[int, int], float],
+                   problems: Problems, renames: Mapping[str, str] | None) -> None:
+    """Each number cell with a number format: its text as Excel shows it, or a problem; the number
+    itself in a code column. A long number keeps its own check (lossy)."""
+    codes = _code_columns(records, renames)
+    for (r, c), number_format in facts.formatted.items():
+        if r >= len(records) or c >= len(records[r]) or c in codes or (r, c) in lossy:
+            continue
+        value = values[r][c]
+        if type(value) not in (float, int):
+            continue  # calamine read it otherwise (a date): its text stands
+        shown = number_format.show(value)
+        if shown is not None:
+            records[r][c] = shown
+        else:
+            problems[(r, c)] = SHOWN_OTHERWISE.format(cell=f"{column_letter(c)}{r + 1}", format=number_format.what)
+
+
+def _code_columns(records: Records, renames: Mapping[str, str] | None) -> set[int]:
+    """The columns of status, solved, ticket_type and channel, found in the header as read.py finds them."""
+    header = next((rec for rec in records if any(c.strip() for c in rec)), None)
+    if header is None:
+        return set()
+    try:
+        roles = resolve_columns(header, renames).roles
+    except InputError:
+        return set()  # read.py says why
+    return {i for i, role in enumerate(roles) if role in CODE_FIELDS}

@@ -220,7 +220,7 @@ def _looks_like_a_row(text: str, delimiter: str, width: int, id_index: int, own_
 
 def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str, str] | None = None) -> Sheet:
     """An Excel sheet: the one asked for, else the one Excel opens on (the active sheet)."""
-    records, problems, hidden, name, warnings = read_workbook(fp, sheet)
+    records, problems, hidden, name, warnings = read_workbook(fp, sheet, renames)
     loaded = _build("xlsx", records, renames, problems, where=f"sheet {name!r}", sheet_name=name)
     warnings += _hidden_warnings(loaded, hidden)
     return Sheet(loaded.kind, loaded.columns, loaded.rows, sheet_name=name,

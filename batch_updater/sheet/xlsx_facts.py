@@ -2,13 +2,14 @@
 
 calamine gives the cells' values, fast. It does not say which sheet is active, which
 rows are hidden, which cells hold an error (#DIV/0!), a formula that was never
-calculated, or a number formatted as a percentage; nor the exact digits of a long
+calculated, or a number Excel shows otherwise than as the number (a percentage, or
+by a number format such as 00000 or #,##0.00: numfmt); nor the exact digits of a long
 integer a program wrote (calamine reads every number as a double). Those come from
 the zip's XML: workbook.xml and styles.xml (small) and one streaming pass over the
 sheet's XML. That pass is skipped when a quick scan of the raw bytes finds none of
-the markers it looks for (no hidden=, no t="e", no formula, no percent style, no
-long number to look up), which is the common case and costs a fraction of a second
-per 100,000 rows.
+the markers it looks for (no hidden=, no t="e", no formula, no style of a percent or
+other number format in a sheet with numbers, no long number to look up), which is the
+common case and costs a fraction of a second per 100,000 rows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import IO
 from xml.etree.ElementTree import iterparse
 from xml.parsers.expat import ParserCreate
 
+from batch_updater.sheet.numfmt import NumberFormat, number_format
+
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REL_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _PERCENT_BUILTIN = {9: 0, 10: 2}  # numFmtId: decimals ("0%", "0.00%")
@@ -32,11 +35,13 @@ _PLAIN_TEXT = ("s", "inlineStr")  # text cells without a formula: nothing to lea
 
 @dataclass(frozen=True, slots=True)
 class Book:
-    """workbook.xml and styles.xml: the active sheet, where each sheet's XML is, percent styles."""
+    """workbook.xml and styles.xml: the active sheet, where each sheet's XML is, the styles that
+    show a number otherwise than as calamine gives it."""
 
     active: str | None  # the sheet Excel opens on
     parts: dict[str, str]  # sheet name -> path of its XML in the zip
     percent_styles: dict[int, int]  # cell style index -> decimals shown
+    format_styles: dict[int, NumberFormat] = field(default_factory=dict)  # cell style index -> its format
 
 
 @dataclass(slots=True)
@@ -47,6 +52,7 @@ class SheetFacts:
     uncalculated: set[tuple[int, int]] = field(default_factory=set)  # formulas without a cached value
     percent: dict[tuple[int, int], int] = field(default_factory=dict)  # number cells shown as n% -> decimals
     digits: dict[tuple[int, int], str] = field(default_factory=dict)  # the raw text of long numbers asked for
+    formatted: dict[tuple[int, int], NumberFormat] = field(default_factory=dict)  # number cells with a format
 
 
 def _local(tag: str) -> str:
@@ -81,17 +87,22 @@ def read_book(fp: IO[bytes]) -> Book:
                     parts[a["name"]] = (target.lstrip("/") if target.startswith("/")
                                         else posixpath.normpath(posixpath.join("xl", target)))
         active = names[active_index] if 0 <= active_index < len(names) else None
-        return Book(active, parts, _percent_styles(book))
+        return Book(active, parts, *_styles(book))
 
 
-def _percent_styles(book: zipfile.ZipFile) -> dict[int, int]:
+def _styles(book: zipfile.ZipFile) -> tuple[dict[int, int], dict[int, NumberFormat]]:
+    """The cell styles (cellXfs) whose number format shows a percentage, and those with another
+    format that matters (numfmt.number_format)."""
     formats = dict(_PERCENT_BUILTIN)
+    codes: dict[int, str] = {}
+    others: dict[int, NumberFormat | None] = {}
     styles: dict[int, int] = {}
+    shown: dict[int, NumberFormat] = {}
     in_cell_xfs = False
     index = 0
     source = book.open("xl/styles.xml") if "xl/styles.xml" in book.namelist() else None
     if source is None:
-        return styles
+        return styles, shown
     with source:
         for event, element in iterparse(source, events=("start", "end")):
             tag = _local(element.tag)
@@ -100,17 +111,28 @@ def _percent_styles(book: zipfile.ZipFile) -> dict[int, int]:
                     in_cell_xfs = True
                 continue
             if tag == "numFmt" and element.get("numFmtId", "").isdigit():
-                decimals = percent_decimals(element.get("formatCode", ""))
+                ident, code = int(element.get("numFmtId", "0")), element.get("formatCode", "")
+                codes[ident] = code  # a code given for a built-in id replaces it, for calamine too
+                decimals = percent_decimals(code)
                 if decimals is not None:
-                    formats[int(element.get("numFmtId", "0"))] = decimals
+                    formats[ident] = decimals
+                else:
+                    formats.pop(ident, None)
             elif tag == "cellXfs":
                 in_cell_xfs = False
             elif tag == "xf" and in_cell_xfs:
                 fmt = element.get("numFmtId", "0")
-                if fmt.isdigit() and int(fmt) in formats:
-                    styles[index] = formats[int(fmt)]
+                ident = int(fmt) if fmt.isdigit() else 0
+                if ident in formats:
+                    styles[index] = formats[ident]
+                else:
+                    if ident not in others:
+                        others[ident] = number_format(ident, codes.get(ident))
+                    found = others[ident]
+                    if found is not None:
+                        shown[index] = found
                 index += 1
-    return styles
+    return styles, shown
 
 
 def percent_decimals(code: str) -> int | None:
@@ -122,42 +144,46 @@ def percent_decimals(code: str) -> int | None:
     return len(re.sub(r"[^0#?]", "", number.split(".")[1])) if "." in number else 0
 
 
-def _markers(book: Book) -> list[bytes]:
-    found = [b"hidden=", b't="e"', b"t='e'", b"f>"]  # f>: the end of <f>...</f> (formulas), any prefix
-    for style in book.percent_styles:
-        found += [f's="{style}"'.encode(), f"s='{style}'".encode()]
-    return found
+_MARKERS = (b"hidden=", b't="e"', b"t='e'", b"f>")  # f>: the end of <f>...</f> (formulas), any prefix
 
 
-def _has_any(source: IO[bytes], markers: list[bytes]) -> bool:
-    overlap = max(map(len, markers)) - 1
+def _style_marker(styles: Iterable[int]) -> re.Pattern[bytes] | None:
+    """s="7" for any of the styles (one regex: a workbook may have many such styles)."""
+    numbers = sorted(map(str, styles), key=len, reverse=True)
+    return re.compile(b"""s=["'](?:%s)["']""" % "|".join(numbers).encode()) if numbers else None
+
+
+def _has_any(source: IO[bytes], markers: tuple[bytes, ...], styles: re.Pattern[bytes] | None) -> bool:
+    overlap = max(len(m) for m in markers) + 24 - 1  # 24: more than s="<any style index>"
     tail = b""
     while chunk := source.read(_CHUNK):
         window = tail + chunk
-        if any(marker in window for marker in markers):
+        if any(marker in window for marker in markers) or (styles is not None and styles.search(window)):
             return True
         tail = window[-overlap:]
     return False
 
 
-def scan_sheet(fp: IO[bytes], book: Book, name: str, long_numbers: set[tuple[int, int]]) -> SheetFacts:
-    """The facts about one sheet; `long_numbers` are the cells whose raw text is wanted."""
+def scan_sheet(fp: IO[bytes], book: Book, name: str, long_numbers: set[tuple[int, int]],
+               numbers: bool = True) -> SheetFacts:
+    """The facts about one sheet; `long_numbers` are the cells whose raw text is wanted; `numbers`:
+    whether the sheet has number cells at all (if not, the number formats do not matter)."""
     facts = SheetFacts()
     part = book.parts.get(name)
     with zipfile.ZipFile(fp) as archive:
         if part is None or part not in archive.namelist():
             return facts
         if not long_numbers:
+            styles = _style_marker([*book.percent_styles, *book.format_styles] if numbers else [])
             with archive.open(part) as source:
-                if not _has_any(source, _markers(book)):
+                if not _has_any(source, _MARKERS, styles):
                     return facts
         with archive.open(part) as source:
-            _scan(source, book.percent_styles, long_numbers, facts)
+            _scan(source, book, long_numbers, facts)
     return facts
 
 
-def _scan(source: IO[bytes], percent_styles: dict[int, int], long_numbers: set[tuple[int, int]],
-          facts: SheetFacts) -> None:
+def _scan(source: IO[bytes], book: Book, long_numbers: set[tuple[int, int]], facts: SheetFacts) -> None:
     """One pass of expat over the sheet's XML, start tags only (a cell is judged when the next one
     starts, a <v>'s text ends at the next tag): faster than iterparse, which builds every element."""
     parser = ParserCreate()
@@ -168,7 +194,7 @@ def _scan(source: IO[bytes], percent_styles: dict[int, int], long_numbers: set[t
         if cell.open:
             cell.open = False
             if cell.formula or cell.type not in _PLAIN_TEXT:
-                _judge(cell, percent_styles, long_numbers, facts)
+                _judge(cell, book, long_numbers, facts)
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if cell.text is not None and parser.CharacterDataHandler is not None:
@@ -219,8 +245,7 @@ class _Cell:
         self.text: list[str] | None = None  # the <v>'s text, None if the cell has no <v>
 
 
-def _judge(state: _Cell, percent_styles: dict[int, int], long_numbers: set[tuple[int, int]],
-           facts: SheetFacts) -> None:
+def _judge(state: _Cell, book: Book, long_numbers: set[tuple[int, int]], facts: SheetFacts) -> None:
     match = _CELL_REF.fullmatch(state.ref) if state.ref else None
     if match:
         state.row, state.column = int(match.group(2)) - 1, _column_index(match.group(1))
@@ -233,8 +258,12 @@ def _judge(state: _Cell, percent_styles: dict[int, int], long_numbers: set[tuple
         # (A formula whose result is empty text is t="str" with an empty <v>.)
         facts.uncalculated.add(where)
     elif state.type == "n" and value:
-        if state.style is not None and state.style.isdigit() and int(state.style) in percent_styles:
-            facts.percent[where] = percent_styles[int(state.style)]
+        if state.style is not None and state.style.isdigit():
+            style = int(state.style)
+            if style in book.percent_styles:
+                facts.percent[where] = book.percent_styles[style]
+            elif style in book.format_styles:
+                facts.formatted[where] = book.format_styles[style]
         if where in long_numbers:
             facts.digits[where] = value
 
