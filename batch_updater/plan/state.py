@@ -218,7 +218,7 @@ def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState |
     if after.latest_comment != comment:
         return "not applied", "its latest comment is not this row's"
     if after.latest_comment_at is not None:
-        if after.latest_comment_at < since_ms:
+        if after.latest_comment_at <= since_ms:  # a request of this row leaves after `since_ms`, never at it
             return "cannot tell", "its latest comment has this text but was posted before this row was sent"
     elif before is None or before.latest_comment == comment:
         return "cannot tell", "its latest comment has this text, but the API shows no time to tell when"
