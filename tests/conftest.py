@@ -60,6 +60,15 @@ async def make_sandbox(sandbox_clock: ManualClock) -> AsyncIterator[Callable[...
         await sb.close()
 
 
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    """The command line, run in a fresh folder (relative paths land in tmp_path)."""
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
 @pytest.fixture(autouse=True)
 def _private_state_dir(tmp_path_factory, monkeypatch):
     """Journals, locks, token files and learned rates go to a fresh folder, never the user's."""

@@ -1,24 +1,12 @@
-import csv
-import io
 import json
 
 import pytest
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
-from tests.support.sheets import write_csv, write_xlsx
+from tests.support.sheets import read_rows, write_csv, write_xlsx
 
 ID = "6945345902185807891"
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
-def read_report(path):
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def test_dry_run_all_valid_exits_0_and_writes_the_body(runner, tmp_path):
@@ -26,7 +14,7 @@ def test_dry_run_all_valid_exits_0_and_writes_the_body(runner, tmp_path):
     result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 0, result.output
     assert "Dry run: 1 rows: 1 valid" in result.output and "Nothing was sent." in result.output
-    (row,) = read_report(tmp_path / "out.csv")
+    (row,) = read_rows(tmp_path / "out.csv")
     assert row["result"] == "valid"
     assert json.loads(row["msg"]) == {"status": 51, "tag_names": ["a", "b"]}
     assert not (tmp_path / "out-retry.csv").exists()
@@ -40,11 +28,11 @@ def test_dry_run_with_invalid_rows_exits_1_and_writes_a_retry_file(runner, tmp_p
     assert "1 ticket appears on more than one row (2 rows)" in result.output
     assert "ticket_id: a ticket id is digits only" in result.output
     assert "out-retry.csv" in result.output
-    rows = read_report(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     assert [r["result"] for r in rows] == ["valid", "invalid", "valid"]
     assert rows[1]["msg"] == "ticket_id 'x1': a ticket id is digits only (16 to 19 of them); status '9': not a status: use 1-5, " \
                              "50, 51 or a label such as 处理中 / in progress / closed"
-    assert [r["ticket_id"] for r in read_report(tmp_path / "out-retry.csv")] == ["x1"]
+    assert [r["ticket_id"] for r in read_rows(tmp_path / "out-retry.csv")] == ["x1"]
 
 
 def test_default_report_goes_to_reports_with_the_inputs_kind(runner, tmp_path):
@@ -59,7 +47,7 @@ def test_excel_number_id_is_invalid_with_the_fix(runner, tmp_path):
     write_xlsx(tmp_path / "in.xlsx", {"S": [["ticket_id", "status"], [6945345902185807891, "51"]]})
     result = runner.invoke(cli, ["run", "in.xlsx", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 1
-    (row,) = read_report(tmp_path / "out.csv")
+    (row,) = read_rows(tmp_path / "out.csv")
     assert row["ticket_id"] == "6.94534590218581E+18" and row["result"] == "invalid"
     assert "format the column as Text" in row["msg"]
 
@@ -118,7 +106,7 @@ def test_a_job_file_runs_and_flags_win_over_it(runner, tmp_path):
     result = runner.invoke(cli, ["run", "--config", "job.toml", "--dry-run", "--report", "flag.csv"])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "from-job.csv").exists()
-    (row,) = read_report(tmp_path / "flag.csv")
+    (row,) = read_rows(tmp_path / "flag.csv")
     assert json.loads(row["msg"]) == {"status": 51}
 
 
@@ -157,7 +145,7 @@ def test_a_note_column_is_not_a_comment_and_the_columns_sent_are_shown(runner, t
     result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 0
     assert "Columns sent: 工单ID → ticket_id, 状态 → status" in result.output
-    assert json.loads(read_report(tmp_path / "out.csv")[0]["msg"]) == {"status": 51}
+    assert json.loads(read_rows(tmp_path / "out.csv")[0]["msg"]) == {"status": 51}
     assert "not sent (not a ticket field): 备注" in result.stderr
 
 

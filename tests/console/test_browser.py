@@ -48,6 +48,15 @@ def at_least_done(tab, n):
     expect(tab.locator("#stat-done")).to_have_text(re.compile(rf"^({more}) / "), timeout=WAIT)
 
 
+def start_run(tab, rate):
+    """Run at a fixed rate, without reading the tickets first (no undo sheet), confirmed."""
+    tab.uncheck("#opt-undo")
+    tab.check("input[name=rate-kind][value=fixed]")
+    tab.fill("#rate-value", rate)
+    tab.click("#run-start")
+    tab.click("#confirm-go")
+
+
 def upload(tab, path):
     tab.set_input_files("#file", str(path))
     tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr", timeout=WAIT)
@@ -103,11 +112,7 @@ def test_stop_ends_a_run_as_ctrl_c_does(page, tmp_path):
     running, tab = page(rates=[(100, 1.0)])
     write_csv(tmp_path / "many.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS]])
     upload(tab, tmp_path / "many.csv")
-    tab.uncheck("#opt-undo")
-    tab.check("input[name=rate-kind][value=fixed]")
-    tab.fill("#rate-value", "4/s")
-    tab.click("#run-start")
-    tab.click("#confirm-go")
+    start_run(tab, "4/s")
     at_least_done(tab, 2)
     tab.click("#run-stop")
     tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
@@ -121,11 +126,7 @@ def test_a_run_goes_on_when_the_page_is_reloaded(page, tmp_path):
     running, tab = page(rates=[(100, 1.0)])
     write_csv(tmp_path / "some.csv", [["ticket_id", "tag_names"], *[[tid, "reloaded"] for tid in IDS[:12]]])
     upload(tab, tmp_path / "some.csv")
-    tab.uncheck("#opt-undo")
-    tab.check("input[name=rate-kind][value=fixed]")
-    tab.fill("#rate-value", "6/s")
-    tab.click("#run-start")
-    tab.click("#confirm-go")
+    start_run(tab, "6/s")
     at_least_done(tab, 1)
     tab.reload()
     tab.wait_for_selector("body[data-ready=yes]")

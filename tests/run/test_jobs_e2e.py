@@ -13,9 +13,8 @@ from pathlib import Path
 
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import SandboxConfig
-from tests.run.test_run_e2e import read_report
 from tests.support.send_harness import ThreadSandbox
-from tests.support.sheets import write_csv
+from tests.support.sheets import read_rows, write_csv
 
 IDS = [str(7000000000000000001 + i * 7919) for i in range(40)]
 
@@ -59,7 +58,7 @@ def test_a_job_killed_with_sigkill_resumes_and_posts_no_comment_twice(tmp_path):
                                       for tid, t in sb.tickets.items()})
     assert second.returncode in (0, 1), err
     assert "rows done by an earlier run were not sent again" in out
-    rows = read_report(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     assert len(rows) == 120
     results = [r["result"] for r in rows]
     # a comment row in flight at the kill was read back (the app's credentials are set):

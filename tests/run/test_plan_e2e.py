@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
@@ -12,15 +9,11 @@ from batch_updater.run.job import RunOptions, run_job
 from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.support.send_harness import ThreadSandbox
-from tests.support.sheets import write_csv
+from tests.support.sheets import read_rows, write_csv
 
 IDS = [str(7100000000000000001 + i * 7919) for i in range(10)]
 UNLIMITED = [(1_000_000, 1.0)]
 FAST_GET = [(1_000_000, 1.0)]
-
-
-def read(path):
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def fields(ts):
@@ -50,7 +43,7 @@ def test_plan_marks_change_no_op_missing_forbidden_and_invalid(tmp_path):
     kinds = [p.kind for p in result.planned]
     assert kinds == ["change", "no-op", "missing", "change", "invalid", "change", "change"]
     assert result.exit_code == 1 and result.summary.comments == 1 and result.summary.missing_tickets == 1
-    rows = read(tmp_path / "plan.csv")
+    rows = read_rows(tmp_path / "plan.csv")
     assert rows[0]["status (now)"] == str(status0) and rows[0]["status (new)"] == "51"
     assert rows[5]["status (now)"] == "51"  # compared against what row 1 leaves
     assert "Resource not found" in rows[2]["msg"]
@@ -74,7 +67,7 @@ def test_skip_unchanged_sends_only_the_rows_that_change_something(tmp_path):
         stats = ts.stats()
     changing = sum(1 for i, tid in enumerate(IDS) if i % 3 == 0 and before[tid][0] != 51)
     assert stats["applied"] == changing
-    results = [r["result"] for r in read(tmp_path / "out.csv")]
+    results = [r["result"] for r in read_rows(tmp_path / "out.csv")]
     assert results.count("ok") == changing and results.count("skipped") == len(IDS) - changing
     assert result.exit_code == 0
 
@@ -91,7 +84,7 @@ def test_run_then_its_undo_sheet_restores_the_tickets(tmp_path):
                                   undo=True), env=ts.env())
         assert done.exit_code == 0 and fields(ts) != original
         assert done.undo_path == tmp_path / "out-undo.csv"
-        assert read(tmp_path / "out-undo-comments.csv")[0]["comment posted (cannot be undone)"] == "closing"
+        assert read_rows(tmp_path / "out-undo-comments.csv")[0]["comment posted (cannot be undone)"] == "closing"
         undone = run_job(RunOptions(input=done.undo_path, rate="500/s", report=tmp_path / "undo-report.csv"),
                          env=ts.env())
         assert undone.exit_code == 0, undone.summary
@@ -108,7 +101,7 @@ def test_an_unknown_comment_row_is_read_back_instead_of_guessed(tmp_path):
         result = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv"),
                          env=ts.env())
         stats = ts.stats()
-    rows = read(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     assert [r["result"] for r in rows] == ["ok"] * len(IDS) and result.exit_code == 0
     assert all("confirmed by reading the ticket back" in r["msg"] for r in rows)
     assert stats["tickets_with_duplicate_comments"] == 0 and stats["applied"] == len(IDS)
@@ -127,7 +120,7 @@ def test_a_comment_that_did_not_land_is_sent_again_after_reading_back(tmp_path):
                                     report=tmp_path / "out.csv"), env=ts.env(),
                          on_progress=lambda p: ts.call(heal) if p.done == 2 else None)
         stats = ts.stats()
-    rows = read(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     assert [r["result"] for r in rows] == ["ok", "ok"], rows
     assert all("sent again after reading the ticket back" in r["msg"] for r in rows)
     assert stats["applied"] == 2 and stats["tickets_with_duplicate_comments"] == 0

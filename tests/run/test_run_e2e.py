@@ -4,8 +4,6 @@ sandbox on 127.0.0.1: reports, exit codes, early stops, signals, the learned rat
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 import os
 import signal
@@ -26,15 +24,11 @@ from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import SendOptions
 from batch_updater.send.session import SendSettings, load_learned, open_endpoint, send_on, state_path
 from tests.support.send_harness import ThreadSandbox
-from tests.support.sheets import write_csv
+from tests.support.sheets import read_rows, write_csv
 from tests.support.virtual_time import run_virtual
 
 IDS = ["6945345902185807891", "6945345902185815810", "6945345902185823729", "6945345902185831648"]
 UNLIMITED = [(1_000_000, 1.0)]
-
-
-def read_report(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def ticket_file(path: Path, n: int, *, comment: bool = False, ids: list[str] = IDS) -> Path:
@@ -49,7 +43,7 @@ def test_run_job_with_the_sandbox_writes_a_report_of_ok_rows(tmp_path):
     result = run_job(RunOptions(input=source, sandbox=True, rate="10/s", report=tmp_path / "out.csv"), env={})
     assert result.exit_code == 0 and result.stop_reason is None
     assert result.summary.by_result == {"ok": 8}
-    rows = read_report(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     assert [r["tag_names"] for r in rows] == [f"row-{i}" for i in range(8)]  # the input's order
     for row in rows:
         assert (row["result"], row["http_status"], row["code"], row["msg"], row["attempts"]) == \
@@ -64,8 +58,8 @@ def test_run_job_with_invalid_rows_sends_only_the_valid_ones(tmp_path):
     result = run_job(RunOptions(input=tmp_path / "in.csv", sandbox=True, rate="10/s",
                                 report=tmp_path / "out.csv"), env={})
     assert result.exit_code == 1
-    assert [r["result"] for r in read_report(tmp_path / "out.csv")] == ["ok", "invalid", "ok"]
-    assert [r["ticket_id"] for r in read_report(tmp_path / "out-retry.csv")] == ["x1"]
+    assert [r["result"] for r in read_rows(tmp_path / "out.csv")] == ["ok", "invalid", "ok"]
+    assert [r["ticket_id"] for r in read_rows(tmp_path / "out-retry.csv")] == ["x1"]
 
 
 @pytest.mark.parametrize("env, missing", [
@@ -102,12 +96,12 @@ def test_run_job_stops_on_refused_credentials_with_exit_3(tmp_path, env, faults,
         requests = ts.stats()["requests"]
     assert result.exit_code == 3 and str(code) in result.stop_reason
     assert requests <= 5 + 2 * 8
-    rows = read_report(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     assert len(rows) == 400
     failed = [r for r in rows if r["result"] == "failed"]
     assert len(failed) == requests and all(r["code"] == str(code) and r["log_id"] for r in failed)
     assert sum(r["result"] == "not_attempted" for r in rows) == 400 - requests
-    assert len(read_report(tmp_path / "out-retry.csv")) == 400  # every row is to be sent again
+    assert len(read_rows(tmp_path / "out-retry.csv")) == 400  # every row is to be sent again
 
 
 def test_the_cli_names_the_missing_scope_and_exits_3(tmp_path, monkeypatch):
@@ -143,14 +137,14 @@ def test_a_signal_stops_a_cli_run_with_exit_130_and_a_full_report(tmp_path, sig)
         stats = ts.stats()
     assert proc.returncode == 130, (out, err)
     assert "Interrupted: rows not sent are marked not_attempted" in err
-    rows = read_report(tmp_path / "out.csv")
+    rows = read_rows(tmp_path / "out.csv")
     results = [r["result"] for r in rows]
     assert len(rows) == 200 and set(results) == {"ok", "not_attempted"}
     assert results.count("ok") == stats["applied"] == stats["requests"] < 100
     for tid in IDS:  # per ticket, the rows sent are the first ones in file order
         per_ticket = [r["result"] for r in rows if r["ticket_id"] == tid]
         assert per_ticket == sorted(per_ticket, key=lambda result: result != "ok")
-    assert len(read_report(tmp_path / "out-retry.csv")) == results.count("not_attempted")
+    assert len(read_rows(tmp_path / "out-retry.csv")) == results.count("not_attempted")
 
 
 def test_the_settled_rate_is_learned_and_the_next_run_starts_from_it(tmp_path):

@@ -4,8 +4,6 @@ End to end against the sandbox on 127.0.0.1 where something is sent."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import os
@@ -23,14 +21,10 @@ from batch_updater.run.job import RunOptions, run_job
 from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.support.send_harness import ThreadSandbox
-from tests.support.sheets import write_csv
+from tests.support.sheets import read_rows, write_csv
 
 IDS = [str(7100000000000000001 + i * 7919) for i in range(6)]
 UNLIMITED = [(1_000_000, 1.0)]
-
-
-def read(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def comments(ts: ThreadSandbox) -> dict[str, list[str]]:
@@ -276,7 +270,7 @@ def test_an_interrupted_plan_marks_the_unread_rows_not_attempted(tmp_path):
                           env=ts.env(), on_progress=ctrl_c_after_the_first)
     kinds = [p.kind for p in result.planned]
     assert result.exit_code == 130 and kinds[0] == "change" and set(kinds[1:]) == {"not_attempted"}
-    assert [r["plan"] for r in read(tmp_path / "plan.csv")] == kinds
+    assert [r["plan"] for r in read_rows(tmp_path / "plan.csv")] == kinds
 
 
 def test_the_plan_command_says_interrupted(tmp_path, monkeypatch):
@@ -325,9 +319,9 @@ def test_unknown_rows_stay_out_of_the_retry_file_so_following_the_advice_posts_n
         env = ts.env(FEISHU_APP_SECRET="")  # no reading back: the dropped comment rows stay unknown
         args = ["run", str(tmp_path / "in.csv"), "--rate", "500/s", "--report", str(tmp_path / "out.csv")]
         first = CliRunner(env=env).invoke(cli, args)
-        report = read(tmp_path / "out.csv")
-        unknown = read(tmp_path / "out-unknown.csv")
-        retry = read(tmp_path / "out-retry.csv")
+        report = read_rows(tmp_path / "out.csv")
+        unknown = read_rows(tmp_path / "out-unknown.csv")
+        retry = read_rows(tmp_path / "out-retry.csv")
         ts.call(lambda sb: sb.set_faults(drop_after_apply_rate=0.0))
         CliRunner(env=env).invoke(cli, ["run", str(tmp_path / "out-retry.csv"), "--rate", "500/s",
                                         "--report", str(tmp_path / "retry-out.csv")])
@@ -407,5 +401,5 @@ def test_a_report_that_cannot_be_written_at_the_end_goes_to_the_state_folder_wit
                          env=ts.env(), on_progress=folder_disappears, on_warning=warnings.append)
     state = Path(os.environ["BATCH_UPDATER_STATE_DIR"])
     assert result.exit_code == 1 and result.report_path == state / "reports" / "out.csv"
-    assert [r["result"] for r in read(result.report_path)] == ["ok", "ok"]
+    assert [r["result"] for r in read_rows(result.report_path)] == ["ok", "ok"]
     assert any(str(result.report_path) in w for w in warnings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import zipfile
 from pathlib import Path
@@ -16,21 +15,11 @@ from batch_updater.cli import cli
 from batch_updater.errors import InputError
 from batch_updater.rows.validate import validate_rows
 from batch_updater.sheet.read import load, read_text
-from tests.support.sheets import write_xlsx
+from tests.support.sheets import read_rows, write_xlsx
 
 ID = "6945345902185807891"
 IDS = [str(6945345902185807891 + i) for i in range(10)]
 DATA = Path(__file__).parent.parent / "data"
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
-def report_rows(path):
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def errors_of(sheet):
@@ -420,7 +409,7 @@ def test_row_problems_name_the_cell_in_the_report(runner, tmp_path):
     book.close()
     result = runner.invoke(cli, ["run", "in.xlsx", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 1
-    (row,) = report_rows(tmp_path / "out.csv")
+    (row,) = read_rows(tmp_path / "out.csv")
     assert row["result"] == "invalid" and "cell B2 shows the error #DIV/0!" in row["msg"]
     assert "Input: sheet 'S'" in result.output
 

@@ -34,3 +34,8 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
                     sheet.write(r, c, value)
     book.close()
     return path
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV report (or retry, unknown, plan file) the tool wrote, as dicts by header."""
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
