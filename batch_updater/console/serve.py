@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import sys
 import webbrowser
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -18,11 +19,13 @@ import click
 from aiohttp import web
 
 from batch_updater.console.security import allowed_hosts, new_token
+from batch_updater.console.uploads import Upload, valid_ids
 from batch_updater.console.web import make_app
-from batch_updater.console.work import Console, Upload, valid_ids
+from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.credentials import REFRESH_VARS, REQUIRED, api_origin, is_loopback
 from batch_updater.paths import state_dir
+from batch_updater.sandbox.cli import quiet_client_hangups
 
 DEFAULT_PORT = 8765
 DEFAULT_MAX_UPLOAD_MB = 50
@@ -61,6 +64,7 @@ def server_info(env: Mapping[str, str], sandbox: bool) -> dict[str, Any]:
 async def console_server(options: ServeOptions, env: Mapping[str, str],
                          say: Callable[[str], None] = print) -> AsyncIterator[tuple[str, Console]]:
     """The running console: its URL (with the access token) and its Console."""
+    quiet_client_hangups()
     async with contextlib.AsyncExitStack() as stack:
         on_upload: Callable[[Upload], None] | None = None
         if options.sandbox:
@@ -94,6 +98,8 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
         if not is_loopback(options.host):
             say(f"warning: listening on {options.host}: anyone who can reach it and has the URL can run jobs with "
                 "this machine's credentials")
+            others = sorted(h for h in hosts if not h.startswith(("127.", "localhost", "[::1]")))
+            say("  from another machine: " + ", ".join(f"http://{h}/?token={token}" for h in others))
         say(f"batch-updater console: {url}")
         say(f"  API: {'a sandbox on this machine' if options.sandbox else api_origin(None, env)}; "
             f"files in {console.workdir}; Ctrl-C stops it (and any run, as Ctrl-C stops a run)")
@@ -104,12 +110,20 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
 
 
 def serve(options: ServeOptions, env: Mapping[str, str]) -> None:
-    async def main() -> None:
-        async with console_server(options, env):
-            await asyncio.Event().wait()
+    """Until Ctrl-C, SIGTERM or SIGHUP (the terminal closed): then every run stops as with Ctrl-C
+    and writes its report before the server ends."""
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, stop.set)
+        async with console_server(options, env):
+            await stop.wait()
+            print("stopping: runs stop as with Ctrl-C and write their reports", flush=True)
+
+    asyncio.run(main())
 
 
 @click.command()

@@ -10,12 +10,15 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
+from batch_updater.console.runs import FILES, BusyError, RunRecord
 from batch_updater.console.security import guard
 from batch_updater.console.tables import page_of, plan_rows, result_rows
-from batch_updater.console.work import FILES, SUFFIXES, BusyError, Console, RunRecord, Upload, valid_ids
+from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
+from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.model import FIELDS
 from batch_updater.run.plan import PlanResult
@@ -33,25 +36,35 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int, 
     app = web.Application(middlewares=[guard(token, hosts), _errors], client_max_size=max_upload + 64 * 1024)
     app[CONSOLE] = console
     app[INFO] = {**info, "max_upload_mb": round(max_upload / 2**20), "suffixes": SUFFIXES,
-                 "fields": [f for f in FIELDS if f != "customized_fields"] + ["customized_fields"]}
+                 "fields": ["ticket_id", *(f for f in FIELDS if f != "customized_fields"), "customized_fields"]}
     upload_limit, hook = max_upload, on_upload
 
     async def upload(request: web.Request) -> web.Response:
-        name, path, upload_id = await _receive(request, console, upload_limit)
+        upload_id, arrived = await _receive(request, console, upload_limit)
         loop = asyncio.get_running_loop()
-        try:
-            found = await loop.run_in_executor(None, console.add_upload, upload_id, name, path)
-        except BaseException:
-            _discard(path)
-            raise
-        if hook is not None:
+        found = await loop.run_in_executor(None, console.uploads.add, upload_id, arrived)
+        if hook is not None and found.checked is not None:
             hook(found)
-        return web.json_response(describe(found))
+        return web.json_response(_described(console, found))
+
+    async def check(request: web.Request) -> web.Response:
+        found = await _upload_of(request)
+        body = await _json(request)
+        renames = body.get("renames") or {}
+        if not isinstance(renames, dict):
+            raise BatchUpdaterError("renames: a JSON object of the sheet's header -> the tool's column")
+        columns = {str(k): str(v) for k, v in renames.items() if str(v).strip()}
+        await asyncio.get_running_loop().run_in_executor(
+            None, lambda: console.uploads.check(found, body.get("sheet"), columns, body.get("encoding")))
+        if hook is not None and found.checked is not None:
+            hook(found)
+        return web.json_response(_described(console, found))
 
     app.add_routes([
         web.get("/", _page), web.get("/static/{name}", _static), web.get("/api/status", _status),
         web.post("/api/uploads", upload), web.get("/api/uploads/{id}", _upload),
-        web.post("/api/uploads/{id}/check", _check), web.get("/api/uploads/{id}/rows", _upload_rows),
+        web.post("/api/uploads/{id}/check", check), web.get("/api/uploads/{id}/rows", _upload_rows),
+        web.get("/api/uploads/{id}/check.csv", _check_file), web.get("/favicon.ico", _no_icon),
         web.post("/api/uploads/{id}/plan", _start("plan")), web.post("/api/uploads/{id}/runs", _start("run")),
         web.get("/api/runs", _runs), web.get("/api/runs/{id}", _run), web.get("/api/runs/{id}/events", _events),
         web.post("/api/runs/{id}/stop", _stop), web.get("/api/runs/{id}/rows", _run_rows),
@@ -105,8 +118,9 @@ async def _status(request: web.Request) -> web.Response:
 
 # --- uploads -----------------------------------------------------------------------------------------
 
-async def _receive(request: web.Request, console: Console, limit: int) -> tuple[str, Path, str]:
-    """The uploaded file, streamed to its folder; refused past `limit` bytes."""
+async def _receive(request: web.Request, console: Console, limit: int) -> tuple[str, Path]:
+    """The uploaded file, streamed to a place of its own; refused past `limit` bytes, or while a
+    run of the sheet it would replace is going."""
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
         raise _too_big(limit)
     try:
@@ -118,18 +132,22 @@ async def _receive(request: web.Request, console: Console, limit: int) -> tuple[
         part = await reader.next()
     if part is None:
         raise BatchUpdaterError("no file in the upload (field `file`)")
-    name = part.filename or "upload"
-    upload_id, path = console.new_upload_path(name)
+    upload_id, path = console.uploads.incoming(part.filename or "upload")
+    busy = console.runs.active_for(upload_id)
+    if busy is not None:
+        discard(path)
+        raise BusyError(f"a {busy.kind} of {path.name} is going: wait for it to end, or stop it, before you upload "
+                        "that sheet again")
     size = 0
     with path.open("wb") as out:
         while chunk := await part.read_chunk(1 << 16):
             size += len(chunk)
             if size > limit:
                 out.close()
-                _discard(path)
+                discard(path)
                 raise _too_big(limit)
             out.write(chunk)
-    return name, path, upload_id
+    return upload_id, path
 
 
 def _too_big(limit: int) -> BatchUpdaterError:
@@ -137,56 +155,40 @@ def _too_big(limit: int) -> BatchUpdaterError:
                              "run it from the command line (batch-updater run), which has no limit")
 
 
-def _discard(path: Path) -> None:
-    """An upload that was refused leaves nothing behind."""
-    for item in path.parent.glob("*"):
-        item.unlink(missing_ok=True)
-    path.parent.rmdir()
+def _described(console: Console, upload: Upload) -> dict[str, Any]:
+    found = describe(upload)
+    found["problem"] = console.shown(found["problem"])
+    found["warnings"] = [console.shown(w) for w in found["warnings"]]
+    return found
 
 
-def describe(upload: Upload) -> dict[str, Any]:
-    """An upload for the page: what was read, its columns, the check's counts and warnings."""
-    result = upload.checked
-    assert result is not None and result.sheet is not None
-    sheet = result.sheet
-    columns = [{"header": h, "role": _role_name(r), "index": i} for i, (h, r) in enumerate(
-        zip(sheet.columns.header, sheet.columns.roles))]
-    comment = sheet.columns.index("comment")
-    valid = [(row, out) for row, out in zip(sheet.rows, result.outcomes) if out.result.value == "valid"]
-    return {
-        "id": upload.id, "name": upload.name, "sheets": upload.sheets, "sheet": sheet.sheet_name,
-        "source": sheet.source, "columns": columns, "renames": upload.columns,
-        "unknown": [c["header"] for c in columns if c["role"] is None and c["header"].strip()],
-        "warnings": list(result.warnings), "counts": dict(result.summary.by_result), "rows": len(result.outcomes),
-        "tickets": len(set(valid_ids(result))),
-        "comments": sum(1 for row, _ in valid if comment is not None and row.cells[comment].strip()),
-        "checked_at": upload.checked_at, "report": upload.path.parent.joinpath("check.csv").exists(),
-    }
-
-
-def _role_name(role: Any) -> str | None:
-    if role is None or isinstance(role, str):
-        return role
-    return f"custom:{role.field_id}"
+async def _upload_of(request: web.Request) -> Upload:
+    """The sheet of the URL: in memory, or kept on disk from before a restart (checked again)."""
+    uploads = request.app[CONSOLE].uploads
+    return await asyncio.get_running_loop().run_in_executor(None, uploads.get, request.match_info["id"])
 
 
 async def _upload(request: web.Request) -> web.Response:
-    return web.json_response(describe(request.app[CONSOLE].upload(request.match_info["id"])))
+    return web.json_response(_described(request.app[CONSOLE], await _upload_of(request)))
 
 
-async def _check(request: web.Request) -> web.Response:
-    console = request.app[CONSOLE]
-    found = console.upload(request.match_info["id"])
-    body = await _json(request)
-    columns = {str(k): str(v) for k, v in (body.get("renames") or {}).items() if str(v).strip()}
-    sheet = body.get("sheet")
-    await asyncio.get_running_loop().run_in_executor(None, console.check, found, sheet, columns)
-    return web.json_response(describe(found))
+async def _check_file(request: web.Request) -> web.FileResponse:
+    found = await _upload_of(request)
+    path = found.path.parent / "check.csv"
+    if found.checked is None or not path.is_file():
+        raise KeyError("check.csv")
+    name = f"{Path(found.name).stem}-check.csv"
+    return web.FileResponse(path, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+async def _no_icon(request: web.Request) -> web.Response:
+    return web.Response(status=204)
 
 
 async def _upload_rows(request: web.Request) -> web.Response:
-    found = request.app[CONSOLE].upload(request.match_info["id"])
-    assert found.checked is not None
+    found = await _upload_of(request)
+    if found.checked is None:
+        raise BatchUpdaterError(found.problem)
     return web.json_response(page_of(result_rows(found.checked), request.query, "result"))
 
 
@@ -206,20 +208,21 @@ async def _json(request: web.Request) -> dict[str, Any]:
 
 def _start(kind: str) -> Callable[[web.Request], Any]:
     async def start(request: web.Request) -> web.Response:
-        console = request.app[CONSOLE]
-        found = console.upload(request.match_info["id"])
-        record = console.start(kind, found, await _json(request))
+        found = await _upload_of(request)
+        if found.checked is None:
+            raise BatchUpdaterError(found.problem)
+        record = request.app[CONSOLE].runs.start(kind, found, await _json(request))
         return web.json_response(record.snapshot(), status=202)
 
     return start
 
 
 def _record(request: web.Request) -> RunRecord:
-    return request.app[CONSOLE].runs[request.match_info["id"]]
+    return request.app[CONSOLE].runs.records[request.match_info["id"]]
 
 
 async def _runs(request: web.Request) -> web.Response:
-    runs = sorted(request.app[CONSOLE].runs.values(), key=lambda r: r.started_at, reverse=True)
+    runs = sorted(request.app[CONSOLE].runs.records.values(), key=lambda r: r.started_at, reverse=True)
     return web.json_response([dict(r.snapshot(), series=[]) for r in runs])
 
 
@@ -270,5 +273,5 @@ async def _file(request: web.Request) -> web.FileResponse:
     kind = request.match_info["kind"]
     if kind not in FILES:
         raise KeyError(kind)
-    path = request.app[CONSOLE].file(request.match_info["id"], kind)
-    return web.FileResponse(path, headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+    path = request.app[CONSOLE].runs.file(request.match_info["id"], kind)
+    return web.FileResponse(path, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"})

@@ -54,8 +54,15 @@ class _ClientGone(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], ConnectionError))
 
 
+def quiet_client_hangups() -> None:
+    """No traceback in this server's log for a client that hung up (the sandbox, the console)."""
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _ClientGone) for f in server_log.filters):
+        server_log.addFilter(_ClientGone())
+
+
 async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None = None) -> None:
-    logging.getLogger("aiohttp.server").addFilter(_ClientGone())
+    quiet_client_hangups()
     async with Sandbox(config) as sb:
         print(f"# batch-updater sandbox on {sb.base_url}: {len(sb.tickets)} tickets ({source}), "
               f"PUT {_describe(tuple(config.rates))}, GET {_describe(tuple(config.get_rates))}")

@@ -39,6 +39,14 @@ class CustomColumn:
 Role = str | CustomColumn | None  # a field name, a custom field column, or None (kept, not sent)
 
 
+class NoTicketIdColumn(InputError):
+    """The header row has no ticket id column; `header` is what it has (a page can offer to map one)."""
+
+    def __init__(self, message: str, header: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.header = header
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     header: tuple[str, ...]  # the input's own header, as read
@@ -123,10 +131,9 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
         kept.append(i)
     if "ticket_id" not in seen:
         shown = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
-        raise InputError(
+        raise NoTicketIdColumn(
             f"no ticket id column: expected a header named ticket_id (or 工单ID / 工单编号); "
-            f"the header row has {shown}"
-        )
+            f"the header row has {shown}", tuple(h.strip() for h in header if h.strip()))
     warnings = []
     absent = sorted(set(renamed) - {_fold(h) for h in header})
     if absent:

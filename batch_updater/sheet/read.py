@@ -14,13 +14,13 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from batch_updater.errors import InputError
 from batch_updater.model import FORMULA_TRIGGERS, Row
-from batch_updater.sheet.columns import ColumnMap, column_letter, resolve_columns
+from batch_updater.sheet.columns import ColumnMap, NoTicketIdColumn, column_letter, resolve_columns
 from batch_updater.sheet.encodings import decode
 from batch_updater.sheet.excel import excel_text, read_workbook
 from batch_updater.sheet.sniff import check_content
@@ -78,7 +78,15 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
         with path.open("rb") as fp:
             check_content(fp, path.name, excel=suffix in EXCEL_SUFFIXES)
             if suffix in EXCEL_SUFFIXES:
-                return read_excel(fp, sheet=sheet, renames=renames)
+                try:
+                    return read_excel(fp, sheet=sheet, renames=renames)
+                except NoTicketIdColumn:
+                    if sheet is not None:
+                        raise
+                    found = _a_sheet_with_ticket_ids(fp, path, renames)
+                    if found is None:
+                        raise
+                    return found
             if sheet is not None:
                 raise InputError("--sheet applies to Excel files only")
             return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames)
@@ -88,6 +96,21 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
         raise InputError(f"{path}: is a directory, not a spreadsheet") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
+
+
+def _a_sheet_with_ticket_ids(fp: IO[bytes], path: Path, renames: Mapping[str, str] | None) -> Sheet | None:
+    """The sheet read by default has no ticket id column (a cover sheet, say): the first other
+    sheet Excel shows that has one, with a warning that says so; None when none has."""
+    for name in sheet_names(path):
+        fp.seek(0)
+        try:
+            found = read_excel(fp, sheet=name, renames=renames)
+        except InputError:
+            continue
+        warning = (f"the sheet Excel opens on has no ticket id column: sheet {name!r} was read instead "
+                   "(choose another with --sheet)")
+        return replace(found, warnings=(warning, *found.warnings))
+    return None
 
 
 def sheet_names(path: str | Path) -> list[str]:

@@ -90,7 +90,7 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots):
     tab.locator("#confirm").screenshot(path=shots / "4-confirm.png")
     tab.click("#confirm-go")
     tab.wait_for_selector("#run-live:not([hidden])")
-    expect(tab.locator("#run-state")).to_have_text("Sending", timeout=WAIT)  # the tickets were read first (undo)
+    expect(tab.locator("#run-state")).to_have_text("tickets.csv · Sending", timeout=WAIT)  # read first (undo)
     at_least_done(tab, 4)
     tab.locator("#step-run").screenshot(path=shots / "5-running.png")
     tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
@@ -117,8 +117,8 @@ def test_stop_ends_a_run_as_ctrl_c_does(page, tmp_path):
     tab.click("#run-stop")
     tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
     counts = tab.inner_text("#run-counts")
-    assert "not_attempted" in counts and "130" in tab.inner_text("#run-message")
-    sent = running.console.runs[next(iter(running.console.runs))].counts.get("ok", 0)
+    assert "not sent" in counts and "Stopped" in tab.inner_text("#run-message")
+    sent = next(iter(running.console.runs.records.values())).counts.get("ok", 0)
     assert 2 <= sent < len(IDS)
 
 
@@ -145,9 +145,19 @@ def test_the_page_speaks_chinese_when_the_browser_asks(page, tmp_path, shots):
     assert "Upload the sheet" in tab.inner_text("#step-upload h2")
 
 
-def test_a_bad_file_shows_a_message_on_the_page(page, tmp_path):
+def test_a_bad_file_shows_a_message_and_a_fixable_one_the_way_to_fix_it(page, tmp_path):
     _, tab = page()
-    (tmp_path / "notes.csv").write_text("name,age\nx,1\n", encoding="utf-8")
-    tab.set_input_files("#file", str(tmp_path / "notes.csv"))
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not a sheet")
+    tab.set_input_files("#file", str(tmp_path / "scan.pdf"))
     tab.wait_for_selector("#error:not([hidden])")
-    assert "no ticket id column" in tab.inner_text("#error")
+    assert "not a spreadsheet the tool reads" in tab.inner_text("#error")
+    write_csv(tmp_path / "export.csv", [["Number", "State"], [IDS[0], "closed"], [IDS[1], "2"]])
+    tab.set_input_files("#file", str(tmp_path / "export.csv"))
+    tab.wait_for_selector("#problem:not([hidden])")
+    assert "No column was recognised as the ticket id" in tab.inner_text("#problem")
+    assert tab.locator("#step-check").is_hidden() and tab.locator("#error").is_hidden()
+    tab.select_option("#mapping-rows select[data-header='Number']", "ticket_id")
+    tab.select_option("#mapping-rows select[data-header='State']", "status")
+    tab.click("#recheck")
+    tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr")
+    assert "2 rows: 2 valid, 0 invalid" in tab.inner_text("#check-counts")

@@ -43,7 +43,8 @@ def make_client(aiohttp_client, tmp_path):
 async def login(client):
     response = await client.get(f"/?token={TOKEN}", allow_redirects=False)
     assert response.status == 303 and response.headers["Location"] == "/"
-    assert COOKIE in response.cookies and response.cookies[COOKIE]["httponly"]
+    name = f"{COOKIE}_{client.server.port}"  # one per port: two consoles do not log each other out
+    assert name in response.cookies and response.cookies[name]["httponly"]
 
 
 async def upload(client, name, data):
@@ -86,8 +87,6 @@ async def test_an_upload_over_the_limit_gets_a_clear_message(make_client):
 @pytest.mark.parametrize("name, data, message", [
     ("notes.pdf", b"%PDF-1.4", "not a spreadsheet the tool reads"),
     ("empty.csv", b"", "empty"),
-    ("noid.csv", b"name,status\r\nx,1\r\n", "no ticket id column"),
-    ("bytes.csv", b"ticket_id,comment\r\n1,\x80\xff\x80\r\n", "--encoding"),
     ("fake.xlsx", b"this is not a workbook at all", "not an Excel workbook"),
 ])
 async def test_bad_uploads_get_a_message_never_a_500(make_client, name, data, message):
@@ -96,7 +95,25 @@ async def test_bad_uploads_get_a_message_never_a_500(make_client, name, data, me
     response = await upload(client, name, data)
     body = await response.json()
     assert response.status == 400 and message in body["error"], body
-    assert console.uploads == {}
+    assert not [p for p in console.uploads.folder.rglob("*") if p.is_file()]  # nothing kept
+
+
+@pytest.mark.parametrize("name, data, problem, fix", [
+    ("noid.csv", b"Number,State\r\n7100000000000000001,closed\r\n", "no ticket id column",
+     {"renames": {"Number": "ticket_id", "State": "status"}}),
+    ("big5.csv", "ticket_id,comment\r\n7100000000000000001,客戶反饋登錄失敗，已重置密碼並通知用戶\r\n".encode("big5"),
+     "--encoding", {"encoding": "big5"}),
+])
+async def test_a_sheet_a_choice_can_fix_is_kept_with_its_problem(make_client, name, data, problem, fix):
+    """No ticket id column: choose which column holds it; an encoding that cannot be told: choose it."""
+    client, _ = await make_client()
+    await login(client)
+    response = await upload(client, name, data)
+    kept = await response.json()
+    assert response.status == 200 and problem in kept["problem"] and kept["counts"] == {}
+    assert (await client.post(f"/api/uploads/{kept['id']}/runs", json={})).status == 400  # nothing to run yet
+    fixed = await (await client.post(f"/api/uploads/{kept['id']}/check", json=fix)).json()
+    assert fixed["problem"] == "" and fixed["counts"].get("valid") == 1, fixed
 
 
 async def test_no_secret_in_any_answer(make_client):
@@ -177,3 +194,55 @@ async def test_a_workbooks_sheets_are_offered_and_another_one_checked(make_clien
     assert u["sheets"] == ["Tickets", "More"] and u["sheet"] == "Tickets" and u["counts"] == {"valid": 1}
     other = await (await client.post(f"/api/uploads/{u['id']}/check", json={"sheet": "More"})).json()
     assert other["sheet"] == "More" and other["counts"] == {"valid": 1, "invalid": 1}
+
+
+async def follow(client, run_id, until):
+    """The run's event stream, until a snapshot meets `until` (the last one, when the run ends)."""
+    events = await client.get(f"/api/runs/{run_id}/events")
+    async for line in events.content:
+        if line.startswith(b"data: "):
+            snapshot = json.loads(line[6:])
+            if until(snapshot) or not snapshot["running"]:
+                events.close()
+                return snapshot
+    raise AssertionError("the event stream ended without a last snapshot")
+
+
+async def test_the_same_file_name_is_the_same_sheet_and_is_not_replaced_while_it_runs(make_client):
+    async with Sandbox(SandboxConfig(ticket_ids=IDS, rates=[(1000, 1.0)])) as sb:
+        client, console = await make_client(env=sb.credentials)
+        await login(client)
+        rows = [["ticket_id", "status"], *[[i, "2"] for i in IDS]]
+        first = await (await upload(client, "tickets.csv", csv_bytes(rows))).json()
+        started = await (await client.post(f"/api/uploads/{first['id']}/runs", json={"rate": "3/s"})).json()
+        again = await upload(client, "tickets.csv", csv_bytes(rows))
+        assert again.status == 409 and "tickets.csv is going" in (await again.json())["error"]
+        await follow(client, started["id"], lambda s: s["done"] >= 2)
+        await client.post(f"/api/runs/{started['id']}/stop")
+        stopped = await follow(client, started["id"], lambda s: False)
+        assert stopped["state"] == "stopped" and 2 <= stopped["counts"].get("ok", 0) < len(IDS)
+        replaced = await (await upload(client, "tickets.csv", csv_bytes(rows))).json()
+        assert replaced["id"] == first["id"]  # the same sheet: the same job, resumed
+        resumed = await (await client.post(f"/api/uploads/{first['id']}/runs", json={"rate": "1000/s"})).json()
+        done = await follow(client, resumed["id"], lambda s: False)
+        assert done["resumed"] == stopped["counts"]["ok"] and done["counts"] == {"ok": len(IDS)}
+        assert sb.stats()["applied"] == len(IDS)  # nothing sent twice
+
+
+async def test_a_person_without_the_token_gets_a_page_that_says_what_to_do(make_client):
+    client, _ = await make_client()
+    response = await client.get("/", headers={"Accept": "text/html"})
+    assert response.status == 403 and response.content_type == "text/html"
+    text = await response.text()
+    assert "batch-updater serve printed" in text and "访问令牌" in text
+
+
+async def test_odd_requests_are_answered_plainly(make_client):
+    client, _ = await make_client()
+    await login(client)
+    assert (await client.get("/favicon.ico")).status == 204
+    u = await (await upload(client, "in.csv", csv_bytes([["ticket_id", "status"], [IDS[0], "closed"]]))).json()
+    bad = await client.post(f"/api/uploads/{u['id']}/check", json={"renames": [1, 2]})
+    assert bad.status == 400 and "renames" in (await bad.json())["error"]
+    check = await client.get(f"/api/uploads/{u['id']}/check.csv")
+    assert check.status == 200 and b"valid" in await check.read()

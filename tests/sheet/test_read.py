@@ -174,3 +174,12 @@ def test_sheet_option_on_csv_is_refused(tmp_path):
 def test_ticket_ids_in(tmp_path):
     path = write_csv(tmp_path / "a.csv", [["工单ID", "x"], [ID, ""], ["bad", ""], [ID, ""], ["42", ""]])
     assert ticket_ids_in(path) == [ID, "42"]
+
+
+def test_a_cover_sheet_without_ticket_ids_is_passed_over_for_the_sheet_that_has_them(tmp_path):
+    path = write_xlsx(tmp_path / "book.xlsx", {"说明": [["这是一个说明页"], ["请看第二个工作表"]],
+                                               "工单": [["工单ID", "状态"], [ID, "closed"]]})
+    sheet = load(path)
+    assert sheet.sheet_name == "工单" and "sheet '工单' was read instead" in sheet.warnings[0]
+    with pytest.raises(InputError, match="no ticket id column"):
+        load(path, sheet="说明")  # asked for by name: no second guessing

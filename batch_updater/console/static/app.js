@@ -87,6 +87,7 @@ async function sendFile(file) {
     const upload = await api("/api/uploads", { method: "POST", body: form });
     useUpload(upload);
   } catch (error) {
+    forgetUpload();  // the sheet shown before is not the one that was just refused
     showError(error);
   } finally {
     $("uploading").hidden = true;
@@ -95,11 +96,42 @@ async function sendFile(file) {
 }
 
 function useUpload(upload) {
+  if (!state.upload || state.upload.id !== upload.id) resetPanels();
   state.upload = upload;
   localStorage.setItem("upload", upload.id);
   showUpload(upload);
-  state.tables.check.load(1);
-  for (const id of ["step-check", "step-plan", "step-run"]) $(id).hidden = false;
+  const readable = !upload.problem;
+  for (const id of ["step-check", "step-plan", "step-run"]) $(id).hidden = !readable;
+  if (readable) state.tables.check.load(1);
+  attachRunning();
+}
+
+function forgetUpload() {
+  state.upload = null;
+  localStorage.removeItem("upload");
+  resetPanels();
+  $("sheet-info").hidden = true;
+  for (const id of ["step-check", "step-plan", "step-run"]) $(id).hidden = true;
+}
+
+function resetPanels() {
+  // The plan and run panels belong to one sheet: another sheet starts them afresh.
+  for (const [name, watcher] of Object.entries(state.watching)) {
+    if (watcher.source) watcher.source.close();
+    delete state.watching[name];
+  }
+  for (const id of ["plan-live", "plan-result", "run-live", "run-result"]) $(id).hidden = true;
+  state.tables.plan.runId = state.tables.run.runId = null;
+  if (state.status) showStatus(state.status);
+}
+
+async function attachRunning() {
+  // A plan or run of this sheet still going (the page was reloaded, the tab closed): show it.
+  for (const r of state.runs) {
+    if (r.running && state.upload && r.upload === state.upload.id && !state.watching[r.kind]) {
+      watch(await api(`/api/runs/${r.id}`), r.kind === "plan" ? planPanel : runPanel);
+    }
+  }
 }
 
 function showUpload(u) {
@@ -110,14 +142,24 @@ function showUpload(u) {
   const pick = $("sheet");
   pick.replaceChildren(...u.sheets.map((name) => new Option(name, name, false, name === u.sheet)));
   $("sheet-pick").hidden = u.sheets.length < 2;
+  $("problem").hidden = !u.problem;
+  $("problem").textContent = u.problem ? t(u.no_ticket_id ? "upload.problem.id" : u.text ? "upload.problem.encoding" : "upload.problem", { text: u.problem }) : "";
+  $("encoding-pick").hidden = !u.text || (!u.problem && !u.encoding);
+  $("encoding").replaceChildren(new Option(t("upload.encoding.auto"), ""),
+    ...u.encodings.map((name) => new Option(name, name, false, name === u.encoding)));
   $("warnings").replaceChildren(...u.warnings.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
   const unknown = [...u.unknown, ...Object.keys(u.renames).filter((h) => !u.unknown.includes(h))];
   $("mapping").hidden = unknown.length === 0;
   $("mapping-rows").replaceChildren(...unknown.map((header) => mappingRow(header, u.renames[header] || "")));
-  $("recheck").hidden = unknown.length === 0 && u.sheets.length < 2;
+  $("recheck").hidden = unknown.length === 0 && u.sheets.length < 2 && $("encoding-pick").hidden;
   const counts = u.counts;
   $("check-counts").textContent = t("check.counts", { rows: u.rows, valid: counts.valid || 0, invalid: counts.invalid || 0,
-    tickets: u.tickets, comments: u.comments });
+    tickets: u.tickets, comments: u.comments }) + (u.repeated ? " · " + t("check.repeated", { n: u.repeated }) : "");
+  $("check-file").href = `/api/uploads/${u.id}/check.csv`;
+  const sendable = (counts.valid || 0) > 0;
+  $("plan-start").disabled = !sendable || !state.status.credentials.can_plan;
+  $("run-start").disabled = !sendable || !state.status.credentials.can_run;
+  if (!sendable && !u.problem) $("run-why").textContent = t("run.nothing");
 }
 
 function mappingRow(header, chosen) {
@@ -139,7 +181,8 @@ async function recheck() {
   const renames = {};
   document.querySelectorAll("#mapping-rows select").forEach((s) => { if (s.value) renames[s.dataset.header] = s.value; });
   try {
-    useUpload(await post(`/api/uploads/${state.upload.id}/check`, { sheet: $("sheet").value || null, renames }));
+    useUpload(await post(`/api/uploads/${state.upload.id}/check`, { sheet: $("sheet").value || null, renames,
+      encoding: $("encoding").value }));
   } catch (error) {
     showError(error);
   }
@@ -175,7 +218,7 @@ class PagedTable {
     const d = this.data;
     const chosen = this.filter.value;
     this.filter.replaceChildren(new Option(t("table.all"), ""),
-      ...Object.entries(d.counts).map(([value, n]) => new Option(`${value} (${n})`, value, false, value === chosen)));
+      ...Object.entries(d.counts).map(([value, n]) => new Option(`${label(value)} (${n})`, value, false, value === chosen)));
     this.pageText.textContent = t("table.page", { page: d.page, pages: d.pages, matching: d.matching });
     this.table.tBodies[0].replaceChildren(...d.rows.map((row) => {
       const tr = document.createElement("tr");
@@ -197,9 +240,13 @@ function text(value, className) {
   return span;
 }
 
+function label(value) {
+  return t("result." + value) === "result." + value ? value : t("result." + value);
+}
+
 function resultCells(row) {
   const detail = row.result === "valid" ? text(row.msg, "body") : text(row.msg);
-  return [text(row.row), text(row.ticket), text(row.result, "tag " + row.result), detail];
+  return [text(row.row), text(row.ticket), text(label(row.result), "tag " + row.result), detail];
 }
 
 function planCells(row) {
@@ -212,7 +259,7 @@ function planCells(row) {
   }
   if (row.comment !== null && row.comment !== undefined) fields.append(Object.assign(document.createElement("div"), { className: "changed", textContent: t("plan.comment", { text: row.comment }) }));
   if (row.msg) fields.append(text(row.msg, "muted"));
-  return [text(row.row), text(row.ticket), text(row.kind, "tag " + row.kind), fields];
+  return [text(row.row), text(row.ticket), text(label(row.kind), "tag " + row.kind), fields];
 }
 
 // --- 3. plan and 4. run: started on the server, watched through its event stream -------------------
@@ -250,7 +297,8 @@ const planPanel = {
   done(s) {
     $("plan-live").hidden = true;
     $("plan-result").hidden = false;
-    $("plan-counts").textContent = [s.message, countsText(s.counts)].filter(Boolean).join(" · ");
+    const stopped = s.state === "stopped" ? t("plan.stopped") : "";
+    $("plan-counts").textContent = [s.message, stopped, countsText(s.counts)].filter(Boolean).join(" · ");
     state.tables.plan.runId = s.id;
     state.tables.plan.load(1);
   },
@@ -260,15 +308,17 @@ const runPanel = {
   name: "run",
   show(s) {
     $("run-live").hidden = !s.running && !s.series.length;
-    $("run-state").textContent = s.stop_pressed && s.running ? t("run.stopping") : t("run.state." + s.state);
+    $("run-state").textContent = `${s.name} · ` + (s.stop_pressed && s.running ? t("run.stopping") : t("run.state." + s.state));
     $("run-stop").hidden = !s.running;
     $("run-warnings").replaceChildren(...(s.warnings || []).map((w) => Object.assign(document.createElement("li"), { textContent: w })));
     $("run-progress").max = Math.max(1, s.total);
     $("run-progress").value = s.done;
     const c = s.live_counts || {};
-    const stats = [["stat.done", `${s.done} / ${s.total}`], ["stat.ok", c.ok || 0], ["stat.failed", c.failed || 0],
-      ["stat.unknown", c.unknown || 0], ["stat.rate", rateText(s.rate)],
-      ["stat.throttles", `${s.pauses} (${s.throttles})`], ["stat.left", s.seconds_left === null ? "–" : duration(s.seconds_left)]];
+    const stats = s.reading
+      ? [["stat.read", `${s.done} / ${s.total}`], ["stat.rate", rateText(s.rate)], ["stat.left.read", s.seconds_left === null ? "–" : duration(s.seconds_left)]]
+      : [["stat.done", `${s.done} / ${s.total}`], ["stat.ok", c.ok || 0], ["stat.failed", c.failed || 0],
+        ["stat.unknown", c.unknown || 0], ["stat.rate", rateText(s.rate)],
+        ["stat.throttles", `${s.pauses} (${s.throttles})`], ["stat.left", s.seconds_left === null ? "–" : duration(s.seconds_left)]];
     $("run-stats").replaceChildren(...stats.flatMap(([key, value]) => [
       Object.assign(document.createElement("dt"), { textContent: t(key) }),
       Object.assign(document.createElement("dd"), { textContent: String(value), id: "stat-" + key.slice(5) })]));
@@ -278,7 +328,9 @@ const runPanel = {
   done(s) {
     $("run-result").hidden = false;
     const settled = s.settled ? t(s.limit_found ? "run.settled.found" : "run.settled", { rate: rateText(s.settled) }) : "";
-    $("run-message").textContent = [s.message, settled, s.exit_code !== null ? `${t("stat.exit")}: ${s.exit_code}` : ""].filter(Boolean).join(" · ");
+    const resumed = s.resumed ? t("run.resumed", { n: s.resumed }) : "";
+    const stopped = s.state === "stopped" ? t("run.stopped") : "";
+    $("run-message").textContent = [stopped, s.message, resumed, settled].filter(Boolean).join(" · ");
     $("run-counts").textContent = countsText(s.counts);
     $("run-files").replaceChildren(...fileLinks(s));
     if (Object.keys(s.counts).length) {
@@ -289,7 +341,7 @@ const runPanel = {
 };
 
 function countsText(counts) {
-  return Object.entries(counts || {}).map(([k, n]) => `${n} ${k}`).join(", ");
+  return Object.entries(counts || {}).map(([k, n]) => `${n} ${label(k)}`).join(", ");
 }
 
 function rateText(perSecond) {
@@ -344,6 +396,12 @@ async function startPlan() {
 
 function askToRun(event) {
   event.preventDefault();
+  const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
+  if (fixed && !/^\s*\d+(\.\d+)?\s*(\/\s*(s|sec|second|m|min|minute))?\s*$/i.test($("rate-value").value)) {
+    showError(new Error(t("run.rate.bad", { rate: $("rate-value").value })));
+    return;
+  }
+  showError(null);
   const u = state.upload;
   $("confirm-text").textContent = t("confirm.text", { tickets: u.tickets, rows: u.counts.valid || 0, comments: u.comments });
   $("confirm-api").textContent = state.status.sandbox ? t("confirm.api.sandbox") : t("confirm.api.live", { api: state.status.api });
@@ -391,7 +449,9 @@ function showHistory() {
   $("history").tBodies[0].replaceChildren(...runs.map((r) => {
     const tr = document.createElement("tr");
     const files = document.createElement("span");
+    files.className = "files";
     files.append(...fileLinks(r));
+    if (r.running) files.append(historyButton("history.show", () => showRun(r)), historyButton("history.stop", () => stopRun(r)));
     for (const content of [text(r.started_at.replace("T", " ").slice(0, 19)), text(r.name), text(t("kind." + r.kind)),
       text(t("run.state." + r.state)), text(countsText(r.counts)), files]) {
       const td = document.createElement("td");
@@ -400,6 +460,30 @@ function showHistory() {
     }
     return tr;
   }));
+}
+
+function historyButton(key, action) {
+  const button = Object.assign(document.createElement("button"), { type: "button", className: "secondary small", textContent: t(key) });
+  button.addEventListener("click", action);
+  return button;
+}
+
+async function showRun(record) {
+  // Open the sheet of a run that is going (started in another tab, or before a reload), and watch it.
+  try {
+    useUpload(await api(`/api/uploads/${record.upload}`));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function stopRun(record) {
+  try {
+    await post(`/api/runs/${record.id}/stop`);
+    refreshHistory();
+  } catch (error) {
+    showError(error);
+  }
 }
 
 // --- start ---------------------------------------------------------------------------------------
@@ -437,11 +521,6 @@ async function start() {
     } catch {
       localStorage.removeItem("upload");
     }
-  }
-  // A plan or run still going (the tab was closed, the page reloaded): show it again.
-  for (const r of state.runs) {
-    if (!r.running || (state.upload && r.upload !== state.upload.id)) continue;
-    watch(await api(`/api/runs/${r.id}`), r.kind === "plan" ? planPanel : runPanel);
   }
   document.body.dataset.ready = "yes";
 }

@@ -1,0 +1,238 @@
+"""Plans and runs started from the console: each on a thread of its own through the same
+`run_job` / `plan_job` as the command line, with a Stop button (as Ctrl-C) and a snapshot the
+page is pushed. A run outlives the browser tab that started it; the list of runs, and their
+files, survive a restart of the server (runs.json)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from batch_updater.console.uploads import Upload
+from batch_updater.errors import INTERRUPTED, BatchUpdaterError
+from batch_updater.jobs.options import RunOptions
+from batch_updater.paths import private_dir
+from batch_updater.run.job import RunResult, run_job
+from batch_updater.run.plan import PlanResult, plan_job
+from batch_updater.send.pacing import parse_rate
+from batch_updater.send.pool import Progress
+from batch_updater.send.session import RunControl
+from batch_updater.sheet.read import EXCEL_SUFFIXES
+
+FILES = ("report", "retry", "unknown", "undo", "undo_comments")  # what a finished run offers to download
+
+
+@dataclass
+class RunRecord:
+    """A plan or a run started from the page: its progress while it runs, its result after."""
+
+    id: str
+    kind: str  # "plan" or "run"
+    upload_id: str
+    upload_name: str
+    options: dict[str, Any]
+    started_at: str
+    control: RunControl = field(default_factory=RunControl, repr=False)
+    state: str = "starting"  # starting, reading, sending; then finished, stopped, refused or failed
+    progress: Progress | None = None
+    series: list[list[float]] = field(default_factory=list)  # [second, rows answered, throttled, rate]
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the run warned of (other runs on these tickets...)
+    exit_code: int | None = None
+    message: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # kind -> path, for downloads
+    finished_at: str = ""
+    settled: float | None = None  # the rate a run ended at (auto: just under the API's limit)
+    limit_found: bool = False
+    achieved: float | None = None  # answers the API let through per second of sending
+    resumed: int = 0  # rows an earlier run of the same sheet had done: not sent again
+    result: RunResult | PlanResult | None = field(default=None, repr=False)
+    version: int = 0  # bumped on every change: what the event stream watches
+    _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _t0: float = 0.0
+    _last: tuple[int, int] = (0, 0)  # rows answered and throttles at the last second mark
+
+    def observe(self, progress: Progress) -> None:
+        """A progress update from the run's thread."""
+        now = self._clock()
+        if self.progress is not None and self.progress.reading != progress.reading:
+            self.series, self._t0, self.progress = [], 0.0, None  # a new phase: its own chart, from 0
+        if not self._t0:
+            self._t0 = now
+        second = int(now - self._t0)
+        if not self.series or self.series[-1][0] != second:
+            self._last = (self.progress.done, self.progress.throttles) if self.progress else (0, 0)
+            self.series.append([second, 0, 0, progress.rate])
+        point = self.series[-1]
+        point[1] = max(0, progress.done - self._last[0])
+        point[2] = max(0, progress.throttles - self._last[1])
+        point[3] = progress.rate
+        del self.series[:-600]  # the last ten minutes are enough for the chart
+        self.progress = progress
+        self.state = "reading" if progress.reading else "sending"
+        self.version += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        p = self.progress
+        running = self.state in ("starting", "reading", "sending")
+        left = (p.total - p.done) / p.rate if p and running and p.rate > 0 else None
+        return {
+            "id": self.id, "kind": self.kind, "upload": self.upload_id, "name": self.upload_name,
+            "options": self.options, "started_at": self.started_at, "finished_at": self.finished_at,
+            "state": self.state, "running": running, "stop_pressed": self.control.presses,
+            "done": p.done if p else 0, "total": p.total if p else 0, "live_counts": dict(p.counts) if p else {},
+            "rate": p.rate if p else 0.0, "paused": p.paused if p else False, "reading": p.reading if p else False,
+            "throttles": p.throttles if p else 0, "pauses": p.pauses if p else 0,
+            "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
+            "counts": self.counts, "warnings": self.warnings, "exit_code": self.exit_code, "message": self.message,
+            "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,
+            "achieved": self.achieved, "resumed": self.resumed,
+        }
+
+
+class Runs:
+    """The console's plans and runs, their files under `folder`, with the credentials of `env`."""
+
+    def __init__(self, folder: Path, env: Mapping[str, str], *, run: Callable[..., RunResult] = run_job,
+                 plan: Callable[..., PlanResult] = plan_job, shown: Callable[[str], str] = str) -> None:
+        self.folder = private_dir(folder)
+        self.env = dict(env)
+        self._run, self._plan = run, plan
+        self.records: dict[str, RunRecord] = {}
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self.shown = shown  # a message for the page: the server's folders taken out of its paths
+        self._load()
+
+    def active_for(self, upload_id: str) -> RunRecord | None:
+        return next((r for r in self.records.values() if r.upload_id == upload_id and r.snapshot()["running"]), None)
+
+    def start(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunRecord:
+        """Start a plan or a run of `upload` on a thread; refused while one of it is running."""
+        busy = self.active_for(upload.id)
+        if busy is not None:
+            raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
+                            "stop it or wait for it to end")
+        run_id = uuid.uuid4().hex[:12]
+        options = self._options(kind, upload, choices, run_id)
+        record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now())
+        with self._lock:
+            self.records[record.id] = record
+        thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return record
+
+    def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any], run_id: str) -> RunOptions:
+        folder = private_dir(self.folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id}")
+        stem = Path(upload.name).stem or "sheet"
+        kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
+        report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
+        options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report,
+                             encoding=upload.encoding if upload.text else None)
+        if kind == "run":
+            options.rate = str(choices.get("rate") or "auto")
+            options.skip_unchanged = bool(choices.get("skip_unchanged"))
+            options.undo = bool(choices.get("undo"))
+            options.retry_comments = bool(choices.get("retry_comments"))
+        options.check()
+        parse_rate(options.rate)  # a bad rate is refused now, not on the run's thread
+        return options
+
+    def _work(self, record: RunRecord, options: RunOptions) -> None:
+        job = self._plan if record.kind == "plan" else self._run
+        try:
+            result = job(options, env=self.env, on_progress=record.observe, control=record.control,
+                         on_warning=lambda text: record.warnings.append(self.shown(text)))
+        except BatchUpdaterError as e:
+            record.state, record.exit_code, record.message = ("refused", e.exit_code, self.shown(str(e)))
+        except Exception as e:  # noqa: BLE001 - a bug: the page says so, the server goes on
+            record.state, record.exit_code, record.message = "failed", 1, f"{type(e).__name__}: {e}"
+        else:
+            record.result = result
+            record.exit_code = result.exit_code
+            record.state = "stopped" if result.exit_code == INTERRUPTED else "finished"
+            record.message = self.shown(result.stop_reason or "")
+            record.counts = _counts(result)
+            record.files = _files(result)
+            if isinstance(result, RunResult):
+                record.resumed = result.resumed
+                if result.sent is not None:
+                    record.settled, record.limit_found = result.sent.final_rate, result.sent.limit_found
+                    record.achieved = result.sent.achieved_rate
+        record.finished_at = _now()
+        record.version += 1
+        self._save()
+
+    def stop_all(self, wait: float = 30.0) -> None:
+        """The server is stopping: every run stops as with Ctrl-C and writes its report."""
+        for record in list(self.records.values()):
+            if record.snapshot()["running"]:
+                record.control.stop()
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    # --- the list of runs, kept across restarts --------------------------------------------------
+
+    def _save(self) -> None:
+        keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[])
+                for r in self.records.values() if not r.snapshot()["running"]]
+        with contextlib.suppress(OSError):
+            (self.folder / "runs.json").write_text(json.dumps(keep[-200:], ensure_ascii=False))
+
+    def _load(self) -> None:
+        try:
+            saved = json.loads((self.folder / "runs.json").read_text())
+        except (OSError, ValueError):
+            return
+        for item in saved if isinstance(saved, list) else []:
+            with contextlib.suppress(KeyError, TypeError):
+                record = RunRecord(item["id"], item["kind"], item["upload"], item["name"], item["options"],
+                                   item["started_at"], state=item["state"], counts=item["counts"],
+                                   exit_code=item["exit_code"], message=item["message"],
+                                   files=dict(item["files"]), finished_at=item["finished_at"])
+                self.records[record.id] = record
+
+    def file(self, run_id: str, kind: str) -> Path:
+        """A finished run's file, only if it lies in the working folder."""
+        record = self.records[run_id]
+        path = Path(record.files[kind]).resolve()
+        if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
+            raise KeyError(kind)
+        return path
+
+
+class BusyError(BatchUpdaterError):
+    exit_code = 75
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _counts(result: RunResult | PlanResult) -> dict[str, int]:
+    if isinstance(result, PlanResult):
+        return dict(result.summary.by_kind)
+    return dict(result.summary.by_result)
+
+
+def _files(result: RunResult | PlanResult) -> dict[str, str]:
+    if isinstance(result, PlanResult):
+        return {"report": str(result.report_path)}
+    paths = {"report": result.report_path, "retry": result.retry_path, "unknown": result.unknown_path,
+             "undo": result.undo_path, "undo_comments": result.undo_comments_path}
+    return {kind: str(path) for kind, path in paths.items() if path is not None}
+
+
+def _shown(options: RunOptions) -> dict[str, Any]:
+    return {"rate": options.rate, "skip_unchanged": options.skip_unchanged, "undo": options.undo,
+            "retry_comments": options.retry_comments, "sheet": options.sheet}
