@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # plan_job brings in the sending half (aiohttp): imported onl
 
 T = TypeVar("T")
 _NOT_FOR_FRAMES = ("input", "sheet", "encoding", "write_back")
+_WAKE_S = 0.2
 
 
 def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | None = None,
@@ -82,6 +83,8 @@ def _job_options(frame: Any, job: str | None, env: Mapping[str, str] | None,
     if given:
         raise UsageError(f"{given[0]}= applies to an input file, not to a DataFrame (its results come back with "
                          ".to_frame())")
+    if options.get("undo") and not options.get("report"):
+        raise UsageError("undo=True writes its undo sheet beside the report: give report='...xlsx' too")
     if job is not None and (not isinstance(job, str) or not job.strip()):
         raise UsageError("job= must be a name (text), e.g. job='q3-migration'")
     sheet = sheet_from_frame(frame, options.get("columns"))
@@ -93,10 +96,22 @@ def _job_options(frame: Any, job: str | None, env: Mapping[str, str] | None,
 
 def _outside_a_loop(call: Callable[[], T]) -> T:
     """`call()`, in a thread of its own when this one runs an event loop (a Jupyter notebook
-    does): the job runs its own loop. There, Ctrl-C cannot reach it: the run goes on to its end."""
+    does): the job runs its own loop. Ctrl-C (interrupting the kernel) reaches it as it would
+    the command line: rows not sent are not_attempted, and the result comes back."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return call()
     with ThreadPoolExecutor(1, thread_name_prefix="batch-updater") as pool:
-        return pool.submit(call).result()
+        future = None
+        while True:
+            try:
+                future = future or pool.submit(call)
+                return future.result(timeout=_WAKE_S)
+            except TimeoutError:
+                continue  # waking up now and then lets this thread take a Ctrl-C
+            except KeyboardInterrupt:
+                from batch_updater.send.session import interrupt_running
+
+                if future is None or not interrupt_running():  # not sending (yet, or any more)
+                    raise

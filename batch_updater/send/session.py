@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +183,21 @@ async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: Se
                       reader.interrupted)
 
 
+# Senders whose loop runs outside the main thread (a job run from a notebook), where no signal
+# handler can be installed: the caller's Ctrl-C reaches them through interrupt_running().
+_UNSIGNALLED: list[tuple[Sender, asyncio.AbstractEventLoop]] = []
+_UNSIGNALLED_LOCK = threading.Lock()
+
+
+def interrupt_running() -> int:
+    """Interrupt, as Ctrl-C would, every sender running where signals cannot reach it; how many."""
+    with _UNSIGNALLED_LOCK:
+        running = list(_UNSIGNALLED)
+    for sender, loop in running:
+        loop.call_soon_threadsafe(sender.interrupt)
+    return len(running)
+
+
 @contextlib.contextmanager
 def _signals(sender: Sender) -> Iterator[None]:
     """Ctrl-C / SIGTERM: stop sending and let requests in flight end; a second one cuts them off."""
@@ -193,8 +209,15 @@ def _signals(sender: Sender) -> Iterator[None]:
             installed.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+    entry = (sender, loop)
+    if not installed:
+        with _UNSIGNALLED_LOCK:
+            _UNSIGNALLED.append(entry)
     try:
         yield
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+        if not installed:
+            with _UNSIGNALLED_LOCK:
+                _UNSIGNALLED.remove(entry)

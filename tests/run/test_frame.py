@@ -133,7 +133,43 @@ def test_a_file_runs_result_is_a_frame_indexed_by_row_number(tmp_path):
     ({"input": "x.csv"}, "input= applies to an input file"),
     ({"write_back": True}, "write_back= applies to an input file"),
     ({"job": ""}, "job= must be a name"),
+    ({"undo": True}, "undo=True writes its undo sheet beside the report"),
 ])
 def test_what_does_not_apply_to_a_frame_is_refused(options, expect):
     with pytest.raises(UsageError, match=expect):
         run_frame(changes(), dry_run=True, **options)
+
+
+async def test_ctrl_c_in_a_notebook_stops_the_run_as_on_the_command_line(monkeypatch):
+    """In a running event loop the job runs in a thread of its own; the KeyboardInterrupt that
+    interrupting the kernel raises in this thread stops its sending, and the result comes back.
+    (ipykernel runs a cell with Python's own SIGINT handler, as here; the test loop has another.)"""
+    import _thread
+    import signal
+    import threading
+
+    from batch_updater.send import session
+
+    delivered = threading.Event()
+    real = session.interrupt_running
+
+    def interrupt_running() -> int:
+        stopped = real()
+        delivered.set()
+        return stopped
+
+    def on_progress(progress) -> None:
+        if progress.done >= 3 and not delivered.is_set():
+            _thread.interrupt_main()  # what the kernel's interrupt does to the waiting cell
+            assert delivered.wait(10)  # the job's loop waits here until the interrupt reached it
+
+    monkeypatch.setattr(session, "interrupt_running", interrupt_running)
+    frame = pd.DataFrame({"ticket_id": [IDS[i % 5] for i in range(40)], "tag_names": [f"t{i}" for i in range(40)]})
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        result = run_frame(frame, sandbox=True, rate="1000/s", concurrency=1, on_progress=on_progress)
+    finally:
+        signal.signal(signal.SIGINT, saved)
+    counts = result.to_frame()["result"].value_counts()
+    assert result.exit_code == 130 and counts["ok"] >= 1 and counts["not_attempted"] >= 30
+    assert session._UNSIGNALLED == []  # the run took itself off the list when it ended

@@ -386,3 +386,12 @@ def test_the_rows_of_a_dataframe_cannot_be_written_back(tmp_path):
     frame_sheet = Sheet("frame", resolve_columns(["ticket_id"]), [Row(1, (IDS[0],))])
     with pytest.raises(UsageError, match="needs an input file"):
         check_write_back(tmp_path / "x.csv", frame_sheet, RESULTS, None, None)
+
+
+def test_a_job_file_asks_for_write_back_and_the_command_says_where_it_went(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "51"]])
+    (tmp_path / "job.toml").write_text('input = "in.csv"\nreport = "out.csv"\nwrite_back = true\n')
+    done = CliRunner().invoke(cli, ["run", "--config", str(tmp_path / "job.toml"), "--dry-run"])
+    assert done.exit_code == 0, done.output
+    assert f"Your file with the result columns: {tmp_path / 'in-results.csv'}" in done.output
+    assert (tmp_path / "in-results.csv").read_text(encoding="utf-8").splitlines()[1].startswith(f"{IDS[0]},51,valid,")
