@@ -16,27 +16,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_dry_run import HEADER, write_inputs  # noqa: E402
-
-
-def one_run(path: Path, report: Path, write_back: bool) -> tuple[float, float]:
-    """Wall seconds of the whole CLI (process start to exit) and its peak RSS in MB."""
-    flags = ", '--write-back'" if write_back else ""
-    code = (
-        "import resource, sys; from batch_updater.cli import main; sys.argv = ['batch-updater', 'run', "
-        f"{str(path)!r}, '--dry-run', '--report', {str(report)!r}{flags}];\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)"
-    )
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - start
-    return wall, float(done.stderr.strip().splitlines()[-1])
+from bench_dry_run import HEADER, one_run, write_inputs  # noqa: E402
 
 
 def steps(path: Path) -> tuple[float, float]:
@@ -78,7 +62,8 @@ def main() -> None:
         for kind, path in inputs.items():
             cells = []
             for write_back in (False, True):
-                runs = [one_run(path, directory / f"report.{kind}", write_back) for _ in range(args.repeat)]
+                flags = ["--write-back"] if write_back else []
+                runs = [one_run(path, directory / f"report.{kind}", *flags) for _ in range(args.repeat)]
                 cells.append(f"{statistics.median(w for w, _ in runs):.2f} s, {max(r for _, r in runs):.0f} MB")
             timed = [steps(path) for _ in range(args.repeat)]
             check = statistics.median(c for c, _ in timed)
