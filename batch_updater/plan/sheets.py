@@ -16,9 +16,9 @@ from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import sibling_path
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
-PLAN_KINDS = ("change", "no-op", "missing", "forbidden", "invalid", "failed", "not_attempted")
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
                 "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
+PLAN_KINDS = tuple(PLAN_COLOURS)  # every kind a row's plan can be
 NEW_LOOK = Look(fill="#FFEB9C", bold=True)  # a value that would change: the new one, and the old struck through
 OLD_LOOK = Look(strike=True, color="#9C0006")
 COMMENT_NOTE = ("These comments were posted and cannot be taken back through the Feishu API; "
