@@ -14,7 +14,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from batch_updater.errors import UsageError
@@ -101,45 +102,47 @@ def _write(back: WriteBack, path: Path, rows: Sequence[Row], block: Block,
             for warning in write_book(back, [row.number for row in rows], block, tmp):
                 warn(warning, on_warning)
         else:
-            tmp.write_bytes(_text_copy(back, [row.number for row in rows], block))
+            _write_text(back, tmp, [row.number for row in rows], block)
 
 
 # --- CSV / TSV ---------------------------------------------------------------------------
 
 
-def _text_copy(back: WriteBack, numbers: Sequence[int], block: Block) -> bytes:
-    """The input's text with the block's columns added, in its own encoding and separator."""
+def _write_text(back: WriteBack, path: Path, numbers: Sequence[int], block: Block) -> None:
+    """The input's text with the block's columns added, in its own encoding and separator,
+    streamed: two passes over the text, no copy of all its rows."""
     encoding, bom = _codec(back.data, back.encoding or "utf-8")
     text = back.data[len(bom):].decode(encoding)
     delimiter = back.delimiter or ","
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = records[back.header_row - 1]
+    header = next(itertools.islice(_records(text, delimiter), back.header_row - 1, None))
     spans = block_spans(header, block.kind)
-    for start, width in spans:
-        for record in records:
-            record[start:start + width] = [""] * len(record[start:start + width])
-    used = max(len(r) for r in records) if not spans else _used_width(records, spans)
+    ours = {c for start, width in spans for c in range(start, start + width)}
+    used = max((c + 1 for record in _records(text, delimiter) for c, cell in enumerate(record)
+                if cell and c not in ours), default=0)  # the earlier blocks' columns do not count
     start = placement(used, spans, len(block.header))
     end = start + len(block.header)
-    written = {back.header_row - 1: list(block.header)}
-    written.update((number - 1, [str(c) for c in cells]) for number, cells in zip(numbers, block.rows))
-    for index, record in enumerate(records):
-        cells = written.get(index)
-        if cells is None:
-            while len(record) > start and not record[-1]:
-                record.pop()  # an earlier block's cells, now empty, on a row without a result
-            continue
-        record.extend([""] * (end - len(record)))
-        record[start:end] = inert_row(cells)
-    out = io.StringIO(newline="")
-    csv.writer(out, delimiter=delimiter, lineterminator=_line_end(text)).writerows(records)
-    return bom + out.getvalue().encode(encoding, errors="replace")
+    written = {back.header_row - 1: block.header, **{n - 1: cells for n, cells in zip(numbers, block.rows)}}
+    with path.open("wb") as fp:
+        fp.write(bom)
+        out = io.TextIOWrapper(fp, encoding=encoding, errors="replace", newline="")
+        writer = csv.writer(out, delimiter=delimiter, lineterminator=_line_end(text))
+        for index, record in enumerate(_records(text, delimiter)):
+            for column in ours.intersection(range(len(record))):
+                record[column] = ""
+            cells = written.get(index)
+            if cells is None:
+                while len(record) > start and not record[-1]:
+                    record.pop()  # an earlier block's cells, now empty, on a row without a result
+            else:
+                record.extend([""] * (end - len(record)))
+                record[start:end] = inert_row([str(c) for c in cells])
+            writer.writerow(record)
+        out.flush()
+        out.detach()
 
 
-def _used_width(records: list[list[str]], spans: Sequence[tuple[int, int]]) -> int:
-    """The used width once the earlier blocks are emptied: their columns do not count."""
-    ours = {c for start, width in spans for c in range(start, start + width)}
-    return max((c + 1 for record in records for c, cell in enumerate(record) if cell and c not in ours), default=0)
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _codec(data: bytes, encoding: str) -> tuple[str, bytes]:
