@@ -173,3 +173,19 @@ async def test_ctrl_c_in_a_notebook_stops_the_run_as_on_the_command_line(monkeyp
     counts = result.to_frame()["result"].value_counts()
     assert result.exit_code == 130 and counts["ok"] >= 1 and counts["not_attempted"] >= 30
     assert session._UNSIGNALLED == []  # the run took itself off the list when it ended
+
+
+def test_the_readmes_notebook_flow(tmp_path):
+    """The README's example, against the sandbox: plan, keep the changes, run them, count."""
+    (tmp_path / "moves.csv").write_text("ticket_id,comment\n" + "".join(f"{tid},moved\n" for tid in IDS[:4]))
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED)) as ts:
+        ts.call(lambda sb: setattr(sb.tickets[IDS[1]], "status", 51))  # already closed
+        df = pd.read_csv(tmp_path / "moves.csv", dtype={"ticket_id": str})
+        df["status"] = "closed"
+        df["comment"] = None
+        plan = plan_frame(df, job="q3-moves", env=ts.env()).to_frame()
+        assert plan.plan.value_counts()[["change", "no-op"]].tolist() == [3, 1]
+        todo = df[plan.plan == "change"]
+        done = run_frame(todo, job="q3-moves", env=ts.env(), rate="1000/s").to_frame()
+    assert done.result.value_counts()["ok"] == 3 and list(done.index) == [0, 2, 3]
+    assert done[done.result != "ok"][["ticket_id", "code", "msg"]].empty
