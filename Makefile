@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test install bench bench-send bench-skip clean
+.PHONY: demo test install bench bench-send bench-skip bench-write-back clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-send: $(VENV)/.installed-test
 
 bench-skip: $(VENV)/.installed-test
 	$(PY) bench/bench_skip_unchanged.py
+
+bench-write-back: $(VENV)/.installed-test
+	$(PY) bench/bench_write_back.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

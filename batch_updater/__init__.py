@@ -6,6 +6,8 @@ The library behind the command line, for a scheduler or workflow task:
     result = run_job(RunOptions(input="changes.xlsx", rate="auto"))
     result = run_config("nightly.toml")           # a job file, as `run --config`
     result.exit_code, result.summary.by_result, result.report_path, result.outcomes
+    result = run_frame(df, job="q3")              # a pandas DataFrame (pip install batch-updater[pandas])
+    result.to_frame()                             # the frame with the result columns joined on
 """
 
 from batch_updater.errors import (
@@ -18,10 +20,11 @@ from batch_updater.errors import (
 from batch_updater.jobs.config import JobConfig, load_config, options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.run.frame import plan_frame, run_frame
 from batch_updater.run.job import RunResult, run_config, run_job
 
 __all__ = [
     "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "Outcome",
     "Result", "RunOptions", "RunResult", "TicketUpdate", "UsageError", "load_config", "options_from",
-    "run_config", "run_job",
+    "plan_frame", "run_config", "run_frame", "run_job",
 ]

@@ -67,6 +67,9 @@ def cli() -> None:
                    "credentials); also writes an undo sheet.")
 @click.option("--undo", is_flag=True,
               help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials).")
+@click.option("--write-back", is_flag=True, default=None,
+              help="Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
+                   "(.xlsx, .xlsm, .csv, .tsv; everything else in the file kept).")
 @click.option("--log-format", type=click.Choice(["text", "json"]),
               help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper.")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append the run's events here.")
@@ -110,6 +113,8 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
 @click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
 @click.option("--sandbox", is_flag=True, help="Read from a built-in local emulator of the API instead of Feishu.")
+@click.option("--write-back", is_flag=True, default=None,
+              help="Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx.")
 def plan(config_path: Path | None, **flags: object) -> None:
     """Show what `run` would change: each ticket's current values beside the new ones.
 
@@ -136,6 +141,8 @@ def plan(config_path: Path | None, **flags: object) -> None:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
     elif result.read.interrupted:
         click.echo("Interrupted: the tickets not read are marked not_attempted in the plan.", err=True)
+    if result.write_back_path:
+        click.echo(f"Your file with the plan's columns: {result.write_back_path}")
     click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
 
@@ -203,6 +210,8 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
         click.echo(f"Resumed job {result.job_id}: {result.resumed} rows done by an earlier run were not sent "
                    "again (--fresh starts over)")
     click.echo(f"Report: {result.report_path}")
+    if result.write_back_path:
+        click.echo(f"Your file with the result columns: {result.write_back_path}")
     if result.retry_path:
         click.echo(f"Rows not done ({result.retry_rows}), in your own columns: {result.retry_path}")
     if result.unknown_path:

@@ -49,11 +49,11 @@ def write_inputs(directory: Path, n: int) -> dict[str, Path]:
     return {"csv": csv_path, "xlsx": xlsx_path}
 
 
-def one_run(path: Path, report: Path) -> tuple[float, float]:
+def one_run(path: Path, report: Path, *flags: str) -> tuple[float, float]:
     """Wall seconds of the whole CLI (process start to exit) and its peak RSS in MB."""
+    argv = ["batch-updater", "run", str(path), "--dry-run", "--report", str(report), *flags]
     code = (
-        "import resource, sys; from batch_updater.cli import main; sys.argv = ['batch-updater', 'run', "
-        f"{str(path)!r}, '--dry-run', '--report', {str(report)!r}];\n"
+        f"import resource, sys; from batch_updater.cli import main; sys.argv = {argv!r};\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)"
     )

@@ -17,6 +17,7 @@ BENCH = Path(__file__).parent.parent / "bench"
 @pytest.mark.parametrize("script, args, expect", [
     ("bench_dry_run.py", ["--rows", "200", "--repeat", "1"], "200 rows"),
     ("bench_skip_unchanged.py", ["--rows", "20"], "--skip-unchanged"),
+    ("bench_write_back.py", ["--rows", "200", "--repeat", "1"], "| xlsx |"),
     ("bench_send.py", ["--only", "4", "--quick", "--repeat", "1", "--rows", "300"], "| yes"),
     ("bench_console.py", ["--rows", "200", "--run-rows", "40", "--rate", "100/s", "--repeat", "1"], "median page"),
 ])

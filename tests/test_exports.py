@@ -10,4 +10,4 @@ def test_all_is_exactly_the_public_names_and_sorted():
               if not name.startswith("_") and not isinstance(value, ModuleType) and name != "annotations"}
     assert set(batch_updater.__all__) == public
     assert batch_updater.__all__ == sorted(batch_updater.__all__)
-    assert {"run_job", "run_config", "RunOptions", "RunResult"} <= public
+    assert {"run_job", "run_config", "RunOptions", "RunResult", "run_frame", "plan_frame"} <= public

@@ -58,6 +58,7 @@ class JobConfig(BaseModel):
     timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     base_url: str | None = None
     retry_comments: bool | None = None
+    write_back: bool | None = None
     log_format: Literal["text", "json"] | None = None
     log_file: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
@@ -113,7 +114,7 @@ def credential_env(config: JobConfig, env: Mapping[str, str]) -> dict[str, str]:
 
 
 RUN_KEYS = ("input", "sheet", "encoding", "report", "report_dir", "rate", "concurrency", "max_attempts", "timeout",
-            "base_url", "retry_comments", "columns", "defaults")
+            "base_url", "retry_comments", "write_back", "columns", "defaults")
 
 
 def options_from(config: JobConfig | None, **given: Any) -> RunOptions:

@@ -34,6 +34,7 @@ class RunOptions:
     fresh: bool = False  # forget what an earlier run of this job did
     skip_unchanged: bool = False  # read the tickets first; send only the rows that change something
     undo: bool = False  # read the tickets first and write an undo sheet beside the report
+    write_back: bool = False  # also write the input with the result columns added: <input>-results.<ext>
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
 

@@ -11,12 +11,16 @@ from batch_updater.paths import atomic_path
 from batch_updater.plan.preview import PlannedRow, field_columns, targets
 from batch_updater.plan.state import display
 from batch_updater.plan.undo import Undo
+from batch_updater.sheet.blocks import PLAN, Block, Look
 from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import sibling_path
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
                 "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
+PLAN_KINDS = tuple(PLAN_COLOURS)  # every kind a row's plan can be
+NEW_LOOK = Look(fill="#FFEB9C", bold=True)  # a value that would change: the new one, and the old struck through
+OLD_LOOK = Look(strike=True, color="#9C0006")
 COMMENT_NOTE = ("These comments were posted and cannot be taken back through the Feishu API; "
                 "the undo sheet does not remove them.")
 
@@ -48,6 +52,22 @@ def plan_table(sheet: Sheet, checked: Sequence[TicketUpdate | list[FieldError]],
     return header, rows, changed
 
 
+def plan_block(sheet: Sheet, checked: Sequence[TicketUpdate | list[FieldError]],
+               planned: Sequence[PlannedRow]) -> Block:
+    """The plan's columns (`plan`, each field's now and new value, `msg`) to write back beside the
+    input's own, coloured as in the plan file."""
+    header, rows, changed = plan_table(sheet, checked, planned)
+    skip = len(sheet.columns.kept)
+    looks = []
+    for cells, marks in zip(rows, changed):
+        look = {0: Look(fill=PLAN_COLOURS.get(cells[skip]))}
+        look.update((j - skip, NEW_LOOK) for j in marks)
+        look.update((j - 1 - skip, OLD_LOOK) for j in marks)
+        looks.append(look)
+    msg = len(header) - 1 - skip
+    return Block(PLAN, tuple(header[skip:]), [cells[skip:] for cells in rows], looks, frozenset({msg}))
+
+
 def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[FieldError]],
                planned: Sequence[PlannedRow], settings: Mapping[str, Any]) -> None:
     header, rows, changed = plan_table(sheet, checked, planned)
@@ -59,8 +79,8 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
         try:
             ws = book.add_worksheet("Plan")
             bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
-            new_cell = book.add_format({"bg_color": "#FFEB9C", "bold": True})
-            old_cell = book.add_format({"font_color": "#9C0006", "font_strikeout": True})
+            new_cell = book.add_format({"bg_color": NEW_LOOK.fill, "bold": True})
+            old_cell = book.add_format({"font_color": OLD_LOOK.color, "font_strikeout": True})
             kinds = {k: book.add_format({"bg_color": c}) for k, c in PLAN_COLOURS.items()}
             plan_col = header.index("plan")
             for j, name in enumerate(header):

@@ -20,6 +20,8 @@ from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import prepare, stopped_exit_code
 from batch_updater.send.pacing import format_rate
+from batch_updater.sheet.blocks import RESULTS, results_block
+from batch_updater.sheet.frames import results_frame
 from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import (
     sibling_path,
@@ -27,6 +29,7 @@ from batch_updater.sheet.report import (
     write_retry,
     write_unknown,
 )
+from batch_updater.sheet.writeback import check_write_back, write_back
 from batch_updater.summary import Summary, per_second, summarize
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
@@ -38,7 +41,7 @@ GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
 class RunResult:
     outcomes: list[Outcome]
     summary: Summary
-    report_path: Path
+    report_path: Path | None  # None: a DataFrame's run with no report asked for
     retry_path: Path | None
     retry_rows: int
     unknown_path: Path | None = None  # rows that may have been applied: never in the retry file
@@ -53,6 +56,9 @@ class RunResult:
 
     read: ReadReport | None = None  # the tickets read first (--skip-unchanged, --undo)
     report_moved: str | None = None  # the report could not be written where asked: where it went instead
+    write_back_path: Path | None = None  # --write-back: the input with the result columns added
+    write_back_problem: str | None = None  # it could not be written where asked (or at all): why
+    frame: Any = None  # run_frame: the DataFrame that was run
 
     @property
     def stop_reason(self) -> str | None:
@@ -65,7 +71,14 @@ class RunResult:
         stopped = stopped_exit_code(self.read, self.sent)
         if stopped is not None:
             return stopped
-        return 0 if all(o.result in GOOD for o in self.outcomes) and not self.report_moved else 1
+        trouble = self.report_moved or self.write_back_problem
+        return 0 if all(o.result in GOOD for o in self.outcomes) and not trouble else 1
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: the input's rows (the frame run_frame was given, its index kept; else
+        the sheet's columns as text, indexed by row number) with the result columns joined on,
+        typed (needs pandas: pip install batch-updater[pandas])."""
+        return results_frame(self.frame, self.sheet, self.outcomes)
 
 
 _BODY_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -85,24 +98,26 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
             on_progress: Callable[[Progress], None] | None = None,
             on_warning: Callable[[str], None] | None = None,
             now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-            control: RunControl | None = None) -> RunResult:
+            control: RunControl | None = None, sheet: Sheet | None = None) -> RunResult:
     """Run one job and write its report.
 
     Raises a BatchUpdaterError for a problem found before anything is sent (exit 2) or
     when another run of the job holds its lock (75); a run stopped by the API says so
     in the result (`exit_code` 3). Running the same job again resumes it. `control`: a Stop
-    button for a run on another thread (it acts as Ctrl-C does).
+    button for a run on another thread (it acts as Ctrl-C does). `sheet`: rows already read
+    (run_frame's), instead of `options.input`'s.
     """
     env = os.environ if env is None else env
     if options.dry_run:
-        job = prepare(options, ready=lambda: None, on_warning=on_warning, now=now)
+        job = prepare(options, ready=lambda: None, on_warning=on_warning, now=now, sheet=sheet)
     else:
         from batch_updater.run.rows import live_settings
 
         # bad credentials or base URL: exit 2, before the input is read
         job = prepare(options, ready=lambda: replace(live_settings(options, env), control=control),
-                      on_warning=on_warning, now=now)
+                      on_warning=on_warning, now=now, sheet=sheet)
     sheet, checked, report, started = job.sheet, job.checked, job.report, job.started
+    back = check_write_back(job.input_path, sheet, RESULTS, report, on_warning) if options.write_back else None
     sent: SendReport | None = None
     read: ReadReport | None = None
     resumed, jid, undo = 0, "", None
@@ -119,16 +134,18 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
     written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
-        path, sheet, outcomes, settings_shown, timeline, undo))
+        path, sheet, outcomes, settings_shown, timeline, undo)) if report is not None else (Written(None), None)
+    back_path, back_problem = write_back(back, sheet.rows, results_block(outcomes), env, on_warning) if back \
+        else (None, None)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
-                       read=read, report_moved=moved)
+                       read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem)
     counts = ", ".join(f"{n} {name}" for name, n in result.summary.by_result.items())
     event("finish", f"finished with exit code {result.exit_code}: {counts}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
-          counts=result.summary.by_result, report=str(written.report), stopped=result.stop_reason or "")
+          counts=result.summary.by_result, report=str(written.report or ""), stopped=result.stop_reason or "")
     return result
 
 
@@ -137,7 +154,7 @@ class Written:
     """The files a run wrote: its report, and beside it the rows to fix, the rows that may have
     been applied and the undo sheet (None when there is nothing to put in one)."""
 
-    report: Path
+    report: Path | None
     retry: Path | None = None
     retry_rows: int = 0
     unknown: Path | None = None

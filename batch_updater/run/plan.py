@@ -8,15 +8,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from batch_updater.jobs.options import RunOptions
+from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
-from batch_updater.plan.sheets import write_plan
+from batch_updater.plan.sheets import PLAN_KINDS, plan_block, write_plan
 from batch_updater.run.live import plan_live
 from batch_updater.run.prepare import prepare, stopped_exit_code
 from batch_updater.send.pool import Progress, SendOptions
 from batch_updater.send.session import READ_RATE, ReadReport, RunControl, SendSettings, check_ready
+from batch_updater.sheet.blocks import PLAN
+from batch_updater.sheet.frames import plan_frame_of
 from batch_updater.sheet.read import Sheet
+from batch_updater.sheet.writeback import check_write_back, write_back
 
 PLAN_GOOD = {"change", "no-op"}
 
@@ -25,10 +30,14 @@ PLAN_GOOD = {"change", "no-op"}
 class PlanResult:
     planned: list[PlannedRow]
     summary: PlanSummary
-    report_path: Path
+    report_path: Path | None  # None: a DataFrame's plan with no file asked for
     read: ReadReport
     warnings: list[str] = field(default_factory=list)
     sheet: Sheet | None = None
+    checked: list[TicketUpdate | list[FieldError]] = field(default_factory=list)
+    write_back_path: Path | None = None  # --write-back: the input with the plan's columns added
+    write_back_problem: str | None = None  # it could not be written where asked (or at all): why
+    frame: Any = None  # plan_frame: the DataFrame that was planned
 
     @property
     def stop_reason(self) -> str | None:
@@ -39,14 +48,21 @@ class PlanResult:
         stopped = stopped_exit_code(self.read)
         if stopped is not None:
             return stopped
-        return 0 if all(p.kind in PLAN_GOOD for p in self.planned) else 1
+        return 0 if all(p.kind in PLAN_GOOD for p in self.planned) and not self.write_back_problem else 1
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: the input's rows with the plan's columns joined on (`plan` as a
+        Categorical, each field's `(now)` and `(new)` value as text, `msg`)."""
+        assert self.sheet is not None
+        block = plan_block(self.sheet, self.checked, self.planned)
+        return plan_frame_of(self.frame, self.sheet, block.header, block.rows, PLAN_KINDS)
 
 
 def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
              on_progress: Callable[[Progress], None] | None = None,
              on_warning: Callable[[str], None] | None = None,
              now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-             control: RunControl | None = None) -> PlanResult:
+             control: RunControl | None = None, sheet: Sheet | None = None) -> PlanResult:
     """What `run` would do to each ticket, read from the API, sending nothing. Needs the app's
     credentials (FEISHU_APP_ID, FEISHU_APP_SECRET): reading a ticket takes a tenant token.
     `control`: a Stop button for a plan on another thread."""
@@ -54,11 +70,15 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     settings = SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
                             options.base_url, options.sandbox, control=control)
     job = prepare(options, ready=lambda: check_ready(settings, env, reading=True), on_warning=on_warning, now=now,
-                  report_tag="-plan")
+                  report_tag="-plan", sheet=sheet)
+    back = check_write_back(job.input_path, job.sheet, PLAN, job.report, on_warning) if options.write_back else None
     live = asyncio.run(plan_live(job.checked, settings, env, on_progress))
     assert live.planned is not None and live.read is not None
-    write_plan(job.report, job.sheet, job.checked, live.planned, {
-        "input": str(job.input_path), "mode": "plan (nothing sent)",
-        "started_at": job.started.isoformat(timespec="seconds")})
+    if job.report is not None:
+        write_plan(job.report, job.sheet, job.checked, live.planned, {
+            "input": str(job.input_path), "mode": "plan (nothing sent)",
+            "started_at": job.started.isoformat(timespec="seconds")})
+    back_path, back_problem = write_back(back, job.sheet.rows, plan_block(job.sheet, job.checked, live.planned),
+                                         env, on_warning) if back else (None, None)
     return PlanResult(live.planned, summarize_plan(job.checked, live.planned), job.report, live.read,
-                      list(job.sheet.warnings), job.sheet)
+                      list(job.sheet.warnings), job.sheet, job.checked, back_path, back_problem)

@@ -28,15 +28,16 @@ class Prepared(Generic[T]):
     input_path: Path
     sheet: Sheet
     checked: list[TicketUpdate | list[FieldError]]  # one per row: its update, or what is wrong with it
-    report: Path
+    report: Path | None  # None: a DataFrame's run, no report asked for
     started: datetime
 
 
 def prepare(options: RunOptions, *, ready: Callable[[], T], on_warning: Callable[[str], None] | None,
-            now: Callable[[], datetime], report_tag: str = "") -> Prepared[T]:
+            now: Callable[[], datetime], report_tag: str = "", sheet: Sheet | None = None) -> Prepared[T]:
     """Refuse what is wrong before anything is read or sent (a BatchUpdaterError, exit 2):
     options, `ready()` (credentials and base URL), the input, the report's folder. `report_tag`
-    goes into the default report's name (`-plan`)."""
+    goes into the default report's name (`-plan`). A `sheet` given (a DataFrame's rows) is not
+    read from `options.input`, and has a report only where `options.report` says."""
     options.check()
     input_path = Path(options.input)
     parse_rate(options.rate)
@@ -44,14 +45,17 @@ def prepare(options: RunOptions, *, ready: Callable[[], T], on_warning: Callable
     if options.report is not None:
         check_report_path(Path(options.report), input_path)
     checked_ready = ready()
-    sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
+    given = sheet is not None
+    if sheet is None:
+        sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
     for warning in sheet.warnings:
         warn(warning, on_warning)
     started = now()
-    report = Path(options.report) if options.report else default_report_path(
+    report = Path(options.report) if options.report else None if given else default_report_path(
         input_path.with_name(input_path.stem + report_tag + input_path.suffix), sheet.kind,
         Path(options.report_dir), started)
-    check_writable(report)  # a run's results must have somewhere to go
+    if report is not None:
+        check_writable(report)  # a run's results must have somewhere to go
     return Prepared(checked_ready, input_path, sheet, validate_rows(sheet.rows, sheet.columns, defaults), report,
                     started)
 

@@ -50,10 +50,13 @@ class Sheet:
     sheet_name: str | None = None
     delimiter: str | None = None
     warnings: tuple[str, ...] = ()  # the columns' warnings, then the reader's own
+    header_row: int = 1  # the header's row (1 = first) in the file: rows are numbered the same way
 
     @property
     def source(self) -> str:
         """What was read, for the run's output: the sheet, or the encoding and separator."""
+        if self.kind == "frame":
+            return f"a DataFrame of {len(self.rows)} rows"
         if self.sheet_name is not None:
             return f"sheet {self.sheet_name!r}"
         separator = {",": "comma", "\t": "tab", ";": "semicolon"}.get(self.delimiter or ",", repr(self.delimiter))
@@ -247,7 +250,7 @@ def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str,
     loaded = _build("xlsx", records, renames, problems, where=f"sheet {name!r}", sheet_name=name)
     warnings += _hidden_warnings(loaded, hidden)
     return Sheet(loaded.kind, loaded.columns, loaded.rows, sheet_name=name,
-                 warnings=loaded.warnings + tuple(warnings))
+                 warnings=loaded.warnings + tuple(warnings), header_row=loaded.header_row)
 
 
 def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[str]:
@@ -294,4 +297,4 @@ def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | Non
     warnings = list(columns.warnings)
     if not rows:
         warnings.append(f"{where} has a header row but no rows below it: nothing to do")
-    return Sheet(kind, columns, rows, warnings=tuple(warnings), **detected)
+    return Sheet(kind, columns, rows, warnings=tuple(warnings), header_row=start + 1, **detected)

@@ -9,8 +9,6 @@ which the loader takes off again so that a report can be fed back in.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +18,7 @@ from batch_updater.errors import UsageError
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row, Second
 from batch_updater.paths import atomic_path
 from batch_updater.sheet.read import Sheet
-from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
+from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
 from batch_updater.summary import answer_counts
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
@@ -59,14 +57,10 @@ def check_writable(report: Path) -> None:
     (the retry, unknown and undo files go beside the report)."""
     if report.is_dir():
         raise UsageError(f"--report {report}: is a folder; give a file name")
-    try:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=f".{report.name}.", suffix=".check", dir=report.parent)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as e:
-        raise UsageError(f"cannot write the report in {report.parent}: {e.strerror or e}; "
-                         "choose another --report (nothing was sent)") from None
+    problem = probe_folder(report.parent)
+    if problem:
+        raise UsageError(f"cannot write the report in {report.parent}: {problem}; "
+                         "choose another --report (nothing was sent)")
 
 
 def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str], Iterator[list[Any]]]:

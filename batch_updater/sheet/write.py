@@ -5,6 +5,8 @@ the reader takes off again, so a file the tool wrote can be fed back in."""
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +49,18 @@ def write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], de
         writer = csv.writer(fp, delimiter=delimiter)
         writer.writerow(inert_row(header))
         writer.writerows(map(inert_row, rows))
+
+
+def probe_folder(folder: Path) -> str | None:
+    """Why a new file cannot be written in `folder` (made if missing), or None when it can."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".batch-updater.", suffix=".check", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        return str(e.strerror or e)
+    return None
 
 
 def display_width(text: str) -> int:

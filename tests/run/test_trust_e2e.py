@@ -283,6 +283,7 @@ def test_the_plan_command_says_interrupted(tmp_path, monkeypatch):
         stop_reason = None
         sheet = None
         read = ReadReport({}, {}, None, None, interrupted=True)
+        write_back_path = None
         exit_code = 130
 
     monkeypatch.setattr(plan_module, "plan_job", lambda *a, **k: Interrupted())

@@ -1,0 +1,118 @@
+"""Run or plan a pandas DataFrame as a job, for a notebook or a workflow task:
+
+    from batch_updater import run_frame, plan_frame
+    plan = plan_frame(df, job="q3-migration")             # nothing is sent
+    todo = plan.to_frame().query("plan == 'change'")      # the rows that change something
+    done = run_frame(todo[df.columns], job="q3-migration").to_frame()
+    done.result.value_counts()
+
+The same job as `batch-updater run`: validation, journal and resume, lock, pacing, retries.
+A frame has no file name, so a job is named: `job=` (keep it to resume the job after editing
+the frame, as a file's path does), else a name drawn from the frame's columns and cells, so
+that the same frame run again resumes. A report file is written only when asked (`report=`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
+
+from batch_updater.errors import UsageError
+from batch_updater.jobs.config import options_from
+from batch_updater.jobs.options import RunOptions
+from batch_updater.paths import state_dir
+from batch_updater.run.job import RunResult, run_job
+from batch_updater.sheet.frames import sheet_from_frame
+from batch_updater.sheet.read import Sheet
+
+if TYPE_CHECKING:  # plan_job brings in the sending half (aiohttp): imported only by a plan
+    from batch_updater.run.plan import PlanResult
+    from batch_updater.send.session import RunControl
+
+T = TypeVar("T")
+_NOT_FOR_FRAMES = ("input", "sheet", "encoding", "write_back")
+_WAKE_S = 0.2
+
+
+def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | None = None,
+              on_progress: Callable[[Any], None] | None = None, on_warning: Callable[[str], None] | None = None,
+              **options: Any) -> RunResult:
+    """Apply a DataFrame's rows, one row per update, in the input sheet's columns (`ticket_id` as
+    text or int64, `status`, `tag_names`, `comment`...). `options` are RunOptions' (`dry_run`,
+    `rate`, `sandbox`, `base_url`, `report`, `skip_unchanged`, `columns`, `defaults`...).
+    `result.to_frame()` is the frame with the result columns joined on, its index kept."""
+    sheet, run_options = _job_options(frame, job, env, options)
+    result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
+                                                     on_warning=on_warning, sheet=sheet, control=control))
+    result.frame = frame.copy()
+    return result
+
+
+def plan_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | None = None,
+               on_progress: Callable[[Any], None] | None = None, on_warning: Callable[[str], None] | None = None,
+               **options: Any) -> PlanResult:
+    """What run_frame would change, read from the API, sending nothing (needs the app's
+    credentials). `result.to_frame()` is the frame with `plan` and each field's now and new value."""
+    from batch_updater.run.plan import plan_job
+
+    sheet, run_options = _job_options(frame, job, env, options)
+    result = _outside_a_loop(lambda control: plan_job(run_options, env=env, on_progress=on_progress,
+                                                      on_warning=on_warning, sheet=sheet, control=control))
+    result.frame = frame.copy()
+    return result
+
+
+def frame_job_name(sheet: Sheet) -> str:
+    """A name drawn from the frame's columns and cells: the same frame gives the same job."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(sheet.columns.header, ensure_ascii=False).encode())
+    for row in sheet.rows:
+        digest.update(json.dumps(row.cells, ensure_ascii=False).encode())
+    return "frame-" + digest.hexdigest()[:16]
+
+
+def _job_options(frame: Any, job: str | None, env: Mapping[str, str] | None,
+                 options: Mapping[str, Any]) -> tuple[Sheet, RunOptions]:
+    given = [name for name in _NOT_FOR_FRAMES if options.get(name)]
+    if given:
+        raise UsageError(f"{given[0]}= applies to an input file, not to a DataFrame (its results come back with "
+                         ".to_frame())")
+    if options.get("undo") and not options.get("report"):
+        raise UsageError("undo=True writes its undo sheet beside the report: give report='...xlsx' too")
+    if job is not None and (not isinstance(job, str) or not job.strip()):
+        raise UsageError("job= must be a name (text), e.g. job='q3-migration'")
+    sheet = sheet_from_frame(frame, options.get("columns"))
+    name = job.strip() if job else frame_job_name(sheet)
+    # The job's identity, in place of a file's path: one per name, the same from any folder.
+    identity = state_dir(os.environ if env is None else env) / "frames" / quote(name, safe="")
+    return sheet, options_from(None, input=Path(identity), **options)
+
+
+def _outside_a_loop(call: Callable[[RunControl | None], T]) -> T:
+    """`call(control)`, in a thread of its own when this one runs an event loop (a Jupyter
+    notebook does): the job runs its own loop. Ctrl-C (interrupting the kernel) reaches it as
+    it would the command line, through `control`: rows not sent are not_attempted, and the
+    result comes back."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call(None)
+    from batch_updater.send.session import RunControl
+
+    control = RunControl()
+    with ThreadPoolExecutor(1, thread_name_prefix="batch-updater") as pool:
+        future = pool.submit(call, control)
+        while True:
+            try:
+                return future.result(timeout=_WAKE_S)
+            except TimeoutError:
+                continue  # waking up now and then lets this thread take a Ctrl-C
+            except KeyboardInterrupt:
+                control.stop()

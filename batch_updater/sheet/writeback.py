@@ -1,0 +1,164 @@
+"""Results written back into the user's own file: a copy of it, `<name>-results.<ext>` beside
+it (`<name>-plan.<ext>` for a plan), with the result columns added to the right of the sheet
+that was read, each result on the row it came from, and nothing else changed.
+
+Checked before anything is sent (`check_write_back`): the kind of file (an .xls cannot be
+edited), the target's folder, and that the workbook opens for editing. The input's bytes are
+kept from then on, so the results land on the rows as they were read even if the file is
+edited during the run. An earlier block of the same columns (a results file run again) is
+replaced, not repeated. The Excel half (openpyxl) is in workbook.py; the text half is here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from batch_updater.errors import UsageError
+from batch_updater.logs import warn
+from batch_updater.model import Row
+from batch_updater.paths import atomic_path, state_subdir
+from batch_updater.sheet.blocks import Block, WriteBack, block_spans, placement
+from batch_updater.sheet.read import Sheet
+from batch_updater.sheet.report import SIBLINGS, sibling_path
+from batch_updater.sheet.write import inert_row, probe_folder
+
+EDITABLE = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
+
+
+def write_back_path(input_path: Path, kind: str) -> Path:
+    """`<input name>-results.<its suffix>` (`-plan` for a plan) beside the input: an .xlsm stays
+    an .xlsm, so that its macros still open."""
+    return input_path.with_name(f"{input_path.stem}-{kind}{input_path.suffix}")
+
+
+def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | None,
+                     on_warning: Callable[[str], None] | None) -> WriteBack:
+    """Before anything is sent: the input can be edited, and the copy can be written beside it
+    and is not the report or a file beside it. What the copy will lack, as warnings. Raises
+    UsageError or InputError (exit 2)."""
+    suffix = input_path.suffix.lower()
+    if suffix == ".xls":
+        raise UsageError(f"--write-back cannot edit {input_path.name}: an .xls (the old Excel format) cannot be "
+                         "edited in place; save it as .xlsx in Excel and run that, or run without --write-back "
+                         "(nothing was sent)")
+    if suffix not in EDITABLE or sheet.kind == "frame":
+        raise UsageError("--write-back needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
+    target = write_back_path(input_path, kind)
+    others = [report, *(sibling_path(report, tag) for tag in SIBLINGS)] if report is not None else []
+    if any(other.resolve() == target.resolve() for other in others):
+        raise UsageError(f"--report {report} would write over the --write-back file {target.name}: "
+                         "choose another --report")
+    if target.is_dir():
+        raise UsageError(f"--write-back: {target} is a folder (nothing was sent)")
+    problem = probe_folder(target.parent)
+    if problem:
+        raise UsageError(f"--write-back: cannot write {target.name} in {target.parent}: {problem}; copy the input "
+                         "to a folder you can write in, or run without --write-back (nothing was sent)")
+    try:
+        data = input_path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"--write-back: cannot read {input_path.name} again: {e.strerror or e}") from None
+    if suffix in (".xlsx", ".xlsm"):
+        from batch_updater.sheet.workbook import check_book
+
+        for warning in check_book(data, input_path.name, sheet.sheet_name, macros=suffix == ".xlsm"):
+            warn(warning, on_warning)
+    return WriteBack(target, data, suffix in (".xlsx", ".xlsm"), sheet.sheet_name, sheet.header_row,
+                     sheet.encoding, sheet.delimiter)
+
+
+def write_back(back: WriteBack, rows: Sequence[Row], block: Block, env: Mapping[str, str],
+               on_warning: Callable[[str], None] | None) -> tuple[Path | None, str | None]:
+    """Write the copy with `block` beside the user's columns. Where it was written, and what went
+    wrong (None: nothing): a folder that fails now is replaced by the state folder, as the
+    report's is; a workbook that cannot be saved after all is said, never raised, for what was
+    sent is in the report already."""
+    try:
+        _write(back, back.target, rows, block, on_warning)
+        return back.target, None
+    except OSError as e:
+        fallback = state_subdir(env, "reports") / back.target.name
+        why = f"cannot write {back.target} ({e.strerror or e}); the results file is in {fallback} instead"
+    except Exception as e:  # noqa: BLE001 - openpyxl failing on a workbook it opened: the report still holds it all
+        why = f"cannot write the results into {back.target.name} ({type(e).__name__}: {e}); the report has every row"
+        warn(why, on_warning)
+        return None, why
+    warn(why, on_warning)
+    _write(back, fallback, rows, block, on_warning)
+    return fallback, why
+
+
+def _write(back: WriteBack, path: Path, rows: Sequence[Row], block: Block,
+           on_warning: Callable[[str], None] | None) -> None:
+    with atomic_path(path) as tmp:
+        if back.excel:
+            from batch_updater.sheet.workbook import write_book
+
+            for warning in write_book(back, [row.number for row in rows], block, tmp):
+                warn(warning, on_warning)
+        else:
+            _write_text(back, tmp, [row.number for row in rows], block)
+
+
+# --- CSV / TSV ---------------------------------------------------------------------------
+
+
+def _write_text(back: WriteBack, path: Path, numbers: Sequence[int], block: Block) -> None:
+    """The input's text with the block's columns added, in its own encoding and separator,
+    streamed: two passes over the text, no copy of all its rows."""
+    encoding, bom = _codec(back.data, back.encoding or "utf-8")
+    text = back.data[len(bom):].decode(encoding)
+    delimiter = back.delimiter or ","
+    header = next(itertools.islice(_records(text, delimiter), back.header_row - 1, None))
+    spans = block_spans(header, block.kind)
+    ours = {c for start, width in spans for c in range(start, start + width)}
+    used = max((c + 1 for record in _records(text, delimiter) for c, cell in enumerate(record)
+                if cell and c not in ours), default=0)  # the earlier blocks' columns do not count
+    start = placement(used, spans, len(block.header))
+    end = start + len(block.header)
+    written = {back.header_row - 1: block.header, **{n - 1: cells for n, cells in zip(numbers, block.rows)}}
+    with path.open("wb") as fp:
+        fp.write(bom)
+        out = io.TextIOWrapper(fp, encoding=encoding, errors="replace", newline="")
+        writer = csv.writer(out, delimiter=delimiter, lineterminator=_line_end(text))
+        for index, record in enumerate(_records(text, delimiter)):
+            for column in ours.intersection(range(len(record))):
+                record[column] = ""
+            cells = written.get(index)
+            if cells is None:
+                while len(record) > start and not record[-1]:
+                    record.pop()  # an earlier block's cells, now empty, on a row without a result
+            else:
+                record.extend([""] * (end - len(record)))
+                record[start:end] = inert_row([str(c) for c in cells])
+            writer.writerow(record)
+        out.flush()
+        out.detach()
+
+
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _codec(data: bytes, encoding: str) -> tuple[str, bytes]:
+    """The codec to write with and the byte-order mark to put first: the input's own."""
+    name = codecs.lookup(encoding).name
+    if name == "utf-8-sig":
+        return "utf-8", codecs.BOM_UTF8
+    if name == "utf-16":
+        if data.startswith(codecs.BOM_UTF16_BE):
+            return "utf-16-be", codecs.BOM_UTF16_BE
+        return "utf-16-le", codecs.BOM_UTF16_LE
+    return encoding, b""
+
+
+def _line_end(text: str) -> str:
+    at = text.find("\n")
+    if at > 0 and text[at - 1] == "\r":
+        return "\r\n"
+    return "\n" if at >= 0 or "\r" not in text else "\r"
