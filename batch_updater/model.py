@@ -118,6 +118,11 @@ class Second:
     rate: float  # the pacing rate at the end of that second
 
 
+def invalid_outcome(errors: list[FieldError]) -> Outcome:
+    """An invalid row's outcome: every problem found, in one message."""
+    return Outcome(Result.INVALID, msg="; ".join(str(e) for e in errors))
+
+
 def now_text() -> str:
     """Now, as an outcome's `finished_at`: local time with its offset, to the second."""
     return datetime.now().astimezone().isoformat(timespec="seconds")

@@ -19,7 +19,7 @@ from typing import Any
 from batch_updater.console.uploads import Upload
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
 from batch_updater.jobs.options import RunOptions
-from batch_updater.paths import private_dir
+from batch_updater.paths import atomic_path, private_dir
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
 from batch_updater.send.pacing import parse_rate
@@ -109,6 +109,7 @@ class Runs:
         self.records: dict[str, RunRecord] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.closing = False
         self.shown = shown  # a message for the page: the server's folders taken out of its paths
         self._load()
 
@@ -117,6 +118,8 @@ class Runs:
 
     def start(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunRecord:
         """Start a plan or a run of `upload` on a thread; refused while one of it is running."""
+        if self.closing:
+            raise BusyError("the console is stopping: no new run starts")
         busy = self.active_for(upload.id)
         if busy is not None:
             raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
@@ -126,7 +129,7 @@ class Runs:
         record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now())
         with self._lock:
             self.records[record.id] = record
-        thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}", daemon=True)
+        thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}")
         self._threads.append(thread)
         thread.start()
         return record
@@ -155,7 +158,7 @@ class Runs:
         except BatchUpdaterError as e:
             record.state, record.exit_code, record.message = ("refused", e.exit_code, self.shown(str(e)))
         except Exception as e:  # noqa: BLE001 - a bug: the page says so, the server goes on
-            record.state, record.exit_code, record.message = "failed", 1, f"{type(e).__name__}: {e}"
+            record.state, record.exit_code, record.message = "failed", 1, self.shown(f"{type(e).__name__}: {e}")
         else:
             record.result = result
             record.exit_code = result.exit_code
@@ -172,22 +175,26 @@ class Runs:
         record.version += 1
         self._save()
 
-    def stop_all(self, wait: float = 30.0) -> None:
-        """The server is stopping: every run stops as with Ctrl-C and writes its report."""
+    def stop_all(self, wait: float | None = None) -> None:
+        """The server is stopping: no new run starts, every run stops as with Ctrl-C (called
+        again, as a second Ctrl-C) and writes its report; waits for them (at most `wait` s)."""
+        self.closing = True
         for record in list(self.records.values()):
             if record.snapshot()["running"]:
                 record.control.stop()
-        deadline = time.monotonic() + wait
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        deadline = None if wait is None else time.monotonic() + wait
+        for thread in list(self._threads):
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     # --- the list of runs, kept across restarts --------------------------------------------------
 
     def _save(self) -> None:
-        keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[])
-                for r in self.records.values() if not r.snapshot()["running"]]
-        with contextlib.suppress(OSError):
-            (self.folder / "runs.json").write_text(json.dumps(keep[-200:], ensure_ascii=False))
+        """runs.json, whole or not at all; runs that end at once write it one after another."""
+        with self._lock:
+            keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[])
+                    for r in list(self.records.values()) if not r.snapshot()["running"]]
+            with contextlib.suppress(OSError), atomic_path(self.folder / "runs.json") as tmp:
+                tmp.write_text(json.dumps(keep[-200:], ensure_ascii=False))
 
     def _load(self) -> None:
         try:

@@ -60,13 +60,13 @@ def guard(token: str, hosts: set[str]) -> Callable[[web.Request, Handler], Await
         if request.method not in SAFE_METHODS and not (origin.startswith("http://") and origin[7:] in hosts):
             return _refuse(request, "a change must come from this console's own page (Origin not allowed)")
         given = request.query.get("token")
-        if given is not None and hmac.compare_digest(given, token):
+        if given is not None and hmac.compare_digest(given.encode(), token.encode()):
             # The first visit: keep the token as a cookie and take it out of the address bar.
             rest = request.rel_url.with_query({k: v for k, v in request.query.items() if k != "token"})
             response = web.Response(status=303, headers={"Location": str(rest)})
             response.set_cookie(cookie_name(request), token, httponly=True, samesite="Strict", path="/")
             return response
-        if not hmac.compare_digest(request.cookies.get(cookie_name(request), ""), token):
+        if not hmac.compare_digest(request.cookies.get(cookie_name(request), "").encode(), token.encode()):
             return _refuse(request, "open the address `batch-updater serve` printed when it started: it holds the "
                                     "access token (ask whoever started it)")
         return await handler(request)

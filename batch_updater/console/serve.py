@@ -18,7 +18,7 @@ from typing import Any
 import click
 from aiohttp import web
 
-from batch_updater.console.security import allowed_hosts, new_token
+from batch_updater.console.security import ANY_ADDRESS, allowed_hosts, new_token
 from batch_updater.console.uploads import Upload, valid_ids
 from batch_updater.console.web import make_app
 from batch_updater.console.work import Console
@@ -90,10 +90,10 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
         hosts.update(allowed_hosts(options.host, port))
 
         async def stop_runs() -> None:  # on a thread: the runs may still talk to the sandbox in this loop
-            await asyncio.get_running_loop().run_in_executor(None, console.stop_all)
+            await asyncio.get_running_loop().run_in_executor(None, console.runs.stop_all)
 
         stack.push_async_callback(stop_runs)
-        shown = "127.0.0.1" if options.host in ("", "0.0.0.0", "::") else options.host  # noqa: S104
+        shown = "127.0.0.1" if options.host in ANY_ADDRESS else options.host
         url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/?token={token}"
         if not is_loopback(options.host):
             say(f"warning: listening on {options.host}: anyone who can reach it and has the URL can run jobs with "
@@ -101,7 +101,7 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
             others = sorted(h for h in hosts if not h.startswith(("127.", "localhost", "[::1]")))
             say("  from another machine: " + ", ".join(f"http://{h}/?token={token}" for h in others))
         say(f"batch-updater console: {url}")
-        say(f"  API: {'a sandbox on this machine' if options.sandbox else api_origin(None, env)}; "
+        say(f"  API: {'a sandbox on this machine' if options.sandbox else server_info(env, False)['api']}; "
             f"files in {console.workdir}; Ctrl-C stops it (and any run, as Ctrl-C stops a run)")
         sys.stdout.flush()
         if options.open_browser:
@@ -116,12 +116,19 @@ def serve(options: ServeOptions, env: Mapping[str, str]) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, stop.set)
-        async with console_server(options, env):
+        async with console_server(options, env) as (_, console):
+
+            def signalled() -> None:
+                if stop.is_set():  # pressed again: cut off the requests still in flight
+                    console.runs.stop_all(wait=0.0)
+                stop.set()
+
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, signalled)
             await stop.wait()
-            print("stopping: runs stop as with Ctrl-C and write their reports", flush=True)
+            print("stopping: runs stop as with Ctrl-C and write their reports (press Ctrl-C again to cut off "
+                  "requests in flight)", flush=True)
 
     asyncio.run(main())
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from batch_updater.console.runs import Runs
 from batch_updater.console.uploads import Uploads
-from batch_updater.paths import private_dir
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
 
@@ -18,13 +17,14 @@ from batch_updater.run.plan import PlanResult, plan_job
 class Console:
     def __init__(self, workdir: Path, env: Mapping[str, str], *, run: Callable[..., RunResult] = run_job,
                  plan: Callable[..., PlanResult] = plan_job) -> None:
-        self.workdir = private_dir(workdir)
+        workdir.mkdir(parents=True, exist_ok=True)  # the user's own folder: its mode is theirs
+        self.workdir = workdir
         self.env = dict(env)
         folders = re.compile(re.escape(str(self.workdir)) + r"/(?:[^/\s'\",)]+/)+")
         self.shown: Callable[[str], str] = lambda text: folders.sub("", text)
         self.uploads = Uploads(self.workdir / "sheets", run, self.env)
         self.runs = Runs(self.workdir / "runs", self.env, run=run, plan=plan, shown=self.shown)
 
-    def stop_all(self, wait: float = 30.0) -> None:
+    def stop_all(self, wait: float | None = None) -> None:
         """The server is stopping: every run stops as with Ctrl-C and writes its report."""
         self.runs.stop_all(wait)

@@ -113,21 +113,22 @@ class Journal:
         )
 
 
-# A row that was, or may have been, applied: its comment may be on the ticket.
-MAY_BE_APPLIED = "(state = 'sending' OR result IN ('ok', 'unknown'))"
-
-
-def posted_comments(entries: Mapping[str, Entry]) -> list[Entry]:
-    """The rows of a journal whose comment was, or may have been, posted."""
-    return [e for e in entries.values() if e.comment_key is not None and (
-        e.state == "sending" or (e.outcome is not None and e.outcome.result in (Result.OK, Result.UNKNOWN)))]
+def posted(entry: Entry) -> bool | None:
+    """Was the row's comment posted? True (the row is ok), None (it may have been: the row was
+    being sent, or is unknown), False (it was not, or the row has no comment)."""
+    if entry.comment_key is None:
+        return False
+    if entry.state == "sending" or (entry.outcome is not None and entry.outcome.result is Result.UNKNOWN):
+        return None
+    return entry.outcome is not None and entry.outcome.result is Result.OK
 
 
 @dataclass(frozen=True, slots=True)
 class OtherJob:
     input: str
     touched: dict[str, str]  # ticket id -> when the last row for it finished
-    comments: list[str]  # comment keys, one per row whose comment was (or may have been) posted
+    posted: list[str]  # comment keys, one per row whose comment was posted (ok)
+    maybe_posted: list[str]  # ...or may have been (being sent, or unknown)
 
 
 def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJob | None:
@@ -141,7 +142,8 @@ def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJ
             if any(theirs.get(name) != meta.get(name) for name in ("api", "helpdesk")):
                 return None
             rows = [row for row in db.execute(
-                f"SELECT ticket_id, comment_key, finished_at FROM rows WHERE {MAY_BE_APPLIED}") if row[0] in tickets]
+                "SELECT ticket_id, comment_key, finished_at, state, result FROM rows "
+                "WHERE state = 'sending' OR result IN ('ok', 'unknown')") if row[0] in tickets]
         finally:
             db.close()
     except sqlite3.Error:
@@ -149,6 +151,8 @@ def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJ
     if not rows:
         return None
     touched: dict[str, str] = {}
-    for ticket, _, finished in rows:
+    for ticket, _, finished, _, _ in rows:
         touched[ticket] = max(touched.get(ticket, ""), finished or "")
-    return OtherJob(theirs.get("input", path.stem), touched, [c for _, c, _ in rows if c])
+    return OtherJob(theirs.get("input", path.stem), touched,
+                    [c for _, c, _, state, result in rows if c and state == "done" and result == "ok"],
+                    [c for _, c, _, state, result in rows if c and (state == "sending" or result == "unknown")])

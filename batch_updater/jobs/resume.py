@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from batch_updater.errors import UsageError
 from batch_updater.feishu.classify import is_final
-from batch_updater.jobs.journal import Entry, Journal, posted_comments, read_other
+from batch_updater.jobs.journal import Entry, Journal, posted, read_other
 from batch_updater.jobs.lock import job_id, job_lock
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.paths import state_subdir
@@ -70,19 +72,20 @@ class Plan:
     crashed: dict[int, Outcome] = field(default_factory=dict)  # comment rows to read back, not send
     sent_after: dict[int, int] = field(default_factory=dict)  # rows an earlier run sent: its start (ms)
     notes: dict[int, str] = field(default_factory=dict)  # rows sent without their comment: why
-    skipped: dict[int, Outcome] = field(default_factory=dict)  # rows whose comment, all they did, was posted
+    held: dict[int, Outcome] = field(default_factory=dict)  # rows not sent: their comment is (maybe) there
 
 
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], entries: Mapping[str, Entry],
-                retry_comments: bool, posted_elsewhere: Counter[str] | None = None) -> Plan:
-    """Pure: which rows to send, which an earlier run did, which to read back.
+                retry_comments: bool, elsewhere: Elsewhere | None = None) -> Plan:
+    """Pure: which rows to send, which an earlier run did, which to read back, which to hold.
 
     Rows are matched by key (ticket and body), not position. Rows done for good are not sent
     again. A comment row that may have been applied (left `sending` by a crash, or `unknown`)
-    is read back, not sent (with `retry_comments`, the user accepts the risk: it is sent). A
-    new row whose comment this job posted on that ticket from a row since edited, or another
-    job did (`posted_elsewhere`: comment keys, one per posting), is sent without its comment,
-    or skipped when the comment was all it did (`retry_comments` posts it anyway)."""
+    is read back, not sent. A new row (edited, say) whose comment was posted on that ticket by
+    this job's row before the edit, or by another job (`elsewhere`), is sent without its
+    comment, or skipped when the comment was all it did; if that comment only may have been
+    posted, the row is held, `unknown`. With `retry_comments` the user accepts the risk: every
+    such row is sent as it is."""
     plan = Plan([])
     new: list[tuple[int, TicketUpdate]] = []
     for index, spec in specs:
@@ -91,37 +94,57 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
             plan.sent_after[index] = entry.sent_after
         if entry is None:
             new.append((index, spec))
-        elif retry_comments and (entry.state == "sending" or (
-                entry.outcome is not None and entry.outcome.result is Result.UNKNOWN)):
+            continue
+        sent_bare = spec.has_comment and entry.comment_key is None  # an earlier run held its comment back
+        maybe = spec.has_comment and not sent_bare and posted(entry) is None
+        if retry_comments and maybe:
             plan.to_send.append((index, spec))
-        elif entry.state == "sending" and spec.has_comment:
-            plan.crashed[index] = Outcome(Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
+        elif maybe:
+            plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
+                Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
         elif entry.state == "done" and entry.final and entry.outcome is not None:
-            may_be_posted = spec.has_comment and entry.outcome.result is Result.UNKNOWN
-            (plan.crashed if may_be_posted else plan.earlier)[index] = entry.outcome
+            plan.earlier[index] = entry.outcome
+        elif sent_bare and not retry_comments:
+            _without_comment(plan, index, spec, "an earlier run held it back: it was already on this ticket")
         else:
             plan.to_send.append((index, spec))
     matched = {keys[index] for index, _ in specs}
-    claimed = Counter(e.comment_key for e in posted_comments(entries) if e.key not in matched)
-    unclaimed = claimed + (posted_elsewhere or Counter())
+    here = [e for e in entries.values() if e.key not in matched]
+    ok_here = Counter(e.comment_key for e in here if posted(e))
+    ok = ok_here + Counter(elsewhere.posted if elsewhere else ())
+    maybe_posted = Counter(e.comment_key for e in here if posted(e) is None) + Counter(
+        elsewhere.maybe_posted if elsewhere else ())
     for index, spec in new:
         ck = comment_key(spec)
-        if ck is None or retry_comments or unclaimed[ck] <= 0:
+        if ck is None or retry_comments:
             plan.to_send.append((index, spec))
-            continue
-        unclaimed[ck] -= 1
-        by = "this job, from a row since edited" if claimed[ck] > 0 else "another run (another file)"
-        claimed[ck] -= 1
-        rest = {name: value for name, value in spec.body.items() if name != "comment"}
-        note = (f"its comment was not posted again: {by} already posted it on this ticket "
-                "(--retry-comments posts it anyway)")
-        if rest:
-            plan.notes[index] = note
-            plan.to_send.append((index, TicketUpdate(spec.row, spec.ticket_id, rest)))
+        elif ok[ck] > 0:
+            ok[ck] -= 1
+            by = "this job, from a row since edited," if ok_here[ck] > 0 else "another run (another file)"
+            ok_here[ck] -= 1
+            _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
+        elif maybe_posted[ck] > 0:
+            maybe_posted[ck] -= 1
+            plan.held[index] = Outcome(Result.UNKNOWN, msg=MAYBE_POSTED, finished_at=now_text())
         else:
-            plan.skipped[index] = Outcome(Result.SKIPPED, msg=note, finished_at=now_text())
+            plan.to_send.append((index, spec))
     plan.to_send.sort(key=lambda item: item[0])  # file order: rows for one ticket go one after another
     return plan
+
+
+MAYBE_POSTED = ("not sent: an earlier run (of a row since edited, or of another file) may have posted this "
+                "comment on this ticket; check the ticket, or run with --retry-comments to send it")
+
+
+def _without_comment(plan: Plan, index: int, spec: TicketUpdate, why: str) -> None:
+    """Send the row without its comment (or skip it, when the comment was all it did)."""
+    rest = {name: value for name, value in spec.body.items() if name != "comment"}
+    note = f"its comment was not posted again: {why}"
+    if rest:
+        plan.notes[index] = note
+        plan.to_send.append((index, TicketUpdate(spec.row, spec.ticket_id, rest)))
+    else:
+        plan.held[index] = Outcome(Result.SKIPPED, msg=note, finished_at=now_text())
 
 
 @dataclass(frozen=True)
@@ -146,7 +169,11 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     Path(f"{files.journal}{suffix}").unlink()
-        journal = Journal(files.journal)
+        try:
+            journal = Journal(files.journal)
+        except sqlite3.DatabaseError as e:
+            raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with --fresh "
+                             "to start the job over (rows it had done are then sent again)") from None
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
@@ -165,18 +192,19 @@ class Elsewhere:
 
     touched: dict[str, str] = field(default_factory=dict)  # ticket -> when the last row finished
     latest_input: str = ""
-    comments: Counter[str] = field(default_factory=Counter)  # comment key -> times posted
+    posted: Counter[str] = field(default_factory=Counter)  # comment key -> times posted
+    maybe_posted: Counter[str] = field(default_factory=Counter)  # ... -> times it may have been
 
     def warning(self, comments_held_back: int) -> str | None:
         if not self.touched:
             return None
         latest = max(self.touched.values())
-        where = f" (the latest: {self.latest_input}, {latest})" if latest else ""
+        where = f" (the latest: {Path(self.latest_input).name}, {latest})" if latest else ""
         text = (f"earlier runs of other files already sent updates for {len(self.touched)} of these tickets to "
                 f"this helpdesk{where}; only rows of this same file are recognised as done")
         if comments_held_back:
-            text += (f". {comments_held_back} rows here would post a comment already posted on the same ticket: "
-                     "not posted again (--retry-comments posts them)")
+            text += (f". {comments_held_back} rows here would post a comment already (or maybe) posted on the same "
+                     "ticket: not posted again (--retry-comments posts them)")
         return text
 
 
@@ -193,7 +221,8 @@ def elsewhere(files: JobFiles, meta: Mapping[str, str], tickets: set[str]) -> El
             found.touched[ticket] = max(found.touched.get(ticket, ""), finished)
             if finished >= latest:
                 latest, found.latest_input = finished, job.input
-        found.comments.update(job.comments)
+        found.posted.update(job.posted)
+        found.maybe_posted.update(job.maybe_posted)
     return found
 
 

@@ -208,20 +208,29 @@ def apply(state: TicketState, body: Mapping[str, Any]) -> TicketState:
 
 def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState | None,
               since_ms: int) -> tuple[Literal["applied", "not applied", "cannot tell"], str]:
-    """Was a comment row whose answer never came applied? `after`: its ticket read back (no later
-    row of the run touched it); `before`: the ticket before the job, if read; `since_ms`: when
-    the job first sent the row. Applied only when the latest comment is the row's and was
-    posted after `since_ms` (or, with no time shown, was not the latest before the job) and
-    every other field the row sets has the row's value. Not applied when the latest comment is
-    another: the row's comment was not posted. Anything else cannot tell."""
+    """Was a comment row whose answer never came applied? `after`: its ticket read back (no other
+    row of the job touches it after this one); `before`: the ticket before the job, if read;
+    `since_ms`: when the job first sent the row. Each verdict needs evidence:
+
+    - not applied: no comment was posted on the ticket since the row was sent (it has none, the
+      latest one is older than `since_ms`, or, with no time shown, it is still the one read before);
+    - applied: the latest comment is the row's, posted since (or, with no time shown, it was
+      not the latest before), and every other field the row sets has the row's value;
+    - anything else cannot tell: another comment posted since may hide the row's."""
     comment = body["comment"]
+    at = after.latest_comment_at
+    if after.latest_comment is None:
+        return "not applied", "the ticket has no comment"
+    if at is not None and at <= since_ms:  # a request of this row leaves after `since_ms`, never at it
+        return "not applied", "no comment was posted on the ticket since this row was sent"
+    if at is None:
+        unchanged = before is not None and before.latest_comment == after.latest_comment
+        if unchanged and after.latest_comment != comment:
+            return "not applied", "its latest comment is still the one it had before the run"
+        if before is None or unchanged:
+            return "cannot tell", "the API shows no time for the latest comment to tell when it was posted"
     if after.latest_comment != comment:
-        return "not applied", "its latest comment is not this row's"
-    if after.latest_comment_at is not None:
-        if after.latest_comment_at <= since_ms:  # a request of this row leaves after `since_ms`, never at it
-            return "cannot tell", "its latest comment has this text but was posted before this row was sent"
-    elif before is None or before.latest_comment == comment:
-        return "cannot tell", "its latest comment has this text, but the API shows no time to tell when"
+        return "cannot tell", "another comment was posted on the ticket after this row was sent"
     differ = [change.field for change in plan_row(after, body).changes]
     if differ:
         return "cannot tell", f"its latest comment is this row's, but {', '.join(differ)} do not have the row's values"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging, warn
-from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate
+from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate, invalid_outcome
 from batch_updater.paths import state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
@@ -88,10 +88,6 @@ def dry_run_outcome(item: TicketUpdate | list[FieldError]) -> Outcome:
     if isinstance(item, TicketUpdate):
         return Outcome(Result.VALID, msg=_BODY_JSON.encode(item.body))
     return invalid_outcome(item)
-
-
-def invalid_outcome(errors: list[FieldError]) -> Outcome:
-    return Outcome(Result.INVALID, msg="; ".join(str(e) for e in errors))
 
 
 def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
@@ -186,8 +182,14 @@ def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[st
     except OSError as e:
         fallback = state_subdir(env, "reports") / report.name
         why = f"cannot write the report to {report} ({e.strerror or e}); it is in {fallback} instead"
+        try:
+            written = write(fallback)
+        except OSError as again:  # nowhere to write: the run is over all the same, and says so
+            why = (f"cannot write the report to {report} ({e.strerror or e}) nor to {fallback} "
+                   f"({again.strerror or again}): each row's result is in the job's journal and the log only")
+            written = Written(fallback)
         warn(why, on_warning)
-        return write(fallback), why
+        return written, why
 
 
 def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -97,8 +98,9 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
         result.outcomes.update({index: outcome for index, (_, outcome) in (crashed or {}).items()})
         if not (result.sent.stop_reason or result.sent.interrupted):
             checked_back = [*to_send, *((index, spec) for index, (spec, _) in (crashed or {}).items())]
+            job_rows = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
             resent = await _read_back(endpoint, sorted(checked_back), result.outcomes, result.before, since,
-                                      settings, env, journal)
+                                      settings, env, journal, job_rows)
             if resent is not None:  # a stop or an interrupt while sending again counts as the run's
                 sent = result.sent
                 sent.stop_reason = sent.stop_reason or resent.stop_reason
@@ -109,28 +111,37 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
 
 async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outcome],
                      before: Mapping[str, TicketState], since: Mapping[int, int], settings: SendSettings,
-                     env: Mapping[str, str], journal: RowJournal | None) -> SendReport | None:
-    """A comment row left `unknown` (it may have been applied): read its ticket back. Applied
-    (current.read_back: its comment, newer than the row, and all its fields): `ok`. Its comment
-    not there: send it again. Otherwise, or when the read fails, it stays unknown. Reading back
-    tells nothing, so the row is left for a person, when a later row of the run touched the same
-    ticket (its comment would be the latest, and sending the earlier row again would undo the
-    later one) or when the ticket's latest comment already had this text before the run."""
+                     env: Mapping[str, str], journal: RowJournal | None,
+                     job_rows: Specs = ()) -> SendReport | ReadReport | None:
+    """A comment row left `unknown` (it may have been applied): read its ticket back and go by
+    plan.state.read_back: applied, `ok`; not applied, send it again; otherwise, or when the read
+    fails, it stays unknown. Reading back tells nothing, so the row is left for a person, when
+    another row of the job (`job_rows`, all of them, done earlier or not) touches the same
+    ticket after it (its comment would be the latest, and sending the earlier row again would
+    undo the later one), or posts the same comment on it. Returns what stopped it, if anything
+    (a stop or an interrupt while reading or sending again counts as the run's)."""
     if endpoint.client.tenant is None:
         return None
-    last_row = {spec.ticket_id: index for index, spec in specs}  # specs are in file order
+    last_row: dict[str, int] = {}
+    texts: Counter[tuple[str, str]] = Counter()
+    for index, spec in sorted({**dict(job_rows), **dict(specs)}.items()):  # file order
+        last_row[spec.ticket_id] = index
+        if spec.has_comment:
+            texts[(spec.ticket_id, spec.body["comment"])] += 1
     unknown = []
     for index, spec in specs:
         if outcomes[index].result is not Result.UNKNOWN or not spec.has_comment:
             continue
-        old = before.get(spec.ticket_id)
-        if last_row[spec.ticket_id] != index or (old is not None and old.latest_comment == spec.body["comment"]):
-            outcomes[index].msg += "; not read back: the ticket's latest comment cannot tell, check it by hand"
+        if last_row[spec.ticket_id] != index or texts[(spec.ticket_id, spec.body["comment"])] > 1:
+            outcomes[index].msg += "; not read back: another row of the job touches this ticket, so the ticket " \
+                                   "cannot tell: check it by hand"
         else:
             unknown.append((index, spec))
     if not unknown:
         return None
     read = await read_on(endpoint, [s for _, s in unknown], settings)
+    if read.stop_reason or read.interrupted:
+        return read  # nothing is sent again after a stop or an interrupt
     again = []
     for index, spec in unknown:
         ticket = read.tickets.get(spec.ticket_id)
@@ -159,6 +170,6 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
     for index, outcome in resent.outcomes.items():
         outcome.attempts += outcomes[index].attempts
         if outcome.result is Result.OK:
-            outcome.msg = "sent again after reading the ticket back: its comment was not there"
+            outcome.msg = "sent again after reading the ticket back: no comment was posted since it was sent"
         outcomes[index] = outcome
     return resent

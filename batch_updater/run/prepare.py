@@ -72,8 +72,8 @@ def stopped_exit_code(*phases: Stoppable | None) -> int | None:
     for phase in phases:
         if phase is None:
             continue
-        if phase.stop_error is not None:
-            return phase.stop_error.exit_code
+        if phase.stop_error is not None:  # after sending began, never "nothing was sent" (2)
+            return max(phase.stop_error.exit_code, CredentialsRefused.exit_code)
         if phase.stop_reason:
             return CredentialsRefused.exit_code
         if phase.interrupted:

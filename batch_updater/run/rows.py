@@ -26,7 +26,7 @@ from batch_updater.jobs.resume import (
     row_keys,
 )
 from batch_updater.logs import event, warn
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
 from batch_updater.plan.undo import Undo, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
@@ -65,8 +65,8 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
     with _job(options, input_path, sheet_name, env) as job:
         journal = job.journal if job else None
         others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs}) if job else Elsewhere()
-        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others.comments)
-        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.skipped))
+        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others)
+        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held))
         if warning:
             warn(warning, on_warning)
         hooks = JobJournal(journal, keys, started_ms) if journal else None
@@ -81,13 +81,13 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
                                     preimages=_preimage_store(journal), on_progress=on_progress,
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
-    done = {**plan.earlier, **plan.skipped, **plan.crashed, **live.outcomes}
+    done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
     for index, note in plan.notes.items():
         if index in done:
             done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
     outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
                                        "the run") if isinstance(item, TicketUpdate) else
-                Outcome(Result.INVALID, msg="; ".join(str(e) for e in item)) for i, item in enumerate(checked)]
+                invalid_outcome(item) for i, item in enumerate(checked)]
     sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
     undo = undo_sheet(sent_as, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)

@@ -4,7 +4,7 @@ comments never posted twice by an edited row or another job."""
 from collections import Counter
 
 from batch_updater.jobs.journal import Entry
-from batch_updater.jobs.resume import comment_key, plan_resume, row_keys
+from batch_updater.jobs.resume import Elsewhere, comment_key, plan_resume, row_keys
 from batch_updater.model import Outcome, Result, TicketUpdate
 
 
@@ -48,10 +48,10 @@ def test_an_edited_row_whose_comment_was_posted_is_sent_without_it():
 def test_a_comment_another_job_posted_is_not_posted_again_and_a_comment_only_row_is_skipped():
     specs = [(0, TicketUpdate(2, "1", {"comment": "hello"})), (1, TicketUpdate(3, "1", {"comment": "hello"})),
              (2, TicketUpdate(4, "2", {"comment": "hello", "tag_names": ["x"]}))]
-    elsewhere = Counter({comment_key(specs[0][1]): 1, comment_key(specs[2][1]): 1})
-    plan = plan_resume(specs, row_keys(specs), {}, retry_comments=False, posted_elsewhere=elsewhere)
-    assert list(plan.skipped) == [0] and plan.skipped[0].result is Result.SKIPPED
-    assert "another run" in plan.skipped[0].msg
+    others = Elsewhere(posted=Counter({comment_key(specs[0][1]): 1, comment_key(specs[2][1]): 1}))
+    plan = plan_resume(specs, row_keys(specs), {}, retry_comments=False, elsewhere=others)
+    assert list(plan.held) == [0] and plan.held[0].result is Result.SKIPPED
+    assert "another run" in plan.held[0].msg
     # the second "hello" on ticket 1 is one more than was posted: it is sent
     assert [(i, spec.body) for i, spec in plan.to_send] == [(1, {"comment": "hello"}), (2, {"tag_names": ["x"]})]
 
@@ -66,3 +66,24 @@ def test_a_failed_row_does_not_hide_a_comment_an_edited_row_posted():
     now = [(0, failed), (1, TicketUpdate(3, "1", {"comment": "c", "tag_names": ["b"]}))]
     plan = plan_resume(now, row_keys(now), entries, retry_comments=False)
     assert [spec.body for _, spec in plan.to_send] == [{"tag_names": ["b"]}]  # the failed row: final, not sent
+
+
+def test_a_row_sent_without_its_comment_stays_without_it_when_it_is_sent_again():
+    """Its comment was held back (posted elsewhere); the row failed for a transient reason: the
+    next run sends it again, still without the comment."""
+    spec = TicketUpdate(2, "1", {"comment": "hello", "status": 2})
+    keys = row_keys([(0, spec)])
+    bare = Entry(keys[0], 2, "1", None, "done", False, Outcome(Result.FAILED, 500, 155000))  # sent bare, not final
+    plan = plan_resume([(0, spec)], keys, {keys[0]: bare}, retry_comments=False)
+    assert [s.body for _, s in plan.to_send] == [{"status": 2}] and "held it back" in plan.notes[0]
+
+
+def test_a_comment_that_only_may_have_been_posted_holds_the_edited_row_unknown():
+    old = TicketUpdate(2, "1", {"comment": "hello", "status": 2})
+    new = TicketUpdate(2, "1", {"comment": "hello", "status": 4})
+    old_key = row_keys([(0, old)])[0]
+    entries = {old_key: entry(old_key, old, "done", True, Outcome(Result.UNKNOWN, msg="timeout"))}
+    plan = plan_resume([(0, new)], row_keys([(0, new)]), entries, retry_comments=False)
+    assert plan.to_send == [] and plan.held[0].result is Result.UNKNOWN and "may have posted" in plan.held[0].msg
+    accepted = plan_resume([(0, new)], row_keys([(0, new)]), entries, retry_comments=True)
+    assert [s.body for _, s in accepted.to_send] == [new.body]
