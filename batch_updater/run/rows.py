@@ -19,12 +19,14 @@ from batch_updater.jobs.resume import (
     JobFiles,
     JobJournal,
     Plan,
+    comment_key,
     elsewhere,
     job_files,
     open_job,
     plan_resume,
     row_keys,
 )
+from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
 from batch_updater.plan.undo import Undo, undo_sheet
@@ -64,6 +66,8 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
     read_first = options.skip_unchanged or options.undo
     with _job(options, input_path, sheet_name, env) as job:
         journal = job.journal if job else None
+        if job is not None and not options.fresh:
+            _carry_over(job, options, input_path, env, specs, keys, on_warning)
         others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs}) if job else Elsewhere()
         plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others)
         warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held))
@@ -115,6 +119,23 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
     files = job_files({"v": 3, **meta}, env)
     with open_job(files, fresh=options.fresh, meta=meta) as journal:
         yield Job(files, meta, journal)
+def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
+                specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
+                on_warning: Callable[[str], None] | None) -> None:
+    """A journal an earlier version kept for this same input and settings: its rows, once."""
+    if job.journal.entries() or not input_path.is_file():
+        return
+    settings = {"sheet": options.sheet, "encoding": options.encoding, "columns": options.columns,
+                "defaults": options.defaults, "base_url": options.base_url or env.get("FEISHU_BASE_URL", ""),
+                "helpdesk": env.get("FEISHU_HELPDESK_ID", "")}
+    old = job.files.journal.parent / f"{first_layout_id(input_path.read_bytes(), settings)}.sqlite"
+    if old.is_file():
+        carried = carry_over(old, job.journal, specs, keys, {i: comment_key(s) for i, s in specs})
+        if carried:
+            warn(f"resumed from the journal an earlier version of batch-updater kept for this file: {carried} rows",
+                 on_warning)
+
+
 def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
     """Pre-images go to the journal (so an undo sheet survives a crash), or stay in memory."""
     memory: dict[str, str] = {}
