@@ -34,14 +34,16 @@ class Pacer:
     def __init__(self, controller: PaceController, *, clock: Callable[[], float] | None = None,
                  jitter: Callable[[], float] = lambda: random.uniform(0.0, 0.1)) -> None:
         self.controller = controller
-        self._clock = clock
+        self._clock = clock  # None: the running loop's (bound on first use)
         self._jitter = jitter
         self._last_due = float("-inf")
         self._lock = asyncio.Lock()
         self._granted: deque[float] = deque()  # slots granted in the last minute
 
     def now(self) -> float:
-        return self._clock() if self._clock else asyncio.get_running_loop().time()
+        if self._clock is None:
+            self._clock = asyncio.get_running_loop().time
+        return self._clock()
 
     async def acquire(self) -> None:
         """Wait for this request's slot: after any shared pause, at the current rate.
@@ -54,7 +56,7 @@ class Pacer:
             while True:
                 now = self.now()
                 due = max(self.controller.paused_until, self._last_due + 1.0 / self.controller.rate,
-                          self._minute_has_room())
+                          self._minute_has_room(now))
                 if due > now:
                     await asyncio.sleep(due - now)
                     continue
@@ -62,11 +64,11 @@ class Pacer:
                 self._granted.append(now)
                 return
 
-    def _minute_has_room(self) -> float:
+    def _minute_has_room(self, now: float) -> float:
         """The time from which one more request fits the per-minute limit found (-inf: no such limit)."""
         budget = self.controller.window_budget()
         granted = self._granted
-        while granted and granted[0] <= self.now() - LONG_WINDOW:
+        while granted and granted[0] <= now - LONG_WINDOW:
             granted.popleft()
         if budget is None or len(granted) < budget:
             return float("-inf")

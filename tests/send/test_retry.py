@@ -6,7 +6,7 @@ from batch_updater.feishu.classify import Step, Verdict
 from batch_updater.feishu.client import Answer
 from batch_updater.model import Result
 from batch_updater.send.pool import Attempt
-from batch_updater.send.retry import MAX_THROTTLED, RowBudget, row_retrying
+from batch_updater.send.retry import MAX_THROTTLED, RetryPolicy, RowBudget
 
 
 def attempts_from(steps):
@@ -15,13 +15,11 @@ def attempts_from(steps):
                 "throttled": Verdict(Step.THROTTLED), "failed": Verdict(Step.DONE, Result.FAILED)}
     queue = list(steps)
 
-    def make(budget):
-        async def attempt():
-            step = queue.pop(0)
-            budget.record(verdicts[step].step)
-            return Attempt(Answer(msg=step), verdicts[step])
-        return attempt
-    return make
+    async def attempt(budget):
+        step = queue.pop(0)
+        budget.record(verdicts[step].step)
+        return Attempt(Answer(msg=step), verdicts[step])
+    return attempt
 
 
 async def run(steps, max_attempts=5, stopping=lambda: False):
@@ -31,9 +29,8 @@ async def run(steps, max_attempts=5, stopping=lambda: False):
         sleeps.append(seconds)
 
     budget = RowBudget()
-    retrying = row_retrying(budget, max_attempts=max_attempts, stopping=stopping, sleep=sleep,
-                            rng=random.Random(1))
-    last = await retrying(attempts_from(steps)(budget))
+    policy = RetryPolicy(max_attempts=max_attempts, stopping=stopping, sleep=sleep, rng=random.Random(1))
+    last = await policy.run(attempts_from(steps), budget, budget)
     return last.answer.msg, budget, sleeps
 
 

@@ -99,7 +99,8 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
             if on_progress:
                 on_progress(sender, update)
 
-        sender = Sender(client, pacer, SendOptions(concurrency, max_attempts, retry_comments, interrupt_grace),
+        sender = Sender(client, pacer, SendOptions(concurrency, max_attempts, retry_comments, interrupt_grace,
+                                                 progress_every=0.0),
                         sleep=sleep or recorded_sleep, rng=random.Random(7), on_progress=seen)
         if on_start:
             on_start(sender)
