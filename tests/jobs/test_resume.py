@@ -1,6 +1,8 @@
 """Resume planning: which rows an earlier run did, which to read back, which to send, and
 comments never posted twice by an edited row or another job."""
 
+import hashlib
+import json
 from collections import Counter
 
 from batch_updater.jobs.journal import Entry
@@ -66,3 +68,11 @@ def test_a_failed_row_does_not_hide_a_comment_an_edited_row_posted():
     now = [(0, failed), (1, TicketUpdate(3, "1", {"comment": "c", "tag_names": ["b"]}))]
     plan = plan_resume(now, row_keys(now), entries, retry_comments=False)
     assert [spec.body for _, spec in plan.to_send] == [{"tag_names": ["b"]}]  # the failed row: final, not sent
+
+
+def test_row_keys_stay_those_of_earlier_versions():
+    """A journal written by an earlier version is resumed: the key is the sha256 of the same JSON."""
+    spec = TicketUpdate(2, "6945345902185807891", {"status": 51, "comment": "已关闭", "tag_names": ["a"]})
+    text = json.dumps([spec.ticket_id, spec.body], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert row_keys([(0, spec), (1, spec)]) == {0: hashlib.sha256(text.encode()).hexdigest()[:32] + ".0",
+                                                1: hashlib.sha256(text.encode()).hexdigest()[:32] + ".1"}

@@ -1,3 +1,4 @@
+import asyncio
 import random
 
 import pytest
@@ -76,3 +77,31 @@ def test_budget_counts(n):
         budget.record(Step.RETRY)
     budget.record(Step.THROTTLED)
     assert (budget.attempts, budget.failures, budget.throttles) == (n + 1, n, 1)
+
+
+async def test_one_policy_decides_for_many_rows_at_once_each_on_its_own_answers():
+    """The policy is built once per run: rows retrying at the same time never share a count."""
+    sleeps = []
+
+    async def sleep(seconds):
+        sleeps.append(seconds)
+        await asyncio.sleep(0)  # another row's step runs here
+
+    policy = RetryPolicy(max_attempts=3, stopping=lambda: False, sleep=sleep, rng=random.Random(1))
+    scripts = {"a": ["retry", "retry", "ok"], "b": ["throttled"] * 4 + ["ok"], "c": ["retry"] * 5, "d": ["failed"]}
+
+    async def row(steps):
+        budget = RowBudget()
+        attempt = attempts_from(steps)
+
+        async def interleaved(budget):
+            await asyncio.sleep(0)
+            return await attempt(budget)
+
+        last = await policy.run(interleaved, budget, budget)
+        return last.answer.msg, (budget.attempts, budget.failures, budget.throttles)
+
+    results = await asyncio.gather(*(row(steps) for steps in scripts.values()))
+    assert dict(zip(scripts, results)) == {"a": ("ok", (3, 2, 0)), "b": ("ok", (5, 0, 4)),
+                                           "c": ("retry", (3, 3, 0)), "d": ("failed", (1, 0, 0))}
+    assert sleeps.count(0.0) == 4  # b's throttles only: the failures backed off
