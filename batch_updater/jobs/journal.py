@@ -103,13 +103,13 @@ class Journal:
         self.db.execute(_DONE, _done_values(key, outcome, final))
 
     def write(self, sending: Iterable[SendingRow], done: Iterable[DoneRow]) -> None:
-        """Rows' outcomes (`done`) and rows about to be sent (`sending`, as `sending()` takes them), in
-        one transaction: committed when this returns. One commit costs about as much as the
+        """Rows about to be sent (`sending`, as `sending()` takes them), then rows' outcomes (`done`),
+        in one transaction: committed when this returns. One commit costs about as much as the
         request it guards; the sender groups its rows (send/ahead.py)."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany(_DONE, [_done_values(key, outcome, final) for key, outcome, final in done])
             self.db.executemany(_SENDING, sending)
+            self.db.executemany(_DONE, [_done_values(key, outcome, final) for key, outcome, final in done])
 
 
 SendingRow = tuple[str, int, str, "str | None", int]  # key, row, ticket id, comment key, sent after

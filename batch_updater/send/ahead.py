@@ -39,7 +39,8 @@ class RowJournal(Protocol):
 
 class BatchJournal(RowJournal, Protocol):
     def write(self, sending: Sequence[Sending], done: Sequence[Done]) -> None:
-        """Both lists in one transaction, committed when this returns."""
+        """Both lists in one transaction, `sending` first (a row cut off before it left is marked,
+        then said not sent), committed when this returns."""
 
 
 class WriteAhead:
@@ -63,7 +64,7 @@ class WriteAhead:
             loop = asyncio.get_running_loop()
             self._committed = loop.create_future()
             loop.call_soon(self._flush_marks)
-        await self._committed
+        await asyncio.shield(self._committed)  # one row cut off does not cancel the others' wait
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
         """Record the row's outcome: with the next transaction, within DONE_LAG seconds."""
@@ -85,11 +86,11 @@ class WriteAhead:
         try:
             self.flush()
         except Exception as e:  # each waiting row raises it: its request must not leave
-            if committed is not None:
+            if committed is not None and not committed.done():
                 committed.set_exception(e)
                 committed.exception()  # retrieved by the rows that raise it; do not warn when none is left
             return
-        if committed is not None:
+        if committed is not None and not committed.done():
             committed.set_result(None)
 
     def flush(self) -> None:
@@ -108,8 +109,8 @@ class WriteAhead:
         if write is not None:
             write(sending, done)
         else:
-            for index, spec, outcome, final in done:
-                self.journal.done(index, spec, outcome, final)
             for index, spec in sending:
                 self.journal.sending(index, spec)
+            for index, spec, outcome, final in done:
+                self.journal.done(index, spec, outcome, final)
         self.transactions += 1

@@ -126,7 +126,7 @@ class Sender:
         self._probe_tripped = False
         self._not_connected = 0  # requests that failed to connect before any got an answer (-1: one did)
         self._active: dict[int, RowBudget] = {}
-        self._marking: set[int] = set()  # rows waiting for their `sending` mark to be committed
+        self._leaving: set[int] = set()  # rows past their slot, not yet sent: their mark, a departure check
         self._finished_at = FinishedAt()
 
     @property
@@ -161,8 +161,9 @@ class Sender:
         if self.ahead is not None:
             for index, outcome in cut_off.items():
                 self.ahead.done(index, self._specs[index], outcome)
-            for index in self._marking:  # cut off before its request left
-                self.ahead.done(index, self._specs[index], Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
+            for index in self._leaving:  # cut off before its first request left (a retry's last answer stands)
+                if not self._active[index].attempts:
+                    self.ahead.done(index, self._specs[index], Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
             if self._probe_tripped:  # the operator's rights, not the tickets: send them again next time
                 for index, _ in self._first_answers:
                     if index in outcomes:
@@ -184,7 +185,7 @@ class Sender:
             for task in done:
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # a bug, not an answer: never hide it as rows not attempted
-            if self.stopping and not self._marking and not any(b.in_flight for b in self._active.values()):
+            if self.stopping and not self._leaving and not any(b.in_flight for b in self._active.values()):
                 return  # the rest only wait (a throttle pause, a backoff, a slot): nothing to let end
             if self.interrupted:
                 deadline = deadline or self.pacer.now() + self.options.interrupt_grace
@@ -219,20 +220,19 @@ class Sender:
         await self.pacer.acquire()
         if self.stopping:
             return None
+        self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
         if self.ahead is not None and not budget.attempts:
-            self._marking.add(index)
-            try:
-                await self.ahead.sending(index, spec)  # committed before the request leaves
-            finally:
-                self._marking.discard(index)
-            if self.stopping:  # the run stopped meanwhile: marked, but it does not leave
+            await self.ahead.sending(index, spec)  # committed before the request leaves
+        sent_at = await self.pacer.depart()
+        self._leaving.discard(index)
+        if self.stopping:  # the run stopped meanwhile: it does not leave
+            if self.ahead is not None and not budget.attempts:
                 self.ahead.done(index, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
-                return None
+            return None
         if budget.attempts:
             event("retry", f"row {spec.row}: sending ticket {spec.ticket_id} again (attempt "
                   f"{budget.attempts + 1})", row=spec.row, ticket_id=spec.ticket_id, attempt=budget.attempts + 1)
         budget.in_flight = True
-        sent_at = self.pacer.now()
         try:
             if self.operation is not None:
                 answer = await self.operation(spec)

@@ -108,4 +108,4 @@ async def test_a_journal_without_write_is_written_row_by_row_in_order():
     writes = WriteAhead(RowByRow())
     writes.done(0, SPEC, OK, False)
     await asyncio.gather(writes.sending(1, SPEC), writes.sending(2, SPEC))
-    assert calls == [("done", 0, False), ("sending", 1), ("sending", 2)]
+    assert calls == [("sending", 1), ("sending", 2), ("done", 0, False)]

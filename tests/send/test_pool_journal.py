@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.resume import JobJournal, row_keys
@@ -46,7 +48,8 @@ async def test_no_request_leaves_before_its_rows_sending_mark_is_committed(make_
     assert {(e.state, e.final, e.outcome.result.value) for e in entries.values()} == {("done", True, "ok")}
 
 
-async def test_rows_marked_when_the_run_stops_do_not_leave_and_are_not_left_sending(make_sandbox, tmp_path):
+@pytest.mark.parametrize("cut_off", [False, True], ids=["interrupt", "second interrupt"])
+async def test_rows_marked_when_the_run_stops_do_not_leave_and_are_not_left_sending(make_sandbox, tmp_path, cut_off):
     sb = await make_sandbox(rates=UNLIMITED, n_tickets=20)
     specs = updates(sb, 40, comment=True)
     keys = row_keys(specs)
@@ -58,6 +61,8 @@ async def test_rows_marked_when_the_run_stops_do_not_leave_and_are_not_left_send
             super().write(sending, done)
             if sending:
                 holder["sender"].interrupt()  # Ctrl-C while the first marks were written
+                if cut_off:
+                    holder["sender"].interrupt()
 
     run = await send_rows(sb, specs, concurrency=8, journal=InterruptedWhileWriting(journal, keys, 1000),
                           on_start=lambda sender: holder.setdefault("sender", sender))
