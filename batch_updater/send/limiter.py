@@ -73,7 +73,8 @@ class Pacer:
                 if due > now:
                     await asyncio.sleep(due - now)
                     continue
-                self._last_due = max(due, now - MAX_LATE)
+                # The first slot is due now: making up lateness before it would put the second early.
+                self._last_due = max(due, now - MAX_LATE) if self._last_due > float("-inf") else now
                 self._granted.append(now)
                 return
 

@@ -25,6 +25,7 @@ from batch_updater.feishu.codes import NO_RIGHTS
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.send.ahead import RowJournal, WriteAhead
+from batch_updater.send.collector import fewer_collections
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.retry import RetryPolicy, RowBudget
 
@@ -104,7 +105,7 @@ class Sender:
         # What one attempt sends: the update by default (its body encoded once, kept for a retry);
         # reading tickets passes client.get_ticket.
         self.operation = operation
-        self.fetched: dict[int, Any] = {}  # the answers' `data` of the rows that ended ok
+        self.fetched: dict[int, Any] = {}  # reading: the answers' `data` of the rows that ended ok
         self.pacer = pacer
         self.options = options
         self.sleep = sleep
@@ -148,7 +149,8 @@ class Sender:
         workers = [asyncio.create_task(self._worker(groups, outcomes))
                    for _ in range(max(1, min(self.options.concurrency, len(specs))))]
         try:
-            await self._wait(workers)
+            with fewer_collections():
+                await self._wait(workers)
         finally:
             for task in workers:
                 task.cancel()
@@ -204,7 +206,7 @@ class Sender:
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 outcomes[index] = outcome
-                if outcome.result is Result.OK and budget.last is not None:
+                if self.reading and outcome.result is Result.OK and budget.last is not None:
                     self.fetched[index] = budget.last.answer.data
                 if self.ahead is not None:
                     self.ahead.done(index, spec, outcome)
