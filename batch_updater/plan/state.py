@@ -218,7 +218,8 @@ def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState |
     if after.latest_comment != comment:
         return "not applied", "its latest comment is not this row's"
     if after.latest_comment_at is not None:
-        if after.latest_comment_at < since_ms:
+        # In the very millisecond the run started it cannot be the row's: the row left later.
+        if after.latest_comment_at <= since_ms:
             return "cannot tell", "its latest comment has this text but was posted before this row was sent"
     elif before is None or before.latest_comment == comment:
         return "cannot tell", "its latest comment has this text, but the API shows no time to tell when"

@@ -97,6 +97,7 @@ BODY = {"status": 51, "comment": "done"}
     (TicketState(status=51, latest_comment="done", latest_comment_at=2000), None, "applied"),
     (TicketState(status=2, latest_comment="done", latest_comment_at=2000), None, "cannot tell"),  # status not set
     (TicketState(status=51, latest_comment="done", latest_comment_at=999), None, "cannot tell"),  # older than the row
+    (TicketState(status=51, latest_comment="done", latest_comment_at=1000), None, "cannot tell"),  # the run's start ms
     (TicketState(status=51, latest_comment="other", latest_comment_at=2000), None, "not applied"),
     (TicketState(status=51, latest_comment="done"), None, "cannot tell"),  # no time shown, no pre-image
     (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="x"), "applied"),
