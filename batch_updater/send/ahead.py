@@ -50,7 +50,8 @@ class WriteAhead:
         self.journal = journal
         self._sending: list[Sending] = []
         self._done: list[Done] = []
-        self._committed: asyncio.Future[None] | None = None  # what the rows asking now wait for
+        self._waiting: list[asyncio.Future[None]] = []  # one per row asking this turn (a row cut off
+        # cancels its own wait only); resolved once their marks are committed
         self._timer: asyncio.TimerHandle | None = None
         self._error: Exception | None = None  # a write that failed where nobody waited for it
         self.transactions = 0
@@ -59,19 +60,20 @@ class WriteAhead:
         """Mark the row `sending`; returns once that is committed (raises what the journal raised)."""
         if self._error is not None:
             raise self._error
-        self._sending.append((index, spec))
-        if self._committed is None:
-            loop = asyncio.get_running_loop()
-            self._committed = loop.create_future()
+        loop = asyncio.get_running_loop()
+        committed = loop.create_future()
+        if not self._waiting:
             loop.call_soon(self._flush_marks)
-        await asyncio.shield(self._committed)  # one row cut off does not cancel the others' wait
+        self._sending.append((index, spec))
+        self._waiting.append(committed)
+        await committed
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
         """Record the row's outcome: with the next transaction, within DONE_LAG seconds."""
         self._done.append((index, spec, outcome, final))
         if len(self._done) >= DONE_ROWS:
             self.flush()
-        elif self._timer is None and self._committed is None:
+        elif self._timer is None and not self._waiting:
             self._timer = asyncio.get_running_loop().call_later(DONE_LAG, self._flush_later)
 
     def _flush_later(self) -> None:
@@ -82,16 +84,17 @@ class WriteAhead:
             self._error = e
 
     def _flush_marks(self) -> None:
-        committed, self._committed = self._committed, None
+        waiting, self._waiting = self._waiting, []
         try:
             self.flush()
         except Exception as e:  # each waiting row raises it: its request must not leave
-            if committed is not None and not committed.done():
-                committed.set_exception(e)
-                committed.exception()  # retrieved by the rows that raise it; do not warn when none is left
+            for committed in waiting:
+                if not committed.done():
+                    committed.set_exception(e)
             return
-        if committed is not None and not committed.done():
-            committed.set_result(None)
+        for committed in waiting:
+            if not committed.done():
+                committed.set_result(None)
 
     def flush(self) -> None:
         """Write everything held, in one transaction."""
