@@ -323,36 +323,32 @@ asyncio.run(main())
 """
 
 
-def run_bare(sandbox: SandboxProcess, input_path: Path, concurrency: int) -> dict[str, Any]:
-    """The least a client can do: one aiohttp session, `concurrency` tasks, one PUT per row (the
-    body built from the CSV as batch-updater builds it), the JSON answer read; no pacing,
-    retries, journal or report. Its send phase: from the first request to the last answer."""
+def run_loop(sandbox: SandboxProcess, name: str, code: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """A reference loop in a fresh process (`code`, given `spec` and the sandbox's URL and
+    credentials): the JSON it prints last, its process wall time, the sandbox's CPU meanwhile."""
     sandbox.reset()
-    spec = {"input": str(input_path), "base_url": sandbox.base_url, "env": sandbox.credentials,
-            "concurrency": concurrency}
+    spec = {**spec, "base_url": sandbox.base_url, "env": sandbox.credentials}
     cpu0 = sandbox.cpu_seconds()
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", BARE_CODE, json.dumps(spec)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True,
                           env=CHILD_ENV, cwd=CHILD_CWD)
     if done.returncode != 0:
-        raise RuntimeError(f"bare loop failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     data = json.loads(done.stdout.strip().splitlines()[-1])
     data["process_wall"] = time.perf_counter() - start
     data["server_cpu"] = sandbox.cpu_seconds() - cpu0
     return data
 
 
+def run_bare(sandbox: SandboxProcess, input_path: Path, concurrency: int) -> dict[str, Any]:
+    """The least a client can do: one aiohttp session, `concurrency` tasks, one PUT per row (the
+    body built from the CSV as batch-updater builds it), the JSON answer read; no pacing,
+    retries, journal or report. Its send phase: from the first request to the last answer."""
+    return run_loop(sandbox, "bare loop", BARE_CODE, {"input": str(input_path), "concurrency": concurrency})
+
+
 def run_sdk(sandbox: SandboxProcess, input_path: Path) -> dict[str, Any]:
-    sandbox.reset()
-    spec = {"input": str(input_path), "base_url": sandbox.base_url, "env": sandbox.credentials}
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", SDK_CODE, json.dumps(spec)], capture_output=True, text=True,
-                          env=CHILD_ENV, cwd=CHILD_CWD)
-    if done.returncode != 0:
-        raise RuntimeError(f"sdk loop failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    data["process_wall"] = time.perf_counter() - start
-    return data
+    return run_loop(sandbox, "sdk loop", SDK_CODE, {"input": str(input_path)})
 
 
 # --- analysis -----------------------------------------------------------------------------------
