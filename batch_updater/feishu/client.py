@@ -6,10 +6,12 @@ aiohttp's errors are translated here and nowhere else. One answer is one
 
 from __future__ import annotations
 
+import codecs
 import enum
 import json
 import os
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +25,13 @@ from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
 JSON_TYPE = "application/json; charset=utf-8"
+# Built once: json.dumps with any option builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_body(body: Mapping[str, Any]) -> bytes:
+    """An update's JSON body as sent: UTF-8, compact."""
+    return _ENCODER.encode(body).encode()
 
 
 class Transport(enum.Enum):
@@ -63,16 +72,18 @@ def _float(value: str | None) -> float | None:
     return number if number is not None and number >= 0 else None
 
 
-def parse_answer(status: int, headers: Any, text: str) -> Answer:
-    """An HTTP answer as an Answer; a body that is not the API's JSON is a transport failure."""
+def parse_answer(status: int, headers: Any, text: str | bytes) -> Answer:
+    """An HTTP answer as an Answer; a body that is not the API's JSON is a transport failure.
+
+    `text` may be the raw bytes: JSON is UTF-8 (RFC 8259), and json.loads reads bytes as such."""
     log_id = headers.get("X-Tt-Logid") or headers.get("X-Request-Id") or ""
     reset = _float(headers.get("x-ogw-ratelimit-reset"))
     if reset is None:
         reset = _float(headers.get("Retry-After"))
-    try:
-        body = json.loads(text)
-    except ValueError:
-        body = None
+    body = _json(text)
+    if body is None and isinstance(text, bytes):  # JSON in another charset, or not JSON at all
+        text = text.decode(_charset(headers) or "utf-8", errors="replace")
+        body = _json(text)
     if not isinstance(body, dict) or not isinstance(body.get("code"), int):
         kind = headers.get("Content-Type", "no content type").split(";")[0]
         snippet = " ".join(text.split())[:80]
@@ -87,6 +98,24 @@ def parse_answer(status: int, headers: Any, text: str) -> Answer:
         status, body["code"], str(body.get("msg", "")), log_id or str(error.get("log_id", "")), reset,
         str(error.get("troubleshooter", "")), scopes, None, body.get("data"),
     )
+
+
+def _json(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _charset(headers: Any) -> str | None:
+    for part in headers.get("Content-Type", "").split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            try:
+                return codecs.lookup(value.strip('"')).name
+            except LookupError:
+                return None
+    return None
 
 
 class HelpdeskClient:
@@ -105,6 +134,7 @@ class HelpdeskClient:
         # with a comment that posts it twice. Every retry must be ours, decided by the
         # comment rule (aiohttp has no public switch; its own tests use this attribute).
         session._retry_connection = False
+        self._header_cache: tuple[str, dict[str, str]] | None = None  # the last token's headers
 
     @property
     def origin(self) -> str:
@@ -113,16 +143,23 @@ class HelpdeskClient:
         return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
     def _headers(self, token: str) -> dict[str, str]:
-        return {
+        """The request's headers, built once per token (aiohttp copies them, never changes them)."""
+        cached = self._header_cache
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        headers = {
             "Authorization": f"Bearer {token}",
             "X-Lark-Helpdesk-Authorization": self.credentials.helpdesk_header,
             "Content-Type": JSON_TYPE,
         }
+        self._header_cache = (token, headers)
+        return headers
 
-    async def update(self, ticket_id: str, body: dict[str, Any]) -> Answer:
-        """One PUT. With token refresh set up, an expired-token answer (which proves nothing was
-        applied) is followed by one shared refresh and the same PUT once more."""
-        data = json.dumps(body, ensure_ascii=False).encode()
+    async def update(self, ticket_id: str, body: Mapping[str, Any] | bytes) -> Answer:
+        """One PUT of `body` (or of it already encoded, `encode_body`). With token refresh set up,
+        an expired-token answer (which proves nothing was applied) is followed by one shared
+        refresh and the same PUT once more."""
+        data = body if isinstance(body, bytes) else encode_body(body)
         url = self.base_url + UPDATE_PATH.format(ticket_id=ticket_id)
         if self.tokens is None:
             return await self._request("PUT", url, data, self.credentials.user_access_token)
@@ -147,8 +184,7 @@ class HelpdeskClient:
         try:
             async with self.session.request(method, url, data=data, headers=self._headers(token),
                                             timeout=self.timeout, allow_redirects=False) as resp:
-                text = await resp.text(errors="replace")
-                return parse_answer(resp.status, resp.headers, text)
+                return parse_answer(resp.status, resp.headers, await resp.read())
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as e:
             return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
         except (TimeoutError, aiohttp.ServerTimeoutError):

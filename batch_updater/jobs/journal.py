@@ -9,7 +9,7 @@ has no comment (its comment may already be posted).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,20 +97,33 @@ class Journal:
         """Written (and committed) before the row's request leaves. `sent_after` (the run's start, ms
         since the epoch) is kept from the first run that sent the row: a comment older than that
         is not this row's."""
-        self.db.execute(
-            "INSERT INTO rows (key, row, ticket_id, comment_key, state, sent_after) VALUES (?, ?, ?, ?, 'sending', ?) "
-            "ON CONFLICT(key) DO UPDATE SET state = 'sending', final = 0, row = excluded.row, "
-            "comment_key = excluded.comment_key",
-            (key, row, ticket_id, comment_key, sent_after),
-        )
+        self.db.execute(_SENDING, (key, row, ticket_id, comment_key, sent_after))
 
     def done(self, key: str, outcome: Outcome, final: bool) -> None:
-        self.db.execute(
-            "UPDATE rows SET state = 'done', final = ?, result = ?, http_status = ?, code = ?, msg = ?, "
-            "log_id = ?, attempts = ?, finished_at = ? WHERE key = ?",
-            (int(final), outcome.result.value, outcome.http_status, outcome.code, outcome.msg, outcome.log_id,
-             outcome.attempts, outcome.finished_at, key),
-        )
+        self.db.execute(_DONE, _done_values(key, outcome, final))
+
+    def write(self, sending: Iterable[SendingRow], done: Iterable[DoneRow]) -> None:
+        """Rows about to be sent (`sending`, as `sending()` takes them), then rows' outcomes (`done`),
+        in one transaction: committed when this returns. One commit costs about as much as the
+        request it guards; the sender groups its rows (send/ahead.py)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(_SENDING, sending)
+            self.db.executemany(_DONE, [_done_values(key, outcome, final) for key, outcome, final in done])
+
+
+SendingRow = tuple[str, int, str, "str | None", int]  # key, row, ticket id, comment key, sent after
+DoneRow = tuple[str, Outcome, bool]  # key, outcome, final
+_SENDING = ("INSERT INTO rows (key, row, ticket_id, comment_key, state, sent_after) VALUES (?, ?, ?, ?, 'sending', ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = 'sending', final = 0, row = excluded.row, "
+            "comment_key = excluded.comment_key")
+_DONE = ("UPDATE rows SET state = 'done', final = ?, result = ?, http_status = ?, code = ?, msg = ?, log_id = ?, "
+         "attempts = ?, finished_at = ? WHERE key = ?")
+
+
+def _done_values(key: str, outcome: Outcome, final: bool) -> tuple[object, ...]:
+    return (int(final), outcome.result.value, outcome.http_status, outcome.code, outcome.msg, outcome.log_id,
+            outcome.attempts, outcome.finished_at, key)
 
 
 def posted(entry: Entry) -> bool | None:

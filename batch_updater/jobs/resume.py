@@ -25,9 +25,11 @@ CRASHED_WITH_COMMENT = (
 )
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # built once
+
+
 def _digest(value: object) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(_CANONICAL.encode(value).encode()).hexdigest()[:32]
 
 
 def row_keys(specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, str]:
@@ -61,6 +63,15 @@ class JobJournal:
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
         self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
+
+    def write(self, sending: Sequence[tuple[int, TicketUpdate]],
+              done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> None:
+        """`done` and `sending` for many rows, in one transaction (the sender's send/ahead.py)."""
+        keys = self.keys
+        self.journal.write(
+            [(keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms) for index, spec in sending],
+            [(keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
+             for index, spec, outcome, final in done])
 
 
 @dataclass

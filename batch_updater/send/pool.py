@@ -13,18 +13,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.classify import Step, Verdict, classify, stop_message
-from batch_updater.feishu.client import Answer, HelpdeskClient, Transport
+from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, encode_body
 from batch_updater.feishu.codes import NO_RIGHTS
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
+from batch_updater.send.ahead import RowJournal, WriteAhead
+from batch_updater.send.collector import fewer_collections
 from batch_updater.send.limiter import Pacer
-from batch_updater.send.retry import RowBudget, row_retrying
+from batch_updater.send.retry import RetryPolicy, RowBudget
 
 FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
 # This many first requests all fail to connect (refused, DNS, TLS, connect timeout), none answered:
@@ -39,20 +42,15 @@ class Attempt:
     verdict: Verdict
 
 
-class RowJournal(Protocol):
-    """Where the sender writes ahead (journal.py): before a row's first request, and its outcome."""
-
-    def sending(self, index: int, spec: TicketUpdate) -> None: ...
-
-    def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None: ...
-
-
 @dataclass
 class SendOptions:
     concurrency: int = 8
     max_attempts: int = 5
     retry_comments: bool = False
     interrupt_grace: float = 30.0  # seconds to let requests in flight end after an interrupt
+    # `on_progress` is called for the first row, the last, and at most once per this many seconds
+    # between (0: every row): a display needs no more, and at thousands of rows a second each call costs.
+    progress_every: float = 0.1
 
 
 @dataclass
@@ -75,6 +73,20 @@ class SendStats:
     finished: float = 0.0
 
 
+class FinishedAt:
+    """`now_text()` (an outcome's `finished_at`, to the second), formatted once per second."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def __call__(self) -> str:
+        second = int(time.time())
+        if second != self._second:
+            self._second, self._text = second, now_text()
+        return self._text
+
+
 def group_by_ticket(specs: Sequence[tuple[int, TicketUpdate]]) -> list[list[tuple[int, TicketUpdate]]]:
     groups: dict[str, list[tuple[int, TicketUpdate]]] = {}
     for index, spec in specs:
@@ -92,14 +104,20 @@ class Sender:
         self.client = client
         self.reading = reading  # GETs of tickets (`operation`), not updates: logged as reads
         self.journal = journal
-        # What one attempt sends: the update by default; reading tickets passes client.get_ticket.
-        self.operation = operation or (lambda spec: client.update(spec.ticket_id, spec.body))
-        self.fetched: dict[int, Any] = {}  # the answers' `data` of the rows that ended ok
+        self.ahead = WriteAhead(journal) if journal is not None else None  # the journal's writes, grouped
+        # What one attempt sends: the update by default (its body encoded once, kept for a retry);
+        # reading tickets passes client.get_ticket.
+        self.operation = operation
+        self.fetched: dict[int, Any] = {}  # reading: the answers' `data` of the rows that ended ok
         self.pacer = pacer
         self.options = options
         self.sleep = sleep
         self.rng = rng or random.Random()
+        self.policy = RetryPolicy(max_attempts=options.max_attempts, stopping=lambda: self.stopping, sleep=sleep,
+                                  rng=self.rng)
         self.on_progress = on_progress
+        self._shown = 0  # rows done when on_progress was last called
+        self._next_progress = float("-inf")
         self.stop_reason: str | None = None  # set when the credentials were refused
         self.stop_error: BatchUpdaterError | None = None  # a token refresh refused for good
         self.interrupted = False
@@ -112,6 +130,8 @@ class Sender:
         self._probe_tripped = False
         self._not_connected = 0  # requests that failed to connect before any got an answer (-1: one did)
         self._active: dict[int, RowBudget] = {}
+        self._leaving: set[int] = set()  # rows past their slot, not yet sent: their mark, a departure check
+        self._finished_at = FinishedAt()
 
     @property
     def stopping(self) -> bool:
@@ -132,21 +152,30 @@ class Sender:
         workers = [asyncio.create_task(self._worker(groups, outcomes))
                    for _ in range(max(1, min(self.options.concurrency, len(specs))))]
         try:
-            await self._wait(workers)
+            with fewer_collections():
+                await self._wait(workers)
         finally:
             for task in workers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             self.stats.finished = self.pacer.now()
+            if self.ahead is not None:
+                self.ahead.flush()
         cut_off = self._cut_off_outcomes()
         outcomes.update(cut_off)
-        if self.journal is not None:
+        if self.ahead is not None:
             for index, outcome in cut_off.items():
-                self.journal.done(index, self._specs[index], outcome)
+                self.ahead.done(index, self._specs[index], outcome)
+            for index in self._leaving:  # cut off before its first request left (a retry's last answer stands)
+                if not self._active[index].attempts:
+                    self.ahead.done(index, self._specs[index], Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
             if self._probe_tripped:  # the operator's rights, not the tickets: send them again next time
                 for index, _ in self._first_answers:
                     if index in outcomes:
-                        self.journal.done(index, self._specs[index], outcomes[index], final=False)
+                        self.ahead.done(index, self._specs[index], outcomes[index], final=False)
+            self.ahead.flush()
+        if self._done > self._shown:
+            self._show()
         why = ("interrupted before it was sent" if self.interrupted
                else "not sent: the run stopped early (see the summary)")
         for index, _ in specs:
@@ -161,7 +190,7 @@ class Sender:
             for task in done:
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # a bug, not an answer: never hide it as rows not attempted
-            if self.stopping and not any(budget.in_flight for budget in self._active.values()):
+            if self.stopping and not self._leaving and not any(b.in_flight for b in self._active.values()):
                 return  # the rest only wait (a throttle pause, a backoff, a slot): nothing to let end
             if self.interrupted:
                 deadline = deadline or self.pacer.now() + self.options.interrupt_grace
@@ -180,48 +209,54 @@ class Sender:
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 outcomes[index] = outcome
-                if outcome.result is Result.OK and budget.last is not None:
+                if self.reading and outcome.result is Result.OK and budget.last is not None:
                     self.fetched[index] = budget.last.answer.data
-                if self.journal is not None:
-                    self.journal.done(index, spec, outcome)
+                if self.ahead is not None:
+                    self.ahead.done(index, spec, outcome)
                 self._count(outcome, spec)
 
     async def send_row(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Outcome | None:
         """One row, retried as the policy says; None if the run stopped before it was sent."""
-        last: list[Attempt] = []
+        await self.policy.run(self._attempt, budget, spec, budget, index)
+        return self._outcome(budget.last, budget) if budget.last is not None else None
 
-        async def attempt() -> Attempt | None:
-            await self.pacer.acquire()
-            if self.stopping:
-                return None
-            if self.journal is not None and not budget.attempts:
-                self.journal.sending(index, spec)  # committed before the request leaves
-            if budget.attempts:
-                event("retry", f"row {spec.row}: sending ticket {spec.ticket_id} again (attempt "
-                      f"{budget.attempts + 1})", row=spec.row, ticket_id=spec.ticket_id, attempt=budget.attempts + 1)
-            budget.in_flight = True
-            sent_at = self.pacer.now()
-            try:
+    async def _attempt(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
+        """One request of a row, in its slot; None when the run stopped before it left."""
+        await self.pacer.acquire()
+        if self.stopping:
+            return None
+        self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
+        if self.ahead is not None and not budget.attempts:
+            await self.ahead.sending(index, spec)  # committed before the request leaves
+        sent_at = await self.pacer.depart()
+        self._leaving.discard(index)
+        if self.stopping:  # the run stopped meanwhile: it does not leave
+            if self.ahead is not None and not budget.attempts:
+                self.ahead.done(index, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
+            return None
+        if budget.attempts:
+            event("retry", f"row {spec.row}: sending ticket {spec.ticket_id} again (attempt "
+                  f"{budget.attempts + 1})", row=spec.row, ticket_id=spec.ticket_id, attempt=budget.attempts + 1)
+        budget.in_flight = True
+        try:
+            if self.operation is not None:
                 answer = await self.operation(spec)
-            except BatchUpdaterError as e:  # a token refresh refused for good: nothing was applied
-                budget.in_flight = False
-                self.stop_error = self.stop_error or e
-                self.stop_reason = self.stop_reason or str(e)
-                if self.journal is not None and not budget.attempts:  # it never left: not done
-                    self.journal.done(index, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
-                return None
-            budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
-            verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
-            budget.record(verdict.step)
-            self._observe(answer, verdict, sent_at, index)
-            last.append(Attempt(answer, verdict))
-            budget.last = last[-1]
-            return last[-1]
-
-        retrying = row_retrying(budget, max_attempts=self.options.max_attempts,
-                                stopping=lambda: self.stopping, sleep=self.sleep, rng=self.rng)
-        await retrying(attempt)
-        return self._outcome(last[-1], budget) if last else None
+            else:
+                budget.payload = budget.payload or encode_body(spec.body)
+                answer = await self.client.update(spec.ticket_id, budget.payload)
+        except BatchUpdaterError as e:  # a token refresh refused for good: nothing was applied
+            budget.in_flight = False
+            self.stop_error = self.stop_error or e
+            self.stop_reason = self.stop_reason or str(e)
+            if self.ahead is not None and not budget.attempts:  # it never left: not done
+                self.ahead.done(index, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
+            return None
+        budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
+        verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
+        budget.record(verdict.step)
+        self._observe(answer, verdict, sent_at, index)
+        budget.last = Attempt(answer, verdict)
+        return budget.last
 
     def _observe(self, answer: Answer, verdict: Verdict, sent_at: float, index: int) -> None:
         self._probe_reach(answer)
@@ -275,8 +310,8 @@ class Sender:
             why = "the run stopped" if self.stopping else f"{budget.attempts} attempts"
             result, msg = Result.FAILED, f"gave up after {why}; last answer: {_answer_text(answer)}"
         failure = answer.msg if answer.transport is not None and answer.code is None else ""
-        return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts, now_text(),
-                       failure)
+        return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts,
+                       self._finished_at(), failure)
 
     def _cut_off_outcomes(self) -> dict[int, Outcome]:
         """Rows whose worker was stopped: in flight (it may have been applied), or waiting to be
@@ -303,11 +338,19 @@ class Sender:
         self._done += 1
         key = outcome.result.value
         self._counts[key] = self._counts.get(key, 0) + 1
-        if self.on_progress:
+        if self.on_progress is not None:
+            now = self.pacer.now()
+            if now >= self._next_progress or self._done == self._total:
+                self._next_progress = now + self.options.progress_every
+                self._show(now)
+
+    def _show(self, now: float | None = None) -> None:
+        if self.on_progress is not None:
+            self._shown = self._done
             controller = self.pacer.controller
             self.on_progress(Progress(self._done, self._total, dict(self._counts), controller.rate,
-                                      controller.paused_until > self.pacer.now(), self.reading,
-                                      controller.throttles, controller.pauses))
+                                      controller.paused_until > (self.pacer.now() if now is None else now),
+                                      self.reading, controller.throttles, controller.pauses))
 
 
 def _answer_text(answer: Answer) -> str:

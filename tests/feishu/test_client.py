@@ -8,7 +8,7 @@ from aioresponses import aioresponses
 from multidict import CIMultiDict
 
 from batch_updater.errors import UsageError
-from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, parse_answer
+from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, encode_body, parse_answer
 from batch_updater.feishu.credentials import Credentials, check_base_url
 from tests.support.fakehttp import stub
 
@@ -69,6 +69,43 @@ async def test_the_request_is_what_the_doc_says():
     assert sent["headers"]["Content-Type"] == "application/json; charset=utf-8"
     assert json.loads(sent["data"]) == {"status": 51, "comment": "已关闭"}
     assert sent["allow_redirects"] is False
+
+
+def test_a_body_is_encoded_compact_in_utf8():
+    assert encode_body({"comment": "已关闭 \"ok\"", "tag_names": ["a", "b"]}) == \
+        '{"comment":"已关闭 \\"ok\\"","tag_names":["a","b"]}'.encode()
+
+
+async def test_a_body_encoded_once_is_sent_as_it_is():
+    async with aiohttp.ClientSession() as session:
+        client = HelpdeskClient(session, BASE, CREDS, timeout=5)
+        with aioresponses() as m:
+            stub(m, "PUT", URL, status=200, payload={"code": 0, "msg": "success"})
+            await client.update("6945345902185807891", b'{"status":51}')
+            ((_, calls),) = m.requests.items()
+    assert calls[0].kwargs["data"] == b'{"status":51}'
+
+
+async def test_headers_are_built_once_per_token():
+    async with aiohttp.ClientSession() as session:
+        client = HelpdeskClient(session, BASE, CREDS)
+        first = client._headers("u-one")
+        assert client._headers("u-one") is first
+        assert client._headers("u-two")["Authorization"] == "Bearer u-two" and first["Authorization"] == "Bearer u-one"
+
+
+@pytest.mark.parametrize("raw, content_type", [
+    ('{"code":0,"msg":"成功"}'.encode(), "application/json"),
+    ('{"code":0,"msg":"成功"}'.encode("gbk"), "application/json; charset=GBK"),  # a gateway's own charset
+])
+def test_an_answer_read_as_bytes_is_decoded_as_it_says(raw, content_type):
+    answer = parse_answer(200, headers(Content_Type=content_type), raw)
+    assert (answer.code, answer.msg) == (0, "成功")
+
+
+def test_a_non_api_answer_in_bytes_keeps_a_readable_snippet():
+    answer = parse_answer(502, headers(Content_Type="text/html; charset=gbk"), "<p>网关错误</p>".encode("gbk"))
+    assert answer.transport is Transport.BAD_ANSWER and answer.msg.endswith("<p>网关错误</p>")
 
 
 @pytest.mark.parametrize("error, kind", [

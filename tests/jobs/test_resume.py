@@ -1,6 +1,8 @@
 """Resume planning: which rows an earlier run did, which to read back, which to send, and
 comments never posted twice by an edited row or another job."""
 
+import hashlib
+import json
 from collections import Counter
 
 from batch_updater.jobs.journal import Entry
@@ -87,3 +89,11 @@ def test_a_comment_that_only_may_have_been_posted_holds_the_edited_row_unknown()
     assert plan.to_send == [] and plan.held[0].result is Result.UNKNOWN and "may have posted" in plan.held[0].msg
     accepted = plan_resume([(0, new)], row_keys([(0, new)]), entries, retry_comments=True)
     assert [s.body for _, s in accepted.to_send] == [new.body]
+
+
+def test_row_keys_stay_those_of_earlier_versions():
+    """A journal written by an earlier version is resumed: the key is the sha256 of the same JSON."""
+    spec = TicketUpdate(2, "6945345902185807891", {"status": 51, "comment": "已关闭", "tag_names": ["a"]})
+    text = json.dumps([spec.ticket_id, spec.body], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert row_keys([(0, spec), (1, spec)]) == {0: hashlib.sha256(text.encode()).hexdigest()[:32] + ".0",
+                                                1: hashlib.sha256(text.encode()).hexdigest()[:32] + ".1"}

@@ -356,6 +356,25 @@ async def test_some_forbidden_tickets_fail_alone_and_the_run_goes_on(make_sandbo
     assert run.results() == {"failed": 56, "ok": 4}
 
 
+async def test_progress_is_reported_for_the_first_row_the_last_and_now_and_then_between(make_sandbox):
+    sb = await make_sandbox(rates=UNLIMITED, n_tickets=20)
+    run = await send_rows(sb, updates(sb, 50), concurrency=4, progress_every=3600.0)
+    assert [(p.done, p.total, p.counts) for p in run.progress] == [(1, 50, {"ok": 1}), (50, 50, {"ok": 50})]
+
+
+async def test_a_run_that_stops_early_reports_its_last_progress(make_sandbox):
+    sb = await make_sandbox(rates=UNLIMITED, n_tickets=20)
+
+    def interrupt_at_the_first(sender, progress):
+        sender.interrupt()
+
+    run = await send_rows(sb, updates(sb, 50), concurrency=4, progress_every=3600.0,
+                          on_progress=interrupt_at_the_first)
+    finished = run.results()["ok"]
+    assert finished < 50  # the rows in flight at the interrupt ended, no other
+    assert [p.done for p in run.progress] == sorted({1, finished})
+
+
 # -- interrupt -------------------------------------------------------------------------------
 
 

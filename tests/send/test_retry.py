@@ -1,3 +1,4 @@
+import asyncio
 import random
 
 import pytest
@@ -6,7 +7,7 @@ from batch_updater.feishu.classify import Step, Verdict
 from batch_updater.feishu.client import Answer
 from batch_updater.model import Result
 from batch_updater.send.pool import Attempt
-from batch_updater.send.retry import MAX_THROTTLED, RowBudget, row_retrying
+from batch_updater.send.retry import MAX_THROTTLED, RetryPolicy, RowBudget
 
 
 def attempts_from(steps):
@@ -15,13 +16,11 @@ def attempts_from(steps):
                 "throttled": Verdict(Step.THROTTLED), "failed": Verdict(Step.DONE, Result.FAILED)}
     queue = list(steps)
 
-    def make(budget):
-        async def attempt():
-            step = queue.pop(0)
-            budget.record(verdicts[step].step)
-            return Attempt(Answer(msg=step), verdicts[step])
-        return attempt
-    return make
+    async def attempt(budget):
+        step = queue.pop(0)
+        budget.record(verdicts[step].step)
+        return Attempt(Answer(msg=step), verdicts[step])
+    return attempt
 
 
 async def run(steps, max_attempts=5, stopping=lambda: False):
@@ -31,9 +30,8 @@ async def run(steps, max_attempts=5, stopping=lambda: False):
         sleeps.append(seconds)
 
     budget = RowBudget()
-    retrying = row_retrying(budget, max_attempts=max_attempts, stopping=stopping, sleep=sleep,
-                            rng=random.Random(1))
-    last = await retrying(attempts_from(steps)(budget))
+    policy = RetryPolicy(max_attempts=max_attempts, stopping=stopping, sleep=sleep, rng=random.Random(1))
+    last = await policy.run(attempts_from(steps), budget, budget)
     return last.answer.msg, budget, sleeps
 
 
@@ -79,3 +77,31 @@ def test_budget_counts(n):
         budget.record(Step.RETRY)
     budget.record(Step.THROTTLED)
     assert (budget.attempts, budget.failures, budget.throttles) == (n + 1, n, 1)
+
+
+async def test_one_policy_decides_for_many_rows_at_once_each_on_its_own_answers():
+    """The policy is built once per run: rows retrying at the same time never share a count."""
+    sleeps = []
+
+    async def sleep(seconds):
+        sleeps.append(seconds)
+        await asyncio.sleep(0)  # another row's step runs here
+
+    policy = RetryPolicy(max_attempts=3, stopping=lambda: False, sleep=sleep, rng=random.Random(1))
+    scripts = {"a": ["retry", "retry", "ok"], "b": ["throttled"] * 4 + ["ok"], "c": ["retry"] * 5, "d": ["failed"]}
+
+    async def row(steps):
+        budget = RowBudget()
+        attempt = attempts_from(steps)
+
+        async def interleaved(budget):
+            await asyncio.sleep(0)
+            return await attempt(budget)
+
+        last = await policy.run(interleaved, budget, budget)
+        return last.answer.msg, (budget.attempts, budget.failures, budget.throttles)
+
+    results = await asyncio.gather(*(row(steps) for steps in scripts.values()))
+    assert dict(zip(scripts, results)) == {"a": ("ok", (3, 2, 0)), "b": ("ok", (5, 0, 4)),
+                                           "c": ("retry", (3, 3, 0)), "d": ("failed", (1, 0, 0))}
+    assert sleeps.count(0.0) == 4  # b's throttles only: the failures backed off

@@ -24,7 +24,7 @@ from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.sandbox import Sandbox, SandboxConfig
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.pacing import PaceController, parse_rate
-from batch_updater.send.pool import Progress, Sender, SendOptions
+from batch_updater.send.pool import Progress, RowJournal, Sender, SendOptions
 
 Spec = tuple[int, TicketUpdate]
 T = TypeVar("T")
@@ -70,13 +70,16 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
                     backoff: bool = False,
                     on_progress: Callable[[Sender, Progress], None] | None = None,
                     interrupt_grace: float = 30.0, on_start: Callable[[Sender], None] | None = None,
-                    sleep: Callable[[float], Awaitable[Any]] | None = None) -> SendRun:
+                    sleep: Callable[[float], Awaitable[Any]] | None = None,
+                    journal: RowJournal | None = None, progress_every: float = 0.0) -> SendRun:
     """Send `specs` with the real client, as `sending._send` does, but to `sb` in this loop.
 
     `start` is an auto run's starting rate (one learned by an earlier run); `on_start`
-    gets the Sender before it sends. `env` overrides the sandbox's credentials (FEISHU_* names); `credentials` replaces
+    gets the Sender before it sends; `journal` gets its write-ahead marks. `env` overrides the
+    sandbox's credentials (FEISHU_* names); `credentials` replaces
     them (to send what `Credentials.from_env` would refuse). Backoff waits are
-    recorded and skipped unless `backoff` is true.
+    recorded and skipped unless `backoff` is true. Progress is reported for every row unless
+    `progress_every` says otherwise.
     """
     setting = parse_rate(rate)
     controller = PaceController.for_setting(setting, start, asyncio.get_running_loop().time())
@@ -99,8 +102,9 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
             if on_progress:
                 on_progress(sender, update)
 
-        sender = Sender(client, pacer, SendOptions(concurrency, max_attempts, retry_comments, interrupt_grace),
-                        sleep=sleep or recorded_sleep, rng=random.Random(7), on_progress=seen)
+        sender = Sender(client, pacer, SendOptions(concurrency, max_attempts, retry_comments, interrupt_grace,
+                                                 progress_every),
+                        sleep=sleep or recorded_sleep, rng=random.Random(7), on_progress=seen, journal=journal)
         if on_start:
             on_start(sender)
         outcomes = await sender.send_all(specs)
