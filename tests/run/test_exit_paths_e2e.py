@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from batch_updater.cli import cli
 from tests.run.test_trust_e2e import IDS, sandbox
+from tests.support.progress import after_first_row
 from tests.support.sheets import write_csv
 
 
@@ -32,23 +33,13 @@ def test_a_report_that_cannot_be_written_anywhere_after_sending_is_exit_1(tmp_pa
     folder.mkdir()
     state = Path(os.environ["BATCH_UPDATER_STATE_DIR"])
 
-    class BreakBothPlaces:  # the progress display: after the first row, both places become unwritable
-        def __init__(self, **_):
-            pass
+    def break_both_places() -> None:  # after the first row, the report folder and the fallback become unwritable
+        if folder.is_dir():
+            folder.rmdir()
+            folder.write_text("x")
+            (state / "reports" / "out.csv").mkdir(parents=True, exist_ok=True)  # the fallback: a folder
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *_):
-            return False
-
-        def __call__(self, progress) -> None:
-            if progress.done == 1 and folder.is_dir():
-                folder.rmdir()
-                folder.write_text("x")
-                (state / "reports" / "out.csv").mkdir(parents=True, exist_ok=True)  # the fallback: a folder
-
-    monkeypatch.setattr(cli_module, "ProgressDisplay", BreakBothPlaces)
+    monkeypatch.setattr(cli_module, "ProgressDisplay", after_first_row(break_both_places))
     with sandbox() as ts:
         result = CliRunner(env=ts.env()).invoke(cli, ["run", str(tmp_path / "in.csv"), "--rate", "500/s",
                                                       "--report", str(folder / "out.csv")])

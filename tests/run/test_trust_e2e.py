@@ -20,6 +20,7 @@ from batch_updater.plan.state import TicketState, read_back
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import Faults, SandboxConfig
+from tests.support.progress import after_first_row
 from tests.support.send_harness import ThreadSandbox
 from tests.support.sheets import read_rows, write_csv
 
@@ -125,10 +126,11 @@ def test_the_same_api_written_another_way_is_the_same_job(tmp_path, spelling):
 
 
 def test_the_default_api_and_the_same_origin_written_out_are_one_job(tmp_path):
-    from batch_updater.feishu.credentials import api_origin
+    from batch_updater.feishu.credentials import DEFAULT_BASE_URL, api_origin
 
-    assert api_origin(None, {}) == api_origin("https://OPEN.feishu.cn:443/", {}) == api_origin(None, {
-        "FEISHU_BASE_URL": "https://open.feishu.cn/"})
+    host = DEFAULT_BASE_URL.removeprefix("https://")  # the default, spelt out two other ways
+    assert api_origin(None, {}) == api_origin(f"https://{host.upper()}:443/", {}) == api_origin(None, {
+        "FEISHU_BASE_URL": f"https://{host}/"})
 
 
 def test_fixing_one_cell_keeps_the_rows_already_done(tmp_path):
@@ -348,21 +350,7 @@ def test_an_interrupted_run_advises_running_the_same_command_again(tmp_path, mon
 
     write_csv(tmp_path / "in.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS]])
 
-    class CtrlC:
-        def __init__(self, **_):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *_):
-            return False
-
-        def __call__(self, progress) -> None:
-            if progress.done == 1:
-                signal.raise_signal(signal.SIGINT)
-
-    monkeypatch.setattr(cli_module, "ProgressDisplay", CtrlC)
+    monkeypatch.setattr(cli_module, "ProgressDisplay", after_first_row(lambda: signal.raise_signal(signal.SIGINT)))
     with sandbox() as ts:
         result = CliRunner(env=ts.env()).invoke(cli, ["run", str(tmp_path / "in.csv"), "--rate", "2/s",
                                                       "--concurrency", "1", "--report", str(tmp_path / "o.csv")])
