@@ -58,6 +58,10 @@ class JobJournal:
         self.keys = keys
         self.started_ms = started_ms
 
+    def reserve(self, specs: Sequence[tuple[int, TicketUpdate]]) -> None:
+        """The rows about to be sent, entered in the journal as not sent yet, in the order they go."""
+        self.journal.reserve([(self.keys[index], spec.row, spec.ticket_id, comment_key(spec)) for index, spec in specs])
+
     def sending(self, index: int, spec: TicketUpdate) -> None:
         self.journal.sending(self.keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms)
 

@@ -76,6 +76,8 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
         hooks = JobJournal(journal, keys, started_ms) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
+        if hooks is not None:
+            hooks.reserve(plan.to_send)
         jid = job.files.id if job else ""
         event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),

@@ -52,3 +52,28 @@ def test_a_write_that_fails_writes_nothing(tmp_path):
         journal.write([("b.0", 3, "222", None, 1000), ("c.0", None, "333", None, 1000)], [])  # row is NOT NULL
     assert journal.entries() == {}
     journal.close()
+
+
+def test_reserved_rows_are_not_sent_until_marked_and_keep_what_an_earlier_run_wrote(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite")
+    ok = Outcome(Result.OK, 200, 0, "success", "L1", 1, "t")
+    journal.sending("a.0", 2, "111", None, 1000)
+    journal.done("a.0", ok, final=True)
+    journal.reserve([("a.0", 9, "111", None), ("b.0", 3, "222", "c222"), ("c.0", 4, "333", None)])
+    assert set(journal.entries()) == {"a.0"} and journal.entries()["a.0"].outcome == ok  # a.0 as it was
+    journal.sending("b.0", 3, "222", "c222", 2000)
+    entries = journal.entries()
+    journal.close()
+    assert set(entries) == {"a.0", "b.0"}  # c.0 was never sent: as if absent
+    assert entries["b.0"].state == "sending" and entries["b.0"].sent_after == 2000 and entries["b.0"].row == 3
+
+
+def test_another_job_reserved_but_never_sent_rows_are_not_taken_for_its_work(tmp_path):
+    from batch_updater.jobs.journal import read_other
+
+    journal = Journal(tmp_path / "j.sqlite")
+    journal.set_meta("api", "http://127.0.0.1:1")
+    journal.set_meta("helpdesk", "h")
+    journal.reserve([("a.0", 2, "111", "c111")])
+    journal.close()
+    assert read_other(tmp_path / "j.sqlite", {"api": "http://127.0.0.1:1", "helpdesk": "h"}, {"111"}) is None

@@ -109,3 +109,30 @@ async def test_a_journal_without_write_is_written_row_by_row_in_order():
     writes.done(0, SPEC, OK, False)
     await asyncio.gather(writes.sending(1, SPEC), writes.sending(2, SPEC))
     assert calls == [("sending", 1), ("sending", 2), ("done", 0, False)]
+
+
+async def test_rows_asking_soon_after_a_transaction_wait_for_the_gap_and_share_the_next():
+    journal = Recording()
+    writes = WriteAhead(journal)
+    loop = asyncio.get_running_loop()
+    written_at = []
+    real_write = journal.write
+
+    def write(sending, done):
+        written_at.append(loop.time())
+        real_write(sending, done)
+
+    journal.write = write
+    await writes.sending(0, SPEC)  # the first transaction: at once
+    went_on = []
+
+    async def row(index):
+        await writes.sending(index, SPEC)
+        went_on.append(index)
+
+    first = asyncio.ensure_future(row(1))
+    await asyncio.sleep(0)  # row 1 asked within the gap: it waits for it...
+    second = asyncio.ensure_future(row(2))  # ...and row 2, asking meanwhile, shares its transaction
+    await asyncio.gather(first, second)
+    assert journal.transactions == [([0], []), ([1, 2], [])] and sorted(went_on) == [1, 2]
+    assert written_at[1] - written_at[0] >= ahead.MARK_GAP - 1e-6
