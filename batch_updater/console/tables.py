@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from batch_updater.model import SOLVED_LABELS, STATUS_LABELS
 from batch_updater.plan.state import display
 from batch_updater.run.job import RunResult
 from batch_updater.run.plan import PlanResult
 
 PAGE_SIZES = (25, 50, 100, 200)
+_NAMED = {"status": STATUS_LABELS, "solved": SOLVED_LABELS}  # codes the page names, in Chinese and English
 
 
 def page_of(rows: list[dict[str, Any]], query: Mapping[str, str], key: str) -> dict[str, Any]:
@@ -52,11 +54,24 @@ def plan_rows(result: PlanResult) -> list[dict[str, Any]]:
     for row, planned in zip(sheet.rows, result.planned):
         fields = []
         if planned.plan is not None and planned.before is not None:
-            fields = [{"name": c.field, "now": display(c.old), "new": display(c.new), "changed": True}
-                      for c in planned.plan.changes]
-            fields += [{"name": name, "now": display(planned.before.value(name)),
-                        "new": display(planned.before.value(name)), "changed": False} for name in planned.plan.same]
+            fields = [_field(c.field, c.old, c.new, True) for c in planned.plan.changes]
+            fields += [_field(name, planned.before.value(name), planned.before.value(name), False)
+                       for name in planned.plan.same]
         rows.append({"row": row.number, "ticket": _ticket(result, row.cells), "kind": planned.kind,
                      "msg": planned.msg, "fields": fields,
                      "comment": planned.plan.comment if planned.plan is not None else None})
     return rows
+
+
+def _field(name: str, now: Any, new: Any, changed: bool) -> dict[str, Any]:
+    """One field of a plan row; a status or solved code also by its name (`names`: zh and en)."""
+    field: dict[str, Any] = {"name": name, "now": display(now), "new": display(new), "changed": changed}
+    labels = _NAMED.get(name)
+    if labels is not None:
+        field["names"] = {"now": _names(labels, now), "new": _names(labels, new)}
+    return field
+
+
+def _names(labels: Mapping[int, tuple[str, ...]], value: Any) -> dict[str, str] | None:
+    words = labels.get(value) if isinstance(value, int) else None
+    return {"zh": words[0], "en": words[1]} if words else None

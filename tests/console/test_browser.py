@@ -79,6 +79,7 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots):
     tab.wait_for_selector("#plan-result:not([hidden]) #plan-table tbody tr", timeout=WAIT)
     assert "8 change" in tab.inner_text("#plan-counts")
     assert tab.locator("#plan-table .changed .new").count() >= 8  # new values highlighted
+    assert "51 closed by agent" in tab.inner_text("#plan-table")  # a status code with its name
     tab.locator("#step-plan").screenshot(path=shots / "3-plan.png")
 
     tab.check("input[name=rate-kind][value=fixed]")

@@ -249,12 +249,18 @@ function resultCells(row) {
   return [text(row.row), text(row.ticket), text(label(row.result), "tag " + row.result), detail];
 }
 
+function named(field, which) {  // a status or solved code with its name: "2 处理中"
+  const value = field[which] || "∅";
+  const names = field.names && field.names[which];
+  return names ? `${value} ${names[state.lang] || names.en}` : value;
+}
+
 function planCells(row) {
   const fields = document.createElement("div");
   for (const f of row.fields) {
     const line = document.createElement("div");
     line.className = f.changed ? "changed" : "same";
-    line.append(text(f.name + ": ", "field"), text(f.now || "∅", f.changed ? "old" : ""), text(" → "), text(f.new || "∅", f.changed ? "new" : ""));
+    line.append(text(f.name + ": ", "field"), text(named(f, "now"), f.changed ? "old" : ""), text(" → "), text(named(f, "new"), f.changed ? "new" : ""));
     fields.append(line);
   }
   if (row.comment !== null && row.comment !== undefined) fields.append(Object.assign(document.createElement("div"), { className: "changed", textContent: t("plan.comment", { text: row.comment }) }));
