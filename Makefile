@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11, pip, make):
 #   make demo   creates .venv if missing, installs, runs the main job on the sample data
-#   make test   installs the test extra, lints (ruff) and runs the tests (the import-layer check among them)
+#   make test   installs the test extra, lints (ruff), type-checks the pure core (mypy) and runs the tests (the import-layer check among them)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -28,6 +28,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check batch_updater tests
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-test

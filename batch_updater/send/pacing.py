@@ -195,7 +195,7 @@ class PaceController:
             factor, every = 2.0, 1.0
         elif hold is not None and self.rate >= hold:
             factor, every = 1.005, min(30.0 * 2**self.confirmed, 300.0)
-        elif hold is not None and self.rate >= 0.97 * self.estimate:
+        elif self.estimate is not None and self.rate >= 0.97 * self.estimate:
             factor, every = 1.005, 4.0
         else:
             factor, every = 1.02, 2.0
