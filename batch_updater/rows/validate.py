@@ -296,4 +296,21 @@ def validate_row(row: Row, columns: ColumnMap) -> TicketUpdate | list[FieldError
 
 def validate_rows(rows: Iterable[Row], columns: ColumnMap,
                   defaults: Mapping[str, Any] | None = None) -> list[TicketUpdate | list[FieldError]]:
-    return list(map(RowValidator(columns, defaults), rows))
+    at = columns.index("comment")
+    return once_per_comment(list(map(RowValidator(columns, defaults), rows)),
+                            columns.header[at].strip() if at is not None else "comment")
+
+
+def once_per_comment(checked: list[TicketUpdate | list[FieldError]],
+                     column: str = "comment") -> list[TicketUpdate | list[FieldError]]:
+    """A valid row that would post on its ticket the very comment an earlier valid row posts there
+    is made invalid (a copied row, most often): the customer would read it twice."""
+    first: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(checked):
+        if isinstance(item, TicketUpdate) and item.has_comment:
+            comment = item.body["comment"]
+            earlier = first.setdefault((item.ticket_id, comment), item.row)
+            if earlier != item.row:
+                checked[i] = [FieldError(column, comment, f"row {earlier} posts the same comment on this ticket: "
+                                         "it would be posted twice; clear it on one of the rows")]
+    return checked

@@ -195,3 +195,27 @@ def test_a_report_or_retry_file_reads_back_as_exactly_the_input_cells(tmp_path, 
     else:
         write_retry(out, sheet, outcomes, {Result.OK})
     assert [r.cells[:2] for r in load(out).rows] == [r.cells[:2] for r in sheet.rows]
+
+
+# --- a comment a ticket would get twice from one file ----------------------------------------
+
+
+def checked_rows(header, rows, defaults=None):
+    return validate.validate_rows([Row(2 + i, tuple(r)) for i, r in enumerate(rows)], resolve_columns(header),
+                                  defaults)
+
+
+def test_a_copied_row_would_post_its_comment_twice_and_is_invalid_naming_the_first():
+    other = "7100000000000000001"
+    first, other_ticket, other_text, copy = checked_rows(["工单ID", "状态", "评论"], [
+        [ID, "2", "已处理"], [other, "2", "已处理"], [ID, "3", "另一条"], [ID, "2", "已处理"]])
+    assert isinstance(first, TicketUpdate) and isinstance(other_ticket, TicketUpdate)  # another ticket: fine
+    assert isinstance(other_text, TicketUpdate)  # another comment on the same ticket: fine
+    assert [(e.column, e.value, e.problem) for e in copy] == [
+        ("评论", "已处理", "row 2 posts the same comment on this ticket: it would be posted twice; "
+                         "clear it on one of the rows")]
+
+
+def test_a_default_comment_on_two_rows_of_one_ticket_is_posted_once():
+    rows = checked_rows(["ticket_id", "status"], [[ID, "2"], [ID, "3"]], parse_defaults({"comment": "migrated"}))
+    assert isinstance(rows[0], TicketUpdate) and [e.column for e in rows[1]] == ["comment"]
