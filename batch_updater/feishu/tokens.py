@@ -41,6 +41,9 @@ RETRY_DELAY_S = 1.0
 AUTHORIZE_AGAIN = ("the user must authorize the app again: run the OAuth flow with the offline_access "
                    "scope and set FEISHU_REFRESH_TOKEN and FEISHU_USER_ACCESS_TOKEN to the new tokens")
 
+FROM_FILE = ("; this refresh token came from that file, which an earlier run saved: if that run talked to "
+             "another server (a sandbox since restarted), delete the file and run again")
+
 log = logging.getLogger("batch_updater")
 
 
@@ -208,8 +211,12 @@ class UserTokens:
         return not pair.access_token or (pair.refresh_at is not None and self.clock() >= pair.refresh_at)
 
     def _adopt(self, saved: Mapping[str, Any] | None) -> bool:
-        """Take the saved pair if it descends from our seed and is newer than ours."""
+        """Take the saved pair if it descends from our seed, came from the server we talk to (a file
+        an earlier version wrote names none), and is newer than ours. A sandbox restarted with the
+        same seed prints the same first tokens but forgets the pairs it rotated: on its new port,
+        the file of the last one is not taken."""
         if (saved is None or saved["app_id"] != self.app_id or saved["seed"] != self.seed
+                or saved.get("server", self.url) != self.url
                 or saved["refresh_token"] == self._pair.refresh_token):
             return False
         expires_at = _number(saved.get("expires_at"))
@@ -248,7 +255,8 @@ class UserTokens:
                 continue
             if entry is not None and entry.action is Action.REAUTHORIZE:
                 raise CredentialsRefused(f"the refresh token was refused ({code}: {entry.meaning}); it cannot "
-                                         f"be used again and {AUTHORIZE_AGAIN} (token file {self.token_file.path})")
+                                         f"be used again and {AUTHORIZE_AGAIN} (token file {self.token_file.path})"
+                                         + (FROM_FILE if self.source == "file" else ""))
             again = " (after one retry)" if attempt == 2 else ""
             raise CredentialsRefused(f"the user token could not be refreshed{again}: {detail}")
         raise AssertionError("unreachable")
@@ -281,7 +289,8 @@ class UserTokens:
         refresh_ttl = _number(fields.get("refresh_token_expires_in")) or DEFAULT_REFRESH_TTL_S
         pair = TokenPair(access, refresh, now + access_ttl, now + refresh_ttl,
                          now + access_ttl - min(REFRESH_AHEAD_S, access_ttl / 2))
-        record = {"app_id": self.app_id, "seed": self.seed, "access_token": access, "refresh_token": refresh,
+        record = {"app_id": self.app_id, "seed": self.seed, "server": self.url, "access_token": access,
+                  "refresh_token": refresh,
                   "expires_at": pair.expires_at, "refresh_expires_at": pair.refresh_expires_at,
                   "saved_at": now}
         try:

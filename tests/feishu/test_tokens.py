@@ -331,3 +331,44 @@ async def test_a_wrong_app_secret_is_refused_without_showing_it(sandbox: Sandbox
             await tenant.current()
     assert "FEISHU_APP_SECRET" in str(caught.value) and "not-the-secret-123" not in str(caught.value)
     assert TenantToken.from_env({"FEISHU_APP_ID": "cli_x"}, session, sandbox.base_url) is None
+
+
+async def test_a_file_from_another_server_is_not_taken(
+        sandbox: Sandbox, env: dict[str, str], session: aiohttp.ClientSession, sandbox_clock: ManualClock,
+        sleeps: list[float]) -> None:
+    # A sandbox restarted with the same seed (on another port) prints the same first tokens but
+    # forgets the pair it rotated for the last run: that run's file is not taken.
+    new = await make(env, session, sandbox_clock, sleeps).refresh(env["FEISHU_USER_ACCESS_TOKEN"])
+    assert saved(env)["server"] == env["FEISHU_BASE_URL"].rstrip("/") + "/open-apis/authen/v2/oauth/token"
+    elsewhere = make(env, session, sandbox_clock, sleeps, base_url="http://127.0.0.1:9")
+    assert elsewhere.source == "env" and await elsewhere.current() == env["FEISHU_USER_ACCESS_TOKEN"]
+    here = make(env, session, sandbox_clock, sleeps)
+    assert here.source == "file" and await here.current() == new
+
+
+async def test_a_file_an_earlier_version_wrote_without_its_server_is_still_taken(
+        sandbox: Sandbox, env: dict[str, str], session: aiohttp.ClientSession, sandbox_clock: ManualClock,
+        sleeps: list[float]) -> None:
+    new = await make(env, session, sandbox_clock, sleeps).refresh(env["FEISHU_USER_ACCESS_TOKEN"])
+    path = Path(env["BATCH_UPDATER_STATE_DIR"]) / "tokens" / f"{env['FEISHU_APP_ID']}.json"
+    record = saved(env)
+    del record["server"]
+    path.write_text(json.dumps(record))
+    again = make(env, session, sandbox_clock, sleeps)
+    assert again.source == "file" and await again.current() == new
+
+
+async def test_a_refused_refresh_token_from_the_file_names_the_file_to_delete(
+        sandbox: Sandbox, env: dict[str, str], session: aiohttp.ClientSession, sandbox_clock: ManualClock,
+        sleeps: list[float]) -> None:
+    sandbox.core.fail_next_refreshes(20026)
+    with pytest.raises(CredentialsRefused) as from_env:
+        await make(env, session, sandbox_clock, sleeps).refresh(env["FEISHU_USER_ACCESS_TOKEN"])
+    assert "came from that file" not in str(from_env.value)
+    new = await make(env, session, sandbox_clock, sleeps).refresh(env["FEISHU_USER_ACCESS_TOKEN"])
+    later = make(env, session, sandbox_clock, sleeps)
+    assert later.source == "file"
+    sandbox.core.fail_next_refreshes(20026)  # as a sandbox restarted on the same port answers
+    with pytest.raises(CredentialsRefused) as from_file:
+        await later.refresh(new)
+    assert "came from that file" in str(from_file.value) and "delete the file" in str(from_file.value)
