@@ -196,7 +196,8 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if result.sent is not None:
         sent = result.sent
         settled = format_rate(sent.final_rate) + (" (the API's limit, found)" if sent.limit_found else "")
-        click.echo(f"Sent in {sent.elapsed:.1f} s: achieved {format_rate(sent.achieved_rate)}, "
+        achieved = "too few answers to measure" if sent.achieved_rate is None else format_rate(sent.achieved_rate)
+        click.echo(f"Sent in {sent.elapsed:.1f} s: achieved {achieved}, "
                    f"rate at the end {settled}; "
                    f"{_count(sent.throttles, 'throttle answer', 'throttle answers')}, "
                    f"{_count(sent.pauses, 'pause', 'pauses')}")

@@ -210,7 +210,7 @@ def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendRe
             "rate": options.rate, "concurrency": options.concurrency, "max attempts": options.max_attempts,
             "timeout (s)": options.timeout, "retry comments": "yes" if options.retry_comments else "no",
             "wall time (s)": f"{sent.elapsed:.1f}",
-            "achieved rate": format_rate(sent.achieved_rate),
+            "achieved rate": format_rate(sent.achieved_rate) if sent.achieved_rate is not None else "",
             "settled rate": format_rate(sent.final_rate), "throttle answers": sent.throttles,
             "throttle pauses": sent.pauses, "stopped because": sent.stop_reason or "",
         })

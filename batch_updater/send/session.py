@@ -60,9 +60,14 @@ class SendReport:
         return max(self.stats.finished - self.stats.started, 1e-9)
 
     @property
-    def achieved_rate(self) -> float:
-        """Answers that passed the throttle, per second of sending."""
-        return len(self.stats.accepted_times) / self.elapsed
+    def achieved_rate(self) -> float | None:
+        """Answers that passed the throttle per second, counted between the first and the last of
+        them (n answers, n - 1 gaps: a count over the whole send would put a short run above the
+        rate it was held to); None under two."""
+        times = self.stats.accepted_times
+        if len(times) < 2 or times[-1] <= times[0]:
+            return None
+        return (len(times) - 1) / (times[-1] - times[0])
 
 
 def state_path(settings: SendSettings, env: Mapping[str, str]) -> Path:
