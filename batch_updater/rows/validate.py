@@ -111,9 +111,13 @@ def parse_status(text: str) -> int:
         return _labelled(text, _STATUS, "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / "
                                         "closed")
     except Bad:
-        if _WHOLE.fullmatch(text.strip()) and int(float(text)) == 52:
+        if (_WHOLE.fullmatch(text.strip()) and int(float(text)) == 52) or _label_key(text) in _CLOSED_BY_USER:
             raise Bad("52 (closed by user) cannot be set through the update API; use 51 (closed by agent)") from None
         raise
+
+
+# Status 52's names: a status the API shows, and cannot set.
+_CLOSED_BY_USER = frozenset(map(_label_key, ("用户关闭工单", "用户关闭", "closed by user", "user closed")))
 
 
 def parse_solved(text: str) -> int:

@@ -31,7 +31,8 @@ def test_status_codes_and_labels(text, code):
 
 
 @pytest.mark.parametrize("text, message", [("6", "not a status"), ("done", "not a status"), ("5" * 400, "not a status"),
-                                           ("52", "cannot be set"), ("2.5", "not a status")])
+                                           ("52", "cannot be set"), ("Closed by user", "cannot be set"),
+                                           ("用户关闭工单", "cannot be set"), ("2.5", "not a status")])
 def test_bad_status(text, message):
     with pytest.raises(Bad, match=message):
         parse_status(text)
