@@ -158,6 +158,7 @@ def _too_big(limit: int) -> BatchUpdaterError:
 def _described(console: Console, upload: Upload) -> dict[str, Any]:
     found = describe(upload)
     found["problem"] = console.shown(found["problem"])
+    found["source"] = console.shown(found["source"])
     found["warnings"] = [console.shown(w) for w in found["warnings"]]
     return found
 

@@ -13,6 +13,17 @@ from batch_updater.console.uploads import Uploads
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
 
+# The command line's advice, as the page gives it: the page has its own choice of encoding.
+_FOR_THE_PAGE = ((re.compile(r"pass --encoding(?: NAME \([^)]*\)| utf-16-le, or utf-16-be)?"),
+                  "choose its encoding in the list above"),
+                 (re.compile(r"check --encoding"), "check the encoding chosen above"))
+
+
+def for_the_page(text: str) -> str:
+    for advice, instead in _FOR_THE_PAGE:
+        text = advice.sub(instead, text)
+    return text
+
 
 class Console:
     def __init__(self, workdir: Path, env: Mapping[str, str], *, run: Callable[..., RunResult] = run_job,
@@ -21,7 +32,7 @@ class Console:
         self.workdir = workdir
         self.env = dict(env)
         folders = re.compile(re.escape(str(self.workdir)) + r"/(?:[^/\s'\",)]+/)+")
-        self.shown: Callable[[str], str] = lambda text: folders.sub("", text)
+        self.shown: Callable[[str], str] = lambda text: for_the_page(folders.sub("", text))
         self.uploads = Uploads(self.workdir / "sheets", run, self.env)
         self.runs = Runs(self.workdir / "runs", self.env, run=run, plan=plan, shown=self.shown)
 

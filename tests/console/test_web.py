@@ -102,7 +102,7 @@ async def test_bad_uploads_get_a_message_never_a_500(make_client, name, data, me
     ("noid.csv", b"Number,State\r\n7100000000000000001,closed\r\n", "no ticket id column",
      {"renames": {"Number": "ticket_id", "State": "status"}}),
     ("big5.csv", "ticket_id,comment\r\n7100000000000000001,客戶反饋登錄失敗，已重置密碼並通知用戶\r\n".encode("big5"),
-     "--encoding", {"encoding": "big5"}),
+     "choose its encoding in the list above", {"encoding": "big5"}),
 ])
 async def test_a_sheet_a_choice_can_fix_is_kept_with_its_problem(make_client, name, data, problem, fix):
     """No ticket id column: choose which column holds it; an encoding that cannot be told: choose it."""
@@ -111,6 +111,7 @@ async def test_a_sheet_a_choice_can_fix_is_kept_with_its_problem(make_client, na
     response = await upload(client, name, data)
     kept = await response.json()
     assert response.status == 200 and problem in kept["problem"] and kept["counts"] == {}
+    assert "--" not in kept["problem"]  # no command-line option named on the page
     assert (await client.post(f"/api/uploads/{kept['id']}/runs", json={})).status == 400  # nothing to run yet
     fixed = await (await client.post(f"/api/uploads/{kept['id']}/check", json=fix)).json()
     assert fixed["problem"] == "" and fixed["counts"].get("valid") == 1, fixed
@@ -246,3 +247,12 @@ async def test_odd_requests_are_answered_plainly(make_client):
     assert bad.status == 400 and "renames" in (await bad.json())["error"]
     check = await client.get(f"/api/uploads/{u['id']}/check.csv")
     assert check.status == 200 and b"valid" in await check.read()
+
+
+async def test_a_gbk_sheet_shows_how_its_text_reads_with_the_page_s_advice_not_the_command_line_s(make_client):
+    client, _ = await make_client()
+    await login(client)
+    data = "工单ID,状态,评论\r\n7100000000000000001,处理中,已重置密码\r\n".encode("gbk")
+    kept = await (await upload(client, "gbk.csv", data)).json()
+    assert "the first text reads '处理中'" in kept["source"]
+    assert "choose its encoding in the list above" in kept["source"] and "--encoding" not in kept["source"]
