@@ -32,12 +32,13 @@ class ProgressDisplay:
         self._last = 0.0
         self._bar: Progress | None = None
         self._task = None
+        self._reading: bool | None = None  # the phase the bar shows: reading tickets, or sending rows
 
     def __enter__(self) -> ProgressDisplay:
         if self.terminal:
             self._bar = Progress(
-                TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-                TextColumn("[dim]{task.fields[rate]}"), TimeRemainingColumn(),
+                TextColumn("{task.fields[what]}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"), TextColumn("[dim]{task.fields[rate]}"), TimeRemainingColumn(),
                 console=Console(file=self.stream), transient=True,
             )
             self._bar.start()
@@ -46,8 +47,12 @@ class ProgressDisplay:
     def __call__(self, update: Update) -> None:
         rate = format_rate(update.rate) + (" (paused: throttled)" if update.paused else "")
         if self._bar is not None:
-            if self._task is None:
-                self._task = self._bar.add_task("send", total=update.total, counts="", rate="")
+            if self._task is None or self._reading != update.reading:  # a new phase: a bar of its own
+                if self._task is not None:
+                    self._bar.remove_task(self._task)
+                self._reading = update.reading
+                self._task = self._bar.add_task("send", total=update.total, counts="", rate="",
+                                                what="reading tickets" if update.reading else "sending")
             self._bar.update(self._task, completed=update.done, counts=_counts(update), rate=rate)
             return
         now = time.monotonic()
@@ -55,7 +60,8 @@ class ProgressDisplay:
             return
         if now - self._last >= self.every or update.done == update.total:
             self._last = now
-            print(f"progress: {update.done}/{update.total} rows, {_counts(update)}, rate {rate}",
+            what = "tickets read" if update.reading else "rows"
+            print(f"progress: {update.done}/{update.total} {what}, {_counts(update)}, rate {rate}",
                   file=self.stream, flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
