@@ -22,6 +22,10 @@ STATUS_LABELS: dict[int, tuple[str, ...]] = {
     51: ("人工关闭工单", "closed by agent", "agent closed", "closed", "已关闭", "关闭"),
 }
 
+# Status 52 (closed by the user): shown by the API, never set through it.
+CLOSED_BY_USER = 52
+CLOSED_BY_USER_LABELS = ("用户关闭工单", "closed by user", "user closed", "用户关闭")
+
 SOLVED_LABELS: dict[int, tuple[str, ...]] = {
     1: ("未解决", "unresolved", "unsolved", "否", "no", "false"),
     2: ("已解决", "resolved", "solved", "是", "yes", "true"),

@@ -28,7 +28,8 @@ from batch_updater.sheet.columns import NoTicketIdColumn
 from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheet_names
 
 SUFFIXES = sorted(EXCEL_SUFFIXES | set(TEXT_SUFFIXES))
-ENCODINGS = ("utf-8", "gb18030", "big5", "shift_jis", "utf-16", "cp1252")  # offered when a text file needs one
+# offered when a text file needs one
+ENCODINGS = ("utf-8", "gb18030", "big5", "shift_jis", "utf-16", "utf-16-le", "utf-16-be", "cp1252")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 

@@ -28,7 +28,7 @@ import aiohttp
 
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
 from batch_updater.feishu.codes import Action, lookup
-from batch_updater.feishu.credentials import REFRESH_VARS
+from batch_updater.feishu.credentials import REFRESH_VARS, api_identity
 from batch_updater.paths import atomic_path, private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
@@ -148,6 +148,7 @@ class UserTokens:
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep, timeout: float = 30.0) -> None:
         self.session = session
         self.url = base_url.rstrip("/") + REFRESH_PATH
+        self.server = api_identity(base_url.rstrip("/").lower())  # the API as the token file names it
         self.app_id = app_id
         self._secret = app_secret
         self.token_file = token_file
@@ -216,7 +217,7 @@ class UserTokens:
         same seed prints the same first tokens but forgets the pairs it rotated: on its new port,
         the file of the last one is not taken."""
         if (saved is None or saved["app_id"] != self.app_id or saved["seed"] != self.seed
-                or saved.get("server", self.url) != self.url
+                or saved.get("server", self.server) != self.server
                 or saved["refresh_token"] == self._pair.refresh_token):
             return False
         expires_at = _number(saved.get("expires_at"))
@@ -289,7 +290,7 @@ class UserTokens:
         refresh_ttl = _number(fields.get("refresh_token_expires_in")) or DEFAULT_REFRESH_TTL_S
         pair = TokenPair(access, refresh, now + access_ttl, now + refresh_ttl,
                          now + access_ttl - min(REFRESH_AHEAD_S, access_ttl / 2))
-        record = {"app_id": self.app_id, "seed": self.seed, "server": self.url, "access_token": access,
+        record = {"app_id": self.app_id, "seed": self.seed, "server": self.server, "access_token": access,
                   "refresh_token": refresh,
                   "expires_at": pair.expires_at, "refresh_expires_at": pair.refresh_expires_at,
                   "saved_at": now}

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
-CLOSED_BY_USER = 52
 CLOSED_BY_AGENT = 51
 CUSTOM_PREFIX = "custom:"
 SCALARS = ("status", "tag_names", "ticket_type", "solved", "channel")  # the body's order (model.FIELDS)

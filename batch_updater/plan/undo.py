@@ -8,10 +8,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.model import CLOSED_BY_USER, Outcome, Result, TicketUpdate
 from batch_updater.plan.state import (
     CLOSED_BY_AGENT,
-    CLOSED_BY_USER,
     CUSTOM_PREFIX,
     SCALARS,
     STATUS_52_NOTE,

@@ -10,7 +10,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 from batch_updater.errors import UsageError
-from batch_updater.model import FIELDS, SOLVED_LABELS, STATUS_LABELS, FieldError, Row, TicketUpdate
+from batch_updater.model import (
+    CLOSED_BY_USER,
+    CLOSED_BY_USER_LABELS,
+    FIELDS,
+    SOLVED_LABELS,
+    STATUS_LABELS,
+    FieldError,
+    Row,
+    TicketUpdate,
+)
 from batch_updater.sheet.columns import ColumnMap, CustomColumn
 
 INT32_MAX = 2**31 - 1
@@ -111,13 +120,13 @@ def parse_status(text: str) -> int:
         return _labelled(text, _STATUS, "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / "
                                         "closed")
     except Bad:
-        if (_WHOLE.fullmatch(text.strip()) and int(float(text)) == 52) or _label_key(text) in _CLOSED_BY_USER:
+        if _label_key(text) in _CLOSED_BY_USER or (_WHOLE.fullmatch(text.strip())
+                                                   and int(float(text)) == CLOSED_BY_USER):
             raise Bad("52 (closed by user) cannot be set through the update API; use 51 (closed by agent)") from None
         raise
 
 
-# Status 52's names: a status the API shows, and cannot set.
-_CLOSED_BY_USER = frozenset(map(_label_key, ("用户关闭工单", "用户关闭", "closed by user", "user closed")))
+_CLOSED_BY_USER = frozenset(map(_label_key, CLOSED_BY_USER_LABELS))
 
 
 def parse_solved(text: str) -> int:
@@ -302,13 +311,16 @@ def validate_rows(rows: Iterable[Row], columns: ColumnMap,
                   defaults: Mapping[str, Any] | None = None) -> list[TicketUpdate | list[FieldError]]:
     at = columns.index("comment")
     return once_per_comment(list(map(RowValidator(columns, defaults), rows)),
-                            columns.header[at].strip() if at is not None else "comment")
+                            columns.header[at].strip() if at is not None else "comment",
+                            default_comment="comment" in (defaults or {}))
 
 
-def once_per_comment(checked: list[TicketUpdate | list[FieldError]],
-                     column: str = "comment") -> list[TicketUpdate | list[FieldError]]:
+def once_per_comment(checked: list[TicketUpdate | list[FieldError]], column: str = "comment", *,
+                     default_comment: bool = False) -> list[TicketUpdate | list[FieldError]]:
     """A valid row that would post on its ticket the very comment an earlier valid row posts there
     is made invalid (a copied row, most often): the customer would read it twice."""
+    fix = ("give one of the rows a comment of its own (a blank cell takes the default comment), or keep the "
+           "ticket on one row" if default_comment else "clear it on one of the rows")
     first: dict[tuple[str, str], int] = {}
     for i, item in enumerate(checked):
         if isinstance(item, TicketUpdate) and item.has_comment:
@@ -316,5 +328,5 @@ def once_per_comment(checked: list[TicketUpdate | list[FieldError]],
             earlier = first.setdefault((item.ticket_id, comment), item.row)
             if earlier != item.row:
                 checked[i] = [FieldError(column, comment, f"row {earlier} posts the same comment on this ticket: "
-                                         "it would be posted twice; clear it on one of the rows")]
+                                         f"it would be posted twice; {fix}")]
     return checked

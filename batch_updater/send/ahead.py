@@ -2,10 +2,12 @@
 
 - A row's `sending` mark is committed before its request leaves. The rows whose
   workers ask meanwhile share one transaction, written at the start of the
-  next turn of the event loop, or MARK_GAP after the previous transaction if
-  that is later, and each waits for it before sending. At tens of rows a
-  second a row seldom waits; at thousands, 20-30 rows share a transaction
-  (4 without the gap), for up to 2 ms more on each row's way out.
+  next turn of the event loop; when the last marks were written for several
+  rows at once (rows are asking concurrently), not before MARK_GAP after the
+  previous transaction. Each waits for it before sending. At tens of rows a
+  second a row seldom waits, and rows sent one at a time never; at thousands,
+  20-30 rows share a transaction (4 without the gap), for up to 2 ms more on
+  each row's way out.
 - A row's `done` mark may lag: it is held until the next transaction, at most
   DONE_LAG seconds or DONE_ROWS rows. A crash in between leaves the row
   `sending`, which a resumed job treats as a row cut off in flight: sent again
@@ -26,7 +28,7 @@ from batch_updater.model import Outcome, TicketUpdate
 
 DONE_LAG = 0.01  # seconds a `done` mark may wait for the next transaction
 DONE_ROWS = 256  # `done` marks held at most
-MARK_GAP = 0.002  # seconds at least between transactions that rows wait for
+MARK_GAP = 0.002  # seconds from one transaction to marks that may wait for more rows to join them
 
 Sending = tuple[int, TicketUpdate]
 Done = tuple[int, TicketUpdate, Outcome, "bool | None"]
@@ -58,6 +60,7 @@ class WriteAhead:
         self._timer: asyncio.TimerHandle | None = None
         self._error: Exception | None = None  # a write that failed where nobody waited for it
         self._last_write = float("-inf")  # the loop's time of the last transaction
+        self._last_marks = 0  # rows whose marks the last transaction of marks wrote
         self.transactions = 0
 
     async def sending(self, index: int, spec: TicketUpdate) -> None:
@@ -68,7 +71,7 @@ class WriteAhead:
         committed = loop.create_future()
         if not self._waiting:
             wait = self._last_write + MARK_GAP - loop.time()
-            if wait > 0:
+            if wait > 0 and self._last_marks > 1:  # others are asking too: let them join
                 loop.call_later(wait, self._flush_marks)
             else:
                 loop.call_soon(self._flush_marks)
@@ -93,6 +96,7 @@ class WriteAhead:
 
     def _flush_marks(self) -> None:
         waiting, self._waiting = self._waiting, []
+        self._last_marks = len(waiting)
         try:
             self.flush()
         except Exception as e:  # each waiting row raises it: its request must not leave

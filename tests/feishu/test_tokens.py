@@ -339,11 +339,15 @@ async def test_a_file_from_another_server_is_not_taken(
     # A sandbox restarted with the same seed (on another port) prints the same first tokens but
     # forgets the pair it rotated for the last run: that run's file is not taken.
     new = await make(env, session, sandbox_clock, sleeps).refresh(env["FEISHU_USER_ACCESS_TOKEN"])
-    assert saved(env)["server"] == env["FEISHU_BASE_URL"].rstrip("/") + "/open-apis/authen/v2/oauth/token"
+    assert saved(env)["server"] == env["FEISHU_BASE_URL"].rstrip("/")
     elsewhere = make(env, session, sandbox_clock, sleeps, base_url="http://127.0.0.1:9")
     assert elsewhere.source == "env" and await elsewhere.current() == env["FEISHU_USER_ACCESS_TOKEN"]
     here = make(env, session, sandbox_clock, sleeps)
     assert here.source == "file" and await here.current() == new
+    assert "//127.0.0.1:" in env["FEISHU_BASE_URL"]
+    as_localhost = make(env, session, sandbox_clock, sleeps,  # the same API, written another way
+                        base_url=env["FEISHU_BASE_URL"].replace("127.0.0.1", "localhost").rstrip("/") + "/")
+    assert as_localhost.source == "file"
 
 
 async def test_a_file_an_earlier_version_wrote_without_its_server_is_still_taken(

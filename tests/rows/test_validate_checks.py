@@ -219,3 +219,4 @@ def test_a_copied_row_would_post_its_comment_twice_and_is_invalid_naming_the_fir
 def test_a_default_comment_on_two_rows_of_one_ticket_is_posted_once():
     rows = checked_rows(["ticket_id", "status"], [[ID, "2"], [ID, "3"]], parse_defaults({"comment": "migrated"}))
     assert isinstance(rows[0], TicketUpdate) and [e.column for e in rows[1]] == ["comment"]
+    assert "a blank cell takes the default comment" in rows[1][0].problem  # clearing it would not help

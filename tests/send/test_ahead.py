@@ -123,16 +123,27 @@ async def test_rows_asking_soon_after_a_transaction_wait_for_the_gap_and_share_t
         real_write(sending, done)
 
     journal.write = write
-    await writes.sending(0, SPEC)  # the first transaction: at once
     went_on = []
 
     async def row(index):
         await writes.sending(index, SPEC)
         went_on.append(index)
 
-    first = asyncio.ensure_future(row(1))
-    await asyncio.sleep(0)  # row 1 asked within the gap: it waits for it...
-    second = asyncio.ensure_future(row(2))  # ...and row 2, asking meanwhile, shares its transaction
+    await asyncio.gather(row(0), row(1))  # rows asking together: the first transaction, at once
+    first = asyncio.ensure_future(row(2))
+    await asyncio.sleep(0)  # row 2 asked within the gap: it waits for it...
+    second = asyncio.ensure_future(row(3))  # ...and row 3, asking meanwhile, shares its transaction
     await asyncio.gather(first, second)
-    assert journal.transactions == [([0], []), ([1, 2], [])] and sorted(went_on) == [1, 2]
+    assert journal.transactions == [([0, 1], []), ([2, 3], [])] and sorted(went_on) == [0, 1, 2, 3]
     assert written_at[1] - written_at[0] >= ahead.MARK_GAP - 1e-6
+
+
+async def test_rows_sent_one_at_a_time_never_wait_for_the_gap(monkeypatch):
+    monkeypatch.setattr(ahead, "MARK_GAP", 3600.0)  # a row that waited for it would never go on
+    journal = Recording()
+    writes = WriteAhead(journal)
+    for index in range(3):
+        if index:
+            writes.done(index - 1, SPEC, OK)
+        await asyncio.wait_for(writes.sending(index, SPEC), timeout=5)
+    assert journal.transactions == [([0], []), ([1], [0]), ([2], [1])]
