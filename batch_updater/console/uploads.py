@@ -22,7 +22,7 @@ from typing import Any
 from batch_updater.errors import InputError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import Result
-from batch_updater.paths import private_dir
+from batch_updater.paths import private_dir, upload_name
 from batch_updater.run.job import RunResult
 from batch_updater.sheet.columns import NoTicketIdColumn
 from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheet_names
@@ -61,7 +61,7 @@ def safe_name(name: str) -> str:
     if suffix.lower() not in SUFFIXES:
         raise InputError(f"{Path(name).name or 'the file'}: not a spreadsheet the tool reads; use "
                          f"{', '.join(SUFFIXES)}")
-    return stem[:100] + suffix.lower()
+    return upload_name(stem, suffix.lower())  # it and every name derived from it fit in a file name
 
 
 class Uploads:

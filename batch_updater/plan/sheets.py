@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.model import FieldError, TicketUpdate
-from batch_updater.paths import atomic_path
+from batch_updater.paths import atomic_path, sibling_path
 from batch_updater.plan.preview import PlannedRow, field_columns, targets
 from batch_updater.plan.state import display
 from batch_updater.plan.undo import Undo
 from batch_updater.sheet.blocks import PLAN, Block, Look
 from batch_updater.sheet.read import Sheet
-from batch_updater.sheet.report import sibling_path
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",

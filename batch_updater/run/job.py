@@ -15,7 +15,7 @@ from batch_updater.jobs.config import credential_env, load_config, options_from,
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging, warn
 from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdate, invalid_outcome
-from batch_updater.paths import state_subdir
+from batch_updater.paths import sibling_path, state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import prepare, stopped_exit_code
@@ -23,12 +23,7 @@ from batch_updater.send.pacing import format_rate
 from batch_updater.sheet.blocks import RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
 from batch_updater.sheet.read import Sheet
-from batch_updater.sheet.report import (
-    sibling_path,
-    write_report,
-    write_retry,
-    write_unknown,
-)
+from batch_updater.sheet.report import write_report, write_retry, write_unknown
 from batch_updater.sheet.writeback import check_write_back, write_back
 from batch_updater.summary import Summary, per_second, summarize
 
@@ -180,7 +175,7 @@ def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[st
     try:
         return write(report), None
     except OSError as e:
-        fallback = state_subdir(env, "reports") / report.name
+        fallback = state_subdir(env, "reports").resolve() / report.name
         why = f"cannot write the report to {report} ({e.strerror or e}); it is in {fallback} instead"
         try:
             written = write(fallback)

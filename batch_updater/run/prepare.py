@@ -52,9 +52,9 @@ def prepare(options: RunOptions, *, ready: Callable[[], T], on_warning: Callable
         warn(warning, on_warning)
     started = now()
     report = Path(options.report) if options.report else None if given else default_report_path(
-        input_path.with_name(input_path.stem + report_tag + input_path.suffix), sheet.kind,
-        Path(options.report_dir), started)
+        input_path, sheet.kind, Path(options.report_dir), started, report_tag)
     if report is not None:
+        report = report.resolve()  # said as it is: no `reports/../x`
         check_writable(report)  # a run's results must have somewhere to go
     return Prepared(checked_ready, input_path, sheet, validate_rows(sheet.rows, sheet.columns, defaults), report,
                     started)

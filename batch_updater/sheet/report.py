@@ -16,7 +16,7 @@ from typing import Any
 
 from batch_updater.errors import UsageError
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row, Second
-from batch_updater.paths import atomic_path
+from batch_updater.paths import NAME_MAX, atomic_path, name_size, report_names, report_path
 from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
 from batch_updater.summary import answer_counts
@@ -29,23 +29,20 @@ RESULT_COLOURS = {
 }
 
 
-SIBLINGS = ("retry", "unknown", "undo", "undo-comments")  # files written beside the report
-
-
-def default_report_path(input_path: Path, kind: str, directory: Path, now: datetime) -> Path:
-    return directory / f"{input_path.stem}-{now:%Y%m%d-%H%M%S}{REPORT_SUFFIX[kind]}"
-
-
-def sibling_path(report: Path, tag: str) -> Path:
-    """`<report stem>-<tag><suffix>` beside the report (retry file, undo sheet)."""
-    return report.with_name(f"{report.stem}-{tag}{report.suffix}")
+def default_report_path(input_path: Path, kind: str, directory: Path, now: datetime, tag: str = "") -> Path:
+    """`<input stem><tag>-<date>-<time>.<kind>` in `directory` (paths.report_path: it fits)."""
+    return report_path(input_path, directory, REPORT_SUFFIX[kind], now, tag)
 
 
 def check_report_path(report: Path, input_path: Path) -> None:
-    """The report and the files beside it (retry, undo) must never be the input."""
+    """The report and the files beside it (retry, undo) must never be the input, and its name must
+    be one a file can have."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
         raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
-    for path in (report, *(sibling_path(report, tag) for tag in SIBLINGS)):
+    if name_size(report.name) > NAME_MAX:
+        raise UsageError(f"--report {report.name}: a file name holds at most {NAME_MAX} bytes and this one has "
+                         f"{name_size(report.name)}; choose a shorter name (nothing was sent)")
+    for path in report_names(report):
         with contextlib.suppress(OSError):  # not there, or not a path at all: check_writable tells
             if path.resolve() == input_path.resolve() or path.samefile(input_path):
                 raise UsageError(f"--report {report} would write {path.name} over the input file: "
@@ -54,12 +51,17 @@ def check_report_path(report: Path, input_path: Path) -> None:
 
 def check_writable(report: Path) -> None:
     """Before anything is sent: the report's folder exists (or can be made) and takes a new file
-    (the retry, unknown and undo files go beside the report)."""
-    if report.is_dir():
+    with the longest name written there (the retry, unknown and undo files go beside the report)."""
+    try:
+        folder = report.is_dir()
+    except OSError as e:
+        raise UsageError(f"--report {report}: {e.strerror or e}; choose another --report (nothing was sent)") from None
+    if folder:
         raise UsageError(f"--report {report}: is a folder; give a file name")
-    problem = probe_folder(report.parent)
+    longest = report_names(report)[-1].name
+    problem = probe_folder(report.parent, longest)
     if problem:
-        raise UsageError(f"cannot write the report in {report.parent}: {problem}; "
+        raise UsageError(f"cannot write the report in {report.parent}: {problem} (writing {longest}); "
                          "choose another --report (nothing was sent)")
 
 

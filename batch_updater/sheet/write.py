@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.model import FORMULA_TRIGGERS
+from batch_updater.paths import TEMP_SUFFIX, temp_prefix
 
 # No text becomes a formula, a link or a number: what the user wrote stays text.
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -51,11 +52,13 @@ def write_delimited(path: Path, header: list[str], rows: Iterator[list[Any]], de
         writer.writerows(map(inert_row, rows))
 
 
-def probe_folder(folder: Path) -> str | None:
-    """Why a new file cannot be written in `folder` (made if missing), or None when it can."""
+def probe_folder(folder: Path, name: str = "batch-updater") -> str | None:
+    """Why a new file cannot be written in `folder` (made if missing), or None when it can: the
+    temporary file that writing `name` there makes is made and removed (a name too long for this
+    file system is found now)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".batch-updater.", suffix=".check", dir=folder)
+        fd, probe = tempfile.mkstemp(prefix=temp_prefix(name), suffix=TEMP_SUFFIX, dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as e:

@@ -21,19 +21,12 @@ from pathlib import Path
 from batch_updater.errors import UsageError
 from batch_updater.logs import warn
 from batch_updater.model import Row
-from batch_updater.paths import atomic_path, state_subdir
+from batch_updater.paths import atomic_path, report_names, state_subdir, write_back_path
 from batch_updater.sheet.blocks import Block, WriteBack, block_spans, placement
 from batch_updater.sheet.read import Sheet
-from batch_updater.sheet.report import SIBLINGS, sibling_path
 from batch_updater.sheet.write import inert_row, probe_folder
 
 EDITABLE = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
-
-
-def write_back_path(input_path: Path, kind: str) -> Path:
-    """`<input name>-results.<its suffix>` (`-plan` for a plan) beside the input: an .xlsm stays
-    an .xlsm, so that its macros still open."""
-    return input_path.with_name(f"{input_path.stem}-{kind}{input_path.suffix}")
 
 
 def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | None,
@@ -48,14 +41,16 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
                          "(nothing was sent)")
     if suffix not in EDITABLE or sheet.kind == "frame":
         raise UsageError("--write-back needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
-    target = write_back_path(input_path, kind)
-    others = [report, *(sibling_path(report, tag) for tag in SIBLINGS)] if report is not None else []
-    if any(other.resolve() == target.resolve() for other in others):
+    target = write_back_path(input_path.resolve(), kind)
+    if target.resolve() == input_path.resolve():  # a name cut to fit could come back to the input's
+        raise UsageError(f"--write-back: {input_path.name} is too long a name to add -{kind} to; rename it "
+                         "shorter (nothing was sent)")
+    if any(other.resolve() == target.resolve() for other in (report_names(report) if report is not None else [])):
         raise UsageError(f"--report {report} would write over the --write-back file {target.name}: "
                          "choose another --report")
     if target.is_dir():
         raise UsageError(f"--write-back: {target} is a folder (nothing was sent)")
-    problem = probe_folder(target.parent)
+    problem = probe_folder(target.parent, target.name)
     if problem:
         raise UsageError(f"--write-back: cannot write {target.name} in {target.parent}: {problem}; copy the input "
                          "to a folder you can write in, or run without --write-back (nothing was sent)")
@@ -82,7 +77,7 @@ def write_back(back: WriteBack, rows: Sequence[Row], block: Block, env: Mapping[
         _write(back, back.target, rows, block, on_warning)
         return back.target, None
     except OSError as e:
-        fallback = state_subdir(env, "reports") / back.target.name
+        fallback = state_subdir(env, "reports").resolve() / back.target.name
         why = f"cannot write {back.target} ({e.strerror or e}); the results file is in {fallback} instead"
     except Exception as e:  # noqa: BLE001 - openpyxl failing on a workbook it opened: the report still holds it all
         why = f"cannot write the results into {back.target.name} ({type(e).__name__}: {e}); the report has every row"

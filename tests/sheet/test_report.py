@@ -7,8 +7,9 @@ import pytest
 
 from batch_updater.errors import UsageError
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result
+from batch_updater.paths import sibling_path
 from batch_updater.sheet.read import load, read_text
-from batch_updater.sheet.report import check_report_path, sibling_path, write_report, write_retry
+from batch_updater.sheet.report import check_report_path, write_report, write_retry
 from batch_updater.sheet.write import inert_row
 from tests.support.sheets import csv_bytes, write_csv
 

@@ -21,11 +21,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from batch_updater.cli import cli
 from batch_updater.errors import InputError, UsageError
 from batch_updater.model import Outcome, Result, Row
+from batch_updater.paths import write_back_path
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import SandboxConfig
 from batch_updater.sheet.blocks import PLAN, RESULT_HEADER, RESULTS, WriteBack, block_spans, placement, results_block
 from batch_updater.sheet.read import load
-from batch_updater.sheet.writeback import check_write_back, write_back, write_back_path
+from batch_updater.sheet.writeback import check_write_back, write_back
 from tests.support.send_harness import ThreadSandbox
 from tests.support.sheets import write_csv
 

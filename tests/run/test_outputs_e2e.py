@@ -1,0 +1,64 @@
+"""Issue 18, nothing lost on the way out: every output's name fits, the retry file says why and the
+report gives each row's sheet row, columns of the sheet's own named like ours are kept, a check has
+a write-back file of its own, and a full disk stops the run as Ctrl-C does, with its report.
+End to end against the sandbox on 127.0.0.1 where something is sent."""
+
+from __future__ import annotations
+
+import os
+
+from click.testing import CliRunner
+
+from batch_updater.cli import cli
+from batch_updater.paths import NAME_MAX, name_size
+from batch_updater.run.job import RunOptions, run_job
+from batch_updater.sandbox import SandboxConfig
+from tests.support.send_harness import ThreadSandbox
+from tests.support.sheets import read_rows, write_csv
+
+IDS = [str(7300000000000000001 + i * 7919) for i in range(6)]
+UNLIMITED = [(1_000_000, 1.0)]
+LONG = "工单批量更新" * 13 + "第二批"  # 81 characters, 243 bytes: with .csv, a name of 247 bytes
+
+
+def sandbox(**config) -> ThreadSandbox:
+    return ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED, **config))
+
+
+# --- 3. a long name: every output written, each name fitting ------------------------------------------
+
+def test_an_80_character_chinese_name_gets_its_report_retry_and_undo_files(tmp_path, monkeypatch):
+    name = LONG[:80] + ".csv"
+    assert name_size(name) == 244
+    write_csv(tmp_path / name, [["ticket_id", "status", "comment"], [IDS[0], "2", "long name"],
+                                [IDS[1], "bogus", ""], [IDS[2], "4", ""]])
+    monkeypatch.chdir(tmp_path)
+    with sandbox() as ts:
+        done = CliRunner(env=ts.env()).invoke(cli, ["run", name, "--rate", "500/s", "--undo"])
+        applied = ts.call(lambda sb: sb.stats()["applied"])
+    assert done.exit_code == 1, done.output  # one row invalid: the rest sent, every file written
+    assert applied == 2
+    assert "cannot write" not in done.output and "Traceback" not in done.output
+    written = sorted((tmp_path / "reports").iterdir())
+    assert len(written) == 4 and all(name_size(p.name) <= NAME_MAX for p in written)
+    report = next(p for p in written if not p.stem.endswith(("-retry", "-undo", "-undo-comments")))
+    assert report.name.startswith(LONG[:60]) and "~" in report.stem  # cut, and marked as cut
+    for tag in ("retry", "undo", "undo-comments"):
+        assert (report.parent / f"{report.stem}-{tag}.csv").is_file()  # beside it, with its whole stem
+    assert f"Report: {report}" in done.output and os.path.isfile(done.output.split("Report: ")[1].split("\n")[0])
+    rows = read_rows(report)
+    assert [r["result"] for r in rows] == ["ok", "invalid", "ok"]
+    assert [r["ticket_id"] for r in read_rows(report.parent / f"{report.stem}-retry.csv")] == [IDS[1]]
+
+
+def test_a_long_names_run_and_its_write_back_fit_and_never_meet_the_input(tmp_path):
+    name = tmp_path / (LONG[:82] + ".csv")  # 246 + 4 bytes: "-results" does not fit beside it
+    write_csv(name, [["ticket_id", "status"], [IDS[0], "2"]])
+    with sandbox() as ts:
+        result = run_job(RunOptions(input=name, rate="500/s", write_back=True, report_dir=str(tmp_path / "r")),
+                         env=ts.env())
+    assert result.exit_code == 0, result.summary
+    assert result.report_path is not None and result.report_path.is_file()
+    back = result.write_back_path
+    assert back is not None and back.is_file() and back.name.endswith("-results.csv") and name_size(back.name) <= 255
+    assert back != name and name.read_text(encoding="utf-8-sig").splitlines()[0] == "ticket_id,status"
