@@ -11,8 +11,9 @@ from batch_updater.paths import atomic_path, sibling_path
 from batch_updater.plan.preview import PlannedRow, field_columns, targets
 from batch_updater.plan.state import display
 from batch_updater.plan.undo import Undo
-from batch_updater.sheet.blocks import PLAN, Block, Look
+from batch_updater.sheet.blocks import PLAN, Block, Look, named_apart
 from batch_updater.sheet.read import Sheet
+from batch_updater.sheet.report import own_columns
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
@@ -29,10 +30,12 @@ def plan_table(sheet: Sheet, checked: Sequence[TicketUpdate | list[FieldError]],
     """Header, rows and, per row, the columns whose value would change (to highlight)."""
     fields = field_columns(checked)
     kept = sheet.columns.kept
-    header = [sheet.columns.header[i] for i in kept] + ["plan"]
+    own = own_columns(sheet)
+    added = ["plan"]
     for name in fields:
-        header += [f"{name} (now)", f"{name} (new)"]
-    header.append("msg")
+        added += [f"{name} (now)", f"{name} (new)"]
+    added.append("msg")
+    header = [*own, *named_apart(added, own, PLAN)]  # `msg (plan)` beside the sheet's own `msg`
     rows, changed = [], []
     for row, item, plan in zip(sheet.rows, checked, planned):
         cells = [row.cells[i] for i in kept] + [plan.kind]
@@ -81,7 +84,7 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
             new_cell = book.add_format({"bg_color": NEW_LOOK.fill, "bold": True})
             old_cell = book.add_format({"font_color": OLD_LOOK.color, "font_strikeout": True})
             kinds = {k: book.add_format({"bg_color": c}) for k, c in PLAN_COLOURS.items()}
-            plan_col = header.index("plan")
+            plan_col = len(sheet.columns.kept)
             for j, name in enumerate(header):
                 width = max([display_width(name)] + [display_width(r[j]) for r in rows[:200]])
                 ws.set_column(j, j, min(max(width + 2, 8), 60))

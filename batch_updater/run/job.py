@@ -23,7 +23,7 @@ from batch_updater.send.pacing import format_rate
 from batch_updater.sheet.blocks import RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
 from batch_updater.sheet.read import Sheet
-from batch_updater.sheet.report import write_report, write_retry, write_unknown
+from batch_updater.sheet.report import own_columns, write_report, write_retry, write_unknown
 from batch_updater.sheet.writeback import check_write_back, write_back
 from batch_updater.summary import Summary, per_second, summarize
 
@@ -126,7 +126,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                           sent.stats.started, sent.stats.finished) if sent else []
     written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
         path, sheet, outcomes, settings_shown, timeline, undo)) if report is not None else (Written(None), None)
-    back_path, back_problem = write_back(back, sheet.rows, results_block(outcomes), env, on_warning) if back \
+    back_path, back_problem = write_back(back, sheet.rows, results_block(outcomes, own_columns(sheet)), env,
+                                           on_warning) if back \
         else (None, None)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,

@@ -2,8 +2,9 @@
 
 Headers are trimmed and compared case-insensitively; Chinese aliases are
 accepted. Columns that are not fields are kept for the report and named in a
-warning. Columns named like the report's own result columns (a report fed
-back in) are dropped, since the new report writes them again.
+warning. The columns an earlier run wrote (a report, retry or results file fed
+back in: a whole block, `result` first, see blocks.py) are dropped, since the
+new report writes them again; a lone `code` or `msg` is the sheet's own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from batch_updater.errors import InputError, UsageError
-from batch_updater.model import RESULT_COLUMNS
+from batch_updater.sheet.blocks import tool_columns
 
 ALIASES: dict[str, str] = {
     "ticket_id": "ticket_id", "ticket id": "ticket_id", "ticketid": "ticket_id",
@@ -110,9 +111,10 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
     seen: dict[object, int] = {}
     unknown: list[str] = []
     dropped: list[str] = []
+    ours = set(tool_columns(header))
     for i, name in enumerate(header):
         role = _role(renamed.get(_fold(name), name))
-        if role is None and name.strip().lower() in RESULT_COLUMNS:
+        if role is None and i in ours:
             dropped.append(name.strip())
             roles.append(None)
             continue

@@ -16,6 +16,7 @@ from typing import Any
 
 from batch_updater.errors import InputError, UsageError
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row
+from batch_updater.sheet.blocks import PLAN, RESULTS, named_apart, tool_columns
 from batch_updater.sheet.columns import resolve_columns
 from batch_updater.sheet.excel import excel_text
 from batch_updater.sheet.read import Sheet
@@ -101,13 +102,13 @@ def results_frame(frame: Any, sheet: Sheet | None, outcomes: Sequence[Outcome]) 
         "result": pd.Categorical([o.result.value for o in outcomes], categories=RESULT_KINDS),
         "http_status": pd.array([o.http_status for o in outcomes], dtype="Int64"),
         "code": pd.array([o.code for o in outcomes], dtype="Int64"),
-        "msg": [o.msg for o in outcomes],
-        "log_id": [o.log_id for o in outcomes],
+        "msg": pd.array([o.msg for o in outcomes], dtype="str"),  # text even when there is no row
+        "log_id": pd.array([o.log_id for o in outcomes], dtype="str"),
         "attempts": pd.array([o.attempts for o in outcomes], dtype="Int64"),
         "finished_at": finished.array,
     }
     assert list(added) == list(RESULT_COLUMNS)
-    return _joined(pd, frame, sheet, added)
+    return _joined(pd, frame, sheet, added, RESULTS)
 
 
 def plan_frame_of(frame: Any, sheet: Sheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
@@ -117,16 +118,21 @@ def plan_frame_of(frame: Any, sheet: Sheet, header: Sequence[str], rows: Sequenc
     added: dict[str, Any] = {}
     for j, name in enumerate(header):
         values = [cells[j] for cells in rows]
-        added[name] = pd.Categorical(values, categories=list(kinds)) if j == 0 else [str(v) for v in values]
-    return _joined(pd, frame, sheet, added)
+        added[name] = (pd.Categorical(values, categories=list(kinds)) if j == 0
+                       else pd.array([str(v) for v in values], dtype="str"))
+    return _joined(pd, frame, sheet, added, PLAN)
 
 
-def _joined(pd: Any, frame: Any, sheet: Sheet | None, added: Mapping[str, Any]) -> Any:
-    """`added` beside the input's own columns, row for row; an input column of the same name (a
-    frame that came out of to_frame) is replaced, as the loader replaces an earlier report's."""
+def _joined(pd: Any, frame: Any, sheet: Sheet | None, added: Mapping[str, Any], kind: str) -> Any:
+    """`added` beside the input's own columns, row for row. An earlier block of the tool's (a frame
+    that came out of to_frame) is replaced, as the loader replaces an earlier report's; a column of
+    the input's own with one of the added names is kept, and the added one named apart."""
     base = frame if frame is not None else _sheet_frame(pd, sheet)
-    base = base.drop(columns=[c for c in base.columns if c in added])
-    return base.assign(**added) if added else base
+    ours = set(tool_columns([str(c) for c in base.columns]))
+    if ours:
+        base = base.iloc[:, [i for i in range(base.shape[1]) if i not in ours]]
+    names = named_apart(list(added), [str(c) for c in base.columns], kind)
+    return base.assign(**dict(zip(names, added.values()))) if added else base
 
 
 def _sheet_frame(pd: Any, sheet: Sheet | None) -> Any:

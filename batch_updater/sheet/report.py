@@ -15,18 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
-from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row, Second
+from batch_updater.model import Outcome, Result, Row, Second
 from batch_updater.paths import NAME_MAX, atomic_path, name_size, report_names, report_path
+from batch_updater.sheet.blocks import REPORT_HEADER, RESULT_COLOURS, RETRY_HEADER, named_apart
 from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
 from batch_updater.summary import answer_counts
 
 REPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv"}
-RESULT_COLOURS = {
-    Result.OK: "#C6EFCE", Result.VALID: "#C6EFCE", Result.SKIPPED: "#DDEBF7",
-    Result.INVALID: "#FFD8B1", Result.FAILED: "#FFC7CE", Result.UNKNOWN: "#FFEB9C",
-    Result.NOT_ATTEMPTED: "#E7E6E6",
-}
 
 
 def default_report_path(input_path: Path, kind: str, directory: Path, now: datetime, tag: str = "") -> Path:
@@ -65,19 +61,28 @@ def check_writable(report: Path) -> None:
                          "choose another --report (nothing was sent)")
 
 
-def _table(sheet: Sheet, outcomes: Sequence[Outcome] | None) -> tuple[list[str], Iterator[list[Any]]]:
+def own_columns(sheet: Sheet) -> list[str]:
+    """The input's own columns' names (an earlier run's columns are not kept)."""
+    return [sheet.columns.header[i] for i in sheet.columns.kept]
+
+
+def report_header(sheet: Sheet) -> list[str]:
+    """The input's own columns, then the result columns (the contract's, in order) and `row`; any
+    of those the input already has is named apart (`code (run)`)."""
+    own = own_columns(sheet)
+    return [*own, *named_apart(REPORT_HEADER, own)]
+
+
+def _table(sheet: Sheet, outcomes: Sequence[Outcome]) -> tuple[list[str], Iterator[list[Any]]]:
     kept = sheet.columns.kept
-    header = [sheet.columns.header[i] for i in kept]
-    if outcomes is None:
-        return header, ([row.cells[i] for i in kept] for row in sheet.rows)
-    header += RESULT_COLUMNS
-    rows = ([row.cells[i] for i in kept] + out.report_cells() for row, out in zip(sheet.rows, outcomes))
-    return header, rows
+    rows = ([row.cells[i] for i in kept] + out.report_cells() + [row.number]
+            for row, out in zip(sheet.rows, outcomes))
+    return report_header(sheet), rows
 
 
 def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
                  timeline: Sequence[Second] = ()) -> None:
-    """Every input row, in order, with its outcome's columns."""
+    """Every input row, in order, with its outcome's columns and its row number in the sheet."""
     header, rows = _table(sheet, outcomes)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
@@ -88,29 +93,35 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
 
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
-    """The rows whose result is not in `keep`, in the input's own columns; 0 rows: no file."""
-    return write_rows(path, sheet, [row for row, out in zip(sheet.rows, outcomes) if out.result not in keep])
+    """The rows whose result is not in `keep`, in the input's own columns, then `result`, `why`
+    (what to fix) and `row`; 0 rows: no file."""
+    return write_rows(path, sheet, [(row, out) for row, out in zip(sheet.rows, outcomes) if out.result not in keep])
 
 
 def write_unknown(path: Path, sheet: Sheet, outcomes: Sequence[Outcome]) -> int:
-    """The rows that may or may not have been applied, in the input's own columns and a `why`
-    column: never fed back blindly (a comment would be posted twice); 0 rows: no file."""
-    unknown = [(row, out.msg) for row, out in zip(sheet.rows, outcomes) if out.result is Result.UNKNOWN]
-    return write_rows(path, sheet, [row for row, _ in unknown], ("why", [why for _, why in unknown]), "Unknown")
+    """The rows that may or may not have been applied, as the retry file has them: never fed back
+    blindly (a comment would be posted twice); 0 rows: no file."""
+    return write_rows(path, sheet, [(row, out) for row, out in zip(sheet.rows, outcomes)
+                                    if out.result is Result.UNKNOWN], "Unknown")
 
 
-def write_rows(path: Path, sheet: Sheet, rows: list[Row], extra: tuple[str, list[str]] | None = None,
-               title: str = "Retry") -> int:
-    """Some of the input's rows in its own columns (and an `extra` column); 0 rows: no file."""
+WHY = {Result.INVALID: "fix this row", Result.FAILED: "the API refused it",
+       Result.NOT_ATTEMPTED: "not sent: the run stopped before it", Result.UNKNOWN: "it may have been applied"}
+
+
+def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title: str = "Retry") -> int:
+    """Some of the input's rows in its own columns, with what happened, why and the row's number
+    in the sheet; 0 rows: no file."""
     if not rows:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return 0
-    subset = Sheet(sheet.kind, sheet.columns, rows, delimiter=sheet.delimiter)
-    header, cells = _table(subset, None)
-    if extra is not None:
-        header = [*header, extra[0]]
-        cells = ([*row, text] for row, text in zip(cells, extra[1]))
+    subset = Sheet(sheet.kind, sheet.columns, [row for row, _ in rows], delimiter=sheet.delimiter)
+    own = own_columns(sheet)
+    header = [*own, *named_apart(RETRY_HEADER, own)]
+    kept = sheet.columns.kept
+    cells = ([*(row.cells[i] for i in kept), out.result.value, out.msg or WHY.get(out.result, ""), row.number]
+             for row, out in rows)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
             _write_xlsx(tmp, header, cells, summary=None, rows_sample=subset, title=title)
@@ -141,7 +152,7 @@ def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
             sheet.set_column(j, j, 70 if header[j] == "msg" else w)
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, header, bold)
-        result_col = len(rows_sample.columns.kept) if summary is not None else -1
+        result_col = len(rows_sample.columns.kept)  # the report's and the retry file's `result`
         last = 0
         for last, row in enumerate(rows, 1):
             for j, value in enumerate(row):

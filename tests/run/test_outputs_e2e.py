@@ -18,6 +18,7 @@ from tests.support.sheets import read_rows, write_csv
 
 IDS = [str(7300000000000000001 + i * 7919) for i in range(6)]
 UNLIMITED = [(1_000_000, 1.0)]
+MISSING = "7399999999999999999"  # no such ticket in the sandbox
 LONG = "工单批量更新" * 13 + "第二批"  # 81 characters, 243 bytes: with .csv, a name of 247 bytes
 
 
@@ -62,3 +63,64 @@ def test_a_long_names_run_and_its_write_back_fit_and_never_meet_the_input(tmp_pa
     back = result.write_back_path
     assert back is not None and back.is_file() and back.name.endswith("-results.csv") and name_size(back.name) <= 255
     assert back != name and name.read_text(encoding="utf-8-sig").splitlines()[0] == "ticket_id,status"
+
+
+# --- 13. the retry file says why, the report gives each row's sheet row -------------------------------
+
+def test_the_report_names_each_rows_sheet_row_and_the_retry_file_says_why(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f"ticket_id,status,note\n{IDS[0]},2,a\n\n,,\n{IDS[1]},bogus,b\n{IDS[2]},4,c\n"
+                      f"{MISSING},2,d\n", encoding="utf-8")  # rows 3 and 4 blank: the report's lines drift
+    with sandbox() as ts:
+        result = run_job(RunOptions(input=source, rate="500/s", report=tmp_path / "out.csv"), env=ts.env())
+    report = read_rows(tmp_path / "out.csv")
+    assert list(report[0])[3:] == ["result", "http_status", "code", "msg", "log_id", "attempts", "finished_at",
+                                   "row"]  # the contract's columns, in order, after the input's; then `row`
+    assert [(r["ticket_id"], r["row"]) for r in report] == [(IDS[0], "2"), (IDS[1], "5"), (IDS[2], "6"),
+                                                            (MISSING, "7")]
+    retry = read_rows(result.retry_path)
+    assert list(retry[0]) == ["ticket_id", "status", "note", "result", "why", "row"]
+    assert retry[0]["result"] == "invalid" and retry[0]["row"] == "5"
+    assert retry[0]["why"].startswith("status 'bogus': not a status")
+    assert retry[1]["result"] == "failed" and retry[1]["row"] == "7" and retry[1]["why"] == report[3]["msg"] != ""
+
+
+def test_a_report_or_retry_file_fed_back_in_reads_as_its_input(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status", "note"], [IDS[0], "2", "a"], [IDS[1], "bogus", "b"]])
+    first = run_job(RunOptions(input=tmp_path / "in.csv", dry_run=True, report=tmp_path / "out.csv"))
+    warnings: list[str] = []
+    for fed in (tmp_path / "out.csv", first.retry_path):
+        again = run_job(RunOptions(input=fed, dry_run=True, report=tmp_path / "again.csv"),
+                        on_warning=warnings.append)
+        sheet = again.sheet
+        assert [sheet.columns.header[i] for i in sheet.columns.kept] == ["ticket_id", "status", "note"]
+        assert list(read_rows(tmp_path / "again.csv")[0])[:4] == ["ticket_id", "status", "note", "result"]
+    assert not any("not sent" in w and ("why" in w or "row" in w) for w in warnings), warnings
+
+
+# --- 15. the sheet's own code, msg, attempts are kept; ours are named apart ---------------------------
+
+def test_the_sheets_own_columns_named_like_ours_are_kept_and_ours_named_apart(tmp_path):
+    source = tmp_path / "own.csv"
+    write_csv(source, [["ticket_id", "status", "code", "msg", "attempts"], [IDS[0], "2", "A-1", "hello", "3"],
+                       [IDS[1], "bogus", "B-2", "again", "1"]])
+    with sandbox() as ts:
+        first = run_job(RunOptions(input=source, rate="500/s", report=tmp_path / "out.csv", write_back=True),
+                        env=ts.env())
+    report = read_rows(tmp_path / "out.csv")
+    assert list(report[0]) == ["ticket_id", "status", "code", "msg", "attempts", "result", "http_status",
+                               "code (run)", "msg (run)", "log_id", "attempts (run)", "finished_at", "row"]
+    assert (report[0]["code"], report[0]["msg"], report[0]["attempts"]) == ("A-1", "hello", "3")
+    assert (report[0]["code (run)"], report[0]["msg (run)"]) == ("0", "success")
+    retry = read_rows(first.retry_path)
+    assert (retry[0]["code"], retry[0]["msg"], retry[0]["attempts"]) == ("B-2", "again", "1")
+    header = first.write_back_path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header == ["ticket_id", "status", "code", "msg", "attempts", "result", "code (run)", "msg (run)",
+                      "log_id", "attempts (run)", "finished_at"]  # was: code and msg twice
+    again = run_job(RunOptions(input=first.write_back_path, dry_run=True, report=tmp_path / "again.csv",
+                               write_back=True))
+    sheet = again.sheet
+    assert [sheet.columns.header[i] for i in sheet.columns.kept] == ["ticket_id", "status", "code", "msg", "attempts"]
+    rows = again.write_back_path.read_text(encoding="utf-8").splitlines()
+    assert rows[0].split(",") == header  # our block replaced where it was, not added again
+    assert rows[1].startswith(f"{IDS[0]},2,A-1,hello,3,valid,")

@@ -85,14 +85,15 @@ def test_what_is_not_a_plain_frame_is_refused(given, expect):
 
 
 def test_results_are_joined_on_typed_with_the_index_kept():
-    frame = pd.DataFrame({"ticket_id": [ID, ID, "x"], "result": ["stale", "stale", "stale"]}, index=[10, 30, 20])
+    frame = pd.DataFrame({"ticket_id": [ID, ID, "x"]}, index=[10, 30, 20])
     outcomes = [Outcome(Result.OK, 200, 0, "success", "log-1", 1, "2024-05-01T08:30:00+08:00"),
                 Outcome(Result.UNKNOWN, None, None, "timed out", "", 2, "2024-05-01T08:31:00+08:00"),
                 Outcome(Result.INVALID, msg="ticket_id 'x': not an id")]
+    frame = results_frame(frame, None, [Outcome(Result.FAILED, msg="stale")] * 3)  # a frame that came out of to_frame
     out = results_frame(frame, None, outcomes)
     assert list(out.index) == [10, 30, 20]
     assert list(out.columns) == ["ticket_id", "result", "http_status", "code", "msg", "log_id", "attempts",
-                                 "finished_at"]  # an earlier `result` replaced, not repeated
+                                 "finished_at"]  # an earlier block replaced, not repeated
     assert isinstance(out["result"].dtype, pd.CategoricalDtype)
     assert list(out["result"].cat.categories) == [r.value for r in Result]
     assert str(out["code"].dtype) == str(out["attempts"].dtype) == str(out["http_status"].dtype) == "Int64"
@@ -101,7 +102,7 @@ def test_results_are_joined_on_typed_with_the_index_kept():
     assert isinstance(out["finished_at"].dtype, pd.DatetimeTZDtype) and str(out["finished_at"].dt.tz) == "UTC"
     assert out["finished_at"].iloc[0] == pd.Timestamp("2024-05-01 00:30", tz="UTC")
     assert pd.isna(out["finished_at"].iloc[2])
-    assert frame["result"].tolist() == ["stale"] * 3  # the caller's frame is left as it was
+    assert frame["result"].tolist() == ["failed"] * 3  # the caller's frame is left as it was
 
 
 def test_a_plans_columns_are_joined_on_with_plan_a_categorical():
@@ -110,3 +111,12 @@ def test_a_plans_columns_are_joined_on_with_plan_a_categorical():
                         ["change", "no-op"])
     assert list(out["plan"].cat.categories) == ["change", "no-op"]
     assert out.loc["t1", "status (new)"] == "51"
+
+
+def test_an_empty_frames_msg_and_log_id_are_text_not_floats():
+    frame = pd.DataFrame({"ticket_id": pd.Series([], dtype=object)})
+    out = results_frame(frame, None, [])
+    assert not pd.api.types.is_float_dtype(out["msg"]) and not pd.api.types.is_float_dtype(out["log_id"])
+    assert pd.api.types.is_string_dtype(out["msg"]) and pd.api.types.is_string_dtype(out["log_id"])
+    plan = plan_frame_of(frame, None, ["plan", "status (now)", "status (new)", "msg"], [], ["change"])
+    assert pd.api.types.is_string_dtype(plan["msg"]) and pd.api.types.is_string_dtype(plan["status (now)"])

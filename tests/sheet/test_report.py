@@ -43,13 +43,15 @@ def test_csv_report_columns_order_and_injection(tmp_path):
     text = path.read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
-    assert rows[0] == ["ticket_id", "comment", *RESULT_COLUMNS]  # the earlier 'result' column is replaced
-    assert rows[1] == [ID, "hi", "ok", "200", "0", "success", "log-1", "1", "2026-01-01T00:00:00+00:00"]
-    assert rows[2][1] == "'=HYPERLINK(\"x\")" and rows[2][5] == "'=Resource not found"
-    assert rows[3][2:] == ["invalid", "", "", "row: nothing to change", "", "", ""]
-    # and it reads back as the same input cells
+    # issue 18: the sheet's own lone 'result' column is kept (was: dropped), ours named apart; then `row`
+    assert rows[0] == ["ticket_id", "comment", "result", "result (run)", *RESULT_COLUMNS[1:], "row"]
+    assert rows[1] == [ID, "hi", "old", "ok", "200", "0", "success", "log-1", "1", "2026-01-01T00:00:00+00:00", "2"]
+    assert rows[2][1] == "'=HYPERLINK(\"x\")" and rows[2][6] == "'=Resource not found"
+    assert rows[3][3:] == ["invalid", "", "", "row: nothing to change", "", "", "", "4"]
+    # and it reads back as the same input cells, our columns recognised and left out
     again = load(path)
-    assert [r.cells[:2] for r in again.rows] == [(ID, "hi"), ("2", "=HYPERLINK(\"x\")"), ("3", "")]
+    assert [again.columns.header[i] for i in again.columns.kept] == ["ticket_id", "comment", "result"]
+    assert [r.cells[:3] for r in again.rows] == [(ID, "hi", "old"), ("2", "=HYPERLINK(\"x\")", "old"), ("3", "", "")]
 
 
 def test_xlsx_report_is_inert_coloured_filtered_frozen(tmp_path):
@@ -59,13 +61,13 @@ def test_xlsx_report_is_inert_coloured_filtered_frozen(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Report", "Summary"]
     ws = book["Report"]
-    assert [c.value for c in ws[1]] == ["ticket_id", "comment", *RESULT_COLUMNS]
+    assert [c.value for c in ws[1]] == ["ticket_id", "comment", "result", "result (run)", *RESULT_COLUMNS[1:], "row"]
     assert ws["A2"].value == ID and ws["A2"].data_type == "s"
     assert ws["B3"].value == "=HYPERLINK(\"x\")" and ws["B3"].data_type == "s"
-    assert ws["F3"].value == "=Resource not found" and ws["F3"].data_type == "s"
-    assert ws["D3"].value == 404 and ws["E3"].value == 154004
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I4"
-    assert ws["C2"].fill.fgColor.rgb.endswith("C6EFCE") and ws["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["G3"].value == "=Resource not found" and ws["G3"].data_type == "s"
+    assert ws["E3"].value == 404 and ws["F3"].value == 154004 and ws["K3"].value == 3
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K4"
+    assert ws["D2"].fill.fgColor.rgb.endswith("C6EFCE") and ws["D3"].fill.fgColor.rgb.endswith("FFC7CE")
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
     assert summary["ok"] == 1 and summary["failed"] == 1 and summary["invalid"] == 1
     assert summary["154004 =Resource not found"] == 1 and summary["mode"] == "test"
@@ -77,8 +79,10 @@ def test_retry_file_holds_only_rows_not_ok_in_input_columns(tmp_path, suffix):
     path = tmp_path / f"r-retry{suffix}"
     assert write_retry(path, sheet, outcomes, {Result.OK}) == 2
     again = load(path)
-    assert again.columns.header == ("ticket_id", "comment")
-    assert [r.cells for r in again.rows] == [("2", "=HYPERLINK(\"x\")"), ("3", "")]
+    assert again.columns.header == ("ticket_id", "comment", "result", "result (run)", "why", "row")
+    assert again.columns.kept == (0, 1, 2)  # issue 18: `result`, `why` and `row` are ours, left out
+    assert [r.cells for r in again.rows] == [("2", "=HYPERLINK(\"x\")", "old", "failed", "=Resource not found", "3"),
+                                             ("3", "", "", "invalid", "row: nothing to change", "4")]
 
 
 def test_no_retry_file_when_every_row_is_ok(tmp_path):
@@ -139,4 +143,5 @@ def test_a_semicolon_csv_gets_a_semicolon_report_and_retry_file(tmp_path):
     write_report(tmp_path / "r.csv", sheet, outcomes, {})
     write_retry(tmp_path / "r-retry.csv", sheet, outcomes, {Result.OK})
     assert (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()[0].startswith("ticket_id;comment;result")
-    assert (tmp_path / "r-retry.csv").read_text(encoding="utf-8-sig").splitlines() == ["ticket_id;comment", "2;b"]
+    assert (tmp_path / "r-retry.csv").read_text(encoding="utf-8-sig").splitlines() == [
+        "ticket_id;comment;result;why;row", "2;b;failed;Resource not found;3"]
