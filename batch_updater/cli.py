@@ -69,7 +69,8 @@ def cli() -> None:
               help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials).")
 @click.option("--write-back", is_flag=True, default=None,
               help="Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
-                   "(.xlsx, .xlsm, .csv, .tsv; everything else in the file kept).")
+                   "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the "
+                   "file kept).")
 @click.option("--log-format", type=click.Choice(["text", "json"]),
               help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper.")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append the run's events here.")

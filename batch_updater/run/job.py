@@ -20,7 +20,7 @@ from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import prepare, stopped_exit_code
 from batch_updater.send.pacing import format_rate
-from batch_updater.sheet.blocks import RESULTS, results_block
+from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
 from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import own_columns, write_report, write_retry, write_unknown
@@ -108,7 +108,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         job = prepare(options, ready=lambda: replace(live_settings(options, env), control=control),
                       on_warning=on_warning, now=now, sheet=sheet)
     sheet, checked, report, started = job.sheet, job.checked, job.report, job.started
-    back = check_write_back(job.input_path, sheet, RESULTS, report, on_warning) if options.write_back else None
+    back = check_write_back(job.input_path, sheet, RESULTS, report, on_warning,
+                            CHECK if options.dry_run else RESULTS) if options.write_back else None
     sent: SendReport | None = None
     read: ReadReport | None = None
     resumed, jid, undo = 0, "", None

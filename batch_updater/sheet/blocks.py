@@ -22,6 +22,7 @@ RESULT_HEADER = ("result", "code", "msg", "log_id", "attempts", "finished_at")
 # The retry and unknown files' block: what happened, why, and the row it came from.
 RETRY_HEADER = ("result", "why", ROW)
 RESULTS, PLAN = "results", "plan"  # the two kinds of write-back block; also the file's tag
+CHECK = "check"  # the file's tag of a dry run's results block: a check never replaces a run's results
 APART = {RESULTS: " (run)", PLAN: " (plan)"}  # after an added column's name the sheet already uses
 RESULT_COLOURS = {
     Result.OK: "#C6EFCE", Result.VALID: "#C6EFCE", Result.SKIPPED: "#DDEBF7",

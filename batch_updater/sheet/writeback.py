@@ -1,5 +1,5 @@
 """Results written back into the user's own file: a copy of it, `<name>-results.<ext>` beside
-it (`<name>-plan.<ext>` for a plan), with the result columns added to the right of the sheet
+it (`<name>-plan.<ext>` for a plan, `<name>-check.<ext>` for a dry run), with the result columns added to the right of the sheet
 that was read, each result on the row it came from, and nothing else changed.
 
 Checked before anything is sent (`check_write_back`): the kind of file (an .xls cannot be
@@ -30,10 +30,11 @@ EDITABLE = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
 
 
 def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | None,
-                     on_warning: Callable[[str], None] | None) -> WriteBack:
+                     on_warning: Callable[[str], None] | None, tag: str | None = None) -> WriteBack:
     """Before anything is sent: the input can be edited, and the copy can be written beside it
-    and is not the report or a file beside it. What the copy will lack, as warnings. Raises
-    UsageError or InputError (exit 2)."""
+    (`<name>-<tag>`, the kind's own tag unless given: a dry run's is `check`, so that it never
+    replaces a run's results) and is not the report or a file beside it. What the copy will lack,
+    as warnings. Raises UsageError or InputError (exit 2)."""
     suffix = input_path.suffix.lower()
     if suffix == ".xls":
         raise UsageError(f"--write-back cannot edit {input_path.name}: an .xls (the old Excel format) cannot be "
@@ -41,9 +42,10 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
                          "(nothing was sent)")
     if suffix not in EDITABLE or sheet.kind == "frame":
         raise UsageError("--write-back needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
-    target = write_back_path(input_path.resolve(), kind)
+    tag = tag or kind
+    target = write_back_path(input_path.resolve(), tag)
     if target.resolve() == input_path.resolve():  # a name cut to fit could come back to the input's
-        raise UsageError(f"--write-back: {input_path.name} is too long a name to add -{kind} to; rename it "
+        raise UsageError(f"--write-back: {input_path.name} is too long a name to add -{tag} to; rename it "
                          "shorter (nothing was sent)")
     if any(other.resolve() == target.resolve() for other in (report_names(report) if report is not None else [])):
         raise UsageError(f"--report {report} would write over the --write-back file {target.name}: "

@@ -124,3 +124,20 @@ def test_the_sheets_own_columns_named_like_ours_are_kept_and_ours_named_apart(tm
     rows = again.write_back_path.read_text(encoding="utf-8").splitlines()
     assert rows[0].split(",") == header  # our block replaced where it was, not added again
     assert rows[1].startswith(f"{IDS[0]},2,A-1,hello,3,valid,")
+
+
+# --- 16. a check has a write-back file of its own --------------------------------------------------------
+
+def test_a_dry_runs_write_back_never_replaces_the_live_runs_results(tmp_path):
+    source = tmp_path / "tracking.csv"
+    write_csv(source, [["ticket_id", "status"], [IDS[0], "2"], [IDS[1], "4"]])
+    with sandbox() as ts:
+        live = run_job(RunOptions(input=source, rate="500/s", report=tmp_path / "out.csv", write_back=True),
+                       env=ts.env())
+    assert live.write_back_path == tmp_path / "tracking-results.csv"
+    results = live.write_back_path.read_bytes()
+    assert b",ok," in results
+    check = run_job(RunOptions(input=source, dry_run=True, report=tmp_path / "check.csv", write_back=True))
+    assert check.write_back_path == tmp_path / "tracking-check.csv"
+    assert b",valid," in check.write_back_path.read_bytes()
+    assert live.write_back_path.read_bytes() == results  # the run's results and log ids are still there

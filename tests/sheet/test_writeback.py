@@ -158,7 +158,7 @@ def test_a_results_file_run_again_gets_its_result_columns_replaced_not_repeated(
     book.save(first.write_back_path)
     second = run_job(RunOptions(input=first.write_back_path, sandbox=True, rate="1000/s",
                                 report=tmp_path / "r2.xlsx", write_back=True), env={})
-    assert second.write_back_path == tmp_path / "tracking-results-results.xlsx"
+    assert second.write_back_path == tmp_path / "tracking-check-results.xlsx"  # issue 18: a check's is -check
     block = block_of(second.write_back_path)
     assert block["columns"].count("result") == 1 and len(block["columns"]) == 11
     assert block["result"] == ["ok", "ok", None, "ok", "ok"]
@@ -192,7 +192,7 @@ def test_an_xlsm_keeps_its_macros_and_its_suffix(tmp_path):
     book.close()
     result = run_job(RunOptions(input=tmp_path / "tickets.xlsm", dry_run=True, report=tmp_path / "r.xlsx",
                                 write_back=True), env={})
-    assert result.write_back_path == tmp_path / "tickets-results.xlsm"
+    assert result.write_back_path == tmp_path / "tickets-check.xlsm"  # a dry run's (issue 18: was -results)
     with zipfile.ZipFile(result.write_back_path) as z:
         assert z.read("xl/vbaProject.bin") == vba.read_bytes()
         assert b"macroEnabled" in z.read("[Content_Types].xml")
@@ -394,5 +394,5 @@ def test_a_job_file_asks_for_write_back_and_the_command_says_where_it_went(tmp_p
     (tmp_path / "job.toml").write_text('input = "in.csv"\nreport = "out.csv"\nwrite_back = true\n')
     done = CliRunner().invoke(cli, ["run", "--config", str(tmp_path / "job.toml"), "--dry-run"])
     assert done.exit_code == 0, done.output
-    assert f"Your file with the result columns: {tmp_path / 'in-results.csv'}" in done.output
-    assert (tmp_path / "in-results.csv").read_text(encoding="utf-8").splitlines()[1].startswith(f"{IDS[0]},51,valid,")
+    assert f"Your file with the result columns: {tmp_path / 'in-check.csv'}" in done.output  # issue 18: -check
+    assert (tmp_path / "in-check.csv").read_text(encoding="utf-8").splitlines()[1].startswith(f"{IDS[0]},51,valid,")
