@@ -148,3 +148,4 @@ class WriteBack:
     header_row: int
     encoding: str | None
     delimiter: str | None
+    mode: int | None = None  # the input's permissions, which the copy beside it keeps (a team's file stays shared)

@@ -15,6 +15,8 @@ import codecs
 import csv
 import io
 import itertools
+import os
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -58,6 +60,7 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
                          "to a folder you can write in, or run without --write-back (nothing was sent)")
     try:
         data = input_path.read_bytes()
+        mode = stat.S_IMODE(input_path.stat().st_mode)
     except OSError as e:
         raise UsageError(f"--write-back: cannot read {input_path.name} again: {e.strerror or e}") from None
     if suffix in (".xlsx", ".xlsm"):
@@ -66,7 +69,7 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
         for warning in check_book(data, input_path.name, sheet.sheet_name, macros=suffix == ".xlsm"):
             warn(warning, on_warning)
     return WriteBack(target, data, suffix in (".xlsx", ".xlsm"), sheet.sheet_name, sheet.header_row,
-                     sheet.encoding, sheet.delimiter)
+                     sheet.encoding, sheet.delimiter, mode)
 
 
 def write_back(back: WriteBack, rows: Sequence[Row], block: Block, env: Mapping[str, str],
@@ -100,6 +103,8 @@ def _write(back: WriteBack, path: Path, rows: Sequence[Row], block: Block,
                 warn(warning, on_warning)
         else:
             _write_text(back, tmp, [row.number for row in rows], block)
+        if back.mode is not None and path == back.target:  # beside the input: as shared as the input is
+            os.chmod(tmp, back.mode)
 
 
 # --- CSV / TSV ---------------------------------------------------------------------------

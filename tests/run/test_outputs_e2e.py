@@ -141,3 +141,24 @@ def test_a_dry_runs_write_back_never_replaces_the_live_runs_results(tmp_path):
     assert check.write_back_path == tmp_path / "tracking-check.csv"
     assert b",valid," in check.write_back_path.read_bytes()
     assert live.write_back_path.read_bytes() == results  # the run's results and log ids are still there
+
+
+# --- 24. paths printed in full; a team's workbook copy as shared as the workbook ---------------------
+
+def test_paths_are_printed_normalised_and_the_write_back_copy_keeps_the_inputs_permissions(tmp_path, monkeypatch):
+    import stat
+
+    write_csv(tmp_path / "team.csv", [["ticket_id", "status"], [IDS[0], "2"]])
+    (tmp_path / "sub").mkdir()
+    os.chmod(tmp_path / "team.csv", 0o664)
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o022)
+    try:
+        done = CliRunner().invoke(cli, ["run", "team.csv", "--dry-run", "--write-back", "--report", "sub/../out.csv"])
+    finally:
+        os.umask(old)
+    assert done.exit_code == 0, done.output
+    assert f"Report: {tmp_path / 'out.csv'}\n" in done.output  # was: Report: sub/../out.csv
+    assert f"Your file with the result columns: {tmp_path / 'team-check.csv'}\n" in done.output
+    assert stat.S_IMODE((tmp_path / "team-check.csv").stat().st_mode) == 0o664  # was: 0600
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o600  # a report stays private
