@@ -211,7 +211,7 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if result.resumed:
         click.echo(f"Resumed job {result.job_id}: {result.resumed} rows done by an earlier run were not sent "
                    "again (--fresh starts over)")
-    click.echo(f"Report: {result.report_path}")
+    click.echo(f"Report: {result.report_path or 'not written (see the warning above)'}")
     if result.write_back_path:
         click.echo(f"Your file with the result columns: {result.write_back_path}")
     if result.retry_path:

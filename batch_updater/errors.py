@@ -4,6 +4,7 @@
     ├── UsageError               exit 2  bad arguments or configuration
     ├── InputError               exit 2  the input file cannot be read as a sheet of rows
     ├── CredentialsRefused       exit 3  the API refused the credentials or the app's permission
+    ├── NoSpace                  exit 3  a disk is full: the job's journal cannot be written
     └── JobLocked                exit 75 another run of the same job holds its lock
 
 A run stopped by the API (exit 3) or by Ctrl-C / SIGTERM (exit 130) is not an
@@ -14,6 +15,9 @@ No message here ever holds a token or a secret.
 """
 
 from __future__ import annotations
+
+import errno
+import sqlite3
 
 INTERRUPTED = 130  # Ctrl-C or SIGTERM: not an exception, a run that stopped and wrote its report
 
@@ -36,3 +40,30 @@ class CredentialsRefused(BatchUpdaterError):
 
 class JobLocked(BatchUpdaterError):
     exit_code = 75
+
+
+class NoSpace(BatchUpdaterError):
+    """A disk is full (or a quota reached) where the tool must write: the run stops as Ctrl-C
+    stops it, every row not sent `not_attempted`, and writes its report where it still can."""
+
+    exit_code = 3
+
+
+_FULL = {errno.ENOSPC: "no space left on", errno.EDQUOT: "disk quota exceeded on"}
+
+
+def disk_full(error: BaseException, where: object) -> str | None:
+    """`no space left on <where>` when `error` says a disk is full (an OSError, or SQLite's
+    "database or disk is full"); None for any other error."""
+    if isinstance(error, OSError) and error.errno in _FULL:
+        return f"{_FULL[error.errno]} {where}"
+    if isinstance(error, sqlite3.OperationalError) and (
+            getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(error)):
+        return f"no space left on {where}"
+    return None
+
+
+def why_not_written(error: OSError, where: object) -> str:
+    """What stopped a file being written, in a few words: `no space left on <where>` for a full
+    disk, else the system's words."""
+    return disk_full(error, where) or str(error.strerror or error)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batch_updater.errors import UsageError
+from batch_updater.errors import UsageError, disk_full
 from batch_updater.feishu.classify import is_final
 from batch_updater.jobs.journal import Entry, Journal, posted, read_other
 from batch_updater.jobs.lock import job_id, job_lock
@@ -187,6 +187,8 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         try:
             journal = Journal(files.journal)
         except sqlite3.DatabaseError as e:
+            if disk_full(e, files.journal.parent):
+                raise  # not damaged: a full disk, which the run says (run/rows.py)
             raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with --fresh "
                              "to start the job over (rows it had done are then sent again)") from None
         try:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from batch_updater.errors import why_not_written
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging, warn
@@ -172,21 +173,25 @@ def write_outputs(report: Path, sheet: Sheet, outcomes: Sequence[Outcome], setti
 
 def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[str], None] | None,
                   write: Callable[[Path], Written]) -> tuple[Written, str | None]:
-    """Write where asked; if that fails after all (the folder was checked before sending), write to
-    the state folder instead and say so: what was sent must never go unreported."""
+    """Write where asked; if that fails after all (the folder was checked before sending; a disk
+    can fill up), write to the state folder instead and say so: what was sent must never go
+    unreported."""
     try:
         return write(report), None
     except OSError as e:
-        fallback = state_subdir(env, "reports").resolve() / report.name
-        why = f"cannot write the report to {report} ({e.strerror or e}); it is in {fallback} instead"
-        try:
-            written = write(fallback)
-        except OSError as again:  # nowhere to write: the run is over all the same, and says so
-            why = (f"cannot write the report to {report} ({e.strerror or e}) nor to {fallback} "
-                   f"({again.strerror or again}): each row's result is in the job's journal and the log only")
-            written = Written(fallback)
-        warn(why, on_warning)
-        return written, why
+        first = f"cannot write the report to {report} ({why_not_written(e, report.parent)})"
+    fallback = report.name
+    try:
+        folder = state_subdir(env, "reports").resolve()
+        fallback = str(folder / report.name)
+        written = write(folder / report.name)
+        why = f"{first}; it is in {fallback} instead"
+    except OSError as again:  # nowhere to write: the run is over all the same, and says so
+        why = (f"{first} nor to {fallback} ({why_not_written(again, Path(fallback).parent)}): each row's result "
+               "is in the job's journal and the log only")
+        written = Written(None)
+    warn(why, on_warning)
+    return written, why
 
 
 def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,

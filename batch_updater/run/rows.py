@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from batch_updater.errors import NoSpace, disk_full
 from batch_updater.feishu.credentials import api_identity, api_origin
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
@@ -29,6 +31,7 @@ from batch_updater.jobs.resume import (
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
+from batch_updater.paths import state_dir
 from batch_updater.plan.undo import Undo, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
@@ -59,7 +62,25 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
              input_path: Path, sheet_name: str | None, env: Mapping[str, str], started: datetime,
              on_progress: Callable[[Progress], None] | None,
              on_warning: Callable[[str], None] | None = None) -> RunRows:
-    """Send a validated sheet's rows as one job: resumed from its journal, under its lock."""
+    """Send a validated sheet's rows as one job: resumed from its journal, under its lock. A full
+    disk where the journal is: NoSpace (exit 3) before sending; while sending, the run stops as
+    Ctrl-C stops it (the rest `not_attempted`), and its report is written."""
+    where = state_dir(env).resolve() / "jobs"
+    try:
+        return _run_rows(options, settings, checked, input_path, sheet_name, env, started, on_progress, on_warning,
+                         where)
+    except (OSError, sqlite3.Error) as e:
+        full = disk_full(e, where)
+        if full is None:
+            raise
+        raise NoSpace(f"{full}: the job's journal cannot be written; make room there and run the same command "
+                      "again") from None
+
+
+def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
+              input_path: Path, sheet_name: str | None, env: Mapping[str, str], started: datetime,
+              on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
+              where: Path) -> RunRows:
     specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
     keys = row_keys(specs)
     started_ms = int(started.timestamp() * 1000)
@@ -73,7 +94,7 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
         warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held))
         if warning:
             warn(warning, on_warning)
-        hooks = JobJournal(journal, keys, started_ms) if journal else None
+        hooks = Guarded(JobJournal(journal, keys, started_ms), where) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
@@ -153,7 +174,40 @@ def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], di
     return record
 
 
-def _record_crashed(plan: Plan, hooks: JobJournal | None, specs: Mapping[int, TicketUpdate]) -> None:
+class Guarded:
+    """The job's write-ahead hooks, a full disk said as NoSpace (naming the folder), which stops
+    the sender as Ctrl-C does (send/ahead.py). An outcome that cannot be written is let go: its row
+    stays `sending` in the journal, as after a crash, and a resumed run treats it so."""
+
+    def __init__(self, hooks: JobJournal, where: Path) -> None:
+        self.hooks, self.where = hooks, where
+
+    def reserve(self, specs: Sequence[tuple[int, TicketUpdate]]) -> None:
+        self._call(self.hooks.reserve, specs)
+
+    def sending(self, index: int, spec: TicketUpdate) -> None:
+        self._call(self.hooks.sending, index, spec)
+
+    def write(self, sending: Sequence[tuple[int, TicketUpdate]],
+              done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> None:
+        self._call(self.hooks.write, sending, done)
+
+    def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
+        with contextlib.suppress(NoSpace):
+            self._call(self.hooks.done, index, spec, outcome, final)
+
+    def _call(self, write: Callable[..., None], *args: object) -> None:
+        try:
+            write(*args)
+        except (OSError, sqlite3.Error) as e:
+            full = disk_full(e, self.where)
+            if full is None:
+                raise
+            raise NoSpace(f"{full}: the job's journal cannot be written; the rows not sent are not_attempted: "
+                          "make room there and run the same command again") from None
+
+
+def _record_crashed(plan: Plan, hooks: Guarded | None, specs: Mapping[int, TicketUpdate]) -> None:
     if hooks is not None:
         for index, outcome in plan.crashed.items():
             hooks.done(index, specs[index], outcome)

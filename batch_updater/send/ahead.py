@@ -13,6 +13,11 @@
   `sending`, which a resumed job treats as a row cut off in flight: sent again
   if it has no comment, read back if it has one (resume.py, the comment rule).
 
+A journal that can no longer be written (a full disk: the journal raises a BatchUpdaterError)
+breaks the write-ahead for good: no row asking from then on leaves (each raises it), and the
+marks held are dropped, never raised to whoever flushes: the rows that were in flight are left
+`sending`, as after a crash.
+
 One commit per request cost about 35 µs of CPU each, two per row (bench/README.md).
 A journal that cannot write many rows at once (no `write`) is written row by
 row, in the same order.
@@ -24,6 +29,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Protocol
 
+from batch_updater.errors import BatchUpdaterError
 from batch_updater.model import Outcome, TicketUpdate
 
 DONE_LAG = 0.01  # seconds a `done` mark may wait for the next transaction
@@ -59,12 +65,15 @@ class WriteAhead:
         # cancels its own wait only); resolved once their marks are committed
         self._timer: asyncio.TimerHandle | None = None
         self._error: Exception | None = None  # a write that failed where nobody waited for it
+        self.broken: BatchUpdaterError | None = None  # the journal cannot be written any more (a full disk)
         self._last_write = float("-inf")  # the loop's time of the last transaction
         self._last_marks = 0  # rows whose marks the last transaction of marks wrote
         self.transactions = 0
 
     async def sending(self, index: int, spec: TicketUpdate) -> None:
         """Mark the row `sending`; returns once that is committed (raises what the journal raised)."""
+        if self.broken is not None:
+            raise self.broken
         if self._error is not None:
             raise self._error
         loop = asyncio.get_running_loop()
@@ -104,6 +113,11 @@ class WriteAhead:
                 if not committed.done():
                     committed.set_exception(e)
             return
+        if self.broken is not None:  # their marks were lost with the journal: they must not leave either
+            for committed in waiting:
+                if not committed.done():
+                    committed.set_exception(self.broken)
+            return
         for committed in waiting:
             if not committed.done():
                 committed.set_result(None)
@@ -120,13 +134,19 @@ class WriteAhead:
         if not sending and not done:
             return
         self._sending, self._done = [], []
+        if self.broken is not None:
+            return  # nothing can be written any more
         write = getattr(self.journal, "write", None)
-        if write is not None:
-            write(sending, done)
-        else:
-            for index, spec in sending:
-                self.journal.sending(index, spec)
-            for index, spec, outcome, final in done:
-                self.journal.done(index, spec, outcome, final)
+        try:
+            if write is not None:
+                write(sending, done)
+            else:
+                for index, spec in sending:
+                    self.journal.sending(index, spec)
+                for index, spec, outcome, final in done:
+                    self.journal.done(index, spec, outcome, final)
+        except BatchUpdaterError as e:  # a full disk: the rows asking now, and after, raise it (no mark, no request)
+            self.broken = e
+            return
         self.transactions += 1
         self._last_write = asyncio.get_running_loop().time()

@@ -227,7 +227,14 @@ class Sender:
             return None
         self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
         if self.ahead is not None and not budget.attempts:
-            await self.ahead.sending(index, spec)  # committed before the request leaves
+            try:
+                await self.ahead.sending(index, spec)  # committed before the request leaves
+            except BatchUpdaterError as e:  # the journal cannot be written (a full disk): stop, as Ctrl-C does
+                self._leaving.discard(index)
+                if self.stop_reason is None:
+                    self.stop_error, self.stop_reason = e, str(e)
+                    event("stopped", f"stopping: {e}", level=logging.ERROR)
+                return None
         sent_at = await self.pacer.depart()
         self._leaving.discard(index)
         if self.stopping:  # the run stopped meanwhile: it does not leave

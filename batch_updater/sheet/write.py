@@ -4,8 +4,10 @@ the reader takes off again, so a file the tool wrote can be fed back in."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -20,10 +22,35 @@ XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings
 
 
 def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
-    """An xlsxwriter workbook at `path` with the tool's safe options."""
+    """An xlsxwriter workbook at `path` with the tool's safe options. Its scratch files are kept
+    beside it (a full disk is the report's, and a report written elsewhere instead is not stopped
+    by it) and removed when it closes; a file it cannot write raises OSError, as any other."""
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
-    return xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, "constant_memory": constant_memory})
+    scratch = tempfile.mkdtemp(prefix=".xlsx-", dir=path.parent)
+
+    class Book(xlsxwriter.Workbook):  # type: ignore[misc]
+        def close(self) -> None:
+            try:
+                super().close()
+            except FileCreateError as e:  # xlsxwriter's wrapper of the OSError it met
+                self._scratch_closed()
+                raise (e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e))) from None
+            except BaseException:
+                self._scratch_closed()
+                raise
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+
+        def _scratch_closed(self) -> None:
+            """A close that failed leaves the rows' scratch files open (constant_memory): closed."""
+            self.fileclosed = True
+            for sheet in self.worksheets():
+                with contextlib.suppress(Exception):
+                    sheet._opt_close()
+
+    return Book(str(path), {**XLSX_OPTIONS, "constant_memory": constant_memory, "tmpdir": scratch})
 
 
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)

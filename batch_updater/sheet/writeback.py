@@ -1,6 +1,7 @@
 """Results written back into the user's own file: a copy of it, `<name>-results.<ext>` beside
-it (`<name>-plan.<ext>` for a plan, `<name>-check.<ext>` for a dry run), with the result columns added to the right of the sheet
-that was read, each result on the row it came from, and nothing else changed.
+it (`<name>-plan.<ext>` for a plan, `<name>-check.<ext>` for a dry run), with the result
+columns added to the right of the sheet that was read, each result on the row it came from,
+and nothing else changed.
 
 Checked before anything is sent (`check_write_back`): the kind of file (an .xls cannot be
 edited), the target's folder, and that the workbook opens for editing. The input's bytes are
@@ -20,7 +21,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from batch_updater.errors import UsageError
+from batch_updater.errors import UsageError, why_not_written
 from batch_updater.logs import warn
 from batch_updater.model import Row
 from batch_updater.paths import atomic_path, report_names, state_subdir, write_back_path
@@ -82,14 +83,21 @@ def write_back(back: WriteBack, rows: Sequence[Row], block: Block, env: Mapping[
         _write(back, back.target, rows, block, on_warning)
         return back.target, None
     except OSError as e:
-        fallback = state_subdir(env, "reports").resolve() / back.target.name
-        why = f"cannot write {back.target} ({e.strerror or e}); the results file is in {fallback} instead"
+        first = f"cannot write {back.target} ({why_not_written(e, back.target.parent)})"
     except Exception as e:  # noqa: BLE001 - openpyxl failing on a workbook it opened: the report still holds it all
         why = f"cannot write the results into {back.target.name} ({type(e).__name__}: {e}); the report has every row"
         warn(why, on_warning)
         return None, why
+    fallback: Path | None = None
+    try:
+        fallback = state_subdir(env, "reports").resolve() / back.target.name
+        _write(back, fallback, rows, block, on_warning)
+        why = f"{first}; the results file is in {fallback} instead"
+    except OSError as again:
+        where = fallback.parent if fallback is not None else "the state folder"
+        why = f"{first} nor in {where} ({why_not_written(again, where)}); the report has every row"
+        fallback = None
     warn(why, on_warning)
-    _write(back, fallback, rows, block, on_warning)
     return fallback, why
 
 

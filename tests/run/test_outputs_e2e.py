@@ -6,6 +6,7 @@ End to end against the sandbox on 127.0.0.1 where something is sent."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -162,3 +163,86 @@ def test_paths_are_printed_normalised_and_the_write_back_copy_keeps_the_inputs_p
     assert f"Your file with the result columns: {tmp_path / 'team-check.csv'}\n" in done.output
     assert stat.S_IMODE((tmp_path / "team-check.csv").stat().st_mode) == 0o664  # was: 0600
     assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o600  # a report stays private
+
+
+# --- 20. full disks: said, fallen back from, stopped at as Ctrl-C stops -------------------------------
+
+def test_an_xlsx_report_on_a_full_disk_goes_to_the_state_folder(tmp_path, monkeypatch):
+    import errno
+
+    import xlsxwriter.workbook
+
+    reports = tmp_path / "reports"
+    real = xlsxwriter.workbook.Workbook._store_workbook
+
+    def full_disk(book):
+        if Path(book.filename).parent == reports:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(book)
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full_disk)
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "2"], [IDS[1], "bogus"]])
+    warnings: list[str] = []
+    with sandbox() as ts:
+        result = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=reports / "out.xlsx"),
+                         env=ts.env(), on_warning=warnings.append)
+    state = Path(os.environ["BATCH_UPDATER_STATE_DIR"]).resolve()
+    assert result.exit_code == 1 and result.report_path == state / "reports" / "out.xlsx"
+    assert f"cannot write the report to {reports / 'out.xlsx'} (no space left on {reports})" in warnings[-1]
+    assert f"it is in {state / 'reports' / 'out.xlsx'} instead" in warnings[-1]
+    assert result.report_path.is_file() and result.retry_path == state / "reports" / "out-retry.xlsx"
+    assert [p.name for p in reports.iterdir()] == []  # no half-written file, no scratch files left
+
+
+def test_a_full_state_folder_before_sending_says_so_and_sends_nothing(tmp_path, monkeypatch):
+    import sqlite3
+
+    from batch_updater.jobs.journal import Journal
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Journal, "reserve", full)
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "2"]])
+    with sandbox() as ts:
+        done = CliRunner(env=ts.env()).invoke(cli, ["run", str(tmp_path / "in.csv"), "--rate", "500/s",
+                                                    "--report", str(tmp_path / "out.csv")])
+        applied = ts.call(lambda sb: sb.stats()["applied"])
+    jobs = Path(os.environ["BATCH_UPDATER_STATE_DIR"]).resolve() / "jobs"
+    assert done.exit_code == 3, done.output  # was: a sqlite3 traceback
+    assert f"no space left on {jobs}: the job's journal cannot be written" in done.output
+    assert "Traceback" not in done.output and applied == 0
+
+
+def test_a_state_folder_that_fills_up_mid_run_stops_it_as_ctrl_c_does_with_its_report(tmp_path, monkeypatch):
+    import sqlite3
+
+    from batch_updater.jobs.journal import Journal
+
+    real, writes = Journal.write, []
+
+    def fills_up(journal, sending, done):
+        writes.append(len(sending))
+        if len(writes) > 4:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(journal, sending, done)
+
+    rows = [["ticket_id", "status", "comment"], *[[tid, "2", f"note {i}"] for i, tid in enumerate(IDS)]]
+    write_csv(tmp_path / "in.csv", rows)
+    with sandbox() as ts:
+        monkeypatch.setattr(Journal, "write", fills_up)
+        first = CliRunner(env=ts.env()).invoke(cli, ["run", str(tmp_path / "in.csv"), "--rate", "500/s",
+                                                     "--concurrency", "1", "--report", str(tmp_path / "out.csv")])
+        report = read_rows(tmp_path / "out.csv")
+        monkeypatch.setattr(Journal, "write", real)  # room made: the same command again
+        again = CliRunner(env=ts.env()).invoke(cli, ["run", str(tmp_path / "in.csv"), "--rate", "500/s",
+                                                     "--report", str(tmp_path / "again.csv")])
+        posted = ts.call(lambda sb: sb.core.tickets.comment_texts())
+    jobs = Path(os.environ["BATCH_UPDATER_STATE_DIR"]).resolve() / "jobs"
+    assert first.exit_code == 3, first.output  # was: a traceback, and no report
+    assert f"stopped early: no space left on {jobs}" in first.output
+    results = [r["result"] for r in report]
+    assert len(results) == len(IDS) and "ok" in results and "not_attempted" in results
+    assert set(results) <= {"ok", "not_attempted"}
+    assert again.exit_code == 0, again.output
+    assert all(posted[tid] == [f"note {i}"] for i, tid in enumerate(IDS)), posted  # each comment once
