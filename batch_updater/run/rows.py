@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from batch_updater.feishu.credentials import api_identity, api_origin
+from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
@@ -115,12 +116,33 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
     if options.sandbox:
         yield None
         return
-    meta = {"input": str(input_path.resolve()), "sheet": sheet_name or "",
-            "api": api_identity(api_origin(options.base_url, env)),
-            "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
-    files = job_files({"v": 3, **meta}, env)
+    meta = job_meta(options, input_path, sheet_name, env)
+    files = _files(meta, env)
     with open_job(files, fresh=options.fresh, meta=meta) as journal:
         yield Job(files, meta, journal)
+
+
+SANDBOX_ID = "BATCH_UPDATER_SANDBOX_ID"  # a sandbox on this machine that names itself (serve --sandbox)
+
+
+def job_meta(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]) -> dict[str, str]:
+    """What a job is: one input file (and sheet) sent to one API and helpdesk. The API is its
+    origin, however written; a sandbox on this machine that names itself in `env` (the console's,
+    whose port changes at each start) is that name, so its jobs resume after a restart."""
+    origin = api_origin(options.base_url, env)
+    named = env.get(SANDBOX_ID, "").strip()
+    api = f"sandbox:{named}" if named and is_loopback(urlsplit(origin).hostname or "") else api_identity(origin)
+    return {"input": str(input_path.resolve()), "sheet": sheet_name or "", "api": api,
+            "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
+
+
+def journal_of(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]) -> Path:
+    """Where the journal of the job `options` would run as is kept (it may not exist yet)."""
+    return _files(job_meta(options, input_path, sheet_name, env), env).journal
+
+
+def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
+    return job_files({"v": 3, **meta}, env)
 def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
                 specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:

@@ -28,9 +28,9 @@ def secret_env(**more):
 
 @pytest.fixture
 def make_client(aiohttp_client, tmp_path):
-    async def make(env=None, max_upload=1 << 20):
+    async def make(env=None, max_upload=1 << 20, **console_options):
         env = env or secret_env()
-        console = Console(tmp_path / "work", env)
+        console = Console(tmp_path / "work", env, **console_options)
         hosts: set[str] = set()  # filled once the port is known, as serve does
         app = make_app(console, token=TOKEN, hosts=hosts, max_upload=max_upload, info=server_info(env, False))
         client = await aiohttp_client(app)
@@ -48,7 +48,7 @@ async def login(client):
 
 
 async def upload(client, name, data):
-    body = aiohttp.FormData()
+    body = aiohttp.FormData(quote_fields=False)  # the name as a browser sends it
     body.add_field("file", data, filename=name)
     return await client.post("/api/uploads", data=body)
 
