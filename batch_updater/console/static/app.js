@@ -458,8 +458,11 @@ function showHistory() {
     files.className = "files";
     files.append(...fileLinks(r));
     if (r.running) files.append(historyButton("history.show", () => showRun(r)), historyButton("history.stop", () => stopRun(r)));
+    const state = document.createElement("span");
+    state.append(text(t("run.state." + r.state)));
+    if (r.state === "interrupted") state.append(text(t("run.interrupted"), "muted note"));  // a crash: say what is known
     for (const content of [text(r.started_at.replace("T", " ").slice(0, 19)), text(r.name), text(t("kind." + r.kind)),
-      text(t("run.state." + r.state)), text(countsText(r.counts)), files]) {
+      state, text(countsText(r.counts)), files]) {
       const td = document.createElement("td");
       td.append(content);
       tr.append(td);
