@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
+from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
@@ -30,7 +31,8 @@ from batch_updater.jobs.resume import (
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
-from batch_updater.plan.undo import Undo, undo_sheet
+from batch_updater.plan.state import TicketState
+from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import Progress, SendOptions
@@ -88,16 +90,28 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
                                     preimages=_preimage_store(journal), on_progress=on_progress,
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
-    done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
-    for index, note in plan.notes.items():
-        if index in done:
-            done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
-    outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
-                                       "the run") if isinstance(item, TicketUpdate) else
-                invalid_outcome(item) for i, item in enumerate(checked)]
-    sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
-    undo = undo_sheet(sent_as, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
+        done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
+        for index, note in plan.notes.items():
+            if index in done:
+                done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
+        outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
+                                           "the run") if isinstance(item, TicketUpdate) else
+                    invalid_outcome(item) for i, item in enumerate(checked)]
+        sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
+        undo = _undo(journal, sent_as, live.before if read_first else {}, dict(enumerate(outcomes)))
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
+
+
+def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
+          outcomes: Mapping[int, Outcome]) -> Undo | None:
+    """The undo sheet (when the tickets were read first): every field this run and the job's
+    earlier runs changed; and what this run applied, added to the journal for the next one."""
+    earlier = Changes(*recorded_changes(journal)) if journal is not None else None
+    undo = undo_sheet(sent_as, before, outcomes, earlier) if before else None
+    if journal is not None:
+        made = undo.changes if undo is not None else fields_set(sent_as, outcomes, preimaged(journal))
+        record_changes(journal, made.fields, made.comments)
+    return undo
 
 
 @dataclass

@@ -13,7 +13,8 @@ from batch_updater.console import checked
 from batch_updater.console.budget import Budget, Choices, TooBig, check_size
 from batch_updater.console.tables import result_rows
 from batch_updater.run.job import RunResult
-from tests.console.test_web import IDS, login, make_client, upload  # noqa: F401 - make_client: a fixture
+from batch_updater.sandbox import Sandbox, SandboxConfig
+from tests.console.test_web import IDS, follow, login, make_client, upload  # noqa: F401 - make_client: a fixture
 from tests.support.sheets import csv_bytes, write_xlsx
 
 
@@ -143,3 +144,32 @@ async def test_paging_slices_the_rows_of_the_check_built_once(make_client, monke
     assert [p["rows"][0]["row"] for p in pages] == [2, 27, 102] and len(built) == 1
     kept = console.uploads.get(u["id"])
     assert not any(isinstance(value, RunResult) for value in vars(kept.checked).values())  # not the sheet's cells
+
+
+async def test_a_fixed_sheet_uploaded_again_keeps_the_pages_choices_and_resumes(make_client):  # noqa: F811
+    """The page mapped `New State` to status; the sheet is fixed and uploaded again: the mapping is
+    kept (and said so), the rows done are recognised, only the fixed row is sent."""
+    async with Sandbox(SandboxConfig(ticket_ids=IDS, rates=[(1000, 1.0)], get_rates=[(1000, 1.0)])) as sb:
+        client, console = await make_client(env=sb.credentials)
+        await login(client)
+        rows = [["ticket_id", "New State", "comment"], *[[tid, "2", f"note {i}"] for i, tid in enumerate(IDS)]]
+        rows[-1][1] = "bogus"
+        first = await (await upload(client, "tickets.csv", csv_bytes(rows))).json()
+        assert first["unknown"] == ["New State"] and first["kept"] is None
+        mapped = await (await client.post(f"/api/uploads/{first['id']}/check",
+                                          json={"renames": {"New State": "status"}})).json()
+        assert mapped["counts"] == {"valid": 5, "invalid": 1}
+        run = await (await client.post(f"/api/uploads/{first['id']}/runs", json={"rate": "1000/s"})).json()
+        assert (await follow(client, run["id"], lambda s: False))["counts"] == {"ok": 5, "invalid": 1}
+        rows[-1][1] = "2"  # fixed
+        again = await (await upload(client, "tickets.csv", csv_bytes(rows))).json()
+        assert again["kept"]["renames"] == {"New State": "status"} and again["renames"] == {"New State": "status"}
+        assert again["counts"] == {"valid": 6}
+        run = await (await client.post(f"/api/uploads/{first['id']}/runs", json={"rate": "1000/s"})).json()
+        done = await follow(client, run["id"], lambda s: False)
+        assert done["counts"] == {"ok": 6} and done["resumed"] == 5
+        stats = sb.stats()
+        assert stats["applied"] == 6 and stats["tickets_with_duplicate_comments"] == 0
+        forgotten = await (await client.post(f"/api/uploads/{first['id']}/check", json={"renames": {}})).json()
+        assert forgotten["kept"] is None and forgotten["unknown"] == ["New State"]
+        await asyncio.get_running_loop().run_in_executor(None, console.stop_all)

@@ -142,6 +142,7 @@ function showUpload(u) {
   const pick = $("sheet");
   pick.replaceChildren(...u.sheets.map((name) => new Option(name, name, false, name === u.sheet)));
   $("sheet-pick").hidden = u.sheets.length < 2;
+  showKept(u.kept);
   $("problem").hidden = !u.problem;
   $("problem").textContent = u.problem ? t(u.no_ticket_id ? "upload.problem.id" : u.text ? "upload.problem.encoding" : "upload.problem", { text: u.problem }) : "";
   $("encoding-pick").hidden = !u.text || (!u.problem && !u.encoding);
@@ -160,6 +161,25 @@ function showUpload(u) {
   $("plan-start").disabled = !sendable || !state.status.credentials.can_plan;
   $("run-start").disabled = !sendable || !state.status.credentials.can_run;
   if (!sendable && !u.problem) $("run-why").textContent = t("run.nothing");
+}
+
+function showKept(kept) {
+  // The choices an earlier upload of this name had, used again (so its rows stay the same job's rows).
+  $("kept").hidden = !kept;
+  if (!kept) return;
+  const what = [...Object.entries(kept.renames || {}).map(([header, field]) => t("upload.kept.column", { header, field })),
+    ...(kept.sheet ? [t("upload.kept.sheet", { sheet: kept.sheet })] : []),
+    ...(kept.encoding ? [t("upload.kept.encoding", { encoding: kept.encoding })] : [])];
+  $("kept-text").textContent = t("upload.kept", { what: what.join(t("list.sep")) });
+}
+
+async function forgetKept() {
+  showError(null);
+  try {
+    useUpload(await post(`/api/uploads/${state.upload.id}/check`, { renames: {}, sheet: "", encoding: "" }));
+  } catch (error) {
+    showError(error);
+  }
 }
 
 function mappingRow(header, chosen) {
@@ -509,6 +529,7 @@ async function start() {
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) sendFile(e.dataTransfer.files[0]); });
   $("recheck").addEventListener("click", recheck);
+  $("kept-forget").addEventListener("click", forgetKept);
   $("sheet").addEventListener("change", recheck);
   $("plan-start").addEventListener("click", startPlan);
   $("plan-stop").addEventListener("click", () => stop("plan"));
