@@ -164,6 +164,11 @@ class Runs:
         stem = Path(upload.name).stem or "sheet"
         kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
         report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
+        return self.options(kind, upload, choices, report)
+
+    def options(self, kind: str, upload: Upload, choices: Mapping[str, Any], report: Path | None = None
+                ) -> RunOptions:
+        """A plan's or a run's options: the sheet's choices and the page's (a bad rate refused now)."""
         options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report,
                              encoding=upload.encoding if upload.text else None)
         if kind == "run":

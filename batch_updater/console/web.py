@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from batch_updater.console.confirm import confirmation
 from batch_updater.console.runs import FILES, BusyError, RunRecord
 from batch_updater.console.security import guard
 from batch_updater.console.tables import page_of
@@ -62,6 +63,7 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
         web.post("/api/uploads/{id}/check", check), web.get("/api/uploads/{id}/rows", _upload_rows),
         web.get("/api/uploads/{id}/check.csv", _check_file), web.get("/favicon.ico", _no_icon),
         web.post("/api/uploads/{id}/plan", _start("plan")), web.post("/api/uploads/{id}/runs", _start("run")),
+        web.post("/api/uploads/{id}/confirm", _confirm),
         web.get("/api/runs", _runs), web.get("/api/runs/{id}", _run), web.get("/api/runs/{id}/events", _events),
         web.post("/api/runs/{id}/stop", _stop), web.get("/api/runs/{id}/rows", _run_rows),
         web.get("/api/runs/{id}/files/{kind}", _file),
@@ -214,6 +216,19 @@ def _start(kind: str) -> Callable[[web.Request], Any]:
         return web.json_response(record.snapshot(), status=202)
 
     return start
+
+
+async def _confirm(request: web.Request) -> web.Response:
+    """What Run would do now with the page's options: from the job's journal, not the check."""
+    found = await _upload_of(request)
+    if found.checked is None:
+        raise BatchUpdaterError(found.problem)
+    runs = request.app[CONSOLE].runs
+    options = runs.options("run", found, await _json(request))
+    told = await asyncio.get_running_loop().run_in_executor(None, confirmation, options, runs.env)
+    other = runs.sending()
+    told["sending"] = {"id": other.id, "name": other.upload_name, "started_at": other.started_at} if other else None
+    return web.json_response(told)
 
 
 def _record(request: web.Request) -> RunRecord:

@@ -155,6 +155,27 @@ def journal_of(options: RunOptions, input_path: Path, sheet_name: str | None, en
     return _files(job_meta(options, input_path, sheet_name, env), env).journal
 
 
+def resume_plan(options: RunOptions, input_path: Path, sheet_name: str | None,
+                specs: Sequence[tuple[int, TicketUpdate]], env: Mapping[str, str]) -> Plan:
+    """What a run of `options` would do with `specs` if it started now, from the job's journal
+    and the other jobs' on these tickets, as run_rows plans it (read only, no lock): the rows an
+    earlier run did, those to send, to read back, or to hold (the console's confirmation)."""
+    keys = row_keys(specs)
+    if options.sandbox:
+        return plan_resume(specs, keys, {}, options.retry_comments)
+    meta = job_meta(options, input_path, sheet_name, env)
+    files = _files(meta, env)
+    entries = {}
+    if files.journal.is_file() and not options.fresh:
+        journal = Journal(files.journal)
+        try:
+            entries = journal.entries()
+        finally:
+            journal.close()
+    others = elsewhere(files, meta, {s.ticket_id for _, s in specs})
+    return plan_resume(specs, keys, entries, options.retry_comments, others)
+
+
 def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
     return job_files({"v": 3, **meta}, env)
 def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],

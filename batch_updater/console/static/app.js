@@ -28,6 +28,7 @@ function translate() {
   Object.values(state.tables).forEach((table) => table.render());
   showHistory();
   Object.values(state.watching).forEach((w) => w.last && w.show(w.last));
+  showConfirm();
 }
 
 // --- talking to the server ---------------------------------------------------------------------------
@@ -420,7 +421,13 @@ async function startPlan() {
   }
 }
 
-function askToRun(event) {
+function runChoices() {
+  const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
+  return { rate: fixed ? $("rate-value").value : "auto", skip_unchanged: $("opt-skip").checked,
+    undo: $("opt-undo").checked, retry_comments: $("opt-retry").checked };
+}
+
+async function askToRun(event) {
   event.preventDefault();
   const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
   if (fixed && !/^\s*\d+(\.\d+)?\s*(\/\s*(s|sec|second|m|min|minute))?\s*$/i.test($("rate-value").value)) {
@@ -428,17 +435,42 @@ function askToRun(event) {
     return;
   }
   showError(null);
-  const u = state.upload;
-  $("confirm-text").textContent = t("confirm.text", { tickets: u.tickets, rows: u.counts.valid || 0, comments: u.comments });
-  $("confirm-api").textContent = state.status.sandbox ? t("confirm.api.sandbox") : t("confirm.api.live", { api: state.status.api });
+  // What the run will really do, from the job's journal (rows done earlier, comments held back...).
+  $("run-start").disabled = true;
+  try {
+    state.confirm = await post(`/api/uploads/${state.upload.id}/confirm`, runChoices());
+  } catch (error) {
+    showError(error);
+    return;
+  } finally {
+    $("run-start").disabled = false;
+  }
+  showConfirm();
   $("confirm").showModal();
+}
+
+function showConfirm() {
+  const c = state.confirm;
+  if (!c) return;
+  const lines = [];
+  if (c.sending) lines.push(["warn", t("confirm.busy", { name: c.sending.name, when: c.sending.started_at.replace("T", " ").slice(0, 19) })]);
+  lines.push(["", c.to_send ? t("confirm.text", { tickets: c.tickets, rows: c.to_send, comments: c.comments }) : t("confirm.nothing")]);
+  if (c.done_earlier) lines.push(["", t("confirm.resumed", { n: c.done_earlier })]);
+  if (c.without_comment) lines.push(["", t("confirm.without_comment", { n: c.without_comment })]);
+  if (c.held_posted) lines.push(["", t("confirm.held_posted", { n: c.held_posted })]);
+  if (c.held_maybe) lines.push(["warn", t("confirm.held_maybe", { n: c.held_maybe })]);
+  if (c.read_back) lines.push(["", t("confirm.read_back", { n: c.read_back })]);
+  if (c.invalid) lines.push(["", t("confirm.invalid", { n: c.invalid })]);
+  if (c.read_first && c.tickets_to_read) lines.push(["", t("confirm.read", { n: c.tickets_to_read })]);
+  if (c.skip_unchanged) lines.push(["", t("confirm.skip")]);
+  if (c.to_send) lines.push(["", t("confirm.time." + c.rate_source, { time: duration(c.seconds), rate: rateText(c.rate) })]);
+  $("confirm-text").replaceChildren(...lines.map(([kind, words]) => Object.assign(document.createElement("p"), { textContent: words, className: kind })));
+  $("confirm-api").textContent = state.status.sandbox ? t("confirm.api.sandbox") : t("confirm.api.live", { api: state.status.api });
 }
 
 async function startRun() {
   showError(null);
-  const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
-  const choices = { rate: fixed ? $("rate-value").value : "auto", skip_unchanged: $("opt-skip").checked,
-    undo: $("opt-undo").checked, retry_comments: $("opt-retry").checked };
+  const choices = runChoices();
   try {
     $("run-result").hidden = true;
     watch(await post(`/api/uploads/${state.upload.id}/runs`, choices), runPanel);
