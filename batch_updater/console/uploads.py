@@ -155,6 +155,8 @@ class Uploads:
         options = RunOptions(input=upload.path, dry_run=True, sheet=choices.sheet, columns=dict(choices.columns or {}),
                              encoding=choices.encoding if upload.text else None,
                              report=upload.path.parent / "check.csv")
+        checked: Checked | None
+        headers: tuple[str, ...]
         try:
             check_size(upload.path, choices, self.budget, sandbox=self._sandbox)
             result = self._run(options, env=self._env)
