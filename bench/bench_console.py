@@ -34,7 +34,8 @@ class Console:
     """`batch-updater serve --port 0` in its own process, with `env`; its URL from its first line."""
 
     def __init__(self, workdir: Path, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen([BATCH_UPDATER, "serve", "--port", "0", "--workdir", str(workdir)],
+        self.proc = subprocess.Popen([BATCH_UPDATER, "serve", "--port", "0", "--workdir", str(workdir),
+                                      "--max-rows", "10000000"],  # the large upload is over the page's budget
                                      stdout=subprocess.PIPE, text=True, env=env)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()

@@ -1,7 +1,10 @@
 """Plans and runs started from the console: each on a thread of its own through the same
 `run_job` / `plan_job` as the command line, with a Stop button (as Ctrl-C) and a snapshot the
 page is pushed. A run outlives the browser tab that started it; the list of runs, and their
-files, survive a restart of the server (runs.json)."""
+files, survive a restart of the server (runs.json, written when a run starts and when it ends:
+a run the server did not see end, because it crashed or was killed, is listed as interrupted,
+with what its job's journal knows). One run sends at a time: every run of a console goes to
+the same helpdesk, and two at once could post one comment twice (copies of one sheet)."""
 
 from __future__ import annotations
 
@@ -16,18 +19,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from batch_updater.console.history import interrupted_counts, interrupted_message
+from batch_updater.console.tables import plan_rows, result_rows
 from batch_updater.console.uploads import Upload
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
+from batch_updater.run.rows import journal_of
 from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import Progress
 from batch_updater.send.session import RunControl
 from batch_updater.sheet.read import EXCEL_SUFFIXES
 
 FILES = ("report", "retry", "unknown", "undo", "undo_comments")  # what a finished run offers to download
+RUNNING = ("starting", "reading", "sending")
+TABLES_KEPT = 10  # the rows of the latest finished plans and runs, for the page's tables
 
 
 @dataclass
@@ -41,7 +49,7 @@ class RunRecord:
     options: dict[str, Any]
     started_at: str
     control: RunControl = field(default_factory=RunControl, repr=False)
-    state: str = "starting"  # starting, reading, sending; then finished, stopped, refused or failed
+    state: str = "starting"  # starting, reading, sending; then finished, stopped, refused, failed or interrupted
     progress: Progress | None = None
     series: list[list[float]] = field(default_factory=list)  # [second, rows answered, throttled, rate]
     counts: dict[str, int] = field(default_factory=dict)
@@ -54,7 +62,8 @@ class RunRecord:
     limit_found: bool = False
     achieved: float | None = None  # answers the API let through per second of sending
     resumed: int = 0  # rows an earlier run of the same sheet had done: not sent again
-    result: RunResult | PlanResult | None = field(default=None, repr=False)
+    table: list[dict[str, Any]] | None = field(default=None, repr=False)  # its rows for the page, built once
+    journal: str = ""  # the job's journal (a run's): what an interrupted run is told from
     version: int = 0  # bumped on every change: what the event stream watches
     _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _t0: float = 0.0
@@ -82,7 +91,7 @@ class RunRecord:
 
     def snapshot(self) -> dict[str, Any]:
         p = self.progress
-        running = self.state in ("starting", "reading", "sending")
+        running = self.state in RUNNING
         left = (p.total - p.done) / p.rate if p and running and p.rate > 0 else None
         return {
             "id": self.id, "kind": self.kind, "upload": self.upload_id, "name": self.upload_name,
@@ -108,27 +117,43 @@ class Runs:
         self._run, self._plan = run, plan
         self.records: dict[str, RunRecord] = {}
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self.closing = False
         self.shown = shown  # a message for the page: the server's folders taken out of its paths
         self._load()
+        if any(r.state == "interrupted" for r in self.records.values()):
+            self._save()
 
     def active_for(self, upload_id: str) -> RunRecord | None:
-        return next((r for r in self.records.values() if r.upload_id == upload_id and r.snapshot()["running"]), None)
+        return next((r for r in list(self.records.values()) if r.upload_id == upload_id and r.snapshot()["running"]),
+                    None)
+
+    def sending(self) -> RunRecord | None:
+        """The run sending now, if any (every run of this console goes to the same helpdesk)."""
+        return next((r for r in list(self.records.values()) if r.kind == "run" and r.snapshot()["running"]), None)
 
     def start(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunRecord:
-        """Start a plan or a run of `upload` on a thread; refused while one of it is running."""
+        """Start a plan or a run of `upload` on a thread; refused while one of it is running, and
+        a run while any other run is sending."""
         if self.closing:
             raise BusyError("the console is stopping: no new run starts")
-        busy = self.active_for(upload.id)
-        if busy is not None:
-            raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
-                            "stop it or wait for it to end")
-        run_id = uuid.uuid4().hex[:12]
-        options = self._options(kind, upload, choices, run_id)
-        record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now())
-        with self._lock:
+        with self._lock:  # two clicks at once: one starts
+            busy = self.active_for(upload.id)
+            if busy is not None:
+                raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
+                                "stop it or wait for it to end")
+            other = self.sending() if kind == "run" else None
+            if other is not None:
+                raise BusyError(f"a run of {other.upload_name} is sending to this helpdesk (started "
+                                f"{other.started_at}): one run at a time per helpdesk, so that no comment is "
+                                "posted twice; wait for it to end, or stop it (Earlier runs: Stop)")
+            run_id = uuid.uuid4().hex[:12]
+            options = self._options(kind, upload, choices, run_id)
+            record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now(),
+                               journal=self._journal(kind, options, upload))
             self.records[record.id] = record
+        self._save()  # listed from now on: if the server dies, the run shows as interrupted
         thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}")
         self._threads.append(thread)
         thread.start()
@@ -139,6 +164,11 @@ class Runs:
         stem = Path(upload.name).stem or "sheet"
         kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
         report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
+        return self.options(kind, upload, choices, report)
+
+    def options(self, kind: str, upload: Upload, choices: Mapping[str, Any], report: Path | None = None
+                ) -> RunOptions:
+        """A plan's or a run's options: the sheet's choices and the page's (a bad rate refused now)."""
         options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report,
                              encoding=upload.encoding if upload.text else None)
         if kind == "run":
@@ -150,6 +180,14 @@ class Runs:
         parse_rate(options.rate)  # a bad rate is refused now, not on the run's thread
         return options
 
+    def _journal(self, kind: str, options: RunOptions, upload: Upload) -> str:
+        if kind != "run" or upload.checked is None:
+            return ""
+        try:
+            return str(journal_of(options, upload.path, upload.checked.sheet_name, self.env))
+        except BatchUpdaterError:  # a bad FEISHU_BASE_URL: the run says so
+            return ""
+
     def _work(self, record: RunRecord, options: RunOptions) -> None:
         job = self._plan if record.kind == "plan" else self._run
         try:
@@ -160,7 +198,7 @@ class Runs:
         except Exception as e:  # noqa: BLE001 - a bug: the page says so, the server goes on
             record.state, record.exit_code, record.message = "failed", 1, self.shown(f"{type(e).__name__}: {e}")
         else:
-            record.result = result
+            record.table = plan_rows(result) if isinstance(result, PlanResult) else result_rows(result)
             record.exit_code = result.exit_code
             record.state = "stopped" if result.exit_code == INTERRUPTED else "finished"
             record.message = self.shown(result.stop_reason or "")
@@ -173,7 +211,14 @@ class Runs:
                     record.achieved = result.sent.achieved_rate
         record.finished_at = _now()
         record.version += 1
+        self._forget_old_tables()
         self._save()
+
+    def _forget_old_tables(self) -> None:
+        with self._lock:
+            done = sorted((r for r in self.records.values() if r.table is not None), key=lambda r: r.finished_at)
+            for old in done[:-TABLES_KEPT]:
+                old.table = None
 
     def stop_all(self, wait: float | None = None) -> None:
         """The server is stopping: no new run starts, every run stops as with Ctrl-C (called
@@ -190,9 +235,11 @@ class Runs:
 
     def _save(self) -> None:
         """runs.json, whole or not at all; runs that end at once write it one after another."""
-        with self._lock:
-            keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[])
-                    for r in list(self.records.values()) if not r.snapshot()["running"]]
+        with self._save_lock:
+            with self._lock:
+                records = list(self.records.values())
+            keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[], journal=r.journal)
+                    for r in records]
             with contextlib.suppress(OSError), atomic_path(self.folder / "runs.json") as tmp:
                 tmp.write_text(json.dumps(keep[-200:], ensure_ascii=False))
 
@@ -206,8 +253,16 @@ class Runs:
                 record = RunRecord(item["id"], item["kind"], item["upload"], item["name"], item["options"],
                                    item["started_at"], state=item["state"], counts=item["counts"],
                                    exit_code=item["exit_code"], message=item["message"],
-                                   files=dict(item["files"]), finished_at=item["finished_at"])
+                                   files=dict(item["files"]), finished_at=item["finished_at"],
+                                   resumed=item.get("resumed") or 0, journal=item.get("journal") or "")
+                if record.state in RUNNING:  # the server stopped without seeing it end
+                    self._interrupted(record)
                 self.records[record.id] = record
+
+    def _interrupted(self, record: RunRecord) -> None:
+        record.state = "interrupted"
+        record.counts = interrupted_counts(Path(record.journal)) if record.journal else {}
+        record.message = interrupted_message(record.kind, record.counts)
 
     def file(self, run_id: str, kind: str) -> Path:
         """A finished run's file, only if it lies in the working folder."""

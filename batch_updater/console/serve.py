@@ -18,13 +18,15 @@ from typing import Any
 import click
 from aiohttp import web
 
+from batch_updater.console.budget import ROWS, Budget
 from batch_updater.console.security import ANY_ADDRESS, allowed_hosts, new_token
-from batch_updater.console.uploads import Upload, valid_ids
+from batch_updater.console.uploads import Upload
 from batch_updater.console.web import make_app
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.credentials import REFRESH_VARS, REQUIRED, api_origin, is_loopback
 from batch_updater.paths import state_dir
+from batch_updater.run.rows import SANDBOX_ID
 from batch_updater.sandbox.cli import quiet_client_hangups
 
 DEFAULT_PORT = 8765
@@ -38,6 +40,7 @@ class ServeOptions:
     sandbox: bool = False
     workdir: Path | None = None
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
+    max_rows: int = ROWS
     open_browser: bool = False
     sandbox_config: Any = None  # a SandboxConfig for --sandbox (tests give it rates of their own)
 
@@ -60,27 +63,39 @@ def server_info(env: Mapping[str, str], sandbox: bool) -> dict[str, Any]:
     return {"api": api, "sandbox": sandbox, "credentials": credentials_present(env)}
 
 
+def sandbox_env(credentials: Mapping[str, str], workdir: Path) -> dict[str, str]:
+    """The credentials of the console's sandbox, and its name: the same at every start of a
+    console on this folder, whatever port the sandbox gets, so its jobs resume after a restart."""
+    return {**credentials, SANDBOX_ID: f"console {workdir.resolve()}"}
+
+
 @contextlib.asynccontextmanager
 async def console_server(options: ServeOptions, env: Mapping[str, str],
                          say: Callable[[str], None] = print) -> AsyncIterator[tuple[str, Console]]:
     """The running console: its URL (with the access token) and its Console."""
     quiet_client_hangups()
     async with contextlib.AsyncExitStack() as stack:
-        on_upload: Callable[[Upload], None] | None = None
+        on_checked: Callable[[Upload], None] | None = None
+        workdir = options.workdir or state_dir(env) / "console"
         if options.sandbox:
             from batch_updater.sandbox import Sandbox, SandboxConfig
             from batch_updater.sandbox.cli import load_ticket_ids
 
             config = options.sandbox_config or SandboxConfig(ticket_ids=load_ticket_ids(())[0])
             sandbox = await stack.enter_async_context(Sandbox(config))
-            env = sandbox.credentials
-            on_upload = lambda upload: sandbox.add_tickets(valid_ids(upload.checked))  # noqa: E731
-        workdir = options.workdir or state_dir(env) / "console"
-        console = Console(workdir, env)
+            env = sandbox_env(sandbox.credentials, workdir)
+            loop = asyncio.get_running_loop()
+
+            def on_checked(upload: Upload) -> None:  # on a worker thread: the sandbox lives in the loop's
+                if upload.checked is not None:
+                    loop.call_soon_threadsafe(sandbox.add_tickets, upload.checked.ticket_ids())
+
+        console = Console(workdir, env, budget=Budget(rows=options.max_rows), sandbox=options.sandbox,
+                          on_checked=on_checked)
         token = new_token()
         hosts: set[str] = set()  # filled once the port is known (--port 0 picks one)
         app = make_app(console, token=token, hosts=hosts, max_upload=options.max_upload_mb * 2**20,
-                       info=server_info(env, options.sandbox), on_upload=on_upload)
+                       info=server_info(env, options.sandbox))
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
@@ -145,7 +160,9 @@ def serve(options: ServeOptions, env: Mapping[str, str]) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="A TOML job file: which environment variables hold the credentials.")
 @click.option("--max-upload-mb", default=DEFAULT_MAX_UPLOAD_MB, show_default=True, type=click.IntRange(1, 2048),
-              help="The largest sheet the page takes.")
+              help="The largest file the page takes.")
+@click.option("--max-rows", default=ROWS, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="The most rows a sheet may have on the page (larger ones: run them from the command line).")
 def serve_command(config_path: Path | None, **given: Any) -> None:
     """A web console on this machine: upload a sheet, check it, plan, run and download the results.
 

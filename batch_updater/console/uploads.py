@@ -12,6 +12,7 @@ import json
 import os
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from batch_updater.console.budget import Budget, Choices, TooBig, check_count, check_size
+from batch_updater.console.checked import Checked
 from batch_updater.errors import InputError
 from batch_updater.jobs.options import RunOptions
-from batch_updater.model import Result
-from batch_updater.paths import private_dir, upload_name
+from batch_updater.paths import atomic_path, private_dir, upload_name
 from batch_updater.run.job import RunResult
 from batch_updater.sheet.columns import NoTicketIdColumn
 from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheet_names
@@ -31,6 +33,8 @@ SUFFIXES = sorted(EXCEL_SUFFIXES | set(TEXT_SUFFIXES))
 # offered when a text file needs one
 ENCODINGS = ("utf-8", "gb18030", "big5", "shift_jis", "utf-16", "utf-16-le", "utf-16-be", "cp1252")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+KEEP_FOR_S = 30 * 60  # an upload unused this long leaves memory (its files stay)
+KEEP_MOST = 10  # uploads kept in memory at most
 
 
 @dataclass
@@ -44,14 +48,19 @@ class Upload:
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
     encoding: str | None = None
-    checked: RunResult | None = None
+    checked: Checked | None = None
     checked_at: str = ""
     problem: str = ""  # why the check could not read it as it is (a choice on the page can fix it)
     headers: tuple[str, ...] = ()  # with no ticket id column: the header row, to choose one from
+    kept: dict[str, Any] | None = None  # the choices carried over from the earlier upload of this name
 
     @property
     def text(self) -> bool:
         return self.path.suffix.lower() in TEXT_SUFFIXES
+
+    @property
+    def choices(self) -> Choices:
+        return Choices(self.sheet, self.encoding if self.text else None, self.columns)
 
 
 def safe_name(name: str) -> str:
@@ -65,13 +74,24 @@ def safe_name(name: str) -> str:
 
 
 class Uploads:
-    """The console's sheets under `folder`, checked with `check_run` (run_job, dry run)."""
+    """The console's sheets under `folder`, checked with `check_run` (run_job, dry run); a sheet
+    over `budget` is refused. In memory: the sheets used in the last `keep_for` seconds (by
+    `clock`), at most `keep_most` of them; the others stay on disk and are read again when asked
+    for. `on_checked` is told of each sheet a check could read (the sandbox learns its ids)."""
 
-    def __init__(self, folder: Path, check_run: Callable[..., RunResult], env: Mapping[str, str]) -> None:
+    def __init__(self, folder: Path, check_run: Callable[..., RunResult], env: Mapping[str, str], *,
+                 budget: Budget = Budget(), sandbox: bool = False, keep_for: float = KEEP_FOR_S,
+                 keep_most: int = KEEP_MOST, clock: Callable[[], float] = time.monotonic,
+                 on_checked: Callable[[Upload], None] | None = None) -> None:
         self.folder = private_dir(folder)
         self._run, self._env = check_run, env
+        self.budget, self._sandbox = budget, sandbox
+        self._keep_for, self._keep_most, self._clock = keep_for, keep_most, clock
+        self.on_checked = on_checked
         self._known: dict[str, Upload] = {}
-        self._lock = threading.Lock()
+        self._used: dict[str, float] = {}  # id -> when last asked for
+        self._lock = threading.Lock()  # guards the two dicts above and `_names`
+        self._names: dict[str, threading.Lock] = {}  # one per sheet: its files change under it only
 
     @staticmethod
     def id_of(name: str) -> str:
@@ -85,55 +105,128 @@ class Uploads:
         return upload_id, staging / safe
 
     def add(self, upload_id: str, arrived: Path) -> Upload:
-        """Check the sheet that arrived; keep it (in place of an earlier one of the same name) if it
-        can be read, or could be with a choice; otherwise forget it and raise the reason."""
-        upload = Upload(upload_id, arrived.name, arrived, sheet_names(arrived))
+        """Check the sheet that arrived; keep it (in place of an earlier one of the same name, and
+        with that one's choices: its sheet, renames and encoding) if it can be read, or could be
+        with a choice; otherwise forget it and raise the reason. The staging copy is gone after,
+        whatever happens; uploads of one name at once are taken one after another (the last wins)."""
         try:
-            self.check(upload, save=False)
-        except InputError:
+            with self._name_lock(upload_id):
+                upload = Upload(upload_id, arrived.name, arrived, sheet_names(arrived))
+                earlier = self._earlier(upload_id)
+                if earlier is not None:
+                    self._check_with_earlier(upload, earlier)
+                else:
+                    self._check(upload, Choices())
+                self._move_in(upload, arrived)
+                self._save(upload)
+                self._remember(upload)
+                return upload
+        finally:
             discard(arrived)
-            raise
-        folder = self.folder / upload_id
-        for old in folder.glob("check*"):  # the check of the sheet it replaces
-            old.unlink()
-        for item in arrived.parent.iterdir():  # the sheet, and its check's files beside it
-            os.replace(item, folder / item.name)
-        arrived.parent.rmdir()
-        upload.path = folder / arrived.name
-        self._save(upload)
-        with self._lock:
-            self._known[upload_id] = upload
-        return upload
 
     def check(self, upload: Upload, sheet: str | None = None, columns: Mapping[str, str] | None = None,
-              encoding: str | None = None, *, save: bool = True) -> Upload:
-        """The dry run, as `run --dry-run` does it, with the page's choices. A problem a choice can
-        fix is kept on the upload; any other is raised."""
-        upload.sheet = upload.sheet if sheet is None else (sheet or None)
-        upload.columns = dict(upload.columns if columns is None else columns)
-        upload.encoding = upload.encoding if encoding is None else (encoding or None)
-        options = RunOptions(input=upload.path, dry_run=True, sheet=upload.sheet, columns=upload.columns,
-                             encoding=upload.encoding if upload.text else None,
-                             report=upload.path.parent / "check.csv")
-        try:
-            upload.checked, upload.problem, upload.headers = self._run(options, env=self._env), "", ()
-        except NoTicketIdColumn as e:
-            upload.checked, upload.problem, upload.headers = None, str(e), e.header
-        except InputError as e:
-            if not (upload.text and "--encoding" in str(e)) and len(upload.sheets) < 2:
-                raise
-            upload.checked, upload.problem, upload.headers = None, str(e), ()
-        upload.checked_at = datetime.now().astimezone().isoformat(timespec="seconds")
-        if save:
+              encoding: str | None = None) -> Upload:
+        """The dry run, as `run --dry-run` does it, with the page's choices (None: as before). A
+        problem a choice can fix is kept on the upload; any other is raised, and the upload is
+        left as it was."""
+        choices = Choices(upload.sheet if sheet is None else (sheet or None),
+                          upload.encoding if encoding is None else (encoding or None),
+                          dict(upload.columns if columns is None else columns))
+        with self._name_lock(upload.id):
+            self._check(upload, choices)
+            upload.kept = None  # chosen on the page now
             self._save(upload)
         return upload
 
     def get(self, upload_id: str) -> Upload:
-        """A sheet by id: in memory, or as kept on disk (after a restart), checked again."""
+        """A sheet by id: in memory, or as kept on disk (after a restart, or evicted), checked again."""
+        with self._name_lock(upload_id):  # not read twice at once, nor while a new copy arrives
+            with self._lock:
+                found = self._known.get(upload_id)
+            if found is None:
+                found = self._from_disk(upload_id)
+            self._remember(found)
+        return found
+
+    # --- checking ------------------------------------------------------------------------------
+
+    def _check(self, upload: Upload, choices: Choices) -> None:
+        """Check `upload` with `choices` and, unless that raises, keep both on it."""
+        options = RunOptions(input=upload.path, dry_run=True, sheet=choices.sheet, columns=dict(choices.columns or {}),
+                             encoding=choices.encoding if upload.text else None,
+                             report=upload.path.parent / "check.csv")
+        checked: Checked | None
+        headers: tuple[str, ...]
+        try:
+            check_size(upload.path, choices, self.budget, sandbox=self._sandbox)
+            result = self._run(options, env=self._env)
+            check_count(upload.name, len(result.outcomes), choices, self.budget, sandbox=self._sandbox)
+            checked, problem, headers = Checked.of(result), "", ()
+        except NoTicketIdColumn as e:
+            checked, problem, headers = None, str(e), e.header
+        except TooBig as e:
+            if len(upload.sheets) < 2:
+                raise
+            checked, problem, headers = None, str(e), ()  # another sheet of the workbook may do
+        except InputError as e:
+            if not (upload.text and "--encoding" in str(e)) and len(upload.sheets) < 2:
+                raise
+            checked, problem, headers = None, str(e), ()
+        upload.sheet, upload.encoding, upload.columns = choices.sheet, choices.encoding, dict(choices.columns or {})
+        upload.checked, upload.problem, upload.headers = checked, problem, headers
+        upload.checked_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        if checked is not None and self.on_checked is not None:
+            self.on_checked(upload)
+
+    def _check_with_earlier(self, upload: Upload, earlier: Mapping[str, Any]) -> None:
+        """A new copy of a sheet the console had: checked with the earlier copy's choices (a
+        column mapped on the page stays mapped, so its rows are the same job's rows); if they no
+        longer fit (a sheet since renamed, say), without them."""
+        sheet = earlier.get("sheet")
+        choices = Choices(sheet if sheet in upload.sheets else None, earlier.get("encoding") if upload.text else None,
+                          dict(earlier.get("columns") or {}))
+        if choices == Choices(None, None, {}):
+            self._check(upload, choices)
+            return
+        try:
+            self._check(upload, choices)
+        except TooBig:
+            raise
+        except InputError:
+            self._check(upload, Choices())
+            return
+        upload.kept = {"sheet": choices.sheet, "renames": dict(choices.columns or {}), "encoding": choices.encoding,
+                       "checked_at": earlier.get("checked_at", "")}
+
+    # --- on disk and in memory ---------------------------------------------------------------------
+
+    def _name_lock(self, upload_id: str) -> threading.Lock:
+        with self._lock:
+            return self._names.setdefault(upload_id, threading.Lock())
+
+    def _earlier(self, upload_id: str) -> dict[str, Any] | None:
+        """The choices of the copy of this sheet the console has (in memory, or on disk)."""
         with self._lock:
             found = self._known.get(upload_id)
         if found is not None:
-            return found
+            return {"sheet": found.sheet, "columns": found.columns, "encoding": found.encoding,
+                    "checked_at": found.checked_at}
+        try:
+            kept = json.loads((self.folder / upload_id / "upload.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return kept if isinstance(kept, dict) else None
+
+    def _move_in(self, upload: Upload, arrived: Path) -> None:
+        """The sheet that arrived, and its check's files, in place of the earlier copy's."""
+        folder = self.folder / upload.id
+        for old in folder.glob("check*"):  # the check of the sheet it replaces
+            old.unlink(missing_ok=True)
+        for item in arrived.parent.iterdir():
+            os.replace(item, folder / item.name)
+        upload.path = folder / arrived.name
+
+    def _from_disk(self, upload_id: str) -> Upload:
         try:
             kept = json.loads((self.folder / upload_id / "upload.json").read_text())
             path = self.folder / upload_id / kept["name"]
@@ -141,17 +234,33 @@ class Uploads:
             raise KeyError(upload_id) from None
         if not path.is_file() or path.parent.name != upload_id:
             raise KeyError(upload_id)
-        upload = Upload(upload_id, path.name, path, sheet_names(path), kept.get("sheet"), kept.get("columns") or {},
-                        kept.get("encoding"))
-        self.check(upload, save=False)
-        with self._lock:
-            self._known[upload_id] = upload
+        upload = Upload(upload_id, path.name, path, sheet_names(path))
+        self._check(upload, Choices(kept.get("sheet"), kept.get("encoding"), kept.get("columns") or {}))
+        upload.kept = kept.get("kept")
         return upload
 
     def _save(self, upload: Upload) -> None:
-        kept = {"name": upload.name, "sheet": upload.sheet, "columns": upload.columns, "encoding": upload.encoding}
-        with contextlib.suppress(OSError):
-            (upload.path.parent / "upload.json").write_text(json.dumps(kept, ensure_ascii=False))
+        kept = {"name": upload.name, "sheet": upload.sheet, "columns": upload.columns, "encoding": upload.encoding,
+                "checked_at": upload.checked_at, "kept": upload.kept}
+        with contextlib.suppress(OSError), atomic_path(upload.path.parent / "upload.json") as tmp:
+            tmp.write_text(json.dumps(kept, ensure_ascii=False))
+
+    def _remember(self, upload: Upload) -> None:
+        """Keep `upload` in memory as just used; forget those unused for long, and the least
+        recently used beyond the count (their files stay: `get` reads them again)."""
+        now = self._clock()
+        with self._lock:
+            self._known[upload.id] = upload
+            self._used.pop(upload.id, None)
+            self._used[upload.id] = now  # the dict's order: least recently used first
+            for old, when in list(self._used.items()):
+                if now - when > self._keep_for or len(self._used) > self._keep_most:
+                    del self._used[old], self._known[old]
+
+    def in_memory(self) -> list[str]:
+        with self._lock:
+            return list(self._known)
+
 
 def discard(arrived: Path) -> None:
     """An upload that was refused leaves nothing behind."""
@@ -161,35 +270,14 @@ def discard(arrived: Path) -> None:
         arrived.parent.rmdir()
 
 
-def valid_ids(result: RunResult) -> list[str]:
-    """The ticket ids of a dry run's valid rows."""
-    sheet = result.sheet
-    index = sheet.columns.index("ticket_id") if sheet is not None else None
-    if sheet is None or index is None:
-        return []
-    return [row.cells[index].strip() for row, out in zip(sheet.rows, result.outcomes) if out.result is Result.VALID]
-
-
 def describe(upload: Upload) -> dict[str, Any]:
     """An upload for the page: what was read, its columns, the check's counts and warnings; or
-    its problem and what could fix it."""
+    its problem and what could fix it; and the choices kept from an earlier copy, if any."""
     base = {"id": upload.id, "name": upload.name, "sheets": upload.sheets, "sheet": upload.sheet,
             "renames": upload.columns, "encoding": upload.encoding, "text": upload.text,
             "encodings": list(ENCODINGS) if upload.text else [], "checked_at": upload.checked_at,
-            "problem": upload.problem}
-    result = upload.checked
-    if result is None or result.sheet is None:
+            "problem": upload.problem, "kept": upload.kept}
+    if upload.checked is None:
         return {**base, "columns": [], "unknown": list(upload.headers), "warnings": [], "counts": {}, "rows": 0,
                 "tickets": 0, "comments": 0, "repeated": 0, "source": "", "no_ticket_id": bool(upload.headers)}
-    sheet = result.sheet
-    roles = [r if r is None or isinstance(r, str) else f"custom:{r.field_id}" for r in sheet.columns.roles]
-    comment = sheet.columns.index("comment")
-    valid = [row for row, out in zip(sheet.rows, result.outcomes) if out.result is Result.VALID]
-    return {
-        **base, "sheet": sheet.sheet_name, "source": sheet.source, "no_ticket_id": False,
-        "columns": [{"header": h, "role": r} for h, r in zip(sheet.columns.header, roles)],
-        "unknown": [h for h, r in zip(sheet.columns.header, roles) if r is None and h.strip()],
-        "warnings": list(result.warnings), "counts": dict(result.summary.by_result), "rows": len(result.outcomes),
-        "tickets": len(set(valid_ids(result))), "repeated": result.summary.repeated_tickets,
-        "comments": sum(1 for row in valid if comment is not None and row.cells[comment].strip()),
-    }
+    return {**base, **upload.checked.described}

@@ -14,14 +14,14 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from batch_updater.console.confirm import confirmation
 from batch_updater.console.runs import FILES, BusyError, RunRecord
 from batch_updater.console.security import guard
-from batch_updater.console.tables import page_of, plan_rows, result_rows
+from batch_updater.console.tables import page_of
 from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.model import FIELDS
-from batch_updater.run.plan import PlanResult
 
 STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
 EVENT_EVERY_S = 0.5  # the server pushes a run's progress at most this often
@@ -29,22 +29,21 @@ CONSOLE = web.AppKey("console", Console)
 INFO = web.AppKey("info", dict)
 
 
-def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int, info: Mapping[str, Any],
-             on_upload: Callable[[Upload], None] | None = None) -> web.Application:
+def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
+             info: Mapping[str, Any]) -> web.Application:
     """`info`: what the page may show of the server (its API, which credentials are set: never
-    their values); `on_upload`: told of each upload that was read (the sandbox learns its ids)."""
+    their values)."""
     app = web.Application(middlewares=[guard(token, hosts), _errors], client_max_size=max_upload + 64 * 1024)
     app[CONSOLE] = console
-    app[INFO] = {**info, "max_upload_mb": round(max_upload / 2**20), "suffixes": SUFFIXES,
+    app[INFO] = {**info, "max_upload_mb": round(max_upload / 2**20), "max_rows": console.uploads.budget.rows,
+                 "suffixes": SUFFIXES,
                  "fields": ["ticket_id", *(f for f in FIELDS if f != "customized_fields"), "customized_fields"]}
-    upload_limit, hook = max_upload, on_upload
+    upload_limit = max_upload
 
     async def upload(request: web.Request) -> web.Response:
         upload_id, arrived = await _receive(request, console, upload_limit)
         loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(None, console.uploads.add, upload_id, arrived)
-        if hook is not None and found.checked is not None:
-            hook(found)
+        found = await loop.run_in_executor(None, console.uploads.add, upload_id, arrived)  # cleans up after itself
         return web.json_response(_described(console, found))
 
     async def check(request: web.Request) -> web.Response:
@@ -56,8 +55,6 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int, 
         columns = {str(k): str(v) for k, v in renames.items() if str(v).strip()}
         await asyncio.get_running_loop().run_in_executor(
             None, lambda: console.uploads.check(found, body.get("sheet"), columns, body.get("encoding")))
-        if hook is not None and found.checked is not None:
-            hook(found)
         return web.json_response(_described(console, found))
 
     app.add_routes([
@@ -66,6 +63,7 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int, 
         web.post("/api/uploads/{id}/check", check), web.get("/api/uploads/{id}/rows", _upload_rows),
         web.get("/api/uploads/{id}/check.csv", _check_file), web.get("/favicon.ico", _no_icon),
         web.post("/api/uploads/{id}/plan", _start("plan")), web.post("/api/uploads/{id}/runs", _start("run")),
+        web.post("/api/uploads/{id}/confirm", _confirm),
         web.get("/api/runs", _runs), web.get("/api/runs/{id}", _run), web.get("/api/runs/{id}/events", _events),
         web.post("/api/runs/{id}/stop", _stop), web.get("/api/runs/{id}/rows", _run_rows),
         web.get("/api/runs/{id}/files/{kind}", _file),
@@ -138,15 +136,17 @@ async def _receive(request: web.Request, console: Console, limit: int) -> tuple[
         discard(path)
         raise BusyError(f"a {busy.kind} of {path.name} is going: wait for it to end, or stop it, before you upload "
                         "that sheet again")
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await part.read_chunk(1 << 16):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                discard(path)
-                raise _too_big(limit)
-            out.write(chunk)
+    try:
+        size = 0
+        with path.open("wb") as out:
+            while chunk := await part.read_chunk(1 << 16):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_big(limit)
+                out.write(chunk)
+    except BaseException:  # too big, the connection dropped, the server stopping: nothing left behind
+        discard(path)
+        raise
     return upload_id, path
 
 
@@ -190,7 +190,7 @@ async def _upload_rows(request: web.Request) -> web.Response:
     found = await _upload_of(request)
     if found.checked is None:
         raise BatchUpdaterError(found.problem)
-    return web.json_response(page_of(result_rows(found.checked), request.query, "result"))
+    return web.json_response(page_of(found.checked.rows, request.query, "result"))
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
@@ -216,6 +216,19 @@ def _start(kind: str) -> Callable[[web.Request], Any]:
         return web.json_response(record.snapshot(), status=202)
 
     return start
+
+
+async def _confirm(request: web.Request) -> web.Response:
+    """What Run would do now with the page's options: from the job's journal, not the check."""
+    found = await _upload_of(request)
+    if found.checked is None:
+        raise BatchUpdaterError(found.problem)
+    runs = request.app[CONSOLE].runs
+    options = runs.options("run", found, await _json(request))
+    told = await asyncio.get_running_loop().run_in_executor(None, confirmation, options, runs.env)
+    other = runs.sending()
+    told["sending"] = {"id": other.id, "name": other.upload_name, "started_at": other.started_at} if other else None
+    return web.json_response(told)
 
 
 def _record(request: web.Request) -> RunRecord:
@@ -263,11 +276,9 @@ async def _events(request: web.Request) -> web.StreamResponse:
 
 async def _run_rows(request: web.Request) -> web.Response:
     record = _record(request)
-    if record.result is None:
+    if record.table is None:
         raise KeyError(record.id)
-    if isinstance(record.result, PlanResult):
-        return web.json_response(page_of(plan_rows(record.result), request.query, "kind"))
-    return web.json_response(page_of(result_rows(record.result), request.query, "result"))
+    return web.json_response(page_of(record.table, request.query, "kind" if record.kind == "plan" else "result"))
 
 
 async def _file(request: web.Request) -> web.FileResponse:

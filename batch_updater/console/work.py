@@ -5,18 +5,22 @@ which never leave the server. Nothing here knows HTTP."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from batch_updater.console.budget import Budget
 from batch_updater.console.runs import Runs
-from batch_updater.console.uploads import Uploads
+from batch_updater.console.uploads import Upload, Uploads
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
 
 # The command line's advice, as the page gives it: the page has its own choice of encoding.
 _FOR_THE_PAGE = ((re.compile(r"pass --encoding(?: NAME \([^)]*\)| utf-16-le, or utf-16-be)?"),
                   "choose its encoding in the list above"),
-                 (re.compile(r"check --encoding"), "check the encoding chosen above"))
+                 (re.compile(r"check --encoding"), "check the encoding chosen above"),
+                 (re.compile(r"columns named in the job file but not in the sheet"),
+                  "columns mapped on this page but not in the sheet"))
 
 
 def for_the_page(text: str) -> str:
@@ -26,14 +30,21 @@ def for_the_page(text: str) -> str:
 
 
 class Console:
+    """`budget`: the largest sheet the page takes; `sandbox`: runs go to the console's sandbox (the
+    command the page gives for a larger sheet says so); `on_checked`: told of each sheet a check
+    could read (the sandbox learns its ticket ids); `clock`: when an upload was last used."""
+
     def __init__(self, workdir: Path, env: Mapping[str, str], *, run: Callable[..., RunResult] = run_job,
-                 plan: Callable[..., PlanResult] = plan_job) -> None:
+                 plan: Callable[..., PlanResult] = plan_job, budget: Budget = Budget(), sandbox: bool = False,
+                 on_checked: Callable[[Upload], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         workdir.mkdir(parents=True, exist_ok=True)  # the user's own folder: its mode is theirs
         self.workdir = workdir
         self.env = dict(env)
         folders = re.compile(re.escape(str(self.workdir)) + r"/(?:[^/\s'\",)]+/)+")
         self.shown: Callable[[str], str] = lambda text: for_the_page(folders.sub("", text))
-        self.uploads = Uploads(self.workdir / "sheets", run, self.env)
+        self.uploads = Uploads(self.workdir / "sheets", run, self.env, budget=budget, sandbox=sandbox, clock=clock,
+                               on_checked=on_checked)
         self.runs = Runs(self.workdir / "runs", self.env, run=run, plan=plan, shown=self.shown)
 
     def stop_all(self, wait: float | None = None) -> None:

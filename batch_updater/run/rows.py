@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from batch_updater.errors import NoSpace, disk_full
-from batch_updater.feishu.credentials import api_identity, api_origin
+from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
+from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
@@ -32,7 +34,8 @@ from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
 from batch_updater.paths import state_dir
-from batch_updater.plan.undo import Undo, undo_sheet
+from batch_updater.plan.state import TicketState
+from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import Progress, SendOptions
@@ -108,16 +111,28 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
                                     preimages=_preimage_store(journal), on_progress=on_progress,
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
-    done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
-    for index, note in plan.notes.items():
-        if index in done:
-            done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
-    outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
-                                       "the run") if isinstance(item, TicketUpdate) else
-                invalid_outcome(item) for i, item in enumerate(checked)]
-    sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
-    undo = undo_sheet(sent_as, live.before, dict(enumerate(outcomes))) if read_first and live.before else None
+        done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
+        for index, note in plan.notes.items():
+            if index in done:
+                done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
+        outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
+                                           "the run") if isinstance(item, TicketUpdate) else
+                    invalid_outcome(item) for i, item in enumerate(checked)]
+        sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
+        undo = _undo(journal, sent_as, live.before if read_first else {}, dict(enumerate(outcomes)))
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
+
+
+def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
+          outcomes: Mapping[int, Outcome]) -> Undo | None:
+    """The undo sheet (when the tickets were read first): every field this run and the job's
+    earlier runs changed; and what this run applied, added to the journal for the next one."""
+    earlier = Changes(*recorded_changes(journal)) if journal is not None else None
+    undo = undo_sheet(sent_as, before, outcomes, earlier) if before else None
+    if journal is not None:
+        made = undo.changes if undo is not None else fields_set(sent_as, outcomes, preimaged(journal))
+        record_changes(journal, made.fields, made.comments)
+    return undo
 
 
 @dataclass
@@ -136,12 +151,54 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
     if options.sandbox:
         yield None
         return
-    meta = {"input": str(input_path.resolve()), "sheet": sheet_name or "",
-            "api": api_identity(api_origin(options.base_url, env)),
-            "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
-    files = job_files({"v": 3, **meta}, env)
+    meta = job_meta(options, input_path, sheet_name, env)
+    files = _files(meta, env)
     with open_job(files, fresh=options.fresh, meta=meta) as journal:
         yield Job(files, meta, journal)
+
+
+SANDBOX_ID = "BATCH_UPDATER_SANDBOX_ID"  # a sandbox on this machine that names itself (serve --sandbox)
+
+
+def job_meta(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]) -> dict[str, str]:
+    """What a job is: one input file (and sheet) sent to one API and helpdesk. The API is its
+    origin, however written; a sandbox on this machine that names itself in `env` (the console's,
+    whose port changes at each start) is that name, so its jobs resume after a restart."""
+    origin = api_origin(options.base_url, env)
+    named = env.get(SANDBOX_ID, "").strip()
+    api = f"sandbox:{named}" if named and is_loopback(urlsplit(origin).hostname or "") else api_identity(origin)
+    return {"input": str(input_path.resolve()), "sheet": sheet_name or "", "api": api,
+            "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
+
+
+def journal_of(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]) -> Path:
+    """Where the journal of the job `options` would run as is kept (it may not exist yet)."""
+    return _files(job_meta(options, input_path, sheet_name, env), env).journal
+
+
+def resume_plan(options: RunOptions, input_path: Path, sheet_name: str | None,
+                specs: Sequence[tuple[int, TicketUpdate]], env: Mapping[str, str]) -> Plan:
+    """What a run of `options` would do with `specs` if it started now, from the job's journal
+    and the other jobs' on these tickets, as run_rows plans it (read only, no lock): the rows an
+    earlier run did, those to send, to read back, or to hold (the console's confirmation)."""
+    keys = row_keys(specs)
+    if options.sandbox:
+        return plan_resume(specs, keys, {}, options.retry_comments)
+    meta = job_meta(options, input_path, sheet_name, env)
+    files = _files(meta, env)
+    entries = {}
+    if files.journal.is_file() and not options.fresh:
+        journal = Journal(files.journal)
+        try:
+            entries = journal.entries()
+        finally:
+            journal.close()
+    others = elsewhere(files, meta, {s.ticket_id for _, s in specs})
+    return plan_resume(specs, keys, entries, options.retry_comments, others)
+
+
+def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
+    return job_files({"v": 3, **meta}, env)
 def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
                 specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:

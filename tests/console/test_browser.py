@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from pathlib import Path
 
@@ -121,6 +122,12 @@ def test_stop_ends_a_run_as_ctrl_c_does(page, tmp_path):
     assert "not sent" in counts and "Stopped" in tab.inner_text("#run-message")
     sent = next(iter(running.console.runs.records.values())).counts.get("ok", 0)
     assert 2 <= sent < len(IDS)
+    tab.click("#run-start")  # the confirmation says what resuming leaves, and how long it takes
+    tab.wait_for_selector("#confirm[open]")
+    said = tab.inner_text("#confirm-text")
+    assert f"This sends {len(IDS) - sent} rows" in said and f"{sent} rows were done by an earlier run" in said
+    assert f"Estimated time: about {duration(math.ceil((len(IDS) - sent) / (4 * 0.985)))} at 4.0/s" in said
+    tab.click("#confirm button[value=cancel]")
 
 
 def test_a_run_goes_on_when_the_page_is_reloaded(page, tmp_path):
@@ -142,6 +149,11 @@ def test_the_page_speaks_chinese_when_the_browser_asks(page, tmp_path, shots):
     upload(tab, mistakes_sheet(tmp_path / "工单.csv"))
     assert "共 11 行：8 行有效，3 行无效" in tab.inner_text("#check-counts")
     tab.screenshot(path=shots / "8-chinese.png")
+    tab.click("#run-start")
+    tab.wait_for_selector("#confirm[open]")
+    said = tab.inner_text("#confirm-text")
+    assert "将发送 8 行，更新 8 个工单，发布 8 条评论" in said and "3 行无效" in said and "预计用时" in said
+    tab.click("#confirm button[value=cancel]")
     tab.click("#lang")
     assert "Upload the sheet" in tab.inner_text("#step-upload h2")
 
@@ -162,3 +174,15 @@ def test_a_bad_file_shows_a_message_and_a_fixable_one_the_way_to_fix_it(page, tm
     tab.click("#recheck")
     tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr")
     assert "2 rows: 2 valid, 0 invalid" in tab.inner_text("#check-counts")
+    assert tab.locator("#kept").is_hidden()
+    write_csv(tmp_path / "export.csv", [["Number", "State"], [IDS[0], "closed"], [IDS[1], "2"], [IDS[2], "2"]])
+    tab.set_input_files("#file", str(tmp_path / "export.csv"))  # fixed, and uploaded again: the choices stay
+    expect(tab.locator("#check-counts")).to_contain_text("3 rows: 3 valid, 0 invalid")
+    assert "column “Number” → ticket_id" in tab.inner_text("#kept") and "column “State” → status" in tab.inner_text("#kept")
+    tab.click("#kept-forget")
+    tab.wait_for_selector("#problem:not([hidden])")
+    assert tab.locator("#kept").is_hidden() and "No column was recognised as the ticket id" in tab.inner_text("#problem")
+
+
+def duration(seconds):
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60} s"

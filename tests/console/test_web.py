@@ -28,9 +28,9 @@ def secret_env(**more):
 
 @pytest.fixture
 def make_client(aiohttp_client, tmp_path):
-    async def make(env=None, max_upload=1 << 20):
+    async def make(env=None, max_upload=1 << 20, **console_options):
         env = env or secret_env()
-        console = Console(tmp_path / "work", env)
+        console = Console(tmp_path / "work", env, **console_options)
         hosts: set[str] = set()  # filled once the port is known, as serve does
         app = make_app(console, token=TOKEN, hosts=hosts, max_upload=max_upload, info=server_info(env, False))
         client = await aiohttp_client(app)
@@ -48,7 +48,7 @@ async def login(client):
 
 
 async def upload(client, name, data):
-    body = aiohttp.FormData()
+    body = aiohttp.FormData(quote_fields=False)  # the name as a browser sends it
     body.add_field("file", data, filename=name)
     return await client.post("/api/uploads", data=body)
 
@@ -256,3 +256,27 @@ async def test_a_gbk_sheet_shows_how_its_text_reads_with_the_page_s_advice_not_t
     kept = await (await upload(client, "gbk.csv", data)).json()
     assert "the first text reads '处理中'" in kept["source"]
     assert "choose its encoding in the list above" in kept["source"] and "--encoding" not in kept["source"]
+
+
+async def test_one_run_at_a_time_sends_to_the_helpdesk_whatever_its_sheet(make_client):
+    """Two copies of a sheet (seq.csv, seq (1).csv) run at once would post each comment twice:
+    while one run sends, a run of any other sheet is refused, naming it; a plan (reads only) is not."""
+    async with Sandbox(SandboxConfig(ticket_ids=IDS, rates=[(1000, 1.0)], get_rates=[(1000, 1.0)])) as sb:
+        client, console = await make_client(env=sb.credentials)
+        await login(client)
+        rows = [["ticket_id", "comment"], *[[i, f"note {i}"] for i in IDS]]
+        first = await (await upload(client, "seq.csv", csv_bytes(rows))).json()
+        copy = await (await upload(client, "seq (1).csv", csv_bytes(rows))).json()
+        running = await (await client.post(f"/api/uploads/{first['id']}/runs", json={"rate": "3/s"})).json()
+        refused = await client.post(f"/api/uploads/{copy['id']}/runs", json={"rate": "3/s"})
+        message = (await refused.json())["error"]
+        assert refused.status == 409 and "a run of seq.csv is sending to this helpdesk" in message
+        planned = await client.post(f"/api/uploads/{copy['id']}/plan", json={})
+        assert planned.status == 202
+        await follow(client, (await planned.json())["id"], lambda s: False)
+        await client.post(f"/api/runs/{running['id']}/stop")
+        await follow(client, running["id"], lambda s: False)
+        after = await client.post(f"/api/uploads/{copy['id']}/runs", json={"rate": "1000/s"})
+        assert after.status == 202
+        await follow(client, (await after.json())["id"], lambda s: False)
+        await asyncio.get_running_loop().run_in_executor(None, console.stop_all)

@@ -28,6 +28,7 @@ function translate() {
   Object.values(state.tables).forEach((table) => table.render());
   showHistory();
   Object.values(state.watching).forEach((w) => w.last && w.show(w.last));
+  showConfirm();
 }
 
 // --- talking to the server ---------------------------------------------------------------------------
@@ -142,6 +143,7 @@ function showUpload(u) {
   const pick = $("sheet");
   pick.replaceChildren(...u.sheets.map((name) => new Option(name, name, false, name === u.sheet)));
   $("sheet-pick").hidden = u.sheets.length < 2;
+  showKept(u.kept);
   $("problem").hidden = !u.problem;
   $("problem").textContent = u.problem ? t(u.no_ticket_id ? "upload.problem.id" : u.text ? "upload.problem.encoding" : "upload.problem", { text: u.problem }) : "";
   $("encoding-pick").hidden = !u.text || (!u.problem && !u.encoding);
@@ -160,6 +162,25 @@ function showUpload(u) {
   $("plan-start").disabled = !sendable || !state.status.credentials.can_plan;
   $("run-start").disabled = !sendable || !state.status.credentials.can_run;
   if (!sendable && !u.problem) $("run-why").textContent = t("run.nothing");
+}
+
+function showKept(kept) {
+  // The choices an earlier upload of this name had, used again (so its rows stay the same job's rows).
+  $("kept").hidden = !kept;
+  if (!kept) return;
+  const what = [...Object.entries(kept.renames || {}).map(([header, field]) => t("upload.kept.column", { header, field })),
+    ...(kept.sheet ? [t("upload.kept.sheet", { sheet: kept.sheet })] : []),
+    ...(kept.encoding ? [t("upload.kept.encoding", { encoding: kept.encoding })] : [])];
+  $("kept-text").textContent = t("upload.kept", { what: what.join(t("list.sep")) });
+}
+
+async function forgetKept() {
+  showError(null);
+  try {
+    useUpload(await post(`/api/uploads/${state.upload.id}/check`, { renames: {}, sheet: "", encoding: "" }));
+  } catch (error) {
+    showError(error);
+  }
 }
 
 function mappingRow(header, chosen) {
@@ -400,7 +421,13 @@ async function startPlan() {
   }
 }
 
-function askToRun(event) {
+function runChoices() {
+  const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
+  return { rate: fixed ? $("rate-value").value : "auto", skip_unchanged: $("opt-skip").checked,
+    undo: $("opt-undo").checked, retry_comments: $("opt-retry").checked };
+}
+
+async function askToRun(event) {
   event.preventDefault();
   const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
   if (fixed && !/^\s*\d+(\.\d+)?\s*(\/\s*(s|sec|second|m|min|minute))?\s*$/i.test($("rate-value").value)) {
@@ -408,17 +435,42 @@ function askToRun(event) {
     return;
   }
   showError(null);
-  const u = state.upload;
-  $("confirm-text").textContent = t("confirm.text", { tickets: u.tickets, rows: u.counts.valid || 0, comments: u.comments });
-  $("confirm-api").textContent = state.status.sandbox ? t("confirm.api.sandbox") : t("confirm.api.live", { api: state.status.api });
+  // What the run will really do, from the job's journal (rows done earlier, comments held back...).
+  $("run-start").disabled = true;
+  try {
+    state.confirm = await post(`/api/uploads/${state.upload.id}/confirm`, runChoices());
+  } catch (error) {
+    showError(error);
+    return;
+  } finally {
+    $("run-start").disabled = false;
+  }
+  showConfirm();
   $("confirm").showModal();
+}
+
+function showConfirm() {
+  const c = state.confirm;
+  if (!c) return;
+  const lines = [];
+  if (c.sending) lines.push(["warn", t("confirm.busy", { name: c.sending.name, when: c.sending.started_at.replace("T", " ").slice(0, 19) })]);
+  lines.push(["", c.to_send ? t("confirm.text", { tickets: c.tickets, rows: c.to_send, comments: c.comments }) : t("confirm.nothing")]);
+  if (c.done_earlier) lines.push(["", t("confirm.resumed", { n: c.done_earlier })]);
+  if (c.without_comment) lines.push(["", t("confirm.without_comment", { n: c.without_comment })]);
+  if (c.held_posted) lines.push(["", t("confirm.held_posted", { n: c.held_posted })]);
+  if (c.held_maybe) lines.push(["warn", t("confirm.held_maybe", { n: c.held_maybe })]);
+  if (c.read_back) lines.push(["", t("confirm.read_back", { n: c.read_back })]);
+  if (c.invalid) lines.push(["", t("confirm.invalid", { n: c.invalid })]);
+  if (c.read_first && c.tickets_to_read) lines.push(["", t("confirm.read", { n: c.tickets_to_read })]);
+  if (c.skip_unchanged) lines.push(["", t("confirm.skip")]);
+  if (c.to_send) lines.push(["", t("confirm.time." + c.rate_source, { time: duration(c.seconds), rate: rateText(c.rate) })]);
+  $("confirm-text").replaceChildren(...lines.map(([kind, words]) => Object.assign(document.createElement("p"), { textContent: words, className: kind })));
+  $("confirm-api").textContent = state.status.sandbox ? t("confirm.api.sandbox") : t("confirm.api.live", { api: state.status.api });
 }
 
 async function startRun() {
   showError(null);
-  const fixed = document.querySelector("input[name=rate-kind]:checked").value === "fixed";
-  const choices = { rate: fixed ? $("rate-value").value : "auto", skip_unchanged: $("opt-skip").checked,
-    undo: $("opt-undo").checked, retry_comments: $("opt-retry").checked };
+  const choices = runChoices();
   try {
     $("run-result").hidden = true;
     watch(await post(`/api/uploads/${state.upload.id}/runs`, choices), runPanel);
@@ -458,8 +510,11 @@ function showHistory() {
     files.className = "files";
     files.append(...fileLinks(r));
     if (r.running) files.append(historyButton("history.show", () => showRun(r)), historyButton("history.stop", () => stopRun(r)));
+    const state = document.createElement("span");
+    state.append(text(t("run.state." + r.state)));
+    if (r.state === "interrupted") state.append(text(t("run.interrupted"), "muted note"));  // a crash: say what is known
     for (const content of [text(r.started_at.replace("T", " ").slice(0, 19)), text(r.name), text(t("kind." + r.kind)),
-      text(t("run.state." + r.state)), text(countsText(r.counts)), files]) {
+      state, text(countsText(r.counts)), files]) {
       const td = document.createElement("td");
       td.append(content);
       tr.append(td);
@@ -506,6 +561,7 @@ async function start() {
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) sendFile(e.dataTransfer.files[0]); });
   $("recheck").addEventListener("click", recheck);
+  $("kept-forget").addEventListener("click", forgetKept);
   $("sheet").addEventListener("change", recheck);
   $("plan-start").addEventListener("click", startPlan);
   $("plan-stop").addEventListener("click", () => stop("plan"));
