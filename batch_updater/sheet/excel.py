@@ -26,8 +26,9 @@ from zipfile import BadZipFile
 
 from batch_updater.errors import InputError
 from batch_updater.sheet.columns import column_letter, resolve_columns
+from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
 from batch_updater.sheet.sniff import ENCRYPTED
-from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet
+from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet, used_range
 
 _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
@@ -48,6 +49,10 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     columns, its name, and warnings. `renames` as for resolve_columns (which columns are codes)."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+    is_zip = fp.read(4) == b"PK\x03\x04"
+    fp.seek(0)
+    if is_zip:
+        check_unzipped(fp, "the workbook")
     try:
         book = CalamineWorkbook.from_filelike(fp)
     except PasswordError:
@@ -57,8 +62,6 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     names = list(book.sheet_names)
     if not names:
         raise InputError("the workbook has no sheets")
-    fp.seek(0)
-    is_zip = fp.read(4) == b"PK\x03\x04"
     fp.seek(0)
     try:
         info = read_book(fp) if is_zip else None
@@ -79,6 +82,14 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     else:
         name = worksheets[0] if worksheets else names[0]
         warnings.append(f"every sheet of the workbook is hidden in Excel; reading the first, {name!r}")
+    if info is not None:  # a legacy .xls holds at most 65,536 x 256 cells: within MAX_CELLS
+        try:
+            used = used_range(fp, info, name)
+        except _BROKEN:
+            used = None  # reading the sheet says what is wrong with it
+        fp.seek(0)
+        if used is not None and used[0] * used[1] > MAX_CELLS:
+            raise InputError(too_many_cells(name, *used))
     try:
         values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
@@ -89,9 +100,21 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     except _BROKEN as e:
         raise InputError(f"cannot read sheet {name!r}: {e}") from None
     problems = _apply(facts, values, records, lossy)
+    _too_long(records, problems)
     if facts.formatted:
         _apply_formats(facts, values, records, lossy, problems, renames)
     return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings
+
+
+def _too_long(records: Records, problems: Problems) -> None:
+    """A cell longer than a CSV's cells may be (Excel itself holds 32,767 characters: a program wrote it)."""
+    for r, rec in enumerate(records):
+        if rec and max(map(len, rec)) > MAX_CELL_CHARS:
+            for c, cell in enumerate(rec):
+                if len(cell) > MAX_CELL_CHARS:
+                    problems.setdefault((r, c), f"cell {column_letter(c)}{r + 1} holds {len(cell):,} characters, "
+                                                f"more than {MAX_CELL_CHARS:,} (Excel itself holds 32,767): it "
+                                                "was written by a program; shorten it. This row is not sent")
 
 
 def excel_text(value: Any) -> str:

@@ -23,14 +23,15 @@ from batch_updater.model import FORMULA_TRIGGERS, Row
 from batch_updater.sheet.columns import ColumnMap, NoTicketIdColumn, column_letter, resolve_columns
 from batch_updater.sheet.encodings import decode
 from batch_updater.sheet.excel import excel_text, read_workbook
-from batch_updater.sheet.sniff import check_content
+from batch_updater.sheet.limits import MAX_CELL_CHARS, check_file, check_unzipped
+from batch_updater.sheet.sniff import ZIP, check_content
 
 __all__ = ["Sheet", "decode", "excel_text", "load", "read_excel", "read_text", "ticket_ids_in"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": None}
 SUPPORTED = ".csv, .tsv, .txt, .xlsx, .xlsm, .xls"
-_CSV_FIELD_LIMIT = 131_072  # the csv module's default limit on a cell: longer is most likely a quote left open
+_CSV_FIELD_LIMIT = MAX_CELL_CHARS  # the csv module's default limit on a cell: longer is most likely a quote left open
 # The inert-text marker our CSV reports put before a would-be formula (OWASP),
 # taken off again on reading so that a report or retry file can be fed back in.
 _INERT_PREFIX = "'"
@@ -78,6 +79,7 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
     if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {SUPPORTED}")
     try:
+        check_file(path, path.name, excel=suffix in EXCEL_SUFFIXES)
         with path.open("rb") as fp:
             check_content(fp, path.name, excel=suffix in EXCEL_SUFFIXES)
             if suffix in EXCEL_SUFFIXES:
@@ -123,6 +125,10 @@ def sheet_names(path: str | Path) -> list[str]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
+        check_file(path, Path(path).name, excel=True)
+        with open(path, "rb") as fp:
+            if fp.read(4) == ZIP:
+                check_unzipped(fp, Path(path).name)
         book = CalamineWorkbook.from_path(str(path))
     except Exception:  # noqa: BLE001 - reading the sheet itself says what is wrong, in the run's words
         return []
