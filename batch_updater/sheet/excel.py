@@ -28,7 +28,7 @@ from batch_updater.errors import InputError
 from batch_updater.sheet.columns import column_letter, resolve_columns
 from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
 from batch_updater.sheet.sniff import ENCRYPTED
-from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet, used_range
+from batch_updater.sheet.xlsx_facts import Book, SheetFacts, damaged_part, read_book, scan_sheet, used_range
 
 _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
@@ -58,7 +58,7 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     except PasswordError:
         raise InputError(ENCRYPTED) from None
     except Exception as e:  # calamine raises its own error types for damaged files
-        raise InputError(f"cannot read the file as an Excel workbook: {e}") from None
+        raise _damaged(fp, None, f"cannot read the file as an Excel workbook: {e}", is_zip) from None
     names = list(book.sheet_names)
     if not names:
         raise InputError("the workbook has no sheets")
@@ -66,7 +66,7 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     try:
         info = read_book(fp) if is_zip else None
     except _BROKEN as e:
-        raise InputError(f"cannot read the workbook's structure: {e}") from None
+        raise _damaged(fp, None, f"cannot read the workbook's structure: {e}", is_zip) from None
     meta = {m.name: m for m in book.sheets_metadata}
     worksheets = [n for n in names if n not in meta or meta[n].typ == SheetTypeEnum.WorkSheet]
     visible = [n for n in worksheets if n not in meta or meta[n].visible == SheetVisibleEnum.Visible]
@@ -93,17 +93,28 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     try:
         values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
-        raise InputError(f"cannot read sheet {name!r}: {e}") from None
+        raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
     records, lossy, numbers = _texts(values)
     try:
         facts = scan_sheet(fp, info, name, set(lossy), numbers) if info is not None else SheetFacts()
     except _BROKEN as e:
-        raise InputError(f"cannot read sheet {name!r}: {e}") from None
+        raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
     problems = _apply(facts, values, records, lossy)
     _too_long(records, problems)
     if facts.formatted:
         _apply_formats(facts, values, records, lossy, problems, renames)
     return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings
+
+
+REPAIR = ("open it in Excel, which offers to repair it, and save it again; or export it again from the program "
+          "that made it")
+
+
+def _damaged(fp: IO[bytes], book: Book | None, otherwise: str, is_zip: bool) -> InputError:
+    """The error for a workbook a reader failed on: which part is damaged, when one is."""
+    fp.seek(0)
+    damage = damaged_part(fp, book) if is_zip else None
+    return InputError(f"the workbook is damaged {damage}; {REPAIR}" if damage else otherwise)
 
 
 def _too_long(records: Records, problems: Problems) -> None:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree.ElementTree import iterparse
-from xml.parsers.expat import ParserCreate
+from xml.parsers.expat import ExpatError, ParserCreate
 
 from batch_updater.sheet.columns import column_letter
 from batch_updater.sheet.numfmt import NumberFormat, number_format
@@ -166,6 +167,40 @@ def _has_any(source: IO[bytes], markers: tuple[bytes, ...], styles: re.Pattern[b
             return True
         tail = window[-overlap:]
     return False
+
+
+_PART_WHAT = {
+    "[content_types].xml": "the list of its parts", "_rels/.rels": "the links between its parts",
+    "xl/_rels/workbook.xml.rels": "the links between its parts", "xl/workbook.xml": "the list of its sheets",
+    "xl/styles.xml": "its cell styles", "xl/sharedstrings.xml": "the text of its cells (shared strings)",
+}
+
+
+def damaged_part(fp: IO[bytes], book: Book | None = None) -> str | None:
+    """Where the workbook is damaged, in words ("in sheet 'S' (xl/worksheets/sheet1.xml): ..."), for a
+    reader's bare error such as "c" (the sheet's XML ends inside a <c>); None when the zip and every
+    XML part in it read."""
+    sheets = {part.lower(): f"sheet {name!r}" for name, part in (book.parts.items() if book else ())}
+    try:
+        with zipfile.ZipFile(fp) as archive:
+            for info in archive.infolist():
+                part = info.filename
+                if not part.lower().endswith((".xml", ".rels")):
+                    continue
+                what = sheets.get(part.lower()) or _PART_WHAT.get(part.lower()) or (
+                    "one of its sheets" if part.lower().startswith("xl/worksheets/") else "a part")
+                try:
+                    with archive.open(info) as source:
+                        ParserCreate().ParseFile(source)
+                except ExpatError as e:
+                    return f"in {what} ({part}): its XML is cut short or malformed ({e})"
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+                    return f"in {what} ({part}): it cannot be unpacked ({e})"
+    except (zipfile.BadZipFile, OSError) as e:
+        return f"as a whole: it is not a readable zip, as an .xlsx is ({e})"
+    finally:
+        fp.seek(0)
+    return None
 
 
 def used_range(fp: IO[bytes], book: Book, name: str) -> tuple[int, int, str] | None:
