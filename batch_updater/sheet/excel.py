@@ -228,6 +228,12 @@ def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
             records[r][c] = error
             problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} shows the error {error} in Excel; fix the "
                                 "formula or type the value. This row is not sent")
+    for (r, c), other in facts.linked.items():
+        if inside(r, c):
+            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} takes its value from another workbook ({other}) by a "
+                                "formula: the value saved in this file is the one Excel last read from it, and may be "
+                                "out of date; copy the column and paste it as values (Paste Special > Values), or type "
+                                "the value. This row is not sent")
     for r, c in facts.uncalculated:
         if inside(r, c):
             problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} holds a formula whose result is not in the file "
