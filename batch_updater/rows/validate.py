@@ -80,6 +80,10 @@ def no_controls(text: str) -> str:
     return text
 
 
+NO_FIELD_ID = ("no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
+               "(or custom:6948728206392295444:key_name)")
+
+
 def check_field_id(field_id: str) -> str:
     if not _DIGITS.fullmatch(field_id):
         raise Bad(f"{field_id!r} is not a field id: a custom field id is digits only, like 6948728206392295444")
@@ -140,6 +144,19 @@ def parse_int(text: str) -> int:
     number = int(float(value)) if "." in value else int(value)
     if not 0 <= number <= INT32_MAX:
         raise Bad("out of range: must be between 0 and 2147483647")
+    return number
+
+
+TICKET_TYPES = {1: "bot", 2: "human"}  # the API's ticket_type (api/FACTS.md): nothing else is taken
+
+
+def parse_ticket_type(text: str) -> int:
+    try:
+        number = parse_int(text)
+    except Bad:
+        number = None
+    if number not in TICKET_TYPES:
+        raise Bad("not a ticket type: use 1 (bot) or 2 (human)")
     return number
 
 
@@ -209,7 +226,7 @@ def parse_custom_json(text: str) -> list[CustomField]:
 PARSERS = {
     "status": parse_status,
     "tag_names": parse_tags,
-    "ticket_type": parse_int,
+    "ticket_type": parse_ticket_type,
     "solved": parse_solved,
     "channel": parse_int,
 }
@@ -273,6 +290,8 @@ class RowValidator:
                 elif role == "customized_fields":
                     custom.extend(f.model_dump(exclude_none=True) for f in parse_custom_json(cell))
                 elif isinstance(role, CustomColumn):
+                    if not role.field_id:
+                        raise Bad(NO_FIELD_ID)
                     item = {"id": check_field_id(role.field_id), "value": cell.strip()}
                     if role.key_name:
                         no_controls(role.key_name)

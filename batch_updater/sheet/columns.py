@@ -27,7 +27,9 @@ ALIASES: dict[str, str] = {
     "customized_fields": "customized_fields", "自定义字段": "customized_fields",
 }
 
-_CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]+?)\s*(?:[:：]\s*(.+?)\s*)?$", re.IGNORECASE)
+# custom:<field id> or custom:<field id>:<key name>; an empty id (custom:) is a custom column too, whose
+# cells are refused saying that the id is missing (not a column silently kept and not sent).
+_CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]*?)\s*(?:[:：]\s*(.+?)\s*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

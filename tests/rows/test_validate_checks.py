@@ -115,6 +115,24 @@ def test_a_custom_column_whose_id_is_not_plain_digits_is_refused_naming_the_colu
     assert column == header and "a custom field id is digits only" in problem
 
 
+@pytest.mark.parametrize("header", ["custom:", "custom: ", "自定义：", "custom::dept", "custom: :dept"])
+def test_a_custom_column_without_a_field_id_is_refused_saying_so(header):
+    """Before: custom: was a column kept and not sent, with no word of the missing id."""
+    [(column, problem)] = problems(["ticket_id", header], [ID, "x"])
+    assert column == header.strip() and problem.startswith("no custom field id: write the field's id after custom:")
+
+
+@pytest.mark.parametrize("value, sent", [("1", 1), ("2", 2), ("2.0", 2), ("0", None), ("3", None), ("-1", None),
+                                         ("bot", None)])
+def test_a_ticket_type_is_1_or_2(value, sent):
+    """Before: any whole number passed the dry run; the API takes 1 (bot) or 2 (human) only."""
+    result = check(["ticket_id", "ticket_type"], [ID, value])
+    if sent is None:
+        assert isinstance(result, list) and result[0].problem == "not a ticket type: use 1 (bot) or 2 (human)"
+    else:
+        assert result.body == {"ticket_type": sent}
+
+
 def test_an_empty_cell_under_a_bad_custom_column_sends_nothing_and_is_not_an_error():
     assert check(["ticket_id", "custom:abc", "comment"], [ID, "", "hi"]).body == {"comment": "hi"}
 
