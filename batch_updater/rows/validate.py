@@ -31,6 +31,7 @@ _DIGITS = re.compile(r"[0-9]+")  # also a plain custom field id (Feishu's are nu
 # C0 controls but tab, LF and CR; DEL; C1 controls. Never meant in a ticket's text, often a broken export.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SCIENTIFIC = re.compile(r"[+-]?[0-9](?:\.[0-9]+)?[eE][+]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?[0-9]{10,}\.[0-9]*")  # 6945345902185807872.0: an id that was a float
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}(?:\.0*)?")  # more digits than any code or id field takes
 _TAG_SPLIT = re.compile(r"[,，;；、]")
 _LABEL_SPACE = re.compile(r"[\s_\-]+")
@@ -103,6 +104,10 @@ def parse_ticket_id(text: str) -> str:
                   "issued it, please report it so that the rule can be widened")
     if _SCIENTIFIC.fullmatch(value):
         raise Bad(LOST_DIGITS)
+    if _DECIMAL.fullmatch(value):
+        raise Bad("a ticket id is digits only, and this one is written as a number with a decimal point: it went "
+                  "through a spreadsheet or a program as a number, which keeps about 15 to 17 digits, so its last "
+                  "digits may have been lost; export the ids as text and check them")
     hint = ": take off the leading '" if value.startswith("'") else ""
     raise Bad(f"a ticket id is digits only ({low} to {high} of them){hint}")
 

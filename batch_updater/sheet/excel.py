@@ -40,13 +40,15 @@ SHOWN_OTHERWISE = ("cell {cell} shows this number by {format}, which this tool c
 CODE_FIELDS = ("status", "solved", "ticket_type", "channel")  # codes: a number there means the number
 _BROKEN = (BadZipFile, ParseError, ExpatError, KeyError, ValueError, EOFError, zlib.error)  # a damaged zip or XML
 Records = list[list[str]]
+Merge = tuple[tuple[int, int], tuple[int, int]]  # a merged cell: (first row, first column), (last row, last column)
 Problems = dict[tuple[int, int], str]
 
 
 def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] | None = None
-                  ) -> tuple[Records, Problems, tuple[set[int], set[int]], str, list[str]]:
+                  ) -> tuple[Records, Problems, tuple[set[int], set[int]], str, list[str], list[Merge]]:
     """The chosen sheet's cells as text, the cells that cannot be used, its hidden rows and
-    columns, its name, and warnings. `renames` as for resolve_columns (which columns are codes)."""
+    columns, its name, warnings and merged cells. `renames` as for resolve_columns (which columns
+    are codes)."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     is_zip = fp.read(4) == b"PK\x03\x04"
@@ -91,7 +93,9 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
         if used is not None and used[0] * used[1] > MAX_CELLS:
             raise InputError(too_many_cells(name, *used))
     try:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        chosen = book.get_sheet_by_name(name)
+        values = chosen.to_python(skip_empty_area=False)
+        merges = list(chosen.merged_cell_ranges or ())
     except Exception as e:
         raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
     records, lossy, numbers = _texts(values)
@@ -103,7 +107,7 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     _too_long(records, problems)
     if facts.formatted:
         _apply_formats(facts, values, records, lossy, problems, renames)
-    return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings
+    return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings, merges
 
 
 REPAIR = ("open it in Excel, which offers to repair it, and save it again; or export it again from the program "

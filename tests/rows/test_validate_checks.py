@@ -55,6 +55,16 @@ def test_a_ticket_id_of_another_length_is_refused_saying_what_is_expected(text):
     assert "report" in message  # a user with a real id of another length can tell us
 
 
+@pytest.mark.parametrize("text", ["6945345902185807872.0", "6945345902185807891.", "694534590218580.5"])
+def test_an_id_written_as_a_decimal_number_says_its_digits_may_be_lost(text):
+    """Before: only "a ticket id is digits only"; 6.94534590218581E+18 already said Excel lost digits."""
+    with pytest.raises(validate.Bad, match="written as a number with a decimal point: .* its last digits may have "
+                                           "been lost; export the ids as text"):
+        validate.parse_ticket_id(text)
+    with pytest.raises(validate.Bad, match="Excel stored this id as a number and lost its last digits"):
+        validate.parse_ticket_id("6.94534590218581E+18")
+
+
 @pytest.mark.parametrize("text", ["'6945345902185807891", "6945345902185807891'", "-6945345902185807891"])
 def test_an_apostrophe_or_sign_is_part_of_what_the_user_wrote_and_is_refused(text):
     with pytest.raises(Bad, match="digits only"):
