@@ -28,7 +28,8 @@ from batch_updater.errors import InputError
 from batch_updater.sheet.columns import column_letter, resolve_columns
 from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
 from batch_updater.sheet.sniff import ENCRYPTED
-from batch_updater.sheet.xlsx_facts import Book, SheetFacts, damaged_part, read_book, scan_sheet, used_range
+from batch_updater.sheet.xlsx_checks import damaged_part, used_range
+from batch_updater.sheet.xlsx_facts import Book, SheetFacts, read_book, scan_sheet
 
 _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
