@@ -49,6 +49,8 @@ def cli() -> None:
 @click.option("--dry-run", is_flag=True, help="Check every row offline and write the report; send nothing.")
 @click.option("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first).")
 @click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).")
+@click.option("--header-row", type=int, metavar="N",
+              help="The row of column names, when rows above it hold a title (default: the first non-empty row).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.")
 @click.option("--rate", metavar="auto|N/s|N/min",
@@ -107,6 +109,7 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
               help="A TOML job file; flags given here win over it.")
 @click.option("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first).")
 @click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect).")
+@click.option("--header-row", type=int, metavar="N", help="The row of column names (default: the first non-empty row).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Plan file (.xlsx, .csv or .tsv). Default: reports/<input>-plan-<time>.<input's kind>.")
 @click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")

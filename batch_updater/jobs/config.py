@@ -50,6 +50,7 @@ class JobConfig(BaseModel):
     input: Path | None = None
     sheet: str | None = None
     encoding: str | None = None
+    header_row: int | None = Field(default=None, ge=1, le=1_048_576)
     report: Path | None = None
     report_dir: Path | None = None
     rate: str | None = None
@@ -73,7 +74,7 @@ class JobConfig(BaseModel):
 
 def load_config(path: Path) -> JobConfig:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad may save a byte-order mark
     except FileNotFoundError:
         raise UsageError(f"job file {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -113,8 +114,8 @@ def credential_env(config: JobConfig, env: Mapping[str, str]) -> dict[str, str]:
     return view
 
 
-RUN_KEYS = ("input", "sheet", "encoding", "report", "report_dir", "rate", "concurrency", "max_attempts", "timeout",
-            "base_url", "retry_comments", "write_back", "columns", "defaults")
+RUN_KEYS = ("input", "sheet", "encoding", "header_row", "report", "report_dir", "rate", "concurrency", "max_attempts",
+            "timeout", "base_url", "retry_comments", "write_back", "columns", "defaults")
 
 
 def options_from(config: JobConfig | None, **given: Any) -> RunOptions:

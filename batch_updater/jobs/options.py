@@ -22,6 +22,7 @@ class RunOptions:
     dry_run: bool = False
     sheet: str | None = None
     encoding: str | None = None
+    header_row: int | None = None  # the header's row (1 = the first), when a title is above it
     report: Path | None = None
     report_dir: Path = Path("reports")
     rate: str = "auto"
@@ -42,6 +43,8 @@ class RunOptions:
         for name, (low, high) in LIMITS.items():
             if not low <= getattr(self, name) <= high:
                 raise UsageError(f"--{name.replace('_', '-')} must be from {low} to {high}")
+        if self.header_row is not None and not 1 <= self.header_row <= 1_048_576:
+            raise UsageError("--header-row must be a row number from 1 (the first row) to 1048576")
         if not math.isfinite(self.timeout) or self.timeout <= 0:
             raise UsageError("--timeout must be a number of seconds more than 0")
         check_renames(self.columns)

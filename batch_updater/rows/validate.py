@@ -31,6 +31,7 @@ _DIGITS = re.compile(r"[0-9]+")  # also a plain custom field id (Feishu's are nu
 # C0 controls but tab, LF and CR; DEL; C1 controls. Never meant in a ticket's text, often a broken export.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SCIENTIFIC = re.compile(r"[+-]?[0-9](?:\.[0-9]+)?[eE][+]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?[0-9]{10,}\.[0-9]*")  # 6945345902185807872.0: an id that was a float
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}(?:\.0*)?")  # more digits than any code or id field takes
 _TAG_SPLIT = re.compile(r"[,，;；、]")
 _LABEL_SPACE = re.compile(r"[\s_\-]+")
@@ -80,6 +81,10 @@ def no_controls(text: str) -> str:
     return text
 
 
+NO_FIELD_ID = ("no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
+               "(or custom:6948728206392295444:key_name)")
+
+
 def check_field_id(field_id: str) -> str:
     if not _DIGITS.fullmatch(field_id):
         raise Bad(f"{field_id!r} is not a field id: a custom field id is digits only, like 6948728206392295444")
@@ -99,6 +104,10 @@ def parse_ticket_id(text: str) -> str:
                   "issued it, please report it so that the rule can be widened")
     if _SCIENTIFIC.fullmatch(value):
         raise Bad(LOST_DIGITS)
+    if _DECIMAL.fullmatch(value):
+        raise Bad("a ticket id is digits only, and this one is written as a number with a decimal point: it went "
+                  "through a spreadsheet or a program as a number, which keeps about 15 to 17 digits, so its last "
+                  "digits may have been lost; export the ids as text and check them")
     hint = ": take off the leading '" if value.startswith("'") else ""
     raise Bad(f"a ticket id is digits only ({low} to {high} of them){hint}")
 
@@ -140,6 +149,19 @@ def parse_int(text: str) -> int:
     number = int(float(value)) if "." in value else int(value)
     if not 0 <= number <= INT32_MAX:
         raise Bad("out of range: must be between 0 and 2147483647")
+    return number
+
+
+TICKET_TYPES = {1: "bot", 2: "human"}  # the API's ticket_type (api/FACTS.md): nothing else is taken
+
+
+def parse_ticket_type(text: str) -> int:
+    try:
+        number = parse_int(text)
+    except Bad:
+        number = None
+    if number not in TICKET_TYPES:
+        raise Bad("not a ticket type: use 1 (bot) or 2 (human)")
     return number
 
 
@@ -209,7 +231,7 @@ def parse_custom_json(text: str) -> list[CustomField]:
 PARSERS = {
     "status": parse_status,
     "tag_names": parse_tags,
-    "ticket_type": parse_int,
+    "ticket_type": parse_ticket_type,
     "solved": parse_solved,
     "channel": parse_int,
 }
@@ -273,6 +295,8 @@ class RowValidator:
                 elif role == "customized_fields":
                     custom.extend(f.model_dump(exclude_none=True) for f in parse_custom_json(cell))
                 elif isinstance(role, CustomColumn):
+                    if not role.field_id:
+                        raise Bad(NO_FIELD_ID)
                     item = {"id": check_field_id(role.field_id), "value": cell.strip()}
                     if role.key_name:
                         no_controls(role.key_name)

@@ -47,7 +47,8 @@ def prepare(options: RunOptions, *, ready: Callable[[], T], on_warning: Callable
     checked_ready = ready()
     given = sheet is not None
     if sheet is None:
-        sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
+        sheet = load(input_path, sheet=options.sheet, encoding=options.encoding, renames=options.columns,
+                     header_row=options.header_row)
     for warning in sheet.warnings:
         warn(warning, on_warning)
     started = now()

@@ -10,7 +10,7 @@ new report writes them again; a lone `code` or `msg` is the sheet's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from batch_updater.errors import InputError, UsageError
@@ -28,7 +28,9 @@ ALIASES: dict[str, str] = {
     "customized_fields": "customized_fields", "自定义字段": "customized_fields",
 }
 
-_CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]+?)\s*(?:[:：]\s*(.+?)\s*)?$", re.IGNORECASE)
+# custom:<field id> or custom:<field id>:<key name>; an empty id (custom:) is a custom column too, whose
+# cells are refused saying that the id is missing (not a column silently kept and not sent).
+_CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]*?)\s*(?:[:：]\s*(.+?)\s*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,11 @@ def _fold(name: str) -> str:
     return " ".join(name.strip().split()).lower()
 
 
+def listed(names: Sequence[str], shown: int = 10) -> str:
+    """Names for a warning: the first few and how many more (16,000 columns made a line of 117 KB)."""
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
+
+
 def check_renames(renames: Mapping[str, str]) -> None:
     """A job file's `columns` map: each target must be a field this tool knows."""
     for theirs, ours in renames.items():
@@ -141,11 +148,7 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
     if absent:
         warnings.append("columns named in the job file but not in the sheet: " + ", ".join(absent))
     if unknown:
-        warnings.append(
-            "columns kept in the report but not sent (not a ticket field): " + ", ".join(unknown)
-        )
+        warnings.append("columns kept in the report but not sent (not a ticket field): " + listed(unknown))
     if dropped:
-        warnings.append(
-            "columns from an earlier report are replaced by this run's results: " + ", ".join(dropped)
-        )
+        warnings.append("columns from an earlier report are replaced by this run's results: " + listed(dropped))
     return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings))

@@ -64,7 +64,8 @@ def _decode_as(data: bytes, encoding: str) -> tuple[str, str]:
     except LookupError:  # a codec that is not a text encoding (base64, hex...)
         raise InputError(f"{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030") from None
     except UnicodeDecodeError as e:
-        raise InputError(f"the file is not valid {encoding}: line {_line(data, e.start)} ({_byte(data, e.start)}); "
+        at = _offset(data, encoding, e)
+        raise InputError(f"the file is not valid {encoding}: line {_line(data, at, encoding)} ({_byte(data, at)}); "
                          "check --encoding") from None
 
 
@@ -72,11 +73,23 @@ def _strict(data: bytes, codec: str, lead: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as e:
-        raise InputError(f"{lead} line {_line(data, e.start)} is not {codec.split('-sig')[0].upper()} "
-                         f"({_byte(data, e.start)}): save the file again in one encoding, or {_HINT}") from None
+        at = _offset(data, codec, e)
+        raise InputError(f"{lead} line {_line(data, at, codec)} is not {codec.split('-sig')[0].upper()} "
+                         f"({_byte(data, at)}): save the file again in one encoding, or {_HINT}") from None
 
 
-def _line(data: bytes, offset: int) -> int:
+def _offset(data: bytes, codec: str, error: UnicodeDecodeError) -> int:
+    """Where in the file the error is: utf-8-sig counts from after the byte-order mark it takes off."""
+    if codecs.lookup(codec).name == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+        return error.start + len(codecs.BOM_UTF8)
+    return error.start
+
+
+def _line(data: bytes, offset: int, codec: str | None = None) -> int:
+    """The line the byte at `offset` is on: the text before it, read in `codec`, counted by its line
+    breaks (in UTF-16 a byte 0x0A may be half of another character)."""
+    if codec is not None:
+        return data[:offset].decode(codec, errors="replace").count("\n") + 1
     return data.count(b"\n", 0, offset) + 1
 
 

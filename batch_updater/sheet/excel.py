@@ -26,8 +26,10 @@ from zipfile import BadZipFile
 
 from batch_updater.errors import InputError
 from batch_updater.sheet.columns import column_letter, resolve_columns
+from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
 from batch_updater.sheet.sniff import ENCRYPTED
-from batch_updater.sheet.xlsx_facts import SheetFacts, read_book, scan_sheet
+from batch_updater.sheet.xlsx_checks import damaged_part, used_range
+from batch_updater.sheet.xlsx_facts import Book, SheetFacts, read_book, scan_sheet
 
 _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
@@ -39,31 +41,35 @@ SHOWN_OTHERWISE = ("cell {cell} shows this number by {format}, which this tool c
 CODE_FIELDS = ("status", "solved", "ticket_type", "channel")  # codes: a number there means the number
 _BROKEN = (BadZipFile, ParseError, ExpatError, KeyError, ValueError, EOFError, zlib.error)  # a damaged zip or XML
 Records = list[list[str]]
+Merge = tuple[tuple[int, int], tuple[int, int]]  # a merged cell: (first row, first column), (last row, last column)
 Problems = dict[tuple[int, int], str]
 
 
 def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] | None = None
-                  ) -> tuple[Records, Problems, tuple[set[int], set[int]], str, list[str]]:
+                  ) -> tuple[Records, Problems, tuple[set[int], set[int]], str, list[str], list[Merge]]:
     """The chosen sheet's cells as text, the cells that cannot be used, its hidden rows and
-    columns, its name, and warnings. `renames` as for resolve_columns (which columns are codes)."""
+    columns, its name, warnings and merged cells. `renames` as for resolve_columns (which columns
+    are codes)."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+    is_zip = fp.read(4) == b"PK\x03\x04"
+    fp.seek(0)
+    if is_zip:
+        check_unzipped(fp, "the workbook")
     try:
         book = CalamineWorkbook.from_filelike(fp)
     except PasswordError:
         raise InputError(ENCRYPTED) from None
     except Exception as e:  # calamine raises its own error types for damaged files
-        raise InputError(f"cannot read the file as an Excel workbook: {e}") from None
+        raise _damaged(fp, None, f"cannot read the file as an Excel workbook: {e}", is_zip) from None
     names = list(book.sheet_names)
     if not names:
         raise InputError("the workbook has no sheets")
     fp.seek(0)
-    is_zip = fp.read(4) == b"PK\x03\x04"
-    fp.seek(0)
     try:
         info = read_book(fp) if is_zip else None
     except _BROKEN as e:
-        raise InputError(f"cannot read the workbook's structure: {e}") from None
+        raise _damaged(fp, None, f"cannot read the workbook's structure: {e}", is_zip) from None
     meta = {m.name: m for m in book.sheets_metadata}
     worksheets = [n for n in names if n not in meta or meta[n].typ == SheetTypeEnum.WorkSheet]
     visible = [n for n in worksheets if n not in meta or meta[n].visible == SheetVisibleEnum.Visible]
@@ -79,19 +85,52 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     else:
         name = worksheets[0] if worksheets else names[0]
         warnings.append(f"every sheet of the workbook is hidden in Excel; reading the first, {name!r}")
+    if info is not None:  # a legacy .xls holds at most 65,536 x 256 cells: within MAX_CELLS
+        try:
+            used = used_range(fp, info, name)
+        except _BROKEN:
+            used = None  # reading the sheet says what is wrong with it
+        fp.seek(0)
+        if used is not None and used[0] * used[1] > MAX_CELLS:
+            raise InputError(too_many_cells(name, *used))
     try:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        chosen = book.get_sheet_by_name(name)
+        values = chosen.to_python(skip_empty_area=False)
+        merges = list(chosen.merged_cell_ranges or ())
     except Exception as e:
-        raise InputError(f"cannot read sheet {name!r}: {e}") from None
+        raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
     records, lossy, numbers = _texts(values)
     try:
         facts = scan_sheet(fp, info, name, set(lossy), numbers) if info is not None else SheetFacts()
     except _BROKEN as e:
-        raise InputError(f"cannot read sheet {name!r}: {e}") from None
+        raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
     problems = _apply(facts, values, records, lossy)
+    _too_long(records, problems)
     if facts.formatted:
         _apply_formats(facts, values, records, lossy, problems, renames)
-    return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings
+    return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings, merges
+
+
+REPAIR = ("open it in Excel, which offers to repair it, and save it again; or export it again from the program "
+          "that made it")
+
+
+def _damaged(fp: IO[bytes], book: Book | None, otherwise: str, is_zip: bool) -> InputError:
+    """The error for a workbook a reader failed on: which part is damaged, when one is."""
+    fp.seek(0)
+    damage = damaged_part(fp, book) if is_zip else None
+    return InputError(f"the workbook is damaged {damage}; {REPAIR}" if damage else otherwise)
+
+
+def _too_long(records: Records, problems: Problems) -> None:
+    """A cell longer than a CSV's cells may be (Excel itself holds 32,767 characters: a program wrote it)."""
+    for r, rec in enumerate(records):
+        if rec and max(map(len, rec)) > MAX_CELL_CHARS:
+            for c, cell in enumerate(rec):
+                if len(cell) > MAX_CELL_CHARS:
+                    problems.setdefault((r, c), f"cell {column_letter(c)}{r + 1} holds {len(cell):,} characters, "
+                                                f"more than {MAX_CELL_CHARS:,} (Excel itself holds 32,767): it "
+                                                "was written by a program; shorten it. This row is not sent")
 
 
 def excel_text(value: Any) -> str:
@@ -194,6 +233,12 @@ def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
             records[r][c] = error
             problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} shows the error {error} in Excel; fix the "
                                 "formula or type the value. This row is not sent")
+    for (r, c), other in facts.linked.items():
+        if inside(r, c):
+            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} takes its value from another workbook ({other}) by a "
+                                "formula: the value saved in this file is the one Excel last read from it, and may be "
+                                "out of date; copy the column and paste it as values (Paste Special > Values), or type "
+                                "the value. This row is not sent")
     for r, c in facts.uncalculated:
         if inside(r, c):
             problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} holds a formula whose result is not in the file "

@@ -20,21 +20,24 @@ from typing import IO, Any
 
 from batch_updater.errors import InputError
 from batch_updater.model import FORMULA_TRIGGERS, Row
-from batch_updater.sheet.columns import ColumnMap, NoTicketIdColumn, column_letter, resolve_columns
+from batch_updater.sheet.columns import ColumnMap, NoTicketIdColumn, column_letter
 from batch_updater.sheet.encodings import decode
 from batch_updater.sheet.excel import excel_text, read_workbook
-from batch_updater.sheet.sniff import check_content
+from batch_updater.sheet.header import columns_of, header_index, merged_cells, table_width, unnamed_warning
+from batch_updater.sheet.limits import MAX_CELL_CHARS, check_file, check_unzipped
+from batch_updater.sheet.sniff import ZIP, check_content
 
 __all__ = ["Sheet", "decode", "excel_text", "load", "read_excel", "read_text", "ticket_ids_in"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": None}
 SUPPORTED = ".csv, .tsv, .txt, .xlsx, .xlsm, .xls"
-_CSV_FIELD_LIMIT = 131_072  # the csv module's default limit on a cell: longer is most likely a quote left open
+_CSV_FIELD_LIMIT = MAX_CELL_CHARS  # the csv module's default limit on a cell: longer is most likely a quote left open
 # The inert-text marker our CSV reports put before a would-be formula (OWASP),
 # taken off again on reading so that a report or retry file can be fed back in.
 _INERT_PREFIX = "'"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the csv module ends a line at
+_SEP_LINE = re.compile(r'"?sep=(.)"?,*\s*')  # the first line Excel reads as "the separator is ..."
 
 Problems = dict[tuple[int, int], str]  # (record index, column index) -> why the cell cannot be used
 
@@ -69,22 +72,24 @@ class Sheet:
 
 
 def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
-         renames: Mapping[str, str] | None = None) -> Sheet:
+         renames: Mapping[str, str] | None = None, header_row: int | None = None) -> Sheet:
     """Read the spreadsheet at `path`. Raises InputError with a one-line reason.
 
-    `renames` maps the sheet's own header names onto the tool's (a job file's `columns`)."""
+    `renames` maps the sheet's own header names onto the tool's (a job file's `columns`);
+    `header_row` is the header's row (1 = the first), when it is not the first non-empty one."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {SUPPORTED}")
     try:
+        check_file(path, path.name, excel=suffix in EXCEL_SUFFIXES)
         with path.open("rb") as fp:
             check_content(fp, path.name, excel=suffix in EXCEL_SUFFIXES)
             if suffix in EXCEL_SUFFIXES:
                 try:
-                    return read_excel(fp, sheet=sheet, renames=renames)
+                    return read_excel(fp, sheet=sheet, renames=renames, header_row=header_row)
                 except NoTicketIdColumn:
-                    if sheet is not None:
+                    if sheet is not None or header_row is not None:
                         raise
                     found = _a_sheet_with_ticket_ids(fp, path, renames)
                     if found is None:
@@ -92,7 +97,8 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
                     return found
             if sheet is not None:
                 raise InputError("--sheet applies to Excel files only")
-            return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames)
+            return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames,
+                             header_row=header_row)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -123,6 +129,10 @@ def sheet_names(path: str | Path) -> list[str]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
+        check_file(path, Path(path).name, excel=True)
+        with open(path, "rb") as fp:
+            if fp.read(4) == ZIP:
+                check_unzipped(fp, Path(path).name)
         book = CalamineWorkbook.from_path(str(path))
     except Exception:  # noqa: BLE001 - reading the sheet itself says what is wrong, in the run's words
         return []
@@ -149,10 +159,14 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | None = None,
-              renames: Mapping[str, str] | None = None) -> Sheet:
+              renames: Mapping[str, str] | None = None, header_row: int | None = None) -> Sheet:
     text, used = decode(fp.read(), encoding)
-    if delimiter is None or delimiter == ",":
-        delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    first = text.split("\n", 1)[0]
+    said = _SEP_LINE.fullmatch(first)
+    if said:  # Excel's "sep=;" line: the separator, then the file (its line kept, empty, for the numbering)
+        delimiter, text = said.group(1), text[len(first.rstrip("\r")):]
+    elif delimiter is None or delimiter == ",":
+        delimiter = _sniff_delimiter(first)
     kind = "tsv" if delimiter == "\t" else "csv"
     problems: Problems = {}
     try:
@@ -169,7 +183,8 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
         problems = {(r, c): f"a cell of {len(cell):,} characters (more than 128 KiB): check the quotes on this "
                             "row; this row is not sent"
                     for r, rec in enumerate(records) for c, cell in enumerate(rec) if len(cell) > _CSV_FIELD_LIMIT}
-    sheet = _build(kind, records, renames, problems, where="the file", encoding=used, delimiter=delimiter)
+    sheet = _build(kind, records, renames, problems, where="the file", encoding=used, delimiter=delimiter,
+                   header_row=header_row)
     if len(records) < _line_count(text):  # some cell spans lines: see that no quote was left open
         _check_quotes(records, sheet, delimiter)
     return sheet
@@ -221,7 +236,7 @@ def _check_quotes(records: list[list[str]], sheet: Sheet, delimiter: str) -> Non
             looks_like_rows = [n for n, part in enumerate(_LINE_BREAK.split(cell)[1:], 1)
                                if _looks_like_a_row(part, delimiter, width, id_index, own_id)]
             if looks_like_rows:
-                name = sheet.columns.header[column].strip() if column < width else "beyond the header"
+                name = (sheet.columns.header[column].strip() or "no header") if column < width else "beyond the header"
                 end = line + _breaks(cell.rstrip("\r\n"))
                 raise InputError(
                     f"line {line}: the quote that opens column {column_letter(column)} ({name}) runs on to line "
@@ -244,12 +259,15 @@ def _looks_like_a_row(text: str, delimiter: str, width: int, id_index: int, own_
 # --- Excel -------------------------------------------------------------------------
 
 
-def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str, str] | None = None) -> Sheet:
+def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str, str] | None = None,
+               header_row: int | None = None) -> Sheet:
     """An Excel sheet: the one asked for, else the one Excel opens on (the active sheet)."""
-    records, problems, hidden, name, warnings = read_workbook(fp, sheet, renames)
-    loaded = _build("xlsx", records, renames, problems, where=f"sheet {name!r}", sheet_name=name)
-    warnings += _hidden_warnings(loaded, hidden)
-    return Sheet(loaded.kind, loaded.columns, loaded.rows, sheet_name=name,
+    records, problems, hidden, name, warnings, merges = read_workbook(fp, sheet, renames)
+    loaded = _build("xlsx", records, renames, problems, where=f"sheet {name!r}", sheet_name=name,
+                    header_row=header_row)
+    rows, said = merged_cells(merges, loaded.columns, loaded.rows, loaded.header_row - 1)
+    warnings += said + _hidden_warnings(loaded, hidden)
+    return Sheet(loaded.kind, loaded.columns, rows, sheet_name=name,
                  warnings=loaded.warnings + tuple(warnings), header_row=loaded.header_row)
 
 
@@ -272,15 +290,10 @@ def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[st
 
 
 def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
-           *, where: str, **detected: Any) -> Sheet:
-    start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
-    if start is None:
-        raise InputError(f"{where} is empty: expected a header row with a ticket_id column")
-    header = records[start]
-    while header and not header[-1].strip():
-        header = header[:-1]
-    columns = resolve_columns(header, renames)
-    width = len(header)
+           *, where: str, header_row: int | None = None, **detected: Any) -> Sheet:
+    start = header_index(records, header_row, where)
+    width = table_width(records, start)
+    columns = columns_of(records, start, width, renames, header_row)
     by_row: dict[int, list[tuple[int, str]]] = {}
     for (r, c), why in sorted(problems.items()):
         if c < width:
@@ -295,6 +308,9 @@ def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | Non
         overflow = tuple(c for c in cells[width:] if c.strip())
         rows.append(Row(index + 1, tuple(cells[:width]), overflow, tuple(by_row.get(index, ()))))
     warnings = list(columns.warnings)
+    unnamed = unnamed_warning(columns, rows)
+    if unnamed:
+        warnings.append(unnamed)
     if not rows:
         warnings.append(f"{where} has a header row but no rows below it: nothing to do")
     return Sheet(kind, columns, rows, warnings=tuple(warnings), header_row=start + 1, **detected)

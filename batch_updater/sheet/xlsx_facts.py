@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
+from urllib.parse import unquote
 from xml.etree.ElementTree import iterparse
 from xml.parsers.expat import ParserCreate
 
@@ -28,9 +29,10 @@ from batch_updater.sheet.numfmt import NumberFormat, number_format
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REL_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _PERCENT_BUILTIN = {9: 0, 10: 2}  # numFmtId: decimals ("0%", "0.00%")
-_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _CHUNK = 1 << 20
 _PLAIN_TEXT = ("s", "inlineStr")  # text cells without a formula: nothing to learn about them
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class Book:
     parts: dict[str, str]  # sheet name -> path of its XML in the zip
     percent_styles: dict[int, int]  # cell style index -> decimals shown
     format_styles: dict[int, NumberFormat] = field(default_factory=dict)  # cell style index -> its format
+    external: dict[int, str] = field(default_factory=dict)  # [1] in a formula -> the other workbook's file name
 
 
 @dataclass(slots=True)
@@ -53,6 +56,7 @@ class SheetFacts:
     percent: dict[tuple[int, int], int] = field(default_factory=dict)  # number cells shown as n% -> decimals
     digits: dict[tuple[int, int], str] = field(default_factory=dict)  # the raw text of long numbers asked for
     formatted: dict[tuple[int, int], NumberFormat] = field(default_factory=dict)  # number cells with a format
+    linked: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas reading another workbook -> its name
 
 
 def _local(tag: str) -> str:
@@ -76,10 +80,13 @@ def read_book(fp: IO[bytes]) -> Book:
                    if tag == "Relationship" and "Id" in a and "Target" in a}
         names: list[str] = []
         parts: dict[str, str] = {}
+        links: list[str] = []
         active_index = 0
         for tag, a in _xml(book, "xl/workbook.xml"):
             if tag == "workbookView" and a.get("activeTab", "").isdigit():
                 active_index = int(a["activeTab"])
+            elif tag == "externalReference":
+                links.append(targets.get(a.get(_REL_ID) or a.get(_REL_ID_STRICT) or "", ""))
             elif tag == "sheet" and "name" in a:
                 names.append(a["name"])
                 target = targets.get(a.get(_REL_ID) or a.get(_REL_ID_STRICT) or "", "")
@@ -87,7 +94,18 @@ def read_book(fp: IO[bytes]) -> Book:
                     parts[a["name"]] = (target.lstrip("/") if target.startswith("/")
                                         else posixpath.normpath(posixpath.join("xl", target)))
         active = names[active_index] if 0 <= active_index < len(names) else None
-        return Book(active, parts, *_styles(book))
+        external = {i: _linked_file(book, target) for i, target in enumerate(links, 1)}
+        return Book(active, parts, *_styles(book), external=external)
+
+
+def _linked_file(book: zipfile.ZipFile, target: str) -> str:
+    """The file name of the workbook an externalLink part points to, as far as the zip says."""
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    folder, name = posixpath.split(part)
+    for tag, a in _xml(book, posixpath.join(folder, "_rels", name + ".rels")):
+        if tag == "Relationship" and a.get("Target"):
+            return posixpath.basename(unquote(a["Target"]).replace("\\", "/")) or a["Target"]
+    return "another workbook"
 
 
 def _styles(book: zipfile.ZipFile) -> tuple[dict[int, int], dict[int, NumberFormat]]:
@@ -197,8 +215,8 @@ def _scan(source: IO[bytes], book: Book, long_numbers: set[tuple[int, int]], fac
                 _judge(cell, book, long_numbers, facts)
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if cell.text is not None and parser.CharacterDataHandler is not None:
-            parser.CharacterDataHandler = None  # a <v> holds text only: it ended before this tag
+        if parser.CharacterDataHandler is not None:
+            parser.CharacterDataHandler = None  # a <v> or <f> holds text only: it ended before this tag
         tag = name.rpartition(":")[2]
         if tag == "c":
             done()
@@ -208,12 +226,17 @@ def _scan(source: IO[bytes], book: Book, long_numbers: set[tuple[int, int]], fac
             cell.style = attrs.get("s")
             cell.formula = False
             cell.text = None
+            cell.formula_text = None
             cell.open = True
         elif tag == "v" and cell.open and (cell.formula or cell.type not in _PLAIN_TEXT):
             cell.text = []
             parser.CharacterDataHandler = cell.text.append
         elif tag == "f":
             cell.formula = True
+            if book.external:  # the workbook links to others: is this formula one of the links?
+                cell.formula_text = []
+                cell.shared = attrs.get("si") if attrs.get("t") == "shared" else None
+                parser.CharacterDataHandler = cell.formula_text.append
         elif tag == "row":
             done()
             r = attrs.get("r")
@@ -232,7 +255,8 @@ def _scan(source: IO[bytes], book: Book, long_numbers: set[tuple[int, int]], fac
 
 
 class _Cell:
-    __slots__ = ("open", "row", "column", "ref", "type", "style", "formula", "text")
+    __slots__ = ("open", "row", "column", "ref", "type", "style", "formula", "text", "formula_text", "shared",
+                 "shared_links")
 
     def __init__(self) -> None:
         self.open = False
@@ -243,13 +267,20 @@ class _Cell:
         self.style: str | None = None
         self.formula = False
         self.text: list[str] | None = None  # the <v>'s text, None if the cell has no <v>
+        self.formula_text: list[str] | None = None  # the <f>'s text, read when the workbook links to others
+        self.shared: str | None = None  # the shared formula's index (si) of an <f t="shared">
+        self.shared_links: dict[str, int] = {}  # shared formula index -> the other workbook it reads ([n])
 
 
 def _judge(state: _Cell, book: Book, long_numbers: set[tuple[int, int]], facts: SheetFacts) -> None:
-    match = _CELL_REF.fullmatch(state.ref) if state.ref else None
+    match = CELL_REF.fullmatch(state.ref) if state.ref else None
     if match:
-        state.row, state.column = int(match.group(2)) - 1, _column_index(match.group(1))
+        state.row, state.column = int(match.group(2)) - 1, column_index(match.group(1))
     where = (state.row, state.column)
+    if state.formula_text is not None:
+        link = _external_link(state)
+        if link is not None:
+            facts.linked[where] = book.external.get(link, "another workbook")
     value = "".join(state.text).strip() if state.text is not None else None
     if state.type == "e":
         facts.errors[where] = value or "#N/A"
@@ -268,7 +299,25 @@ def _judge(state: _Cell, book: Book, long_numbers: set[tuple[int, int]], facts: 
             facts.digits[where] = value
 
 
-def _column_index(letters: str) -> int:
+_LINK = re.compile(r"\[(\d+)\]")  # [1]Sheet1!A1: the first workbook the workbook links to
+_QUOTED = re.compile(r'"[^"]*"')  # a text in a formula, which may hold "[1]"
+
+
+def _external_link(state: _Cell) -> int | None:
+    """The other workbook (its [n]) a formula reads, if it reads one: by its own text, or by the text
+    of the shared formula it is a copy of."""
+    assert state.formula_text is not None
+    text = "".join(state.formula_text)
+    if not text.strip():
+        return state.shared_links.get(state.shared) if state.shared is not None else None
+    found = _LINK.search(_QUOTED.sub("", text))
+    link = int(found.group(1)) if found else None
+    if state.shared is not None and link is not None:
+        state.shared_links[state.shared] = link
+    return link
+
+
+def column_index(letters: str) -> int:
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - 64

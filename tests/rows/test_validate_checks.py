@@ -55,6 +55,16 @@ def test_a_ticket_id_of_another_length_is_refused_saying_what_is_expected(text):
     assert "report" in message  # a user with a real id of another length can tell us
 
 
+@pytest.mark.parametrize("text", ["6945345902185807872.0", "6945345902185807891.", "694534590218580.5"])
+def test_an_id_written_as_a_decimal_number_says_its_digits_may_be_lost(text):
+    """Before: only "a ticket id is digits only"; 6.94534590218581E+18 already said Excel lost digits."""
+    with pytest.raises(validate.Bad, match="written as a number with a decimal point: .* its last digits may have "
+                                           "been lost; export the ids as text"):
+        validate.parse_ticket_id(text)
+    with pytest.raises(validate.Bad, match="Excel stored this id as a number and lost its last digits"):
+        validate.parse_ticket_id("6.94534590218581E+18")
+
+
 @pytest.mark.parametrize("text", ["'6945345902185807891", "6945345902185807891'", "-6945345902185807891"])
 def test_an_apostrophe_or_sign_is_part_of_what_the_user_wrote_and_is_refused(text):
     with pytest.raises(Bad, match="digits only"):
@@ -113,6 +123,24 @@ def test_a_custom_field_id_in_json_that_is_not_plain_digits_is_refused(field_id)
 def test_a_custom_column_whose_id_is_not_plain_digits_is_refused_naming_the_column(header):
     [(column, problem)] = problems(["ticket_id", header], [ID, "x"])
     assert column == header and "a custom field id is digits only" in problem
+
+
+@pytest.mark.parametrize("header", ["custom:", "custom: ", "自定义：", "custom::dept", "custom: :dept"])
+def test_a_custom_column_without_a_field_id_is_refused_saying_so(header):
+    """Before: custom: was a column kept and not sent, with no word of the missing id."""
+    [(column, problem)] = problems(["ticket_id", header], [ID, "x"])
+    assert column == header.strip() and problem.startswith("no custom field id: write the field's id after custom:")
+
+
+@pytest.mark.parametrize("value, sent", [("1", 1), ("2", 2), ("2.0", 2), ("0", None), ("3", None), ("-1", None),
+                                         ("bot", None)])
+def test_a_ticket_type_is_1_or_2(value, sent):
+    """Before: any whole number passed the dry run; the API takes 1 (bot) or 2 (human) only."""
+    result = check(["ticket_id", "ticket_type"], [ID, value])
+    if sent is None:
+        assert isinstance(result, list) and result[0].problem == "not a ticket type: use 1 (bot) or 2 (human)"
+    else:
+        assert result.body == {"ticket_type": sent}
 
 
 def test_an_empty_cell_under_a_bad_custom_column_sends_nothing_and_is_not_an_error():

@@ -187,3 +187,22 @@ def test_a_cover_sheet_without_ticket_ids_is_passed_over_for_the_sheet_that_has_
     assert sheet.sheet_name == "工单" and "sheet '工单' was read instead" in sheet.warnings[0]
     with pytest.raises(InputError, match="no ticket id column"):
         load(path, sheet="说明")  # asked for by name: no second guessing
+
+
+# --- issue 18, item 10: an encoding error names the right byte, at the right offset -------------------
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8-sig"])
+def test_an_encoding_error_after_a_utf8_bom_names_the_byte_and_its_offset_in_the_file(encoding):
+    """Before: the offset was counted after the byte-order mark and the byte read before it (0xBF)."""
+    data = codecs.BOM_UTF8 + "ticket_id,comment\n6945345902185807891,好\n".encode() + b"6945345902185807892,\xff\n"
+    at = data.index(b"\xff")
+    with pytest.raises(InputError, match=rf"line 3 (is not UTF-8 )?\(byte 0xFF at offset {at}\)"):
+        read_text(io.BytesIO(data), encoding=encoding)
+
+
+def test_an_encoding_error_in_utf16_names_its_line_by_characters():
+    text = "ticket_id,comment\n6945345902185807891,\u0a0a\u0a0a\n6945345902185807892,x"  # U+0A0A holds bytes 0x0A
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le") + b"\x00\xd8"
+    with pytest.raises(InputError, match=r"line 3 is not UTF-16 \(byte 0x00 at offset \d+\)"):
+        read_text(io.BytesIO(data))

@@ -140,10 +140,10 @@ def test_a_status_code_is_its_number_whatever_its_format(tmp_path, num_format):
 
 
 def test_a_code_column_named_by_the_job_file_is_a_code_too(tmp_path):
-    path = workbook(tmp_path / "t.xlsx", ["ticket_id", "State", "Kind", "Ref"], [(2, "# ?/?"), (3, "0.00"),
+    path = workbook(tmp_path / "t.xlsx", ["ticket_id", "State", "Kind", "Ref"], [(2, "# ?/?"), (1, "0.00"),
                                                                                (42, "000000")])
     renames = {"State": "status", "Kind": "ticket_type", "Ref": CUSTOM}
-    assert checked(path, renames=renames) == {"status": 2, "ticket_type": 3, **custom("000042")}
+    assert checked(path, renames=renames) == {"status": 2, "ticket_type": 1, **custom("000042")}
 
 
 def test_a_long_number_keeps_its_own_message_whatever_its_format(tmp_path):
