@@ -16,7 +16,7 @@ from batch_updater.errors import UsageError
 from batch_updater.feishu.classify import is_final
 from batch_updater.jobs.journal import Entry, Journal, posted, read_other
 from batch_updater.jobs.lock import job_id, job_lock
-from batch_updater.model import Outcome, Result, TicketUpdate, now_text
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.paths import state_subdir
 
 CRASHED_WITH_COMMENT = (
@@ -45,9 +45,20 @@ def row_keys(specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, str]:
 
 
 def comment_key(spec: TicketUpdate) -> str | None:
-    """A row's ticket and comment, the same in every job: how a comment already posted on that
-    ticket is recognised, whatever else the row says. None: the row posts no comment."""
-    return _digest([spec.ticket_id, spec.body["comment"]]) if spec.has_comment else None
+    """A row's ticket and comment as the API may store it (model.stored_comment), the same in every
+    job: how a comment already posted on that ticket is recognised, whatever else the row says
+    (and a copy with a trailing space too). None: the row posts no comment."""
+    return _digest([spec.ticket_id, stored_comment(spec.body["comment"])]) if spec.has_comment else None
+
+
+def comment_keys(spec: TicketUpdate) -> tuple[str, ...]:
+    """`comment_key`, then the key journals of earlier versions gave the row (its comment exactly as
+    written) when it differs (spaces around it), so that their rows are recognised too."""
+    key = comment_key(spec)
+    if key is None:
+        return ()
+    exact = _digest([spec.ticket_id, spec.body["comment"]])
+    return (key,) if exact == key else (key, exact)
 
 
 class JobJournal:
@@ -130,16 +141,18 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
     maybe_posted = Counter(e.comment_key for e in here if posted(e) is None) + Counter(
         elsewhere.maybe_posted if elsewhere else ())
     for index, spec in new:
-        ck = comment_key(spec)
-        if ck is None or retry_comments:
+        cks = comment_keys(spec)
+        posted_as = next((ck for ck in cks if ok[ck] > 0), None)
+        maybe_as = next((ck for ck in cks if maybe_posted[ck] > 0), None)
+        if not cks or retry_comments:
             plan.to_send.append((index, spec))
-        elif ok[ck] > 0:
-            ok[ck] -= 1
-            by = "this job, from a row since edited," if ok_here[ck] > 0 else "another run (another file)"
-            ok_here[ck] -= 1
+        elif posted_as is not None:
+            ok[posted_as] -= 1
+            by = "this job, from a row since edited," if ok_here[posted_as] > 0 else "another run (another file)"
+            ok_here[posted_as] -= 1
             _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
-        elif maybe_posted[ck] > 0:
-            maybe_posted[ck] -= 1
+        elif maybe_as is not None:
+            maybe_posted[maybe_as] -= 1
             plan.held[index] = Outcome(Result.UNKNOWN, msg=MAYBE_POSTED, finished_at=now_text())
         else:
             plan.to_send.append((index, spec))
