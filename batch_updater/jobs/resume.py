@@ -15,6 +15,7 @@ from typing import Any
 from batch_updater.errors import UsageError
 from batch_updater.feishu.classify import is_final
 from batch_updater.jobs.journal import Entry, Journal, posted, read_other
+from batch_updater.jobs.ledger import Holder, Ledger, ledger_path, open_ledger
 from batch_updater.jobs.lock import job_id, job_lock
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.paths import state_subdir
@@ -62,31 +63,88 @@ def comment_keys(spec: TicketUpdate) -> tuple[str, ...]:
 
 
 class JobJournal:
-    """The sender's write-ahead hooks, onto the job's SQLite journal, by row key."""
+    """The sender's write-ahead hooks, onto the job's SQLite journal, by row key, and onto the
+    comment ledger every job shares (ledger.py): a row's comment is reserved there, in a
+    transaction committed before its `sending` mark, or the row is refused (not sent) when another
+    job has it. A reservation this run made is released when its row ends with proof that nothing
+    was posted."""
 
-    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int) -> None:
+    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int, ledger: Ledger | None = None, *,
+                 retry_comments: bool = False, job: str = "") -> None:
         self.journal = journal
         self.keys = keys
         self.started_ms = started_ms
+        self.ledger = ledger
+        self.retry_comments = retry_comments  # another job's comment is taken over, not refused
+        self.job = job
+        self.reserved: set[str] = set()  # comments this run reserved (none had them before)
+        self.taken_over: dict[int, Holder] = {}  # rows sent with a comment another job had (retry_comments)
 
     def reserve(self, specs: Sequence[tuple[int, TicketUpdate]]) -> None:
         """The rows about to be sent, entered in the journal as not sent yet, in the order they go."""
         self.journal.reserve([(self.keys[index], spec.row, spec.ticket_id, comment_key(spec)) for index, spec in specs])
 
-    def sending(self, index: int, spec: TicketUpdate) -> None:
+    def sending(self, index: int, spec: TicketUpdate) -> str | None:
+        refused = self._ledger([(index, spec)], ())
+        if refused:
+            return refused[index]
         self.journal.sending(self.keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms)
+        return None
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
+        self._ledger((), [(index, spec, outcome, final)])
         self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
 
     def write(self, sending: Sequence[tuple[int, TicketUpdate]],
-              done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> None:
-        """`done` and `sending` for many rows, in one transaction (the sender's send/ahead.py)."""
+              done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> dict[int, str]:
+        """`done` and `sending` for many rows, in one transaction (the sender's send/ahead.py), after
+        the ledger's; the rows refused (not marked: they must not be sent), with why."""
+        refused = self._ledger(sending, done)
         keys = self.keys
         self.journal.write(
-            [(keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms) for index, spec in sending],
+            [(keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms) for index, spec in sending
+             if index not in refused],
             [(keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
              for index, spec, outcome, final in done])
+        return refused
+
+    def _ledger(self, sending: Sequence[tuple[int, TicketUpdate]],
+                done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> dict[int, str]:
+        """Reserve the comments of `sending`, release those of `done` this run reserved and did not
+        post, in one ledger transaction; the rows whose comment another job has, with why."""
+        if self.ledger is None:
+            return {}
+        claim = [(index, comment_key(spec), spec.ticket_id) for index, spec in sending if spec.has_comment]
+        release = [key for _, spec, outcome, _ in done
+                   if (key := comment_key(spec)) in self.reserved and nothing_posted(outcome, self.retry_comments)]
+        if not claim and not release:
+            return {}
+        claimed = self.ledger.update([(key, ticket) for _, key, ticket in claim if key], release,
+                                     take_over=self.retry_comments)
+        self.reserved.difference_update(release)
+        self.reserved.update(claimed.new)
+        refused = {}
+        for index, key, _ in claim:
+            if key in claimed.others:
+                refused[index] = held_message(claimed.others[key], self.job)
+            elif key in claimed.taken_over:
+                self.taken_over[index] = claimed.taken_over[key]
+        return refused
+
+
+def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
+    """Does a comment row's outcome prove its comment was not posted? Not sent, or refused: a
+    comment row is failed only by answers that prove nothing was applied (an ambiguous one makes
+    it unknown), unless --retry-comments sent it again after one."""
+    if outcome.result in (Result.NOT_ATTEMPTED, Result.SKIPPED):
+        return True
+    return outcome.result is Result.FAILED and (not retry_comments or outcome.attempts <= 1)
+
+
+def held_message(holder: Holder, job: str) -> str:
+    return (f"not sent: {holder.name(job)} has this comment on this ticket (it posted it, may have, or is posting "
+            "it now); run this job again to send the row's other fields without it, or with --retry-comments to "
+            "post it anyway")
 
 
 @dataclass
@@ -99,6 +157,7 @@ class Plan:
     sent_after: dict[int, int] = field(default_factory=dict)  # rows an earlier run sent: its start (ms)
     notes: dict[int, str] = field(default_factory=dict)  # rows sent without their comment: why
     held: dict[int, Outcome] = field(default_factory=dict)  # rows not sent: their comment is (maybe) there
+    retried: dict[int, str] = field(default_factory=dict)  # rows sent with a comment that may be there already
 
 
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], entries: Mapping[str, Entry],
@@ -125,6 +184,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         maybe = spec.has_comment and not sent_bare and posted(entry) is None
         if retry_comments and maybe:
             plan.to_send.append((index, spec))
+            plan.retried[index] = "an earlier run may have posted it"
         elif maybe:
             plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
                 Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
@@ -146,9 +206,12 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         maybe_as = next((ck for ck in cks if maybe_posted[ck] > 0), None)
         if not cks or retry_comments:
             plan.to_send.append((index, spec))
+            if cks and (posted_as or maybe_as):
+                plan.retried[index] = "an earlier run posted it, or may have"
         elif posted_as is not None:
             ok[posted_as] -= 1
-            by = "this job, from a row since edited," if ok_here[posted_as] > 0 else "another run (another file)"
+            by = "this job, from a row since edited," if ok_here[posted_as] > 0 else (
+                f"another run ({_input_name(elsewhere, posted_as)})")
             ok_here[posted_as] -= 1
             _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
         elif maybe_as is not None:
@@ -158,6 +221,32 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
             plan.to_send.append((index, spec))
     plan.to_send.sort(key=lambda item: item[0])  # file order: rows for one ticket go one after another
     return plan
+
+
+def hold_reserved(plan: Plan, reserved: Mapping[str, Holder], job: str, retry_comments: bool) -> dict[int, Holder]:
+    """Pure: the rows about to post a comment another journal has in the ledger (`reserved`, by
+    comment key) are sent without it, or skipped when it was all they did (with `retry_comments`,
+    sent as they are, and named in `plan.retried`). Returns those rows and who has their comment."""
+    found: dict[int, Holder] = {}
+    going, plan.to_send = plan.to_send, []
+    for index, spec in going:
+        holder = next((reserved[key] for key in comment_keys(spec) if key in reserved), None)
+        if holder is None:
+            plan.to_send.append((index, spec))
+            continue
+        found[index] = holder
+        if retry_comments:
+            plan.to_send.append((index, spec))
+            plan.retried.setdefault(index, f"{holder.name(job)} posted it, may have, or is posting it")
+        else:
+            _without_comment(plan, index, spec, f"{holder.name(job)} posted it on this ticket, or may have")
+    plan.to_send.sort(key=lambda item: item[0])
+    return found
+
+
+def _input_name(elsewhere: Elsewhere | None, key: str) -> str:
+    found = elsewhere.inputs.get(key) if elsewhere else None
+    return Path(found).name if found else "another file"
 
 
 MAYBE_POSTED = ("not sent: an earlier run (of a row since edited, or of another file) may have posted this "
@@ -181,6 +270,10 @@ class JobFiles:
     journal: Path
     lock: Path
 
+    @property
+    def ledger(self) -> Path:
+        return ledger_path(self.journal.parent)
+
 
 def job_files(identity: Mapping[str, Any], env: Mapping[str, str]) -> JobFiles:
     jid = job_id(identity)
@@ -189,11 +282,14 @@ def job_files(identity: Mapping[str, Any], env: Mapping[str, str]) -> JobFiles:
 
 
 @contextlib.contextmanager
-def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterator[Journal]:
-    """The job's lock, then its journal (emptied first with `fresh`); `meta` names the job's
-    input and API, for the warning other jobs give about the same tickets."""
+def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterator[tuple[Journal, Ledger]]:
+    """The job's lock, then its journal (emptied first with `fresh`) and the comment ledger as the
+    journal sees it; `meta` names the job's input and API, for the warning other jobs give about the
+    same tickets. Started over, the job keeps its comments in the ledger: they stay reserved by the
+    journal that posted them, which is no longer this one."""
     with job_lock(files.lock):
         if fresh:
+            _hand_over(files, meta)
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     Path(f"{files.journal}{suffix}").unlink()
@@ -205,9 +301,30 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
-            yield journal
+            ledger = open_ledger(journal, files.ledger, meta, files.id)
+            try:
+                yield journal, ledger
+            finally:
+                ledger.close()
         finally:
             journal.close()
+
+
+def _hand_over(files: JobFiles, meta: Mapping[str, str]) -> None:
+    """Before --fresh empties the journal: its comments into the ledger (a journal an earlier
+    version wrote has none there yet). A damaged journal has nothing to give."""
+    if not files.journal.is_file():
+        return
+    try:
+        journal = Journal(files.journal)
+    except sqlite3.DatabaseError:
+        return
+    try:
+        open_ledger(journal, files.ledger, meta, files.id).close()
+    except sqlite3.DatabaseError:
+        pass
+    finally:
+        journal.close()
 
 
 OTHER_JOBS_LOOKED_AT = 100  # the most recent journals: enough to tell, bounded at start-up
@@ -222,6 +339,7 @@ class Elsewhere:
     latest_input: str = ""
     posted: Counter[str] = field(default_factory=Counter)  # comment key -> times posted
     maybe_posted: Counter[str] = field(default_factory=Counter)  # ... -> times it may have been
+    inputs: dict[str, str] = field(default_factory=dict)  # comment key -> the input of a job that (maybe) posted it
 
     def warning(self, comments_held_back: int) -> str | None:
         if not self.touched:
@@ -251,6 +369,8 @@ def elsewhere(files: JobFiles, meta: Mapping[str, str], tickets: set[str]) -> El
                 latest, found.latest_input = finished, job.input
         found.posted.update(job.posted)
         found.maybe_posted.update(job.maybe_posted)
+        for key in (*job.posted, *job.maybe_posted):
+            found.inputs.setdefault(key, job.input)
     return found
 
 

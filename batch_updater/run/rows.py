@@ -13,6 +13,7 @@ from pathlib import Path
 
 from batch_updater.feishu.credentials import api_identity, api_origin
 from batch_updater.jobs.journal import Journal
+from batch_updater.jobs.ledger import Holder, Ledger
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
     Elsewhere,
@@ -20,7 +21,9 @@ from batch_updater.jobs.resume import (
     JobJournal,
     Plan,
     comment_key,
+    comment_keys,
     elsewhere,
+    hold_reserved,
     job_files,
     open_job,
     plan_resume,
@@ -32,7 +35,7 @@ from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, inval
 from batch_updater.plan.undo import Undo, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
-from batch_updater.send.pool import Progress, SendOptions
+from batch_updater.send.pool import MAYBE_TWICE, Progress, SendOptions
 from batch_updater.send.session import ReadReport, SendReport, SendSettings, check_ready
 
 
@@ -69,16 +72,29 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
         if job is not None and not options.fresh:
             _carry_over(job, options, input_path, env, specs, keys, on_warning)
         others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs}) if job else Elsewhere()
+        # The ledger names who has a comment (another job, running or not, or this one before --fresh);
+        # the other journals (read above) tell only for jobs run before it existed.
+        reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec)) if job else {}
+        for key in reserved:
+            others.posted.pop(key, None)
+            others.maybe_posted.pop(key, None)
         plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others)
-        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held))
+        jid = job.files.id if job else ""
+        held = {} if options.retry_comments else hold_reserved(plan, reserved, jid, False)
+        mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
+        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
         if warning:
             warn(warning, on_warning)
-        hooks = JobJournal(journal, keys, started_ms) if journal else None
+        if mine or (len(held) > len(mine) and not warning):
+            warn(_held_warning(held if not warning else mine, jid), on_warning)
+        if options.retry_comments:
+            hold_reserved(plan, reserved, jid, True)  # sent as they are: named in plan.retried
+        hooks = JobJournal(journal, keys, started_ms, job.ledger, retry_comments=options.retry_comments,
+                           job=jid) if job else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
             hooks.reserve(plan.to_send)
-        jid = job.files.id if job else ""
         event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),
               rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
@@ -91,6 +107,9 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
     for index, note in plan.notes.items():
         if index in done:
             done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
+    taken_over = hooks.taken_over if hooks else {}
+    _maybe_twice(done, specs, {**plan.retried, **{i: f"{h.name(jid)} had it" for i, h in taken_over.items()}},
+                 on_warning)
     outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
                                        "the run") if isinstance(item, TicketUpdate) else
                 invalid_outcome(item) for i, item in enumerate(checked)]
@@ -104,6 +123,7 @@ class Job:
     files: JobFiles
     meta: dict[str, str]
     journal: Journal
+    ledger: Ledger
 
 
 @contextlib.contextmanager
@@ -119,8 +139,39 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
             "api": api_identity(api_origin(options.base_url, env)),
             "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
     files = job_files({"v": 3, **meta}, env)
-    with open_job(files, fresh=options.fresh, meta=meta) as journal:
-        yield Job(files, meta, journal)
+    with open_job(files, fresh=options.fresh, meta=meta) as (journal, ledger):
+        yield Job(files, meta, journal, ledger)
+
+
+def _maybe_twice(done: Mapping[int, Outcome], specs: Sequence[tuple[int, TicketUpdate]],
+                 retried: Mapping[int, str], on_warning: Callable[[str], None] | None) -> None:
+    """Rows --retry-comments sent with a comment that may have been on the ticket already (`retried`,
+    with why; the sender names those it sent again after an answer that left it unknown) say so,
+    and a warning names their tickets."""
+    for index, why in retried.items():
+        outcome = done.get(index)
+        if outcome is not None and outcome.result in (Result.OK, Result.UNKNOWN) and MAYBE_TWICE not in outcome.msg:
+            outcome.msg = f"{outcome.msg}; sent with its comment though {why}: {MAYBE_TWICE}"
+    twice = sorted({spec.ticket_id for i, spec in specs if i in done and MAYBE_TWICE in done[i].msg})
+    if twice:
+        shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
+        warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
+             f"why): {shown}", on_warning)
+
+
+def _held_warning(held: Mapping[int, Holder], job: str) -> str:
+    """How many rows' comments the ledger held back, and whose they are."""
+    mine = sum(1 for h in held.values() if h.job == job)
+    others = sorted({Path(h.input).name for h in held.values() if h.job != job})
+    parts = []
+    if mine:
+        parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
+                     "with --fresh")
+    if others:
+        parts.append(f"{len(held) - mine} rows would post a comment another job posted, may have, or is posting "
+                     f"now ({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
+    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
+            "posts them")
 def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
                 specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:

@@ -34,6 +34,7 @@ FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks r
 # the API cannot be reached from here, and nothing was applied. The first wave of workers and a
 # retry or two; a few seconds at the slow-start rate.
 UNREACHABLE_PROBE = 10
+MAYBE_TWICE = "its comment may now be on the ticket twice (--retry-comments)"  # a row's msg, and the warning's
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,8 @@ class Sender:
         self._active: dict[int, RowBudget] = {}
         self._leaving: set[int] = set()  # rows past their slot, not yet sent: their mark, a departure check
         self._finished_at = FinishedAt()
+        self._refused: dict[int, Outcome] = {}  # rows the journal would not let leave
+        self._maybe_applied: set[int] = set()  # comment rows retried after an answer that may hide their applying
 
     @property
     def stopping(self) -> bool:
@@ -209,6 +212,8 @@ class Sender:
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 outcomes[index] = outcome
+                if index in self._maybe_applied and outcome.result is Result.OK and budget.attempts > 1:
+                    outcome.msg = f"{outcome.msg}; sent again after an answer that left it unknown: {MAYBE_TWICE}"
                 if self.reading and outcome.result is Result.OK and budget.last is not None:
                     self.fetched[index] = budget.last.answer.data
                 if self.ahead is not None:
@@ -218,6 +223,8 @@ class Sender:
     async def send_row(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Outcome | None:
         """One row, retried as the policy says; None if the run stopped before it was sent."""
         await self.policy.run(self._attempt, budget, spec, budget, index)
+        if index in self._refused:
+            return self._refused.pop(index)
         return self._outcome(budget.last, budget) if budget.last is not None else None
 
     async def _attempt(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
@@ -227,7 +234,11 @@ class Sender:
             return None
         self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
         if self.ahead is not None and not budget.attempts:
-            await self.ahead.sending(index, spec)  # committed before the request leaves
+            refused = await self.ahead.sending(index, spec)  # committed before the request leaves
+            if refused:  # the journal says it must not leave (another job has its comment)
+                self._leaving.discard(index)
+                self._refused[index] = Outcome(Result.SKIPPED, msg=refused, finished_at=self._finished_at())
+                return None
         sent_at = await self.pacer.depart()
         self._leaving.discard(index)
         if self.stopping:  # the run stopped meanwhile: it does not leave
@@ -253,6 +264,8 @@ class Sender:
             return None
         budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
         verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
+        if verdict.step is Step.RETRY and spec.has_comment and answer.transport is not Transport.NOT_CONNECTED:
+            self._maybe_applied.add(index)  # sent again (--retry-comments) after an answer that proves nothing
         budget.record(verdict.step)
         self._observe(answer, verdict, sent_at, index)
         budget.last = Attempt(answer, verdict)

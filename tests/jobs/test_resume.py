@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from batch_updater.jobs.journal import Entry
-from batch_updater.jobs.resume import Elsewhere, comment_key, plan_resume, row_keys
+from batch_updater.jobs.resume import Elsewhere, comment_key, comment_keys, plan_resume, row_keys
 from batch_updater.model import Outcome, Result, TicketUpdate
 
 
@@ -113,6 +113,7 @@ def test_an_earlier_versions_key_of_a_comment_with_spaces_around_it_is_still_rec
     spec = TicketUpdate(2, "1", {"comment": " hello "})
     exact = hashlib.sha256(json.dumps(["1", " hello "], sort_keys=True, ensure_ascii=False,
                                       separators=(",", ":")).encode()).hexdigest()[:32]  # as earlier versions wrote it
+    assert comment_keys(spec) == (comment_key(spec), exact)
     old = Entry("k", 2, "1", exact, "done", True, Outcome(Result.OK))
     edited = [(0, TicketUpdate(2, "1", {"comment": " hello ", "status": 3}))]
     plan = plan_resume(edited, {0: "k2"}, {"k": old}, retry_comments=False)
