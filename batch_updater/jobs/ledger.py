@@ -38,7 +38,7 @@ CREATE INDEX IF NOT EXISTS comments_by_holder ON comments (holder);
 """
 BUSY_TIMEOUT_S = 30.0  # another process's transaction takes milliseconds; a stuck one, an error
 _HOLDER = "SELECT holder, job, input, reserved_at FROM comments WHERE api = ? AND helpdesk = ? AND comment_key = ?"
-_INSERT = "INSERT INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT OR IGNORE INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _TAKE_OVER = ("UPDATE comments SET holder = ?, job = ?, input = ?, reserved_at = ? WHERE api = ? AND helpdesk = ? "
               "AND comment_key = ?")
 
@@ -97,11 +97,11 @@ class Ledger:
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             for key, ticket in claim:
+                if self.db.execute(_INSERT, (api, helpdesk, key, ticket, holder, job, input_, now)).rowcount:
+                    claimed.new.add(key)  # the common case: one statement
+                    continue
                 row = self.db.execute(_HOLDER, (api, helpdesk, key)).fetchone()
-                if row is None:
-                    self.db.execute(_INSERT, (api, helpdesk, key, ticket, holder, job, input_, now))
-                    claimed.new.add(key)
-                elif row[0] == holder:
+                if row[0] == holder:
                     continue
                 elif take_over:
                     self.db.execute(_TAKE_OVER, (holder, job, input_, now, api, helpdesk, key))

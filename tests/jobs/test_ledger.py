@@ -25,7 +25,7 @@ def test_one_holder_per_comment_until_it_is_released(tmp_path):
     assert mine.update([("k1", "1"), ("k2", "2")]).new == {"k1", "k2"}
     claimed = theirs.update([("k1", "1"), ("k3", "3")])
     assert claimed.new == {"k3"} and set(claimed.others) == {"k1"}
-    assert claimed.others["k1"].name("job-b") .startswith("another run (a.csv, since ")
+    assert claimed.others["k1"].name("job-b").startswith("another run (a.csv, since ")
     assert mine.update([("k1", "1")]).new == set()  # already mine: nothing to do, nobody else's
     assert set(theirs.others(["k1", "k2", "k3", "k9"])) == {"k1", "k2"}
     theirs.update((), ["k1"])  # not theirs to release
