@@ -63,22 +63,12 @@ def comment_keys(spec: TicketUpdate) -> tuple[str, ...]:
 
 
 class JobJournal:
-    """The sender's write-ahead hooks, onto the job's SQLite journal, by row key, and onto the
-    comment ledger every job shares (ledger.py): a row's comment is reserved there, in a
-    transaction committed before its `sending` mark, or the row is refused (not sent) when another
-    job has it. A reservation this run made is released when its row ends with proof that nothing
-    was posted."""
+    """The sender's write-ahead hooks, onto the job's SQLite journal, by row key."""
 
-    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int, ledger: Ledger | None = None, *,
-                 retry_comments: bool = False, job: str = "") -> None:
+    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int) -> None:
         self.journal = journal
         self.keys = keys
         self.started_ms = started_ms
-        self.ledger = ledger
-        self.retry_comments = retry_comments  # another job's comment is taken over, not refused
-        self.job = job
-        self.reserved: set[str] = set()  # comments this run reserved (none had them before)
-        self.taken_over: dict[int, Holder] = {}  # rows sent with a comment another job had (retry_comments)
         self._comment_keys: dict[int, str] = {}  # by row: a digest costs 3 µs, and a row's comment is its own
 
     def _comment_key(self, index: int, spec: TicketUpdate) -> str | None:
@@ -95,53 +85,22 @@ class JobJournal:
         self.journal.reserve([(self.keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec))
                               for index, spec in specs])
 
-    def sending(self, index: int, spec: TicketUpdate) -> str | None:
-        refused = self._ledger([(index, spec)], ())
-        if refused:
-            return refused[index]
+    def sending(self, index: int, spec: TicketUpdate) -> None:
         self.journal.sending(self.keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec),
                              self.started_ms)
-        return None
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
-        self._ledger((), [(index, spec, outcome, final)])
         self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
 
     def write(self, sending: Sequence[tuple[int, TicketUpdate]],
-              done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> dict[int, str]:
-        """`done` and `sending` for many rows, in one transaction (the sender's send/ahead.py), after
-        the ledger's; the rows refused (not marked: they must not be sent), with why."""
-        refused = self._ledger(sending, done)
+              done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> None:
+        """`done` and `sending` for many rows, in one transaction (the sender's send/ahead.py)."""
         keys = self.keys
         self.journal.write(
             [(keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec), self.started_ms)
-             for index, spec in sending if index not in refused],
+             for index, spec in sending],
             [(keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
              for index, spec, outcome, final in done])
-        return refused
-
-    def _ledger(self, sending: Sequence[tuple[int, TicketUpdate]],
-                done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> dict[int, str]:
-        """Reserve the comments of `sending`, release those of `done` this run reserved and did not
-        post, in one ledger transaction; the rows whose comment another job has, with why."""
-        if self.ledger is None:
-            return {}
-        claim = [(index, self._comment_key(index, spec), spec.ticket_id) for index, spec in sending if spec.has_comment]
-        release = [key for index, spec, outcome, _ in done if spec.has_comment and (
-            key := self._comment_key(index, spec)) in self.reserved and nothing_posted(outcome, self.retry_comments)]
-        if not claim and not release:
-            return {}
-        claimed = self.ledger.update([(key, ticket) for _, key, ticket in claim if key], release,
-                                     take_over=self.retry_comments)
-        self.reserved.difference_update(release)
-        self.reserved.update(claimed.new)
-        refused = {}
-        for index, key, _ in claim:
-            if key in claimed.others:
-                refused[index] = held_message(claimed.others[key], self.job)
-            elif key in claimed.taken_over:
-                self.taken_over[index] = claimed.taken_over[key]
-        return refused
 
 
 def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
@@ -151,12 +110,6 @@ def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
     if outcome.result in (Result.NOT_ATTEMPTED, Result.SKIPPED):
         return True
     return outcome.result is Result.FAILED and (not retry_comments or outcome.attempts <= 1)
-
-
-def held_message(holder: Holder, job: str) -> str:
-    return (f"not sent: {holder.name(job)} has this comment on this ticket (it posted it, may have, or is posting "
-            "it now); run this job again to send the row's other fields without it, or with --retry-comments to "
-            "post it anyway")
 
 
 @dataclass
@@ -251,7 +204,8 @@ def hold_reserved(plan: Plan, reserved: Mapping[str, Holder], job: str, retry_co
             plan.to_send.append((index, spec))
             plan.retried.setdefault(index, f"{holder.name(job)} posted it, may have, or is posting it")
         else:
-            _without_comment(plan, index, spec, f"{holder.name(job)} posted it on this ticket, or may have")
+            _without_comment(plan, index, spec, f"{holder.name(job)} has it on this ticket (posted, maybe posted, "
+                                                "or about to be)")
     plan.to_send.sort(key=lambda item: item[0])
     return found
 
@@ -313,7 +267,11 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
-            ledger = open_ledger(journal, files.ledger, meta, files.id)
+            try:
+                ledger = open_ledger(journal, files.ledger, meta, files.id)
+            except sqlite3.DatabaseError as e:
+                raise UsageError(f"the comment ledger {files.ledger} cannot be used ({e}): if it is damaged, move it "
+                                 "away (other jobs then no longer know the comments this one posted)") from None
             try:
                 yield journal, ledger
             finally:

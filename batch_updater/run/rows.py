@@ -13,10 +13,9 @@ from pathlib import Path
 
 from batch_updater.feishu.credentials import api_identity, api_origin
 from batch_updater.jobs.journal import Journal
-from batch_updater.jobs.ledger import Holder, Ledger
+from batch_updater.jobs.ledger import Claimed, Holder, Ledger
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
-    Elsewhere,
     JobFiles,
     JobJournal,
     Plan,
@@ -25,6 +24,7 @@ from batch_updater.jobs.resume import (
     elsewhere,
     hold_reserved,
     job_files,
+    nothing_posted,
     open_job,
     plan_resume,
     row_keys,
@@ -71,26 +71,9 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
         journal = job.journal if job else None
         if job is not None and not options.fresh:
             _carry_over(job, options, input_path, env, specs, keys, on_warning)
-        others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs}) if job else Elsewhere()
-        # The ledger names who has a comment (another job, running or not, or this one before --fresh);
-        # the other journals (read above) tell only for jobs run before it existed.
-        reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec)) if job else {}
-        for key in reserved:
-            others.posted.pop(key, None)
-            others.maybe_posted.pop(key, None)
-        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others)
         jid = job.files.id if job else ""
-        held = {} if options.retry_comments else hold_reserved(plan, reserved, jid, False)
-        mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
-        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
-        if warning:
-            warn(warning, on_warning)
-        if mine or (len(held) > len(mine) and not warning):
-            warn(_held_warning(held if not warning else mine, jid), on_warning)
-        if options.retry_comments:
-            hold_reserved(plan, reserved, jid, True)  # sent as they are: named in plan.retried
-        hooks = JobJournal(journal, keys, started_ms, job.ledger, retry_comments=options.retry_comments,
-                           job=jid) if job else None
+        plan, claimed = _plan(job, specs, keys, options, on_warning)
+        hooks = JobJournal(journal, keys, started_ms) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
@@ -103,13 +86,13 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
                                     preimages=_preimage_store(journal), on_progress=on_progress,
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
+        if job is not None:
+            _release(job.ledger, plan, claimed.new, live.outcomes, options.retry_comments)
     done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
     for index, note in plan.notes.items():
         if index in done:
             done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
-    taken_over = hooks.taken_over if hooks else {}
-    _maybe_twice(done, specs, {**plan.retried, **{i: f"{h.name(jid)} had it" for i, h in taken_over.items()}},
-                 on_warning)
+    _maybe_twice(done, specs, plan.retried, on_warning)
     outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
                                        "the run") if isinstance(item, TicketUpdate) else
                 invalid_outcome(item) for i, item in enumerate(checked)]
@@ -141,6 +124,48 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
     files = job_files({"v": 3, **meta}, env)
     with open_job(files, fresh=options.fresh, meta=meta) as (journal, ledger):
         yield Job(files, meta, journal, ledger)
+
+
+def _plan(job: Job | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], options: RunOptions,
+          on_warning: Callable[[str], None] | None) -> tuple[Plan, Claimed]:
+    """Which rows to send (resume.plan_resume), with the comments they post reserved in the
+    comment ledger before any request leaves; a row whose comment another job (or this one
+    before --fresh) has is sent without it, or skipped, and warnings say how many."""
+    if job is None:
+        return plan_resume(specs, keys, {}, options.retry_comments), Claimed()
+    jid, retry = job.files.id, options.retry_comments
+    others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs})
+    # The ledger names who has a comment (another job, running or not, or this one before --fresh);
+    # the other journals (read above) tell only for jobs run before it existed.
+    reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec))
+    for key in reserved:
+        others.posted.pop(key, None)
+        others.maybe_posted.pop(key, None)
+    plan = plan_resume(specs, keys, job.journal.entries(), retry, others)
+    held = hold_reserved(plan, reserved, jid, retry)
+    claimed = job.ledger.update([(key, spec.ticket_id) for _, spec in plan.to_send if (key := comment_key(spec))],
+                                take_over=retry)
+    held.update(hold_reserved(plan, claimed.others, jid, retry))  # reserved by another run since we looked
+    for index, spec in plan.to_send:
+        holder = claimed.taken_over.get(comment_key(spec) or "")
+        if holder is not None:
+            plan.retried.setdefault(index, f"{holder.name(jid)} posted it, may have, or is posting it")
+    mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
+    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
+    if warning:
+        warn(warning, on_warning)
+    if not retry and (mine or (len(held) > len(mine) and not warning)):
+        warn(_held_warning(held if not warning else mine, jid), on_warning)
+    return plan, claimed
+
+
+def _release(ledger: Ledger, plan: Plan, reserved: set[str], outcomes: Mapping[int, Outcome], retry: bool) -> None:
+    """The comments this run reserved that its rows did not post, and may not have (not sent,
+    skipped, refused), are free again for a later run."""
+    free = [key for index, spec in plan.to_send if (key := comment_key(spec)) in reserved and (
+        index not in outcomes or nothing_posted(outcomes[index], retry))]
+    if free:
+        ledger.update((), free)
 
 
 def _maybe_twice(done: Mapping[int, Outcome], specs: Sequence[tuple[int, TicketUpdate]],

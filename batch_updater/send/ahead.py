@@ -15,15 +15,13 @@
 
 One commit per request cost about 35 µs of CPU each, two per row (bench/README.md).
 A journal that cannot write many rows at once (no `write`) is written row by
-row, in the same order. A journal may refuse a row (the job's: another job has
-its comment, jobs/ledger.py): the row is not marked, and `sending` says why;
-its request must not leave.
+row, in the same order.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from batch_updater.model import Outcome, TicketUpdate
@@ -37,44 +35,40 @@ Done = tuple[int, TicketUpdate, Outcome, "bool | None"]
 
 
 class RowJournal(Protocol):
-    """Where the sender writes ahead (jobs/resume.py): before a row's first request (or why the row
-    must not be sent), and its outcome."""
+    """Where the sender writes ahead (jobs/resume.py): before a row's first request, and its outcome."""
 
-    def sending(self, index: int, spec: TicketUpdate) -> str | None: ...
+    def sending(self, index: int, spec: TicketUpdate) -> None: ...
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None: ...
 
 
 class BatchJournal(RowJournal, Protocol):
-    def write(self, sending: Sequence[Sending], done: Sequence[Done]) -> Mapping[int, str] | None:
+    def write(self, sending: Sequence[Sending], done: Sequence[Done]) -> None:
         """Both lists in one transaction, `sending` first (a row cut off before it left is marked,
-        then said not sent), committed when this returns; the rows of `sending` refused, with why."""
+        then said not sent), committed when this returns."""
 
 
 class WriteAhead:
-    """Groups a journal's writes; `await sending(...)` returns once the mark is committed (or the
-    row refused)."""
+    """Groups a journal's writes; `await sending(...)` returns once the mark is committed."""
 
     def __init__(self, journal: RowJournal) -> None:
         self.journal = journal
         self._sending: list[Sending] = []
         self._done: list[Done] = []
-        self._waiting: list[tuple[int, asyncio.Future[str | None]]] = []  # one per row asking this turn (a
-        # row cut off cancels its own wait only); resolved once their marks are committed
-        self._refused: dict[int, str] = {}  # rows the journal refused, until their wait is resolved
+        self._waiting: list[asyncio.Future[None]] = []  # one per row asking this turn (a row cut off
+        # cancels its own wait only); resolved once their marks are committed
         self._timer: asyncio.TimerHandle | None = None
         self._error: Exception | None = None  # a write that failed where nobody waited for it
         self._last_write = float("-inf")  # the loop's time of the last transaction
         self._last_marks = 0  # rows whose marks the last transaction of marks wrote
         self.transactions = 0
 
-    async def sending(self, index: int, spec: TicketUpdate) -> str | None:
-        """Mark the row `sending`; returns once that is committed (raises what the journal raised):
-        None, or why the journal refused the row (it must not be sent)."""
+    async def sending(self, index: int, spec: TicketUpdate) -> None:
+        """Mark the row `sending`; returns once that is committed (raises what the journal raised)."""
         if self._error is not None:
             raise self._error
         loop = asyncio.get_running_loop()
-        committed: asyncio.Future[str | None] = loop.create_future()
+        committed = loop.create_future()
         if not self._waiting:
             wait = self._last_write + MARK_GAP - loop.time()
             if wait > 0 and self._last_marks > 1:  # others are asking too: let them join
@@ -82,8 +76,8 @@ class WriteAhead:
             else:
                 loop.call_soon(self._flush_marks)
         self._sending.append((index, spec))
-        self._waiting.append((index, committed))
-        return await committed
+        self._waiting.append(committed)
+        await committed
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
         """Record the row's outcome: with the next transaction, within DONE_LAG seconds."""
@@ -106,14 +100,13 @@ class WriteAhead:
         try:
             self.flush()
         except Exception as e:  # each waiting row raises it: its request must not leave
-            for _, committed in waiting:
+            for committed in waiting:
                 if not committed.done():
                     committed.set_exception(e)
             return
-        for index, committed in waiting:
-            refused = self._refused.pop(index, None)
+        for committed in waiting:
             if not committed.done():
-                committed.set_result(refused)
+                committed.set_result(None)
 
     def flush(self) -> None:
         """Write everything held, in one transaction."""
@@ -129,12 +122,10 @@ class WriteAhead:
         self._sending, self._done = [], []
         write = getattr(self.journal, "write", None)
         if write is not None:
-            self._refused.update(write(sending, done) or {})
+            write(sending, done)
         else:
             for index, spec in sending:
-                refused = self.journal.sending(index, spec)
-                if refused:
-                    self._refused[index] = refused
+                self.journal.sending(index, spec)
             for index, spec, outcome, final in done:
                 self.journal.done(index, spec, outcome, final)
         self.transactions += 1

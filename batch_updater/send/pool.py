@@ -133,7 +133,6 @@ class Sender:
         self._active: dict[int, RowBudget] = {}
         self._leaving: set[int] = set()  # rows past their slot, not yet sent: their mark, a departure check
         self._finished_at = FinishedAt()
-        self._refused: dict[int, Outcome] = {}  # rows the journal would not let leave
         self._maybe_applied: set[int] = set()  # comment rows retried after an answer that may hide their applying
 
     @property
@@ -223,8 +222,6 @@ class Sender:
     async def send_row(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Outcome | None:
         """One row, retried as the policy says; None if the run stopped before it was sent."""
         await self.policy.run(self._attempt, budget, spec, budget, index)
-        if index in self._refused:
-            return self._refused.pop(index)
         return self._outcome(budget.last, budget) if budget.last is not None else None
 
     async def _attempt(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
@@ -234,11 +231,7 @@ class Sender:
             return None
         self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
         if self.ahead is not None and not budget.attempts:
-            refused = await self.ahead.sending(index, spec)  # committed before the request leaves
-            if refused:  # the journal says it must not leave (another job has its comment)
-                self._leaving.discard(index)
-                self._refused[index] = Outcome(Result.SKIPPED, msg=refused, finished_at=self._finished_at())
-                return None
+            await self.ahead.sending(index, spec)  # committed before the request leaves
         sent_at = await self.pacer.depart()
         self._leaving.discard(index)
         if self.stopping:  # the run stopped meanwhile: it does not leave

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from batch_updater.jobs.journal import Journal
-from batch_updater.jobs.ledger import Ledger, open_ledger
-from batch_updater.jobs.resume import JobJournal, comment_key, nothing_posted
+from batch_updater.jobs.ledger import Holder, Ledger, open_ledger
+from batch_updater.jobs.resume import Plan, comment_key, hold_reserved, nothing_posted
 from batch_updater.model import Outcome, Result, TicketUpdate
 
 A = TicketUpdate(2, "1", {"comment": "hello"})
@@ -36,19 +36,19 @@ def test_one_holder_per_comment_until_it_is_released(tmp_path):
     assert set(taken.taken_over) == {"k1"} and set(mine.others(["k1"])) == {"k1"}
 
 
-def test_a_rows_comment_is_reserved_before_its_mark_and_a_row_another_job_has_is_refused(tmp_path):
-    theirs = ledger(tmp_path, "b", job="job-b", input="/data/b.csv")
-    theirs.update([(comment_key(B), "2")])
-    journal = Journal(tmp_path / "a.sqlite")
-    keys = {0: "r0", 1: "r1", 2: "r2"}
-    hooks = JobJournal(journal, keys, 1000, ledger(tmp_path, "a"), job="job-a")
-    refused = hooks.write([(0, A), (1, B), (2, PLAIN)], [])
-    assert list(refused) == [1] and "another run (b.csv" in refused[1]
-    assert sorted(journal.entries()) == ["r0", "r2"]  # the refused row is not marked: it does not leave
-    hooks.write([], [(0, A, Outcome(Result.FAILED, 404, 154004, attempts=1), None),
-                     (1, B, Outcome(Result.SKIPPED, msg=refused[1]), None)])
-    assert set(theirs.others([comment_key(A), comment_key(B)])) == set()  # A released (proof), B still theirs
-    assert theirs.update([(comment_key(B), "2")]).new == set()
+def test_rows_whose_comment_another_holder_has_are_sent_without_it_or_skipped():
+    other = Holder("b", "job-b", "/data/b.csv", "2026-12-07T10:00:00+08:00")
+    before_fresh = Holder("a-old", "job-a", "/data/a.csv", "2026-12-06T10:00:00+08:00")
+    plan = Plan([(0, A), (1, B), (2, PLAIN), (3, TicketUpdate(5, "4", {"comment": "mine"}))])
+    held = hold_reserved(plan, {comment_key(A): other, comment_key(B): before_fresh}, "job-a", False)
+    assert held == {0: other, 1: before_fresh}
+    assert [(i, spec.body) for i, spec in plan.to_send] == [(1, {"status": 2}), (2, PLAIN.body),
+                                                            (3, {"comment": "mine"})]
+    assert plan.held[0].result is Result.SKIPPED and "another run (b.csv, since 2026-12-07" in plan.held[0].msg
+    assert "this job, before it was started over (--fresh)" in plan.notes[1]
+    forced = Plan([(0, A), (1, B)])
+    hold_reserved(forced, {comment_key(A): other}, "job-a", True)  # --retry-comments: sent, and said so
+    assert [spec for _, spec in forced.to_send] == [A, B] and list(forced.retried) == [0]
 
 
 @pytest.mark.parametrize("outcome, retry_comments, released", [
@@ -81,3 +81,15 @@ def test_a_journal_brings_the_ledger_in_line_and_a_new_journal_is_another_holder
     started_over = open_ledger(fresh, path, meta, "job-a")
     seen = started_over.others([comment_key(A), comment_key(B), "stale"])
     assert list(seen) == [comment_key(A)] and seen[comment_key(A)].name("job-a").startswith("this job, before")
+
+
+def test_a_damaged_ledger_is_a_clear_error_before_anything_is_sent(tmp_path):
+    from batch_updater.errors import UsageError
+    from batch_updater.jobs.resume import job_files, open_job
+
+    files = job_files({"v": 3, "input": "a.csv"}, {"BATCH_UPDATER_STATE_DIR": str(tmp_path)})
+    files.ledger.parent.mkdir(parents=True)
+    files.ledger.write_bytes(b"not a database" * 100)
+    with pytest.raises(UsageError, match="comment ledger .* cannot be used"), \
+            open_job(files, fresh=False, meta={"api": "x", "helpdesk": "h", "input": "a.csv"}):
+        pass

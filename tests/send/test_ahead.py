@@ -148,20 +148,3 @@ async def test_rows_sent_one_at_a_time_never_wait_for_the_gap(monkeypatch):
         await asyncio.wait_for(writes.sending(index, SPEC), timeout=5)
     assert journal.transactions == [([0], []), ([1], [0]), ([2], [1])]
 
-
-class Refusing(Recording):
-    """The job's journal refuses the odd rows (another job has their comment)."""
-
-    def write(self, sending, done):
-        super().write(sending, done)
-        return {i: f"row {i}: another job has it" for i, _ in sending if i % 2}
-
-
-async def test_rows_the_journal_refuses_are_told_why_and_the_others_go_on():
-    writes = WriteAhead(Refusing())
-    answers = await asyncio.gather(*(writes.sending(i, SPEC) for i in range(4)))
-    assert answers == [None, "row 1: another job has it", None, "row 3: another job has it"]
-    writes.done(9, SPEC, OK)
-    for _ in range(ahead.DONE_ROWS):  # a flush forced by `done` carries a refusal to the row asking meanwhile
-        writes.done(9, SPEC, OK)
-    assert await writes.sending(5, SPEC) == "row 5: another job has it"
