@@ -147,4 +147,3 @@ async def test_rows_sent_one_at_a_time_never_wait_for_the_gap(monkeypatch):
             writes.done(index - 1, SPEC, OK)
         await asyncio.wait_for(writes.sending(index, SPEC), timeout=5)
     assert journal.transactions == [([0], []), ([1], [0]), ([2], [1])]
-
