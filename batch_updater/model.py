@@ -85,6 +85,13 @@ class TicketUpdate:
         return "comment" in self.body
 
 
+def stored_comment(text: str) -> str:
+    """A comment as the API may keep it, to compare two comments (never to send): without the
+    spaces and line breaks around it. Whether Feishu trims them is UNKNOWN (docs/api-facts.md
+    says nothing; the sandbox keeps them), so two comments that differ only there count as one."""
+    return text.strip()
+
+
 @dataclass(slots=True)
 class Outcome:
     """What happened to one row. Exactly one per input row."""

@@ -11,6 +11,7 @@ import enum
 import json
 import os
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from batch_updater.errors import UsageError
+from batch_updater.feishu.clock import ClockOffset
 from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED
 from batch_updater.feishu.credentials import Credentials
 from batch_updater.feishu.tokens import TenantToken, UserTokens
@@ -135,6 +137,7 @@ class HelpdeskClient:
         # comment rule (aiohttp has no public switch; its own tests use this attribute).
         session._retry_connection = False
         self._header_cache: tuple[str, dict[str, str]] | None = None  # the last token's headers
+        self.clock = ClockOffset()  # the API's clock against ours, from every answer's Date header
 
     @property
     def origin(self) -> str:
@@ -181,10 +184,13 @@ class HelpdeskClient:
         return answer
 
     async def _request(self, method: str, url: str, data: bytes | None, token: str) -> Answer:
+        sent = time.time()
         try:
             async with self.session.request(method, url, data=data, headers=self._headers(token),
                                             timeout=self.timeout, allow_redirects=False) as resp:
-                return parse_answer(resp.status, resp.headers, await resp.read())
+                content = await resp.read()
+                self.clock.observe(resp.headers.get("Date"), sent, time.time())
+                return parse_answer(resp.status, resp.headers, content)
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as e:
             return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
         except (TimeoutError, aiohttp.ServerTimeoutError):

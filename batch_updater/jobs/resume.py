@@ -15,8 +15,9 @@ from typing import Any
 from batch_updater.errors import UsageError, disk_full
 from batch_updater.feishu.classify import is_final
 from batch_updater.jobs.journal import Entry, Journal, posted, read_other
+from batch_updater.jobs.ledger import Holder, Ledger, ledger_path, open_ledger
 from batch_updater.jobs.lock import job_id, job_lock
-from batch_updater.model import Outcome, Result, TicketUpdate, now_text
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.paths import state_subdir
 
 CRASHED_WITH_COMMENT = (
@@ -45,9 +46,20 @@ def row_keys(specs: Sequence[tuple[int, TicketUpdate]]) -> dict[int, str]:
 
 
 def comment_key(spec: TicketUpdate) -> str | None:
-    """A row's ticket and comment, the same in every job: how a comment already posted on that
-    ticket is recognised, whatever else the row says. None: the row posts no comment."""
-    return _digest([spec.ticket_id, spec.body["comment"]]) if spec.has_comment else None
+    """A row's ticket and comment as the API may store it (model.stored_comment), the same in every
+    job: how a comment already posted on that ticket is recognised, whatever else the row says
+    (and a copy with a trailing space too). None: the row posts no comment."""
+    return _digest([spec.ticket_id, stored_comment(spec.body["comment"])]) if spec.has_comment else None
+
+
+def comment_keys(spec: TicketUpdate) -> tuple[str, ...]:
+    """`comment_key`, then the key journals of earlier versions gave the row (its comment exactly as
+    written) when it differs (spaces around it), so that their rows are recognised too."""
+    key = comment_key(spec)
+    if key is None:
+        return ()
+    exact = _digest([spec.ticket_id, spec.body["comment"]])
+    return (key,) if exact == key else (key, exact)
 
 
 class JobJournal:
@@ -57,13 +69,25 @@ class JobJournal:
         self.journal = journal
         self.keys = keys
         self.started_ms = started_ms
+        self._comment_keys: dict[int, str] = {}  # by row: a digest costs 3 µs, and a row's comment is its own
+
+    def _comment_key(self, index: int, spec: TicketUpdate) -> str | None:
+        """comment_key(spec), computed once per row (sent without its comment, a row has none)."""
+        if not spec.has_comment:
+            return None
+        key = self._comment_keys.get(index)
+        if key is None:
+            key = self._comment_keys[index] = comment_key(spec) or ""
+        return key
 
     def reserve(self, specs: Sequence[tuple[int, TicketUpdate]]) -> None:
         """The rows about to be sent, entered in the journal as not sent yet, in the order they go."""
-        self.journal.reserve([(self.keys[index], spec.row, spec.ticket_id, comment_key(spec)) for index, spec in specs])
+        self.journal.reserve([(self.keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec))
+                              for index, spec in specs])
 
     def sending(self, index: int, spec: TicketUpdate) -> None:
-        self.journal.sending(self.keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms)
+        self.journal.sending(self.keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec),
+                             self.started_ms)
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
         self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
@@ -73,9 +97,19 @@ class JobJournal:
         """`done` and `sending` for many rows, in one transaction (the sender's send/ahead.py)."""
         keys = self.keys
         self.journal.write(
-            [(keys[index], spec.row, spec.ticket_id, comment_key(spec), self.started_ms) for index, spec in sending],
+            [(keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec), self.started_ms)
+             for index, spec in sending],
             [(keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
              for index, spec, outcome, final in done])
+
+
+def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
+    """Does a comment row's outcome prove its comment was not posted? Not sent, or refused: a
+    comment row is failed only by answers that prove nothing was applied (an ambiguous one makes
+    it unknown), unless --retry-comments sent it again after one."""
+    if outcome.result in (Result.NOT_ATTEMPTED, Result.SKIPPED):
+        return True
+    return outcome.result is Result.FAILED and (not retry_comments or outcome.attempts <= 1)
 
 
 @dataclass
@@ -88,6 +122,7 @@ class Plan:
     sent_after: dict[int, int] = field(default_factory=dict)  # rows an earlier run sent: its start (ms)
     notes: dict[int, str] = field(default_factory=dict)  # rows sent without their comment: why
     held: dict[int, Outcome] = field(default_factory=dict)  # rows not sent: their comment is (maybe) there
+    retried: dict[int, str] = field(default_factory=dict)  # rows sent with a comment that may be there already
 
 
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], entries: Mapping[str, Entry],
@@ -114,6 +149,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         maybe = spec.has_comment and not sent_bare and posted(entry) is None
         if retry_comments and maybe:
             plan.to_send.append((index, spec))
+            plan.retried[index] = "an earlier run may have posted it"
         elif maybe:
             plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
                 Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
@@ -130,21 +166,53 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
     maybe_posted = Counter(e.comment_key for e in here if posted(e) is None) + Counter(
         elsewhere.maybe_posted if elsewhere else ())
     for index, spec in new:
-        ck = comment_key(spec)
-        if ck is None or retry_comments:
+        cks = comment_keys(spec)
+        posted_as = next((ck for ck in cks if ok[ck] > 0), None)
+        maybe_as = next((ck for ck in cks if maybe_posted[ck] > 0), None)
+        if not cks or retry_comments:
             plan.to_send.append((index, spec))
-        elif ok[ck] > 0:
-            ok[ck] -= 1
-            by = "this job, from a row since edited," if ok_here[ck] > 0 else "another run (another file)"
-            ok_here[ck] -= 1
+            if cks and (posted_as or maybe_as):
+                plan.retried[index] = "an earlier run posted it, or may have"
+        elif posted_as is not None:
+            ok[posted_as] -= 1
+            by = "this job, from a row since edited," if ok_here[posted_as] > 0 else (
+                f"another run ({_input_name(elsewhere, posted_as)})")
+            ok_here[posted_as] -= 1
             _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
-        elif maybe_posted[ck] > 0:
-            maybe_posted[ck] -= 1
+        elif maybe_as is not None:
+            maybe_posted[maybe_as] -= 1
             plan.held[index] = Outcome(Result.UNKNOWN, msg=MAYBE_POSTED, finished_at=now_text())
         else:
             plan.to_send.append((index, spec))
     plan.to_send.sort(key=lambda item: item[0])  # file order: rows for one ticket go one after another
     return plan
+
+
+def hold_reserved(plan: Plan, reserved: Mapping[str, Holder], job: str, retry_comments: bool) -> dict[int, Holder]:
+    """Pure: the rows about to post a comment another journal has in the ledger (`reserved`, by
+    comment key) are sent without it, or skipped when it was all they did (with `retry_comments`,
+    sent as they are, and named in `plan.retried`). Returns those rows and who has their comment."""
+    found: dict[int, Holder] = {}
+    going, plan.to_send = plan.to_send, []
+    for index, spec in going:
+        holder = next((reserved[key] for key in comment_keys(spec) if key in reserved), None)
+        if holder is None:
+            plan.to_send.append((index, spec))
+            continue
+        found[index] = holder
+        if retry_comments:
+            plan.to_send.append((index, spec))
+            plan.retried.setdefault(index, f"{holder.name(job)} posted it, may have, or is posting it")
+        else:
+            _without_comment(plan, index, spec, f"{holder.name(job)} has it on this ticket (posted, maybe posted, "
+                                                "or about to be)")
+    plan.to_send.sort(key=lambda item: item[0])
+    return found
+
+
+def _input_name(elsewhere: Elsewhere | None, key: str) -> str:
+    found = elsewhere.inputs.get(key) if elsewhere else None
+    return Path(found).name if found else "another file"
 
 
 MAYBE_POSTED = ("not sent: an earlier run (of a row since edited, or of another file) may have posted this "
@@ -168,6 +236,10 @@ class JobFiles:
     journal: Path
     lock: Path
 
+    @property
+    def ledger(self) -> Path:
+        return ledger_path(self.journal.parent)
+
 
 def job_files(identity: Mapping[str, Any], env: Mapping[str, str]) -> JobFiles:
     jid = job_id(identity)
@@ -176,11 +248,14 @@ def job_files(identity: Mapping[str, Any], env: Mapping[str, str]) -> JobFiles:
 
 
 @contextlib.contextmanager
-def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterator[Journal]:
-    """The job's lock, then its journal (emptied first with `fresh`); `meta` names the job's
-    input and API, for the warning other jobs give about the same tickets."""
+def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterator[tuple[Journal, Ledger]]:
+    """The job's lock, then its journal (emptied first with `fresh`) and the comment ledger as the
+    journal sees it; `meta` names the job's input and API, for the warning other jobs give about the
+    same tickets. Started over, the job keeps its comments in the ledger: they stay reserved by the
+    journal that posted them, which is no longer this one."""
     with job_lock(files.lock):
         if fresh:
+            _hand_over(files, meta)
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     Path(f"{files.journal}{suffix}").unlink()
@@ -194,9 +269,34 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
-            yield journal
+            try:
+                ledger = open_ledger(journal, files.ledger, meta, files.id)
+            except sqlite3.DatabaseError as e:
+                raise UsageError(f"the comment ledger {files.ledger} cannot be used ({e}): if it is damaged, move it "
+                                 "away (other jobs then no longer know the comments this one posted)") from None
+            try:
+                yield journal, ledger
+            finally:
+                ledger.close()
         finally:
             journal.close()
+
+
+def _hand_over(files: JobFiles, meta: Mapping[str, str]) -> None:
+    """Before --fresh empties the journal: its comments into the ledger (a journal an earlier
+    version wrote has none there yet). A damaged journal has nothing to give."""
+    if not files.journal.is_file():
+        return
+    try:
+        journal = Journal(files.journal)
+    except sqlite3.DatabaseError:
+        return
+    try:
+        open_ledger(journal, files.ledger, meta, files.id).close()
+    except sqlite3.DatabaseError:
+        pass
+    finally:
+        journal.close()
 
 
 OTHER_JOBS_LOOKED_AT = 100  # the most recent journals: enough to tell, bounded at start-up
@@ -211,6 +311,7 @@ class Elsewhere:
     latest_input: str = ""
     posted: Counter[str] = field(default_factory=Counter)  # comment key -> times posted
     maybe_posted: Counter[str] = field(default_factory=Counter)  # ... -> times it may have been
+    inputs: dict[str, str] = field(default_factory=dict)  # comment key -> the input of a job that (maybe) posted it
 
     def warning(self, comments_held_back: int) -> str | None:
         if not self.touched:
@@ -240,6 +341,8 @@ def elsewhere(files: JobFiles, meta: Mapping[str, str], tickets: set[str]) -> El
                 latest, found.latest_input = finished, job.input
         found.posted.update(job.posted)
         found.maybe_posted.update(job.maybe_posted)
+        for key in (*job.posted, *job.maybe_posted):
+            found.inputs.setdefault(key, job.input)
     return found
 
 

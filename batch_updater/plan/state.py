@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
+from batch_updater.model import stored_comment
+
 CLOSED_BY_AGENT = 51
 CUSTOM_PREFIX = "custom:"
 SCALARS = ("status", "tag_names", "ticket_type", "solved", "channel")  # the body's order (model.FIELDS)
@@ -205,31 +207,50 @@ def apply(state: TicketState, body: Mapping[str, Any]) -> TicketState:
     return replace(state, **changed) if changed else state
 
 
-def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState | None,
-              since_ms: int) -> tuple[Literal["applied", "not applied", "cannot tell"], str]:
+# Comparing a comment's `created_at` (the API's clock) with when a row was sent (this machine's):
+CLOCK_MARGIN_MS = 2_000  # beyond the offset's bounds: the clock stamping comments may not be the
+# one answering with Date (a gateway in front of the helpdesk), each within NTP's reach of the other
+UNKNOWN_SKEW_MS = 300_000  # no answer said the API's time: a clock off by up to 5 minutes is plausible
+
+
+def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState | None, since_ms: int,
+              offset_ms: tuple[int, int] | None = None) -> tuple[Literal["applied", "not applied", "cannot tell"],
+                                                                   str]:
     """Was a comment row whose answer never came applied? `after`: its ticket read back (no other
     row of the job touches it after this one); `before`: the ticket before the job, if read;
-    `since_ms`: when the job first sent the row. Each verdict needs evidence:
+    `since_ms`: when the job first sent the row, by this machine's clock; `offset_ms`: bounds of
+    the API's clock minus this one's (feishu/clock.py), None when unknown. Comments compare as the
+    API may store them (model.stored_comment). Each verdict needs evidence:
 
-    - not applied: no comment was posted on the ticket since the row was sent (it has none, the
-      latest one is older than `since_ms`, or, with no time shown, it is still the one read before);
-    - applied: the latest comment is the row's, posted since (or, with no time shown, it was
-      not the latest before), and every other field the row sets has the row's value;
+    - the latest comment has the row's words: never "not applied" (sending again could post it
+      twice). Applied when every other field the row sets has its value and the comment may have
+      been posted since the row was sent, whatever the skew; an older comment cannot tell;
+    - not applied: the ticket has no comment, or its latest comment is another one, posted before
+      the row was sent even if the API's clock is as far behind ours as it can be (or, with no
+      time shown, still the one read before);
     - anything else cannot tell: another comment posted since may hide the row's."""
-    comment = body["comment"]
+    comment = stored_comment(body["comment"])
     at = after.latest_comment_at
     if after.latest_comment is None:
         return "not applied", "the ticket has no comment"
-    if at is not None and at <= since_ms:  # a request of this row leaves after `since_ms`, never at it
-        return "not applied", "no comment was posted on the ticket since this row was sent"
-    if at is None:
-        unchanged = before is not None and before.latest_comment == after.latest_comment
-        if unchanged and after.latest_comment != comment:
+    low = offset_ms[0] if offset_ms is not None else -UNKNOWN_SKEW_MS
+    sent_by_their_clock = since_ms + low - CLOCK_MARGIN_MS  # the earliest the API's clock can have read then
+    unchanged = before is not None and before.latest_comment == after.latest_comment and (
+        before.latest_comment_at == at)
+    if stored_comment(after.latest_comment) != comment:
+        if at is not None and at < sent_by_their_clock:
+            return "not applied", "no comment was posted on the ticket since this row was sent"
+        if at is None and unchanged:
             return "not applied", "its latest comment is still the one it had before the run"
-        if before is None or unchanged:
-            return "cannot tell", "the API shows no time for the latest comment to tell when it was posted"
-    if after.latest_comment != comment:
+        if at is None:
+            return "cannot tell", "another comment is the latest, and the API shows no time to tell when it was posted"
         return "cannot tell", "another comment was posted on the ticket after this row was sent"
+    if at is not None and at < sent_by_their_clock:
+        return "cannot tell", ("its latest comment has this row's words but is older than the row (an earlier "
+                               "comment): not sent again, as it might post them twice")
+    if unchanged or (at is None and before is None):
+        return "cannot tell", ("its latest comment has this row's words, but it cannot tell whether it was "
+                               "posted by this row or before it: not sent again")
     differ = [change.field for change in plan_row(after, body).changes]
     if differ:
         return "cannot tell", f"its latest comment is this row's, but {', '.join(differ)} do not have the row's values"

@@ -19,6 +19,7 @@ from batch_updater.model import (
     FieldError,
     Row,
     TicketUpdate,
+    stored_comment,
 )
 from batch_updater.sheet.columns import ColumnMap, CustomColumn
 
@@ -342,15 +343,19 @@ def validate_rows(rows: Iterable[Row], columns: ColumnMap,
 def once_per_comment(checked: list[TicketUpdate | list[FieldError]], column: str = "comment", *,
                      default_comment: bool = False) -> list[TicketUpdate | list[FieldError]]:
     """A valid row that would post on its ticket the very comment an earlier valid row posts there
-    is made invalid (a copied row, most often): the customer would read it twice."""
+    is made invalid (a copied row, most often): the customer would read it twice. Comments compare
+    as the API may store them (model.stored_comment: a trailing space does not make another one)."""
     fix = ("give one of the rows a comment of its own (a blank cell takes the default comment), or keep the "
            "ticket on one row" if default_comment else "clear it on one of the rows")
-    first: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], tuple[int, str]] = {}
     for i, item in enumerate(checked):
         if isinstance(item, TicketUpdate) and item.has_comment:
             comment = item.body["comment"]
-            earlier = first.setdefault((item.ticket_id, comment), item.row)
+            earlier, text = first.setdefault((item.ticket_id, stored_comment(comment)), (item.row, comment))
             if earlier != item.row:
-                checked[i] = [FieldError(column, comment, f"row {earlier} posts the same comment on this ticket: "
+                same = "the same comment" if text == comment else (
+                    "the same comment (but for the spaces or line breaks around it, which do not count)")
+                checked[i] = [FieldError(column, comment, f"row {earlier} posts {same} on this ticket: "
                                          f"it would be posted twice; {fix}")]
     return checked
+

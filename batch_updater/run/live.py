@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from batch_updater.logs import event
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text
+from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
 from batch_updater.send.pool import Progress, RowJournal
@@ -127,12 +127,12 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
     for index, spec in sorted({**dict(job_rows), **dict(specs)}.items()):  # file order
         last_row[spec.ticket_id] = index
         if spec.has_comment:
-            texts[(spec.ticket_id, spec.body["comment"])] += 1
+            texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] += 1
     unknown = []
     for index, spec in specs:
         if outcomes[index].result is not Result.UNKNOWN or not spec.has_comment:
             continue
-        if last_row[spec.ticket_id] != index or texts[(spec.ticket_id, spec.body["comment"])] > 1:
+        if last_row[spec.ticket_id] != index or texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] > 1:
             outcomes[index].msg += "; not read back: another row of the job touches this ticket, so the ticket " \
                                    "cannot tell: check it by hand"
         else:
@@ -143,6 +143,7 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
     if read.stop_reason or read.interrupted:
         return read  # nothing is sent again after a stop or an interrupt
     again = []
+    offset = endpoint.client.clock.bounds_ms()  # the API's clock against ours, the answers read so far
     for index, spec in unknown:
         ticket = read.tickets.get(spec.ticket_id)
         if ticket is None:
@@ -150,7 +151,8 @@ async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outco
             why = failed.msg if failed else "not read"
             outcomes[index].msg += f"; reading the ticket back failed ({why})"
         else:
-            verdict, why = read_back(state_from_ticket(ticket), spec.body, before.get(spec.ticket_id), since[index])
+            verdict, why = read_back(state_from_ticket(ticket), spec.body, before.get(spec.ticket_id), since[index],
+                                     offset)
             if verdict == "not applied":
                 again.append((index, spec))
             elif verdict == "cannot tell":

@@ -17,15 +17,18 @@ from batch_updater.errors import NoSpace, disk_full
 from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
 from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
 from batch_updater.jobs.journal import Journal
+from batch_updater.jobs.ledger import Claimed, Holder, Ledger
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.resume import (
-    Elsewhere,
     JobFiles,
     JobJournal,
     Plan,
     comment_key,
+    comment_keys,
     elsewhere,
+    hold_reserved,
     job_files,
+    nothing_posted,
     open_job,
     plan_resume,
     row_keys,
@@ -38,7 +41,7 @@ from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
 from batch_updater.run.live import run_live
 from batch_updater.send.pacing import parse_rate
-from batch_updater.send.pool import Progress, SendOptions
+from batch_updater.send.pool import MAYBE_TWICE, Progress, SendOptions
 from batch_updater.send.session import ReadReport, SendReport, SendSettings, check_ready
 
 
@@ -92,17 +95,13 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
         journal = job.journal if job else None
         if job is not None and not options.fresh:
             _carry_over(job, options, input_path, env, specs, keys, on_warning)
-        others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs}) if job else Elsewhere()
-        plan = plan_resume(specs, keys, journal.entries() if journal else {}, options.retry_comments, others)
-        warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held))
-        if warning:
-            warn(warning, on_warning)
+        jid = job.files.id if job else ""
+        plan, claimed = _plan(job, specs, keys, options, on_warning)
         hooks = Guarded(JobJournal(journal, keys, started_ms), where) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
             hooks.reserve(plan.to_send)
-        jid = job.files.id if job else ""
         event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),
               rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
@@ -111,10 +110,13 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
                                     preimages=_preimage_store(journal), on_progress=on_progress,
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
+        if job is not None:
+            _release(job.ledger, plan, claimed.new, live.outcomes, options.retry_comments)
         done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
         for index, note in plan.notes.items():
             if index in done:
                 done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
+        _maybe_twice(done, specs, plan.retried, on_warning)
         outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
                                            "the run") if isinstance(item, TicketUpdate) else
                     invalid_outcome(item) for i, item in enumerate(checked)]
@@ -140,6 +142,7 @@ class Job:
     files: JobFiles
     meta: dict[str, str]
     journal: Journal
+    ledger: Ledger
 
 
 @contextlib.contextmanager
@@ -153,8 +156,8 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
         return
     meta = job_meta(options, input_path, sheet_name, env)
     files = _files(meta, env)
-    with open_job(files, fresh=options.fresh, meta=meta) as journal:
-        yield Job(files, meta, journal)
+    with open_job(files, fresh=options.fresh, meta=meta) as (journal, ledger):
+        yield Job(files, meta, journal, ledger)
 
 
 SANDBOX_ID = "BATCH_UPDATER_SANDBOX_ID"  # a sandbox on this machine that names itself (serve --sandbox)
@@ -199,6 +202,79 @@ def resume_plan(options: RunOptions, input_path: Path, sheet_name: str | None,
 
 def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
     return job_files({"v": 3, **meta}, env)
+
+
+def _plan(job: Job | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], options: RunOptions,
+          on_warning: Callable[[str], None] | None) -> tuple[Plan, Claimed]:
+    """Which rows to send (resume.plan_resume), with the comments they post reserved in the
+    comment ledger before any request leaves; a row whose comment another job (or this one
+    before --fresh) has is sent without it, or skipped, and warnings say how many."""
+    if job is None:
+        return plan_resume(specs, keys, {}, options.retry_comments), Claimed()
+    jid, retry = job.files.id, options.retry_comments
+    others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs})
+    # The ledger names who has a comment (another job, running or not, or this one before --fresh);
+    # the other journals (read above) tell only for jobs run before it existed.
+    reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec))
+    for key in reserved:
+        others.posted.pop(key, None)
+        others.maybe_posted.pop(key, None)
+    plan = plan_resume(specs, keys, job.journal.entries(), retry, others)
+    held = hold_reserved(plan, reserved, jid, retry)
+    claimed = job.ledger.update([(key, spec.ticket_id) for _, spec in plan.to_send if (key := comment_key(spec))],
+                                take_over=retry)
+    held.update(hold_reserved(plan, claimed.others, jid, retry))  # reserved by another run since we looked
+    for index, spec in plan.to_send:
+        holder = claimed.taken_over.get(comment_key(spec) or "")
+        if holder is not None:
+            plan.retried.setdefault(index, f"{holder.name(jid)} posted it, may have, or is posting it")
+    mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
+    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
+    if warning:
+        warn(warning, on_warning)
+    if not retry and (mine or (len(held) > len(mine) and not warning)):
+        warn(_held_warning(held if not warning else mine, jid), on_warning)
+    return plan, claimed
+
+
+def _release(ledger: Ledger, plan: Plan, reserved: set[str], outcomes: Mapping[int, Outcome], retry: bool) -> None:
+    """The comments this run reserved that its rows did not post, and may not have (not sent,
+    skipped, refused), are free again for a later run."""
+    free = [key for index, spec in plan.to_send if (key := comment_key(spec)) in reserved and (
+        index not in outcomes or nothing_posted(outcomes[index], retry))]
+    if free:
+        ledger.update((), free)
+
+
+def _maybe_twice(done: Mapping[int, Outcome], specs: Sequence[tuple[int, TicketUpdate]],
+                 retried: Mapping[int, str], on_warning: Callable[[str], None] | None) -> None:
+    """Rows --retry-comments sent with a comment that may have been on the ticket already (`retried`,
+    with why; the sender names those it sent again after an answer that left it unknown) say so,
+    and a warning names their tickets."""
+    for index, why in retried.items():
+        outcome = done.get(index)
+        if outcome is not None and outcome.result in (Result.OK, Result.UNKNOWN) and MAYBE_TWICE not in outcome.msg:
+            outcome.msg = f"{outcome.msg}; sent with its comment though {why}: {MAYBE_TWICE}"
+    twice = sorted({spec.ticket_id for i, spec in specs if i in done and MAYBE_TWICE in done[i].msg})
+    if twice:
+        shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
+        warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
+             f"why): {shown}", on_warning)
+
+
+def _held_warning(held: Mapping[int, Holder], job: str) -> str:
+    """How many rows' comments the ledger held back, and whose they are."""
+    mine = sum(1 for h in held.values() if h.job == job)
+    others = sorted({Path(h.input).name for h in held.values() if h.job != job})
+    parts = []
+    if mine:
+        parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
+                     "with --fresh")
+    if others:
+        parts.append(f"{len(held) - mine} rows would post a comment another job posted, may have, or is posting "
+                     f"now ({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
+    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
+            "posts them")
 def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
                 specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:

@@ -20,6 +20,7 @@ the harder on the client):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -110,6 +111,7 @@ async def log_id_middleware(request: web.Request, handler: Handler) -> web.Strea
             status = "dropped"
             return response
         response.headers["X-Tt-Logid"] = log_id
+        response.headers["Date"] = formatdate(core.config.wall_time(), usegmt=True)  # its clock, offset or not
         status = str(response.status)
         return response
     finally:

@@ -110,13 +110,16 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
               help="User access token lifetime, seconds.")
 @click.option("--token-max-requests", default=None, type=click.IntRange(1),
               help="Requests a user access token authenticates before it is expired.")
+@click.option("--clock-offset", default=0.0, show_default=True, type=float, metavar="S",
+              help="Seconds the API's clock is ahead of this machine's (negative: behind): comments' "
+                   "created_at and the Date header.")
 def sandbox_command(host: str, port: int, rates: tuple[Rate, ...], get_rates: tuple[Rate, ...],
                     ticket_files: tuple[str, ...], n_tickets: int, forbidden: tuple[str, ...],
                     closed_by_user: tuple[str, ...], seed: int, latency_ms: float,
                     latency_max_ms: float | None, error_rate: float, bad_gateway_rate: float,
                     drop_before_apply: float, drop_after_apply: float, slow_rate: float, slow_s: float,
                     scope_missing: bool, monthly_quota: int | None, token_ttl: float,
-                    token_max_requests: int | None) -> None:
+                    token_max_requests: int | None, clock_offset: float) -> None:
     """Run a local emulator of the Feishu helpdesk API in the foreground.
 
     It first prints the base URL and the credentials as `export` lines: paste
@@ -132,7 +135,7 @@ def sandbox_command(host: str, port: int, rates: tuple[Rate, ...], get_rates: tu
             seed=seed, ticket_ids=ticket_ids, n_tickets=n_tickets, forbidden=frozenset(forbidden),
             closed_by_user=frozenset(closed_by_user), rates=rates, get_rates=get_rates,
             user_token_ttl_s=token_ttl, user_token_max_requests=token_max_requests, faults=faults,
-            host=host, port=port)
+            clock_offset_s=clock_offset, host=host, port=port)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if ticket_ids is None:

@@ -75,8 +75,15 @@ class SandboxConfig:
     # Seconds, monotonic. Throttle windows, token expiry and the stats' windows read it;
     # a test passes a `ManualClock` and never sleeps.
     clock: Callable[[], float] = time.monotonic
+    # Seconds the API's wall clock is ahead of this machine's (negative: behind): comments'
+    # `created_at`, `updated_at`, `closed_at` and every answer's `Date` header are shifted by it.
+    clock_offset_s: float = 0.0
     host: str = "127.0.0.1"
     port: int = 0  # 0: a free port
+
+    def wall_time(self) -> float:
+        """The API's wall clock (epoch seconds): this machine's, shifted by `clock_offset_s`."""
+        return time.time() + self.clock_offset_s
 
     def __post_init__(self) -> None:
         for limit, period in (*self.rates, *self.get_rates):

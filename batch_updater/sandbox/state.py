@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +16,6 @@ _CLOSING = {50, 51}
 _NAMES = ["Li Lei", "Han Meimei", "Wang Fang", "Zhang Wei", "Chen Jing", "Liu Yang", "Zhao Min"]
 _SEEDED_FIELDS = (("6868000000000000001", "priority", "Priority", ("low", "normal", "high")),
                   ("6868000000000000002", "region", "Region", ("north", "south", "east", "west")))
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +128,7 @@ class TicketStore:
 
     def apply(self, ticket: Ticket, body: dict[str, Any], log_id: str, user: User = OPERATOR) -> None:
         """Apply a checked update body: set the fields, append the comment, record it."""
-        now = _now_ms()
+        now = int(self._config.wall_time() * 1000)
         if "status" in body:
             ticket.status = body["status"]
             ticket.closed_at = now if ticket.status in _CLOSING else -1

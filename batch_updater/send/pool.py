@@ -34,6 +34,7 @@ FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks r
 # the API cannot be reached from here, and nothing was applied. The first wave of workers and a
 # retry or two; a few seconds at the slow-start rate.
 UNREACHABLE_PROBE = 10
+MAYBE_TWICE = "its comment may now be on the ticket twice (--retry-comments)"  # a row's msg, and the warning's
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ class Sender:
         self._active: dict[int, RowBudget] = {}
         self._leaving: set[int] = set()  # rows past their slot, not yet sent: their mark, a departure check
         self._finished_at = FinishedAt()
+        self._maybe_applied: set[int] = set()  # comment rows retried after an answer that may hide their applying
 
     @property
     def stopping(self) -> bool:
@@ -209,6 +211,8 @@ class Sender:
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 outcomes[index] = outcome
+                if index in self._maybe_applied and outcome.result is Result.OK and budget.attempts > 1:
+                    outcome.msg = f"{outcome.msg}; sent again after an answer that left it unknown: {MAYBE_TWICE}"
                 if self.reading and outcome.result is Result.OK and budget.last is not None:
                     self.fetched[index] = budget.last.answer.data
                 if self.ahead is not None:
@@ -260,6 +264,8 @@ class Sender:
             return None
         budget.in_flight = False  # (left set when the request is cut off: it may have been applied)
         verdict = classify(answer, has_comment=spec.has_comment, retry_comments=self.options.retry_comments)
+        if verdict.step is Step.RETRY and spec.has_comment and answer.transport is not Transport.NOT_CONNECTED:
+            self._maybe_applied.add(index)  # sent again (--retry-comments) after an answer that proves nothing
         budget.record(verdict.step)
         self._observe(answer, verdict, sent_at, index)
         budget.last = Attempt(answer, verdict)

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from batch_updater.jobs.journal import Entry
-from batch_updater.jobs.resume import Elsewhere, comment_key, plan_resume, row_keys
+from batch_updater.jobs.resume import Elsewhere, comment_key, comment_keys, plan_resume, row_keys
 from batch_updater.model import Outcome, Result, TicketUpdate
 
 
@@ -97,3 +97,24 @@ def test_row_keys_stay_those_of_earlier_versions():
     text = json.dumps([spec.ticket_id, spec.body], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert row_keys([(0, spec), (1, spec)]) == {0: hashlib.sha256(text.encode()).hexdigest()[:32] + ".0",
                                                 1: hashlib.sha256(text.encode()).hexdigest()[:32] + ".1"}
+
+
+def test_a_comment_differing_only_by_spaces_around_it_is_the_same_comment():
+    posted = TicketUpdate(2, "1", {"comment": "hello"})
+    assert comment_key(posted) == comment_key(TicketUpdate(3, "1", {"comment": " hello\n", "status": 2}))
+    assert comment_key(posted) != comment_key(TicketUpdate(3, "2", {"comment": "hello"}))  # another ticket
+    entries = {"k": entry("k", posted, "done", True, Outcome(Result.OK))}
+    copy = [(0, TicketUpdate(2, "1", {"comment": "hello "}))]  # a copied row with a trailing space
+    plan = plan_resume(copy, {0: "k2"}, entries, retry_comments=False)
+    assert not plan.to_send and plan.held[0].result is Result.SKIPPED
+
+
+def test_an_earlier_versions_key_of_a_comment_with_spaces_around_it_is_still_recognised():
+    spec = TicketUpdate(2, "1", {"comment": " hello "})
+    exact = hashlib.sha256(json.dumps(["1", " hello "], sort_keys=True, ensure_ascii=False,
+                                      separators=(",", ":")).encode()).hexdigest()[:32]  # as earlier versions wrote it
+    assert comment_keys(spec) == (comment_key(spec), exact)
+    old = Entry("k", 2, "1", exact, "done", True, Outcome(Result.OK))
+    edited = [(0, TicketUpdate(2, "1", {"comment": " hello ", "status": 3}))]
+    plan = plan_resume(edited, {0: "k2"}, {"k": old}, retry_comments=False)
+    assert [spec.body for _, spec in plan.to_send] == [{"status": 3}] and "already posted" in plan.notes[0]

@@ -248,3 +248,17 @@ def test_a_default_comment_on_two_rows_of_one_ticket_is_posted_once():
     rows = checked_rows(["ticket_id", "status"], [[ID, "2"], [ID, "3"]], parse_defaults({"comment": "migrated"}))
     assert isinstance(rows[0], TicketUpdate) and [e.column for e in rows[1]] == ["comment"]
     assert "a blank cell takes the default comment" in rows[1][0].problem  # clearing it would not help
+
+
+@pytest.mark.parametrize("copy", ["已处理 ", " 已处理", "已处理\n", "\u3000已处理\t"])
+def test_a_copied_comment_with_spaces_around_it_is_the_same_comment(copy):
+    first, second = checked_rows(["ticket_id", "comment"], [[ID, "已处理"], [ID, copy]])
+    assert isinstance(first, TicketUpdate) and first.body["comment"] == "已处理"
+    assert [(e.value, e.problem) for e in second] == [(copy, (
+        "row 2 posts the same comment (but for the spaces or line breaks around it, which do not count) on this "
+        "ticket: it would be posted twice; clear it on one of the rows"))]
+
+
+def test_spaces_around_a_comment_are_sent_as_written():
+    (row,) = checked_rows(["ticket_id", "comment"], [[ID, "  hello \n"]])
+    assert row.body["comment"] == "  hello \n"  # compared without them, never changed

@@ -40,9 +40,13 @@ def sandbox(**config) -> ThreadSandbox:
     return ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED, **config))
 
 
-def agent_posts(ts: ThreadSandbox, tid: str, text: str) -> None:
-    """A comment posted on the ticket outside batch-updater (an agent, in Feishu)."""
-    ts.call(lambda sb: sb.core.tickets.apply(sb.tickets[tid], {"comment": text}, "by-hand"))
+def agent_posts(ts: ThreadSandbox, tid: str, text: str, ago_ms: int = 0) -> None:
+    """A comment posted on the ticket outside batch-updater (an agent, in Feishu), `ago_ms` ago."""
+    def post(sb):
+        sb.core.tickets.apply(sb.tickets[tid], {"comment": text}, "by-hand")
+        sb.tickets[tid].comments[-1].created_at -= ago_ms
+
+    ts.call(post)
 
 
 def run(path: Path, ts: ThreadSandbox, env: dict[str, str] | None = None, **options) -> object:
@@ -68,43 +72,65 @@ def test_an_old_comment_with_the_same_text_does_not_make_a_dropped_row_ok(tmp_pa
     first, second = result.outcomes
     assert first.result.value == "unknown", first  # was: ok, confirmed by reading the ticket back
     assert second.result.value == "unknown"  # its comment never landed, and sending again was dropped too
-    assert result.outcomes[0].attempts == 2  # read back: nothing was posted since, so it was sent again
+    # The latest comment has the row's words: never sent again (issue 18: was 2, sent again by the clock's
+    # word, which posts it twice when the API's clock is behind); it stays unknown (its status differs).
+    assert (first.attempts, second.attempts) == (1, 2)
     assert posted[tid] == ["Customer called back"]
 
 
 def test_a_comment_only_row_is_not_confirmed_by_a_comment_older_than_the_run(tmp_path):
     with sandbox() as ts:
         tid = IDS[2]
-        agent_posts(ts, tid, "same words")
+        agent_posts(ts, tid, "same words", ago_ms=3_600_000)  # an hour before the run
         ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=1.0))
         write_csv(tmp_path / "b.csv", [["ticket_id", "comment"], [tid, "same words"]])
         result = run(tmp_path / "b.csv", ts, max_attempts=1)
         posted = comments(ts)
     (outcome,) = result.outcomes
-    assert outcome.result.value == "unknown" and outcome.attempts == 2  # sent again after reading back, dropped
+    # Not ok, and not sent again (issue 18: was sent again; the row's words are the latest comment's)
+    assert outcome.result.value == "unknown" and outcome.attempts == 1 and "older than the row" in outcome.msg
     assert posted[tid] == ["same words"]
 
 
 BODY = {"status": 51, "comment": "done"}
+SINCE = 1_700_000_000_000  # when the row was first sent, by our clock (ms)
+MINUTE = 60_000
 
 
-@pytest.mark.parametrize("after, before, verdict", [
-    (TicketState(status=51, latest_comment="done", latest_comment_at=2000), None, "applied"),
-    (TicketState(status=2, latest_comment="done", latest_comment_at=2000), None, "cannot tell"),  # status not set
-    (TicketState(status=51, latest_comment="done", latest_comment_at=999), None, "not applied"),  # nothing since
-    (TicketState(status=51, latest_comment="done", latest_comment_at=1000), None, "not applied"),  # the same ms
-    (TicketState(status=51, latest_comment="other", latest_comment_at=999), None, "not applied"),
-    (TicketState(status=51, latest_comment="other", latest_comment_at=2000), None, "cannot tell"),  # a reply since
-    (TicketState(status=51, latest_comment="done"), None, "cannot tell"),  # no time shown, no pre-image
-    (TicketState(status=51, latest_comment="other"), None, "cannot tell"),
-    (TicketState(status=51), None, "not applied"),  # no comment at all
-    (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="x"), "applied"),
-    (TicketState(status=51, latest_comment="x"), TicketState(latest_comment="x"), "not applied"),  # unchanged
-    (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="done"), "cannot tell"),
-    (TicketState(status=51, latest_comment="y"), TicketState(latest_comment="x"), "cannot tell"),
+@pytest.mark.parametrize("after, before, offset, verdict", [
+    (TicketState(status=51, latest_comment="done", latest_comment_at=SINCE + 2000), None, (0, 0), "applied"),
+    (TicketState(status=2, latest_comment="done", latest_comment_at=SINCE + 2000), None, (0, 0),
+     "cannot tell"),  # status not set
+    # The row's words, stamped before the row by the API's clock: never "not applied" (issue 18: it was)
+    (TicketState(status=51, latest_comment="done", latest_comment_at=SINCE - 1), None, (0, 0), "applied"),
+    (TicketState(status=51, latest_comment="done", latest_comment_at=SINCE - 10_000), None, (-10_500, -9_500),
+     "applied"),  # the API's clock is 10 s behind
+    (TicketState(status=51, latest_comment="done", latest_comment_at=SINCE - MINUTE), None, (0, 0),
+     "cannot tell"),  # an older comment with the same words
+    (TicketState(status=51, latest_comment="done", latest_comment_at=SINCE - MINUTE), None, None,
+     "applied"),  # no Date seen: any plausible skew
+    (TicketState(status=51, latest_comment=" done\n", latest_comment_at=SINCE + 1), None, (0, 0), "applied"),
+    (TicketState(status=51, latest_comment="other", latest_comment_at=SINCE - MINUTE), None, (0, 0), "not applied"),
+    (TicketState(status=51, latest_comment="other", latest_comment_at=SINCE - 1), None, (0, 0), "cannot tell"),
+    (TicketState(status=51, latest_comment="other", latest_comment_at=SINCE - 5_000), None, (-10_500, -9_500),
+     "cannot tell"),  # posted 5 s after the row, by a clock 10 s behind (issue 18: it was "not applied")
+    (TicketState(status=51, latest_comment="other", latest_comment_at=SINCE - MINUTE), None, None, "cannot tell"),
+    (TicketState(status=51, latest_comment="other", latest_comment_at=SINCE - 10 * MINUTE), None, None,
+     "not applied"),
+    (TicketState(status=51, latest_comment="other", latest_comment_at=SINCE + 2000), None, (0, 0),
+     "cannot tell"),  # a reply since
+    (TicketState(status=51, latest_comment="done"), None, (0, 0), "cannot tell"),  # no time shown, no pre-image
+    (TicketState(status=51, latest_comment="other"), None, (0, 0), "cannot tell"),
+    (TicketState(status=51), None, (0, 0), "not applied"),  # no comment at all
+    (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="x"), (0, 0), "applied"),
+    (TicketState(status=51, latest_comment="x"), TicketState(latest_comment="x"), (0, 0), "not applied"),  # unchanged
+    (TicketState(status=51, latest_comment="done"), TicketState(latest_comment="done"), (0, 0), "cannot tell"),
+    (TicketState(status=51, latest_comment="done", latest_comment_at=SINCE + 5),
+     TicketState(latest_comment="done", latest_comment_at=SINCE + 5), (0, 0), "cannot tell"),  # the one before
+    (TicketState(status=51, latest_comment="y"), TicketState(latest_comment="x"), (0, 0), "cannot tell"),
 ])
-def test_read_back_verdicts(after, before, verdict):
-    assert read_back(after, BODY, before, since_ms=1000)[0] == verdict
+def test_read_back_verdicts(after, before, offset, verdict):
+    assert read_back(after, BODY, before, since_ms=SINCE, offset_ms=offset)[0] == verdict
 
 
 # --- 3. one job per input file and API, however the URL is written; resume by row content ---------

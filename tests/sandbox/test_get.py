@@ -66,3 +66,20 @@ async def test_a_ticket_closed_by_the_user_reads_52(sandbox: Sandbox, session: a
     assert (await get(session, sandbox, "11"))[1]["data"]["ticket"]["status"] == 1
     ticket = (await get(session, sandbox, "12"))[1]["data"]["ticket"]
     assert ticket["status"] == 52 and ticket["closed_by"]["id"] == ticket["guest"]["id"]
+
+
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(n_tickets=3, seed=1, clock_offset_s=-10.0)], indirect=True)
+async def test_a_clock_offset_shifts_created_at_and_the_date_header(sandbox: Sandbox, session: aiohttp.ClientSession,
+                                                                     ticket_id: str) -> None:
+    import time
+    from email.utils import parsedate_to_datetime
+
+    before = time.time()
+    status, _, put_answer = await put(session, sandbox, ticket_id, {"comment": "hello"})
+    _, body, get_answer = await get(session, sandbox, ticket_id)
+    after = time.time()
+    created = body["data"]["ticket"]["comments"]["created_at"] / 1000
+    assert status == 200 and before - 10 <= created <= after - 10
+    for answer in (put_answer, get_answer):
+        date = parsedate_to_datetime(answer.headers["Date"]).timestamp()
+        assert int(before - 10) <= date <= after - 10

@@ -75,10 +75,14 @@ async def test_a_5xx_is_retried_without_a_comment_and_unknown_with_one():
     assert "--retry-comments" in outcomes[1].msg and len(requests[url("2")]) == 1
 
 
-async def test_retry_comments_retries_the_comment_row():
+async def test_retry_comments_retries_the_comment_row_and_says_it_may_be_there_twice():
     err = {"status": 500, "payload": {"code": 155000, "msg": "Internal error"}}
-    outcomes, *_ = await send_all(specs(("2", {"comment": "x"})), {"2": [err, OK]}, retry_comments=True)
+    outcomes, *_ = await send_all(specs(("2", {"comment": "x"}), ("3", {"status": 2})), {"2": [err, OK], "3": [err, OK]},
+                                  retry_comments=True)
     assert (outcomes[0].result, outcomes[0].attempts) == (Result.OK, 2)
+    assert outcomes[0].msg.startswith("success; sent again after an answer that left it unknown") and (
+        "may now be on the ticket twice" in outcomes[0].msg)  # was: "success" (issue 18 item 24)
+    assert (outcomes[1].result, outcomes[1].attempts, outcomes[1].msg) == (Result.OK, 2, "success")  # no comment
 
 
 async def test_final_failures_keep_the_apis_code_and_msg():
