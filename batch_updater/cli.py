@@ -53,7 +53,8 @@ def cli() -> None:
               help="Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.")
 @click.option("--rate", metavar="auto|N/s|N/min",
               help="Requests per second or minute; auto (the default) finds the API's limit and holds it.")
-@click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")
+@click.option("--concurrency", type=int,
+              help="Requests in flight at most (default 64); fewer are used when the API answers fast.")
 @click.option("--max-attempts", type=int,
               help="Attempts per row for retryable failures; throttle answers do not count (default 5).")
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
@@ -108,7 +109,8 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 @click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Plan file (.xlsx, .csv or .tsv). Default: reports/<input>-plan-<time>.<input's kind>.")
-@click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")
+@click.option("--concurrency", type=int,
+              help="Requests in flight at most (default 64); fewer are used when the API answers fast.")
 @click.option("--max-attempts", type=int, help="Attempts per ticket read (default 5).")
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
 @click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")

@@ -44,7 +44,7 @@ class Attempt:
 
 @dataclass
 class SendOptions:
-    concurrency: int = 8
+    concurrency: int = 64  # at most; the pacer keeps in flight what the rate needs at the latency
     max_attempts: int = 5
     retry_comments: bool = False
     interrupt_grace: float = 30.0  # seconds to let requests in flight end after an interrupt
@@ -110,6 +110,7 @@ class Sender:
         self.operation = operation
         self.fetched: dict[int, Any] = {}  # reading: the answers' `data` of the rows that ended ok
         self.pacer = pacer
+        pacer.max_in_flight = options.concurrency  # as many in flight as the latency needs, at most this
         self.options = options
         self.sleep = sleep
         self.rng = rng or random.Random()
@@ -223,6 +224,12 @@ class Sender:
     async def _attempt(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
         """One request of a row, in its slot; None when the run stopped before it left."""
         await self.pacer.acquire()
+        try:
+            return await self._leave(spec, budget, index)
+        finally:
+            self.pacer.release()
+
+    async def _leave(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
         if self.stopping:
             return None
         self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
