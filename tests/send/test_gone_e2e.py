@@ -113,3 +113,45 @@ def test_rows_that_never_reached_the_api_are_not_called_rows_to_fix(tmp_path, mo
         result = CliRunner().invoke(cli, ["run", "two.csv", "--rate", "1000/s"])
     assert result.exit_code == 1, result.output
     assert "Fix those rows in your input" in result.output  # 154004: no such ticket
+
+
+async def test_an_api_that_stops_answering_in_time_stops_the_run_too():
+    """The API accepts connections but answers nothing any more (a hang): 20 timeouts in a row,
+    for 5 rows or more, stop the run, "no answer from <origin>"."""
+    import random
+
+    import aiohttp
+    from aioresponses import aioresponses
+
+    from batch_updater.feishu.client import HelpdeskClient
+    from batch_updater.feishu.credentials import Credentials
+    from batch_updater.model import TicketUpdate
+    from batch_updater.send.limiter import Pacer
+    from batch_updater.send.pacing import PaceController
+    from batch_updater.send.pool import Sender, SendOptions
+    from tests.support.fakehttp import stub
+
+    base = "http://127.0.0.1:9"
+    ids = [str(6945345902185807891 + i) for i in range(60)]
+    specs = [(i, TicketUpdate(i + 2, ids[i], {"tag_names": ["x"]})) for i in range(60)]
+
+    async def no_sleep(seconds):
+        await asyncio.sleep(0)
+
+    async with aiohttp.ClientSession() as session:
+        client = HelpdeskClient(session, base, Credentials("u-x", "1", "h"), timeout=5)
+        sender = Sender(client, Pacer(PaceController(1000.0, fixed=True)), SendOptions(concurrency=4),
+                        sleep=no_sleep, rng=random.Random(0))
+        with aioresponses() as m:
+            for i, ticket in enumerate(ids):
+                url = f"{base}/open-apis/helpdesk/v1/tickets/{ticket}"
+                if i < 10:
+                    stub(m, "PUT", url, status=200, payload={"code": 0, "msg": "success", "data": {}})
+                else:
+                    stub(m, "PUT", url, exception=TimeoutError(), repeat=True)
+            outcomes = await sender.send_all(specs)
+    assert sender.stop_reason.startswith(f"no answer from {base}: no answer within 5 s (the API stopped answering: "
+                                         f"the last {GONE_PROBE} requests, for ")
+    results = [outcomes[i].result for i in range(60)]
+    assert results[:10] == [Result.OK] * 10
+    assert results.count(Result.NOT_ATTEMPTED) >= 40
