@@ -144,13 +144,13 @@ class PaceController:
         sent = now if sent_at is None else sent_at
         self._answered(now, now - sent)
         insort(self.accepted, sent)
-        insort(self._arrived, now)
         self._streak = 0
         for times in (self.accepted, self._arrived):
             old = bisect_left(times, now - LONG_WINDOW)
             if old > 256 or old > len(times) // 2:  # drop the expired in chunks, not one by one
                 del times[:old]
         if not self.fixed:
+            insort(self._arrived, now)
             if self._refine is not None and now >= self._refine + 1.5 * self.latency:
                 self._look_again(now)
             self._maybe_increase(now)
@@ -238,7 +238,9 @@ class PaceController:
         """What the server accepted in the window before the throttled request is its limit."""
         if self._stalled_at >= sent_at - ESTIMATE_SPAN:
             # Requests that waited out a stall were counted when the API woke, in the window we
-            # measure, but we saw them leave long before it: the count is not the limit.
+            # measure, but we saw them leave long before it: the count is not the limit. Once:
+            # a throttle after this pause is judged as any other.
+            self._stalled_at = float("-inf")
             self._set(now, self.rate)
             return
         self.slow_start = False

@@ -201,6 +201,10 @@ def test_a_throttle_just_after_a_stall_teaches_nothing():
     pace.on_throttled(42.16, 1.0, sent_at=42.15)
     assert pace.paused_until == pytest.approx(43.16)  # it still pauses as told
     assert pace.rate == pytest.approx(rate) and pace.estimate == estimate
+    # Only the first throttle after a stall is ignored: one after the pause is judged as usual.
+    _steady(pace, 43.2, 46.0, 20.0)
+    pace.on_throttled(46.05, 1.0, sent_at=46.0)
+    assert pace.estimate == pytest.approx(20, abs=1) and pace.rate < 20
 
 
 def test_a_stall_in_a_simulated_run_leaves_the_rate_where_it_was():
