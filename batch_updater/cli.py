@@ -12,8 +12,10 @@ from typing import NoReturn
 import click
 
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.feishu.codes import Action, action_for
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.logs import close_logging, event, setup_logging
+from batch_updater.model import Result
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.send.pacing import format_rate
@@ -55,7 +57,8 @@ def cli() -> None:
               help="Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.")
 @click.option("--rate", metavar="auto|N/s|N/min",
               help="Requests per second or minute; auto (the default) finds the API's limit and holds it.")
-@click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")
+@click.option("--concurrency", type=int,
+              help="Requests in flight at most (default 64); fewer are used when the API answers fast.")
 @click.option("--max-attempts", type=int,
               help="Attempts per row for retryable failures; throttle answers do not count (default 5).")
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
@@ -112,7 +115,8 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 @click.option("--header-row", type=int, metavar="N", help="The row of column names (default: the first non-empty row).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Plan file (.xlsx, .csv or .tsv). Default: reports/<input>-plan-<time>.<input's kind>.")
-@click.option("--concurrency", type=int, help="Requests in flight at most (default 8).")
+@click.option("--concurrency", type=int,
+              help="Requests in flight at most (default 64); fewer are used when the API answers fast.")
 @click.option("--max-attempts", type=int, help="Attempts per ticket read (default 5).")
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
 @click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
@@ -224,7 +228,7 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
                    "tickets; they are left out of the retry file so that no comment is posted twice")
     resume = RESUME if result.job_id else "run it again"  # an in-process sandbox starts empty each time
     if not dry_run and result.retry_rows and not result.stop_reason and not _interrupted(result):
-        click.echo(f"Fix those rows in your input and {resume}.")
+        click.echo(_retry_advice(result, resume))
     if dry_run:
         click.echo("Nothing was sent." if result.exit_code == 0 else
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
@@ -236,6 +240,19 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
 
 
 RESUME = "run the same command again to resume: rows already done are not sent again"
+
+
+def _retry_advice(result: RunResult, resume: str) -> str:
+    """Fixing the input helps only rows that are invalid or that the API refused for good; a row
+    that got no final answer (the API could not be reached, a timeout, a server error) is sent again."""
+    to_fix = sum(1 for o in result.outcomes if o.result is Result.INVALID or (
+        o.result is Result.FAILED and o.code is not None and action_for(o.code, o.http_status or 0) is Action.FAIL))
+    if to_fix == 0:
+        return f"Nothing to fix in those rows: the API gave them no final answer (see the msg column); {resume}."
+    if to_fix < result.retry_rows:
+        return (f"Fix the {to_fix} rows that are invalid or that the API refused (see the msg column), then "
+                f"{resume}; the other {result.retry_rows - to_fix} got no final answer and are sent again.")
+    return f"Fix those rows in your input and {resume}."
 
 
 def _interrupted(result: RunResult) -> bool:

@@ -82,12 +82,15 @@ def write_input(path: Path, n: int, seed: int = 1) -> Path:
 class SandboxProcess:
     """`batch-updater sandbox --port 0`: its base URL and credentials come from its first lines."""
 
-    def __init__(self, tickets: Path, rates: list[str], latency_ms: float = 0.0) -> None:
+    def __init__(self, tickets: Path, rates: list[str], latency_ms: float = 0.0,
+                 latency_max_ms: float | None = None) -> None:
         args = [BATCH_UPDATER, "sandbox", "--port", "0", "--tickets", str(tickets), "--seed", "0"]
         for rate in rates:
             args += ["--rate", rate]
         if latency_ms:
             args += ["--latency-ms", str(latency_ms)]
+        if latency_max_ms:
+            args += ["--latency-max-ms", str(latency_max_ms)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=CHILD_ENV, cwd=CHILD_CWD)
         self.credentials: dict[str, str] = {}
         self.base_url = ""

@@ -9,13 +9,10 @@ from __future__ import annotations
 import codecs
 import enum
 import json
-import os
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -23,6 +20,7 @@ from batch_updater.errors import UsageError
 from batch_updater.feishu.clock import ClockOffset
 from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED
 from batch_updater.feishu.credentials import Credentials
+from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, not_connected_reason, origin, reason
 from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
@@ -142,8 +140,7 @@ class HelpdeskClient:
     @property
     def origin(self) -> str:
         """scheme://host[:port] of the API, for messages (never a user, path or query)."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+        return origin(self.base_url)
 
     def _headers(self, token: str) -> dict[str, str]:
         """The request's headers, built once per token (aiohttp copies them, never changes them)."""
@@ -191,36 +188,14 @@ class HelpdeskClient:
                 content = await resp.read()
                 self.clock.observe(resp.headers.get("Date"), sent, time.time())
                 return parse_answer(resp.status, resp.headers, content)
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as e:
+        except NOT_CONNECTED_ERRORS as e:
             return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
         except (TimeoutError, aiohttp.ServerTimeoutError):
             return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s")
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
-            return _failed(Transport.DISCONNECTED, f"connection dropped: {_reason(e)}")
+            return _failed(Transport.DISCONNECTED, f"connection dropped: {reason(e)}")
         except aiohttp.ClientResponseError as e:
-            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {_reason(e)}")
-
-
-def not_connected_reason(error: Exception) -> str:
-    """Why no connection was made, in a few words that are the same for every row (the summaries
-    count them): "connection refused", "DNS lookup failed (Name or service not known)"."""
-    if isinstance(error, aiohttp.ConnectionTimeoutError):
-        return "connection timed out"
-    if isinstance(error, aiohttp.InvalidURL):
-        return "invalid URL"
-    cause = getattr(error, "os_error", None)
-    if isinstance(error, aiohttp.ClientSSLError):
-        return f"TLS handshake failed ({_reason(cause or error)})"
-    if isinstance(cause, socket.gaierror):
-        return f"DNS lookup failed ({cause.strerror or _reason(cause)})"
-    if isinstance(cause, OSError) and cause.errno:
-        text = os.strerror(cause.errno)  # the errno's words, not the address list aiohttp adds
-        return text[:1].lower() + text[1:]
-    return _reason(cause or error)
-
-
-def _reason(error: BaseException) -> str:
-    return str(error) or type(error).__name__
+            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {reason(e)}")
 
 
 def _failed(kind: Transport, msg: str) -> Answer:

@@ -29,6 +29,7 @@ import aiohttp
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
 from batch_updater.feishu.codes import Action, lookup
 from batch_updater.feishu.credentials import REFRESH_VARS, api_identity
+from batch_updater.feishu.failures import no_answer
 from batch_updater.paths import atomic_path, private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
@@ -269,9 +270,8 @@ class UserTokens:
         try:
             status, kind, text, data = await post_json(self.session, self.url, body, self.timeout)
         except (TimeoutError, aiohttp.ClientError) as e:
-            detail = f"{type(e).__name__} {self._scrub(str(e))}".strip()
-            raise CredentialsRefused(f"the user token could not be refreshed: no answer from {self.url} "
-                                     f"({detail})") from None
+            raise CredentialsRefused(f"the user token could not be refreshed: "
+                                     f"{self._scrub(no_answer(self.url, e, self.timeout.total))}") from None
         if data is None or not isinstance(data.get("code"), int):
             return None, {}, f"HTTP {status} with a non-API answer ({kind}): {self._scrub(text)[:80]}"
         msg = data.get("error_description") or data.get("msg") or data.get("error") or ""
@@ -367,9 +367,8 @@ class TenantToken:
         body = {"app_id": self.app_id, "app_secret": self._secret}
         try:
             status, _, _, data = await post_json(self.session, self.url, body, self.timeout)
-        except (TimeoutError, aiohttp.ClientError) as e:
-            raise CredentialsRefused(f"no tenant access token: no answer from {self.url} "
-                                     f"({type(e).__name__})") from None
+        except (TimeoutError, aiohttp.ClientError) as e:  # as `run` says it: "cannot reach <origin>: ..."
+            raise CredentialsRefused(no_answer(self.url, e, self.timeout.total)) from None
         if data is None or data.get("code") != 0 or not data.get("tenant_access_token"):
             code = data.get("code") if data is not None else None
             known = lookup(code) if isinstance(code, int) else None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from batch_updater.jobs.journal import Journal, posted
+from batch_updater.jobs.lock import setting_up
 from batch_updater.model import now_text
 from batch_updater.paths import private_dir, private_file
 
@@ -80,9 +81,14 @@ class Ledger:
         self.scope = (api, helpdesk)
         self.me = (holder, job, input)
         self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        self.db.execute("PRAGMA journal_mode=WAL")  # readers never wait; writers take turns
-        self.db.execute("PRAGMA synchronous=NORMAL")  # each commit survives the process being killed
-        self.db.executescript(SCHEMA)
+        try:
+            with setting_up(path.with_name(path.name + ".lock")):
+                self.db.execute("PRAGMA journal_mode=WAL")  # readers never wait; writers take turns
+                self.db.execute("PRAGMA synchronous=NORMAL")  # each commit survives the process being killed
+                self.db.executescript(SCHEMA)
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()

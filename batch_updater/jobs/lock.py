@@ -41,3 +41,16 @@ def job_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def setting_up(path: Path) -> Iterator[None]:
+    """Held (blocking) while one process sets a shared SQLite file up: SQLite answers "database is
+    locked" at once, without waiting, to a second process that turns on WAL as the first creates
+    the file (two runs started together, each opening the comment ledger)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -26,7 +26,7 @@ class RunOptions:
     report: Path | None = None
     report_dir: Path = Path("reports")
     rate: str = "auto"
-    concurrency: int = 8
+    concurrency: int = 64  # a cap: the run keeps in flight what the rate needs at the API's latency
     max_attempts: int = 5
     timeout: float = 30.0
     base_url: str | None = None

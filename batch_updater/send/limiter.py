@@ -9,6 +9,11 @@ here, 100/s gave 87.6/s and 1000/s gave 575/s. An idle grid does not save up
 slots, so there is never a burst, which would trip a sliding window
 (docs/measured.md).
 
+Requests in flight are bounded too, by what the rate needs at the answers'
+latency (`PaceController.in_flight_limit`, within `max_in_flight`, the run's
+--concurrency): a far API (0.7 s answers) at 50/s needs some 35 in flight, a
+near one a few, and a stalled one catches no more than that.
+
 Once a per-minute limit is found, the slots granted in the last minute are
 also counted, and a slot waits until the minute has room for it: after the
 pause that the first full minute brings, the window frees up in the shape the
@@ -52,6 +57,9 @@ class Pacer:
         self._granted: deque[float] = deque()  # slots granted in the last minute
         self._departed: deque[float] = deque()  # when requests left, over the last departure window
         self._window = departure_window(controller)
+        self.max_in_flight: int | None = None  # --concurrency: None, no bound (acquire without release)
+        self.in_flight = 0  # slots granted, not yet released
+        self._room = asyncio.Event()  # set when a request in flight ends
 
     def now(self) -> float:
         if self._clock is None:
@@ -64,9 +72,15 @@ class Pacer:
         One request at a time waits for the next slot (the others queue on a lock), and it
         reads the rate again after every sleep, so a rate change applies from the next slot.
         The slot is due 1/rate after the previous slot was due, not after the previous
-        request woke: a late wake-up is made up (up to MAX_LATE), so the rate holds."""
+        request woke: a late wake-up is made up (up to MAX_LATE), so the rate holds.
+        With `max_in_flight` set, a slot also waits for room in flight; `release()` it."""
         async with self._lock:
             while True:
+                if self.max_in_flight is not None and \
+                        self.in_flight >= self.controller.in_flight_limit(self.max_in_flight):
+                    self._room.clear()
+                    await self._room.wait()
+                    continue
                 now = self.now()
                 due = max(self.controller.paused_until, self._last_due + 1.0 / self.controller.rate,
                           self._minute_has_room(now))
@@ -76,7 +90,13 @@ class Pacer:
                 # The first slot is due now: making up lateness before it would put the second early.
                 self._last_due = max(due, now - MAX_LATE) if self._last_due > float("-inf") else now
                 self._granted.append(now)
+                self.in_flight += 1
                 return
+
+    def release(self) -> None:
+        """The request of an acquired slot ended (answered, or never sent)."""
+        self.in_flight -= 1
+        self._room.set()
 
     def _minute_has_room(self, now: float) -> float:
         """The time from which one more request fits the per-minute limit found (-inf: no such limit)."""

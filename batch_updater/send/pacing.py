@@ -3,17 +3,33 @@
 The update API's limit is unpublished ("special"), so `--rate auto` finds it:
 - slow start: begin at a rate safe on every published tier (1.5/s < 100/min)
   and double it each second while answers come back clean and the rate, not
-  the workers, is what holds the run back;
+  the workers, is what holds the run back; judged by the answers as they
+  arrive, whatever their latency (a far API answers 0.7 s late: the requests
+  of the last second are not answered yet, and must not be waited for);
 - on a throttle answer: estimate the limit from what the server accepted in
   the last second (or in the last minute, once a reset header has shown that a
-  per-minute window binds), drop to 95% of it, and pause until the reset;
+  per-minute window binds), drop to 95% of it, and pause until the reset; the
+  estimate is looked at again once the answers to the requests sent before the
+  throttled one are all in (under latency some arrive after it);
 - then climb back (+2% every 2 s, +0.5% every 4 s near the estimate) to 98.5%
   of the estimate and hold there, probing past it by 0.5% only every 30 s,
   less often each time a throttle confirms the same limit; so the run settles
   just under the real limit, per second or per minute, with a pause only now
-  and then.
+  and then. A throttle that confirms the limit while the rate is held under it
+  (not a probe) means the API sees requests closer together than they left
+  (latency that varies): the hold moves 3% further under the limit each time.
+A throttle right after the API stalled (an answer far later than usual) teaches
+nothing: requests sent before the stall were counted by the API when it woke,
+not when they left, so what this side saw accepted is not the limit. It pauses
+and keeps the rate. A rate learned by an earlier run is a start, not a limit:
+while answers are clean it climbs again, by growing steps (2%, 4%, 8%... every
+2 s), until this run meets the throttle and finds the limit for itself (`found`).
 A fixed rate (`--rate N/s`, `N/min`) is held at 98.5% of the figure; on a throttle
 answer it pauses and gives up another 1.5%, never going under 90% of the figure.
+
+The controller also says how many requests may be in flight: what the rate
+needs at the answers' latency (rate x latency, with a margin), at least
+MIN_IN_FLIGHT, at most `--concurrency`.
 """
 
 from __future__ import annotations
@@ -29,6 +45,18 @@ SAFE_START = 1.5  # per second: under the lowest published tiers (100/min, 5/s)
 MIN_RATE = 0.1
 MAX_RATE = 10000.0
 LONG_WINDOW = 60.0
+ESTIMATE_SPAN = 5.0  # seconds before a throttled request in which its busiest second is looked for
+CLIMB_SPAN = 10.0  # at most this many seconds of answers judge a climb
+REGAIN_FIRST, REGAIN_MOST = 0.02, 0.5  # the steps of a climb from a learned rate: 2%, doubled each time, up to 50%
+# An answer this late (seconds), and 4 times the usual, means the API stalled: requests sent before
+# it were counted by the API when it woke, so a throttle soon after says nothing about its limit.
+STALL_LATENCY = 2.0
+# Throttles that keep coming at the same per-second limit while the rate is held under it (not a
+# probe past it) mean the API sees the requests closer together than they left (the latency
+# varies): each one takes another 3% of room under the limit, down to 80% of it.
+MIN_HEADROOM = 0.80
+MIN_IN_FLIGHT = 8  # requests in flight allowed whatever the latency (within --concurrency)
+IN_FLIGHT_MARGIN = 1.5  # in flight allowed: rate x latency x this, plus 2
 _RATE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", re.IGNORECASE)
 
 
@@ -85,13 +113,22 @@ class PaceController:
         self.rate = min(max(start or SAFE_START, MIN_RATE), MAX_RATE)
         self.fixed_at = self.rate / FIXED_HEADROOM  # the user's figure, when fixed
         self.slow_start = not fixed and start is None
-        self.estimate: float | None = None if start is None or fixed else start / 0.95
+        self.estimate: float | None = None  # the limit, as this run's throttle answers showed it
+        self.found = False  # this run met the throttle and estimated the limit from it
+        # Climbing from a rate an earlier run learned: the next step (None: not, or no longer).
+        self._regain: float | None = REGAIN_FIRST if start is not None and not fixed else None
         self.accepted: list[float] = []  # send times of accepted requests, sorted, the last minute or so
+        self._arrived: list[float] = []  # when accepted answers arrived, the last minute or so
         self.throttles = 0
         self.pauses = 0
         self.paused_until = now
         self.long_window = False
         self.confirmed = 0
+        self.headroom = FIXED_HEADROOM  # auto holds this share of the estimate
+        self.latency = 0.0  # seconds an answer takes, weighted towards the slowest of late
+        self._usual: float | None = None  # the usual latency (a slow average)
+        self._stalled_at = float("-inf")  # when an answer last came back far later than usual
+        self._refine: float | None = None  # the send time of the throttled request, to look at again
         self._streak = 0  # consecutive throttles without a reset header
         self._last_change = now
         self.history: list[tuple[float, float]] = [(now, self.rate)]
@@ -104,16 +141,24 @@ class PaceController:
         `sent_at`, when its request left: the server counts a request when it arrives, so
         counting by send time sees the window as the server does (answers come back late,
         and not in order)."""
-        insort(self.accepted, now if sent_at is None else sent_at)
+        sent = now if sent_at is None else sent_at
+        self._answered(now, now - sent)
+        insort(self.accepted, sent)
         self._streak = 0
-        old = bisect_left(self.accepted, now - LONG_WINDOW)
-        if old > 256 or old > len(self.accepted) // 2:  # drop the expired in chunks, not one by one
-            del self.accepted[:old]
+        for times in (self.accepted, self._arrived):
+            old = bisect_left(times, now - LONG_WINDOW)
+            if old > 256 or old > len(times) // 2:  # drop the expired in chunks, not one by one
+                del times[:old]
         if not self.fixed:
+            insort(self._arrived, now)
+            if self._refine is not None and now >= self._refine + 1.5 * self.latency:
+                self._look_again(now)
             self._maybe_increase(now)
 
     def on_throttled(self, now: float, reset_after: float | None, sent_at: float | None = None) -> float:
         """A throttle answer: returns the time until which every worker pauses."""
+        sent = now if sent_at is None else sent_at
+        self._answered(now, now - sent)
         self.throttles += 1
         if now < self.paused_until:  # an answer to a request sent before the pause began
             return self.paused_until
@@ -126,13 +171,19 @@ class PaceController:
         if reset_after is not None and reset_after > 1.5:
             self.long_window = True  # a reset this long means a per-minute window was full
         if not self.fixed:
-            self._decrease(now, now if sent_at is None else sent_at)
+            self._decrease(now, sent)
         elif self.rate > FIXED_FLOOR * self.fixed_at:
             # A fixed rate that still meets the throttle leaves a little more room each time
             # (timing jitter between this machine and the API), never below 90% of the figure.
             self._set(now, max(self.rate * FIXED_HEADROOM, FIXED_FLOOR * self.fixed_at))
         self.paused_until = now + wait
         return self.paused_until
+
+    def in_flight_limit(self, concurrency: int) -> int:
+        """How many requests may be in flight: what the rate needs at the answers' latency (with a
+        margin), at least MIN_IN_FLIGHT, never more than `concurrency`."""
+        needed = math.ceil(self.rate * self.latency * IN_FLIGHT_MARGIN) + 2
+        return max(1, min(concurrency, max(needed, MIN_IN_FLIGHT)))
 
     # --- the policy ---------------------------------------------------------------
 
@@ -159,6 +210,15 @@ class PaceController:
         """Accepted requests in the window [start, end)."""
         return bisect_left(self.accepted, end) - bisect_left(self.accepted, start)
 
+    def _answered(self, now: float, latency: float) -> None:
+        """Every answer's latency: the in-flight allowance follows the slowest of late (and forgets
+        one slow answer in a few dozen); one far slower than usual marks a stall."""
+        usual = self._usual
+        if usual is not None and latency > max(STALL_LATENCY, 4 * usual):
+            self._stalled_at = now
+        self._usual = latency if usual is None else usual + 0.1 * (latency - usual)
+        self.latency = max(latency, 0.9 * self.latency + 0.1 * latency)
+
     def _set(self, now: float, rate: float) -> None:
         rate = min(max(rate, MIN_RATE), MAX_RATE)
         if rate != self.rate:
@@ -166,40 +226,79 @@ class PaceController:
             self.history.append((now, rate))
         self._last_change = now
 
+    def _limit_before(self, sent_at: float) -> float:
+        """What the server accepted in its window before a request sent at `sent_at`."""
+        if self.long_window:
+            return self.count_between(sent_at - LONG_WINDOW, sent_at) / LONG_WINDOW
+        # The most accepted in any one second of the last few: a single second's count is off
+        # by one with the phase of the sends (4 or 5 at 5/s), and at a low rate one is 20%.
+        return float(self.busiest_second(sent_at - ESTIMATE_SPAN, sent_at))
+
     def _decrease(self, now: float, sent_at: float) -> None:
         """What the server accepted in the window before the throttled request is its limit."""
+        if self._stalled_at >= sent_at - ESTIMATE_SPAN:
+            # Requests that waited out a stall were counted when the API woke, in the window we
+            # measure, but we saw them leave long before it: the count is not the limit. Once:
+            # a throttle after this pause is judged as any other.
+            self._stalled_at = float("-inf")
+            self._set(now, self.rate)
+            return
         self.slow_start = False
-        if self.long_window:
-            estimate = self.count_between(sent_at - LONG_WINDOW, sent_at) / LONG_WINDOW
-        else:
-            # The most accepted in any one second of the last few: a single second's count is off
-            # by one with the phase of the sends (4 or 5 at 5/s), and at a low rate one is 20%.
-            estimate = float(self.busiest_second(sent_at - 5.0, sent_at))
-        target = 0.95 * estimate if estimate else self.rate / 2
+        estimate = self._limit_before(sent_at)
         if estimate and self.estimate and abs(estimate - self.estimate) <= 0.05 * self.estimate:
             self.confirmed += 1  # the same limit again: probe past it more rarely
+            if not self.long_window and self.rate <= self.headroom * self.estimate * 1.001:  # held, not probing
+                self.headroom = max(MIN_HEADROOM, self.headroom * 0.97)
         else:
             self.confirmed = 0
+        target = self._after_throttle(estimate) if estimate else self.rate / 2
         self.estimate = estimate or None
+        self.found = self.found or bool(estimate)
+        self._regain = None
+        self._refine = sent_at if estimate else None
         self._set(now, target)
 
+    def _look_again(self, now: float) -> None:
+        """Once the answers to the requests sent before the throttled one are in, the window may
+        hold more than it did when the throttle answer came (answers arrive out of order)."""
+        sent_at, self._refine = self._refine, None
+        assert sent_at is not None
+        estimate = self._limit_before(sent_at)
+        if self.estimate is not None and estimate > self.estimate:
+            self.estimate = estimate
+            if self.rate < self._after_throttle(estimate):
+                self.rate = self._after_throttle(estimate)
+                self.history.append((now, self.rate))
+
+    def _after_throttle(self, estimate: float) -> float:
+        """Where a throttle leaves the rate: 95% of the estimate, less any headroom taken since."""
+        return (self.headroom - (FIXED_HEADROOM - 0.95)) * estimate
+
     def _maybe_increase(self, now: float) -> None:
-        # Raise only while the rate is what holds the run back (the workers keep up
-        # with it), judged over a window long enough to hold a few answers.
-        # Once a limit is found, the rate climbs to the headroom under it and holds there,
+        # Raise only while the rate is what holds the run back (the workers keep up with it):
+        # the answers that arrived over the last few seconds, whatever their latency, came at the
+        # rate. Once a limit is found, the rate climbs to the headroom under it and holds there,
         # probing past it only now and then (rarer each time the same limit is met again):
         # each probe that trips the throttle costs everyone the reset pause.
         since = now - self._last_change
-        hold = FIXED_HEADROOM * self.estimate if self.estimate is not None else None
+        hold = self.headroom * self.estimate if self.estimate is not None else None
         if self.slow_start:
             factor, every = 2.0, 1.0
+        elif self._regain is not None:
+            factor, every = 1.0 + self._regain, 2.0
         elif hold is not None and self.rate >= hold:
             factor, every = 1.005, min(30.0 * 2**self.confirmed, 300.0)
-        elif self.estimate is not None and self.rate >= 0.97 * self.estimate:
+        elif hold is not None and self.rate >= hold * (1 - 0.015 / self.headroom):  # within 1.5% of the limit
             factor, every = 1.005, 4.0
         else:
             factor, every = 1.02, 2.0
         every = max(every, 4.0 / self.rate)
-        if since >= every and self.count_since(now - every) >= 0.8 * self.rate * every:
+        span = max(min(every, CLIMB_SPAN), 4.0 / self.rate)
+        if since >= every and self._arrived_since(now - span) >= 0.8 * self.rate * span:
             raised = self.rate * factor
             self._set(now, min(raised, hold) if hold is not None and self.rate < hold else raised)
+            if self._regain is not None:
+                self._regain = min(2 * self._regain, REGAIN_MOST)
+
+    def _arrived_since(self, since: float) -> int:
+        return len(self._arrived) - bisect_left(self._arrived, since)

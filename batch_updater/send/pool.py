@@ -3,7 +3,8 @@
 - at most `concurrency` requests in flight; rows for one ticket go one after
   another, in file order, never at the same time;
 - a refused credential stops the job at once: rows in flight end, the rest are
-  `not_attempted`; so does a run whose first answers are all 154003;
+  `not_attempted`; so do the other stop rules (send/stops.py: first answers all
+  154003, an API that cannot be reached at the start or stops answering mid-run);
 - an interrupt (Ctrl-C, SIGTERM) stops the same way, waiting a bounded time for
   the requests in flight.
 """
@@ -19,21 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.feishu.classify import Step, Verdict, classify, stop_message
+from batch_updater.feishu.classify import Step, Verdict, classify
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, encode_body
-from batch_updater.feishu.codes import NO_RIGHTS
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.send.ahead import RowJournal, WriteAhead
 from batch_updater.send.collector import fewer_collections
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.retry import RetryPolicy, RowBudget
+from batch_updater.send.stops import StopRules
 
-FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
-# This many first requests all fail to connect (refused, DNS, TLS, connect timeout), none answered:
-# the API cannot be reached from here, and nothing was applied. The first wave of workers and a
-# retry or two; a few seconds at the slow-start rate.
-UNREACHABLE_PROBE = 10
 MAYBE_TWICE = "its comment may now be on the ticket twice (--retry-comments)"  # a row's msg, and the warning's
 
 
@@ -45,7 +41,7 @@ class Attempt:
 
 @dataclass
 class SendOptions:
-    concurrency: int = 8
+    concurrency: int = 64  # at most; the pacer keeps in flight what the rate needs at the latency
     max_attempts: int = 5
     retry_comments: bool = False
     interrupt_grace: float = 30.0  # seconds to let requests in flight end after an interrupt
@@ -111,6 +107,7 @@ class Sender:
         self.operation = operation
         self.fetched: dict[int, Any] = {}  # reading: the answers' `data` of the rows that ended ok
         self.pacer = pacer
+        pacer.max_in_flight = options.concurrency  # as many in flight as the latency needs, at most this
         self.options = options
         self.sleep = sleep
         self.rng = rng or random.Random()
@@ -127,9 +124,7 @@ class Sender:
         self._counts: dict[str, int] = {}
         self._done = 0
         self._total = 0
-        self._first_answers: list[tuple[int, int]] = []  # (row index, code) of the first final answers
-        self._probe_tripped = False
-        self._not_connected = 0  # requests that failed to connect before any got an answer (-1: one did)
+        self.stops = StopRules(client.origin, reading=reading)
         self._active: dict[int, RowBudget] = {}
         self._leaving: set[int] = set()  # rows past their slot, not yet sent: their mark, a departure check
         self._finished_at = FinishedAt()
@@ -171,8 +166,8 @@ class Sender:
             for index in self._leaving:  # cut off before its first request left (a retry's last answer stands)
                 if not self._active[index].attempts:
                     self.ahead.done(index, self._specs[index], Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
-            if self._probe_tripped:  # the operator's rights, not the tickets: send them again next time
-                for index, _ in self._first_answers:
+            if self.stops.forbidden:  # the operator's rights, not the tickets: send them again next time
+                for index, _ in self.stops.first_answers:
                     if index in outcomes:
                         self.ahead.done(index, self._specs[index], outcomes[index], final=False)
             self.ahead.flush()
@@ -227,6 +222,12 @@ class Sender:
     async def _attempt(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
         """One request of a row, in its slot; None when the run stopped before it left."""
         await self.pacer.acquire()
+        try:
+            return await self._leave(spec, budget, index)
+        finally:
+            self.pacer.release()
+
+    async def _leave(self, spec: TicketUpdate, budget: RowBudget, index: int) -> Attempt | None:
         if self.stopping:
             return None
         self._leaving.add(index)  # kept if cut off here: send_all says it was not sent
@@ -272,7 +273,6 @@ class Sender:
         return budget.last
 
     def _observe(self, answer: Answer, verdict: Verdict, sent_at: float, index: int) -> None:
-        self._probe_reach(answer)
         now = self.pacer.now()
         if verdict.step is Step.THROTTLED:
             self.stats.throttle_times.append(now)
@@ -283,34 +283,13 @@ class Sender:
                       f" s; rate now {self.pacer.controller.rate:.2f}/s", level=logging.WARNING,
                       pause_s=round(self.pacer.controller.paused_until - now, 3),
                       rate=round(self.pacer.controller.rate, 3), log_id=answer.log_id)
-            return
-        if answer.http_status is not None and answer.transport is None:
+        elif answer.http_status is not None and answer.transport is None:
             self.stats.accepted_times.append(now)
             self.pacer.accepted(sent_at)
-        if verdict.step is Step.STOP_JOB and self.stop_reason is None:
-            self.stop_reason = stop_message(answer)
-            event("stopped", f"stopping: {self.stop_reason}", level=logging.ERROR, code=answer.code)
-        if verdict.step is Step.DONE and answer.code is not None and len(self._first_answers) < FORBIDDEN_PROBE:
-            self._first_answers.append((index, answer.code))
-            if len(self._first_answers) == FORBIDDEN_PROBE and {c for _, c in self._first_answers} == {NO_RIGHTS} \
-                    and self.stop_reason is None:
-                self._probe_tripped = True
-                self.stop_reason = (
-                    f"the first {FORBIDDEN_PROBE} tickets all answered {NO_RIGHTS} (no permission): the user "
-                    "whose token is used is probably not an agent of this helpdesk with rights on these tickets"
-                )
-
-    def _probe_reach(self, answer: Answer) -> None:
-        """Stop when the first UNREACHABLE_PROBE requests all failed to connect; any answer disarms it."""
-        if self._not_connected < 0:
-            return
-        if answer.transport is not Transport.NOT_CONNECTED:
-            self._not_connected = -1
-            return
-        self._not_connected += 1
-        if self._not_connected >= UNREACHABLE_PROBE and self.stop_reason is None:
-            self.stop_reason = f"cannot reach {self.client.origin}: {answer.msg}"
-            event("stopped", f"stopping: {self.stop_reason}", level=logging.ERROR)
+        reason = self.stops.observe(answer, verdict, index)
+        if reason is not None and self.stop_reason is None:
+            self.stop_reason = reason
+            event("stopped", f"stopping: {reason}", level=logging.ERROR, code=answer.code)
 
     def _outcome(self, last: Attempt, budget: RowBudget) -> Outcome:
         answer, verdict = last.answer, last.verdict

@@ -45,7 +45,7 @@ class SendReport:
     stats: SendStats
     final_rate: float
     start_rate: float
-    limit_found: bool
+    limit_found: bool  # this run met the throttle and estimated the API's limit from it
     throttles: int
     pauses: int
     stop_reason: str | None
@@ -145,11 +145,11 @@ async def send_on(endpoint: Endpoint, specs: Sequence[tuple[int, TicketUpdate]],
     sender = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress, journal=journal)
     with _signals(sender, settings.control):
         outcomes = await sender.send_all(specs)
-    if learned_at is not None and settings.rate.auto and controller.estimate is not None:
+    if learned_at is not None and settings.rate.auto and controller.found:  # learned from throttles only
         save_learned(learned_at, key, controller.rate)
     return SendReport(
         outcomes=outcomes, stats=sender.stats, final_rate=controller.rate, start_rate=start_rate,
-        limit_found=controller.estimate is not None, throttles=controller.throttles, pauses=controller.pauses,
+        limit_found=controller.found, throttles=controller.throttles, pauses=controller.pauses,
         stop_reason=sender.stop_reason, stop_error=sender.stop_error, interrupted=sender.interrupted,
         base_url=endpoint.base_url, rate_history=list(controller.history),
     )

@@ -3,6 +3,9 @@ comment, released only with proof nothing was posted; a job started over keeps i
 
 from __future__ import annotations
 
+import multiprocessing
+from pathlib import Path
+
 import pytest
 
 from batch_updater.jobs.journal import Journal
@@ -93,3 +96,24 @@ def test_a_damaged_ledger_is_a_clear_error_before_anything_is_sent(tmp_path):
     with pytest.raises(UsageError, match="comment ledger .* cannot be used"), \
             open_job(files, fresh=False, meta={"api": "x", "helpdesk": "h", "input": "a.csv"}):
         pass
+
+
+def _open_new_ledger(path: str, holder: str, start) -> str:
+    start.wait()
+    try:
+        Ledger(Path(path), api="http://127.0.0.1:1", helpdesk="h1", holder=holder, job=holder, input="x").close()
+        return "ok"
+    except Exception as e:  # noqa: BLE001 - the test reports what the other process met
+        return repr(e)
+
+
+def test_two_processes_creating_the_ledger_at_once_both_open_it(tmp_path):
+    """Two runs started together each create the ledger: SQLite refused the second one's WAL switch
+    at once ("database is locked", 35 of 40 pairs) until its set-up was serialised."""
+    context = multiprocessing.get_context("fork")
+    with context.Manager() as manager, context.Pool(2) as pool:
+        for attempt in range(10):
+            path = tmp_path / str(attempt) / "comments.sqlite"
+            path.parent.mkdir()
+            start = manager.Barrier(2)
+            assert pool.starmap(_open_new_ledger, [(str(path), "a", start), (str(path), "b", start)]) == ["ok", "ok"]

@@ -87,3 +87,29 @@ def test_a_slot_after_a_pause_waits_for_it():
         return pacer.now() - start
 
     assert run_virtual(main()) >= 2.0
+
+
+def test_a_slot_waits_for_room_in_flight():
+    """With --concurrency 3, the fourth slot waits until a request in flight ends."""
+    async def main():
+        pacer = Pacer(fixed("1000/s"))
+        pacer.max_in_flight = 3
+        granted = []
+
+        async def one(i):
+            await pacer.acquire()
+            granted.append(i)
+
+        tasks = [asyncio.create_task(one(i)) for i in range(5)]
+        await asyncio.sleep(1.0)
+        first = list(granted)
+        pacer.release()
+        await asyncio.sleep(1.0)
+        second = list(granted)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return first, second, pacer.in_flight
+
+    first, second, in_flight = run_virtual(main())
+    assert (first, second, in_flight) == ([0, 1, 2], [0, 1, 2, 3], 3)

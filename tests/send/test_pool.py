@@ -10,7 +10,8 @@ from batch_updater.feishu.credentials import Credentials
 from batch_updater.model import Result, TicketUpdate
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.pacing import PaceController
-from batch_updater.send.pool import FORBIDDEN_PROBE, Sender, SendOptions, group_by_ticket
+from batch_updater.send.pool import Sender, SendOptions, group_by_ticket
+from batch_updater.send.stops import FORBIDDEN_PROBE
 from tests.support.fakehttp import stub
 
 BASE = "http://127.0.0.1:9"

@@ -127,6 +127,36 @@ def test_auto_does_not_run_away_when_the_workers_hold_the_run_back():
     run_virtual(main())
 
 
+FAR = {
+    # name: (limit per second, rows, --concurrency, most seconds for the rows; before the fix)
+    "50/s, 64 in flight at most": (50, 1500, 64, 45.0),  # 1.5/s: 1000 s
+    "8/s, eight workers": (8, 240, 8, 45.0),  # 1.5/s: 160 s
+}
+
+
+@pytest.mark.parametrize("case", FAR.values(), ids=FAR.keys())
+def test_auto_drives_a_far_api_to_its_limit(case):
+    """Every answer 0.7 s late (the sandbox's latency, virtual time): the climb does not wait for a
+    second's requests to be answered, and the run keeps as many in flight as the latency needs
+    (within --concurrency), so it reaches the limit within seconds."""
+    limit, rows, concurrency, most = case
+
+    async def main():
+        async with Sandbox(SandboxConfig(rates=[(limit, 1.0)], n_tickets=60, faults=_faults(latency_ms=700),
+                                         clock=asyncio.get_running_loop().time)) as sb:
+            specs = updates(sb, rows)
+            run = await send_rows(sb, specs, rate="auto", concurrency=concurrency)
+            assert run.results() == {"ok": rows}
+            assert_each_row_accounted(run, specs, sb)
+            assert run.wall <= most
+            assert run.controller.found and run.controller.estimate == pytest.approx(limit, rel=0.1)
+            assert _achieved_after(run, 2.0) >= 0.85 * limit
+            assert run.controller.pauses <= 4
+            assert sb.stats()["max_in_flight"] <= concurrency
+
+    run_virtual(main())
+
+
 # -- retries under faults ----------------------------------------------------------------
 
 FAULTS = {

@@ -1,0 +1,90 @@
+"""When a run stops by itself: answers that say the operator, not the rows, must act. Pure.
+
+- the API refused the credentials (a STOP_JOB answer): stop at once, saying what to fix;
+- the first FORBIDDEN_PROBE answers are all 154003: whoever's token is used lacks rights on
+  the helpdesk (the user's for updates; the app's for reading, which takes its tenant token);
+- the first UNREACHABLE_PROBE requests all failed to connect, none was answered: the API
+  cannot be reached from here;
+- later in a run, GONE_PROBE requests in a row, from GONE_ROWS rows or more, got no answer at
+  all (refused, DNS, connection timed out, no answer in time) and none was answered between
+  them: the API has gone away. Rows keep their own verdicts (a comment row whose
+  request may have arrived stays `unknown`); the rest are not sent.
+Any answer with an HTTP status (a throttle, a 500, a gateway's 502) disarms the last two.
+"""
+
+from __future__ import annotations
+
+from batch_updater.feishu.classify import Step, Verdict, stop_message
+from batch_updater.feishu.client import Answer, Transport
+from batch_updater.feishu.codes import NO_RIGHTS
+
+FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
+# This many first requests all fail to connect (refused, DNS, TLS, connect timeout), none answered:
+# the API cannot be reached from here, and nothing was applied. The first wave of workers and a
+# retry or two; a few seconds at the slow-start rate.
+UNREACHABLE_PROBE = 10
+# Mid-run: this many requests in a row without an answer, from at least GONE_ROWS rows (one row's
+# retries alone never stop a run). About a second of retries at --concurrency 8; before, every row
+# was tried 5 times (minutes) and ended `failed`.
+GONE_PROBE = 20
+GONE_ROWS = 5
+# A dropped connection proves something answered the connection (a server applying and then
+# dropping, say): it neither counts nor breaks the run of silence.
+NO_ANSWER = frozenset({Transport.NOT_CONNECTED, Transport.TIMEOUT})
+
+
+class StopRules:
+    """Told of every answer (`observe`), says when the run must stop and why."""
+
+    def __init__(self, origin: str, *, reading: bool = False) -> None:
+        self.origin = origin  # scheme://host[:port], for messages
+        self.reading = reading  # GETs with the app's tenant token, not updates with the user's
+        self.first_answers: list[tuple[int, int]] = []  # (row index, code) of the first final answers
+        self.forbidden = False  # the 154003 probe tripped: those rows are to be sent again next time
+        self._not_connected = 0  # the first requests, all failed to connect (-1: one did not)
+        self._silent = 0  # requests in a row without an answer
+        self._silent_rows: set[int] = set()
+
+    def observe(self, answer: Answer, verdict: Verdict, index: int) -> str | None:
+        """A reason to stop, when this answer (of row `index`) trips a rule."""
+        if verdict.step is Step.STOP_JOB:
+            return stop_message(answer)
+        return self._reach(answer, index) or self._rights(answer, verdict, index)
+
+    def _reach(self, answer: Answer, index: int) -> str | None:
+        if self._not_connected >= 0:
+            if answer.transport is not Transport.NOT_CONNECTED:
+                self._not_connected = -1
+            else:
+                self._not_connected += 1
+                if self._not_connected == UNREACHABLE_PROBE:
+                    return f"cannot reach {self.origin}: {answer.msg}"
+        if answer.transport is Transport.DISCONNECTED and answer.http_status is None:
+            return None
+        if answer.transport not in NO_ANSWER or answer.http_status is not None:
+            self._silent, self._silent_rows = 0, set()
+            return None
+        self._silent += 1
+        self._silent_rows.add(index)
+        if self._silent >= GONE_PROBE and len(self._silent_rows) >= GONE_ROWS:
+            rows = len(self._silent_rows)
+            self._silent, self._silent_rows = 0, set()
+            what = "cannot reach" if answer.transport is Transport.NOT_CONNECTED else "no answer from"
+            return (f"{what} {self.origin}: {answer.msg} (the API stopped answering: the last "
+                    f"{GONE_PROBE} requests, for {rows} rows, got no answer)")
+        return None
+
+    def _rights(self, answer: Answer, verdict: Verdict, index: int) -> str | None:
+        if verdict.step is not Step.DONE or answer.code is None or len(self.first_answers) >= FORBIDDEN_PROBE:
+            return None
+        self.first_answers.append((index, answer.code))
+        if len(self.first_answers) < FORBIDDEN_PROBE or {c for _, c in self.first_answers} != {NO_RIGHTS}:
+            return None
+        self.forbidden = True
+        if self.reading:
+            return (f"the first {FORBIDDEN_PROBE} tickets read all answered {NO_RIGHTS} (no permission): "
+                    "tickets are read with the app's tenant token, not your user token, so the app "
+                    "(FEISHU_APP_ID) probably lacks the helpdesk:all:readonly scope (enable it and publish a new "
+                    "version) or rights on this helpdesk")
+        return (f"the first {FORBIDDEN_PROBE} tickets all answered {NO_RIGHTS} (no permission): the user "
+                "whose token is used is probably not an agent of this helpdesk with rights on these tickets")
