@@ -10,6 +10,7 @@ The library behind the command line, for a scheduler or workflow task:
     result.to_frame()                             # the frame with the result columns joined on
 """
 
+from batch_updater.control import RunControl, RunProgress
 from batch_updater.errors import (
     BatchUpdaterError,
     CredentialsRefused,
@@ -25,6 +26,6 @@ from batch_updater.run.job import RunResult, run_config, run_job
 
 __all__ = [
     "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "Outcome",
-    "Result", "RunOptions", "RunResult", "TicketUpdate", "UsageError", "load_config", "options_from",
-    "plan_frame", "run_config", "run_frame", "run_job",
+    "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "TicketUpdate", "UsageError", "load_config",
+    "options_from", "plan_frame", "run_config", "run_frame", "run_job",
 ]

@@ -11,6 +11,7 @@ from typing import NoReturn
 
 import click
 
+from batch_updater.control import format_rate
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.codes import Action, action_for
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
@@ -18,7 +19,6 @@ from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Result
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
-from batch_updater.send.pacing import format_rate
 from batch_updater.sheet.read import Sheet
 
 

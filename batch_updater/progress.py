@@ -5,18 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from batch_updater.send.pacing import format_rate
-
-if TYPE_CHECKING:
-    from batch_updater.send.pool import Progress as Update
+from batch_updater.control import RunProgress, format_rate
 
 
-def _counts(update: Update) -> str:
+def _counts(update: RunProgress) -> str:
     shown = [f"{update.counts.get(k, 0)} {k}" for k in ("ok", "failed", "unknown") if update.counts.get(k)]
     return ", ".join(shown) or "starting"
 
@@ -44,7 +41,7 @@ class ProgressDisplay:
             self._bar.start()
         return self
 
-    def __call__(self, update: Update) -> None:
+    def __call__(self, update: RunProgress) -> None:
         rate = format_rate(update.rate) + (" (paused: throttled)" if update.paused else "")
         if self._bar is not None:
             if self._task is None or self._reading != update.reading:  # a new phase: a bar of its own

@@ -2,8 +2,8 @@
 
 import io
 
+from batch_updater.control import Progress
 from batch_updater.progress import ProgressDisplay
-from batch_updater.send.pool import Progress
 
 
 def update(done, total, reading=False):

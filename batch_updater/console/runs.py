@@ -22,6 +22,7 @@ from typing import Any
 from batch_updater.console.history import interrupted_counts, interrupted_message
 from batch_updater.console.tables import plan_rows, result_rows
 from batch_updater.console.uploads import Upload
+from batch_updater.control import Progress, RunControl
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir
@@ -29,8 +30,6 @@ from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
 from batch_updater.run.rows import journal_of
 from batch_updater.send.pacing import parse_rate
-from batch_updater.send.pool import Progress
-from batch_updater.send.session import RunControl
 from batch_updater.sheet.read import EXCEL_SUFFIXES
 
 FILES = ("report", "retry", "unknown", "undo", "undo_comments")  # what a finished run offers to download

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
+from batch_updater.control import RunControl
 from batch_updater.errors import UsageError
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
@@ -34,7 +35,6 @@ from batch_updater.sheet.read import Sheet
 
 if TYPE_CHECKING:  # plan_job brings in the sending half (aiohttp): imported only by a plan
     from batch_updater.run.plan import PlanResult
-    from batch_updater.send.session import RunControl
 
 T = TypeVar("T")
 _NOT_FOR_FRAMES = ("input", "sheet", "encoding", "write_back")
@@ -104,8 +104,6 @@ def _outside_a_loop(call: Callable[[RunControl | None], T]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return call(None)
-    from batch_updater.send.session import RunControl
-
     control = RunControl()
     with ThreadPoolExecutor(1, thread_name_prefix="batch-updater") as pool:
         future = pool.submit(call, control)

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from batch_updater.control import Progress, RunControl, format_rate
 from batch_updater.errors import why_not_written
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
@@ -20,7 +21,6 @@ from batch_updater.paths import sibling_path, state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import prepare, stopped_exit_code
-from batch_updater.send.pacing import format_rate
 from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
 from batch_updater.sheet.read import Sheet
@@ -29,8 +29,8 @@ from batch_updater.sheet.writeback import check_write_back, write_back
 from batch_updater.summary import Summary, per_second, summarize
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
-    from batch_updater.send.pool import Progress
-    from batch_updater.send.session import ReadReport, RunControl, SendReport
+    from batch_updater.send.endpoint import Endpoint
+    from batch_updater.send.session import ReadReport, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
 @dataclass
@@ -123,7 +123,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                         on_warning)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
-    settings_shown = _settings(options, sheet, started, sent, resumed, jid)
+    settings_shown = _settings(options, sheet, started, sent, resumed, jid, job.ready.endpoint if job.ready else None)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
     written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
@@ -195,10 +195,11 @@ def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[st
 
 
 def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,
-              jid: str) -> dict[str, Any]:
-    """The run's settings for the report's summary sheet (never a credential)."""
+              jid: str, endpoint: Endpoint | None) -> dict[str, Any]:
+    """The run's settings for the report's summary sheet (never a credential); `endpoint`: the API
+    it talked to (None: a dry run)."""
     shown: dict[str, Any] = {
-        "mode": "dry run (nothing sent)" if options.dry_run else ("sandbox" if options.sandbox else "live"),
+        "mode": endpoint.mode if endpoint is not None else "dry run (nothing sent)",
         "input": str(options.input),
         "sheet": sheet.sheet_name or "",
         "encoding": sheet.encoding or "",
@@ -206,9 +207,9 @@ def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendRe
         "job": jid,
         "rows done by an earlier run": resumed or "",
     }
-    if sent is not None:
+    if sent is not None and endpoint is not None:
         shown.update({
-            "api": sent.base_url if not options.sandbox else "in-process sandbox",
+            "api": endpoint.label or sent.base_url,
             "rate": options.rate, "concurrency": options.concurrency, "max attempts": options.max_attempts,
             "timeout (s)": options.timeout, "retry comments": "yes" if options.retry_comments else "no",
             "wall time (s)": f"{sent.elapsed:.1f}",

@@ -7,18 +7,21 @@ import contextlib
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from batch_updater.control import RunProgress
+from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import event
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
-from batch_updater.send.pool import Progress, RowJournal
+from batch_updater.send.endpoint import Endpoint, feishu_endpoint
+from batch_updater.send.pool import RowJournal
 from batch_updater.send.session import (
-    Endpoint,
     ReadReport,
     SendReport,
     SendSettings,
+    Session,
     open_endpoint,
     read_on,
     send_on,
@@ -40,26 +43,33 @@ def _stopped_read(read: ReadReport) -> bool:
     return bool(read.stop_reason or read.interrupted)
 
 
-@contextlib.asynccontextmanager
-async def endpoint_for(settings: SendSettings, env: Mapping[str, str],
-                       ticket_ids: Sequence[str]) -> AsyncIterator[Endpoint]:
-    """The API a run talks to in one session: the real one, or (--sandbox) an in-process sandbox
-    that knows `ticket_ids` and lives as long as the session."""
-    async with contextlib.AsyncExitStack() as stack:
-        if settings.sandbox:
-            from batch_updater.sandbox import Sandbox, SandboxConfig
+def endpoint_of(options: RunOptions) -> Endpoint:
+    """The API a run's options name: `--sandbox`'s, or Feishu's (at --base-url, if given)."""
+    return sandbox_endpoint() if options.sandbox else feishu_endpoint(options.base_url)
 
-            config = SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))
-            sandbox = await stack.enter_async_context(Sandbox(config))
-            settings, env = replace(settings, base_url=sandbox.base_url), sandbox.credentials
-        yield await stack.enter_async_context(open_endpoint(settings, env))
+
+def sandbox_endpoint() -> Endpoint:
+    """An in-process sandbox, started for the run's session with the run's tickets in it: it
+    starts empty each time, so its jobs keep no journal and no rate is learned from it; its
+    credentials are its own."""
+    return Endpoint("sandbox", label="in-process sandbox", persistent=False, learns_rate=False,
+                    refreshes_user_token=False, from_env=False, serve=_in_process_sandbox)
+
+
+@contextlib.asynccontextmanager
+async def _in_process_sandbox(endpoint: Endpoint, ticket_ids: Sequence[str], env: Mapping[str, str]
+                              ) -> AsyncIterator[tuple[str | None, Mapping[str, str]]]:
+    from batch_updater.sandbox import Sandbox, SandboxConfig
+
+    async with Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))) as sandbox:
+        yield sandbox.base_url, sandbox.credentials
 
 
 async def plan_live(checked: Sequence[TicketUpdate | list[FieldError]], settings: SendSettings,
-                    env: Mapping[str, str], on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
+                    env: Mapping[str, str], on_progress: Callable[[RunProgress], None] | None = None) -> LiveResult:
     """`batch-updater plan`: read every valid row's ticket and plan each row."""
     valid = [item for item in checked if isinstance(item, TicketUpdate)]
-    async with endpoint_for(settings, env, [item.ticket_id for item in valid]) as endpoint:
+    async with open_endpoint(settings, env, [item.ticket_id for item in valid]) as endpoint:
         read = await read_on(endpoint, valid, settings, on_progress=on_progress)
     states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
     return LiveResult(None, planned=plan_sheet(checked, states, read.outcomes), before=states, read=read)
@@ -69,7 +79,7 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
                    env: Mapping[str, str], *, read_first: bool, skip_unchanged: bool,
                    journal: RowJournal | None, preimages: Callable[[Mapping[str, str]], dict[str, str]],
                    since: Mapping[int, int], crashed: Mapping[int, tuple[TicketUpdate, Outcome]] | None = None,
-                   on_progress: Callable[[Progress], None] | None = None) -> LiveResult:
+                   on_progress: Callable[[RunProgress], None] | None = None) -> LiveResult:
     """Send `to_send`; with `read_first`, plan against the tickets as they are now, skip the no-op
     rows (`skip_unchanged`) and record each ticket's pre-image (through `preimages`, which keeps
     the first one ever recorded and returns them all) before any request leaves. `crashed`:
@@ -77,7 +87,7 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
     job first sent each row (ms since the epoch), to tell its comment from an older one."""
     ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
     result = LiveResult(None)
-    async with endpoint_for(settings, env, ids) as endpoint:
+    async with open_endpoint(settings, env, ids) as endpoint:
         if read_first:
             read = result.read = await read_on(endpoint, [s for _, s in to_send], settings,
                                                on_progress=on_progress)
@@ -109,7 +119,7 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
     return result
 
 
-async def _read_back(endpoint: Endpoint, specs: Specs, outcomes: dict[int, Outcome],
+async def _read_back(endpoint: Session, specs: Specs, outcomes: dict[int, Outcome],
                      before: Mapping[str, TicketState], since: Mapping[int, int], settings: SendSettings,
                      env: Mapping[str, str], journal: RowJournal | None,
                      job_rows: Specs = ()) -> SendReport | ReadReport | None:

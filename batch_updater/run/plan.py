@@ -10,14 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from batch_updater.control import Progress, RunControl
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
 from batch_updater.plan.sheets import PLAN_KINDS, plan_block, write_plan
-from batch_updater.run.live import plan_live
+from batch_updater.run.live import endpoint_of, plan_live
 from batch_updater.run.prepare import prepare, stopped_exit_code
-from batch_updater.send.pool import Progress, SendOptions
-from batch_updater.send.session import READ_RATE, ReadReport, RunControl, SendSettings, check_ready
+from batch_updater.send.pool import SendOptions
+from batch_updater.send.session import READ_RATE, ReadReport, SendSettings, check_ready
 from batch_updater.sheet.blocks import PLAN
 from batch_updater.sheet.frames import plan_frame_of
 from batch_updater.sheet.read import Sheet
@@ -68,7 +69,7 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     `control`: a Stop button for a plan on another thread."""
     env = os.environ if env is None else env
     settings = SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
-                            options.base_url, options.sandbox, control=control)
+                            endpoint_of(options), control=control)
     job = prepare(options, ready=lambda: check_ready(settings, env, reading=True), on_warning=on_warning, now=now,
                   report_tag="-plan", sheet=sheet)
     back = check_write_back(job.input_path, job.sheet, PLAN, job.report, on_warning) if options.write_back else None

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from batch_updater.control import Progress
 from batch_updater.errors import NoSpace, disk_full
 from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
 from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
@@ -39,9 +40,9 @@ from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, inval
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
-from batch_updater.run.live import run_live
+from batch_updater.run.live import endpoint_of, run_live
 from batch_updater.send.pacing import parse_rate
-from batch_updater.send.pool import MAYBE_TWICE, Progress, SendOptions
+from batch_updater.send.pool import MAYBE_TWICE, SendOptions
 from batch_updater.send.session import ReadReport, SendReport, SendSettings, check_ready
 
 
@@ -49,7 +50,7 @@ def live_settings(options: RunOptions, env: Mapping[str, str]) -> SendSettings:
     """The sending settings of a run; refuses bad credentials or base URL (exit 2) before anything."""
     settings = SendSettings(parse_rate(options.rate),
                             SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
-                            options.timeout, options.base_url, options.sandbox)
+                            options.timeout, endpoint_of(options))
     check_ready(settings, env, reading=options.skip_unchanged or options.undo)
     return settings
 
@@ -151,7 +152,7 @@ def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Map
     """The job's lock and journal. A job is one input file (wherever its rows change) sent to one
     API (its origin however written) and helpdesk. An in-process sandbox starts empty each
     time, so it has none."""
-    if options.sandbox:
+    if not endpoint_of(options).persistent:
         yield None
         return
     meta = job_meta(options, input_path, sheet_name, env)
@@ -185,7 +186,7 @@ def resume_plan(options: RunOptions, input_path: Path, sheet_name: str | None,
     and the other jobs' on these tickets, as run_rows plans it (read only, no lock): the rows an
     earlier run did, those to send, to read back, or to hold (the console's confirmation)."""
     keys = row_keys(specs)
-    if options.sandbox:
+    if not endpoint_of(options).persistent:
         return plan_resume(specs, keys, {}, options.retry_comments)
     meta = job_meta(options, input_path, sheet_name, env)
     files = _files(meta, env)

@@ -29,6 +29,11 @@ request at a fixed rate N/s waits, if it must, until no more than K = floor(N)
 requests left in the last K/N seconds (1 s for a whole N) plus DEPARTURE_MARGIN.
 Held at 98.5% of N, requests are 15 ms further apart than that over K of them,
 so the check delays only a request that jitter brought too close.
+
+The worker pool (pool.py) sees only the `Limiter` protocol, the small surface of aiolimiter's
+AsyncLimiter: a slot (`acquire`, `release`), the moment a request leaves (`depart`), each answer
+(`answered`) and what it holds now (`snapshot`). `Pacer` is the one in this process; a limiter
+shared with other processes can take its place.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ import asyncio
 import random
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from batch_updater.send.pacing import LONG_WINDOW, PaceController
 
@@ -44,11 +51,44 @@ MAX_LATE = 0.005  # seconds of a late wake-up made up by the next slot: more wou
 DEPARTURE_MARGIN = 0.010  # seconds beyond the figure's window between K + 1 departures (fixed rates)
 
 
+@dataclass(frozen=True, slots=True)
+class LimiterState:
+    """What a limiter holds at one moment."""
+
+    rate: float  # requests per second it lets through now
+    paused: bool  # every request waits out a throttle pause
+    throttles: int  # throttle answers so far
+    pauses: int  # pauses they caused
+    found: bool  # the API's limit was found from throttle answers (a rate worth keeping for next time)
+    history: tuple[tuple[float, float], ...] = ()  # (time, rate) at each change of the rate
+
+
+class Limiter(Protocol):
+    """What the worker pool asks of the pacing. Times are the limiter's clock (`now`)."""
+
+    def now(self) -> float: ...
+
+    async def acquire(self) -> None:
+        """Wait for a request's slot; `release()` it once the request has ended (or was never sent)."""
+
+    def release(self) -> None: ...
+
+    async def depart(self) -> float:
+        """Called as the request of a slot is about to leave; returns when it leaves."""
+
+    def answered(self, sent_at: float, *, throttled: bool = False, reset_after: float | None = None) -> float:
+        """An answer that passed the throttle, or (`throttled`) one that did not, with the API's reset
+        header; returns the seconds of a pause of every request it began (0.0: none)."""
+
+    def snapshot(self) -> LimiterState: ...
+
+
 class Pacer:
     """Gives each request its slot; told of each answer, it adjusts the rate or pauses everyone."""
 
     def __init__(self, controller: PaceController, *, clock: Callable[[], float] | None = None,
-                 jitter: Callable[[], float] = lambda: random.uniform(0.0, 0.1)) -> None:
+                 jitter: Callable[[], float] = lambda: random.uniform(0.0, 0.1),
+                 max_in_flight: int | None = None) -> None:
         self.controller = controller
         self._clock = clock  # None: the running loop's (bound on first use)
         self._jitter = jitter
@@ -57,7 +97,7 @@ class Pacer:
         self._granted: deque[float] = deque()  # slots granted in the last minute
         self._departed: deque[float] = deque()  # when requests left, over the last departure window
         self._window = departure_window(controller)
-        self.max_in_flight: int | None = None  # --concurrency: None, no bound (acquire without release)
+        self.max_in_flight = max_in_flight  # --concurrency: None, no bound (acquire without release)
         self.in_flight = 0  # slots granted, not yet released
         self._room = asyncio.Event()  # set when a request in flight ends
 
@@ -127,6 +167,20 @@ class Pacer:
                     self._departed.append(now)
                 return now
             await asyncio.sleep(due - now)
+
+    def answered(self, sent_at: float, *, throttled: bool = False, reset_after: float | None = None) -> float:
+        if not throttled:
+            self.controller.on_accepted(self.now(), sent_at)
+            return 0.0
+        before = self.controller.paused_until
+        self.throttled(reset_after, sent_at)
+        until = self.controller.paused_until
+        return until - self.now() if until > before else 0.0
+
+    def snapshot(self) -> LimiterState:
+        controller = self.controller
+        return LimiterState(controller.rate, controller.paused_until > self.now(), controller.throttles,
+                            controller.pauses, controller.found, tuple(controller.history))
 
     def accepted(self, sent_at: float | None = None) -> None:
         self.controller.on_accepted(self.now(), sent_at)

@@ -85,12 +85,6 @@ def parse_rate(text: str) -> RateSetting:
     return RateSetting(per_second, f"{m.group(1)}/{'min' if per_minute else 's'}")
 
 
-def format_rate(per_second: float) -> str:
-    if per_second < 1:
-        return f"{per_second * 60:.0f}/min"
-    return f"{per_second:.1f}/s" if per_second < 10 else f"{per_second:.0f}/s"
-
-
 # A rate the user fixed is held a little under the figure: requests leave on this machine's
 # clock and are counted on the API's, and a few milliseconds of jitter must not add one too many
 # to a sliding window (1.5% of a second tolerates 15 ms at any rate).

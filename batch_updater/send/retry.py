@@ -47,6 +47,7 @@ class RowBudget:
     in_flight: bool = False  # a request of this row is on the wire now
     last: Any = None  # the last attempt's Attempt, for a row cut off while it waits to retry
     payload: bytes | None = None  # the body as sent, encoded once for every attempt
+    maybe_applied: bool = False  # a comment row sent again after an answer that may hide its applying
 
     def record(self, step: Step) -> None:
         self.attempts += 1

@@ -1,4 +1,5 @@
-"""Sending a run's valid rows: the client, the pacer, the sender, signals, the sandbox.
+"""One session with the API a run talks to (its endpoint, endpoint.py), and the passes over the
+rows in it: sending them, reading their tickets; the learned rate.
 
 The async half of `run_job`; it knows nothing of spreadsheets.
 """
@@ -9,23 +10,25 @@ import asyncio
 import contextlib
 import json
 import signal
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from batch_updater.control import Interruptible, RunControl, RunProgress
 from batch_updater.errors import BatchUpdaterError, UsageError
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials, api_origin
 from batch_updater.feishu.tokens import TenantToken, UserTokens
-from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.paths import atomic_path, private_dir, state_dir
+from batch_updater.send.endpoint import Endpoint, feishu_endpoint
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.pacing import PaceController, RateSetting
-from batch_updater.send.pool import Progress, RowJournal, Sender, SendOptions, SendStats
+from batch_updater.send.pool import Operation, Read, RowJournal, Sender, SendOptions
+from batch_updater.send.tally import SendStats
 
 
 @dataclass
@@ -33,8 +36,7 @@ class SendSettings:
     rate: RateSetting
     send: SendOptions
     timeout: float = 30.0
-    base_url: str | None = None
-    sandbox: bool = False
+    endpoint: Endpoint = field(default_factory=feishu_endpoint)  # the API: Feishu's, or another
     state_dir: Path | None = None  # where a learned rate is kept between runs
     control: RunControl | None = None  # a stop button from another thread (the web console)
 
@@ -99,59 +101,79 @@ def save_learned(path: Path, key: str, rate: float) -> None:
 
 
 @dataclass
-class Endpoint:
-    """The API a run talks to: its base URL, credentials and one client (one session)."""
+class Session:
+    """An endpoint, open: its base URL, credentials and one client (one keep-alive session)."""
 
+    endpoint: Endpoint
     base_url: str
     credentials: Credentials
     client: HelpdeskClient
-    sandbox: bool
 
 
 @contextlib.asynccontextmanager
-async def open_endpoint(settings: SendSettings, env: Mapping[str, str]) -> AsyncIterator[Endpoint]:
-    """The API at `settings.base_url` (or $FEISHU_BASE_URL, or Feishu's), in one keep-alive session."""
+async def open_endpoint(settings: SendSettings, env: Mapping[str, str],
+                        ticket_ids: Sequence[str] = ()) -> AsyncIterator[Session]:
+    """`settings.endpoint` (one that serves itself knows `ticket_ids`), in one keep-alive session."""
+    endpoint = settings.endpoint
     async with contextlib.AsyncExitStack() as stack:
-        base_url = api_origin(settings.base_url, env)
+        base, env = await stack.enter_async_context(endpoint.serving(ticket_ids, env))
+        base_url = api_origin(base, env)
         credentials = Credentials.from_env(env)
         connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
-        tokens = None if settings.sandbox else UserTokens.from_env(env, session, base_url)
+        tokens = UserTokens.from_env(env, session, base_url) if endpoint.refreshes_user_token else None
         tenant = TenantToken.from_env(env, session, base_url)
         client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout, tokens=tokens,
                                 tenant=tenant)
-        yield Endpoint(base_url, credentials, client, settings.sandbox)
+        yield Session(endpoint, base_url, credentials, client)
 
 
 def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool = False) -> None:
     """Refuse bad credentials or base URL before anything is read or sent (exit 2)."""
-    if not settings.sandbox:
-        api_origin(settings.base_url, env)
+    if settings.endpoint.from_env:
+        api_origin(settings.endpoint.base_url, env)
         Credentials.from_env(env)
         if reading and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
             raise UsageError("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
                              "FEISHU_APP_SECRET (the app's credentials), or try it with --sandbox")
 
 
-async def send_on(endpoint: Endpoint, specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings,
-                  env: Mapping[str, str], *, on_progress: Callable[[Progress], None] | None = None,
+def make_sender(session: Session, settings: SendSettings, rate: RateSetting, learned: float | None = None, *,
+                operation: Operation | None = None, on_progress: Callable[[RunProgress], None] | None = None,
+                journal: RowJournal | None = None) -> Sender:
+    """The worker pool of one pass over rows (sending them, or `operation`: reading their
+    tickets): its limiter paces at `rate` (auto starts from `learned`), with as many requests in
+    flight as the rate needs at the latency, at most --concurrency."""
+    controller = PaceController.for_setting(rate, learned, asyncio.get_running_loop().time())
+    limiter = Pacer(controller, max_in_flight=settings.send.concurrency)
+    return Sender(session.client, limiter, settings.send, on_progress=on_progress, journal=journal,
+                  operation=operation)
+
+
+async def _pass(sender: Sender, specs: Sequence[tuple[int, TicketUpdate]],
+                control: RunControl | None) -> dict[int, Outcome]:
+    with _signals(sender, control):
+        return await sender.send_all(specs)
+
+
+async def send_on(session: Session, specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings,
+                  env: Mapping[str, str], *, on_progress: Callable[[RunProgress], None] | None = None,
                   journal: RowJournal | None = None) -> SendReport:
     """Send `specs` through an open endpoint, under `settings.rate` (learned from earlier runs)."""
-    learned_at = None if endpoint.sandbox else state_path(settings, env)
-    key = _learned_key(endpoint.base_url, endpoint.credentials)
-    learned = load_learned(learned_at, key) if settings.rate.auto and learned_at is not None else None
-    controller = PaceController.for_setting(settings.rate, learned, asyncio.get_running_loop().time())
-    start_rate = controller.rate
-    sender = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress, journal=journal)
-    with _signals(sender, settings.control):
-        outcomes = await sender.send_all(specs)
-    if learned_at is not None and settings.rate.auto and controller.found:  # learned from throttles only
-        save_learned(learned_at, key, controller.rate)
+    learned_at = state_path(settings, env) if session.endpoint.learns_rate and settings.rate.auto else None
+    key = _learned_key(session.base_url, session.credentials)
+    learned = load_learned(learned_at, key) if learned_at is not None else None
+    sender = make_sender(session, settings, settings.rate, learned, on_progress=on_progress, journal=journal)
+    start_rate = sender.pacer.snapshot().rate
+    outcomes = await _pass(sender, specs, settings.control)
+    pace = sender.pacer.snapshot()
+    if learned_at is not None and pace.found:  # learned from throttles only
+        save_learned(learned_at, key, pace.rate)
     return SendReport(
-        outcomes=outcomes, stats=sender.stats, final_rate=controller.rate, start_rate=start_rate,
-        limit_found=controller.found, throttles=controller.throttles, pauses=controller.pauses,
+        outcomes=outcomes, stats=sender.stats, final_rate=pace.rate, start_rate=start_rate,
+        limit_found=pace.found, throttles=pace.throttles, pauses=pace.pauses,
         stop_reason=sender.stop_reason, stop_error=sender.stop_error, interrupted=sender.interrupted,
-        base_url=endpoint.base_url, rate_history=list(controller.history),
+        base_url=session.base_url, rate_history=list(pace.history),
     )
 
 
@@ -169,8 +191,8 @@ class ReadReport:
 READ_RATE = RateSetting(10.0, "10/s")  # GET ticket's documented limit (docs/api-facts.md §1.3)
 
 
-async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: SendSettings, *,
-                  on_progress: Callable[[Progress], None] | None = None) -> ReadReport:
+async def read_on(session: Session, rows: Sequence[TicketUpdate], settings: SendSettings, *,
+                  on_progress: Callable[[RunProgress], None] | None = None) -> ReadReport:
     """GET the ticket of each row once (a failure is logged with the ticket's first row), through
     the same pacing, retries and early stop as sending."""
     first_row: dict[str, int] = {}
@@ -178,53 +200,20 @@ async def read_on(endpoint: Endpoint, rows: Sequence[TicketUpdate], settings: Se
         first_row.setdefault(row.ticket_id, row.row)
     unique = list(first_row)
     specs = [(i, TicketUpdate(first_row[tid], tid, {})) for i, tid in enumerate(unique)]
-    controller = PaceController.for_setting(READ_RATE, None, asyncio.get_running_loop().time())
-    reader = Sender(endpoint.client, Pacer(controller), settings.send, on_progress=on_progress,
-                    operation=lambda spec: endpoint.client.get_ticket(spec.ticket_id), reading=True)
-    with _signals(reader, settings.control):
-        outcomes = await reader.send_all(specs)
-    tickets = {unique[i]: (data or {}).get("ticket") for i, data in reader.fetched.items()
-               if isinstance(data, dict) and isinstance(data.get("ticket"), dict)}
+    read = Read(session.client)
+    reader = make_sender(session, settings, READ_RATE, operation=read, on_progress=on_progress)
+    outcomes = await _pass(reader, specs, settings.control)
+    tickets = {}
+    for i, outcome in outcomes.items():
+        data = read.answers[unique[i]].data if outcome.result is Result.OK else None
+        if isinstance(data, dict) and isinstance(data.get("ticket"), dict):
+            tickets[unique[i]] = data["ticket"]
     return ReadReport(tickets, {unique[i]: o for i, o in outcomes.items()}, reader.stop_reason, reader.stop_error,
                       reader.interrupted)
 
 
-class RunControl:
-    """A Stop button for a run on another thread: `stop()` does what Ctrl-C does to the part of
-    the run going on (reading, sending, reading back), and to any part that starts after it:
-    requests in flight end, the rest are not sent. Pressed again, it cuts them off."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._senders: list[tuple[asyncio.AbstractEventLoop, Sender]] = []
-        self.presses = 0
-
-    @property
-    def stopped(self) -> bool:
-        return self.presses > 0
-
-    def stop(self) -> None:
-        with self._lock:
-            self.presses += 1
-            for loop, sender in self._senders:
-                loop.call_soon_threadsafe(sender.interrupt)
-
-    @contextlib.contextmanager
-    def watching(self, sender: Sender) -> Iterator[None]:
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            self._senders.append((loop, sender))
-            for _ in range(min(self.presses, 2)):  # pressed before this part started
-                sender.interrupt()
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._senders.remove((loop, sender))
-
-
 @contextlib.contextmanager
-def _signals(sender: Sender, control: RunControl | None = None) -> Iterator[None]:
+def _signals(sender: Interruptible, control: RunControl | None = None) -> Iterator[None]:
     """Ctrl-C / SIGTERM (or `control.stop()`): stop sending and let requests in flight end; a
     second one cuts them off."""
     loop = asyncio.get_running_loop()

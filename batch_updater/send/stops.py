@@ -10,10 +10,15 @@
   them: the API has gone away. Rows keep their own verdicts (a comment row whose
   request may have arrived stays `unknown`); the rest are not sent.
 Any answer with an HTTP status (a throttle, a 500, a gateway's 502) disarms the last two.
+
+`StopRules` also keeps why the run is stopping: the first reason given (`stop`: a rule above,
+the journal that cannot be written, a token refresh refused for good), or an interrupt (Ctrl-C,
+SIGTERM, the console's Stop button; a second one cuts off the requests in flight).
 """
 
 from __future__ import annotations
 
+from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.classify import Step, Verdict, stop_message
 from batch_updater.feishu.client import Answer, Transport
 from batch_updater.feishu.codes import NO_RIGHTS
@@ -34,16 +39,37 @@ NO_ANSWER = frozenset({Transport.NOT_CONNECTED, Transport.TIMEOUT})
 
 
 class StopRules:
-    """Told of every answer (`observe`), says when the run must stop and why."""
+    """Told of every answer (`observe`), says when the run must stop and why; keeps whether it is
+    stopping (`stop`, `interrupt`)."""
 
     def __init__(self, origin: str, *, reading: bool = False) -> None:
         self.origin = origin  # scheme://host[:port], for messages
         self.reading = reading  # GETs with the app's tenant token, not updates with the user's
+        self.stopping = False  # stopped for a reason, or interrupted: nothing more is sent
+        self.stop_reason: str | None = None  # why, in words (the first reason given)
+        self.stop_error: BatchUpdaterError | None = None  # a stop raised by the tool itself (a dead refresh token)
+        self.interrupted = False
+        self.cut_off = False  # interrupted twice: the requests in flight are not waited for
         self.first_answers: list[tuple[int, int]] = []  # (row index, code) of the first final answers
         self.forbidden = False  # the 154003 probe tripped: those rows are to be sent again next time
         self._not_connected = 0  # the first requests, all failed to connect (-1: one did not)
         self._silent = 0  # requests in a row without an answer
         self._silent_rows: set[int] = set()
+
+    def stop(self, reason: str, error: BatchUpdaterError | None = None) -> bool:
+        """Stop for `reason` (the first reason and the first error stand); True if it is the first."""
+        first = self.stop_reason is None
+        if first:
+            self.stop_reason = reason
+        if self.stop_error is None:
+            self.stop_error = error
+        self.stopping = True
+        return first
+
+    def interrupt(self) -> None:
+        """Stop sending; requests in flight may end. A second call cuts them off."""
+        self.cut_off = self.interrupted
+        self.interrupted = self.stopping = True
 
     def observe(self, answer: Answer, verdict: Verdict, index: int) -> str | None:
         """A reason to stop, when this answer (of row `index`) trips a rule."""

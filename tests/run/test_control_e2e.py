@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from batch_updater.control import RunControl
 from batch_updater.jobs.options import RunOptions
 from batch_updater.run.job import run_job
 from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import SandboxConfig
-from batch_updater.send.session import RunControl
 from tests.support.send_harness import ThreadSandbox
 from tests.support.sheets import write_csv
 

@@ -147,7 +147,7 @@ async def test_ctrl_c_in_a_notebook_stops_the_run_as_on_the_command_line(monkeyp
     import signal
     import threading
 
-    from batch_updater.send.session import RunControl
+    from batch_updater.control import RunControl
 
     delivered = threading.Event()
     real = RunControl.stop

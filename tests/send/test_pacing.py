@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+from batch_updater.control import format_rate
 from batch_updater.errors import UsageError
 from batch_updater.send.pacing import (
     FIXED_FLOOR,
@@ -9,7 +10,6 @@ from batch_updater.send.pacing import (
     MIN_IN_FLIGHT,
     SAFE_START,
     PaceController,
-    format_rate,
     parse_rate,
 )
 from tests.support.pacing_sim import Window, simulate, simulate_in_flight

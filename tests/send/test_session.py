@@ -2,8 +2,8 @@
 
 import pytest
 
-from batch_updater.send.pool import SendStats
 from batch_updater.send.session import SendReport
+from batch_updater.send.tally import SendStats
 
 
 def report(accepted: list[float], started: float = 0.0, finished: float = 10.0) -> SendReport:

@@ -18,13 +18,14 @@ from typing import Any, TypeVar
 
 import aiohttp
 
+from batch_updater.control import Progress
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.sandbox import Sandbox, SandboxConfig
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.pacing import PaceController, parse_rate
-from batch_updater.send.pool import Progress, RowJournal, Sender, SendOptions
+from batch_updater.send.pool import RowJournal, Sender, SendOptions
 
 Spec = tuple[int, TicketUpdate]
 T = TypeVar("T")
@@ -83,7 +84,7 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
     """
     setting = parse_rate(rate)
     controller = PaceController.for_setting(setting, start, asyncio.get_running_loop().time())
-    pacer = Pacer(controller)
+    pacer = Pacer(controller, max_in_flight=concurrency)
     credentials = credentials or Credentials.from_env({**sb.credentials, **(env or {})})
     progress: list[Progress] = []
     backoffs: list[float] = []
