@@ -8,6 +8,9 @@ The library behind the command line, for a scheduler or workflow task:
     result.exit_code, result.summary.by_result, result.report_path, result.outcomes
     result = run_frame(df, job="q3")              # a pandas DataFrame (pip install batch-updater[pandas])
     result.to_frame()                             # the frame with the result columns joined on
+
+A run's hooks: `on_progress` is told a `RunProgress` now and then; a `RunControl` is a Stop
+button for a run on another thread (`run_job(options, control=control)`, then `control.stop()`).
 """
 
 from batch_updater.control import RunControl, RunProgress

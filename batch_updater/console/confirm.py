@@ -59,8 +59,7 @@ def _rate(options: RunOptions, env: Mapping[str, str]) -> tuple[float, str]:
     if setting.per_second is not None:
         return setting.per_second, "fixed"
     with contextlib.suppress(BatchUpdaterError, OSError, ValueError):  # none to be had: the safe start
-        settings = SendSettings(setting, SendOptions(options.concurrency, options.max_attempts),
-                                base_url=options.base_url, sandbox=options.sandbox)
+        settings = SendSettings(setting, SendOptions(options.concurrency, options.max_attempts))
         learned = load_learned(state_path(settings, env),
                                _learned_key(api_origin(options.base_url, env), Credentials.from_env(env)))
         if learned:

@@ -1,5 +1,6 @@
-"""A live run's async part, in one session (and one sandbox): read the current state when
-asked (--skip-unchanged, --undo, plan), send, then read back the comments left unknown."""
+"""A live run's async part, in one session with its endpoint: read the current state when asked
+(--skip-unchanged, --undo, plan), send, then read back the comments left unknown. The run's
+options name the endpoint here (`endpoint_of`): Feishu's, or (--sandbox) an in-process sandbox."""
 
 from __future__ import annotations
 

@@ -7,6 +7,11 @@
   154003, an API that cannot be reached at the start or stops answering mid-run);
 - an interrupt (Ctrl-C, SIGTERM) stops the same way, waiting a bounded time for
   the requests in flight.
+
+The pool sees its pacing only through the `Limiter` protocol (limiter.py), and what an attempt
+sends through an `Operation` (the row's update, or a read of its ticket). Its stop rules are
+stops.py's `StopRules`, its counts and progress tally.py's `Tally`; session.py's `make_sender`
+puts them together.
 """
 
 from __future__ import annotations

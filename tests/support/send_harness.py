@@ -73,7 +73,8 @@ async def send_rows(sb: Sandbox, specs: Sequence[Spec], *, rate: str = "1000/s",
                     interrupt_grace: float = 30.0, on_start: Callable[[Sender], None] | None = None,
                     sleep: Callable[[float], Awaitable[Any]] | None = None,
                     journal: RowJournal | None = None, progress_every: float = 0.0) -> SendRun:
-    """Send `specs` with the real client, as `sending._send` does, but to `sb` in this loop.
+    """Send `specs` with the real client, as send/session.py's `make_sender` puts it together, but to
+    `sb` in this loop.
 
     `start` is an auto run's starting rate (one learned by an earlier run); `on_start`
     gets the Sender before it sends; `journal` gets its write-ahead marks. `env` overrides the
