@@ -43,7 +43,7 @@ import random
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from batch_updater.send.pacing import LONG_WINDOW, PaceController
 
@@ -200,3 +200,8 @@ def departure_window(controller: PaceController) -> tuple[int, float] | None:
     figure = controller.fixed_at
     count = max(1, int(figure))
     return count, count / figure + DEPARTURE_MARGIN
+
+
+if TYPE_CHECKING:  # mypy, strict over this file, holds the Pacer to the protocol
+    def _a_pacer_is_a_limiter(pacer: Pacer) -> Limiter:
+        return pacer
