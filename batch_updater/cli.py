@@ -18,8 +18,8 @@ from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Result
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
+from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import format_rate
-from batch_updater.sheet.read import Sheet
 
 
 class LazyGroup(click.Group):
