@@ -92,9 +92,13 @@ class Field:
     shown_only: tuple[ShownOnly, ...] = ()  # kind code: codes read back that cannot be sent
     defaultable: bool = False  # a job file's `defaults` may give it
     # The GET ticket_v2 keys its value is read from, the first one not null wins; None: its own
-    # name. Only a scalar (SCALAR_KINDS) is read as a field (custom fields and the latest comment
-    # are read by plan/state.py on their own).
+    # name. A scalar's value is converted by its kind (`read`); the custom fields' list and the
+    # latest comment are taken from their keys by plan/state.py.
     reads: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "code" and not (self.labels and self.wrong):
+            raise ValueError(f"{self.name}: a code field needs its codes (labels) and what a wrong cell is told")
 
     @property
     def in_body(self) -> bool:
