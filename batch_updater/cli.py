@@ -19,7 +19,7 @@ from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Result
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
-from batch_updater.sheet.read import Sheet
+from batch_updater.schema.sheet import Sheet
 
 
 class LazyGroup(click.Group):

@@ -7,29 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-# The update body's fields (the API doc's names), in the doc's order.
-FIELDS = ("status", "tag_names", "comment", "customized_fields", "ticket_type", "solved", "channel")
-
-# Status codes the update API accepts, with the API doc's own Chinese words and
-# English labels. A plain "closed" means 51: a bulk update is run by a person.
-STATUS_LABELS: dict[int, tuple[str, ...]] = {
-    1: ("待响应", "awaiting response", "new", "created"),
-    2: ("处理中", "in progress", "processing"),
-    3: ("排队中", "queued", "queuing"),
-    4: ("待定", "pending", "on hold"),
-    5: ("待用户响应", "waiting for user", "awaiting user"),
-    50: ("机器人关闭工单", "closed by bot", "bot closed"),
-    51: ("人工关闭工单", "closed by agent", "agent closed", "closed", "已关闭", "关闭"),
-}
-
-# Status 52 (closed by the user): shown by the API, never set through it.
-CLOSED_BY_USER = 52
-CLOSED_BY_USER_LABELS = ("用户关闭工单", "closed by user", "user closed", "用户关闭")
-
-SOLVED_LABELS: dict[int, tuple[str, ...]] = {
-    1: ("未解决", "unresolved", "unsolved", "否", "no", "false"),
-    2: ("已解决", "resolved", "solved", "是", "yes", "true"),
-}
+# The ticket fields (their names, header aliases, labels, kinds) are schema/fields.py's registry.
 
 
 class Result(enum.StrEnum):

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from batch_updater.model import CLOSED_BY_USER, CLOSED_BY_USER_LABELS, SOLVED_LABELS, STATUS_LABELS
 from batch_updater.plan.state import display
 from batch_updater.run.job import RunResult
 from batch_updater.run.plan import PlanResult
+from batch_updater.schema.fields import REGISTRY
 
 PAGE_SIZES = (25, 50, 100, 200)
-_NAMED = {"status": {**STATUS_LABELS, CLOSED_BY_USER: CLOSED_BY_USER_LABELS},  # codes the page names, in Chinese
-          "solved": SOLVED_LABELS}                                          # and English
+_NAMED = {f.name: f.named_codes for f in REGISTRY if f.named_codes}  # codes the page names, in Chinese and English
 
 
 def page_of(rows: list[dict[str, Any]], query: Mapping[str, str], key: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from batch_updater.errors import InputError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir, upload_name
 from batch_updater.run.job import RunResult
-from batch_updater.sheet.columns import NoTicketIdColumn
+from batch_updater.schema.columns import NoTicketIdColumn
 from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheet_names
 
 SUFFIXES = sorted(EXCEL_SUFFIXES | set(TEXT_SUFFIXES))

@@ -21,7 +21,7 @@ from batch_updater.console.tables import page_of
 from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.model import FIELDS
+from batch_updater.schema.fields import REGISTRY
 
 STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
 EVENT_EVERY_S = 0.5  # the server pushes a run's progress at most this often
@@ -37,7 +37,7 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
     app[CONSOLE] = console
     app[INFO] = {**info, "max_upload_mb": round(max_upload / 2**20), "max_rows": console.uploads.budget.rows,
                  "suffixes": SUFFIXES,
-                 "fields": ["ticket_id", *(f for f in FIELDS if f != "customized_fields"), "customized_fields"]}
+                 "fields": [f.name for f in sorted(REGISTRY, key=lambda f: f.kind == "custom")]}  # JSON custom last
     upload_limit = max_upload
 
     async def upload(request: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
-from batch_updater.sheet.columns import check_renames
+from batch_updater.schema.columns import check_renames
 
 LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
 

@@ -2,5 +2,6 @@
 (change, no-op, missing...), skip-unchanged, reading back unknown comments, the undo sheet,
 and the plan and undo files.
 
-May import: sheet, feishu (the codes) and the base modules. Pure but for the file writers.
+May import: schema (the fields), sheet, feishu (the codes) and the base modules. Pure but for the
+file writers.
 """

@@ -1,7 +1,8 @@
 """Plan before you send: every row against its ticket's current state; the undo sheet. Pure.
 
-The tickets come from `GET /open-apis/helpdesk/v1/tickets/:id` (sending.read_on); the
-mapping of the read shape onto the update body is current.py's.
+The tickets come from `GET /open-apis/helpdesk/v1/tickets/:id` (send/session.read_on); the
+mapping of the read shape onto the update body is state.py's, field by field from the registry
+(schema/fields.py).
 """
 
 from __future__ import annotations
@@ -13,14 +14,8 @@ from typing import Any
 
 from batch_updater.feishu.codes import NO_RIGHTS
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
-from batch_updater.plan.state import (
-    CUSTOM_PREFIX,
-    SCALARS,
-    RowPlan,
-    TicketState,
-    apply,
-    plan_row,
-)
+from batch_updater.plan.state import CUSTOM_PREFIX, RowPlan, TicketState, apply, plan_row
+from batch_updater.schema.fields import REGISTRY, Registry
 
 NOT_FOUND = 154004
 
@@ -45,21 +40,21 @@ class PlanSummary:
     missing_tickets: int = 0
 
 
-def targets(body: Mapping[str, Any]) -> dict[str, Any]:
+def targets(body: Mapping[str, Any], registry: Registry = REGISTRY) -> dict[str, Any]:
     """A body's new values by column name (`status`, ..., `custom:<id>`)."""
-    values = {name: body[name] for name in SCALARS if name in body}
+    values = {f.name: body[f.name] for f in registry.scalars if f.name in body}
     for item in body.get("customized_fields") or ():
         values[CUSTOM_PREFIX + str(item["id"])] = item["value"]
     return values
 
 
-def field_columns(checked: Sequence[TicketUpdate | list[FieldError]]) -> list[str]:
+def field_columns(checked: Sequence[TicketUpdate | list[FieldError]], registry: Registry = REGISTRY) -> list[str]:
     """The fields any valid row sets, in the body's order, custom fields as first met."""
     seen: dict[str, None] = {}
     for item in checked:
         if isinstance(item, TicketUpdate):
-            seen.update(dict.fromkeys(targets(item.body)))
-    return [n for n in SCALARS if n in seen] + [n for n in seen if n.startswith(CUSTOM_PREFIX)]
+            seen.update(dict.fromkeys(targets(item.body, registry)))
+    return [f.name for f in registry.scalars if f.name in seen] + [n for n in seen if n.startswith(CUSTOM_PREFIX)]
 
 
 def plan_sheet(checked: Sequence[TicketUpdate | list[FieldError]], states: Mapping[str, TicketState],

@@ -11,8 +11,8 @@ from batch_updater.paths import atomic_path, sibling_path
 from batch_updater.plan.preview import PlannedRow, field_columns, targets
 from batch_updater.plan.state import display
 from batch_updater.plan.undo import Undo
+from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import PLAN, Block, Look, named_apart
-from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import own_columns
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 

@@ -1,6 +1,8 @@
 """A ticket's current values, read with GET ticket_v2, against an update body. Pure: no I/O.
 
-The one place where the read shape meets the update shape (docs/api-facts.md §5):
+Where the read shape meets the update shape (docs/api-facts.md §5). Each scalar field is read,
+compared and applied as its registry entry says (schema/fields.py: `reads`, `kind`); the custom
+fields and the latest comment are read here:
 
     GET data.ticket (ticket_v2)             update body / TicketState
     status (1-5, 50, 51, 52)                status (52 cannot be set)
@@ -18,8 +20,9 @@ Choices (where the API is silent):
 - `comments` is taken as the latest comment: the object of the get doc, or, if a list
   arrives (lark-oapi's list model), the one with the latest `created_at` (the last on a
   tie). Its `content` is assumed to be the text that was posted.
-- Field names are the column names `batch-updater run` reads: `status`, `solved`,
-  `tag_names`, `ticket_type`, `channel`, and `custom:<id>` for each custom field.
+- Field names are the column names `batch-updater run` reads: the registry's scalar fields
+  (`status`, `solved`, `tag_names`, `ticket_type`, `channel`), and `custom:<id>` for each
+  custom field.
   A comment is never in `changes`: it has its own place in RowPlan and cannot be undone.
 """
 
@@ -27,54 +30,84 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
 from batch_updater.model import stored_comment
+from batch_updater.schema.fields import REGISTRY, Registry, as_int
 
-CLOSED_BY_AGENT = 51
 CUSTOM_PREFIX = "custom:"
-SCALARS = ("status", "tag_names", "ticket_type", "solved", "channel")  # the body's order (model.FIELDS)
-STATUS_52_NOTE = ("status was 52 (closed by user), which the update API cannot set; "
-                  "51 (closed by agent) restores it as closed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, init=False, repr=False)
 class TicketState:
-    """A ticket's current values in update-body terms (codes, never labels). None: not read."""
+    """A ticket's current values in update-body terms (codes, never labels). None: not read.
 
-    status: int | None = None
-    solved: int | None = None
-    tag_names: tuple[str, ...] = ()
-    ticket_type: int | None = None
-    channel: int | None = None
-    custom: Mapping[str, str] = field(default_factory=dict)  # field id -> value
-    latest_comment: str | None = None
-    latest_comment_at: int | None = None  # ms since the epoch, as the API gives `created_at`
+    One value per scalar field of its registry (schema/fields.py), read as attributes
+    (`state.status`, `state.tag_names`) and given as keywords: TicketState(status=2, ...)."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "tag_names", tuple(self.tag_names))
-        object.__setattr__(self, "custom", MappingProxyType(dict(self.custom)))
+    values: Mapping[str, Any]  # every scalar field of `registry`: name -> value (tags as a tuple)
+    custom: Mapping[str, str]  # field id -> value
+    latest_comment: str | None
+    latest_comment_at: int | None  # ms since the epoch, as the API gives `created_at`
+    registry: Registry  # the fields it holds (not compared: the values say it)
+
+    def __init__(self, values: Mapping[str, Any] | None = None, *, custom: Mapping[str, str] | None = None,
+                 latest_comment: str | None = None, latest_comment_at: int | None = None,
+                 registry: Registry = REGISTRY, **fields: Any) -> None:
+        given = {**(values or {}), **fields}
+        unknown = sorted(set(given) - {f.name for f in registry.scalars})
+        if unknown:
+            raise TypeError(f"TicketState has no field {unknown[0]!r}: its fields are "
+                            + ", ".join(f.name for f in registry.scalars))
+        held = {f.name: f.state_value(given.get(f.name)) for f in registry.scalars}
+        object.__setattr__(self, "values", MappingProxyType(held))
+        object.__setattr__(self, "custom", MappingProxyType(dict(custom or {})))
+        object.__setattr__(self, "latest_comment", latest_comment)
+        object.__setattr__(self, "latest_comment_at", latest_comment_at)
+        object.__setattr__(self, "registry", registry)
+
+    def __getattr__(self, name: str) -> Any:
+        """A scalar field's value: `state.status`."""
+        if name != "values":
+            try:
+                return self.values[name]
+            except KeyError:
+                pass
+        raise AttributeError(f"TicketState has no field {name!r}")
+
+    def __repr__(self) -> str:
+        shown = [f"{k}={v!r}" for k, v in self.values.items()]
+        shown += [f"custom={dict(self.custom)!r}", f"latest_comment={self.latest_comment!r}",
+                  f"latest_comment_at={self.latest_comment_at!r}"]
+        return f"TicketState({', '.join(shown)})"
 
     def value(self, name: str) -> Any:
         """A field's current value by its column name (`status`, `custom:<id>`, ...)."""
         if name.startswith(CUSTOM_PREFIX):
             return self.custom.get(name[len(CUSTOM_PREFIX):])
-        return getattr(self, name)
+        return self.values[name]
+
+    def changed(self, values: Mapping[str, Any] | None = None, **others: Any) -> TicketState:
+        """A copy with some values (`values`: scalar fields) and others (custom, latest_comment...) replaced."""
+        mine = {"custom": self.custom, "latest_comment": self.latest_comment,
+                "latest_comment_at": self.latest_comment_at}
+        return TicketState({**self.values, **(values or {})}, registry=self.registry, **{**mine, **others})
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready, for the journal's pre-image; `from_json` reads it back."""
-        return {"status": self.status, "solved": self.solved, "tag_names": list(self.tag_names),
-                "ticket_type": self.ticket_type, "channel": self.channel, "custom": dict(self.custom),
-                "latest_comment": self.latest_comment, "latest_comment_at": self.latest_comment_at}
+        scalars = {f.name: f.to_json(self.values[f.name]) for f in self.registry.scalars}
+        return {**scalars, "custom": dict(self.custom), "latest_comment": self.latest_comment,
+                "latest_comment_at": self.latest_comment_at}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> TicketState:
-        return cls(status=data.get("status"), solved=data.get("solved"),
-                   tag_names=tuple(data.get("tag_names") or ()), ticket_type=data.get("ticket_type"),
-                   channel=data.get("channel"), custom=data.get("custom") or {},
-                   latest_comment=data.get("latest_comment"), latest_comment_at=data.get("latest_comment_at"))
+    def from_json(cls, data: Mapping[str, Any], registry: Registry = REGISTRY) -> TicketState:
+        """A pre-image as `as_json` wrote it; a field it does not hold (written before the field
+        was known) reads as not read."""
+        return cls({f.name: data.get(f.name) for f in registry.scalars}, custom=data.get("custom") or {},
+                   latest_comment=data.get("latest_comment"), latest_comment_at=data.get("latest_comment_at"),
+                   registry=registry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,29 +128,8 @@ class RowPlan:
 # --- reading GET data.ticket --------------------------------------------------------
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _tag_names(tags: Any) -> tuple[str, ...]:
-    names: list[str] = []
-    for tag in tags if isinstance(tags, list) else ():
-        name = tag.get("name") if isinstance(tag, Mapping) else tag
-        if isinstance(name, str):
-            names.append(name)
-    return tuple(names)
 
 
 def _custom(items: Any) -> dict[str, str]:
@@ -134,27 +146,25 @@ def _custom(items: Any) -> dict[str, str]:
 def _latest_comment(comments: Any) -> tuple[str | None, int | None]:
     """The latest comment's text and `created_at` (ms), each None when not shown."""
     if isinstance(comments, list):
-        dated = [(_int(c.get("created_at")) or 0, i, c) for i, c in enumerate(comments) if isinstance(c, Mapping)]
+        dated = [(as_int(c.get("created_at")) or 0, i, c) for i, c in enumerate(comments) if isinstance(c, Mapping)]
         comments = max(dated, key=lambda t: t[:2])[2] if dated else None
     if isinstance(comments, Mapping):
         content = comments.get("content")
-        return (content if isinstance(content, str) else None), _int(comments.get("created_at"))
+        return (content if isinstance(content, str) else None), as_int(comments.get("created_at"))
     return None, None
 
 
-def state_from_ticket(ticket: Mapping[str, Any]) -> TicketState:
-    """The GET answer's `data.ticket` (ticket_v2) as a TicketState. Never raises on odd shapes."""
-    solve = ticket.get("solve")
-    comment, comment_at = _latest_comment(ticket.get("comments"))
+def state_from_ticket(ticket: Mapping[str, Any], registry: Registry = REGISTRY) -> TicketState:
+    """The GET answer's `data.ticket` (ticket_v2) as a TicketState: each scalar field as its
+    registry entry reads it, the custom fields and the latest comment. Never raises on odd shapes."""
+    custom, comments = registry.of_kind("custom"), registry.of_kind("comment")
+    comment, comment_at = _latest_comment(comments.raw(ticket) if comments is not None else None)
     return TicketState(
-        status=_int(ticket.get("status")),
-        solved=_int(solve if solve is not None else ticket.get("solved")),
-        tag_names=_tag_names(ticket.get("tags")),
-        ticket_type=_int(ticket.get("ticket_type")),
-        channel=_int(ticket.get("channel")),
-        custom=_custom(ticket.get("customized_fields")),
+        {f.name: f.read(ticket) for f in registry.scalars},
+        custom=_custom(custom.raw(ticket)) if custom is not None else {},
         latest_comment=comment,
         latest_comment_at=comment_at,
+        registry=registry,
     )
 
 
@@ -171,15 +181,11 @@ def plan_row(state: TicketState, body: Mapping[str, Any]) -> RowPlan:
     changes: list[FieldChange] = []
     same: list[str] = []
     wanted: list[tuple[str, Any, Any, bool]] = []
-    for name in SCALARS:
-        if name not in body:
+    for f in state.registry.scalars:
+        if f.name not in body:
             continue
-        if name == "tag_names":
-            new = tuple(dict.fromkeys(body[name]))
-            wanted.append((name, state.tag_names, new, set(new) == set(state.tag_names)))
-        else:
-            old = getattr(state, name)
-            wanted.append((name, old, body[name], old == body[name]))
+        old, new = state.values[f.name], f.target(body[f.name])
+        wanted.append((f.name, old, new, f.same(old, new)))
     for fid, value in _body_custom(body).items():
         old = state.custom.get(fid)
         wanted.append((CUSTOM_PREFIX + fid, old, value, old == value))
@@ -196,15 +202,13 @@ def plan_row(state: TicketState, body: Mapping[str, Any]) -> RowPlan:
 def apply(state: TicketState, body: Mapping[str, Any]) -> TicketState:
     """The state after the update: as the sandbox applies it (tags deduplicated in order,
     customized_fields merged by id, the comment becomes the latest)."""
-    changed: dict[str, Any] = {name: body[name] for name in ("status", "solved", "ticket_type", "channel")
-                               if name in body}
-    if "tag_names" in body:
-        changed["tag_names"] = tuple(dict.fromkeys(body["tag_names"]))
+    values = {f.name: f.target(body[f.name]) for f in state.registry.scalars if f.name in body}
+    others: dict[str, Any] = {}
     if body.get("customized_fields"):
-        changed["custom"] = {**state.custom, **_body_custom(body)}
+        others["custom"] = {**state.custom, **_body_custom(body)}
     if "comment" in body:
-        changed["latest_comment"], changed["latest_comment_at"] = body["comment"], None  # posted: when, unknown
-    return replace(state, **changed) if changed else state
+        others["latest_comment"], others["latest_comment_at"] = body["comment"], None  # posted: when, unknown
+    return state.changed(values, **others) if values or others else state
 
 
 # Comparing a comment's `created_at` (the API's clock) with when a row was sent (this machine's):

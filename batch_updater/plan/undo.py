@@ -10,17 +10,9 @@ import json
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from batch_updater.model import CLOSED_BY_USER, Outcome, Result, TicketUpdate
-from batch_updater.plan.state import (
-    CLOSED_BY_AGENT,
-    CUSTOM_PREFIX,
-    SCALARS,
-    STATUS_52_NOTE,
-    FieldChange,
-    TicketState,
-    apply,
-    plan_row,
-)
+from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.plan.state import CUSTOM_PREFIX, FieldChange, TicketState, apply, plan_row
+from batch_updater.schema.fields import REGISTRY, Registry
 
 
 def _custom_cell_safe(value: str) -> bool:
@@ -33,10 +25,10 @@ def undo_fields(before: TicketState, changes: Iterable[FieldChange | str]) -> di
     """The text cells that restore the fields a run changed on one ticket (pass the union of
     its rows' changes) to their values in `before`, the state before its first change.
 
-    Columns as `batch-updater run` reads them: `status`, `solved`, `ticket_type`, `channel`
-    (codes), `tag_names` (a JSON array, `[]` for none, so a tag with a comma survives) and
-    `custom:<id>`. No `ticket_id` and no comment: the caller adds the id, and comments
-    cannot be taken back.
+    Columns as `batch-updater run` reads them, each scalar field's cell as its registry entry
+    writes it (schema/fields.Field.cell): `status`, `solved`, `ticket_type`, `channel` (codes),
+    `tag_names` (a JSON array, `[]` for none, so a tag with a comma survives); and `custom:<id>`.
+    No `ticket_id` and no comment: the caller adds the id, and comments cannot be taken back.
     - Status 52 (closed by user) cannot be set by the update API: the cell is 51 and the
       `note` cell says so.
     - A custom field the ticket did not show (or showed as null) is restored as an empty
@@ -50,24 +42,24 @@ def undo_fields(before: TicketState, changes: Iterable[FieldChange | str]) -> di
     cells: dict[str, str] = {}
     notes: list[str] = []
     json_custom: list[dict[str, str]] = []
-    for name in (*[n for n in SCALARS if n in names], *[n for n in names if n.startswith(CUSTOM_PREFIX)]):
-        value = before.value(name)
-        if name.startswith(CUSTOM_PREFIX):
-            fid = name[len(CUSTOM_PREFIX):]
-            text = "" if value is None else value
-            if _custom_cell_safe(text):
-                cells[name] = text
-            else:
-                json_custom.append({"id": fid, "value": text})
-        elif name == "tag_names":
-            cells[name] = json.dumps(list(value), ensure_ascii=False)
-        elif value is None:
-            notes.append(f"{name} was not read before the change and cannot be restored")
-        elif name == "status" and value == CLOSED_BY_USER:
-            cells[name] = str(CLOSED_BY_AGENT)
-            notes.append(STATUS_52_NOTE)
+    for f in before.registry.scalars:  # the body's order
+        if f.name not in names:
+            continue
+        value = before.values[f.name]
+        if value is None:
+            notes.append(f"{f.name} was not read before the change and cannot be restored")
+            continue
+        cells[f.name], note = f.cell(value)
+        if note:
+            notes.append(note)
+    for name in names:
+        if not name.startswith(CUSTOM_PREFIX):
+            continue
+        text = before.custom.get(name[len(CUSTOM_PREFIX):]) or ""
+        if _custom_cell_safe(text):
+            cells[name] = text
         else:
-            cells[name] = str(value)
+            json_custom.append({"id": name[len(CUSTOM_PREFIX):], "value": text})
     if json_custom:
         cells["customized_fields"] = json.dumps(json_custom, ensure_ascii=False)
     if notes:
@@ -135,7 +127,7 @@ def undo_sheet(specs: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, T
 
 
 def fields_set(specs: Sequence[tuple[int, TicketUpdate]], outcomes: Mapping[int, Outcome],
-               known: Container[str]) -> Changes:
+               known: Container[str], registry: Registry = REGISTRY) -> Changes:
     """A run that did not read the tickets: the fields each row that was (or may have been)
     applied set, on the tickets whose state before the job is `known` (an undo sheet can restore
     only those), and the comments posted."""
@@ -143,15 +135,15 @@ def fields_set(specs: Sequence[tuple[int, TicketUpdate]], outcomes: Mapping[int,
     for index, spec in specs:
         if _applied(outcomes.get(index)):
             if spec.ticket_id in known:
-                made.add(spec.ticket_id, _field_names(spec.body))
+                made.add(spec.ticket_id, _field_names(spec.body, registry))
             if spec.has_comment:
                 made.comments.append((spec.ticket_id, spec.body["comment"]))
     return made
 
 
-def _field_names(body: Mapping[str, object]) -> list[str]:
+def _field_names(body: Mapping[str, object], registry: Registry) -> list[str]:
     """A body's fields as the undo sheet's columns name them (a custom field: `custom:<id>`)."""
-    names = [name for name in body if name not in ("comment", "customized_fields")]
+    names = [name for name in body if (known := registry.get(name)) is None or known.scalar]
     custom = body.get("customized_fields")
     if isinstance(custom, list):
         names += [CUSTOM_PREFIX + str(item["id"]) for item in custom if isinstance(item, dict) and "id" in item]

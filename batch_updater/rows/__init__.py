@@ -1,5 +1,5 @@
 """The pure core: one row of text to the exact update body, or the list of what is wrong with
 it (status, solved, tags, custom fields, defaults).
 
-May import: sheet (the column map) and the base modules. No I/O.
+May import: schema (the fields, the column map) and the base modules. No I/O.
 """

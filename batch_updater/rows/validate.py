@@ -1,27 +1,21 @@
-"""Row -> TicketUpdate or every error in the row. Pure: no files, no HTTP, no clock."""
+"""Row -> TicketUpdate or every error in the row. Pure: no files, no HTTP, no clock.
+
+A cell parses by its field's kind (schema/fields.py): one parser per kind, a code field's
+built from its labels."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 from batch_updater.errors import UsageError
-from batch_updater.model import (
-    CLOSED_BY_USER,
-    CLOSED_BY_USER_LABELS,
-    FIELDS,
-    SOLVED_LABELS,
-    STATUS_LABELS,
-    FieldError,
-    Row,
-    TicketUpdate,
-    stored_comment,
-)
-from batch_updater.sheet.columns import ColumnMap, CustomColumn
+from batch_updater.model import FieldError, Row, TicketUpdate, stored_comment
+from batch_updater.schema.columns import ColumnMap, CustomColumn
+from batch_updater.schema.fields import REGISTRY, Field, Kind, Labels, Registry
 
 INT32_MAX = 2**31 - 1
 # Feishu ticket ids are 19 digits today (6945345902185807891); 16 to 18 leave room for older ones.
@@ -47,15 +41,11 @@ def _label_key(text: str) -> str:
     return _LABEL_SPACE.sub(" ", text.strip().lower())
 
 
-def _label_table(labels: dict[int, tuple[str, ...]]) -> dict[str, int]:
+def _label_table(labels: Labels) -> dict[str, int]:
     table = {str(code): code for code in labels}
     for code, names in labels.items():
         table.update({_label_key(name): code for name in names})
     return table
-
-
-_STATUS = _label_table(STATUS_LABELS)
-_SOLVED = _label_table(SOLVED_LABELS)
 
 
 class CustomField(BaseModel):
@@ -125,22 +115,22 @@ def _labelled(text: str, table: dict[str, int], what: str) -> int:
     raise Bad(what)
 
 
-def parse_status(text: str) -> int:
-    try:
-        return _labelled(text, _STATUS, "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / "
-                                        "closed")
-    except Bad:
-        if _label_key(text) in _CLOSED_BY_USER or (_WHOLE.fullmatch(text.strip())
-                                                   and int(float(text)) == CLOSED_BY_USER):
-            raise Bad("52 (closed by user) cannot be set through the update API; use 51 (closed by agent)") from None
-        raise
+def code_parser(field: Field) -> Callable[[str], int]:
+    """A code field's parser: one of its codes, or a word for one (`labels`); a code the API shows
+    but cannot set (`shown_only`, status 52) is refused saying so."""
+    table = _label_table(field.labels)
+    shown_only = [(s, frozenset(map(_label_key, s.labels))) for s in field.shown_only]
 
+    def parse(text: str) -> int:
+        try:
+            return _labelled(text, table, field.wrong)
+        except Bad:
+            for shown, words in shown_only:
+                if _label_key(text) in words or (_WHOLE.fullmatch(text.strip()) and int(float(text)) == shown.code):
+                    raise Bad(shown.refusal) from None
+            raise
 
-_CLOSED_BY_USER = frozenset(map(_label_key, CLOSED_BY_USER_LABELS))
-
-
-def parse_solved(text: str) -> int:
-    return _labelled(text, _SOLVED, "not a solved value: use 1 / unresolved / 未解决 or 2 / resolved / 已解决")
+    return parse
 
 
 def parse_int(text: str) -> int:
@@ -153,17 +143,9 @@ def parse_int(text: str) -> int:
     return number
 
 
-TICKET_TYPES = {1: "bot", 2: "human"}  # the API's ticket_type (api/FACTS.md): nothing else is taken
-
-
-def parse_ticket_type(text: str) -> int:
-    try:
-        number = parse_int(text)
-    except Bad:
-        number = None
-    if number not in TICKET_TYPES:
-        raise Bad("not a ticket type: use 1 (bot) or 2 (human)")
-    return number
+parse_status = code_parser(REGISTRY["status"])
+parse_solved = code_parser(REGISTRY["solved"])
+parse_ticket_type = code_parser(REGISTRY["ticket_type"])
 
 
 def parse_tags(text: str) -> list[str]:
@@ -229,32 +211,46 @@ def parse_custom_json(text: str) -> list[CustomField]:
     return fields
 
 
-PARSERS = {
-    "status": parse_status,
-    "tag_names": parse_tags,
-    "ticket_type": parse_ticket_type,
-    "solved": parse_solved,
-    "channel": parse_int,
+def _as_written(text: str) -> str:
+    return text
+
+
+# Text in, the API's value out: one parser per kind (a code field's is built from its labels, and
+# customized_fields cells are lists of items, gathered by the row).
+PARSERS: dict[Kind, Callable[[str], Any]] = {
+    "id": parse_ticket_id,
+    "int": parse_int,
+    "text": _as_written,
+    "tags": parse_tags,
+    "custom": parse_custom_json,
+    "comment": _as_written,  # sent as it is: the spaces and line breaks around it are the user's
 }
+
+
+def parser(field: Field) -> Callable[[str], Any]:
+    return code_parser(field) if field.kind == "code" else PARSERS[field.kind]
+
+
+def parsers(registry: Registry) -> dict[str, Callable[[str], Any]]:
+    """Each field's parser, by name."""
+    return {field.name: parser(field) for field in registry}
 
 
 # --- a whole row ---------------------------------------------------------------------
 
 
-DEFAULTABLE = ("status", "tag_names", "comment", "ticket_type", "solved", "channel")
-
-
-def parse_defaults(defaults: Mapping[str, str | int]) -> dict[str, Any]:
+def parse_defaults(defaults: Mapping[str, str | int], registry: Registry = REGISTRY) -> dict[str, Any]:
     """A job file's `defaults`, parsed once; a bad one names its key (exit 2)."""
     parsed: dict[str, Any] = {}
     for name, value in defaults.items():
-        if name not in DEFAULTABLE:
+        field = registry.get(name)
+        if field is None or not field.defaultable:
             raise UsageError(f"defaults.{name}: not a field that can have a default; use one of "
-                             + ", ".join(DEFAULTABLE))
+                             + ", ".join(registry.defaultable))
         text = str(value)
         try:
             no_controls(text)
-            parsed[name] = text if name == "comment" else PARSERS[name](text)
+            parsed[name] = parser(field)(text)
         except Bad as e:
             raise UsageError(f"defaults.{name} {text!r}: {e}") from None
     return parsed
@@ -266,9 +262,14 @@ class RowValidator:
     `defaults` (parsed by parse_defaults) fill the fields a row leaves empty."""
 
     def __init__(self, columns: ColumnMap, defaults: Mapping[str, Any] | None = None) -> None:
-        self.plan = [(i, name.strip(), role) for i, (name, role) in enumerate(zip(columns.header, columns.roles))
-                     if role is not None]
+        registry = columns.registry
+        parse = parsers(registry)
+        # (column index, its header, its role, the role's kind, its parser), for the columns sent
+        self.plan: list[tuple[int, str, str | CustomColumn, Kind | None, Callable[[str], Any] | None]] = [
+            (i, name.strip(), role, *((registry[role].kind, parse[role]) if isinstance(role, str) else (None, None)))
+            for i, (name, role) in enumerate(zip(columns.header, columns.roles)) if role is not None]
         self.defaults = dict(defaults or {})
+        self.body_names = registry.body_names
 
     def __call__(self, row: Row) -> TicketUpdate | list[FieldError]:
         """Every error in the row, or its update with the exact JSON body."""
@@ -278,24 +279,18 @@ class RowValidator:
         custom: list[dict[str, str]] = []
         cells = row.cells
         unusable = dict(row.problems) if row.problems else None  # cells the reader could not read truly
-        for i, column, role in self.plan:
+        for i, column, role, kind, parse in self.plan:
             cell = cells[i]
             if unusable and i in unusable:
                 errors.append(FieldError(column, cell.strip(), unusable[i]))
                 continue
             if not cell or cell.isspace():
-                if role == "ticket_id":
+                if kind == "id":
                     errors.append(FieldError(column, "", "required"))
                 continue
             try:
                 no_controls(cell)
-                if role == "ticket_id":
-                    ticket_id = parse_ticket_id(cell)
-                elif role == "comment":
-                    fields["comment"] = cell
-                elif role == "customized_fields":
-                    custom.extend(f.model_dump(exclude_none=True) for f in parse_custom_json(cell))
-                elif isinstance(role, CustomColumn):
+                if isinstance(role, CustomColumn):
                     if not role.field_id:
                         raise Bad(NO_FIELD_ID)
                     item = {"id": check_field_id(role.field_id), "value": cell.strip()}
@@ -303,8 +298,13 @@ class RowValidator:
                         no_controls(role.key_name)
                         item["key_name"] = role.key_name
                     custom.append(item)
+                elif kind == "id":
+                    ticket_id = parse_ticket_id(cell)
+                elif kind == "custom":
+                    custom.extend(f.model_dump(exclude_none=True) for f in parse_custom_json(cell))
                 else:
-                    fields[role] = PARSERS[role](cell)
+                    assert parse is not None  # a field's column
+                    fields[role] = parse(cell)
             except Bad as e:
                 errors.append(FieldError(column, cell.strip(), str(e)))
         if custom:
@@ -325,7 +325,7 @@ class RowValidator:
         if errors:
             return errors
         # Exactly the given fields, in the API doc's order, never a null.
-        return TicketUpdate(row.number, ticket_id, {k: fields[k] for k in FIELDS if k in fields})
+        return TicketUpdate(row.number, ticket_id, {k: fields[k] for k in self.body_names if k in fields})
 
 
 def validate_row(row: Row, columns: ColumnMap) -> TicketUpdate | list[FieldError]:

@@ -30,8 +30,8 @@ from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import state_dir
 from batch_updater.run.job import RunResult, run_job
+from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.frames import sheet_from_frame
-from batch_updater.sheet.read import Sheet
 
 if TYPE_CHECKING:  # plan_job brings in the sending half (aiohttp): imported only by a plan
     from batch_updater.run.plan import PlanResult

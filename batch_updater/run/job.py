@@ -21,9 +21,9 @@ from batch_updater.paths import sibling_path, state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import prepare, stopped_exit_code
+from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
-from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.report import own_columns, write_report, write_retry, write_unknown
 from batch_updater.sheet.writeback import check_write_back, write_back
 from batch_updater.summary import Summary, per_second, summarize

@@ -17,11 +17,11 @@ from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
 from batch_updater.plan.sheets import PLAN_KINDS, plan_block, write_plan
 from batch_updater.run.live import endpoint_of, plan_live
 from batch_updater.run.prepare import prepare, stopped_exit_code
+from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pool import SendOptions
 from batch_updater.send.session import READ_RATE, ReadReport, SendSettings, check_ready
 from batch_updater.sheet.blocks import PLAN
 from batch_updater.sheet.frames import plan_frame_of
-from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.writeback import check_write_back, write_back
 
 PLAN_GOOD = {"change", "no-op"}

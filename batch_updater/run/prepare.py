@@ -15,8 +15,9 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.rows.validate import parse_defaults, validate_rows
+from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import parse_rate
-from batch_updater.sheet.read import Sheet, load
+from batch_updater.sheet.read import load
 from batch_updater.sheet.report import check_report_path, check_writable, default_report_path
 
 T = TypeVar("T")

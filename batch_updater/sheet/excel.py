@@ -9,8 +9,8 @@ number formats are not detected there (its numbers are checked for lost digits a
 A number cell is sent as Excel shows it: a percentage as 50%, a number format shown
 exactly (00000, 0.00, #,##0.00: numfmt) as Excel shows it; in any other format (a
 fraction, an accounting format...) its row is refused, naming the cell and the format.
-A code column (status, solved, ticket_type, channel) takes the number itself, whatever
-its format: 2.00 is status 2.
+A code column (a field of kind code or int in schema/fields.py: status, solved, ticket_type,
+channel) takes the number itself, whatever its format: 2.00 is status 2.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
 from batch_updater.errors import InputError
-from batch_updater.sheet.columns import column_letter, resolve_columns
+from batch_updater.schema.columns import column_letter, resolve_columns
 from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
 from batch_updater.sheet.sniff import ENCRYPTED
 from batch_updater.sheet.xlsx_checks import damaged_part, used_range
@@ -38,7 +38,6 @@ LOST_DIGITS = ("Excel stored this as a number and kept only its first 15 digits;
 SHOWN_OTHERWISE = ("cell {cell} shows this number by {format}, which this tool cannot show exactly as Excel does; "
                    "type the value as text (format the column as Text) so that it is sent as shown. "
                    "This row is not sent")
-CODE_FIELDS = ("status", "solved", "ticket_type", "channel")  # codes: a number there means the number
 _BROKEN = (BadZipFile, ParseError, ExpatError, KeyError, ValueError, EOFError, zlib.error)  # a damaged zip or XML
 Records = list[list[str]]
 Merge = tuple[tuple[int, int], tuple[int, int]]  # a merged cell: (first row, first column), (last row, last column)
@@ -272,12 +271,11 @@ def _apply_formats(facts: SheetFacts, values: list[list[Any]], records: Records,
 
 
 def _code_columns(records: Records, renames: Mapping[str, str] | None) -> set[int]:
-    """The columns of status, solved, ticket_type and channel, found in the header as read.py finds them."""
+    """The code columns (ColumnMap.number_cells), found in the header as read.py finds them."""
     header = next((rec for rec in records if any(c.strip() for c in rec)), None)
     if header is None:
         return set()
     try:
-        roles = resolve_columns(header, renames).roles
+        return resolve_columns(header, renames).number_cells()
     except InputError:
         return set()  # read.py says why
-    return {i for i, role in enumerate(roles) if role in CODE_FIELDS}

@@ -16,10 +16,10 @@ from typing import Any
 
 from batch_updater.errors import InputError, UsageError
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row
+from batch_updater.schema.columns import resolve_columns
+from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import PLAN, RESULTS, named_apart, tool_columns
-from batch_updater.sheet.columns import resolve_columns
 from batch_updater.sheet.excel import excel_text
-from batch_updater.sheet.read import Sheet
 
 FRAME = "frame"  # Sheet.kind of a frame's rows
 _EXACT_FLOAT = 2**53  # from here on, not every whole number is a double
@@ -49,7 +49,7 @@ def sheet_from_frame(frame: Any, renames: Mapping[str, str] | None = None) -> Sh
     header = tuple(str(c) for c in frame.columns)
     if not header:
         raise InputError("the frame has no columns: expected a ticket_id column")
-    columns = resolve_columns(header, renames)
+    columns = resolve_columns(header, renames, earlier=tool_columns(header))
     id_column = columns.index("ticket_id")
     texts: list[list[str]] = []
     problems: dict[int, list[tuple[int, str]]] = {}

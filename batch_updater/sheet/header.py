@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 
 from batch_updater.errors import InputError
 from batch_updater.model import Row
-from batch_updater.sheet.columns import ColumnMap, NoTicketIdColumn, column_letter, listed, resolve_columns
+from batch_updater.schema.columns import ColumnMap, NoTicketIdColumn, column_letter, listed, resolve_columns
+from batch_updater.sheet.blocks import tool_columns
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # (first row, first column), (last row, last column): 0-based
 _LOOK_AHEAD = 30  # rows below a header without a ticket id searched for one that has it
@@ -59,7 +60,8 @@ def columns_of(records: Sequence[Sequence[str]], start: int, width: int, renames
                header_row: int | None) -> ColumnMap:
     """The header's columns; without a ticket id column, the error says which row below has one."""
     try:
-        return resolve_columns(list(records[start][:width]), renames)
+        header = list(records[start][:width])
+        return resolve_columns(header, renames, earlier=tool_columns(header))
     except NoTicketIdColumn as e:
         if header_row is None:
             below = _header_below(records, start, renames)

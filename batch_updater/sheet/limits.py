@@ -22,7 +22,7 @@ import zlib
 from typing import IO
 
 from batch_updater.errors import InputError
-from batch_updater.sheet.columns import column_letter
+from batch_updater.schema.columns import column_letter
 
 MAX_TEXT_BYTES = 256 * 2**20
 MAX_UNZIPPED_BYTES = 512 * 2**20

@@ -14,20 +14,21 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 from batch_updater.errors import InputError
 from batch_updater.model import FORMULA_TRIGGERS, Row
-from batch_updater.sheet.columns import ColumnMap, NoTicketIdColumn, column_letter
+from batch_updater.schema.columns import NoTicketIdColumn, column_letter
+from batch_updater.schema.sheet import Sheet, SheetKind
 from batch_updater.sheet.encodings import decode
 from batch_updater.sheet.excel import excel_text, read_workbook
 from batch_updater.sheet.header import columns_of, header_index, merged_cells, table_width, unnamed_warning
 from batch_updater.sheet.limits import MAX_CELL_CHARS, check_file, check_unzipped
 from batch_updater.sheet.sniff import ZIP, check_content
 
-__all__ = ["Sheet", "decode", "excel_text", "load", "read_excel", "read_text", "ticket_ids_in"]
+__all__ = ["decode", "excel_text", "load", "read_excel", "read_text", "ticket_ids_in"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": None}
@@ -40,35 +41,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the csv module ends a line at
 _SEP_LINE = re.compile(r'"?sep=(.)"?,*\s*')  # the first line Excel reads as "the separator is ..."
 
 Problems = dict[tuple[int, int], str]  # (record index, column index) -> why the cell cannot be used
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """A loaded input: its header, its rows and what was detected."""
-
-    kind: str  # "csv", "tsv" or "xlsx": also the report's kind
-    columns: ColumnMap
-    rows: list[Row]
-    encoding: str | None = None
-    sheet_name: str | None = None
-    delimiter: str | None = None
-    warnings: tuple[str, ...] = ()  # the columns' warnings, then the reader's own
-    header_row: int = 1  # the header's row (1 = first) in the file: rows are numbered the same way
-
-    @property
-    def source(self) -> str:
-        """What was read, for the run's output: the sheet, or the encoding and separator."""
-        if self.kind == "frame":
-            return f"a DataFrame of {len(self.rows)} rows"
-        if self.sheet_name is not None:
-            return f"sheet {self.sheet_name!r}"
-        separator = {",": "comma", "\t": "tab", ";": "semicolon"}.get(self.delimiter or ",", repr(self.delimiter))
-        text = f"encoding {self.encoding}, {separator}-separated"
-        if self.encoding == "gb18030":  # a short Big5 or Shift-JIS text can read as plausible GBK: show it
-            sample = next((c for row in self.rows for c in row.cells if not c.isascii()), None)
-            if sample:
-                text += f"; the first text reads {sample[:30]!r} (if it does not, pass --encoding)"
-        return text
 
 
 def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
@@ -167,7 +139,7 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
         delimiter, text = said.group(1), text[len(first.rstrip("\r")):]
     elif delimiter is None or delimiter == ",":
         delimiter = _sniff_delimiter(first)
-    kind = "tsv" if delimiter == "\t" else "csv"
+    kind: SheetKind = "tsv" if delimiter == "\t" else "csv"
     problems: Problems = {}
     try:
         records = _records(text, delimiter)
@@ -289,7 +261,7 @@ def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[st
 # --- both --------------------------------------------------------------------------
 
 
-def _build(kind: str, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
+def _build(kind: SheetKind, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
            *, where: str, header_row: int | None = None, **detected: Any) -> Sheet:
     start = header_index(records, header_row, where)
     width = table_width(records, start)

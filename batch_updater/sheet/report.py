@@ -17,8 +17,8 @@ from typing import Any
 from batch_updater.errors import UsageError
 from batch_updater.model import Outcome, Result, Row, Second
 from batch_updater.paths import NAME_MAX, atomic_path, name_size, report_names, report_path
+from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import REPORT_HEADER, RESULT_COLOURS, RETRY_HEADER, named_apart
-from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
 from batch_updater.summary import answer_counts
 

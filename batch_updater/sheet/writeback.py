@@ -25,8 +25,8 @@ from batch_updater.errors import UsageError, why_not_written
 from batch_updater.logs import warn
 from batch_updater.model import Row
 from batch_updater.paths import atomic_path, report_names, state_subdir, write_back_path
+from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import Block, WriteBack, block_spans, placement
-from batch_updater.sheet.read import Sheet
 from batch_updater.sheet.write import inert_row, probe_folder
 
 EDITABLE = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}

@@ -10,7 +10,7 @@ import zlib
 from typing import IO, Any
 from xml.parsers.expat import ExpatError, ParserCreate
 
-from batch_updater.sheet.columns import column_letter
+from batch_updater.schema.columns import column_letter
 from batch_updater.sheet.xlsx_facts import CELL_REF, Book, column_index
 
 CHUNK = 1 << 20

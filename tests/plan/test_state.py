@@ -11,7 +11,6 @@ import pytest
 from batch_updater.model import Row, TicketUpdate
 from batch_updater.plan.preview import plan_sheet
 from batch_updater.plan.state import (
-    STATUS_52_NOTE,
     FieldChange,
     RowPlan,
     TicketState,
@@ -24,7 +23,8 @@ from batch_updater.plan.undo import undo_fields
 from batch_updater.rows.validate import RowValidator
 from batch_updater.sandbox import SandboxConfig
 from batch_updater.sandbox.state import TicketStore
-from batch_updater.sheet.columns import resolve_columns
+from batch_updater.schema.columns import resolve_columns
+from batch_updater.schema.fields import STATUS_52_NOTE
 from tests.support.sandbox_http import get, put
 
 ID = "6945345902185807891"

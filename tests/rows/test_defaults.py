@@ -5,7 +5,7 @@ import pytest
 from batch_updater.errors import UsageError
 from batch_updater.model import Row
 from batch_updater.rows.validate import RowValidator, parse_defaults
-from batch_updater.sheet.columns import resolve_columns
+from batch_updater.schema.columns import resolve_columns
 
 
 def test_defaults_fill_empty_fields_and_make_id_only_rows_valid():

@@ -11,7 +11,7 @@ from batch_updater.rows.validate import (
     parse_ticket_id,
     validate_row,
 )
-from batch_updater.sheet.columns import resolve_columns
+from batch_updater.schema.columns import resolve_columns
 
 ID = "6945345902185807891"
 

@@ -15,7 +15,7 @@ from batch_updater.rows.validate import (
     parse_ticket_id,
     validate_row,
 )
-from batch_updater.sheet.columns import resolve_columns
+from batch_updater.schema.columns import resolve_columns
 from batch_updater.sheet.read import load, read_text
 from batch_updater.sheet.report import write_report, write_retry
 from batch_updater.sheet.write import inert_row

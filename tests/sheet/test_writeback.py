@@ -381,8 +381,8 @@ def test_a_plain_run_does_not_import_openpyxl(tmp_path):
 
 
 def test_the_rows_of_a_dataframe_cannot_be_written_back(tmp_path):
-    from batch_updater.sheet.columns import resolve_columns
-    from batch_updater.sheet.read import Sheet
+    from batch_updater.schema.columns import resolve_columns
+    from batch_updater.schema.sheet import Sheet
 
     frame_sheet = Sheet("frame", resolve_columns(["ticket_id"]), [Row(1, (IDS[0],))])
     with pytest.raises(UsageError, match="needs an input file"):

@@ -1,32 +1,20 @@
-"""Header resolution: which input column carries which field.
+"""Header resolution: which input column carries which field. Pure.
 
-Headers are trimmed and compared case-insensitively; Chinese aliases are
-accepted. Columns that are not fields are kept for the report and named in a
-warning. The columns an earlier run wrote (a report, retry or results file fed
-back in: a whole block, `result` first, see blocks.py) are dropped, since the
-new report writes them again; a lone `code` or `msg` is the sheet's own.
+Headers are trimmed and compared case-insensitively; the field registry's Chinese and English
+aliases are accepted (schema/fields.py). Columns that are not fields are kept for the report and
+named in a warning. The columns an earlier run wrote (a report, retry or results file fed back
+in: a whole block, `result` first, found by the reader: sheet/blocks.tool_columns) are dropped,
+since the new report writes them again; a lone `code` or `msg` is the sheet's own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from batch_updater.errors import InputError, UsageError
-from batch_updater.sheet.blocks import tool_columns
-
-ALIASES: dict[str, str] = {
-    "ticket_id": "ticket_id", "ticket id": "ticket_id", "ticketid": "ticket_id",
-    "工单id": "ticket_id", "工单编号": "ticket_id", "工单号": "ticket_id",
-    "status": "status", "状态": "status", "工单状态": "status",
-    "tag_names": "tag_names", "tags": "tag_names", "tag": "tag_names", "标签": "tag_names",
-    "comment": "comment", "评论": "comment",  # not 备注: a note for the team, not a comment the customer sees
-    "solved": "solved", "是否解决": "solved", "解决状态": "solved",
-    "ticket_type": "ticket_type", "工单类型": "ticket_type",
-    "channel": "channel", "渠道": "channel", "来源渠道": "channel",
-    "customized_fields": "customized_fields", "自定义字段": "customized_fields",
-}
+from batch_updater.schema.fields import REGISTRY, Registry, fold
 
 # custom:<field id> or custom:<field id>:<key name>; an empty id (custom:) is a custom column too, whose
 # cells are refused saying that the id is missing (not a column silently kept and not sent).
@@ -56,6 +44,7 @@ class ColumnMap:
     roles: tuple[Role, ...]  # one per header column
     kept: tuple[int, ...]  # indexes of the columns the report and retry file keep
     warnings: tuple[str, ...]
+    registry: Registry = field(default=REGISTRY, compare=False, repr=False)  # the fields the roles name
 
     def index(self, role: str) -> int | None:
         try:
@@ -69,9 +58,14 @@ class ColumnMap:
         for name, role in zip(self.header, self.roles):
             if role is None:
                 continue
-            field = role if isinstance(role, str) else f"custom:{role.field_id}"
-            shown.append(name.strip() if _fold(name) == field else f"{name.strip()} → {field}")
+            ours = role if isinstance(role, str) else f"custom:{role.field_id}"
+            shown.append(name.strip() if fold(name) == ours else f"{name.strip()} → {ours}")
         return ", ".join(shown)
+
+    def number_cells(self) -> set[int]:
+        """The code columns: an Excel number cell there means the number, whatever its format."""
+        return {i for i, role in enumerate(self.roles)
+                if isinstance(role, str) and role in self.registry and self.registry[role].number_cell}
 
 
 def column_letter(index: int) -> str:
@@ -83,18 +77,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _role(name: str) -> Role:
-    key = _fold(name)
-    if key in ALIASES:
-        return ALIASES[key]
+def _role(name: str, registry: Registry) -> Role:
+    known = registry.headers.get(fold(name))
+    if known is not None:
+        return known
     m = _CUSTOM.match(name.strip())
     if m:
         return CustomColumn(m.group(1), m.group(2))
     return None
-
-
-def _fold(name: str) -> str:
-    return " ".join(name.strip().split()).lower()
 
 
 def listed(names: Sequence[str], shown: int = 10) -> str:
@@ -102,25 +92,27 @@ def listed(names: Sequence[str], shown: int = 10) -> str:
     return ", ".join(names[:shown]) + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
 
 
-def check_renames(renames: Mapping[str, str]) -> None:
+def check_renames(renames: Mapping[str, str], registry: Registry = REGISTRY) -> None:
     """A job file's `columns` map: each target must be a field this tool knows."""
     for theirs, ours in renames.items():
-        if _role(ours) is None:
-            raise UsageError(f"columns.{theirs}: {ours!r} is not a field; use one of ticket_id, status, "
-                             "tag_names, comment, solved, ticket_type, channel, customized_fields, custom:<id>")
+        if _role(ours, registry) is None:
+            raise UsageError(f"columns.{theirs}: {ours!r} is not a field; use one of "
+                             f"{', '.join(registry.names)}, custom:<id>")
 
 
-def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, str] | None = None) -> ColumnMap:
-    """Each column's role; `renames` maps a sheet's own header names onto ours (a job file's `columns`)."""
-    renamed = {_fold(k): v for k, v in (renames or {}).items()}
+def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, str] | None = None, *,
+                    earlier: Collection[int] = (), registry: Registry = REGISTRY) -> ColumnMap:
+    """Each column's role; `renames` maps a sheet's own header names onto ours (a job file's `columns`);
+    `earlier`: the columns an earlier run of the tool wrote (sheet/blocks.tool_columns), dropped."""
+    renamed = {fold(k): v for k, v in (renames or {}).items()}
     roles: list[Role] = []
     kept: list[int] = []
     seen: dict[object, int] = {}
     unknown: list[str] = []
     dropped: list[str] = []
-    ours = set(tool_columns(header))
+    ours = set(earlier)
     for i, name in enumerate(header):
-        role = _role(renamed.get(_fold(name), name))
+        role = _role(renamed.get(fold(name), name), registry)
         if role is None and i in ours:
             dropped.append(name.strip())
             roles.append(None)
@@ -144,11 +136,11 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
             f"no ticket id column: expected a header named ticket_id (or 工单ID / 工单编号); "
             f"the header row has {shown}", tuple(h.strip() for h in header if h.strip()))
     warnings = []
-    absent = sorted(set(renamed) - {_fold(h) for h in header})
+    absent = sorted(set(renamed) - {fold(h) for h in header})
     if absent:
         warnings.append("columns named in the job file but not in the sheet: " + ", ".join(absent))
     if unknown:
         warnings.append("columns kept in the report but not sent (not a ticket field): " + listed(unknown))
     if dropped:
         warnings.append("columns from an earlier report are replaced by this run's results: " + listed(dropped))
-    return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings))
+    return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings), registry)

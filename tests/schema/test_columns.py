@@ -3,7 +3,7 @@
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.sheet.columns import check_renames, resolve_columns
+from batch_updater.schema.columns import check_renames, resolve_columns
 
 
 def test_renames_map_their_headers_onto_ours():
