@@ -16,7 +16,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from batch_updater.errors import BatchUpdaterError
@@ -205,9 +205,10 @@ class Sender:
                 del self._active[index]
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
-                outcomes[index] = outcome
                 if index in self._maybe_applied and outcome.result is Result.OK and budget.attempts > 1:
-                    outcome.msg = f"{outcome.msg}; sent again after an answer that left it unknown: {MAYBE_TWICE}"
+                    outcome = replace(outcome, msg=f"{outcome.msg}; sent again after an answer that left it unknown: "
+                                                   f"{MAYBE_TWICE}")
+                outcomes[index] = outcome
                 if self.reading and outcome.result is Result.OK and budget.last is not None:
                     self.fetched[index] = budget.last.answer.data
                 if self.ahead is not None:
