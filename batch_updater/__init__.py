@@ -8,6 +8,7 @@ The library behind the command line, for a scheduler or workflow task:
     result.exit_code, result.summary.by_result, result.report_path, result.outcomes
     result = run_frame(df, job="q3")              # a pandas DataFrame (pip install batch-updater[pandas])
     result.to_frame()                             # the frame with the result columns joined on
+    result = run_job(RunOptions(input=my_source))  # rows from anywhere: a Source (sources/base.py)
 
 A run's hooks: `on_progress` is told a `RunProgress` now and then; a `RunControl` is a Stop
 button for a run on another thread (`run_job(options, control=control)`, then `control.stop()`).
@@ -26,9 +27,10 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.run.frame import plan_frame, run_frame
 from batch_updater.run.job import RunResult, run_config, run_job
+from batch_updater.sources.base import Source
 
 __all__ = [
     "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "Outcome",
-    "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "TicketUpdate", "UsageError", "load_config",
-    "options_from", "plan_frame", "run_config", "run_frame", "run_job",
+    "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "Source", "TicketUpdate", "UsageError",
+    "load_config", "options_from", "plan_frame", "run_config", "run_frame", "run_job",
 ]

@@ -6,20 +6,26 @@ import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from batch_updater.control import format_rate
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.codes import Action, action_for
-from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
+from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from, secret_values
+from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Result
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.schema.sheet import Sheet
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class LazyGroup(click.Group):
@@ -44,62 +50,137 @@ def cli() -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
 
 
+_PATH = click.Path(path_type=Path, dir_okay=False)
+_BOTH = ("run", "plan")
+
+
+@dataclass(frozen=True)
+class _Flag:
+    """One flag of `run` or `plan`: its click declaration, and its help in each command that has it."""
+
+    decls: tuple[str, ...]
+    help: dict[str, str]  # command -> help: a flag is in the commands named here
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def _flag(*decls: str, help: str | dict[str, str], only: str | None = None, **kwargs: Any) -> _Flag:
+    """`help`: one text for `only` (or both commands), or each command's own."""
+    helps = help if isinstance(help, dict) else {command: help for command in ((only,) if only else _BOTH)}
+    return _Flag(decls, helps, kwargs)
+
+
+# The job's flags, declared once, in the order --help lists them (as sqlite-utils declares its option
+# groups); `run` has them all, `plan` the ones that read (tests/test_cli.py checks the two agree).
+# Each maps onto RunOptions (jobs/options.py), but --config and the log flags.
+JOB_FLAGS = (
+    _flag("--config", "config_path", type=_PATH, metavar="FILE", help={
+        "run": "A TOML job file with the run's settings; flags given here win over it.",
+        "plan": "A TOML job file; flags given here win over it."}),
+    _flag("--dry-run", is_flag=True, only="run", help="Check every row offline and write the report; send nothing."),
+    _flag("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first)."),
+    _flag("--encoding", help={
+        "run": "Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).",
+        "plan": "Text encoding of a CSV/TSV (default: detect)."}),
+    _flag("--header-row", type=int, metavar="N", help={
+        "run": "The row of column names, when rows above it hold a title (default: the first non-empty row).",
+        "plan": "The row of column names (default: the first non-empty row)."}),
+    _flag("--report", type=_PATH, help={
+        "run": "Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.",
+        "plan": "Plan file (.xlsx, .csv or .tsv). Default: reports/<input>-plan-<time>.<input's kind>."}),
+    _flag("--rate", metavar="auto|N/s|N/min", only="run",
+          help="Requests per second or minute; auto (the default) finds the API's limit and holds it."),
+    _flag("--concurrency", type=int,
+          help="Requests in flight at most (default 64); fewer are used when the API answers fast."),
+    _flag("--max-attempts", type=int, help={
+        "run": "Attempts per row for retryable failures; throttle answers do not count (default 5).",
+        "plan": "Attempts per ticket read (default 5)."}),
+    _flag("--timeout", type=float, help="Seconds to wait for an answer (default 30)."),
+    _flag("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn)."),
+    _flag("--sandbox", is_flag=True, help={
+        "run": "Send to a built-in local emulator of the API instead of Feishu.",
+        "plan": "Read from a built-in local emulator of the API instead of Feishu."}),
+    _flag("--retry-comments", is_flag=True, default=None, only="run",
+          help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice)."),
+    _flag("--fresh", is_flag=True, only="run",
+          help="Start this job over: forget which rows an earlier run already sent."),
+    _flag("--skip-unchanged", is_flag=True, only="run",
+          help="Read each ticket first and send only the rows that change something (needs the app's "
+               "credentials); also writes an undo sheet."),
+    _flag("--undo", is_flag=True, only="run",
+          help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials)."),
+    _flag("--write-back", is_flag=True, default=None, help={
+        "run": "Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
+               "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the file kept).",
+        "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx."}),
+    _flag("--log-format", type=click.Choice(["text", "json"]), only="run",
+          help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper."),
+    _flag("--log-file", type=_PATH, only="run", help="Append the run's events here."),
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def job_options(command: str) -> Callable[[F], F]:
+    """INPUT and the job's flags `command` ("run" or "plan") has, from JOB_FLAGS."""
+    def decorate(fn: F) -> F:
+        for flag in reversed(JOB_FLAGS):
+            if command in flag.help:
+                fn = click.option(*flag.decls, help=flag.help[command], **flag.kwargs)(fn)
+        return click.argument("input", type=_PATH, required=False)(fn)
+
+    return decorate
+
+
+@dataclass
+class _Front:
+    """How a job-stopping error reaches the user: one line on stderr, or, when stderr carries the
+    JSON log (`json_stderr`), an `error` event only; with its exit code."""
+
+    json_stderr: bool = False
+
+    def call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a library call; a BatchUpdaterError (or an OSError, exit 2) ends the command."""
+        try:
+            return fn(*args, **kwargs)
+        except BatchUpdaterError as e:
+            self.fail(str(e), e.exit_code)
+        except OSError as e:
+            self.fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "), 2)
+
+    def fail(self, text: str, exit_code: int) -> NoReturn:
+        event("error", text, level=logging.ERROR, exit_code=exit_code)
+        if not self.json_stderr:
+            click.echo(f"error: {text}", err=True)
+        sys.exit(exit_code)
+
+
+def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> tuple[JobConfig | None, RunOptions]:
+    """The job file's settings, with the flags given winning over them."""
+    config = front.call(load_config, config_path) if config_path else None
+    return config, front.call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
+
+
 @cli.command()
-@click.argument("input", type=click.Path(path_type=Path, dir_okay=False), required=False)
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="A TOML job file with the run's settings; flags given here win over it.")
-@click.option("--dry-run", is_flag=True, help="Check every row offline and write the report; send nothing.")
-@click.option("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first).")
-@click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).")
-@click.option("--header-row", type=int, metavar="N",
-              help="The row of column names, when rows above it hold a title (default: the first non-empty row).")
-@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
-              help="Report file (.xlsx, .csv or .tsv). Default: reports/<input>-<time>.<input's kind>.")
-@click.option("--rate", metavar="auto|N/s|N/min",
-              help="Requests per second or minute; auto (the default) finds the API's limit and holds it.")
-@click.option("--concurrency", type=int,
-              help="Requests in flight at most (default 64); fewer are used when the API answers fast.")
-@click.option("--max-attempts", type=int,
-              help="Attempts per row for retryable failures; throttle answers do not count (default 5).")
-@click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
-@click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
-@click.option("--sandbox", is_flag=True, help="Send to a built-in local emulator of the API instead of Feishu.")
-@click.option("--retry-comments", is_flag=True, default=None,
-              help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice).")
-@click.option("--fresh", is_flag=True, help="Start this job over: forget which rows an earlier run already sent.")
-@click.option("--skip-unchanged", is_flag=True,
-              help="Read each ticket first and send only the rows that change something (needs the app's "
-                   "credentials); also writes an undo sheet.")
-@click.option("--undo", is_flag=True,
-              help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials).")
-@click.option("--write-back", is_flag=True, default=None,
-              help="Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
-                   "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the "
-                   "file kept).")
-@click.option("--log-format", type=click.Choice(["text", "json"]),
-              help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper.")
-@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append the run's events here.")
-def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: object) -> None:
+@job_options("run")
+def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: Any) -> None:
     """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls) and write a report of every row.
 
     Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
     FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
     FEISHU_APP_SECRET and FEISHU_REFRESH_TOKEN). Running the same job again resumes it.
     """
-    config = _call(load_config, config_path) if config_path else None
-    options = _call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
+    front = _Front()
+    config, options = _options(front, config_path, flags)
     env = credential_env(config, os.environ) if config else dict(os.environ)
     log_format = log_format or (config.log_format if config else None) or "text"
     log_file = log_file or (config.log_file if config else None)
-    json_to_stderr = log_format == "json" and log_file is None
-    global _json_stderr
-    _json_stderr = json_to_stderr
-    handler = _call(setup_logging, log_format, log_file, sys.stderr if json_to_stderr else None,
-                    secret_values(env))
+    front.json_stderr = log_format == "json" and log_file is None
+    handler = front.call(setup_logging, log_format, log_file, sys.stderr if front.json_stderr else None,
+                         secret_values(env))
     try:
-        with ProgressDisplay(quiet=json_to_stderr) as progress:
-            result = _call(run_job, options, env=env, on_progress=progress,
-                           on_warning=None if json_to_stderr else _warn)
+        with ProgressDisplay(quiet=front.json_stderr) as progress:
+            result = front.call(run_job, options, env=env, on_progress=progress,
+                                on_warning=None if front.json_stderr else _warn)
     finally:
         close_logging(handler)
     print_result(result, dry_run=options.dry_run)
@@ -107,23 +188,8 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 
 
 @cli.command()
-@click.argument("input", type=click.Path(path_type=Path, dir_okay=False), required=False)
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="A TOML job file; flags given here win over it.")
-@click.option("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first).")
-@click.option("--encoding", help="Text encoding of a CSV/TSV (default: detect).")
-@click.option("--header-row", type=int, metavar="N", help="The row of column names (default: the first non-empty row).")
-@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
-              help="Plan file (.xlsx, .csv or .tsv). Default: reports/<input>-plan-<time>.<input's kind>.")
-@click.option("--concurrency", type=int,
-              help="Requests in flight at most (default 64); fewer are used when the API answers fast.")
-@click.option("--max-attempts", type=int, help="Attempts per ticket read (default 5).")
-@click.option("--timeout", type=float, help="Seconds to wait for an answer (default 30).")
-@click.option("--base-url", metavar="URL", help="API origin (default: $FEISHU_BASE_URL or https://open.feishu.cn).")
-@click.option("--sandbox", is_flag=True, help="Read from a built-in local emulator of the API instead of Feishu.")
-@click.option("--write-back", is_flag=True, default=None,
-              help="Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx.")
-def plan(config_path: Path | None, **flags: object) -> None:
+@job_options("plan")
+def plan(config_path: Path | None, **flags: Any) -> None:
     """Show what `run` would change: each ticket's current values beside the new ones.
 
     Reads every valid row's ticket (GET, at most 10/s, with the app's tenant token: set
@@ -131,11 +197,11 @@ def plan(config_path: Path | None, **flags: object) -> None:
     """
     from batch_updater.run.plan import plan_job
 
-    config = _call(load_config, config_path) if config_path else None
-    options = _call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
+    front = _Front()
+    config, options = _options(front, config_path, flags)
     env = credential_env(config, os.environ) if config else dict(os.environ)
     with ProgressDisplay() as progress:
-        result = _call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+        result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
     s = result.summary
     _print_input(result.sheet)
     click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
@@ -153,26 +219,6 @@ def plan(config_path: Path | None, **flags: object) -> None:
         click.echo(f"Your file with the plan's columns: {result.write_back_path}")
     click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
-
-
-_json_stderr = False  # stderr carries JSON log lines: an error goes there as an `error` event only
-
-
-def _call(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    """Run a library call; a job-stopping error becomes one line (or event) and its exit code."""
-    try:
-        return fn(*args, **kwargs)
-    except BatchUpdaterError as e:
-        _fail(str(e), e.exit_code)
-    except OSError as e:
-        _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "), 2)
-
-
-def _fail(text: str, exit_code: int) -> NoReturn:
-    event("error", text, level=logging.ERROR, exit_code=exit_code)
-    if not _json_stderr:
-        click.echo(f"error: {text}", err=True)
-    sys.exit(exit_code)
 
 
 def _print_input(sheet: Sheet | None) -> None:

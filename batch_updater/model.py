@@ -70,9 +70,10 @@ def stored_comment(text: str) -> str:
     return text.strip()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one row. Exactly one per input row."""
+    """What happened to one row. Exactly one per input row. Frozen: a row's outcome with a note
+    added is a new one (run/outcomes.py merges them)."""
 
     result: Result
     http_status: int | None = None

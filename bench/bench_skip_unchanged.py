@@ -16,16 +16,16 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from batch_updater.run.live import run_live  # noqa: E402
-from batch_updater.model import Result, TicketUpdate  # noqa: E402
-from batch_updater.send.pacing import parse_rate  # noqa: E402
+from batch_updater.jobs.options import RunOptions  # noqa: E402
+from batch_updater.model import Result  # noqa: E402
+from batch_updater.run.live import Sending, run_live  # noqa: E402
+from batch_updater.run.prepare import prepare  # noqa: E402
 from batch_updater.sandbox import Sandbox, SandboxConfig  # noqa: E402
-from batch_updater.send.pool import SendOptions  # noqa: E402
-from batch_updater.send.session import SendSettings  # noqa: E402
 from tests.support.virtual_time import run_virtual  # noqa: E402
 
 
@@ -38,11 +38,14 @@ async def one(rows: int, put_rate: tuple[int, float], skip: bool) -> dict[str, f
         for i, tid in enumerate(ids):
             if i % 10:
                 sb.tickets[tid].status, sb.tickets[tid].tags = 51, ["migrated"]
-        specs = [(i, TicketUpdate(i + 2, tid, {"status": 51, "tag_names": ["migrated"]})) for i, tid in enumerate(ids)]
-        settings = SendSettings(parse_rate("auto"), SendOptions(concurrency=8))
+        folder = Path(tempfile.mkdtemp(prefix="bench-skip-"))
+        (folder / "changes.csv").write_text("ticket_id,status,tag_names\n" + "".join(f"{tid},51,migrated\n"
+                                                                                   for tid in ids))
+        options = RunOptions(input=folder / "changes.csv", report=folder / "report.csv", rate="auto", concurrency=8,
+                             skip_unchanged=skip)
+        job = prepare(options, env=sb.credentials, on_warning=None, now=lambda: datetime.now().astimezone())
         start = loop.time()
-        live = await run_live([s for _, s in specs], specs, settings, sb.credentials, read_first=skip,
-                              skip_unchanged=skip, journal=None, preimages=dict, since={i: 0 for i, _ in specs})
+        live = await run_live(job, Sending(job.specs, since={i: 0 for i, _ in job.specs}))
         wall = loop.time() - start
         stats = sb.stats()
     results = [o.result for o in live.outcomes.values()]

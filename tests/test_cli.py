@@ -1,9 +1,12 @@
 import json
+from dataclasses import fields
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from batch_updater.cli import cli
+from batch_updater.jobs.options import RunOptions
 from tests.support.sheets import read_rows, write_csv, write_xlsx
 
 ID = "6945345902185807891"
@@ -162,6 +165,47 @@ def test_with_json_logs_on_stderr_an_error_is_an_event_too(runner, tmp_path):
     assert result.exit_code == 2 and events[-1]["event"] == "error" and "no such file" in events[-1]["message"]
 
 
+def test_json_logs_on_stderr_are_one_commands_setting_only(runner, tmp_path):
+    """A command that logged JSON to stderr leaves the next one (in the same process: a test, a
+    script calling the CLI) its own error line."""
+    runner.invoke(cli, ["run", "missing.csv", "--dry-run", "--log-format", "json"])
+    result = runner.invoke(cli, ["plan", "missing.csv", "--sandbox"])
+    assert result.exit_code == 2 and "error: missing.csv: no such file" in result.stderr
+
+
 def test_the_sandbox_refuses_a_port_out_of_range(runner):
     result = runner.invoke(cli, ["sandbox", "--port", "99999"])
     assert result.exit_code == 2 and "99999 is not in the range" in result.output and "Traceback" not in result.output
+
+
+SHARED = {"input", "config_path", "sheet", "encoding", "header_row", "report", "concurrency", "max_attempts", "timeout",
+          "base_url", "sandbox", "write_back"}
+
+
+def _params(name: str) -> dict[str, click.Parameter]:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    return {p.name: p for p in command.params if p.name != "help"}
+
+
+def test_run_and_plan_share_their_common_flags():
+    """Declared once (cli.JOB_FLAGS): plan's flags are run's, each the same (its names, type,
+    default, metavar); and each of run's is a RunOptions field, but the job file and the log's."""
+    run, plan = _params("run"), _params("plan")
+    assert set(plan) == SHARED and SHARED <= set(run)
+    for name in SHARED:
+        a, b = run[name], plan[name]
+        assert (a.opts, a.secondary_opts, type(a.type), a.default, a.metavar, a.required, a.multiple) == \
+            (b.opts, b.secondary_opts, type(b.type), b.default, b.metavar, b.required, b.multiple), name
+        assert getattr(a, "is_flag", False) == getattr(b, "is_flag", False), name
+    assert set(run) - {"config_path", "log_format", "log_file"} <= {f.name for f in fields(RunOptions)}
+
+
+@pytest.mark.parametrize("command", ["run", "plan"])
+def test_run_and_plan_read_the_shared_flags_alike(runner, tmp_path, command):
+    """The same shared flags, given to either command, reach the job's options the same way: here a
+    header row and a report name that cannot be, refused before anything is read (exit 2)."""
+    write_csv(tmp_path / "in.csv", [["title"], ["ticket_id", "status"], [ID, "51"]])
+    result = runner.invoke(cli, [command, "in.csv", "--sandbox", "--header-row", "2", "--concurrency", "3",
+                                 "--max-attempts", "2", "--timeout", "5", "--report", "out.pdf"])
+    assert result.exit_code == 2 and "--report out.pdf: use a .xlsx, .csv or .tsv name" in result.output

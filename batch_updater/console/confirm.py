@@ -9,37 +9,33 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.credentials import Credentials, api_origin
 from batch_updater.jobs.options import RunOptions
-from batch_updater.model import Result, TicketUpdate
-from batch_updater.rows.validate import validate_rows
+from batch_updater.model import Result
+from batch_updater.run.prepare import Job, loaded_job
 from batch_updater.run.rows import resume_plan
-from batch_updater.send.pacing import FIXED_HEADROOM, SAFE_START, parse_rate
-from batch_updater.send.pool import SendOptions
-from batch_updater.send.session import SendSettings, _learned_key, load_learned, state_path
-from batch_updater.sheet.read import load
+from batch_updater.send.pacing import FIXED_HEADROOM, SAFE_START
+from batch_updater.send.session import _learned_key, load_learned, state_path
 
 READS_PER_S = 10.0  # the ticket reads' documented limit (send.session.READ_RATE)
 
 
 def confirmation(options: RunOptions, env: Mapping[str, str]) -> dict[str, Any]:
     """`options`: the run as it would start (its sheet, choices and the page's run options)."""
-    sheet = load(options.input, sheet=options.sheet, encoding=options.encoding, renames=options.columns)
-    checked = validate_rows(sheet.rows, sheet.columns, {})
-    specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
-    plan = resume_plan(options, options.input, sheet.sheet_name, specs, env)
+    job = loaded_job(options, env, lambda: datetime.now().astimezone())
+    plan = resume_plan(job)
     sending = [spec for _, spec in plan.to_send]
     held = list(plan.held.values())
-    read_first = options.skip_unchanged or options.undo
-    rate, source = _rate(options, env)
-    reading = len({spec.ticket_id for spec in sending}) if read_first else 0
+    rate, source = _rate(job)
+    reading = len({spec.ticket_id for spec in sending}) if job.read_first else 0
     held_at = rate * FIXED_HEADROOM if source == "fixed" else rate  # a fixed rate is held a little under
     seconds = len(sending) / held_at + reading / READS_PER_S
     return {
-        "rows": len(checked), "valid": len(specs), "invalid": len(checked) - len(specs),
+        "rows": len(job.checked), "valid": len(job.specs), "invalid": len(job.checked) - len(job.specs),
         "done_earlier": len(plan.earlier), "to_send": len(sending),
         "tickets": len({spec.ticket_id for spec in sending}),
         "comments": sum(1 for spec in sending if spec.has_comment),
@@ -47,21 +43,20 @@ def confirmation(options: RunOptions, env: Mapping[str, str]) -> dict[str, Any]:
         "held_posted": sum(1 for o in held if o.result is Result.SKIPPED),  # not sent: the comment was all
         "held_maybe": sum(1 for o in held if o.result is Result.UNKNOWN),  # not sent: it may be there
         "read_back": len(plan.crashed),  # a run stopped while sending them: read back, not sent blindly
-        "read_first": read_first, "tickets_to_read": reading, "skip_unchanged": options.skip_unchanged,
+        "read_first": job.read_first, "tickets_to_read": reading, "skip_unchanged": options.skip_unchanged,
         "rate": round(rate, 3), "rate_source": source, "seconds": math.ceil(seconds),
     }
 
 
-def _rate(options: RunOptions, env: Mapping[str, str]) -> tuple[float, str]:
+def _rate(job: Job) -> tuple[float, str]:
     """The rate the run sends at: a fixed one; auto from what it learned of this API and helpdesk
     before ("learned"), or its safe start ("start": it climbs from there)."""
-    setting = parse_rate(options.rate)
-    if setting.per_second is not None:
-        return setting.per_second, "fixed"
+    if job.rate.per_second is not None:
+        return job.rate.per_second, "fixed"
     with contextlib.suppress(BatchUpdaterError, OSError, ValueError):  # none to be had: the safe start
-        settings = SendSettings(setting, SendOptions(options.concurrency, options.max_attempts))
-        learned = load_learned(state_path(settings, env),
-                               _learned_key(api_origin(options.base_url, env), Credentials.from_env(env)))
+        assert job.send is not None
+        learned = load_learned(state_path(job.send, job.env),
+                               _learned_key(api_origin(job.options.base_url, job.env), Credentials.from_env(job.env)))
         if learned:
             return learned, "learned"
     return SAFE_START, "start"

@@ -28,8 +28,8 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
+from batch_updater.run.prepare import check_options
 from batch_updater.run.rows import journal_of
-from batch_updater.send.pacing import parse_rate
 from batch_updater.sheet.read import EXCEL_SUFFIXES
 
 FILES = ("report", "retry", "unknown", "undo", "undo_comments")  # what a finished run offers to download
@@ -175,15 +175,14 @@ class Runs:
             options.skip_unchanged = bool(choices.get("skip_unchanged"))
             options.undo = bool(choices.get("undo"))
             options.retry_comments = bool(choices.get("retry_comments"))
-        options.check()
-        parse_rate(options.rate)  # a bad rate is refused now, not on the run's thread
+        check_options(options)  # a bad rate is refused now, not on the run's thread
         return options
 
     def _journal(self, kind: str, options: RunOptions, upload: Upload) -> str:
         if kind != "run" or upload.checked is None:
             return ""
         try:
-            return str(journal_of(options, upload.path, upload.checked.sheet_name, self.env))
+            return str(journal_of(options, upload.checked.sheet_name, self.env))
         except BatchUpdaterError:  # a bad FEISHU_BASE_URL: the run says so
             return ""
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from batch_updater.errors import UsageError
-from batch_updater.jobs.options import LIMITS, RunOptions
+from batch_updater.jobs.options import COMMAND_LINE_ONLY, LIMITS, RunOptions
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
@@ -46,6 +47,8 @@ class CredentialNames(BaseModel):
 
 
 class JobConfig(BaseModel):
+    """A job file: RunOptions' keys (RUN_KEYS), each optional, and the log and credential settings."""
+
     model_config = ConfigDict(extra="forbid")
     input: Path | None = None
     sheet: str | None = None
@@ -114,8 +117,9 @@ def credential_env(config: JobConfig, env: Mapping[str, str]) -> dict[str, str]:
     return view
 
 
-RUN_KEYS = ("input", "sheet", "encoding", "header_row", "report", "report_dir", "rate", "concurrency", "max_attempts",
-            "timeout", "base_url", "retry_comments", "write_back", "columns", "defaults")
+# A job file's keys that are RunOptions': all of them but one run's own choices (--dry-run, --fresh...).
+# JobConfig declares each with its type and limits; tests/jobs/test_config.py checks the two agree.
+RUN_KEYS = tuple(f.name for f in fields(RunOptions) if f.name not in COMMAND_LINE_ONLY)
 
 
 def options_from(config: JobConfig | None, **given: Any) -> RunOptions:

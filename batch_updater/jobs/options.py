@@ -10,15 +10,20 @@ from typing import Any
 
 from batch_updater.errors import UsageError
 from batch_updater.schema.columns import check_renames
+from batch_updater.sources.base import Source
 
 LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
+# The options one run chooses, never a job file's keys (jobs/config.py: RUN_KEYS are all the others).
+COMMAND_LINE_ONLY = ("dry_run", "sandbox", "fresh", "skip_unchanged", "undo")
 
 
 @dataclass
 class RunOptions:
-    """Everything a run needs; the CLI's flags and a job file's keys map onto these one to one."""
+    """Everything a run needs; the CLI's flags and a job file's keys map onto these one to one.
+    `input`: a spreadsheet's path (`sheet`, `encoding` and `header_row` say how to read it), or
+    any `Source` (sources/base.py: a DataFrame's, or one of your own)."""
 
-    input: Path
+    input: Path | Source
     dry_run: bool = False
     sheet: str | None = None
     encoding: str | None = None

@@ -15,23 +15,16 @@ that the same frame run again resumes. A report file is written only when asked 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote
 
 from batch_updater.control import RunControl
 from batch_updater.errors import UsageError
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
-from batch_updater.paths import state_dir
 from batch_updater.run.job import RunResult, run_job
-from batch_updater.schema.sheet import Sheet
-from batch_updater.sheet.frames import sheet_from_frame
+from batch_updater.sources.frame import FrameSource
 
 if TYPE_CHECKING:  # plan_job brings in the sending half (aiohttp): imported only by a plan
     from batch_updater.run.plan import PlanResult
@@ -48,9 +41,9 @@ def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | No
     text or int64, `status`, `tag_names`, `comment`...). `options` are RunOptions' (`dry_run`,
     `rate`, `sandbox`, `base_url`, `report`, `skip_unchanged`, `columns`, `defaults`...).
     `result.to_frame()` is the frame with the result columns joined on, its index kept."""
-    sheet, run_options = _job_options(frame, job, env, options)
+    run_options = _job_options(frame, job, env, options)
     result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
-                                                     on_warning=on_warning, sheet=sheet, control=control))
+                                                     on_warning=on_warning, control=control))
     result.frame = frame.copy()
     return result
 
@@ -62,37 +55,26 @@ def plan_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | N
     credentials). `result.to_frame()` is the frame with `plan` and each field's now and new value."""
     from batch_updater.run.plan import plan_job
 
-    sheet, run_options = _job_options(frame, job, env, options)
+    run_options = _job_options(frame, job, env, options)
     result = _outside_a_loop(lambda control: plan_job(run_options, env=env, on_progress=on_progress,
-                                                      on_warning=on_warning, sheet=sheet, control=control))
+                                                      on_warning=on_warning, control=control))
     result.frame = frame.copy()
     return result
 
 
-def frame_job_name(sheet: Sheet) -> str:
-    """A name drawn from the frame's columns and cells: the same frame gives the same job."""
-    digest = hashlib.sha256()
-    digest.update(json.dumps(sheet.columns.header, ensure_ascii=False).encode())
-    for row in sheet.rows:
-        digest.update(json.dumps(row.cells, ensure_ascii=False).encode())
-    return "frame-" + digest.hexdigest()[:16]
-
-
 def _job_options(frame: Any, job: str | None, env: Mapping[str, str] | None,
-                 options: Mapping[str, Any]) -> tuple[Sheet, RunOptions]:
+                 options: Mapping[str, Any]) -> RunOptions:
+    """The frame as the job's source (sources/frame.py: named by `job`, or by its contents), its
+    rows converted now: a bad frame is refused before anything else is checked."""
     given = [name for name in _NOT_FOR_FRAMES if options.get(name)]
     if given:
         raise UsageError(f"{given[0]}= applies to an input file, not to a DataFrame (its results come back with "
                          ".to_frame())")
     if options.get("undo") and not options.get("report"):
         raise UsageError("undo=True writes its undo sheet beside the report: give report='...xlsx' too")
-    if job is not None and (not isinstance(job, str) or not job.strip()):
-        raise UsageError("job= must be a name (text), e.g. job='q3-migration'")
-    sheet = sheet_from_frame(frame, options.get("columns"))
-    name = job.strip() if job else frame_job_name(sheet)
-    # The job's identity, in place of a file's path: one per name, the same from any folder.
-    identity = state_dir(os.environ if env is None else env) / "frames" / quote(name, safe="")
-    return sheet, options_from(None, input=Path(identity), **options)
+    source = FrameSource(frame, job=job, env=env)
+    source.load(options.get("columns") or {})
+    return options_from(None, input=source, **options)
 
 
 def _outside_a_loop(call: Callable[[RunControl | None], T]) -> T:

@@ -6,7 +6,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,16 +20,15 @@ from batch_updater.model import FieldError, Outcome, Result, Second, TicketUpdat
 from batch_updater.paths import sibling_path, state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
-from batch_updater.run.prepare import prepare, stopped_exit_code
+from batch_updater.run.prepare import Job, checked_write_back, prepare, stopped_exit_code
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
 from batch_updater.sheet.report import own_columns, write_report, write_retry, write_unknown
-from batch_updater.sheet.writeback import check_write_back, write_back
+from batch_updater.sheet.writeback import write_back
 from batch_updater.summary import Summary, per_second, summarize
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send
-    from batch_updater.send.endpoint import Endpoint
     from batch_updater.send.session import ReadReport, SendReport
 
 GOOD = {Result.OK, Result.VALID, Result.SKIPPED}
@@ -96,21 +95,14 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     Raises a BatchUpdaterError for a problem found before anything is sent (exit 2) or
     when another run of the job holds its lock (75); a run stopped by the API says so
     in the result (`exit_code` 3). Running the same job again resumes it. `control`: a Stop
-    button for a run on another thread (it acts as Ctrl-C does). `sheet`: rows already read
-    (run_frame's), instead of `options.input`'s.
+    button for a run on another thread (it acts as Ctrl-C does). `options.input`: a file's path,
+    or any Source (sources/base.py). `sheet`: rows already read, instead of the input's (a
+    Source is the better door).
     """
     env = os.environ if env is None else env
-    if options.dry_run:
-        job = prepare(options, ready=lambda: None, on_warning=on_warning, now=now, sheet=sheet)
-    else:
-        from batch_updater.run.rows import live_settings
-
-        # bad credentials or base URL: exit 2, before the input is read
-        job = prepare(options, ready=lambda: replace(live_settings(options, env), control=control),
-                      on_warning=on_warning, now=now, sheet=sheet)
-    sheet, checked, report, started = job.sheet, job.checked, job.report, job.started
-    back = check_write_back(job.input_path, sheet, RESULTS, report, on_warning,
-                            CHECK if options.dry_run else RESULTS) if options.write_back else None
+    job = prepare(options, env=env, on_warning=on_warning, now=now, control=control, sheet=sheet)
+    sheet, checked, report = job.sheet, job.checked, job.report
+    back = checked_write_back(job, RESULTS, on_warning, CHECK if options.dry_run else RESULTS)
     sent: SendReport | None = None
     read: ReadReport | None = None
     resumed, jid, undo = 0, "", None
@@ -119,11 +111,10 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     else:
         from batch_updater.run.rows import run_rows
 
-        done = run_rows(options, job.ready, checked, job.input_path, sheet.sheet_name, env, started, on_progress,
-                        on_warning)
+        done = run_rows(job, on_progress, on_warning)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
-    settings_shown = _settings(options, sheet, started, sent, resumed, jid, job.ready.endpoint if job.ready else None)
+    settings_shown = _settings(job, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
     written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
@@ -194,13 +185,13 @@ def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[st
     return written, why
 
 
-def _settings(options: RunOptions, sheet: Sheet, started: datetime, sent: SendReport | None, resumed: int,
-              jid: str, endpoint: Endpoint | None) -> dict[str, Any]:
-    """The run's settings for the report's summary sheet (never a credential); `endpoint`: the API
-    it talked to (None: a dry run)."""
+def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict[str, Any]:
+    """The run's settings for the report's summary sheet (never a credential)."""
+    options, sheet, started = job.options, job.sheet, job.started
+    endpoint = job.send.endpoint if job.send is not None else None  # the API it talked to (None: a dry run)
     shown: dict[str, Any] = {
         "mode": endpoint.mode if endpoint is not None else "dry run (nothing sent)",
-        "input": str(options.input),
+        "input": job.source.label,
         "sheet": sheet.sheet_name or "",
         "encoding": sheet.encoding or "",
         "started_at": started.isoformat(timespec="seconds"),

@@ -4,24 +4,22 @@ options name the endpoint here (`endpoint_of`): Feishu's, or (--sandbox) an in-p
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from batch_updater.control import RunProgress
-from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import event
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, now_text, stored_comment
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
-from batch_updater.send.endpoint import Endpoint, feishu_endpoint
+from batch_updater.run.outcomes import ReadBack
+from batch_updater.run.prepare import Job
 from batch_updater.send.pool import RowJournal
 from batch_updater.send.session import (
     ReadReport,
     SendReport,
-    SendSettings,
     Session,
     open_endpoint,
     read_on,
@@ -31,10 +29,23 @@ from batch_updater.send.session import (
 Specs = Sequence[tuple[int, TicketUpdate]]
 
 
+@dataclass(frozen=True)
+class Sending:
+    """What a live run sends, as the job's journal planned it (run/rows.py)."""
+
+    to_send: Specs
+    since: Mapping[int, int]  # when the job first sent each row (ms since the epoch): its comment, not an older one
+    # comment rows a killed run left mid-send: read back with the unknown ones, not sent blindly
+    crashed: Mapping[int, tuple[TicketUpdate, Outcome]] = field(default_factory=dict)
+    journal: RowJournal | None = None  # the job's write-ahead hooks (None: an in-process sandbox's run)
+    preimages: Callable[[Mapping[str, str]], dict[str, str]] = dict  # keeps the first pre-image, returns them all
+
+
 @dataclass
 class LiveResult:
     sent: SendReport | None
-    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by row index: sent, skipped, read back
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by row index: sent, or skipped as unchanged
+    read_back: ReadBack = field(default_factory=ReadBack)  # the unknown comment rows it settled, or why not
     planned: list[PlannedRow] | None = None
     before: dict[str, TicketState] = field(default_factory=dict)  # each ticket before the job changed it
     read: ReadReport | None = None
@@ -44,74 +55,61 @@ def _stopped_read(read: ReadReport) -> bool:
     return bool(read.stop_reason or read.interrupted)
 
 
-def endpoint_of(options: RunOptions) -> Endpoint:
-    """The API a run's options name: `--sandbox`'s, or Feishu's (at --base-url, if given)."""
-    return sandbox_endpoint() if options.sandbox else feishu_endpoint(options.base_url)
-
-
-def sandbox_endpoint() -> Endpoint:
-    """An in-process sandbox, started for the run's session with the run's tickets in it: it
-    starts empty each time, so its jobs keep no journal and no rate is learned from it; its
-    credentials are its own."""
-    return Endpoint("sandbox", label="in-process sandbox", persistent=False, learns_rate=False,
-                    refreshes_user_token=False, from_env=False, serve=_in_process_sandbox)
-
-
-@contextlib.asynccontextmanager
-async def _in_process_sandbox(endpoint: Endpoint, ticket_ids: Sequence[str], env: Mapping[str, str]
-                              ) -> AsyncIterator[tuple[str | None, Mapping[str, str]]]:
-    from batch_updater.sandbox import Sandbox, SandboxConfig
-
-    async with Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))) as sandbox:
-        yield sandbox.base_url, sandbox.credentials
-
-
-async def plan_live(checked: Sequence[TicketUpdate | list[FieldError]], settings: SendSettings,
-                    env: Mapping[str, str], on_progress: Callable[[RunProgress], None] | None = None) -> LiveResult:
+async def plan_live(job: Job, on_progress: Callable[[RunProgress], None] | None = None) -> LiveResult:
     """`batch-updater plan`: read every valid row's ticket and plan each row."""
-    valid = [item for item in checked if isinstance(item, TicketUpdate)]
-    async with open_endpoint(settings, env, [item.ticket_id for item in valid]) as endpoint:
-        read = await read_on(endpoint, valid, settings, on_progress=on_progress)
+    assert job.send is not None
+    valid = [spec for _, spec in job.specs]
+    async with open_endpoint(job.send, job.env, [item.ticket_id for item in valid]) as endpoint:
+        read = await read_on(endpoint, valid, job.send, on_progress=on_progress)
     states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
-    return LiveResult(None, planned=plan_sheet(checked, states, read.outcomes), before=states, read=read)
+    return LiveResult(None, planned=plan_sheet(job.checked, states, read.outcomes), before=states, read=read)
 
 
-async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: Specs, settings: SendSettings,
-                   env: Mapping[str, str], *, read_first: bool, skip_unchanged: bool,
-                   journal: RowJournal | None, preimages: Callable[[Mapping[str, str]], dict[str, str]],
-                   since: Mapping[int, int], crashed: Mapping[int, tuple[TicketUpdate, Outcome]] | None = None,
-                   on_progress: Callable[[RunProgress], None] | None = None) -> LiveResult:
-    """Send `to_send`; with `read_first`, plan against the tickets as they are now, skip the no-op
-    rows (`skip_unchanged`) and record each ticket's pre-image (through `preimages`, which keeps
-    the first one ever recorded and returns them all) before any request leaves. `crashed`:
-    comment rows a killed run left mid-send, read back with the unknown ones; `since`: when the
-    job first sent each row (ms since the epoch), to tell its comment from an older one."""
-    ids = [item.ticket_id for item in checked if isinstance(item, TicketUpdate)]
+async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgress], None] | None = None
+                   ) -> LiveResult:
+    """Send `sending.to_send`; when the job reads first (--skip-unchanged, --undo), plan against
+    the tickets as they are now, skip the no-op rows (--skip-unchanged) and record each ticket's
+    pre-image (through `sending.preimages`) before any request leaves; then read back the comment
+    rows left unknown, and those a killed run left mid-send (`sending.crashed`)."""
+    settings, env, to_send = job.send, job.env, sending.to_send
+    assert settings is not None
     result = LiveResult(None)
-    async with open_endpoint(settings, env, ids) as endpoint:
-        if read_first:
+    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in job.specs]) as endpoint:
+        if job.read_first:
             read = result.read = await read_on(endpoint, [s for _, s in to_send], settings,
                                                on_progress=on_progress)
             if _stopped_read(read):
                 return result
             states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
-            recorded = preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
+            recorded = sending.preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
             result.before = {tid: TicketState.from_json(json.loads(text)) for tid, text in recorded.items()}
             planned = plan_sheet([spec for _, spec in to_send], states, read.outcomes)
-            if skip_unchanged:
+            if job.options.skip_unchanged:
                 result.outcomes.update({
                     index: Outcome(Result.SKIPPED, msg="nothing to change: the ticket already has these values",
                                    finished_at=now_text())
                     for (index, _), plan in zip(to_send, planned) if plan.kind == "no-op"})
                 to_send = [(i, s) for i, s in to_send if i not in result.outcomes]
-        result.sent = await send_on(endpoint, to_send, settings, env, on_progress=on_progress, journal=journal)
+        early = _crashed_before_the_rest(job, sending, to_send) if endpoint.client.tenant is not None else []
+        again: Specs = []
+        if early:  # read back now, while nothing after them has touched their tickets
+            stopped, again = await _verdicts(endpoint, job, sending, result, early)
+            if stopped is not None:
+                result.read = stopped
+                return result
+            to_send = sorted([*to_send, *again])  # not applied: sent again, before the ticket's later rows
+        result.sent = await send_on(endpoint, to_send, settings, env, on_progress=on_progress,
+                                    journal=sending.journal)
         result.outcomes.update(result.sent.outcomes)
-        result.outcomes.update({index: outcome for index, (_, outcome) in (crashed or {}).items()})
+        for index, _ in again:
+            if index in result.outcomes:
+                result.read_back.settled[index] = _sent_again(result.outcomes.pop(index), sending.crashed[index][1])
         if not (result.sent.stop_reason or result.sent.interrupted):
-            checked_back = [*to_send, *((index, spec) for index, (spec, _) in (crashed or {}).items())]
-            job_rows = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
-            resent = await _read_back(endpoint, sorted(checked_back), result.outcomes, result.before, since,
-                                      settings, env, journal, job_rows)
+            settled = {index for index, _ in early}  # read back already, before sending
+            checked_back = [(index, spec) for index, spec in [*to_send, *((i, spec) for i, (spec, _) in
+                                                                         sending.crashed.items())]
+                            if index not in settled]
+            resent = await _read_back(endpoint, job, sending, result, sorted(checked_back))
             if resent is not None:  # a stop or an interrupt while sending again counts as the run's
                 sent = result.sent
                 sent.stop_reason = sent.stop_reason or resent.stop_reason
@@ -120,22 +118,24 @@ async def run_live(checked: Sequence[TicketUpdate | list[FieldError]], to_send: 
     return result
 
 
-async def _read_back(endpoint: Session, specs: Specs, outcomes: dict[int, Outcome],
-                     before: Mapping[str, TicketState], since: Mapping[int, int], settings: SendSettings,
-                     env: Mapping[str, str], journal: RowJournal | None,
-                     job_rows: Specs = ()) -> SendReport | ReadReport | None:
+async def _read_back(endpoint: Session, job: Job, sending: Sending, live: LiveResult,
+                     specs: Specs) -> SendReport | ReadReport | None:
     """A comment row left `unknown` (it may have been applied): read its ticket back and go by
     plan.state.read_back: applied, `ok`; not applied, send it again; otherwise, or when the read
-    fails, it stays unknown. Reading back tells nothing, so the row is left for a person, when
-    another row of the job (`job_rows`, all of them, done earlier or not) touches the same
-    ticket after it (its comment would be the latest, and sending the earlier row again would
-    undo the later one), or posts the same comment on it. Returns what stopped it, if anything
-    (a stop or an interrupt while reading or sending again counts as the run's)."""
+    fails, it stays unknown, and `live.read_back` says why (run/outcomes.py adds it to its msg).
+    Reading back tells nothing, so the row is left for a person, when another row of the job
+    (all of them, done earlier or not) touches the same ticket after it (its comment would be
+    the latest, and sending the earlier row again would undo the later one), or posts the same
+    comment on it. Returns what stopped it, if anything (a stop or an interrupt while reading or
+    sending again counts as the run's)."""
     if endpoint.client.tenant is None:
         return None
+    assert job.send is not None
+    outcomes = {**{index: outcome for index, (_, outcome) in sending.crashed.items()}, **live.outcomes}
+    found = live.read_back
     last_row: dict[str, int] = {}
     texts: Counter[tuple[str, str]] = Counter()
-    for index, spec in sorted({**dict(job_rows), **dict(specs)}.items()):  # file order
+    for index, spec in sorted({**dict(job.specs), **dict(specs)}.items()):  # file order
         last_row[spec.ticket_id] = index
         if spec.has_comment:
             texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] += 1
@@ -144,45 +144,84 @@ async def _read_back(endpoint: Session, specs: Specs, outcomes: dict[int, Outcom
         if outcomes[index].result is not Result.UNKNOWN or not spec.has_comment:
             continue
         if last_row[spec.ticket_id] != index or texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] > 1:
-            outcomes[index].msg += "; not read back: another row of the job touches this ticket, so the ticket " \
-                                   "cannot tell: check it by hand"
+            found.notes[index] = ("not read back: another row of the job touches this ticket, so the ticket cannot "
+                                  "tell: check it by hand")
         else:
             unknown.append((index, spec))
     if not unknown:
         return None
-    read = await read_on(endpoint, [s for _, s in unknown], settings)
+    stopped, again = await _verdicts(endpoint, job, sending, live, unknown)
+    if stopped is not None:
+        return stopped  # nothing is sent again after a stop or an interrupt
+    if not again:
+        return None
+    resent = await send_on(endpoint, again, job.send, job.env, journal=sending.journal)
+    for index, outcome in resent.outcomes.items():
+        found.settled[index] = _sent_again(outcome, outcomes[index])
+    return resent
+
+
+def _sent_again(outcome: Outcome, before: Outcome) -> Outcome:
+    """A row sent again because reading its ticket back showed it was not applied."""
+    return replace(outcome, attempts=outcome.attempts + before.attempts, msg=(
+        "sent again after reading the ticket back: no comment was posted since it was sent"
+        if outcome.result is Result.OK else outcome.msg))
+
+
+
+def _crashed_before_the_rest(job: Job, sending: Sending, to_send: Specs) -> Specs:
+    """The comment rows a killed run left mid-send (`sending.crashed`) whose ticket no row after
+    them has touched yet: every later row of the ticket is still to be sent. Reading their
+    ticket back before sending tells what reading it back at the end could not (a later row's
+    change or comment would hide theirs); a ticket with two rows posting the same comment is
+    left to the read-back at the end (and so for a person)."""
+    if not sending.crashed:
+        return []
+    waiting = {index for index, _ in to_send}
+    rows_of: dict[str, list[int]] = {}
+    texts: Counter[tuple[str, str]] = Counter()
+    for index, spec in job.specs:
+        rows_of.setdefault(spec.ticket_id, []).append(index)
+        if spec.has_comment:
+            texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] += 1
+    return sorted((index, spec) for index, (spec, _) in sending.crashed.items()
+                  if spec.has_comment and texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] == 1
+                  and all(later in waiting for later in rows_of[spec.ticket_id] if later > index))
+
+
+async def _verdicts(endpoint: Session, job: Job, sending: Sending, live: LiveResult,
+                    unknown: Specs) -> tuple[ReadReport | None, Specs]:
+    """Read back the tickets of `unknown` (comment rows that may have been applied, each its
+    ticket's latest change) and settle each by plan.state.read_back: applied, ok (in
+    `live.read_back.settled`, and the journal); cannot tell, a note; not applied, returned to be
+    sent again. Returns the read's report when it stopped (nothing is settled then)."""
+    assert job.send is not None
+    found = live.read_back
+    outcomes = {**{index: outcome for index, (_, outcome) in sending.crashed.items()}, **live.outcomes}
+    read = await read_on(endpoint, [s for _, s in unknown], job.send)
     if read.stop_reason or read.interrupted:
-        return read  # nothing is sent again after a stop or an interrupt
+        return read, []
     again = []
     offset = endpoint.client.clock.bounds_ms()  # the API's clock against ours, the answers read so far
     for index, spec in unknown:
         ticket = read.tickets.get(spec.ticket_id)
         if ticket is None:
             failed = read.outcomes.get(spec.ticket_id)
-            why = failed.msg if failed else "not read"
-            outcomes[index].msg += f"; reading the ticket back failed ({why})"
+            found.notes[index] = f"reading the ticket back failed ({failed.msg if failed else 'not read'})"
+            continue
+        verdict, why = read_back(state_from_ticket(ticket), spec.body, live.before.get(spec.ticket_id),
+                                 sending.since[index], offset)
+        if verdict == "not applied":
+            again.append((index, spec))
+        elif verdict == "cannot tell":
+            found.notes[index] = f"read back, but it cannot tell: {why}; check the ticket by hand"
         else:
-            verdict, why = read_back(state_from_ticket(ticket), spec.body, before.get(spec.ticket_id), since[index],
-                                     offset)
-            if verdict == "not applied":
-                again.append((index, spec))
-            elif verdict == "cannot tell":
-                outcomes[index].msg += f"; read back, but it cannot tell: {why}; check the ticket by hand"
-            else:
-                previous = outcomes[index]
-                outcomes[index] = Outcome(Result.OK, previous.http_status, previous.code,
-                                          f"confirmed by reading the ticket back: {why}", previous.log_id,
-                                          previous.attempts, now_text())
-                event("row_confirmed", f"row {spec.row} (ticket {spec.ticket_id}) ok: confirmed by reading the "
-                      "ticket back", row=spec.row, ticket_id=spec.ticket_id)
-                if journal is not None:
-                    journal.done(index, spec, outcomes[index])
-    if not again:
-        return None
-    resent = await send_on(endpoint, again, settings, env, journal=journal)
-    for index, outcome in resent.outcomes.items():
-        outcome.attempts += outcomes[index].attempts
-        if outcome.result is Result.OK:
-            outcome.msg = "sent again after reading the ticket back: no comment was posted since it was sent"
-        outcomes[index] = outcome
-    return resent
+            previous = outcomes[index]
+            confirmed = found.settled[index] = Outcome(Result.OK, previous.http_status, previous.code,
+                                                       f"confirmed by reading the ticket back: {why}",
+                                                       previous.log_id, previous.attempts, now_text())
+            event("row_confirmed", f"row {spec.row} (ticket {spec.ticket_id}) ok: confirmed by reading the "
+                  "ticket back", row=spec.row, ticket_id=spec.ticket_id)
+            if sending.journal is not None:
+                sending.journal.done(index, spec, confirmed)
+    return None, again

@@ -15,14 +15,13 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
 from batch_updater.plan.sheets import PLAN_KINDS, plan_block, write_plan
-from batch_updater.run.live import endpoint_of, plan_live
-from batch_updater.run.prepare import prepare, stopped_exit_code
+from batch_updater.run.live import plan_live
+from batch_updater.run.prepare import checked_write_back, prepare, stopped_exit_code
 from batch_updater.schema.sheet import Sheet
-from batch_updater.send.pool import SendOptions
-from batch_updater.send.session import READ_RATE, ReadReport, SendSettings, check_ready
+from batch_updater.send.session import ReadReport
 from batch_updater.sheet.blocks import PLAN
 from batch_updater.sheet.frames import plan_frame_of
-from batch_updater.sheet.writeback import check_write_back, write_back
+from batch_updater.sheet.writeback import write_back
 
 PLAN_GOOD = {"change", "no-op"}
 
@@ -68,16 +67,13 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     credentials (FEISHU_APP_ID, FEISHU_APP_SECRET): reading a ticket takes a tenant token.
     `control`: a Stop button for a plan on another thread."""
     env = os.environ if env is None else env
-    settings = SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
-                            endpoint_of(options), control=control)
-    job = prepare(options, ready=lambda: check_ready(settings, env, reading=True), on_warning=on_warning, now=now,
-                  report_tag="-plan", sheet=sheet)
-    back = check_write_back(job.input_path, job.sheet, PLAN, job.report, on_warning) if options.write_back else None
-    live = asyncio.run(plan_live(job.checked, settings, env, on_progress))
+    job = prepare(options, env=env, on_warning=on_warning, now=now, plan=True, control=control, sheet=sheet)
+    back = checked_write_back(job, PLAN, on_warning)
+    live = asyncio.run(plan_live(job, on_progress))
     assert live.planned is not None and live.read is not None
     if job.report is not None:
         write_plan(job.report, job.sheet, job.checked, live.planned, {
-            "input": str(job.input_path), "mode": "plan (nothing sent)",
+            "input": job.source.label, "mode": "plan (nothing sent)",
             "started_at": job.started.isoformat(timespec="seconds")})
     back_path, back_problem = write_back(back, job.sheet.rows, plan_block(job.sheet, job.checked, live.planned),
                                          env, on_warning) if back else (None, None)

@@ -9,7 +9,6 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,23 +35,16 @@ from batch_updater.jobs.resume import (
 )
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
-from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
+from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
-from batch_updater.run.live import endpoint_of, run_live
-from batch_updater.send.pacing import parse_rate
-from batch_updater.send.pool import MAYBE_TWICE, SendOptions
-from batch_updater.send.session import ReadReport, SendReport, SendSettings, check_ready
-
-
-def live_settings(options: RunOptions, env: Mapping[str, str]) -> SendSettings:
-    """The sending settings of a run; refuses bad credentials or base URL (exit 2) before anything."""
-    settings = SendSettings(parse_rate(options.rate),
-                            SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
-                            options.timeout, endpoint_of(options))
-    check_ready(settings, env, reading=options.skip_unchanged or options.undo)
-    return settings
+from batch_updater.run.endpoints import endpoint_of
+from batch_updater.run.live import Sending, run_live
+from batch_updater.run.outcomes import maybe_twice, merge_outcomes
+from batch_updater.run.prepare import Job, source_of
+from batch_updater.send.session import ReadReport, SendReport
+from batch_updater.sources.files import FileSource, file_identity
 
 
 @dataclass
@@ -65,17 +57,14 @@ class RunRows:
     undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
 
 
-def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
-             input_path: Path, sheet_name: str | None, env: Mapping[str, str], started: datetime,
-             on_progress: Callable[[Progress], None] | None,
+def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
              on_warning: Callable[[str], None] | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock. A full
     disk where the journal is: NoSpace (exit 3) before sending; while sending, the run stops as
     Ctrl-C stops it (the rest `not_attempted`), and its report is written."""
-    where = state_dir(env).resolve() / "jobs"
+    where = state_dir(job.env).resolve() / "jobs"
     try:
-        return _run_rows(options, settings, checked, input_path, sheet_name, env, started, on_progress, on_warning,
-                         where)
+        return _run_rows(job, on_progress, on_warning, where)
     except (OSError, sqlite3.Error) as e:
         full = disk_full(e, where)
         if full is None:
@@ -84,45 +73,38 @@ def run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tick
                       "again") from None
 
 
-def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[TicketUpdate | list[FieldError]],
-              input_path: Path, sheet_name: str | None, env: Mapping[str, str], started: datetime,
-              on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
+def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
               where: Path) -> RunRows:
-    specs = [(i, item) for i, item in enumerate(checked) if isinstance(item, TicketUpdate)]
+    options, specs = job.options, job.specs
     keys = row_keys(specs)
-    started_ms = int(started.timestamp() * 1000)
-    read_first = options.skip_unchanged or options.undo
-    with _job(options, input_path, sheet_name, env) as job:
-        journal = job.journal if job else None
-        if job is not None and not options.fresh:
-            _carry_over(job, options, input_path, env, specs, keys, on_warning)
-        jid = job.files.id if job else ""
-        plan, claimed = _plan(job, specs, keys, options, on_warning)
+    started_ms = int(job.started.timestamp() * 1000)
+    with _job(job) as held:
+        journal = held.journal if held else None
+        if held is not None and not options.fresh:
+            _carry_over(held, job, specs, keys, on_warning)
+        jid = held.files.id if held else ""
+        plan, claimed = _plan(held, specs, keys, options, on_warning)
         hooks = Guarded(JobJournal(journal, keys, started_ms), where) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
             hooks.reserve(plan.to_send)
-        event("start", f"run {input_path.name}: {len(checked)} rows, {len(specs)} valid, "
-              f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=str(input_path),
-              rows=len(checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
-        live = asyncio.run(run_live(checked, plan.to_send, settings, env, read_first=read_first,
-                                    skip_unchanged=options.skip_unchanged, journal=hooks,
-                                    preimages=_preimage_store(journal), on_progress=on_progress,
-                                    since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
-                                    crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
-        if job is not None:
-            _release(job.ledger, plan, claimed.new, live.outcomes, options.retry_comments)
-        done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
-        for index, note in plan.notes.items():
-            if index in done:
-                done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
-        _maybe_twice(done, specs, plan.retried, on_warning)
-        outcomes = [done.get(i) or Outcome(Result.NOT_ATTEMPTED, msg="not sent: reading the tickets first stopped "
-                                           "the run") if isinstance(item, TicketUpdate) else
-                    invalid_outcome(item) for i, item in enumerate(checked)]
+        event("start", f"run {job.source.label}: {len(job.checked)} rows, {len(specs)} valid, "
+              f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=job.source.label,
+              rows=len(job.checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
+        sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
+                          {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
+        live = asyncio.run(run_live(job, sending, on_progress))
+        outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
+        if held is not None:
+            _release(held.ledger, plan, claimed.new, outcomes, options.retry_comments)
+        twice = maybe_twice(outcomes, specs)
+        if twice:
+            shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
+            warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
+                 f"why): {shown}", on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
-        undo = _undo(journal, sent_as, live.before if read_first else {}, dict(enumerate(outcomes)))
+        undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)))
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
 
 
@@ -139,7 +121,9 @@ def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], 
 
 
 @dataclass
-class Job:
+class Held:
+    """A job's lock held, its journal and the comment ledger open."""
+
     files: JobFiles
     meta: dict[str, str]
     journal: Journal
@@ -147,49 +131,51 @@ class Job:
 
 
 @contextlib.contextmanager
-def _job(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]
-         ) -> Iterator[Job | None]:
-    """The job's lock and journal. A job is one input file (wherever its rows change) sent to one
-    API (its origin however written) and helpdesk. An in-process sandbox starts empty each
+def _job(job: Job) -> Iterator[Held | None]:
+    """The job's lock and journal. A job is one input (a file: wherever its rows change) sent to
+    one API (its origin however written) and helpdesk. An in-process sandbox starts empty each
     time, so it has none."""
-    if not endpoint_of(options).persistent:
+    if not endpoint_of(job.options).persistent:
         yield None
         return
-    meta = job_meta(options, input_path, sheet_name, env)
-    files = _files(meta, env)
-    with open_job(files, fresh=options.fresh, meta=meta) as (journal, ledger):
-        yield Job(files, meta, journal, ledger)
+    meta = job_meta(job.identity, job.options, job.env)
+    files = _files(meta, job.env)
+    with open_job(files, fresh=job.options.fresh, meta=meta) as (journal, ledger):
+        yield Held(files, meta, journal, ledger)
 
 
 SANDBOX_ID = "BATCH_UPDATER_SANDBOX_ID"  # a sandbox on this machine that names itself (serve --sandbox)
 
 
-def job_meta(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]) -> dict[str, str]:
-    """What a job is: one input file (and sheet) sent to one API and helpdesk. The API is its
-    origin, however written; a sandbox on this machine that names itself in `env` (the console's,
-    whose port changes at each start) is that name, so its jobs resume after a restart."""
+def job_meta(identity: Mapping[str, str], options: RunOptions, env: Mapping[str, str]) -> dict[str, str]:
+    """What a job is: one input (its source's `identity`: a file's path and sheet) sent to one API
+    and helpdesk. The API is its origin, however written; a sandbox on this machine that names
+    itself in `env` (the console's, whose port changes at each start) is that name, so its jobs
+    resume after a restart."""
     origin = api_origin(options.base_url, env)
     named = env.get(SANDBOX_ID, "").strip()
     api = f"sandbox:{named}" if named and is_loopback(urlsplit(origin).hostname or "") else api_identity(origin)
-    return {"input": str(input_path.resolve()), "sheet": sheet_name or "", "api": api,
-            "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
+    return {**identity, "api": api, "helpdesk": env.get("FEISHU_HELPDESK_ID", "").strip()}
 
 
-def journal_of(options: RunOptions, input_path: Path, sheet_name: str | None, env: Mapping[str, str]) -> Path:
-    """Where the journal of the job `options` would run as is kept (it may not exist yet)."""
-    return _files(job_meta(options, input_path, sheet_name, env), env).journal
+def journal_of(options: RunOptions, sheet_name: str | None, env: Mapping[str, str]) -> Path:
+    """Where the journal of the job `options` would run as is kept (it may not exist yet), its
+    input a file (the console's) of which `sheet_name` is read."""
+    source = source_of(options)
+    assert isinstance(source, FileSource)
+    return _files(job_meta(file_identity(source.path, sheet_name), options, env), env).journal
 
 
-def resume_plan(options: RunOptions, input_path: Path, sheet_name: str | None,
-                specs: Sequence[tuple[int, TicketUpdate]], env: Mapping[str, str]) -> Plan:
-    """What a run of `options` would do with `specs` if it started now, from the job's journal
+def resume_plan(job: Job) -> Plan:
+    """What a run of `job` would do with its valid rows if it started now, from the job's journal
     and the other jobs' on these tickets, as run_rows plans it (read only, no lock): the rows an
     earlier run did, those to send, to read back, or to hold (the console's confirmation)."""
+    options, specs = job.options, job.specs
     keys = row_keys(specs)
     if not endpoint_of(options).persistent:
         return plan_resume(specs, keys, {}, options.retry_comments)
-    meta = job_meta(options, input_path, sheet_name, env)
-    files = _files(meta, env)
+    meta = job_meta(job.identity, options, job.env)
+    files = _files(meta, job.env)
     entries = {}
     if files.journal.is_file() and not options.fresh:
         journal = Journal(files.journal)
@@ -205,7 +191,7 @@ def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
     return job_files({"v": 3, **meta}, env)
 
 
-def _plan(job: Job | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], options: RunOptions,
+def _plan(job: Held | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], options: RunOptions,
           on_warning: Callable[[str], None] | None) -> tuple[Plan, Claimed]:
     """Which rows to send (resume.plan_resume), with the comments they post reserved in the
     comment ledger before any request leaves; a row whose comment another job (or this one
@@ -238,29 +224,13 @@ def _plan(job: Job | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapp
     return plan, claimed
 
 
-def _release(ledger: Ledger, plan: Plan, reserved: set[str], outcomes: Mapping[int, Outcome], retry: bool) -> None:
+def _release(ledger: Ledger, plan: Plan, reserved: set[str], outcomes: Sequence[Outcome], retry: bool) -> None:
     """The comments this run reserved that its rows did not post, and may not have (not sent,
     skipped, refused), are free again for a later run."""
-    free = [key for index, spec in plan.to_send if (key := comment_key(spec)) in reserved and (
-        index not in outcomes or nothing_posted(outcomes[index], retry))]
+    free = [key for index, spec in plan.to_send if (key := comment_key(spec)) in reserved and
+            nothing_posted(outcomes[index], retry)]
     if free:
         ledger.update((), free)
-
-
-def _maybe_twice(done: Mapping[int, Outcome], specs: Sequence[tuple[int, TicketUpdate]],
-                 retried: Mapping[int, str], on_warning: Callable[[str], None] | None) -> None:
-    """Rows --retry-comments sent with a comment that may have been on the ticket already (`retried`,
-    with why; the sender names those it sent again after an answer that left it unknown) say so,
-    and a warning names their tickets."""
-    for index, why in retried.items():
-        outcome = done.get(index)
-        if outcome is not None and outcome.result in (Result.OK, Result.UNKNOWN) and MAYBE_TWICE not in outcome.msg:
-            outcome.msg = f"{outcome.msg}; sent with its comment though {why}: {MAYBE_TWICE}"
-    twice = sorted({spec.ticket_id for i, spec in specs if i in done and MAYBE_TWICE in done[i].msg})
-    if twice:
-        shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
-        warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
-             f"why): {shown}", on_warning)
 
 
 def _held_warning(held: Mapping[int, Holder], job: str) -> str:
@@ -276,18 +246,18 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
                      f"now ({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
     return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
             "posts them")
-def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
-                specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
+def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:
-    """A journal an earlier version kept for this same input and settings: its rows, once."""
-    if job.journal.entries() or not input_path.is_file():
+    """A journal an earlier version kept for this same input file and settings: its rows, once."""
+    source, options = job.source, job.options
+    if held.journal.entries() or not isinstance(source, FileSource) or not source.path.is_file():
         return
     settings = {"sheet": options.sheet, "encoding": options.encoding, "columns": options.columns,
-                "defaults": options.defaults, "base_url": options.base_url or env.get("FEISHU_BASE_URL", ""),
-                "helpdesk": env.get("FEISHU_HELPDESK_ID", "")}
-    old = job.files.journal.parent / f"{first_layout_id(input_path.read_bytes(), settings)}.sqlite"
+                "defaults": options.defaults, "base_url": options.base_url or job.env.get("FEISHU_BASE_URL", ""),
+                "helpdesk": job.env.get("FEISHU_HELPDESK_ID", "")}
+    old = held.files.journal.parent / f"{first_layout_id(source.path.read_bytes(), settings)}.sqlite"
     if old.is_file():
-        carried = carry_over(old, job.journal, specs, keys, {i: comment_key(s) for i, s in specs})
+        carried = carry_over(old, held.journal, specs, keys, {i: comment_key(s) for i, s in specs})
         if carried:
             warn(f"resumed from the journal an earlier version of batch-updater kept for this file: {carried} rows",
                  on_warning)

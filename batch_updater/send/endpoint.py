@@ -1,5 +1,5 @@
 """What a run talks to: Feishu (or the API at a base URL), or an API this process serves itself
-(the in-process sandbox, run/live.py's `sandbox_endpoint`).
+(the in-process sandbox, run/endpoints.py's `sandbox_endpoint`).
 
 Below the front ends nothing asks "is this the sandbox?": it asks the endpoint what it does.
 `RunOptions.sandbox` is the user's flag, turned into an endpoint once (run/live.py's

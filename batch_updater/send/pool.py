@@ -21,7 +21,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from batch_updater.control import RunProgress
@@ -226,9 +226,10 @@ class Sender:
                 del self._active[index]
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
-                outcomes[index] = outcome
                 if budget.maybe_applied and outcome.result is Result.OK and budget.attempts > 1:
-                    outcome.msg = f"{outcome.msg}; sent again after an answer that left it unknown: {MAYBE_TWICE}"
+                    outcome = replace(outcome, msg=f"{outcome.msg}; sent again after an answer that left it unknown: "
+                                                   f"{MAYBE_TWICE}")
+                outcomes[index] = outcome
                 if self.ahead is not None:
                     self.ahead.done(index, spec, outcome)
                 self._count(outcome, spec)

@@ -30,14 +30,16 @@ def default_report_path(input_path: Path, kind: str, directory: Path, now: datet
     return report_path(input_path, directory, REPORT_SUFFIX[kind], now, tag)
 
 
-def check_report_path(report: Path, input_path: Path) -> None:
-    """The report and the files beside it (retry, undo) must never be the input, and its name must
-    be one a file can have."""
+def check_report_path(report: Path, input_path: Path | None) -> None:
+    """The report and the files beside it (retry, undo) must never be the input (a file's: None,
+    an input that is not one), and its name must be one a file can have."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
         raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
     if name_size(report.name) > NAME_MAX:
         raise UsageError(f"--report {report.name}: a file name holds at most {NAME_MAX} bytes and this one has "
                          f"{name_size(report.name)}; choose a shorter name (nothing was sent)")
+    if input_path is None:
+        return
     for path in report_names(report):
         with contextlib.suppress(OSError):  # not there, or not a path at all: check_writable tells
             if path.resolve() == input_path.resolve() or path.samefile(input_path):

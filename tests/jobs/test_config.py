@@ -1,9 +1,12 @@
 """Job files."""
 
+from dataclasses import MISSING, fields
+
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.jobs.config import credential_env, load_config
+from batch_updater.jobs.config import RUN_KEYS, JobConfig, credential_env, load_config, options_from
+from batch_updater.jobs.options import COMMAND_LINE_ONLY, RunOptions
 
 
 def write(tmp_path, text):
@@ -41,3 +44,27 @@ def test_credentials_are_read_from_the_named_variables(tmp_path):
     config = load_config(write(tmp_path, '[credentials]\nuser_access_token = "ACME_TOKEN"\n'))
     env = credential_env(config, {"ACME_TOKEN": "u-1", "FEISHU_USER_ACCESS_TOKEN": "other", "FEISHU_HELPDESK_ID": "h"})
     assert env["FEISHU_USER_ACCESS_TOKEN"] == "u-1" and env["FEISHU_HELPDESK_ID"] == "h"
+
+
+def test_a_job_files_run_keys_are_run_options_fields():
+    """RUN_KEYS are RunOptions' fields, but one run's own choices (--dry-run, --fresh...), and
+    JobConfig declares each of them, taking RunOptions' default, and nothing else but the log and
+    credential settings: an option added to one of the two and not the other fails here."""
+    options = {f.name: f for f in fields(RunOptions)}
+    assert set(RUN_KEYS) | set(COMMAND_LINE_ONLY) == set(options) and not set(RUN_KEYS) & set(COMMAND_LINE_ONLY)
+    assert set(JobConfig.model_fields) == set(RUN_KEYS) | {"log_format", "log_file", "credentials"}
+    for key in RUN_KEYS:
+        field = options[key]
+        default = field.default_factory() if field.default_factory is not MISSING else field.default
+        if default is not MISSING:
+            config = JobConfig.model_validate({key: default})
+            assert getattr(options_from(config, input="in.csv"), key) == default
+
+
+def test_a_job_files_keys_reach_the_run(tmp_path):
+    config = load_config(write(tmp_path, 'input = "in.csv"\nrate = "5/s"\nconcurrency = 3\nmax_attempts = 2\n'
+                                         'timeout = 9.5\nretry_comments = true\nwrite_back = true\nheader_row = 2\n'))
+    options = options_from(config)
+    assert (options.rate, options.concurrency, options.max_attempts, options.timeout) == ("5/s", 3, 2, 9.5)
+    assert options.retry_comments and options.write_back and options.header_row == 2
+    assert options.input == tmp_path / "in.csv"

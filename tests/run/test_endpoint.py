@@ -11,7 +11,7 @@ import pytest
 from batch_updater.errors import UsageError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import TicketUpdate
-from batch_updater.run.live import endpoint_of, sandbox_endpoint
+from batch_updater.run.endpoints import endpoint_of, sandbox_endpoint
 from batch_updater.sandbox import Sandbox, SandboxConfig
 from batch_updater.send.endpoint import feishu_endpoint
 from batch_updater.send.pool import SendOptions

@@ -3,6 +3,10 @@ a reply after the row, a later row done earlier, a row held back then failing, a
 may have been posted, two rows with the same comment on one ticket. End to end on the sandbox."""
 from __future__ import annotations
 
+import os
+import sqlite3
+
+from batch_updater.paths import state_dir
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.run.test_trust_e2e import IDS, UNLIMITED, agent_posts, comments, run
@@ -84,3 +88,48 @@ def test_a_lost_second_row_with_the_same_comment_is_not_confirmed_by_the_first(t
         ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=0.0))
         posted = comments(ts)
     assert not (posted[tid] == ["reminder"] and result.exit_code == 0)
+
+
+def _as_if_killed_while_sending(ticket_id: str) -> None:
+    """The job's journal as a kill leaves it when the row's request had left and its answer was not
+    yet written down: the row is `sending` (every job of this test's state folder is searched)."""
+    for path in (state_dir(os.environ) / "jobs").glob("*.sqlite"):
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE rows SET state = 'sending', final = 0, result = NULL WHERE ticket_id = ?",
+                       (ticket_id,))
+
+
+HEADER = ["ticket_id", "tag_names", "comment"]
+
+
+def test_a_comment_row_a_kill_cut_off_is_read_back_before_its_tickets_later_rows_confirmed(tmp_path):
+    """A later row of the same ticket would hide the row's comment from a read-back at the end (it
+    used to stay unknown); read back before that row is sent, the ticket tells."""
+    a, b = [IDS[2], "", "first note"], [IDS[2], "urgent", ""]
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED)) as ts:
+        write_csv(tmp_path / "in.csv", [HEADER, a])
+        assert run(tmp_path / "in.csv", ts).exit_code == 0  # applied...
+        _as_if_killed_while_sending(IDS[2])  # ...and killed before its answer was written down
+        write_csv(tmp_path / "in.csv", [HEADER, a, b])
+        second = run(tmp_path / "in.csv", ts)
+        posted = comments(ts)
+        tags = ts.call(lambda sb: list(sb.tickets[IDS[2]].tags))
+    assert [o.result.value for o in second.outcomes] == ["ok", "ok"], second.outcomes
+    assert "confirmed by reading the ticket back" in second.outcomes[0].msg
+    assert posted[IDS[2]] == ["first note"] and tags == ["urgent"]
+
+
+def test_a_comment_row_a_kill_cut_off_before_it_was_applied_is_sent_again_before_its_tickets_later_rows(tmp_path):
+    a, b = [IDS[3], "", "first note"], [IDS[3], "urgent", "second note"]
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED,
+                                     faults=Faults(drop_before_apply_rate=1.0))) as ts:
+        write_csv(tmp_path / "in.csv", [HEADER, a])
+        run(tmp_path / "in.csv", ts, max_attempts=1)  # never applied...
+        _as_if_killed_while_sending(IDS[3])  # ...and killed while it was in flight
+        ts.call(lambda sb: sb.set_faults(drop_before_apply_rate=0.0))
+        write_csv(tmp_path / "in.csv", [HEADER, a, b])
+        second = run(tmp_path / "in.csv", ts)
+        posted = comments(ts)
+    assert [o.result.value for o in second.outcomes] == ["ok", "ok"], second.outcomes
+    assert "sent again after reading the ticket back" in second.outcomes[0].msg
+    assert posted[IDS[3]] == ["first note", "second note"]  # once each, in the file's order
