@@ -20,6 +20,7 @@ from batch_updater.jobs.config import JobConfig, credential_env, load_config, op
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging
 from batch_updater.model import Result
+from batch_updater.naming import cli_flag, naming
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.schema.sheet import Sheet
@@ -46,8 +47,10 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="batch-updater")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
+    ctx.with_resource(naming(cli_flag))  # the library's messages name the options as flags here
 
 
 _PATH = click.Path(path_type=Path, dir_okay=False)

@@ -12,6 +12,10 @@ exception either: it writes its report and says so in RunResult.exit_code.
 
 A bad row is not an exception: it is an invalid spec or an Outcome value.
 No message here ever holds a token or a secret.
+
+An error about one of the run's options carries it (`option`, its RunOptions name, and the
+`value` given), so a front end can point at its own control; its message names the option the
+way the front end in use does (naming.option): the library never spells a command-line flag.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ INTERRUPTED = 130  # Ctrl-C or SIGTERM: not an exception, a run that stopped and
 
 class BatchUpdaterError(Exception):
     exit_code = 1
+
+    def __init__(self, message: str = "", *, option: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.option = option  # the RunOptions field the error is about, if one is
+        self.value = value  # the value given for it
 
 
 class UsageError(BatchUpdaterError):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.naming import option
 from batch_updater.schema.columns import check_renames
 from batch_updater.sources.base import Source
 
@@ -47,11 +48,13 @@ class RunOptions:
     def check(self) -> None:
         for name, (low, high) in LIMITS.items():
             if not low <= getattr(self, name) <= high:
-                raise UsageError(f"--{name.replace('_', '-')} must be from {low} to {high}")
+                raise UsageError(f"{option(name)} must be from {low} to {high}", option=name, value=getattr(self, name))
         if self.header_row is not None and not 1 <= self.header_row <= 1_048_576:
-            raise UsageError("--header-row must be a row number from 1 (the first row) to 1048576")
+            raise UsageError(f"{option('header_row')} must be a row number from 1 (the first row) to 1048576",
+                             option="header_row", value=self.header_row)
         if not math.isfinite(self.timeout) or self.timeout <= 0:
-            raise UsageError("--timeout must be a number of seconds more than 0")
+            raise UsageError(f"{option('timeout')} must be a number of seconds more than 0", option="timeout",
+                             value=self.timeout)
         check_renames(self.columns)
 
 

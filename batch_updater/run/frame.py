@@ -15,6 +15,7 @@ that the same frame run again resumes. A report file is written only when asked 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +24,7 @@ from batch_updater.control import RunControl
 from batch_updater.errors import UsageError
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
+from batch_updater.naming import keyword, naming
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.sources.frame import FrameSource
 
@@ -41,9 +43,10 @@ def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | No
     text or int64, `status`, `tag_names`, `comment`...). `options` are RunOptions' (`dry_run`,
     `rate`, `sandbox`, `base_url`, `report`, `skip_unchanged`, `columns`, `defaults`...).
     `result.to_frame()` is the frame with the result columns joined on, its index kept."""
-    run_options = _job_options(frame, job, env, options)
-    result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
-                                                     on_warning=on_warning, control=control))
+    with naming(keyword):  # messages name the options as this call's keywords: rate=
+        run_options = _job_options(frame, job, env, options)
+        result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
+                                                         on_warning=on_warning, control=control))
     result.frame = frame.copy()
     return result
 
@@ -55,9 +58,10 @@ def plan_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | N
     credentials). `result.to_frame()` is the frame with `plan` and each field's now and new value."""
     from batch_updater.run.plan import plan_job
 
-    run_options = _job_options(frame, job, env, options)
-    result = _outside_a_loop(lambda control: plan_job(run_options, env=env, on_progress=on_progress,
-                                                      on_warning=on_warning, control=control))
+    with naming(keyword):
+        run_options = _job_options(frame, job, env, options)
+        result = _outside_a_loop(lambda control: plan_job(run_options, env=env, on_progress=on_progress,
+                                                          on_warning=on_warning, control=control))
     result.frame = frame.copy()
     return result
 
@@ -88,7 +92,7 @@ def _outside_a_loop(call: Callable[[RunControl | None], T]) -> T:
         return call(None)
     control = RunControl()
     with ThreadPoolExecutor(1, thread_name_prefix="batch-updater") as pool:
-        future = pool.submit(call, control)
+        future = pool.submit(contextvars.copy_context().run, call, control)  # the option names too
         while True:
             try:
                 return future.result(timeout=_WAKE_S)
