@@ -40,6 +40,7 @@ from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, inval
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
+from batch_updater.run.after_full import unless_full
 from batch_updater.run.live import endpoint_of, run_live
 from batch_updater.send.pacing import parse_rate
 from batch_updater.send.pool import MAYBE_TWICE, SendOptions
@@ -112,7 +113,9 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
                                     since={i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                                     crashed={i: (by_index[i], o) for i, o in plan.crashed.items()}))
         if job is not None:
-            _release(job.ledger, plan, claimed.new, live.outcomes, options.retry_comments)
+            with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
+                             on_warning):
+                _release(job.ledger, plan, claimed.new, live.outcomes, options.retry_comments)
         done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
         for index, note in plan.notes.items():
             if index in done:
@@ -122,19 +125,24 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
                                            "the run") if isinstance(item, TicketUpdate) else
                     invalid_outcome(item) for i, item in enumerate(checked)]
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
-        undo = _undo(journal, sent_as, live.before if read_first else {}, dict(enumerate(outcomes)))
+        undo = _undo(journal, sent_as, live.before if read_first else {}, dict(enumerate(outcomes)),
+                     lambda: unless_full(where, "what this run changed is not recorded in the job's journal: a later "
+                                         "run's undo sheet will not restore it", on_warning))
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
-          outcomes: Mapping[int, Outcome]) -> Undo | None:
+          outcomes: Mapping[int, Outcome],
+          recording: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext) -> Undo | None:
     """The undo sheet (when the tickets were read first): every field this run and the job's
-    earlier runs changed; and what this run applied, added to the journal for the next one."""
+    earlier runs changed; and what this run applied, added to the journal for the next one (in
+    `recording`: a full disk is let go, with a warning)."""
     earlier = Changes(*recorded_changes(journal)) if journal is not None else None
     undo = undo_sheet(sent_as, before, outcomes, earlier) if before else None
     if journal is not None:
         made = undo.changes if undo is not None else fields_set(sent_as, outcomes, preimaged(journal))
-        record_changes(journal, made.fields, made.comments)
+        with recording():
+            record_changes(journal, made.fields, made.comments)
     return undo
 
 
