@@ -173,3 +173,14 @@ async def test_a_fixed_sheet_uploaded_again_keeps_the_pages_choices_and_resumes(
         forgotten = await (await client.post(f"/api/uploads/{first['id']}/check", json={"renames": {}})).json()
         assert forgotten["kept"] is None and forgotten["unknown"] == ["New State"]
         await asyncio.get_running_loop().run_in_executor(None, console.stop_all)
+
+
+def test_a_sheet_sent_to_the_command_line_is_told_what_the_command_line_takes(tmp_path):
+    """Trial F3: the message said the command line "takes any size"; it has limits of its own."""
+    text = tmp_path / "big.csv"
+    text.write_text("ticket_id,status\n" + "7100000000000000001,2\n" * 50)
+    with pytest.raises(TooBig) as refused:
+        check_size(text, Choices(), Budget(rows=40))
+    assert "any size" not in str(refused.value)
+    assert ("run it from the command line, which takes far bigger sheets (a text file up to 256 MiB, a workbook "
+            "whose parts unpack to 512 MiB): `batch-updater run big.csv --dry-run` checks it") in str(refused.value)
