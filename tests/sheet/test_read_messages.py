@@ -200,3 +200,18 @@ def test_thousands_of_ignored_columns_are_named_in_a_short_warning():
     (warning,) = [w for w in read_text(io.BytesIO(data)).warnings if "not sent" in w]
     assert warning == ("columns kept in the report but not sent (not a ticket field): extra 0, extra 1, extra 2, "
                        "extra 3, extra 4, extra 5, extra 6, extra 7, extra 8, extra 9 and 15,990 more")
+
+
+def test_a_malformed_cell_tag_is_refused_naming_the_sheet_and_the_place_not_read_as_another_value(tmp_path):
+    """Trial F4: `<c r="B2" < t="s">` was read silently as the shared string's index (status 4, not
+    the string "2" it points at)."""
+    path = workbook(tmp_path / "bad.xlsx", '<row r="1"><c r="A1" t="inlineStr"><is><t>ticket_id</t></is></c>'
+                    '<c r="B1" t="inlineStr"><is><t>status</t></is></c></row>'
+                    f'<row r="2"><c r="A2" t="inlineStr"><is><t>{ID}</t></is></c><c r="B2" < t="s"><v>0</v></c>'
+                    '</row>', extra={"xl/sharedStrings.xml": b'<sst xmlns="http://schemas.openxmlformats.org/'
+                                     b'spreadsheetml/2006/main"><si><t>2</t></si></sst>'})
+    with pytest.raises(InputError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert message.startswith("the workbook is damaged in sheet 'Sheet1' (xl/worksheets/sheet1.xml): its XML is "
+                              "cut short or malformed (not well-formed (invalid token): line 1, column ")
