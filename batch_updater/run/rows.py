@@ -34,6 +34,7 @@ from batch_updater.jobs.resume import (
     plan_resume,
     row_keys,
 )
+from batch_updater.jobs.stale import Reservations, being_sent_now, taken_over_notes
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
@@ -115,9 +116,9 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
         if job is not None:
             with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
                              on_warning):
-                _release(job.ledger, plan, claimed.new, live.outcomes, options.retry_comments)
+                _release(job.ledger, plan, claimed.new | set(claimed.stale), live.outcomes, options.retry_comments)
         done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
-        for index, note in plan.notes.items():
+        for index, note in {**plan.notes, **taken_over_notes(plan.to_send, claimed.stale)}.items():
             if index in done:
                 done[index].msg = f"{done[index].msg}; {note}" if done[index].msg else note
         _maybe_twice(done, specs, plan.retried, on_warning)
@@ -225,22 +226,31 @@ def _plan(job: Job | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapp
     # The ledger names who has a comment (another job, running or not, or this one before --fresh);
     # the other journals (read above) tell only for jobs run before it existed.
     reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec))
+    jobs_dir = job.files.journal.parent
+    judge = Reservations(jobs_dir, jid)
+    for key in [key for key, holder in reserved.items() if not retry and judge.stale(key, holder)]:
+        del reserved[key]  # a killed run's, for a row that never left: taken over in the ledger's transaction
     for key in reserved:
         others.posted.pop(key, None)
         others.maybe_posted.pop(key, None)
     plan = plan_resume(specs, keys, job.journal.entries(), retry, others)
     held = hold_reserved(plan, reserved, jid, retry)
     claimed = job.ledger.update([(key, spec.ticket_id) for _, spec in plan.to_send if (key := comment_key(spec))],
-                                take_over=retry)
+                                take_over=retry, stale=None if retry else Reservations(jobs_dir, jid).stale)
     held.update(hold_reserved(plan, claimed.others, jid, retry))  # reserved by another run since we looked
     for index, spec in plan.to_send:
         holder = claimed.taken_over.get(comment_key(spec) or "")
         if holder is not None:
             plan.retried.setdefault(index, f"{holder.name(jid)} posted it, may have, or is posting it")
+    spec_of = dict(specs)
+    running = {i: h for i, h in held.items() if not retry and judge.being_sent(comment_keys(spec_of[i]), h)}
+    held = {i: h for i, h in held.items() if i not in running}
     mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
-    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
+    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine) - len(running))
     if warning:
         warn(warning, on_warning)
+    if running:
+        warn(being_sent_now(running), on_warning)
     if not retry and (mine or (len(held) > len(mine) and not warning)):
         warn(_held_warning(held if not warning else mine, jid), on_warning)
     return plan, claimed
@@ -280,8 +290,8 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
         parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
                      "with --fresh")
     if others:
-        parts.append(f"{len(held) - mine} rows would post a comment another job posted, may have, or is posting "
-                     f"now ({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
+        parts.append(f"{len(held) - mine} rows would post a comment another job posted or may have "
+                     f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
     return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
             "posts them")
 def _carry_over(job: Job, options: RunOptions, input_path: Path, env: Mapping[str, str],
