@@ -93,6 +93,21 @@ def test_a_formula_reading_another_workbook_makes_its_row_invalid_naming_the_cel
     assert not isinstance(third, list) and third.body == {"status": 2}
 
 
+def test_a_formula_naming_another_workbook_by_its_path_or_name_is_flagged_as_a_link_too(tmp_path):
+    """Trial F6: `'C:\\x\\[other.xlsx]Sheet1'!B2` (as a program may write it) was sent as its cached value."""
+    rows = (HEADER.replace('<c r="B2"><v>2</v></c>', "<c r=\"B2\"><f>'C:\\x\\[other.xlsx]Sheet1'!B2</f><v>2</v></c>")
+            + '<row r="3"><c r="A3" t="inlineStr"><is><t>6945345902185807892</t></is></c>'
+              '<c r="B3"><f>[other.xlsx]Sheet1!B3+1</f><v>3</v></c></row>'
+              '<row r="4"><c r="A4" t="inlineStr"><is><t>6945345902185807893</t></is></c>'
+              '<c r="B4"><f>SUM(Table1[Status])</f><v>2</v></c></row>')  # a table's column: not a link
+    sheet = load(linked_workbook(tmp_path / "paths.xlsx", rows))
+    first, second, third = validate_rows(sheet.rows, sheet.columns)
+    assert isinstance(first, list) and isinstance(second, list), (first, second)
+    assert str(first[0]).startswith("status '2': cell B2 takes its value from another workbook (other.xlsx)")
+    assert "cell B3 takes its value from another workbook (other.xlsx)" in str(second[0])
+    assert not isinstance(third, list) and third.body == {"status": 2}
+
+
 # --- 22. a column with no header, merged cells --------------------------------------------------------
 
 
