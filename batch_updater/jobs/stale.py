@@ -14,7 +14,7 @@ import errno
 import fcntl
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from batch_updater.jobs.ledger import Holder
@@ -100,6 +100,31 @@ def _journal_rows(path: Path, holder: str) -> dict[str, list[tuple[str, str | No
             db.close()
     except sqlite3.Error:
         return None
+
+
+def reserved_by_others(ledger: Path, meta: Mapping[str, str], holder: str, keys: Iterable[str]) -> dict[str, Holder]:
+    """Which of `keys` a holder other than `holder` has in the ledger at `ledger`, for the API and
+    helpdesk `meta` names: read only (the console's confirmation, before the run reserves them);
+    none when there is no ledger or it cannot be read."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted or not ledger.is_file():
+        return {}
+    found: dict[str, Holder] = {}
+    try:
+        db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=0.5)
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                for key, *rest in db.execute(
+                        f"SELECT comment_key, holder, job, input, reserved_at FROM comments WHERE api = ? AND "
+                        f"helpdesk = ? AND holder != ? AND comment_key IN ({','.join('?' * len(chunk))})",
+                        (meta.get("api", ""), meta.get("helpdesk", ""), holder, *chunk)):
+                    found[key] = Holder(*rest)
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return found
 
 
 def taken_over_notes(to_send: Sequence[tuple[int, TicketUpdate]], stale: Mapping[str, Holder]) -> dict[int, str]:

@@ -167,7 +167,7 @@ def write_outputs(report: Path, sheet: Sheet, outcomes: Sequence[Outcome], setti
                                                          GOOD | {Result.UNKNOWN}, on_warning)
     written.unknown, written.unknown_rows = write_unknown(sibling_path(report, "unknown"), sheet, outcomes, on_warning)
     if undo is not None:
-        written.undo, written.undo_comments = write_undo(report, undo, sheet.delimiter)
+        written.undo, written.undo_comments = write_undo(report, undo, sheet.output_delimiter)
     return written
 
 

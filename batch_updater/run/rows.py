@@ -34,7 +34,7 @@ from batch_updater.jobs.resume import (
     plan_resume,
     row_keys,
 )
-from batch_updater.jobs.stale import Reservations, being_sent_now, taken_over_notes
+from batch_updater.jobs.stale import Reservations, being_sent_now, reserved_by_others, taken_over_notes
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
@@ -100,7 +100,7 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
             _carry_over(job, options, input_path, env, specs, keys, on_warning)
         jid = job.files.id if job else ""
         plan, claimed = _plan(job, specs, keys, options, on_warning)
-        hooks = Guarded(JobJournal(journal, keys, started_ms), where) if journal else None
+        hooks = Guarded(JobJournal(journal, keys, started_ms, plan.attempts_before), where) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
@@ -117,6 +117,9 @@ def _run_rows(options: RunOptions, settings: SendSettings, checked: Sequence[Tic
             with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
                              on_warning):
                 _release(job.ledger, plan, claimed.new | set(claimed.stale), live.outcomes, options.retry_comments)
+        for index, before in plan.attempts_before.items():  # a row sent again: the attempts of every run
+            if index in live.outcomes and index not in plan.crashed:
+                live.outcomes[index].attempts += before
         done = {**plan.earlier, **plan.held, **plan.crashed, **live.outcomes}
         for index, note in {**plan.notes, **taken_over_notes(plan.to_send, claimed.stale)}.items():
             if index in done:
@@ -199,15 +202,25 @@ def resume_plan(options: RunOptions, input_path: Path, sheet_name: str | None,
         return plan_resume(specs, keys, {}, options.retry_comments)
     meta = job_meta(options, input_path, sheet_name, env)
     files = _files(meta, env)
-    entries = {}
+    entries, holder = {}, ""
     if files.journal.is_file() and not options.fresh:
         journal = Journal(files.journal)
         try:
-            entries = journal.entries()
+            entries, holder = journal.entries(), journal.get_meta("holder") or ""
         finally:
             journal.close()
     others = elsewhere(files, meta, {s.ticket_id for _, s in specs})
-    return plan_resume(specs, keys, entries, options.retry_comments, others)
+    # The comments another job has in the ledger (running now, say) are held back, as _plan holds them.
+    judge = Reservations(files.journal.parent, files.id)
+    reserved = {key: who for key, who in reserved_by_others(files.ledger, meta, holder, (
+        key for _, spec in specs for key in comment_keys(spec))).items()
+                if options.retry_comments or not judge.stale(key, who)}
+    for key in reserved:
+        others.posted.pop(key, None)
+        others.maybe_posted.pop(key, None)
+    plan = plan_resume(specs, keys, entries, options.retry_comments, others)
+    hold_reserved(plan, reserved, files.id, options.retry_comments)
+    return plan
 
 
 def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:

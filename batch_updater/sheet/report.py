@@ -56,6 +56,10 @@ def check_writable(report: Path) -> None:
         raise UsageError(f"--report {report}: {e.strerror or e}; choose another --report (nothing was sent)") from None
     if folder:
         raise UsageError(f"--report {report}: is a folder; give a file name")
+    problem = probe_folder(report.parent)  # any file at all, first: a message about the folder, not a name
+    if problem:
+        raise UsageError(f"cannot write the report: cannot create files in {report.parent} ({problem}); choose "
+                         "another --report (nothing was sent)")
     longest = report_names(report)[-1].name
     problem = probe_folder(report.parent, longest)
     if problem:
@@ -93,7 +97,7 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
             _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
                         timeline=timeline)
         else:
-            write_delimited(tmp, header, rows, delimiter_for(path, sheet.delimiter))
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet.output_delimiter))
 
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
@@ -151,7 +155,7 @@ def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title:
         if path.suffix.lower() == ".xlsx":
             _write_xlsx(tmp, header, iter(cells), summary=None, rows_sample=subset, title=title)
         else:
-            write_delimited(tmp, header, iter(cells), delimiter_for(path, subset.delimiter))
+            write_delimited(tmp, header, iter(cells), delimiter_for(path, sheet.output_delimiter))
     return path, len(rows)
 
 

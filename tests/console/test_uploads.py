@@ -54,10 +54,10 @@ async def test_an_upload_cut_off_midway_leaves_no_staging_copy(make_client):  # 
     assert any(folder.iterdir())
     writer.close()
     for _ in range(500):  # until the server has seen the connection go
-        if not any(folder.iterdir()):
+        if not folder.exists():
             break
         await asyncio.sleep(0.01)
-    assert not any(folder.iterdir())
+    assert not folder.exists()  # trial F7.4: not even the sheet's folder, empty (was: left behind)
 
 
 def rows_of(n, comment=lambda i: f"c{i}"):
@@ -184,3 +184,16 @@ def test_a_sheet_sent_to_the_command_line_is_told_what_the_command_line_takes(tm
     assert "any size" not in str(refused.value)
     assert ("run it from the command line, which takes far bigger sheets (a text file up to 256 MiB, a workbook "
             "whose parts unpack to 512 MiB): `batch-updater run big.csv --dry-run` checks it") in str(refused.value)
+
+
+async def test_a_refused_upload_leaves_no_empty_folder(make_client):  # noqa: F811
+    """Trial F7.4: each refused upload (too many rows, a zip bomb...) left an empty sheets/<id>/ folder."""
+    client, console = await make_client(budget=Budget(rows=10))
+    await login(client)
+    refused = await upload(client, "big.csv", csv_bytes(rows_of(11)))
+    assert refused.status == 400
+    assert not (console.uploads.folder / console.uploads.id_of("big.csv")).exists()
+    assert (await upload(client, "fits.csv", csv_bytes(rows_of(5)))).status == 200
+    assert (await upload(client, "fits.csv", csv_bytes(rows_of(11)))).status == 400
+    kept = console.uploads.folder / console.uploads.id_of("fits.csv")
+    assert sorted(p.name for p in kept.iterdir()) == ["check.csv", "fits.csv", "upload.json"]  # the earlier one stays

@@ -41,3 +41,13 @@ def test_credentials_are_read_from_the_named_variables(tmp_path):
     config = load_config(write(tmp_path, '[credentials]\nuser_access_token = "ACME_TOKEN"\n'))
     env = credential_env(config, {"ACME_TOKEN": "u-1", "FEISHU_USER_ACCESS_TOKEN": "other", "FEISHU_HELPDESK_ID": "h"})
     assert env["FEISHU_USER_ACCESS_TOKEN"] == "u-1" and env["FEISHU_HELPDESK_ID"] == "h"
+
+
+def test_a_rate_written_as_a_number_is_per_second_as_on_the_command_line(tmp_path):
+    """Trial F7.5: `rate = 20` was refused ("rate: Input should be a valid string")."""
+    from batch_updater.jobs.config import options_from
+    from batch_updater.send.pacing import parse_rate
+
+    config = load_config(write(tmp_path, 'input = "in.csv"\nrate = 20\n'))
+    assert config.rate == "20" and parse_rate(options_from(config).rate).per_second == 20
+    assert load_config(write(tmp_path, "rate = 2.5\n")).rate == "2.5"
