@@ -207,7 +207,7 @@ def plan(config_path: Path | None, **flags: Any) -> None:
         result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
     s = result.summary
     _print_input(result.sheet)
-    click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
+    click.echo(f"Plan: {_count(s.rows, 'row', 'rows')}: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
                                                                                   key=lambda kv: -kv[1])))
     for name, tickets in s.tickets_changing.items():
         click.echo(f"  {name}: would change on {_count(tickets, 'ticket', 'tickets')}")
@@ -238,7 +238,7 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     s = result.summary
     counts = ", ".join(f"{n} {name}" for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
     _print_input(result.sheet)
-    click.echo(f"{'Dry run: ' if dry_run else ''}{s.rows} rows: {counts or 'none'}")
+    click.echo(f"{'Dry run: ' if dry_run else ''}{_count(s.rows, 'row', 'rows')}: {counts or 'none'}")
     if s.repeated_tickets:
         click.echo(f"{_count(s.repeated_tickets, 'ticket appears', 'tickets appear')} on more than one row "
                    f"({s.rows_on_repeated} rows): applied one after another, in file order")
@@ -246,6 +246,10 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
         click.echo("Most common problems:")
         for text, n in s.common_errors:
             click.echo(f"  {n:>6} x {text}")
+        kinds, problems = s.more_errors
+        if kinds:
+            click.echo(f"  and {_count(kinds, 'more kind', 'more kinds')} ({_count(problems, 'problem', 'problems')}): "
+                       "see the report's msg column")
     if s.common_codes:
         click.echo("Most common answers:")
         for text, n in s.common_codes:
@@ -265,8 +269,8 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if result.undo_comments_path:
         click.echo(f"Comments posted (the API cannot take them back): {result.undo_comments_path}")
     if result.resumed:
-        click.echo(f"Resumed job {result.job_id}: {result.resumed} rows done by an earlier run were not sent "
-                   "again (--fresh starts over)")
+        click.echo(f"Resumed job {result.job_id}: {_count(result.resumed, 'row', 'rows')} done by an earlier run "
+                   f"{'was' if result.resumed == 1 else 'were'} not sent again (--fresh starts over)")
     click.echo(f"Report: {result.report_path or 'not written (see the warning above)'}")
     if result.write_back_path:
         click.echo(f"Your file with the result columns: {result.write_back_path}")
@@ -281,11 +285,14 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if dry_run:
         click.echo("Nothing was sent." if result.exit_code == 0 else
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
+    not_sent = any(o.result is Result.NOT_ATTEMPTED for o in result.outcomes)
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo(f"The rows not sent are marked not_attempted; fix that, then {resume}.", err=True)
+        click.echo(f"The rows not sent are marked not_attempted; fix that, then {resume}." if not_sent else
+                   f"Fix that, then {resume}.", err=True)
     elif _interrupted(result):
-        click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}.", err=True)
+        click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}." if not_sent else
+                   f"Interrupted; {resume}.", err=True)
 
 
 RESUME = "run the same command again to resume: rows already done are not sent again"

@@ -16,7 +16,7 @@ def test_dry_run_all_valid_exits_0_and_writes_the_body(runner, tmp_path):
     write_csv(tmp_path / "in.csv", [["工单ID", "状态", "标签"], [ID, "已关闭", "a,b"]])
     result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 0, result.output
-    assert "Dry run: 1 rows: 1 valid" in result.output and "Nothing was sent." in result.output
+    assert "Dry run: 1 row: 1 valid" in result.output and "Nothing was sent." in result.output
     (row,) = read_rows(tmp_path / "out.csv")
     assert row["result"] == "valid"
     assert json.loads(row["msg"]) == {"status": 51, "tag_names": ["a", "b"]}

@@ -140,13 +140,13 @@ class Runs:
         with self._lock:  # two clicks at once: one starts
             busy = self.active_for(upload.id)
             if busy is not None:
-                raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
-                                "stop it or wait for it to end")
+                raise BusyError(f"a {busy.kind} of this sheet is running already (started "
+                                f"{shown_time(busy.started_at)}); stop it or wait for it to end")
             other = self.sending() if kind == "run" else None
             if other is not None:
                 raise BusyError(f"a run of {other.upload_name} is sending to this helpdesk (started "
-                                f"{other.started_at}): one run at a time per helpdesk, so that no comment is "
-                                "posted twice; wait for it to end, or stop it (Earlier runs: Stop)")
+                                f"{shown_time(other.started_at)}): one run at a time per helpdesk, so that no comment "
+                                "is posted twice; wait for it to end, or stop it (Earlier runs: Stop)")
             run_id = uuid.uuid4().hex[:12]
             options = self._options(kind, upload, choices, run_id)
             record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now(),
@@ -273,6 +273,11 @@ class Runs:
 
 class BusyError(BatchUpdaterError):
     exit_code = 75
+
+
+def shown_time(iso: str) -> str:
+    """A time as the page shows it: `2026-12-07 11:17:17`, the server's clock (no ISO `T`, no offset)."""
+    return iso.replace("T", " ")[:19]
 
 
 def _now() -> str:

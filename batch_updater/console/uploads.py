@@ -263,11 +263,13 @@ class Uploads:
 
 
 def discard(arrived: Path) -> None:
-    """An upload that was refused leaves nothing behind."""
+    """An upload that was refused leaves nothing behind: its staging folder, and the sheet's folder
+    when nothing else is in it (no earlier upload of that name, no other arriving)."""
     for item in arrived.parent.glob("*"):
         item.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        arrived.parent.rmdir()
+    for folder in (arrived.parent, arrived.parent.parent):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def describe(upload: Upload) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.schema.fields import REGISTRY
+from batch_updater.sheet.limits import command_line_limits
 
 STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
 EVENT_EVERY_S = 0.5  # the server pushes a run's progress at most this often
@@ -152,7 +153,7 @@ async def _receive(request: web.Request, console: Console, limit: int) -> tuple[
 
 def _too_big(limit: int) -> BatchUpdaterError:
     return BatchUpdaterError(f"the file is larger than this console takes ({limit / 2**20:.0f} MB); split it, or "
-                             "run it from the command line (batch-updater run), which has no limit")
+                             f"run it from the command line (batch-updater run), which takes {command_line_limits()}")
 
 
 def _described(console: Console, upload: Upload) -> dict[str, Any]:

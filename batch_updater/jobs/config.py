@@ -74,6 +74,12 @@ class JobConfig(BaseModel):
     def _sheet_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
 
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate_as_text(cls, value: Any) -> Any:
+        """`rate = 20`, a number, is 20 per second, as `--rate 20` is."""
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
 
 def load_config(path: Path) -> JobConfig:
     try:

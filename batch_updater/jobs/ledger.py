@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +69,7 @@ class Claimed:
     new: set[str] = field(default_factory=set)  # reserved now (none had them)
     others: dict[str, Holder] = field(default_factory=dict)  # another holder has them: not ours
     taken_over: dict[str, Holder] = field(default_factory=dict)  # another holder had them (take_over)
+    stale: dict[str, Holder] = field(default_factory=dict)  # ...and held nothing any more (stale.py): taken over
 
 
 class Ledger:
@@ -94,10 +95,12 @@ class Ledger:
         self.db.close()
 
     def update(self, claim: Iterable[tuple[str, str]], release: Collection[str] = (), *,
-               take_over: bool = False) -> Claimed:
+               take_over: bool = False, stale: Callable[[str, Holder], bool] | None = None) -> Claimed:
         """Reserve each (comment key, ticket id) of `claim` for this holder and release the keys of
         `release` it holds, in one transaction, committed when this returns. With `take_over`, a
-        comment another holder has becomes this one's (--retry-comments)."""
+        comment another holder has becomes this one's (--retry-comments); so does one whose
+        reservation `stale` says holds nothing any more (a killed run's: stale.py), judged inside
+        the transaction, where no other job can reserve or post it meanwhile."""
         api, helpdesk = self.scope
         holder, job, input_ = self.me
         now = now_text()
@@ -114,6 +117,9 @@ class Ledger:
                 elif take_over:
                     self.db.execute(_TAKE_OVER, (holder, job, input_, now, api, helpdesk, key))
                     claimed.taken_over[key] = Holder(*row)
+                elif stale is not None and stale(key, Holder(*row)):
+                    self.db.execute(_TAKE_OVER, (holder, job, input_, now, api, helpdesk, key))
+                    claimed.stale[key] = Holder(*row)
                 else:
                     claimed.others[key] = Holder(*row)
             if release:

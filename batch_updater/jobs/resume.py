@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -65,10 +66,12 @@ def comment_keys(spec: TicketUpdate) -> tuple[str, ...]:
 class JobJournal:
     """The sender's write-ahead hooks, onto the job's SQLite journal, by row key."""
 
-    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int) -> None:
+    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int,
+                 attempts_before: Mapping[int, int] | None = None) -> None:
         self.journal = journal
         self.keys = keys
         self.started_ms = started_ms
+        self.attempts_before = attempts_before or {}  # the sender's outcomes count this run's: the journal, all
         self._comment_keys: dict[int, str] = {}  # by row: a digest costs 3 µs, and a row's comment is its own
 
     def _comment_key(self, index: int, spec: TicketUpdate) -> str | None:
@@ -99,8 +102,12 @@ class JobJournal:
         self.journal.write(
             [(keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec), self.started_ms)
              for index, spec in sending],
-            [(keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
-             for index, spec, outcome, final in done])
+            [(keys[index], self._all_runs(index, outcome), is_final(outcome, spec.has_comment) if final is None
+              else final) for index, spec, outcome, final in done])
+
+    def _all_runs(self, index: int, outcome: Outcome) -> Outcome:
+        before = self.attempts_before.get(index)
+        return dataclasses.replace(outcome, attempts=outcome.attempts + before) if before else outcome
 
 
 def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
@@ -123,6 +130,7 @@ class Plan:
     notes: dict[int, str] = field(default_factory=dict)  # rows sent without their comment: why
     held: dict[int, Outcome] = field(default_factory=dict)  # rows not sent: their comment is (maybe) there
     retried: dict[int, str] = field(default_factory=dict)  # rows sent with a comment that may be there already
+    attempts_before: dict[int, int] = field(default_factory=dict)  # rows sent again: earlier runs' attempts
 
 
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], entries: Mapping[str, Entry],
@@ -145,20 +153,25 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         if entry is None:
             new.append((index, spec))
             continue
+        before = (entry.outcome.attempts if entry.outcome else 0) + (entry.state == "sending")  # cut off mid-send
         sent_bare = spec.has_comment and entry.comment_key is None  # an earlier run held its comment back
         maybe = spec.has_comment and not sent_bare and posted(entry) is None
         if retry_comments and maybe:
             plan.to_send.append((index, spec))
             plan.retried[index] = "an earlier run may have posted it"
+            plan.attempts_before[index] = before
         elif maybe:
             plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
-                Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
+                Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, attempts=before, finished_at=now_text())
+            plan.attempts_before[index] = plan.crashed[index].attempts
         elif entry.state == "done" and entry.final and entry.outcome is not None:
             plan.earlier[index] = entry.outcome
         elif sent_bare and not retry_comments:
             _without_comment(plan, index, spec, "an earlier run held it back: it was already on this ticket")
+            plan.attempts_before[index] = before
         else:
             plan.to_send.append((index, spec))
+            plan.attempts_before[index] = before
     matched = {keys[index] for index, _ in specs}
     here = [e for e in entries.values() if e.key not in matched]
     ok_here = Counter(e.comment_key for e in here if posted(e))

@@ -75,7 +75,7 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
     header, rows, changed = plan_table(sheet, checked, planned)
     with atomic_path(path) as tmp:
         if path.suffix.lower() != ".xlsx":
-            write_delimited(tmp, header, rows, delimiter_for(path, sheet.delimiter))
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet.output_delimiter))
             return
         book = new_workbook(tmp)
         try:

@@ -24,7 +24,7 @@ from batch_updater.run.prepare import Job, checked_write_back, prepare, stopped_
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
-from batch_updater.sheet.report import own_columns, write_report, write_retry, write_unknown
+from batch_updater.sheet.report import own_columns, write_report, write_retry_file, write_unknown
 from batch_updater.sheet.writeback import write_back
 from batch_updater.summary import Summary, per_second, summarize
 
@@ -118,7 +118,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
     written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
-        path, sheet, outcomes, settings_shown, timeline, undo)) if report is not None else (Written(None), None)
+        path, sheet, outcomes, settings_shown, timeline, undo, on_warning)) if report is not None else \
+        (Written(None), None)
     back_path, back_problem = write_back(back, sheet.rows, results_block(outcomes, own_columns(sheet)), env,
                                            on_warning) if back \
         else (None, None)
@@ -149,16 +150,15 @@ class Written:
 
 
 def write_outputs(report: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
-                  timeline: Sequence[Second], undo: Undo | None) -> Written:
+                  timeline: Sequence[Second], undo: Undo | None,
+                  on_warning: Callable[[str], None] | None = None) -> Written:
     write_report(report, sheet, outcomes, settings, timeline)
     written = Written(report)
-    retry, unknown = sibling_path(report, "retry"), sibling_path(report, "unknown")
-    written.retry_rows = write_retry(retry, sheet, outcomes, GOOD | {Result.UNKNOWN})
-    written.unknown_rows = write_unknown(unknown, sheet, outcomes)
-    written.retry = retry if written.retry_rows else None
-    written.unknown = unknown if written.unknown_rows else None
+    written.retry, written.retry_rows = write_retry_file(sibling_path(report, "retry"), sheet, outcomes,
+                                                         GOOD | {Result.UNKNOWN}, on_warning)
+    written.unknown, written.unknown_rows = write_unknown(sibling_path(report, "unknown"), sheet, outcomes, on_warning)
     if undo is not None:
-        written.undo, written.undo_comments = write_undo(report, undo, sheet.delimiter)
+        written.undo, written.undo_comments = write_undo(report, undo, sheet.output_delimiter)
     return written
 
 

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,12 +33,14 @@ from batch_updater.jobs.resume import (
     plan_resume,
     row_keys,
 )
+from batch_updater.jobs.stale import Reservations, being_sent_now, reserved_by_others, taken_over_notes
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import Outcome, TicketUpdate
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
+from batch_updater.run.after_full import unless_full
 from batch_updater.run.endpoints import endpoint_of
 from batch_updater.run.live import Sending, run_live
 from batch_updater.run.outcomes import maybe_twice, merge_outcomes
@@ -84,7 +86,7 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
             _carry_over(held, job, specs, keys, on_warning)
         jid = held.files.id if held else ""
         plan, claimed = _plan(held, specs, keys, options, on_warning)
-        hooks = Guarded(JobJournal(journal, keys, started_ms), where) if journal else None
+        hooks = Guarded(JobJournal(journal, keys, started_ms, plan.attempts_before), where) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
@@ -95,28 +97,39 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                           {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
         live = asyncio.run(run_live(job, sending, on_progress))
+        for index, before in plan.attempts_before.items():  # a row sent again: the attempts of every run
+            if index in live.outcomes and index not in plan.crashed:
+                live.outcomes[index] = replace(live.outcomes[index], attempts=live.outcomes[index].attempts + before)
+        plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
         outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
         if held is not None:
-            _release(held.ledger, plan, claimed.new, outcomes, options.retry_comments)
+            with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
+                             on_warning):
+                _release(held.ledger, plan, claimed.new | set(claimed.stale), outcomes, options.retry_comments)
         twice = maybe_twice(outcomes, specs)
         if twice:
             shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
             warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
                  f"why): {shown}", on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
-        undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)))
+        undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)),
+                     lambda: unless_full(where, "what this run changed is not recorded in the job's journal: a later "
+                                         "run's undo sheet will not restore it", on_warning))
     return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
-          outcomes: Mapping[int, Outcome]) -> Undo | None:
+          outcomes: Mapping[int, Outcome],
+          recording: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext) -> Undo | None:
     """The undo sheet (when the tickets were read first): every field this run and the job's
-    earlier runs changed; and what this run applied, added to the journal for the next one."""
+    earlier runs changed; and what this run applied, added to the journal for the next one (in
+    `recording`: a full disk is let go, with a warning)."""
     earlier = Changes(*recorded_changes(journal)) if journal is not None else None
     undo = undo_sheet(sent_as, before, outcomes, earlier) if before else None
     if journal is not None:
         made = undo.changes if undo is not None else fields_set(sent_as, outcomes, preimaged(journal))
-        record_changes(journal, made.fields, made.comments)
+        with recording():
+            record_changes(journal, made.fields, made.comments)
     return undo
 
 
@@ -176,15 +189,25 @@ def resume_plan(job: Job) -> Plan:
         return plan_resume(specs, keys, {}, options.retry_comments)
     meta = job_meta(job.identity, options, job.env)
     files = _files(meta, job.env)
-    entries = {}
+    entries, holder = {}, ""
     if files.journal.is_file() and not options.fresh:
         journal = Journal(files.journal)
         try:
-            entries = journal.entries()
+            entries, holder = journal.entries(), journal.get_meta("holder") or ""
         finally:
             journal.close()
     others = elsewhere(files, meta, {s.ticket_id for _, s in specs})
-    return plan_resume(specs, keys, entries, options.retry_comments, others)
+    # The comments another job has in the ledger (running now, say) are held back, as _plan holds them.
+    judge = Reservations(files.journal.parent, files.id)
+    reserved = {key: who for key, who in reserved_by_others(files.ledger, meta, holder, (
+        key for _, spec in specs for key in comment_keys(spec))).items()
+                if options.retry_comments or not judge.stale(key, who)}
+    for key in reserved:
+        others.posted.pop(key, None)
+        others.maybe_posted.pop(key, None)
+    plan = plan_resume(specs, keys, entries, options.retry_comments, others)
+    hold_reserved(plan, reserved, files.id, options.retry_comments)
+    return plan
 
 
 def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
@@ -203,22 +226,31 @@ def _plan(job: Held | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Map
     # The ledger names who has a comment (another job, running or not, or this one before --fresh);
     # the other journals (read above) tell only for jobs run before it existed.
     reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec))
+    jobs_dir = job.files.journal.parent
+    judge = Reservations(jobs_dir, jid)
+    for key in [key for key, holder in reserved.items() if not retry and judge.stale(key, holder)]:
+        del reserved[key]  # a killed run's, for a row that never left: taken over in the ledger's transaction
     for key in reserved:
         others.posted.pop(key, None)
         others.maybe_posted.pop(key, None)
     plan = plan_resume(specs, keys, job.journal.entries(), retry, others)
     held = hold_reserved(plan, reserved, jid, retry)
     claimed = job.ledger.update([(key, spec.ticket_id) for _, spec in plan.to_send if (key := comment_key(spec))],
-                                take_over=retry)
+                                take_over=retry, stale=None if retry else Reservations(jobs_dir, jid).stale)
     held.update(hold_reserved(plan, claimed.others, jid, retry))  # reserved by another run since we looked
     for index, spec in plan.to_send:
         holder = claimed.taken_over.get(comment_key(spec) or "")
         if holder is not None:
             plan.retried.setdefault(index, f"{holder.name(jid)} posted it, may have, or is posting it")
+    spec_of = dict(specs)
+    running = {i: h for i, h in held.items() if not retry and judge.being_sent(comment_keys(spec_of[i]), h)}
+    held = {i: h for i, h in held.items() if i not in running}
     mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
-    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
+    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine) - len(running))
     if warning:
         warn(warning, on_warning)
+    if running:
+        warn(being_sent_now(running), on_warning)
     if not retry and (mine or (len(held) > len(mine) and not warning)):
         warn(_held_warning(held if not warning else mine, jid), on_warning)
     return plan, claimed
@@ -242,8 +274,8 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
         parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
                      "with --fresh")
     if others:
-        parts.append(f"{len(held) - mine} rows would post a comment another job posted, may have, or is posting "
-                     f"now ({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
+        parts.append(f"{len(held) - mine} rows would post a comment another job posted or may have "
+                     f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
     return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
             "posts them")
 def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],

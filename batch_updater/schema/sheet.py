@@ -27,6 +27,14 @@ class Sheet:
     delimiter: str | None = None
     warnings: tuple[str, ...] = ()  # the columns' warnings, then the reader's own
     header_row: int = 1  # the header's row (1 = first) in the file: rows are numbered the same way
+    sep_line: bool = False  # a CSV that starts with Excel's "sep=;" line
+
+    @property
+    def output_delimiter(self) -> str | None:
+        """The separator of the CSV files written from this sheet (report, retry, undo, plan): its
+        own, but a comma for one that needed a "sep=" line (Excel reads that line only without a
+        byte-order mark, which those files have: the Excel it was made for takes commas)."""
+        return "," if self.sep_line else self.delimiter
 
     @property
     def source(self) -> str:

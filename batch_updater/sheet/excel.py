@@ -87,6 +87,9 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     if info is not None:  # a legacy .xls holds at most 65,536 x 256 cells: within MAX_CELLS
         try:
             used = used_range(fp, info, name)
+        except ExpatError as e:  # calamine may read a malformed tag as another value: never read it
+            raise InputError(f"the workbook is damaged in sheet {name!r} ({info.parts.get(name)}): its XML is cut "
+                             f"short or malformed ({e}); {REPAIR}") from None
         except _BROKEN:
             used = None  # reading the sheet says what is wrong with it
         fp.seek(0)

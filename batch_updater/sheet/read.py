@@ -157,6 +157,8 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
                     for r, rec in enumerate(records) for c, cell in enumerate(rec) if len(cell) > _CSV_FIELD_LIMIT}
     sheet = _build(kind, records, renames, problems, where="the file", encoding=used, delimiter=delimiter,
                    header_row=header_row)
+    if said:
+        sheet = replace(sheet, sep_line=True)
     if len(records) < _line_count(text):  # some cell spans lines: see that no quote was left open
         _check_quotes(records, sheet, delimiter)
     return sheet
