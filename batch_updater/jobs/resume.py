@@ -93,7 +93,10 @@ class JobJournal:
                              self.started_ms)
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
-        self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
+        if self._keeps_maybe_posted(index, spec, outcome):
+            return
+        self.journal.done(self.keys[index], self._all_runs(index, outcome),
+                          is_final(outcome, spec.has_comment) if final is None else final)
 
     def write(self, sending: Sequence[tuple[int, TicketUpdate]],
               done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> None:
@@ -103,7 +106,16 @@ class JobJournal:
             [(keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec), self.started_ms)
              for index, spec in sending],
             [(keys[index], self._all_runs(index, outcome), is_final(outcome, spec.has_comment) if final is None
-              else final) for index, spec, outcome, final in done])
+              else final) for index, spec, outcome, final in done
+             if not self._keeps_maybe_posted(index, spec, outcome)])
+
+    def _keeps_maybe_posted(self, index: int, spec: TicketUpdate, outcome: Outcome) -> bool:
+        """A comment row an earlier run sent (its comment may be on the ticket) that this run
+        stopped before sending again is not marked `not_attempted`: it stays `sending` ("it may
+        have been posted"), as a crash leaves it, and is read back next time. Marked not_attempted,
+        a later run (or another job taking over its reservation) would post it again."""
+        return (outcome.result is Result.NOT_ATTEMPTED and spec.has_comment
+                and self.attempts_before.get(index, 0) > 0)
 
     def _all_runs(self, index: int, outcome: Outcome) -> Outcome:
         before = self.attempts_before.get(index)

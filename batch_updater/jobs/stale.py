@@ -92,8 +92,10 @@ def _journal_rows(path: Path, holder: str) -> dict[str, list[tuple[str, str | No
             if db.execute("SELECT value FROM meta WHERE key = 'holder'").fetchone() != (holder,):
                 return None
             found: dict[str, list[tuple[str, str | None]]] = {}
-            for key, state, result in db.execute(
-                    "SELECT comment_key, state, result FROM rows WHERE comment_key IS NOT NULL"):
+            for key, state, result, attempts in db.execute(
+                    "SELECT comment_key, state, result, attempts FROM rows WHERE comment_key IS NOT NULL"):
+                if state == "done" and result == "not_attempted" and attempts:
+                    result = "sent before"  # an earlier run sent it (a journal older than JobJournal's rule)
                 found.setdefault(key, []).append((state, result if state == "done" else None))
             return found
         finally:

@@ -103,7 +103,7 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
         result.outcomes.update(result.sent.outcomes)
         for index, _ in again:
             if index in result.outcomes:
-                result.read_back.settled[index] = _sent_again(result.outcomes.pop(index), sending.crashed[index][1])
+                result.read_back.settled[index] = _sent_again(result.outcomes.pop(index))
         if not (result.sent.stop_reason or result.sent.interrupted):
             settled = {index for index, _ in early}  # read back already, before sending
             checked_back = [(index, spec) for index, spec in [*to_send, *((i, spec) for i, (spec, _) in
@@ -131,7 +131,7 @@ async def _read_back(endpoint: Session, job: Job, sending: Sending, live: LiveRe
     if endpoint.client.tenant is None:
         return None
     assert job.send is not None
-    outcomes = {**{index: outcome for index, (_, outcome) in sending.crashed.items()}, **live.outcomes}
+    outcomes = _this_runs(sending, live)
     found = live.read_back
     last_row: dict[str, int] = {}
     texts: Counter[tuple[str, str]] = Counter()
@@ -156,14 +156,25 @@ async def _read_back(endpoint: Session, job: Job, sending: Sending, live: LiveRe
     if not again:
         return None
     resent = await send_on(endpoint, again, job.send, job.env, journal=sending.journal)
+    specs_again = dict(again)
     for index, outcome in resent.outcomes.items():
         found.settled[index] = _sent_again(outcome, outcomes[index])
+        if sending.journal is not None and outcomes[index].attempts:  # this run's requests, all of them
+            sending.journal.done(index, specs_again[index], found.settled[index])
     return resent
 
 
-def _sent_again(outcome: Outcome, before: Outcome) -> Outcome:
-    """A row sent again because reading its ticket back showed it was not applied."""
-    return replace(outcome, attempts=outcome.attempts + before.attempts, msg=(
+def _this_runs(sending: Sending, live: LiveResult) -> dict[int, Outcome]:
+    """The outcomes of the rows that may be read back, counting this run's attempts only (a
+    crashed row's, none): run/outcomes.py adds the earlier runs' to whatever settles them."""
+    crashed = {index: replace(outcome, attempts=0) for index, (_, outcome) in sending.crashed.items()}
+    return {**crashed, **live.outcomes}
+
+
+def _sent_again(outcome: Outcome, before: Outcome | None = None) -> Outcome:
+    """A row sent again because reading its ticket back showed it was not applied; `before`: its
+    outcome earlier in this run, if it was sent in this run already."""
+    return replace(outcome, attempts=outcome.attempts + (before.attempts if before else 0), msg=(
         "sent again after reading the ticket back: no comment was posted since it was sent"
         if outcome.result is Result.OK else outcome.msg))
 
@@ -197,7 +208,7 @@ async def _verdicts(endpoint: Session, job: Job, sending: Sending, live: LiveRes
     sent again. Returns the read's report when it stopped (nothing is settled then)."""
     assert job.send is not None
     found = live.read_back
-    outcomes = {**{index: outcome for index, (_, outcome) in sending.crashed.items()}, **live.outcomes}
+    outcomes = _this_runs(sending, live)
     read = await read_on(endpoint, [s for _, s in unknown], job.send)
     if read.stop_reason or read.interrupted:
         return read, []

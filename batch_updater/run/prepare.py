@@ -82,10 +82,8 @@ def send_settings(options: RunOptions, rate: RateSetting, *, plan: bool = False,
     from batch_updater.send.pool import SendOptions
     from batch_updater.send.session import READ_RATE, SendSettings
 
-    if plan:
-        return SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
-                            endpoint_of(options), control=control)
-    return SendSettings(rate, SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
+    return SendSettings(READ_RATE if plan else rate,
+                        SendOptions(options.concurrency, options.max_attempts, not plan and options.retry_comments),
                         options.timeout, endpoint_of(options), control=control)
 
 

@@ -41,7 +41,6 @@ from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
 from batch_updater.run.after_full import unless_full
-from batch_updater.run.endpoints import endpoint_of
 from batch_updater.run.live import Sending, run_live
 from batch_updater.run.outcomes import maybe_twice, merge_outcomes
 from batch_updater.run.prepare import Job, source_of
@@ -97,9 +96,6 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                           {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
         live = asyncio.run(run_live(job, sending, on_progress))
-        for index, before in plan.attempts_before.items():  # a row sent again: the attempts of every run
-            if index in live.outcomes and index not in plan.crashed:
-                live.outcomes[index] = replace(live.outcomes[index], attempts=live.outcomes[index].attempts + before)
         plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
         outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
         if held is not None:
@@ -148,7 +144,7 @@ def _job(job: Job) -> Iterator[Held | None]:
     """The job's lock and journal. A job is one input (a file: wherever its rows change) sent to
     one API (its origin however written) and helpdesk. An in-process sandbox starts empty each
     time, so it has none."""
-    if not endpoint_of(job.options).persistent:
+    if not _persistent(job):
         yield None
         return
     meta = job_meta(job.identity, job.options, job.env)
@@ -185,7 +181,7 @@ def resume_plan(job: Job) -> Plan:
     earlier run did, those to send, to read back, or to hold (the console's confirmation)."""
     options, specs = job.options, job.specs
     keys = row_keys(specs)
-    if not endpoint_of(options).persistent:
+    if not _persistent(job):
         return plan_resume(specs, keys, {}, options.retry_comments)
     meta = job_meta(job.identity, options, job.env)
     files = _files(meta, job.env)
@@ -208,6 +204,12 @@ def resume_plan(job: Job) -> Plan:
     plan = plan_resume(specs, keys, entries, options.retry_comments, others)
     hold_reserved(plan, reserved, files.id, options.retry_comments)
     return plan
+
+
+def _persistent(job: Job) -> bool:
+    """Does the job's endpoint keep jobs (a journal, a lock)? An in-process sandbox starts empty."""
+    assert job.send is not None  # a live run's, or a confirmation's
+    return job.send.endpoint.persistent
 
 
 def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
@@ -345,7 +347,7 @@ class Guarded:
 
 def _record_crashed(plan: Plan, hooks: Guarded | None, specs: Mapping[int, TicketUpdate]) -> None:
     if hooks is not None:
-        for index, outcome in plan.crashed.items():
-            hooks.done(index, specs[index], outcome)
+        for index, outcome in plan.crashed.items():  # the journal adds the earlier runs' attempts
+            hooks.done(index, specs[index], replace(outcome, attempts=0))
 
 

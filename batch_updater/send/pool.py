@@ -313,7 +313,10 @@ class Sender:
             result, msg = Result.NOT_ATTEMPTED, "not applied: throttled, then the run stopped"
         elif result is None:  # retries ran out, or the job stopped before the next one
             why = "the run stopped" if stopping else f"{budget.attempts} attempts"
-            result, msg = Result.FAILED, f"gave up after {why}; last answer: {_answer_text(answer)}"
+            msg = f"gave up after {why}; last answer: {_answer_text(answer)}"
+            result = Result.FAILED
+            if budget.maybe_applied:  # a comment row --retry-comments sent after an answer that proves nothing
+                result, msg = Result.UNKNOWN, f"{msg}; an earlier attempt may have been applied: {MAYBE_TWICE}"
         failure = answer.msg if answer.transport is not None and answer.code is None else ""
         return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts,
                        self._finished_at(), failure)
