@@ -129,17 +129,7 @@ class Ledger:
 
     def others(self, keys: Iterable[str]) -> dict[str, Holder]:
         """Which of `keys` another holder has (read only)."""
-        api, helpdesk = self.scope
-        found: dict[str, Holder] = {}
-        wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, *rest in self.db.execute(
-                    f"SELECT comment_key, holder, job, input, reserved_at FROM comments WHERE api = ? AND "
-                    f"helpdesk = ? AND holder != ? AND comment_key IN ({marks})", (api, helpdesk, self.me[0], *chunk)):
-                found[key] = Holder(*rest)
-        return found
+        return held_by_others(self.db, self.scope, self.me[0], keys)
 
     def adopt(self, holder: str, rows: Sequence[tuple[str, str]]) -> None:
         """Enter (comment key, ticket id) rows for `holder` (this job's journal, maybe an earlier one
@@ -178,6 +168,23 @@ def journal_holder(journal: Journal) -> str:
         holder = uuid.uuid4().hex
         journal.set_meta("holder", holder)
     return holder
+
+
+def held_by_others(db: sqlite3.Connection, scope: tuple[str, str], holder: str, keys: Iterable[str]
+                   ) -> dict[str, Holder]:
+    """Which of the comments `keys` a holder other than `holder` has, for the API and helpdesk of
+    `scope`, in the ledger `db` (a Ledger's, or a read-only connection)."""
+    api, helpdesk = scope
+    found: dict[str, Holder] = {}
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for key, *rest in db.execute(
+                f"SELECT comment_key, holder, job, input, reserved_at FROM comments WHERE api = ? AND "
+                f"helpdesk = ? AND holder != ? AND comment_key IN ({marks})", (api, helpdesk, holder, *chunk)):
+            found[key] = Holder(*rest)
+    return found
 
 
 def open_ledger(journal: Journal, path: Path, meta: Mapping[str, str], job: str) -> Ledger:

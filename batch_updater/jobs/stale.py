@@ -17,8 +17,9 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from batch_updater.jobs.ledger import Holder
-from batch_updater.jobs.resume import comment_key
+from batch_updater.jobs.journal import Entry
+from batch_updater.jobs.ledger import Holder, held_by_others
+from batch_updater.jobs.resume import Elsewhere, Plan, comment_key, hold_reserved, plan_resume
 from batch_updater.model import TicketUpdate
 
 NEVER_LEFT = {("pending", None), ("done", "not_attempted")}
@@ -111,22 +112,29 @@ def reserved_by_others(ledger: Path, meta: Mapping[str, str], holder: str, keys:
     wanted = list(dict.fromkeys(keys))
     if not wanted or not ledger.is_file():
         return {}
-    found: dict[str, Holder] = {}
     try:
         db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=0.5)
         try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                for key, *rest in db.execute(
-                        f"SELECT comment_key, holder, job, input, reserved_at FROM comments WHERE api = ? AND "
-                        f"helpdesk = ? AND holder != ? AND comment_key IN ({','.join('?' * len(chunk))})",
-                        (meta.get("api", ""), meta.get("helpdesk", ""), holder, *chunk)):
-                    found[key] = Holder(*rest)
+            return held_by_others(db, (meta.get("api", ""), meta.get("helpdesk", "")), holder, wanted)
         finally:
             db.close()
     except sqlite3.Error:
         return {}
-    return found
+
+
+def plan_held(reserved: Mapping[str, Holder], judge: Reservations, specs: Sequence[tuple[int, TicketUpdate]],
+              keys: Mapping[int, str], entries: Mapping[str, Entry], retry: bool, others: Elsewhere
+              ) -> tuple[Plan, dict[int, Holder]]:
+    """The job's plan (resume.plan_resume) with the comments other holders have in the ledger
+    (`reserved`) held back: the run's (before it reserves its own) and the console's confirmation
+    plan the same way. A stale reservation (a killed run's, of a row that never left) does not
+    hold, unless `retry` (--retry-comments takes every comment over anyway)."""
+    reserved = {key: who for key, who in reserved.items() if retry or not judge.stale(key, who)}
+    for key in reserved:  # the ledger names who has a comment; the journals only for jobs before it
+        others.posted.pop(key, None)
+        others.maybe_posted.pop(key, None)
+    plan = plan_resume(specs, keys, entries, retry, others)
+    return plan, hold_reserved(plan, reserved, judge.job, retry)
 
 
 def taken_over_notes(to_send: Sequence[tuple[int, TicketUpdate]], stale: Mapping[str, Holder]) -> dict[int, str]:

@@ -33,7 +33,7 @@ from batch_updater.jobs.resume import (
     plan_resume,
     row_keys,
 )
-from batch_updater.jobs.stale import Reservations, being_sent_now, reserved_by_others, taken_over_notes
+from batch_updater.jobs.stale import Reservations, being_sent_now, plan_held, reserved_by_others, taken_over_notes
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import Outcome, TicketUpdate
@@ -192,17 +192,9 @@ def resume_plan(job: Job) -> Plan:
             entries, holder = journal.entries(), journal.get_meta("holder") or ""
         finally:
             journal.close()
-    others = elsewhere(files, meta, {s.ticket_id for _, s in specs})
-    # The comments another job has in the ledger (running now, say) are held back, as _plan holds them.
-    judge = Reservations(files.journal.parent, files.id)
-    reserved = {key: who for key, who in reserved_by_others(files.ledger, meta, holder, (
-        key for _, spec in specs for key in comment_keys(spec))).items()
-                if options.retry_comments or not judge.stale(key, who)}
-    for key in reserved:
-        others.posted.pop(key, None)
-        others.maybe_posted.pop(key, None)
-    plan = plan_resume(specs, keys, entries, options.retry_comments, others)
-    hold_reserved(plan, reserved, files.id, options.retry_comments)
+    reserved = reserved_by_others(files.ledger, meta, holder, (key for _, spec in specs for key in comment_keys(spec)))
+    plan, _ = plan_held(reserved, Reservations(files.journal.parent, files.id), specs, keys, entries,
+                        options.retry_comments, elsewhere(files, meta, {s.ticket_id for _, s in specs}))
     return plan
 
 
@@ -225,18 +217,11 @@ def _plan(job: Held | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Map
         return plan_resume(specs, keys, {}, options.retry_comments), Claimed()
     jid, retry = job.files.id, options.retry_comments
     others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs})
-    # The ledger names who has a comment (another job, running or not, or this one before --fresh);
-    # the other journals (read above) tell only for jobs run before it existed.
-    reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec))
     jobs_dir = job.files.journal.parent
     judge = Reservations(jobs_dir, jid)
-    for key in [key for key, holder in reserved.items() if not retry and judge.stale(key, holder)]:
-        del reserved[key]  # a killed run's, for a row that never left: taken over in the ledger's transaction
-    for key in reserved:
-        others.posted.pop(key, None)
-        others.maybe_posted.pop(key, None)
-    plan = plan_resume(specs, keys, job.journal.entries(), retry, others)
-    held = hold_reserved(plan, reserved, jid, retry)
+    plan, held = plan_held(job.ledger.others(key for _, spec in specs for key in comment_keys(spec)), judge, specs,
+                           keys, job.journal.entries(), retry, others)
+    # a stale reservation is taken over in the ledger's own transaction, judged again there afresh
     claimed = job.ledger.update([(key, spec.ticket_id) for _, spec in plan.to_send if (key := comment_key(spec))],
                                 take_over=retry, stale=None if retry else Reservations(jobs_dir, jid).stale)
     held.update(hold_reserved(plan, claimed.others, jid, retry))  # reserved by another run since we looked
