@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from batch_updater.feishu.client import Answer, Transport
 from batch_updater.feishu.codes import Action, action_for, lookup
 from batch_updater.model import Outcome, Result
+from batch_updater.naming import option
 
 
 class Step(enum.Enum):
@@ -53,7 +54,7 @@ def _maybe_applied(has_comment: bool, retry_comments: bool) -> Verdict:
     if has_comment and not retry_comments:
         return Verdict(Step.DONE, Result.UNKNOWN, (
             "not retried: the server may have applied this update, and sending it again would post "
-            "the comment twice; check the ticket, or rerun with --retry-comments to accept that risk"))
+            f"the comment twice; check the ticket, or rerun with {option('retry_comments')} to accept that risk"))
     return Verdict(Step.RETRY)
 
 

@@ -37,7 +37,9 @@ from batch_updater.send.retry import RetryPolicy, RowBudget
 from batch_updater.send.stops import StopRules
 from batch_updater.send.tally import SendStats, Tally
 
-MAYBE_TWICE = "its comment may now be on the ticket twice (--retry-comments)"  # a row's msg, and the warning's
+# A row's msg, and the warning's; said the same by every front end (a row's msg in an earlier run's
+# journal is looked for by it), so it names no option.
+MAYBE_TWICE = "its comment may now be on the ticket twice (comments were retried, as asked)"
 
 
 @dataclass(frozen=True, slots=True)

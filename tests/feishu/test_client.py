@@ -153,6 +153,7 @@ def test_bad_base_urls(url, message):
         check_base_url(url)
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_missing_credentials_name_the_variables_and_suggest_the_sandbox():
     with pytest.raises(UsageError) as e:
         Credentials.from_env({"FEISHU_HELPDESK_ID": "x"})
