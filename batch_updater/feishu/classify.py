@@ -25,6 +25,14 @@ class Verdict:
     note: str = ""  # why, when the answer alone does not say
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One request of a row: the API's answer and what it means for the row."""
+
+    answer: Answer
+    verdict: Verdict
+
+
 AMBIGUOUS = {Transport.TIMEOUT, Transport.DISCONNECTED, Transport.BAD_ANSWER}
 
 
