@@ -19,11 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from batch_updater.console.controls import in_words
 from batch_updater.console.history import interrupted_counts, interrupted_message
 from batch_updater.console.tables import plan_rows, result_rows
 from batch_updater.console.uploads import Upload
 from batch_updater.control import Progress, RunControl
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
+from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir
 from batch_updater.run.job import RunResult, run_job
@@ -153,7 +155,8 @@ class Runs:
                                journal=self._journal(kind, options, upload))
             self.records[record.id] = record
         self._save()  # listed from now on: if the server dies, the run shows as interrupted
-        thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}")
+        # the run speaks the page's words (its messages, warnings and rows' messages): its context
+        thread = threading.Thread(target=in_words(self._work, record, options), name=f"{kind}-{record.id}")
         self._threads.append(thread)
         thread.start()
         return record
@@ -167,14 +170,13 @@ class Runs:
 
     def options(self, kind: str, upload: Upload, choices: Mapping[str, Any], report: Path | None = None
                 ) -> RunOptions:
-        """A plan's or a run's options: the sheet's choices and the page's (a bad rate refused now)."""
-        options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report,
-                             encoding=upload.encoding if upload.text else None)
-        if kind == "run":
-            options.rate = str(choices.get("rate") or "auto")
-            options.skip_unchanged = bool(choices.get("skip_unchanged"))
-            options.undo = bool(choices.get("undo"))
-            options.retry_comments = bool(choices.get("retry_comments"))
+        """A plan's or a run's options, built as the command line's and a job file's are: the
+        sheet's choices and, for a run, the page's (a bad rate refused now)."""
+        page = {"rate": str(choices.get("rate") or "auto"), "skip_unchanged": bool(choices.get("skip_unchanged")),
+                "undo": bool(choices.get("undo")), "retry_comments": bool(choices.get("retry_comments"))}
+        options = options_from(None, input=upload.path, sheet=upload.sheet, columns=dict(upload.columns),
+                               report=report, encoding=upload.encoding if upload.text else None,
+                               **(page if kind == "run" else {}))
         check_options(options)  # a bad rate is refused now, not on the run's thread
         return options
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from batch_updater.console.budget import Budget, Choices, TooBig, check_count, check_size
 from batch_updater.console.checked import Checked
-from batch_updater.errors import InputError
+from batch_updater.errors import EncodingUnclear, InputError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir, upload_name
 from batch_updater.run.job import RunResult
@@ -169,7 +169,7 @@ class Uploads:
                 raise
             checked, problem, headers = None, str(e), ()  # another sheet of the workbook may do
         except InputError as e:
-            if not (upload.text and "--encoding" in str(e)) and len(upload.sheets) < 2:
+            if not (upload.text and isinstance(e, EncodingUnclear)) and len(upload.sheets) < 2:
                 raise
             checked, problem, headers = None, str(e), ()
         upload.sheet, upload.encoding, upload.columns = choices.sheet, choices.encoding, dict(choices.columns or {})

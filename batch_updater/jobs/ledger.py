@@ -23,6 +23,7 @@ from pathlib import Path
 from batch_updater.jobs.journal import Journal, posted
 from batch_updater.jobs.lock import setting_up
 from batch_updater.model import now_text
+from batch_updater.naming import option
 from batch_updater.paths import private_dir, private_file
 
 SCHEMA = """
@@ -58,7 +59,7 @@ class Holder:
     def name(self, job: str) -> str:
         """Words for a message, seen from `job`: "this job, before --fresh," or "another run (x.csv, ...)"."""
         if self.job == job:
-            return "this job, before it was started over (--fresh),"
+            return f"this job, before it was started over ({option('fresh')}),"
         return f"another run ({Path(self.input).name}, since {self.reserved_at})"
 
 

@@ -19,12 +19,14 @@ from batch_updater.jobs.journal import Entry, Journal, posted, read_other
 from batch_updater.jobs.ledger import Holder, Ledger, ledger_path, open_ledger
 from batch_updater.jobs.lock import job_id, job_lock
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
+from batch_updater.naming import option
 from batch_updater.paths import state_subdir
 
-CRASHED_WITH_COMMENT = (
-    "a previous run stopped while sending this row, so its comment may already be posted: check the "
-    "ticket, or rerun with --retry-comments to send it again"
-)
+
+def crashed_with_comment_note() -> str:
+    """A row a previous run stopped while sending, with a comment: held, unknown."""
+    return ("a previous run stopped while sending this row, so its comment may already be posted: check the "
+            f"ticket, or rerun with {option('retry_comments')} to send it again")
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # built once
@@ -174,7 +176,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
             plan.attempts_before[index] = before
         elif maybe:
             plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
-                Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, attempts=before, finished_at=now_text())
+                Result.UNKNOWN, msg=crashed_with_comment_note(), attempts=before, finished_at=now_text())
             plan.attempts_before[index] = plan.crashed[index].attempts
         elif entry.state == "done" and entry.final and entry.outcome is not None:
             plan.earlier[index] = entry.outcome
@@ -206,7 +208,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
             _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
         elif maybe_as is not None:
             maybe_posted[maybe_as] -= 1
-            plan.held[index] = Outcome(Result.UNKNOWN, msg=MAYBE_POSTED, finished_at=now_text())
+            plan.held[index] = Outcome(Result.UNKNOWN, msg=maybe_posted_note(), finished_at=now_text())
         else:
             plan.to_send.append((index, spec))
     plan.to_send.sort(key=lambda item: item[0])  # file order: rows for one ticket go one after another
@@ -240,8 +242,10 @@ def _input_name(elsewhere: Elsewhere | None, key: str) -> str:
     return Path(found).name if found else "another file"
 
 
-MAYBE_POSTED = ("not sent: an earlier run (of a row since edited, or of another file) may have posted this "
-                "comment on this ticket; check the ticket, or run with --retry-comments to send it")
+def maybe_posted_note() -> str:
+    """A row held because an earlier run may have posted its comment on its ticket."""
+    return ("not sent: an earlier run (of a row since edited, or of another file) may have posted this comment on "
+            f"this ticket; check the ticket, or run with {option('retry_comments')} to send it")
 
 
 def _without_comment(plan: Plan, index: int, spec: TicketUpdate, why: str) -> None:
@@ -289,8 +293,9 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         except sqlite3.DatabaseError as e:
             if disk_full(e, files.journal.parent):
                 raise  # not damaged: a full disk, which the run says (run/rows.py)
-            raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with --fresh "
-                             "to start the job over (rows it had done are then sent again)") from None
+            raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with "
+                             f"{option('fresh')} to start the job over (rows it had done are then sent again)",
+                             option="fresh") from None
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
@@ -347,7 +352,7 @@ class Elsewhere:
                 f"this helpdesk{where}; only rows of this same file are recognised as done")
         if comments_held_back:
             text += (f". {comments_held_back} rows here would post a comment already (or maybe) posted on the same "
-                     "ticket: not posted again (--retry-comments posts them)")
+                     f"ticket: not posted again ({option('retry_comments')} posts them)")
         return text
 
 

@@ -21,7 +21,7 @@ from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import RateSetting, parse_rate
 from batch_updater.sheet.blocks import WriteBack
 from batch_updater.sheet.report import check_report_path, check_writable, default_report_path
-from batch_updater.sheet.writeback import check_write_back
+from batch_updater.sheet.writeback import check_write_back, needs_a_file
 from batch_updater.sources.base import Loaded, Source
 from batch_updater.sources.files import FileSource
 
@@ -128,7 +128,7 @@ def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | 
     if not job.options.write_back:
         return None
     if job.source.write_back is None:
-        raise UsageError("--write-back needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
+        raise needs_a_file()
     return check_write_back(job.source.write_back, job.sheet, kind, job.report, on_warning, tag)
 
 

@@ -37,6 +37,7 @@ from batch_updater.jobs.stale import Reservations, being_sent_now, plan_held, re
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.naming import option
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
@@ -105,8 +106,8 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
         twice = maybe_twice(outcomes, specs)
         if twice:
             shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
-            warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
-                 f"why): {shown}", on_warning)
+            warn(f"{option('retry_comments')}: a comment may now be posted twice on {len(twice)} tickets (the "
+                 f"rows' msg says why): {shown}", on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
         undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)),
                      lambda: unless_full(where, "what this run changed is not recorded in the job's journal: a later "
@@ -259,12 +260,12 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
     parts = []
     if mine:
         parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
-                     "with --fresh")
+                     f"with {option('fresh')}")
     if others:
         parts.append(f"{len(held) - mine} rows would post a comment another job posted or may have "
                      f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
-    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
-            "posts them")
+    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); "
+            f"{option('retry_comments')} posts them")
 def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:
     """A journal an earlier version kept for this same input file and settings: its rows, once."""

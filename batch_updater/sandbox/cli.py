@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_rate
+from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_window
 from batch_updater.sandbox.server import Sandbox
 from batch_updater.sandbox.state import ticket_ids_from
 
@@ -21,7 +21,7 @@ SAMPLE_FILES = ("tickets.csv", "tickets.xlsx", "tickets-gbk.csv")
 
 def _rates(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[Rate, ...]:
     try:
-        return tuple(parse_rate(v) for v in values)
+        return tuple(parse_window(v) for v in values)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
 

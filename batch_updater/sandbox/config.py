@@ -16,8 +16,8 @@ Rate = tuple[int, float]  # (requests allowed, window length in seconds)
 _RATE = re.compile(r"^\s*(\d+)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*$", re.IGNORECASE)
 
 
-def parse_rate(text: str) -> Rate:
-    """`"20/s"` -> (20, 1.0); `"600/min"` -> (600, 60.0); a bare `"20"` means per second."""
+def parse_window(text: str) -> Rate:
+    """A throttle window: `"20/s"` -> (20, 1.0); `"600/min"` -> (600, 60.0); a bare `"20"` means per second."""
     match = _RATE.match(text)
     if not match or int(match.group(1)) < 1:
         raise ValueError(f"not a rate: {text!r} (expected N, N/s or N/min with N >= 1)")

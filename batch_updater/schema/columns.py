@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from batch_updater.errors import InputError, UsageError
+from batch_updater.naming import option
 from batch_updater.schema.fields import REGISTRY, Registry, fold
 
 # custom:<field id> or custom:<field id>:<key name>; an empty id (custom:) is a custom column too, whose
@@ -138,7 +139,7 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
     warnings = []
     absent = sorted(set(renamed) - {fold(h) for h in header})
     if absent:
-        warnings.append("columns named in the job file but not in the sheet: " + ", ".join(absent))
+        warnings.append(f"columns named in {option('columns')} but not in the sheet: " + ", ".join(absent))
     if unknown:
         warnings.append("columns kept in the report but not sent (not a ticket field): " + listed(unknown))
     if dropped:

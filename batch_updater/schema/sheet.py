@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from batch_updater.model import Row
+from batch_updater.naming import advice
 from batch_updater.schema.columns import ColumnMap
 
 # The format read, which names the report's: a csv, tsv or xlsx file is reported in its own format
@@ -48,5 +49,5 @@ class Sheet:
         if self.encoding == "gb18030":  # a short Big5 or Shift-JIS text can read as plausible GBK: show it
             sample = next((c for row in self.rows for c in row.cells if not c.isascii()), None)
             if sample:
-                text += f"; the first text reads {sample[:30]!r} (if it does not, pass --encoding)"
+                text += f"; the first text reads {sample[:30]!r} (if it does not, {advice('encoding')})"
         return text

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from batch_updater.control import RunProgress
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.feishu.classify import Step, Verdict, classify
+from batch_updater.feishu.classify import Attempt, Step, Verdict, classify
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, encode_body
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
@@ -37,13 +37,9 @@ from batch_updater.send.retry import RetryPolicy, RowBudget
 from batch_updater.send.stops import StopRules
 from batch_updater.send.tally import SendStats, Tally
 
-MAYBE_TWICE = "its comment may now be on the ticket twice (--retry-comments)"  # a row's msg, and the warning's
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    answer: Answer
-    verdict: Verdict
+# A row's msg, and the warning's; said the same by every front end (a row's msg in an earlier run's
+# journal is looked for by it), so it names no option.
+MAYBE_TWICE = "its comment may now be on the ticket twice (comments were retried, as asked)"
 
 
 @dataclass

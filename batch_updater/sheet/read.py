@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from batch_updater.errors import InputError
 from batch_updater.model import FORMULA_TRIGGERS, Row
+from batch_updater.naming import advice, option
 from batch_updater.schema.columns import NoTicketIdColumn, column_letter
 from batch_updater.schema.sheet import Sheet, SheetKind
 from batch_updater.sheet.encodings import decode
@@ -68,7 +69,7 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
                         raise
                     return found
             if sheet is not None:
-                raise InputError("--sheet applies to Excel files only")
+                raise InputError(f"{option('sheet')} applies to Excel files only", option="sheet", value=sheet)
             return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames,
                              header_row=header_row)
     except FileNotFoundError:
@@ -89,7 +90,7 @@ def _a_sheet_with_ticket_ids(fp: IO[bytes], path: Path, renames: Mapping[str, st
         except InputError:
             continue
         warning = (f"the sheet Excel opens on has no ticket id column: sheet {name!r} was read instead "
-                   "(choose another with --sheet)")
+                   f"({advice('sheet')})")
         return replace(found, warnings=(warning, *found.warnings))
     return None
 

@@ -14,9 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from batch_updater.errors import UsageError
+from batch_updater.errors import ReportPlaceError
 from batch_updater.logs import warn
 from batch_updater.model import Outcome, Result, Row, Second
+from batch_updater.naming import option
 from batch_updater.paths import NAME_MAX, atomic_path, name_size, report_names, report_path
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import REPORT_HEADER, RESULT_COLOURS, RETRY_HEADER, named_apart
@@ -36,17 +37,18 @@ def check_report_path(report: Path, input_path: Path | None) -> None:
     """The report and the files beside it (retry, undo) must never be the input (a file's: None,
     an input that is not one), and its name must be one a file can have."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
-        raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
+        raise ReportPlaceError(f"{option('report')} {report}: use a .xlsx, .csv or .tsv name", path=report)
     if name_size(report.name) > NAME_MAX:
-        raise UsageError(f"--report {report.name}: a file name holds at most {NAME_MAX} bytes and this one has "
-                         f"{name_size(report.name)}; choose a shorter name (nothing was sent)")
+        raise ReportPlaceError(f"{option('report')} {report.name}: a file name holds at most {NAME_MAX} bytes and "
+                               f"this one has {name_size(report.name)}; choose a shorter name (nothing was sent)",
+                               path=report)
     if input_path is None:
         return
     for path in report_names(report):
         with contextlib.suppress(OSError):  # not there, or not a path at all: check_writable tells
             if path.resolve() == input_path.resolve() or path.samefile(input_path):
-                raise UsageError(f"--report {report} would write {path.name} over the input file: "
-                                 "the input is never overwritten")
+                raise ReportPlaceError(f"{option('report')} {report} would write {path.name} over the input "
+                                       "file: the input is never overwritten", path=report)
 
 
 def check_writable(report: Path) -> None:
@@ -55,18 +57,19 @@ def check_writable(report: Path) -> None:
     try:
         folder = report.is_dir()
     except OSError as e:
-        raise UsageError(f"--report {report}: {e.strerror or e}; choose another --report (nothing was sent)") from None
+        raise ReportPlaceError(f"{option('report')} {report}: {e.strerror or e}; choose another place with "
+                               f"{option('report')} (nothing was sent)", path=report) from None
     if folder:
-        raise UsageError(f"--report {report}: is a folder; give a file name")
+        raise ReportPlaceError(f"{option('report')} {report}: is a folder; give a file name", path=report)
     problem = probe_folder(report.parent)  # any file at all, first: a message about the folder, not a name
     if problem:
-        raise UsageError(f"cannot write the report: cannot create files in {report.parent} ({problem}); choose "
-                         "another --report (nothing was sent)")
+        raise ReportPlaceError(f"cannot write the report: cannot create files in {report.parent} ({problem}); "
+                               f"choose another {option('report')} (nothing was sent)", path=report)
     longest = report_names(report)[-1].name
     problem = probe_folder(report.parent, longest)
     if problem:
-        raise UsageError(f"cannot write the report in {report.parent}: {problem} (writing {longest}); "
-                         "choose another --report (nothing was sent)")
+        raise ReportPlaceError(f"cannot write the report in {report.parent}: {problem} (writing {longest}); "
+                               f"choose another place with {option('report')} (nothing was sent)", path=report)
 
 
 def own_columns(sheet: Sheet) -> list[str]:

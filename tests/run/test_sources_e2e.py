@@ -62,6 +62,7 @@ def test_a_source_of_ones_own_runs_as_a_job_and_resumes(tmp_path):
     assert [r["result"] for r in read_rows(second.report_path)] == ["ok"] * 5
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_a_source_without_a_file_cannot_be_written_back():
     source = Memory([["ticket_id", "status"], [IDS[0], "51"]])
     with pytest.raises(UsageError, match="--write-back needs an input file"):

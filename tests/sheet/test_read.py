@@ -169,6 +169,7 @@ def test_unreadable_inputs(tmp_path, name, content, message):
         load(tmp_path / name)
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_sheet_option_on_csv_is_refused(tmp_path):
     path = write_csv(tmp_path / "a.csv", [["ticket_id"], ["1"]])
     with pytest.raises(InputError, match="--sheet applies to Excel files only"):

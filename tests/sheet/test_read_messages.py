@@ -173,6 +173,7 @@ def test_merged_header_and_ticket_id_cells_are_named_as_merged(tmp_path):
 TITLED = [["Ticket changes, week 12"], [], ["ticket_id", "status"], [ID, "51"]]
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_a_title_above_the_header_says_which_row_looks_like_the_header(tmp_path):
     path = write_xlsx(tmp_path / "in.xlsx", {"S": TITLED})
     with pytest.raises(InputError, match=r"the header row has 'Ticket changes, week 12'; row 3 looks like the "

@@ -36,7 +36,9 @@ function translate() {
 // --- talking to the server ---------------------------------------------------------------------------
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { credentials: "same-origin", ...options });
+  // the server's messages name the page's controls in the page's language
+  const headers = { "Accept-Language": state.lang, ...(options.headers || {}) };
+  const response = await fetch(path, { credentials: "same-origin", ...options, headers });
   const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
   if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
   return body;
