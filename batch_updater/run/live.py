@@ -61,7 +61,7 @@ async def plan_live(job: Job, on_progress: Callable[[RunProgress], None] | None 
     valid = [spec for _, spec in job.specs]
     async with open_endpoint(job.send, job.env, [item.ticket_id for item in valid]) as endpoint:
         read = await read_on(endpoint, valid, job.send, on_progress=on_progress)
-    states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
+    states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
     return LiveResult(None, planned=plan_sheet(job.checked, states, read.outcomes), before=states, read=read)
 
 
@@ -80,9 +80,10 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
                                                on_progress=on_progress)
             if _stopped_read(read):
                 return result
-            states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
+            states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
             recorded = sending.preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
-            result.before = {tid: TicketState.from_json(json.loads(text)) for tid, text in recorded.items()}
+            result.before = {tid: TicketState.from_json(json.loads(text), job.registry)
+                             for tid, text in recorded.items()}
             planned = plan_sheet([spec for _, spec in to_send], states, read.outcomes)
             if job.options.skip_unchanged:
                 result.outcomes.update({
@@ -220,7 +221,7 @@ async def _verdicts(endpoint: Session, job: Job, sending: Sending, live: LiveRes
             failed = read.outcomes.get(spec.ticket_id)
             found.notes[index] = f"reading the ticket back failed ({failed.msg if failed else 'not read'})"
             continue
-        verdict, why = read_back(state_from_ticket(ticket), spec.body, live.before.get(spec.ticket_id),
+        verdict, why = read_back(state_from_ticket(ticket, job.registry), spec.body, live.before.get(spec.ticket_id),
                                  sending.since[index], offset)
         if verdict == "not applied":
             again.append((index, spec))

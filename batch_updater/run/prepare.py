@@ -17,6 +17,7 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.rows.validate import parse_defaults, validate_rows
+from batch_updater.schema.fields import REGISTRY, Registry
 from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import RateSetting, parse_rate
 from batch_updater.sheet.blocks import WriteBack
@@ -52,16 +53,22 @@ class Job:
         return [(i, item) for i, item in enumerate(self.checked) if isinstance(item, TicketUpdate)]
 
     @property
+    def registry(self) -> Registry:
+        """The ticket fields the job's sheet was read with (schema/fields.py): its plan and undo too."""
+        return self.sheet.columns.registry
+
+    @property
     def read_first(self) -> bool:
         """The tickets are read before sending: to skip the rows that change nothing, or for the undo sheet."""
         return self.options.skip_unchanged or self.options.undo
 
 
-def check_options(options: RunOptions) -> tuple[RateSetting, dict[str, Any]]:
+def check_options(options: RunOptions, registry: Registry = REGISTRY) -> tuple[RateSetting, dict[str, Any]]:
     """Refuse bad options (a UsageError, exit 2): their limits and column renames, the rate and the
-    defaults, the two parsed here and nowhere else. The console calls it when a run is asked for."""
+    defaults (for the fields of `registry`, the sheet's), the two parsed here and nowhere else. The
+    console calls it when a run is asked for."""
     options.check()
-    return parse_rate(options.rate), parse_defaults(options.defaults)
+    return parse_rate(options.rate), parse_defaults(options.defaults, registry)
 
 
 def source_of(options: RunOptions) -> Source:
@@ -94,7 +101,8 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     options, the credentials and base URL (not for a dry run), the input, the report's folder.
     `plan`: the job of `batch-updater plan` (its report named `-plan`, its settings a reader's).
     `sheet`: rows already read, instead of the source's."""
-    rate, defaults = check_options(options)
+    options.check()
+    rate = parse_rate(options.rate)
     source = source_of(options)
     if sheet is not None:
         source = Loaded(source, sheet)
@@ -117,6 +125,7 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     if report is not None:
         report = report.resolve()  # said as it is: no `reports/../x`
         check_writable(report)  # a run's results must have somewhere to go
+    _, defaults = check_options(options, loaded.columns.registry)  # a source's own fields have defaults too
     return Job(options, source, loaded, validate_rows(loaded.rows, loaded.columns, defaults), report, started, rate,
                defaults, source.identity(loaded), send, env)
 
@@ -136,9 +145,9 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     """The job as `options` describe it, loaded and validated, without what a run checks first
     (credentials, the report's place) nor the sheet's warnings: what the console's confirmation
     plans from."""
-    rate, defaults = check_options(options)
     source = source_of(options)
     sheet = source.load(options.columns)
+    rate, defaults = check_options(options, sheet.columns.registry)
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
                send_settings(options, rate), env)
