@@ -24,6 +24,8 @@ from batch_updater.sheet.report import check_report_path, check_writable, defaul
 from batch_updater.sheet.writeback import check_write_back
 from batch_updater.sources.base import Loaded, Source
 from batch_updater.sources.files import FileSource
+from batch_updater.sources.links import is_link
+from batch_updater.sources.writable import WritesResults, link_source
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send or read
     from batch_updater.send.session import RunControl, SendSettings
@@ -64,9 +66,18 @@ def check_options(options: RunOptions) -> tuple[RateSetting, dict[str, Any]]:
     return parse_rate(options.rate), parse_defaults(options.defaults)
 
 
-def source_of(options: RunOptions) -> Source:
-    """The job's source: `options.input` itself, or the file at that path."""
+def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Source:
+    """The job's source: `options.input` itself, the Base table or sheet a link names (read with
+    `env`'s credentials, at the run's API), or the file at that path."""
     given = options.input
+    if is_link(given):
+        assert isinstance(given, str)
+        if options.sandbox:
+            raise UsageError("a link is read from the API it lives on, and the built-in sandbox starts empty: run "
+                             "`batch-updater sandbox` (it serves a demo Base and sheet, and prints their links) and "
+                             "point FEISHU_BASE_URL at it, instead of --sandbox", option="sandbox")
+        return link_source(given, os.environ if env is None else env, options.base_url, timeout=options.timeout,
+                           result_fields=options.result_fields, header_row=options.header_row)
     if isinstance(given, str | os.PathLike):
         return FileSource(Path(given), options.sheet, options.encoding, options.header_row)
     if not isinstance(given, Source):
@@ -97,7 +108,7 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     `plan`: the job of `batch-updater plan` (its report named `-plan`, its settings a reader's).
     `sheet`: rows already read, instead of the source's."""
     rate, defaults = check_options(options)
-    source = source_of(options)
+    source = source_of(options, env)
     if sheet is not None:
         source = Loaded(source, sheet)
     if options.report is not None:
@@ -127,8 +138,8 @@ def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | 
                        tag: str | None = None) -> WriteBack | None:
     """With --write-back: the source's file can be copied with `kind`'s columns added, checked before
     anything is sent (sheet/writeback.py); None without it."""
-    if not job.options.write_back:
-        return None
+    if not job.options.write_back or isinstance(job.source, WritesResults):
+        return None  # a Base table's or a sheet's results go into it as the run goes (run/writeback.py)
     if job.source.write_back is None:
         raise UsageError("--write-back needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
     return check_write_back(job.source.write_back, job.sheet, kind, job.report, on_warning, tag)
@@ -139,7 +150,7 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     (credentials, the report's place) nor the sheet's warnings: what the console's confirmation
     plans from."""
     rate, defaults = check_options(options)
-    source = source_of(options)
+    source = source_of(options, env)
     sheet = source.load(options.columns)
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),

@@ -45,6 +45,7 @@ from batch_updater.run.outcomes import maybe_twice, merge_outcomes
 from batch_updater.run.prepare import Job, source_of
 from batch_updater.send.session import ReadReport, SendReport
 from batch_updater.sources.files import FileSource, file_identity
+from batch_updater.sources.results import Results, Teed
 
 
 @dataclass
@@ -58,13 +59,14 @@ class RunRows:
 
 
 def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
-             on_warning: Callable[[str], None] | None = None) -> RunRows:
+             on_warning: Callable[[str], None] | None = None, results: Results | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock. A full
     disk where the journal is: NoSpace (exit 3) before sending; while sending, the run stops as
-    Ctrl-C stops it (the rest `not_attempted`), and its report is written."""
+    Ctrl-C stops it (the rest `not_attempted`), and its report is written. `results`: a link's,
+    written as the rows are done."""
     where = state_dir(job.env).resolve() / "jobs"
     try:
-        return _run_rows(job, on_progress, on_warning, where)
+        return _run_rows(job, on_progress, on_warning, where, results)
     except (OSError, sqlite3.Error) as e:
         full = disk_full(e, where)
         if full is None:
@@ -74,7 +76,7 @@ def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
 
 
 def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
-              where: Path) -> RunRows:
+              where: Path, results: Results | None = None) -> RunRows:
     options, specs = job.options, job.specs
     keys = row_keys(specs)
     started_ms = int(job.started.timestamp() * 1000)
@@ -93,7 +95,8 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=job.source.label,
               rows=len(job.checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
-                          {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
+                          {i: (by_index[i], o) for i, o in plan.crashed.items()},
+                          Teed(hooks, results) if results is not None else hooks, _preimage_store(journal), results)
         live = asyncio.run(run_live(job, sending, on_progress))
         outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
         if held is not None:

@@ -158,5 +158,5 @@ def demo_docs(docs: Docs, sample: Path) -> dict[str, str]:
     return {"base": f"{site}/base/{base.app_token}?table={table.table_id}&view={table.views[0].view_id}",
             "base view": f"{site}/base/{base.app_token}?table={table.table_id}&view={view}",
             "sheet": f"{site}/sheets/{book.token}?sheet={sheet.sheet_id}",
-            "wiki (base)": f"{site}/wiki/{base_node.node_token}",
+            "wiki (base)": f"{site}/wiki/{base_node.node_token}?table={table.table_id}&view={table.views[0].view_id}",
             "wiki (sheet)": f"{site}/wiki/{sheet_node.node_token}"}
