@@ -161,14 +161,15 @@ class Runs:
     def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any], run_id: str) -> RunOptions:
         folder = private_dir(self.folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id}")
         stem = Path(upload.name).stem or "sheet"
-        kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
+        kind_suffix = ".xlsx" if upload.link or upload.path.suffix.lower() in EXCEL_SUFFIXES \
+            else upload.path.suffix.lower()
         report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
         return self.options(kind, upload, choices, report)
 
     def options(self, kind: str, upload: Upload, choices: Mapping[str, Any], report: Path | None = None
                 ) -> RunOptions:
         """A plan's or a run's options: the sheet's choices and the page's (a bad rate refused now)."""
-        options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report,
+        options = RunOptions(input=upload.input, sheet=upload.sheet, columns=dict(upload.columns), report=report,
                              encoding=upload.encoding if upload.text else None)
         if kind == "run":
             options.rate = str(choices.get("rate") or "auto")
@@ -179,8 +180,8 @@ class Runs:
         return options
 
     def _journal(self, kind: str, options: RunOptions, upload: Upload) -> str:
-        if kind != "run" or upload.checked is None:
-            return ""
+        if kind != "run" or upload.checked is None or upload.link:
+            return ""  # a link's job is the table or sheet it names, known once read
         try:
             return str(journal_of(options, upload.checked.sheet_name, self.env))
         except BatchUpdaterError:  # a bad FEISHU_BASE_URL: the run says so
