@@ -108,7 +108,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     live_back = link_results(job, CHECK if options.dry_run else RESULTS)  # a link's: into its table or sheet
     sent: SendReport | None = None
     read: ReadReport | None = None
-    resumed, jid, undo = 0, "", None
+    resumed, jid, undo, link_problem = 0, "", None, None
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
@@ -117,6 +117,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         done = run_rows(job, on_progress, on_warning, live_back)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
+        link_problem = done.write_back_problem  # written under the job's lock
     settings_shown = _settings(job, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
@@ -126,7 +127,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                                            on_warning) if back \
         else (None, None)
     if live_back is not None:
-        back_problem = finish(live_back, outcome_values(live_back, outcomes), on_warning, job.source.label)
+        back_problem = link_problem if not options.dry_run else finish(
+            live_back, outcome_values(live_back, outcomes), on_warning, job.source.label)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,

@@ -43,6 +43,7 @@ from batch_updater.run.endpoints import endpoint_of
 from batch_updater.run.live import Sending, run_live
 from batch_updater.run.outcomes import maybe_twice, merge_outcomes
 from batch_updater.run.prepare import Job, source_of
+from batch_updater.run.writeback import finish, outcome_values
 from batch_updater.send.session import ReadReport, SendReport
 from batch_updater.sources.files import FileSource, file_identity
 from batch_updater.sources.results import Results, Teed
@@ -56,6 +57,7 @@ class RunRows:
     resumed: int = 0
     job_id: str = ""
     undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
+    write_back_problem: str | None = None  # a link's results: why they could not all be written back
 
 
 def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
@@ -108,7 +110,10 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
                  f"why): {shown}", on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
         undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)))
-    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
+        # every row's result into the link's table or sheet, still under the job's lock: one writer at a time
+        problem = finish(results, outcome_values(results, outcomes), on_warning, job.source.label) \
+            if results is not None else None
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, problem)
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
