@@ -24,6 +24,7 @@ from batch_updater.naming import cli_flag, naming
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.schema.sheet import Sheet
+from batch_updater.sources.links import is_link
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -55,6 +56,17 @@ def cli(ctx: click.Context) -> None:
 
 _PATH = click.Path(path_type=Path, dir_okay=False)
 _BOTH = ("run", "plan")
+
+
+class _Input(click.ParamType):
+    """INPUT: a spreadsheet's path, or a Feishu / Lark link kept as written (a Path folds its `//`)."""
+
+    name = "input"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and is_link(value):
+            return value
+        return _PATH.convert(value, param, ctx)
 
 
 @dataclass(frozen=True)
@@ -111,15 +123,18 @@ JOB_FLAGS = (
                "credentials); also writes an undo sheet."),
     _flag("--undo", is_flag=True, only="run",
           help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials)."),
-    _flag("--write-back", is_flag=True, default=None, help={
+    _flag("--write-back/--no-write-back", default=None, help={
         "run": "Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
-               "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the file kept).",
-        "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx."}),
+               "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the file kept). "
+               "A link's results go into its table or sheet as the run goes; --no-write-back keeps it read-only.",
+        "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx (a link: "
+                "into its table or sheet; --no-write-back keeps it read-only)."}),
     _flag("--log-format", type=click.Choice(["text", "json"]), only="run",
           help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper."),
     _flag("--log-file", type=_PATH, only="run", help="Append the run's events here."),
 )
 
+_GIVEN_FALSE = ("write_back",)  # flags whose False means "no" (--no-write-back), not "not given"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -129,7 +144,7 @@ def job_options(command: str) -> Callable[[F], F]:
         for flag in reversed(JOB_FLAGS):
             if command in flag.help:
                 fn = click.option(*flag.decls, help=flag.help[command], **flag.kwargs)(fn)
-        return click.argument("input", type=_PATH, required=False)(fn)
+        return click.argument("input", type=_Input(), required=False)(fn)
 
     return decorate
 
@@ -160,13 +175,16 @@ class _Front:
 def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> tuple[JobConfig | None, RunOptions]:
     """The job file's settings, with the flags given winning over them."""
     config = front.call(load_config, config_path) if config_path else None
-    return config, front.call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
+    # an unset flag (False) leaves the job file's value; --no-write-back is a False that was given
+    return config, front.call(options_from, config, **{k: v for k, v in flags.items()
+                                                       if v is not False or k in _GIVEN_FALSE})
 
 
 @cli.command()
 @job_options("run")
 def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: Any) -> None:
-    """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls) and write a report of every row.
+    """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls, or a Feishu / Lark Base, Sheets or
+    Wiki link: its results are written back into it) and write a report of every row.
 
     Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
     FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
@@ -220,6 +238,9 @@ def plan(config_path: Path | None, **flags: Any) -> None:
         click.echo("Interrupted: the tickets not read are marked not_attempted in the plan.", err=True)
     if result.write_back_path:
         click.echo(f"Your file with the plan's columns: {result.write_back_path}")
+    if getattr(result, "written_back", None):
+        click.echo(f"The plan's columns {'could not all be written to' if result.write_back_problem else 'are in'}: "
+                   f"{result.written_back}")
     click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
 
@@ -274,6 +295,10 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     click.echo(f"Report: {result.report_path or 'not written (see the warning above)'}")
     if result.write_back_path:
         click.echo(f"Your file with the result columns: {result.write_back_path}")
+    if result.written_back:
+        failed = result.write_back_problem
+        click.echo(f"Results {'could not all be written back to' if failed else 'written back to'}: "
+                   f"{result.written_back}" + (f" ({failed}; every row's result is in the report)" if failed else ""))
     if result.retry_path:
         click.echo(f"Rows not done ({result.retry_rows}), in your own columns: {result.retry_path}")
     if result.unknown_path:

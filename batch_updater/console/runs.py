@@ -164,7 +164,8 @@ class Runs:
     def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any], run_id: str) -> RunOptions:
         folder = private_dir(self.folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id}")
         stem = Path(upload.name).stem or "sheet"
-        kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
+        kind_suffix = ".xlsx" if upload.link or upload.path.suffix.lower() in EXCEL_SUFFIXES \
+            else upload.path.suffix.lower()
         report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
         return self.options(kind, upload, choices, report)
 
@@ -174,15 +175,15 @@ class Runs:
         sheet's choices and, for a run, the page's (a bad rate refused now)."""
         page = {"rate": str(choices.get("rate") or "auto"), "skip_unchanged": bool(choices.get("skip_unchanged")),
                 "undo": bool(choices.get("undo")), "retry_comments": bool(choices.get("retry_comments"))}
-        options = options_from(None, input=upload.path, sheet=upload.sheet, columns=dict(upload.columns),
+        options = options_from(None, input=upload.input, sheet=upload.sheet, columns=dict(upload.columns),
                                report=report, encoding=upload.encoding if upload.text else None,
                                **(page if kind == "run" else {}))
         check_options(options)  # a bad rate is refused now, not on the run's thread
         return options
 
     def _journal(self, kind: str, options: RunOptions, upload: Upload) -> str:
-        if kind != "run" or upload.checked is None:
-            return ""
+        if kind != "run" or upload.checked is None or upload.link:
+            return ""  # a link's job is the table or sheet it names, known once read
         try:
             return str(journal_of(options, upload.checked.sheet_name, self.env))
         except BatchUpdaterError:  # a bad FEISHU_BASE_URL: the run says so

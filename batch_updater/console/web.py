@@ -50,6 +50,15 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
         found = await loop.run_in_executor(None, in_words(console.uploads.add, upload_id, arrived))  # cleans up
         return web.json_response(_described(console, found))
 
+    async def link(request: web.Request) -> web.Response:
+        body = await _json(request)
+        text = body.get("link")
+        if not isinstance(text, str) or not text.strip():
+            raise BatchUpdaterError("paste a link to a Base table or a sheet (https://….feishu.cn/base/…?table=…)")
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(None, console.uploads.add_link, text)
+        return web.json_response(_described(console, found))
+
     async def check(request: web.Request) -> web.Response:
         found = await _upload_of(request)
         body = await _json(request)
@@ -63,7 +72,7 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
 
     app.add_routes([
         web.get("/", _page), web.get("/static/{name}", _static), web.get("/api/status", _status),
-        web.post("/api/uploads", upload), web.get("/api/uploads/{id}", _upload),
+        web.post("/api/uploads", upload), web.get("/api/uploads/{id}", _upload), web.post("/api/links", link),
         web.post("/api/uploads/{id}/check", check), web.get("/api/uploads/{id}/rows", _upload_rows),
         web.get("/api/uploads/{id}/check.csv", _check_file), web.get("/favicon.ico", _no_icon),
         web.post("/api/uploads/{id}/plan", _start("plan")), web.post("/api/uploads/{id}/runs", _start("run")),

@@ -181,21 +181,30 @@ class HelpdeskClient:
         return answer
 
     async def _request(self, method: str, url: str, data: bytes | None, token: str) -> Answer:
-        sent = time.time()
-        try:
-            async with self.session.request(method, url, data=data, headers=self._headers(token),
-                                            timeout=self.timeout, allow_redirects=False) as resp:
-                content = await resp.read()
-                self.clock.observe(resp.headers.get("Date"), sent, time.time())
-                return parse_answer(resp.status, resp.headers, content)
-        except NOT_CONNECTED_ERRORS as e:
-            return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
-        except (TimeoutError, aiohttp.ServerTimeoutError):
-            return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s")
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
-            return _failed(Transport.DISCONNECTED, f"connection dropped: {reason(e)}")
-        except aiohttp.ClientResponseError as e:
-            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {reason(e)}")
+        return await exchange(self.session, method, url, data, self._headers(token), self.timeout, self.clock)
+
+
+async def exchange(session: aiohttp.ClientSession, method: str, url: str, data: bytes | None,
+                   headers: Mapping[str, str], timeout: aiohttp.ClientTimeout, clock: ClockOffset | None = None,
+                   params: Mapping[str, str] | None = None) -> Answer:
+    """One request and its answer as an Answer: aiohttp's errors turned into what they prove
+    (the helpdesk client's requests and the documents' of feishu/docs.py)."""
+    sent = time.time()
+    try:
+        async with session.request(method, url, data=data, headers=headers, params=params, timeout=timeout,
+                                   allow_redirects=False) as resp:
+            content = await resp.read()
+            if clock is not None:
+                clock.observe(resp.headers.get("Date"), sent, time.time())
+            return parse_answer(resp.status, resp.headers, content)
+    except NOT_CONNECTED_ERRORS as e:
+        return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
+    except (TimeoutError, aiohttp.ServerTimeoutError):
+        return _failed(Transport.TIMEOUT, f"no answer within {timeout.total:g} s")
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
+        return _failed(Transport.DISCONNECTED, f"connection dropped: {reason(e)}")
+    except aiohttp.ClientResponseError as e:
+        return _failed(Transport.BAD_ANSWER, f"unreadable answer: {reason(e)}")
 
 
 def _failed(kind: Transport, msg: str) -> Answer:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from batch_updater.errors import UsageError
 from batch_updater.jobs.options import COMMAND_LINE_ONLY, LIMITS, RunOptions
+from batch_updater.sources.links import is_link
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
@@ -50,7 +51,7 @@ class JobConfig(BaseModel):
     """A job file: RunOptions' keys (RUN_KEYS), each optional, and the log and credential settings."""
 
     model_config = ConfigDict(extra="forbid")
-    input: Path | None = None
+    input: Path | str | None = None  # a file's path, or a Feishu / Lark link (text: a Path would fold its `//`)
     sheet: str | None = None
     encoding: str | None = None
     header_row: int | None = Field(default=None, ge=1, le=1_048_576)
@@ -67,7 +68,13 @@ class JobConfig(BaseModel):
     log_file: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
     defaults: dict[str, str | int] = Field(default_factory=dict)  # field -> value, for rows that leave it empty
+    result_fields: dict[str, str] = Field(default_factory=dict)  # a Base link's result fields, named otherwise
     credentials: CredentialNames = Field(default_factory=CredentialNames)
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _a_link_as_written(cls, value: Any) -> Any:
+        return Path(value) if isinstance(value, str) and not is_link(value) else value
 
     @field_validator("sheet", mode="before")
     @classmethod
@@ -104,7 +111,7 @@ def load_config(path: Path) -> JobConfig:
     base = path.parent
     for name in ("input", "report", "report_dir", "log_file"):
         value = getattr(config, name)
-        if value is not None and not value.is_absolute():
+        if isinstance(value, Path) and not value.is_absolute():
             setattr(config, name, base / value)
     return config
 

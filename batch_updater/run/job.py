@@ -21,6 +21,7 @@ from batch_updater.paths import sibling_path, state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import Job, checked_write_back, prepare, stopped_exit_code
+from batch_updater.run.writeback import finish, link_results, outcome_values
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
@@ -54,6 +55,7 @@ class RunResult:
     write_back_path: Path | None = None  # --write-back: the input with the result columns added
     write_back_problem: str | None = None  # it could not be written where asked (or at all): why
     frame: Any = None  # run_frame: the DataFrame that was run
+    written_back: str | None = None  # a link's: the Base table or sheet the results were written into
 
     @property
     def stop_reason(self) -> str | None:
@@ -103,17 +105,19 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     job = prepare(options, env=env, on_warning=on_warning, now=now, control=control, sheet=sheet)
     sheet, checked, report = job.sheet, job.checked, job.report
     back = checked_write_back(job, RESULTS, on_warning, CHECK if options.dry_run else RESULTS)
+    live_back = link_results(job, CHECK if options.dry_run else RESULTS)  # a link's: into its table or sheet
     sent: SendReport | None = None
     read: ReadReport | None = None
-    resumed, jid, undo = 0, "", None
+    resumed, jid, undo, link_problem = 0, "", None, None
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
         from batch_updater.run.rows import run_rows
 
-        done = run_rows(job, on_progress, on_warning)
+        done = run_rows(job, on_progress, on_warning, live_back)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
+        link_problem = done.write_back_problem  # written under the job's lock
     settings_shown = _settings(job, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
@@ -123,11 +127,15 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     back_path, back_problem = write_back(back, sheet.rows, results_block(outcomes, own_columns(sheet)), env,
                                            on_warning) if back \
         else (None, None)
+    if live_back is not None:
+        back_problem = link_problem if not options.dry_run else finish(
+            live_back, outcome_values(live_back, outcomes), on_warning, job.source.label)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
-                       read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem)
+                       read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem,
+                       written_back=job.source.label if live_back is not None else None)
     counts = ", ".join(f"{n} {name}" for name, n in result.summary.by_result.items())
     event("finish", f"finished with exit code {result.exit_code}: {counts}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,

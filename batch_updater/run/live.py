@@ -25,6 +25,7 @@ from batch_updater.send.session import (
     read_on,
     send_on,
 )
+from batch_updater.sources.results import Results, flushing
 
 Specs = Sequence[tuple[int, TicketUpdate]]
 
@@ -39,6 +40,7 @@ class Sending:
     crashed: Mapping[int, tuple[TicketUpdate, Outcome]] = field(default_factory=dict)
     journal: RowJournal | None = None  # the job's write-ahead hooks (None: an in-process sandbox's run)
     preimages: Callable[[Mapping[str, str]], dict[str, str]] = dict  # keeps the first pre-image, returns them all
+    results: Results | None = None  # a link's: written into its table or sheet while sending (sources/results.py)
 
 
 @dataclass
@@ -74,7 +76,8 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
     settings, env, to_send = job.send, job.env, sending.to_send
     assert settings is not None
     result = LiveResult(None)
-    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in job.specs]) as endpoint:
+    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in job.specs]) as endpoint, \
+            flushing(sending.results):
         if job.read_first:
             read = result.read = await read_on(endpoint, [s for _, s in to_send], settings,
                                                on_progress=on_progress)

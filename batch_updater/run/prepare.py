@@ -16,6 +16,7 @@ from batch_updater.errors import INTERRUPTED, BatchUpdaterError, CredentialsRefu
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
+from batch_updater.naming import option
 from batch_updater.rows.validate import parse_defaults, validate_rows
 from batch_updater.schema.fields import REGISTRY, Registry
 from batch_updater.schema.sheet import Sheet
@@ -25,6 +26,8 @@ from batch_updater.sheet.report import check_report_path, check_writable, defaul
 from batch_updater.sheet.writeback import check_write_back, needs_a_file
 from batch_updater.sources.base import Loaded, Source
 from batch_updater.sources.files import FileSource
+from batch_updater.sources.links import is_link
+from batch_updater.sources.writable import WritesResults, link_source
 
 if TYPE_CHECKING:  # the sending half (aiohttp and all) is imported only by runs that send or read
     from batch_updater.send.session import RunControl, SendSettings
@@ -71,9 +74,18 @@ def check_options(options: RunOptions, registry: Registry = REGISTRY) -> tuple[R
     return parse_rate(options.rate), parse_defaults(options.defaults, registry)
 
 
-def source_of(options: RunOptions) -> Source:
-    """The job's source: `options.input` itself, or the file at that path."""
+def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Source:
+    """The job's source: `options.input` itself, the Base table or sheet a link names (read with
+    `env`'s credentials, at the run's API), or the file at that path."""
     given = options.input
+    if is_link(given):
+        assert isinstance(given, str)
+        if options.sandbox:
+            raise UsageError("a link is read from the API it lives on, and the built-in sandbox starts empty: run "
+                             "`batch-updater sandbox` (it serves a demo Base and sheet, and prints their links) and "
+                             f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
+        return link_source(given, os.environ if env is None else env, options.base_url, timeout=options.timeout,
+                           result_fields=options.result_fields, header_row=options.header_row)
     if isinstance(given, str | os.PathLike):
         return FileSource(Path(given), options.sheet, options.encoding, options.header_row)
     if not isinstance(given, Source):
@@ -103,7 +115,7 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     `sheet`: rows already read, instead of the source's."""
     options.check()
     rate = parse_rate(options.rate)
-    source = source_of(options)
+    source = source_of(options, env)
     if sheet is not None:
         source = Loaded(source, sheet)
     if options.report is not None:
@@ -134,8 +146,8 @@ def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | 
                        tag: str | None = None) -> WriteBack | None:
     """With --write-back: the source's file can be copied with `kind`'s columns added, checked before
     anything is sent (sheet/writeback.py); None without it."""
-    if not job.options.write_back:
-        return None
+    if not job.options.write_back or isinstance(job.source, WritesResults):
+        return None  # a Base table's or a sheet's results go into it as the run goes (run/writeback.py)
     if job.source.write_back is None:
         raise needs_a_file()
     return check_write_back(job.source.write_back, job.sheet, kind, job.report, on_warning, tag)
@@ -145,7 +157,7 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     """The job as `options` describe it, loaded and validated, without what a run checks first
     (credentials, the report's place) nor the sheet's warnings: what the console's confirmation
     plans from."""
-    source = source_of(options)
+    source = source_of(options, env)
     sheet = source.load(options.columns)
     rate, defaults = check_options(options, sheet.columns.registry)
     checked = validate_rows(sheet.rows, sheet.columns, defaults)

@@ -45,8 +45,10 @@ from batch_updater.run.after_full import unless_full
 from batch_updater.run.live import Sending, run_live
 from batch_updater.run.outcomes import maybe_twice, merge_outcomes
 from batch_updater.run.prepare import Job, source_of
+from batch_updater.run.writeback import finish, outcome_values
 from batch_updater.send.session import ReadReport, SendReport
 from batch_updater.sources.files import FileSource, file_identity
+from batch_updater.sources.results import Results, Teed
 
 
 @dataclass
@@ -57,16 +59,18 @@ class RunRows:
     resumed: int = 0
     job_id: str = ""
     undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
+    write_back_problem: str | None = None  # a link's results: why they could not all be written back
 
 
 def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
-             on_warning: Callable[[str], None] | None = None) -> RunRows:
+             on_warning: Callable[[str], None] | None = None, results: Results | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock. A full
     disk where the journal is: NoSpace (exit 3) before sending; while sending, the run stops as
-    Ctrl-C stops it (the rest `not_attempted`), and its report is written."""
+    Ctrl-C stops it (the rest `not_attempted`), and its report is written. `results`: a link's,
+    written as the rows are done."""
     where = state_dir(job.env).resolve() / "jobs"
     try:
-        return _run_rows(job, on_progress, on_warning, where)
+        return _run_rows(job, on_progress, on_warning, where, results)
     except (OSError, sqlite3.Error) as e:
         full = disk_full(e, where)
         if full is None:
@@ -76,7 +80,7 @@ def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
 
 
 def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
-              where: Path) -> RunRows:
+              where: Path, results: Results | None = None) -> RunRows:
     options, specs = job.options, job.specs
     keys = row_keys(specs)
     started_ms = int(job.started.timestamp() * 1000)
@@ -95,7 +99,8 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=job.source.label,
               rows=len(job.checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
-                          {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
+                          {i: (by_index[i], o) for i, o in plan.crashed.items()},
+                          Teed(hooks, results) if results is not None else hooks, _preimage_store(journal), results)
         live = asyncio.run(run_live(job, sending, on_progress))
         plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
         outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
@@ -112,7 +117,10 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
         undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)),
                      lambda: unless_full(where, "what this run changed is not recorded in the job's journal: a later "
                                          "run's undo sheet will not restore it", on_warning))
-    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
+        # every row's result into the link's table or sheet, still under the job's lock: one writer at a time
+        problem = finish(results, outcome_values(results, outcomes), on_warning, job.source.label) \
+            if results is not None else None
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, problem)
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],

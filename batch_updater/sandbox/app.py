@@ -29,6 +29,7 @@ from aiohttp import web
 from batch_updater.feishu.codes import CODES, QUOTA_EXCEEDED, THROTTLED
 from batch_updater.sandbox.body import body_problem, parse_body
 from batch_updater.sandbox.core import SandboxCore
+from batch_updater.sandbox.docs_routes import add_docs_routes
 from batch_updater.sandbox.faults import BAD_GATEWAY_HTML
 from batch_updater.sandbox.throttle import Refusal
 
@@ -282,4 +283,5 @@ def make_app(core: SandboxCore) -> web.Application:
     app.router.add_get("/_sandbox/faults", sandbox_faults)
     app.router.add_post("/_sandbox/faults", sandbox_faults)
     app.router.add_get("/_sandbox/tickets/{ticket_id}", sandbox_ticket)
+    add_docs_routes(app, core)  # Base, Sheets and Wiki (docs_routes.py)
     return app

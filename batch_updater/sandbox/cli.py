@@ -12,6 +12,7 @@ import click
 
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_window
+from batch_updater.sandbox.docs import demo_docs
 from batch_updater.sandbox.server import Sandbox
 from batch_updater.sandbox.state import ticket_ids_from
 
@@ -42,6 +43,17 @@ def export_lines(credentials: dict[str, str]) -> list[str]:
     return [f"export {name}={shlex.quote(value)}" for name, value in credentials.items()]
 
 
+def demo_links(sb: Sandbox) -> dict[str, str]:
+    """A demo Base table and a demo spreadsheet of the sample sheet's rows (their tickets made to
+    exist), for `batch-updater run LINK`; their links by name (none without the sample sheet)."""
+    sample = SAMPLE_DIR / "tickets.csv"
+    if not sample.is_file():
+        return {}
+    links = demo_docs(sb.core.docs, sample)
+    sb.add_tickets(ticket_ids_from([str(sample)]))
+    return links
+
+
 def _describe(rates: tuple[Rate, ...]) -> str:
     return " & ".join(f"{n}/{'s' if p == 1.0 else 'min' if p == 60.0 else f'{p:g}s'}" for n, p in rates)
 
@@ -70,6 +82,8 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
               f"{sb.base_url}/_sandbox/reset   Ctrl-C stops")
         for line in export_lines(sb.credentials):
             print(line)
+        for name, link in demo_links(sb).items():
+            print(f"# demo {name}: {link}")
         sys.stdout.flush()
         if ready is not None:
             ready.set()

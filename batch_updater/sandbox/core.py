@@ -12,6 +12,7 @@ from typing import Any
 
 from batch_updater.sandbox.auth import TokenStore
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig
+from batch_updater.sandbox.docs import Docs
 from batch_updater.sandbox.faults import FaultDice
 from batch_updater.sandbox.state import TicketStore
 from batch_updater.sandbox.stats import Stats
@@ -28,6 +29,7 @@ class SandboxCore:
         self.faults = config.faults
         self._log_seq = itertools.count(1)
         self._closing: asyncio.Event | None = None
+        self.docs = Docs(config.seed, self.clock)  # Bases, spreadsheets, wiki nodes (kept by reset)
         self.reset()
 
     def reset(self) -> None:

@@ -10,6 +10,7 @@ from aiohttp import web
 from batch_updater.sandbox.app import make_app
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig
 from batch_updater.sandbox.core import SandboxCore
+from batch_updater.sandbox.docs import Docs
 from batch_updater.sandbox.state import Ticket
 
 
@@ -76,6 +77,11 @@ class Sandbox:
 
     def ticket_url(self, ticket_id: str) -> str:
         return f"{self.base_url}/open-apis/helpdesk/v1/tickets/{ticket_id}"
+
+    @property
+    def docs(self) -> Docs:
+        """Its Bases, spreadsheets and wiki nodes (docs.py): add them, inject faults, read the counters."""
+        return self.core.docs
 
     @property
     def tickets(self) -> dict[str, Ticket]:

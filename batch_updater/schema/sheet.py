@@ -28,6 +28,7 @@ class Sheet:
     delimiter: str | None = None
     warnings: tuple[str, ...] = ()  # the columns' warnings, then the reader's own
     header_row: int = 1  # the header's row (1 = first) in the file: rows are numbered the same way
+    origin: str | None = None  # what was read, as its source says it (a Base table and view, a sheet)
     sep_line: bool = False  # a CSV that starts with Excel's "sep=;" line
 
     @property
@@ -40,6 +41,8 @@ class Sheet:
     @property
     def source(self) -> str:
         """What was read, for the run's output: the sheet, or the encoding and separator."""
+        if self.origin is not None:
+            return self.origin
         if self.kind == "frame":
             return f"a DataFrame of {len(self.rows)} rows"
         if self.sheet_name is not None:

@@ -264,6 +264,13 @@ def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[st
 # --- both --------------------------------------------------------------------------
 
 
+def build_sheet(kind: SheetKind, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
+                *, where: str, header_row: int | None = None, **detected: Any) -> Sheet:
+    """Rows of text read elsewhere (a Feishu sheet's values: sources/sheets.py) into a Sheet, the
+    header found and the blank rows left out as for a file."""
+    return _build(kind, records, renames, problems, where=where, header_row=header_row, **detected)
+
+
 def _build(kind: SheetKind, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
            *, where: str, header_row: int | None = None, **detected: Any) -> Sheet:
     start = header_index(records, header_row, where)

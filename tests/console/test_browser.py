@@ -213,3 +213,28 @@ def test_a_fixed_rate_is_said_in_its_unit_and_send_is_off_while_another_run_send
     expect(tab.locator("#confirm-go")).to_be_disabled()  # was: Send, refused in red when pressed
     tab.click("#confirm button[value=cancel]")
     next(r for r in running.console.runs.records.values() if r.upload_name == "many.csv").control.stop()
+
+
+def test_a_base_link_pasted_checked_run_and_written_back(page, shots):
+    """The link box: the sandbox's demo Base table (the sample rows), checked, run, its results
+    written into the table."""
+    import json
+    import urllib.request
+
+    running, tab = page(rates=[(1000, 1.0)])
+    tab.click("#demo-base")
+    assert "/base/" in tab.input_value("#link")
+    tab.click("#link-check")
+    tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr", timeout=WAIT)
+    assert "/base/" in tab.inner_text("#file-name") and "Base table" in tab.inner_text("#source")
+    assert "52 rows: 47 valid, 5 invalid" in tab.inner_text("#check-counts")
+    api = running.console.env["FEISHU_BASE_URL"]
+    with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
+        assert "batch_update" not in json.load(answer)["calls"]  # the page's check only reads the link
+    tab.locator("#step-upload").screenshot(path=shots / "9-link.png")
+    start_run(tab, "200/s")
+    tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
+    assert "47 ok" in tab.inner_text("#run-counts") and "5 invalid" in tab.inner_text("#run-counts")
+    with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
+        docs = json.load(answer)
+    assert docs["records_written"] >= 52 and docs["overlapping_writes"] == 0

@@ -100,6 +100,29 @@ async function sendFile(file) {
   }
 }
 
+async function sendLink(event) {
+  event.preventDefault();
+  const link = $("link").value.trim();
+  if (!link) return;
+  showError(null);
+  $("uploading").hidden = false;
+  try {
+    useUpload(await post("/api/links", { link }));
+  } catch (error) {
+    forgetUpload();
+    showError(error);
+  } finally {
+    $("uploading").hidden = true;
+  }
+}
+
+function showDemoLinks() {
+  const demo = (state.status && state.status.demo_links) || {};
+  $("demo-links").hidden = !demo.base;
+  $("demo-base").onclick = () => { $("link").value = demo.base || ""; };
+  $("demo-sheet").onclick = () => { $("link").value = demo.sheet || ""; };
+}
+
 function useUpload(upload) {
   if (!state.upload || state.upload.id !== upload.id) resetPanels();
   state.upload = upload;
@@ -141,7 +164,7 @@ async function attachRunning() {
 
 function showUpload(u) {
   $("sheet-info").hidden = false;
-  $("file-name").textContent = u.name;
+  $("file-name").textContent = u.link || u.name;
   $("source").textContent = u.source;
   $("checked-at").textContent = t("upload.checked", { when: u.checked_at.replace("T", " ").slice(0, 19) });
   const pick = $("sheet");
@@ -588,6 +611,7 @@ async function start() {
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) sendFile(e.dataTransfer.files[0]); });
+  $("link-form").addEventListener("submit", sendLink);
   $("recheck").addEventListener("click", recheck);
   $("kept-forget").addEventListener("click", forgetKept);
   $("sheet").addEventListener("change", recheck);
@@ -603,6 +627,7 @@ async function start() {
     return;
   }
   translate();
+  showDemoLinks();
   await refreshHistory();
   const saved = localStorage.getItem("upload");
   if (saved) {

@@ -1,0 +1,220 @@
+"""A Feishu Base (多维表格) table as a job's source: its records (a view's, in the view's order, or
+the whole table's) read with `records/search`, its fields for their types, each cell as text
+(cells.py); the run's results written back into fields of the table (results.py).
+
+A record's row number is its place in the view (1 = the first), as the Base shows it; its record
+id is kept (`record_ids`) to write its results. The job is the base, table and view (not the
+link's host, nor a wiki page that shows it): the same table run again resumes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from batch_updater.errors import InputError
+from batch_updater.model import Outcome, Row
+from batch_updater.schema.columns import resolve_columns
+from batch_updater.schema.sheet import Sheet
+from batch_updater.sources.cells import BASE_ID_NUMBER, base_cell, number_problems, with_problems
+from batch_updater.sources.docsource import ADD_APP, refusal, resolve, run_sync
+from batch_updater.sources.links import Link, identity_of
+from batch_updater.sources.results import Results, Values
+
+if TYPE_CHECKING:
+    from batch_updater.feishu.client import Answer
+    from batch_updater.feishu.docs import DocsApi
+
+TEXT = 1
+PAGE = 500  # records/search's largest page (§9.3)
+FIELD_PAGE = 100
+# The fields a run, a check (--dry-run) and a plan write, by what they hold; a job file's
+# `result_fields` names them otherwise ({"msg": "Why"}).
+RUN_FIELDS = ("result", "code", "msg", "finished_at")
+CHECK_FIELDS = ("check", "check msg")
+PLAN_MSG = "plan msg"
+READ_GRANT = (f"{ADD_APP} with permission to read it, and give the app one of the scopes base:record:retrieve, "
+              "bitable:app or bitable:app:readonly (base:field:read for the fields)")
+WRITE_GRANT = (f"{ADD_APP} with permission to edit it (可编辑), and give the app one of the scopes "
+               "base:record:update or bitable:app (a write scope also lets it add the result fields); with "
+               "advanced permissions (高级权限) on, give the app a role that may edit these records and fields")
+
+
+def _path(link: Link, tail: str) -> str:
+    return f"/open-apis/bitable/v1/apps/{link.token}/tables/{link.table}{tail}"
+
+
+class BaseTableSource:
+    """The table (and view) a Base link names, read at the run's API with `env`'s credentials."""
+
+    def __init__(self, link: Link, env: Mapping[str, str], base_url: str | None = None, *, timeout: float = 30.0,
+                 result_fields: Mapping[str, str] | None = None) -> None:
+        self.link, self.env, self.base_url, self.timeout = link, env, base_url, timeout
+        self.names = {name: (result_fields or {}).get(name, name) for name in RUN_FIELDS}
+        self.target: Link | None = None  # the base and table, a wiki link resolved
+        self.table_name = ""
+        self.field_types: dict[str, int] = {}
+        self.record_ids: list[str] = []  # one per row of the loaded sheet
+
+    @property
+    def label(self) -> str:
+        return self.link.text
+
+    @property
+    def stem(self) -> str:
+        name = re.sub(r'[\\/:*?"<>|\s]+', "-", self.table_name).strip("-.")
+        return name or f"base-{(self.target or self.link).table}"
+
+    @property
+    def write_back(self) -> None:
+        return None  # no file: the results go into the table itself (results())
+
+    def identity(self, sheet: Sheet) -> dict[str, str]:
+        return {"input": identity_of(self.target or self.link), "sheet": ""}
+
+    def open_api(self) -> Any:
+        from batch_updater.feishu.docs import open_docs
+
+        return open_docs(self.env, self.base_url, timeout=self.timeout)
+
+    # -- reading ------------------------------------------------------------------------------
+    def load(self, renames: Mapping[str, str]) -> Sheet:
+        return run_sync(self._load(renames))
+
+    def ours(self, name: str) -> bool:
+        """A field a run, a check or a plan of the tool writes: not read as one of the input's."""
+        return (name in self.names.values() or name in CHECK_FIELDS or name in ("plan", PLAN_MSG)
+                or name.endswith((" (now)", " (new)")) or name.removesuffix(" (run)") in self.names.values())
+
+    async def _load(self, renames: Mapping[str, str]) -> Sheet:
+        async with self.open_api() as api:
+            link = self.target = await resolve(api, self.link)
+            fields = await self._fields(api, link)
+            self.field_types = {name: kind for name, kind in fields}
+            header = [name for name, _ in fields if not self.ours(name)]
+            columns = resolve_columns(header, renames)
+            types = [self.field_types[name] for name in header]
+            rows: list[Row] = []
+            self.record_ids = []
+            place = 0
+            async for record_id, values in self._records(api, link, header):
+                place += 1
+                cells, numbers = [], {}
+                for i, (name, kind) in enumerate(zip(header, types)):
+                    text, number = base_cell(values.get(name), kind)
+                    cells.append(text)
+                    if number is not None:
+                        numbers[i] = number
+                if not any(c.strip() for c in cells):
+                    continue  # an empty record, as a blank row
+                rows.append(with_problems(Row(place, tuple(cells)), number_problems(columns, numbers,
+                                                                                    BASE_ID_NUMBER)))
+                self.record_ids.append(record_id)
+        where = f"Base table {self.table_name or link.table!r}" + (f", view {link.view}" if link.view else "")
+        if place == 0:
+            raise InputError(f"{where} answered no records. If it has records, the app cannot see them: with "
+                             "advanced permissions (高级权限) on, an app without manage rights finds none; "
+                             f"{ADD_APP} with manage permission (可管理), or give the app a role that may read "
+                             "these records (with a user token: the user needs the same)")
+        return Sheet("xlsx", columns, rows, sheet_name=self.table_name or link.table, warnings=columns.warnings,
+                     origin=f"{where}: {place} records")
+
+    async def _fields(self, api: DocsApi, link: Link) -> list[tuple[str, int]]:
+        fields: list[tuple[str, int]] = []
+        token = ""
+        while True:
+            params = {"page_size": str(FIELD_PAGE), **({"page_token": token} if token else {})}
+            answer = await api.retrying("fields", "GET", _path(link, "/fields"), params=params)
+            data = self._data(answer, f"read the fields of the Base table {link.table}", READ_GRANT)
+            for item in data.get("items") or []:
+                if isinstance(item, dict) and isinstance(item.get("field_name"), str):
+                    fields.append((item["field_name"], int(item.get("type") or TEXT)))
+            token = str(data.get("page_token") or "")
+            if not data.get("has_more") or not token:
+                break
+        self.table_name = self.table_name or link.table
+        return fields
+
+    async def _records(self, api: DocsApi, link: Link, header: Sequence[str]) -> Any:
+        body: dict[str, Any] = {"view_id": link.view} if link.view else {}
+        if 0 < len(header) <= 200:
+            body["field_names"] = list(header)
+        token = ""
+        while True:
+            params = {"page_size": str(PAGE), **({"page_token": token} if token else {})}
+            answer = await api.retrying("search", "POST", _path(link, "/records/search"), params=params, body=body)
+            data = self._data(answer, f"read the records of the Base table {link.table}", READ_GRANT)
+            for item in data.get("items") or []:
+                if isinstance(item, dict):
+                    yield str(item.get("record_id") or ""), item.get("fields") or {}
+            token = str(data.get("page_token") or "")
+            if not data.get("has_more") or not token:
+                return
+
+    @staticmethod
+    def _data(answer: Answer, doing: str, grant: str) -> dict[str, Any]:
+        if answer.code != 0 or not isinstance(answer.data, dict):
+            raise refusal(answer, doing, grant)
+        return answer.data
+
+    # -- writing ------------------------------------------------------------------------------
+    def results(self, kind: str, header: Sequence[str] | None = None) -> Results:
+        """Where a run's (kind "results"), a check's ("check") or a plan's ("plan", with its
+        `header`) values go: fields of this table, created as Text when missing."""
+        if kind == "results":
+            names: Sequence[str] = tuple(self.names[name] for name in RUN_FIELDS)
+            values_of: Any = run_values
+        elif kind == "check":
+            names, values_of = CHECK_FIELDS, check_values
+        else:
+            names, values_of = tuple(PLAN_MSG if h == "msg" else h for h in header or ()), None
+        assert self.target is not None, "load() first"
+        return Results(BaseWriter(self), names, self.open_api, values_of)
+
+
+def run_values(outcome: Outcome) -> Values:
+    return (outcome.result.value, "" if outcome.code is None else str(outcome.code), outcome.msg,
+            outcome.finished_at)
+
+
+def check_values(outcome: Outcome) -> Values:
+    return (outcome.result.value, outcome.msg)
+
+
+class BaseWriter:
+    """The table's records: at most 1,000 a call (§9.4), into Text fields created when missing; a
+    field of that name that is not Text is left alone, and the tool's is named apart (`code (run)`)."""
+
+    limit = 1000
+
+    def __init__(self, source: BaseTableSource) -> None:
+        assert source.target is not None
+        self.source, self.link = source, source.target
+        self.what = f"the Base table {source.table_name or self.link.table!r}"
+        self.fields: list[str] = []
+
+    async def prepare(self, api: DocsApi, header: Sequence[str]) -> None:
+        types = dict(self.source.field_types)
+        self.fields = []
+        for name in header:
+            used = name if types.get(name, TEXT) == TEXT else f"{name} (run)"
+            if used not in types:
+                answer = await api.retrying("field_create", "POST", _path(self.link, "/fields"),
+                                            body={"field_name": used, "type": TEXT})
+                if answer.code != 0:
+                    raise refusal(answer, f"add the field {used!r} for the results to {self.what}", WRITE_GRANT)
+                types[used] = TEXT
+            self.fields.append(used)
+        self.source.field_types = types
+
+    async def write(self, api: DocsApi, rows: Sequence[tuple[int, Values]]) -> Answer:
+        ids = self.source.record_ids
+        records = [{"record_id": ids[index], "fields": {name: (None if value in (None, "") else str(value))
+                                                        for name, value in zip(self.fields, values)}}
+                   for index, values in rows]
+        return await api.retrying("batch_update", "POST", _path(self.link, "/records/batch_update"),
+                                  body={"records": records})
+
+    def failed(self, answer: Answer, rows: int) -> str:
+        return str(refusal(answer, f"write {rows} results to {self.what}", WRITE_GRANT))

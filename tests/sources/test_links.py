@@ -1,0 +1,48 @@
+"""sources/links.py: what a pasted link names (docs/api-facts.md §9.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from batch_updater.errors import UsageError
+from batch_updater.sources.links import Link, identity_of, is_link, parse_link
+
+
+@pytest.mark.parametrize("text, want", [
+    ("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ&view=vewQ1",
+     Link("base", "bascnAbCd1234", "tblXyZ", "vewQ1")),
+    ("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ", Link("base", "bascnAbCd1234", "tblXyZ")),
+    ("https://acme.feishu.cn/sheets/shtcnAbCd1234?sheet=a1B2c3", Link("sheets", "shtcnAbCd1234", sheet="a1B2c3")),
+    ("https://acme.feishu.cn/sheets/shtcnAbCd1234", Link("sheets", "shtcnAbCd1234")),
+    ("https://acme.feishu.cn/wiki/wikcnAbCd1234", Link("wiki", "wikcnAbCd1234")),
+    ("https://acme.feishu.cn/wiki/wikcnAbCd1234?table=tblXyZ&view=vewQ1",
+     Link("wiki", "wikcnAbCd1234", "tblXyZ", "vewQ1")),
+    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", Link("base", "bascnAbCd1234", "tblXyZ", lark=True)),
+    ("  https://feishu.cn/sheets/shtcnAbCd1234#anchor  ", Link("sheets", "shtcnAbCd1234")),
+])
+def test_a_link_names_its_object(text, want):
+    got = parse_link(text)
+    assert (got.kind, got.token, got.table, got.view, got.sheet, got.lark) == (
+        want.kind, want.token, want.table, want.view, want.sheet, want.lark)
+    assert is_link(text)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("https://example.com/base/bascnAbCd1234?table=tbl1", "a Feishu or Lark one"),
+    ("https://acme.feishu.cn/docx/doxcnAbCd1234", "not a link to a Base table"),
+    ("https://acme.feishu.cn/base/bascnAbCd1234", "copy the link from the address bar (it has ?table=tbl"),
+])
+def test_a_link_that_names_nothing_runnable_is_refused_saying_why(text, says):
+    with pytest.raises(UsageError, match=says.replace("(", r"\(").replace("?", r"\?")):
+        parse_link(text)
+
+
+def test_a_path_is_not_a_link():
+    assert not is_link("reports/https.csv") and not is_link("C:\\x.xlsx")
+
+
+def test_identity_is_the_object_not_the_host():
+    a = parse_link("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ&view=vewQ1")
+    b = parse_link("https://other.feishu.cn/base/bascnAbCd1234?view=vewQ1&table=tblXyZ")
+    assert identity_of(a) == identity_of(b) and "/" not in identity_of(a)
+    assert identity_of(a) != identity_of(parse_link("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ"))
