@@ -115,6 +115,9 @@ JOB_FLAGS = (
         "run": "Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
                "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the file kept).",
         "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx."}),
+    _flag("--refresh-fields", is_flag=True,
+          help="Read the helpdesk's custom field list again (it is kept for a day), for columns named by a "
+               "custom field's display name."),
     _flag("--log-format", type=click.Choice(["text", "json"]), only="run",
           help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper."),
     _flag("--log-file", type=_PATH, only="run", help="Append the run's events here."),

@@ -14,6 +14,7 @@ from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
+from batch_updater.run.labels import confirm_choices
 from batch_updater.run.outcomes import ReadBack
 from batch_updater.run.prepare import Job
 from batch_updater.send.pool import RowJournal
@@ -115,6 +116,8 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
                 sent.stop_reason = sent.stop_reason or resent.stop_reason
                 sent.stop_error = sent.stop_error or resent.stop_error
                 sent.interrupted = sent.interrupted or resent.interrupted
+            else:  # a dropdown's value is confirmed by reading its ticket back (run/labels.py)
+                await confirm_choices(endpoint, job, to_send, result.outcomes, result.read_back)
     return result
 
 

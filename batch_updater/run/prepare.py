@@ -17,6 +17,7 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.rows.validate import parse_defaults, validate_rows
+from batch_updater.run.fields import labelled
 from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import RateSetting, parse_rate
 from batch_updater.sheet.blocks import WriteBack
@@ -109,7 +110,8 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
         send = send_settings(options, rate, plan=plan, control=control)
         # bad credentials or base URL: exit 2, before the input is read
         check_ready(send, env, reading=plan or options.skip_unchanged or options.undo)
-    loaded = source.load(options.columns)
+    loaded = labelled(source.load(options.columns), options, env, dry_run=options.dry_run and not plan,
+                      on_warning=on_warning)  # the helpdesk's custom fields, when columns may name them
     for warning in loaded.warnings:
         warn(warning, on_warning)
     started = now()
@@ -140,7 +142,7 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     plans from."""
     rate, defaults = check_options(options)
     source = source_of(options)
-    sheet = source.load(options.columns)
+    sheet = labelled(source.load(options.columns), options, env, dry_run=options.dry_run)
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
                send_settings(options, rate), env)

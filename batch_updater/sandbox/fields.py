@@ -120,7 +120,7 @@ def _options(*names: tuple[str, str]) -> tuple[Option, ...]:
 
 
 DEMO_FIELDS: tuple[SandboxField, ...] = (
-    SandboxField("6948728206392295444", "priority", "优先级", "dropdown",
+    SandboxField("6948728206392295444", "priority", "紧急程度", "dropdown",
                  _options(("high", "高"), ("medium", "中"), ("low", "低"))),
     SandboxField("6948728206392295445", "product", "产品线", "dropdown_nested", (
         Option("hardware", "硬件", (
