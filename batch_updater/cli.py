@@ -33,7 +33,8 @@ class LazyGroup(click.Group):
     """Imports a subcommand's module only when it is used (the sandbox and the console pull in aiohttp.web)."""
 
     lazy = {"sandbox": ("batch_updater.sandbox.cli", "sandbox_command"),
-            "serve": ("batch_updater.console.serve", "serve_command")}
+            "serve": ("batch_updater.console.serve", "serve_command"),
+            "export": ("batch_updater.cli_helpdesk", "export_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

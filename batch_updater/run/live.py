@@ -63,7 +63,9 @@ async def plan_live(job: Job, on_progress: Callable[[RunProgress], None] | None 
     async with open_endpoint(job.send, job.env, [item.ticket_id for item in valid]) as endpoint:
         read = await read_on(endpoint, valid, job.send, on_progress=on_progress)
     states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
-    return LiveResult(None, planned=plan_sheet(job.checked, states, read.outcomes), before=states, read=read)
+    planned = [PlannedRow("no-op", msg=job.skips[i]) if i in job.skips else row  # not sent: nothing read
+               for i, row in enumerate(plan_sheet(job.checked, states, read.outcomes))]
+    return LiveResult(None, planned=planned, before=states, read=read)
 
 
 async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgress], None] | None = None

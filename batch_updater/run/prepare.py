@@ -16,6 +16,7 @@ from batch_updater.errors import INTERRUPTED, BatchUpdaterError, CredentialsRefu
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
+from batch_updater.rows.exported import since_export
 from batch_updater.rows.validate import parse_defaults, validate_rows
 from batch_updater.run.fields import labelled
 from batch_updater.schema.sheet import Sheet
@@ -46,11 +47,15 @@ class Job:
     identity: dict[str, str]  # the source's half of the job's identity (run/rows.job_meta adds the API's)
     send: SendSettings | None = None  # how it sends (a plan: reads); None: a dry run, which loads no aiohttp
     env: Mapping[str, str] = field(default_factory=dict, repr=False)  # where the credentials are read
+    # Valid rows that are not sent, and why (skipped; a plan's no-op): an exported sheet's rows
+    # unchanged since the export (rows/exported.py).
+    skips: dict[int, str] = field(default_factory=dict)
 
     @property
     def specs(self) -> list[tuple[int, TicketUpdate]]:
-        """The valid rows, each with its index among the sheet's rows."""
-        return [(i, item) for i, item in enumerate(self.checked) if isinstance(item, TicketUpdate)]
+        """The valid rows to send, each with its index among the sheet's rows."""
+        return [(i, item) for i, item in enumerate(self.checked) if isinstance(item, TicketUpdate)
+                and i not in self.skips]
 
     @property
     def read_first(self) -> bool:
@@ -121,8 +126,9 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     if report is not None:
         report = report.resolve()  # said as it is: no `reports/../x`
         check_writable(report)  # a run's results must have somewhere to go
-    return Job(options, source, loaded, validate_rows(loaded.rows, loaded.columns, defaults), report, started, rate,
-               defaults, source.identity(loaded), send, env)
+    checked, skips = since_export(validate_rows(loaded.rows, loaded.columns, defaults), loaded.rows, loaded.columns)
+    return Job(options, source, loaded, checked, report, started, rate, defaults, source.identity(loaded), send, env,
+               skips)
 
 
 def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | None,
@@ -143,9 +149,9 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     rate, defaults = check_options(options)
     source = source_of(options)
     sheet = labelled(source.load(options.columns), options, env, dry_run=options.dry_run)
-    checked = validate_rows(sheet.rows, sheet.columns, defaults)
+    checked, skips = since_export(validate_rows(sheet.rows, sheet.columns, defaults), sheet.rows, sheet.columns)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
-               send_settings(options, rate), env)
+               send_settings(options, rate), env, skips)
 
 
 class Stoppable(Protocol):

@@ -35,7 +35,7 @@ from batch_updater.jobs.resume import (
 )
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
-from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
@@ -95,7 +95,8 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                           {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
         live = asyncio.run(run_live(job, sending, on_progress))
-        outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
+        skipped = {i: Outcome(Result.SKIPPED, msg=why, finished_at=now_text()) for i, why in job.skips.items()}
+        outcomes = merge_outcomes(job.checked, plan, {**skipped, **live.outcomes}, live.read_back)
         if held is not None:
             _release(held.ledger, plan, claimed.new, outcomes, options.retry_comments)
         twice = maybe_twice(outcomes, specs)
