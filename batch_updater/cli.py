@@ -167,15 +167,35 @@ def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> 
     return config, front.call(options_from, config, **{k: v for k, v in flags.items() if v is not False})
 
 
+def selection_flags(command: str) -> Callable[[F], F]:
+    """`--select`, `--set`, `--comment` (and `--yes` for run): one change to the tickets a filter
+    selects, instead of INPUT (cli_helpdesk.py)."""
+    def decorate(fn: F) -> F:
+        if command == "run":
+            fn = click.option("--yes", is_flag=True, help="Do not ask before changing the selected tickets.")(fn)
+        fn = click.option("--comment", metavar="TEXT", help="With --select: a comment to post on each ticket.")(fn)
+        fn = click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+                          help="With --select: the change (repeatable): status=51, 优先级=高.")(fn)
+        return click.option("--select", metavar="FILTERS",
+                            help='Instead of INPUT, the tickets these filters select: "status=5 tag=billing '
+                                 'updated-before=2026-11-01" (export\'s filters).')(fn)
+
+    return decorate
+
+
 @cli.command()
 @job_options("run")
-def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: Any) -> None:
+@selection_flags("run")
+def run(config_path: Path | None, log_format: str | None, log_file: Path | None, select: str | None,
+        sets: tuple[str, ...], comment: str | None, yes: bool, **flags: Any) -> None:
     """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls) and write a report of every row.
 
     Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
     FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
     FEISHU_APP_SECRET and FEISHU_REFRESH_TOKEN). Running the same job again resumes it.
     """
+    if select is not None or sets or comment is not None or _selects(config_path):
+        _helpdesk("run_select")(config_path, log_format, log_file, select, sets, comment, yes, flags)
     front = _Front()
     config, options = _options(front, config_path, flags)
     env = credential_env(config, os.environ) if config else dict(os.environ)
@@ -196,7 +216,9 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 
 @cli.command()
 @job_options("plan")
-def plan(config_path: Path | None, **flags: Any) -> None:
+@selection_flags("plan")
+def plan(config_path: Path | None, select: str | None, sets: tuple[str, ...], comment: str | None,
+         **flags: Any) -> None:
     """Show what `run` would change: each ticket's current values beside the new ones.
 
     Reads every valid row's ticket (GET, at most 10/s, with the app's tenant token: set
@@ -205,10 +227,28 @@ def plan(config_path: Path | None, **flags: Any) -> None:
     from batch_updater.run.plan import plan_job
 
     front = _Front()
-    config, options = _options(front, config_path, flags)
-    env = credential_env(config, os.environ) if config else dict(os.environ)
-    with ProgressDisplay() as progress:
-        result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    if select is not None or sets or comment is not None or _selects(config_path):
+        result = _helpdesk("plan_select")(front, config_path, select, sets, comment, flags)
+    else:
+        config, options = _options(front, config_path, flags)
+        env = credential_env(config, os.environ) if config else dict(os.environ)
+        with ProgressDisplay() as progress:
+            result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    print_plan(result)
+
+
+def _helpdesk(name: str) -> Any:
+    """A function of cli_helpdesk.py (`run --select`), imported when used, as the lazy commands are:
+    it builds on this module."""
+    return getattr(importlib.import_module("batch_updater.cli_helpdesk"), name)
+
+
+def _selects(config_path: Path | None) -> bool:
+    """Whether a job file selects its tickets ([select]) instead of naming an input."""
+    return bool(config_path and _Front().call(load_config, config_path).select)
+
+
+def print_plan(result: Any) -> None:
     s = result.summary
     _print_input(result.sheet)
     click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),

@@ -71,14 +71,18 @@ class ExportResult:
 
 def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str], *,
                    rates: Sequence[tuple[int, float]] = LIST_RATES, cap: int = CAP,
-                   on_progress: Callable[[RunProgress], None] | None = None) -> tuple[Selected, CustomFields, float]:
-    """The tickets `filters` select, the helpdesk's custom fields, and the seconds the list took."""
+                   on_progress: Callable[[RunProgress], None] | None = None,
+                   check: Callable[[CustomFields], None] | None = None) -> tuple[Selected, CustomFields, float]:
+    """The tickets `filters` select, the helpdesk's custom fields, and the seconds the list took;
+    `check` is given the fields before any ticket is read (a --set's names and values)."""
     from batch_updater.send.session import check_ready, open_endpoint
 
     options.check()
     settings = send_settings(options, parse_rate(options.rate), plan=True)
     check_ready(settings, env, reading=True)
     fields = custom_fields(options, env)
+    if check is not None:
+        check(fields)
 
     async def read() -> Selected:
         async with open_endpoint(settings, env) as session:

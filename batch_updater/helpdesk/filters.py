@@ -5,14 +5,15 @@ read, so the result is exact whatever the API does with a filter it is given (it
 match any of several tags, here a ticket must have them all). Pure.
 
 Times: a date (`2026-11-01`) is that day's start in this machine's time zone, a date and time
-(`2026-11-01 08:30`, ISO 8601, an offset allowed) is that moment; `-since` includes it,
-`-before` does not."""
+(`2026-11-01 08:30`, ISO 8601, an offset allowed) is that moment, `14 days ago` or `6 hours ago`
+is counted back from now; `-since` includes it, `-before` does not."""
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -127,13 +128,21 @@ def _within(value: int | None, since: int | None, before: int | None) -> bool:
     return value is not None and (since is None or value >= since) and (before is None or value < before)
 
 
-def parse_time(text: str, key: str) -> int:
-    """A date or a date and time, as ms since the epoch (a date: its start, in local time)."""
+_AGO = re.compile(r"^(\d+)\s*(d|days?|h|hours?)\s+ago$", re.IGNORECASE)
+
+
+def parse_time(text: str, key: str, now: Callable[[], float] = time.time) -> int:
+    """A date or a date and time, as ms since the epoch (a date: its start, in local time); or
+    `14 days ago`, `6 hours ago` (from now: a nightly job's window)."""
     value = text.strip()
+    ago = _AGO.match(value)
+    if ago:
+        hours = int(ago.group(1)) * (24 if ago.group(2).lower().startswith("d") else 1)
+        return int((now() - hours * 3600) * 1000)
     try:
         moment = datetime.fromisoformat(value.replace("/", "-"))
     except ValueError:
-        raise UsageError(f"{key} {text!r}: not a date; write 2026-11-01 or 2026-11-01 08:30") from None
+        raise UsageError(f"{key} {text!r}: not a date; write 2026-11-01, 2026-11-01 08:30 or 14 days ago") from None
     if moment.tzinfo is None:
         moment = moment.astimezone()  # this machine's time zone
     return int(moment.timestamp() * 1000)

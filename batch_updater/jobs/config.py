@@ -68,6 +68,10 @@ class JobConfig(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
     defaults: dict[str, str | int] = Field(default_factory=dict)  # field -> value, for rows that leave it empty
     credentials: CredentialNames = Field(default_factory=CredentialNames)
+    # A job that selects its tickets (`run --select ... --set ...`): the filters and the change; `comment`
+    # in [set] is the comment posted. No `input` then.
+    select: dict[str, str | int | list[str | int]] = Field(default_factory=dict)
+    sets: dict[str, str | int] = Field(default_factory=dict, alias="set")
 
     @field_validator("sheet", mode="before")
     @classmethod
@@ -129,6 +133,9 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
         values.update({k: getattr(config, k) for k in RUN_KEYS if getattr(config, k) not in (None, {}, [])})
     values.update({k: v for k, v in given.items() if v is not None})
     if values.get("input") is None:
+        if config is not None and config.select:
+            raise UsageError("this job file selects its tickets ([select]): run it with `batch-updater run --config "
+                             "FILE`, or batch_updater.run_selection")
         raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
     return RunOptions(**values)
 

@@ -54,3 +54,10 @@ def test_a_window_splits_into_parts_that_cover_it_once(window, total):
     assert parts[0][0] == window[0] and parts[-1][1] == window[1]
     assert all(a[1] + 1 == b[0] for a, b in zip(parts, parts[1:]))  # adjacent, no overlap
     assert len(parts) >= min(2, window[1] - window[0] + 1) and covered
+
+
+def test_a_time_counted_back_from_now():
+    from batch_updater.helpdesk.filters import parse_time
+
+    assert parse_time("14 days ago", "updated-before", now=lambda: 2_000_000.0) == (2_000_000 - 14 * 86_400) * 1000
+    assert parse_time("6 hours ago", "updated-since", now=lambda: 100_000.0) == (100_000 - 6 * 3600) * 1000
