@@ -107,6 +107,9 @@ JOB_FLAGS = (
           help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice)."),
     _flag("--fresh", is_flag=True, only="run",
           help="Start this job over: forget which rows an earlier run already sent."),
+    _flag("--plan", "plan_file", type=_PATH, metavar="PLAN_FILE", only="run",
+          help="Apply exactly the changes of a plan file `plan` wrote (instead of INPUT), skipping each ticket "
+               "changed since the plan (read first; needs the app's credentials)."),
     _flag("--skip-unchanged", is_flag=True, only="run",
           help="Read each ticket first and send only the rows that change something (needs the app's "
                "credentials); also writes an undo sheet."),

@@ -132,6 +132,8 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
     if config is not None:
         values.update({k: getattr(config, k) for k in RUN_KEYS if getattr(config, k) not in (None, {}, [])})
     values.update({k: v for k, v in given.items() if v is not None})
+    if values.get("input") is None and values.get("plan_file") is not None:
+        values["input"] = values["plan_file"]  # run --plan PLAN_FILE: the plan file is the input
     if values.get("input") is None:
         if config is not None and config.select:
             raise UsageError("this job file selects its tickets ([select]): run it with `batch-updater run --config "

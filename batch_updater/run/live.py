@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from batch_updater.control import RunProgress
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
+from batch_updater.plan.guards import guard_outcomes
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
 from batch_updater.run.labels import confirm_choices
@@ -84,6 +85,9 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
             if _stopped_read(read):
                 return result
             states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
+            guarded = guard_outcomes(to_send, states, job.guards) if job.guards else {}  # changed: not sent
+            result.outcomes.update(guarded)
+            to_send = [(i, s) for i, s in to_send if i not in guarded]
             recorded = sending.preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
             result.before = {tid: TicketState.from_json(json.loads(text)) for tid, text in recorded.items()}
             planned = plan_sheet([spec for _, spec in to_send], states, read.outcomes)

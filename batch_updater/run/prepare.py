@@ -16,9 +16,11 @@ from batch_updater.errors import INTERRUPTED, BatchUpdaterError, CredentialsRefu
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
+from batch_updater.plan.guards import Guard
 from batch_updater.rows.exported import since_export
 from batch_updater.rows.validate import parse_defaults, validate_rows
 from batch_updater.run.fields import labelled
+from batch_updater.run.guards import conditions, from_plan
 from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import RateSetting, parse_rate
 from batch_updater.sheet.blocks import WriteBack
@@ -50,6 +52,9 @@ class Job:
     # Valid rows that are not sent, and why (skipped; a plan's no-op): an exported sheet's rows
     # unchanged since the export (rows/exported.py).
     skips: dict[int, str] = field(default_factory=dict)
+    # What each row expects its ticket to hold now (`if:` columns, a plan's "now"): read first, and a
+    # row whose ticket differs is not sent (plan/guards.py).
+    guards: dict[int, Guard] = field(default_factory=dict)
 
     @property
     def specs(self) -> list[tuple[int, TicketUpdate]]:
@@ -60,7 +65,7 @@ class Job:
     @property
     def read_first(self) -> bool:
         """The tickets are read before sending: to skip the rows that change nothing, or for the undo sheet."""
-        return self.options.skip_unchanged or self.options.undo
+        return self.options.skip_unchanged or self.options.undo or bool(self.guards)
 
 
 def check_options(options: RunOptions) -> tuple[RateSetting, dict[str, Any]]:
@@ -72,7 +77,7 @@ def check_options(options: RunOptions) -> tuple[RateSetting, dict[str, Any]]:
 
 def source_of(options: RunOptions) -> Source:
     """The job's source: `options.input` itself, or the file at that path."""
-    given = options.input
+    given = options.plan_file if options.plan_file is not None else options.input
     if isinstance(given, str | os.PathLike):
         return FileSource(Path(given), options.sheet, options.encoding, options.header_row)
     if not isinstance(given, Source):
@@ -126,9 +131,27 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     if report is not None:
         report = report.resolve()  # said as it is: no `reports/../x`
         check_writable(report)  # a run's results must have somewhere to go
-    checked, skips = since_export(validate_rows(loaded.rows, loaded.columns, defaults), loaded.rows, loaded.columns)
+    checked, skips, guards = _checked(options, loaded, defaults)
+    if guards and send is not None and not (plan or options.skip_unchanged or options.undo):
+        from batch_updater.send.session import check_ready
+
+        check_ready(send, env, reading=True)  # a guard reads the tickets first
     return Job(options, source, loaded, checked, report, started, rate, defaults, source.identity(loaded), send, env,
-               skips)
+               skips, guards)
+
+
+def _checked(options: RunOptions, sheet: Sheet, defaults: dict[str, Any]
+             ) -> tuple[list[TicketUpdate | list[FieldError]], dict[int, str], dict[int, Guard]]:
+    """The rows validated; those an export left unchanged or a plan did not change (not sent);
+    each row's guards (`if:` columns, a plan's "now")."""
+    checked, skips = since_export(validate_rows(sheet.rows, sheet.columns, defaults), sheet.rows, sheet.columns)
+    checked, guards = conditions(sheet, checked)
+    if options.plan_file is not None:
+        planned, not_changes = from_plan(sheet, checked)
+        skips.update(not_changes)
+        for index, guard in planned.items():
+            guards[index] = (*guards.get(index, ()), *guard)
+    return checked, skips, guards
 
 
 def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | None,
@@ -149,9 +172,9 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     rate, defaults = check_options(options)
     source = source_of(options)
     sheet = labelled(source.load(options.columns), options, env, dry_run=options.dry_run)
-    checked, skips = since_export(validate_rows(sheet.rows, sheet.columns, defaults), sheet.rows, sheet.columns)
+    checked, skips, guards = _checked(options, sheet, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
-               send_settings(options, rate), env, skips)
+               send_settings(options, rate), env, skips, guards)
 
 
 class Stoppable(Protocol):
