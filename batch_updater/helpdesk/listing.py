@@ -134,41 +134,50 @@ class Lister:
             fits, split = [], []
             for window, page in waiting:
                 (fits if _total(page) < self.cap or window[0] == window[1] else split).append((window, page))
-            for window, page in fits:
-                await self._read_window(window, page)
+            await self._read_windows(fits)
             parts = [part for window, page in split for part in _parts(window, _total(page), self.cap)]
             probes = await self._pages([(w, 1, PAGE_SIZE) for w in parts]) if parts else []
             waiting = [(w, p) for w, p in zip(parts, probes) if _total(p) > 0]
 
-    async def _read_window(self, window: Window, first: Mapping[str, Any], again: bool = True) -> None:
-        total = _total(first)
-        if total == 0:
-            return
-        self.result.windows += 1
-        if total >= self.cap:
-            self.result.complete = False
-            self.result.warnings.append(
-                f"a single millisecond ({window[0]}) holds {total:,} tickets, more than the {self.cap:,} one query of "
-                f"the list API reaches: only {self.cap:,} of them could be read")
-        reachable = min(total, self.cap)
-        pages = math.ceil(reachable / PAGE_SIZE)
-        rest = await self._pages([(window, n, PAGE_SIZE) for n in range(2, pages + 1)])
-        seen: set[str] = set()
-        for page in (first, *rest):
-            tickets = page.get("tickets")
-            seen.update(t["ticket_id"] for t in tickets if isinstance(t, Mapping) and isinstance(
-                t.get("ticket_id"), str)) if isinstance(tickets, list) else None
-            self._take(tickets)
-        if len(seen) != reachable or any(_total(p) != total for p in rest):
-            if again:  # tickets changed while it was read: once more, from its first page
-                [first] = await self._pages([(window, 1, PAGE_SIZE)])
-                self.result.windows -= 1
-                await self._read_window(window, first, again=False)
-                return
-            self.result.complete = False
-            self.result.warnings.append(
-                f"tickets changed while they were read (created {window[0]}-{window[1]} ms: {total:,} listed, "
-                f"{len(seen):,} read): run it again to be sure none was missed")
+    async def _read_windows(self, fits: Sequence[tuple[Window, Mapping[str, Any]]], again: bool = True) -> None:
+        """Page every window that fits (their first pages are read): all their pages at once."""
+        asks: list[tuple[Window | None, int, int]] = []
+        spans = []
+        for window, first in fits:
+            total = _total(first)
+            if total == 0:
+                continue
+            if total >= self.cap and again:
+                self.result.complete = False
+                self.result.warnings.append(
+                    f"a single millisecond ({window[0]}) holds {total:,} tickets, more than the {self.cap:,} one "
+                    f"query of the list API reaches: only {self.cap:,} of them could be read")
+            reachable = min(total, self.cap)
+            spans.append((window, first, len(asks), reachable))
+            asks += [(window, n, PAGE_SIZE) for n in range(2, math.ceil(reachable / PAGE_SIZE) + 1)]
+        pages = await self._pages(asks) if asks else []
+        redo = []
+        for window, first, at, reachable in spans:
+            rest = pages[at:at + math.ceil(reachable / PAGE_SIZE) - 1]
+            seen: set[str] = set()
+            for page in (first, *rest):
+                tickets = page.get("tickets") if isinstance(page.get("tickets"), list) else []
+                seen.update(t["ticket_id"] for t in tickets if isinstance(t, Mapping)
+                            and isinstance(t.get("ticket_id"), str))
+                self._take(tickets)
+            if len(seen) == reachable and all(_total(p) == _total(first) for p in rest):
+                self.result.windows += 1
+            elif again:  # tickets changed while it was read: once more, from its first page
+                redo.append(window)
+            else:
+                self.result.windows += 1
+                self.result.complete = False
+                self.result.warnings.append(
+                    f"tickets changed while they were read (created {window[0]}-{window[1]} ms: {_total(first):,} "
+                    f"listed, {len(seen):,} read): run it again to be sure none was missed")
+        if redo:
+            firsts = await self._pages([(w, 1, PAGE_SIZE) for w in redo])
+            await self._read_windows(list(zip(redo, firsts)), again=False)
 
     async def _by_id(self) -> None:
         """One query per id (the list's `ticket_id` filter: 50/s, where a GET per ticket is 10/s)."""

@@ -65,7 +65,7 @@ async def fetch(session: Session, keys: Sequence[str], call: Callable[[str], Awa
 
 
 class WindowLimiter:
-    """Requests spaced evenly at the tightest window's rate, and never more than a window's figure
+    """Requests spaced evenly at the shortest window's rate, and never more than a window's figure
     (less HEADROOM) in any stretch of its length: `WindowLimiter([(1000, 60.0), (50, 1.0)])` sends
     49 a second until 985 went in the last minute, then as the minute frees up. A throttle answer
     pauses every request for as long as its reset header says (1 s without one)."""
@@ -73,7 +73,9 @@ class WindowLimiter:
     def __init__(self, windows: Sequence[tuple[int, float]], *, max_in_flight: int = 64,
                  clock: Callable[[], float] | None = None) -> None:
         self.windows = [(max(1, int(limit * HEADROOM)), period, deque[float]()) for limit, period in windows]
-        self.rate = min(limit / period for limit, period, _ in self.windows)
+        # Spaced at the shortest window's rate; a longer one (a minute's) only caps how many go in it,
+        # so 1000/min and 50/s sends 50 a second until the minute is full, not 16.7 a second all along.
+        self.rate = min(self.windows, key=lambda w: (w[1], w[0] / w[1]))[0] / min(w[1] for w in self.windows)
         self.max_in_flight = max_in_flight
         self.in_flight = 0
         self.paused_until = float("-inf")
