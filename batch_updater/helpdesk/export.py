@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from batch_updater.control import RunProgress
 from batch_updater.errors import INTERRUPTED, CredentialsRefused, UsageError
-from batch_updater.helpdesk.filters import Filters
-from batch_updater.helpdesk.listing import CAP, LIST_RATES, Lister, Selected
+from batch_updater.helpdesk.filters import CAP, LIST_RATES, Filters
 from batch_updater.helpdesk.sheet import CONTEXT, export_table
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import event, warn
@@ -25,6 +25,9 @@ from batch_updater.run.prepare import send_settings
 from batch_updater.schema.custom import CustomFields
 from batch_updater.send.pacing import parse_rate
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
+
+if TYPE_CHECKING:  # the list's reading (aiohttp and all) is imported by an export, not by `import batch_updater`
+    from batch_updater.helpdesk.listing import Selected
 
 KINDS = (".xlsx", ".csv", ".tsv")
 
@@ -75,6 +78,7 @@ def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str]
                    check: Callable[[CustomFields], None] | None = None) -> tuple[Selected, CustomFields, float]:
     """The tickets `filters` select, the helpdesk's custom fields, and the seconds the list took;
     `check` is given the fields before any ticket is read (a --set's names and values)."""
+    from batch_updater.helpdesk.listing import Lister
     from batch_updater.send.session import check_ready, open_endpoint
 
     options.check()

@@ -26,6 +26,10 @@ _STATUS = code_parser(REGISTRY["status"])
 _SOLVED = code_parser(REGISTRY["solved"])
 _SPLIT = re.compile(r"[,，]")
 STATUS_52 = 52
+# The ticket list (docs/api-facts.md §5): what one query reaches, a page's most, its documented windows.
+CAP = 10_000
+PAGE_SIZE = 200
+LIST_RATES = ((1000, 60.0), (50, 1.0))  # 1000/min and 50/s
 KEYS = ("status", "tag", "agent", "channel", "solved", "created-since", "created-before", "updated-since",
         "updated-before", "ids")
 

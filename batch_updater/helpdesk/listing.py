@@ -21,13 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batch_updater.control import RunProgress
-from batch_updater.helpdesk.filters import Filters
+from batch_updater.helpdesk.filters import CAP, LIST_RATES, PAGE_SIZE, Filters
 from batch_updater.send.fetch import Fetched, WindowLimiter, fetch
 from batch_updater.send.session import SendSettings, Session
 
-CAP = 10_000  # results one query reaches (docs/api-facts.md §5)
-PAGE_SIZE = 200  # the most a page holds
-LIST_RATES = ((1000, 60.0), (50, 1.0))  # documented: 1000/min and 50/s
+__all__ = ["CAP", "LIST_RATES", "PAGE_SIZE", "Lister", "Selected"]
 MAX_PARTS = 32
 
 

@@ -19,14 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batch_updater.control import RunProgress
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError, CredentialsRefused, UsageError
 from batch_updater.feishu.credentials import api_identity, api_origin
 from batch_updater.helpdesk.export import read_selection, write_table
 from batch_updater.helpdesk.filters import Filters
-from batch_updater.helpdesk.listing import Selected
 from batch_updater.helpdesk.sheet import export_table
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
@@ -35,10 +34,13 @@ from batch_updater.naming import option
 from batch_updater.paths import atomic_path, private_dir, state_dir
 from batch_updater.rows.validate import RowValidator
 from batch_updater.run.job import RunResult, run_job
-from batch_updater.run.plan import PlanResult, plan_job
 from batch_updater.schema.columns import CustomColumn, resolve_columns
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.labels import NOT_SENT, with_labels
+
+if TYPE_CHECKING:  # reading and planning load the sending half (aiohttp): not `import batch_updater`
+    from batch_updater.helpdesk.listing import Selected
+    from batch_updater.run.plan import PlanResult
 
 SAMPLE_ID = "6945345902185807891"
 
@@ -242,6 +244,8 @@ def plan_selection(options: RunOptions, selection: Selection, *, env: Mapping[st
                    on_progress: Callable[[RunProgress], None] | None = None,
                    on_warning: Callable[[str], None] | None = None) -> tuple[SelectionSheet, PlanResult | None]:
     """Select the tickets, write their sheet and plan it (None: no ticket matched)."""
+    from batch_updater.run.plan import plan_job
+
     env = os.environ if env is None else env
     options.check()
     picked = _selected(options, selection, env, False, on_progress, on_warning)
