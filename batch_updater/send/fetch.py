@@ -96,8 +96,8 @@ class WindowLimiter:
         for limit, period, times in self.windows:
             while times and times[0] <= now - period:
                 times.popleft()
-            if len(times) >= limit:
-                due = max(due, times[-limit] + period)
+            if len(times) >= limit:  # a microsecond past the window: float rounding must not let one in early
+                due = max(due, times[-limit] + period + 1e-6)
         return due
 
     async def acquire(self) -> None:
