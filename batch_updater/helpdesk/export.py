@@ -82,6 +82,8 @@ def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str]
     from batch_updater.send.session import check_ready, open_endpoint
 
     options.check()
+    if not env.get("FEISHU_USER_ACCESS_TOKEN", "").strip():  # reading takes the tenant token: no user token needed
+        env = {**env, "FEISHU_USER_ACCESS_TOKEN": "not-used-for-reading"}
     settings = send_settings(options, parse_rate(options.rate), plan=True)
     check_ready(settings, env, reading=True)
     fields = custom_fields(options, env)

@@ -37,6 +37,7 @@ from batch_updater.run.job import RunResult, run_job
 from batch_updater.schema.columns import CustomColumn, resolve_columns
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.labels import NOT_SENT, with_labels
+from batch_updater.send.pacing import parse_rate
 
 if TYPE_CHECKING:  # reading and planning load the sending half (aiohttp): not `import batch_updater`
     from batch_updater.helpdesk.listing import Selected
@@ -229,6 +230,11 @@ def run_selection(options: RunOptions, selection: Selection, *, env: Mapping[str
     selection and the run's result (None: no ticket matched, or not confirmed)."""
     env = os.environ if env is None else env
     options.check()
+    if not options.dry_run:  # credentials to send with, before any ticket is read
+        from batch_updater.run.prepare import send_settings
+        from batch_updater.send.session import check_ready
+
+        check_ready(send_settings(options, parse_rate(options.rate)), env)
     picked = _selected(options, selection, env, True, on_progress, on_warning)
     if picked.tickets == 0 or (confirm is not None and not confirm(picked)):
         return picked, None

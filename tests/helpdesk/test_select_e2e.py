@@ -127,3 +127,13 @@ def test_select_mistakes_are_refused_before_anything_is_read(runner):
     assert both.exit_code == 2 and "give INPUT or --select, not both" in both.output
     alone = runner.invoke(cli, ["run", "--sandbox", "--set", "status=51"])
     assert alone.exit_code == 2 and "--set and --comment go with --select" in alone.output
+
+
+def test_without_a_user_token_nothing_is_read(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with helpdesk() as ts:
+        env = ts.env(FEISHU_USER_ACCESS_TOKEN="", FEISHU_REFRESH_TOKEN="")
+        result = CliRunner(env=env).invoke(cli, ["run", "--select", "status=5", "--set", "status=51", "--yes"])
+        listed = ts.stats()["list"]["accepted"]
+    assert result.exit_code == 2 and "missing credentials: set FEISHU_USER_ACCESS_TOKEN" in result.output
+    assert listed == 0
