@@ -110,7 +110,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     read: ReadReport | None = None
     resumed, jid, undo, link_problem = 0, "", None, None
     if options.dry_run:
-        outcomes = [dry_run_outcome(item) for item in checked]
+        outcomes = [Outcome(Result.VALID, msg=job.skips[i]) if i in job.skips else dry_run_outcome(item)
+                    for i, item in enumerate(checked)]
     else:
         from batch_updater.run.rows import run_rows
 

@@ -36,7 +36,7 @@ from batch_updater.jobs.resume import (
 from batch_updater.jobs.stale import Reservations, being_sent_now, plan_held, reserved_by_others, taken_over_notes
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
-from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.naming import option
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
@@ -103,7 +103,8 @@ def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_wa
                           Teed(hooks, results) if results is not None else hooks, _preimage_store(journal), results)
         live = asyncio.run(run_live(job, sending, on_progress))
         plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
-        outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
+        skipped = {i: Outcome(Result.SKIPPED, msg=why, finished_at=now_text()) for i, why in job.skips.items()}
+        outcomes = merge_outcomes(job.checked, plan, {**skipped, **live.outcomes}, live.read_back)
         if held is not None:
             with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
                              on_warning):
