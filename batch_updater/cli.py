@@ -93,7 +93,7 @@ JOB_FLAGS = (
         "run": "A TOML job file with the run's settings; flags given here win over it.",
         "plan": "A TOML job file; flags given here win over it."}),
     _flag("--dry-run", is_flag=True, only="run", help="Check every row offline and write the report; send nothing."),
-    _flag("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first)."),
+    _flag("--sheet", metavar="NAME_OR_INDEX", help="Sheet of a workbook or Sheets link: name, or number (1 = first)."),
     _flag("--encoding", help={
         "run": "Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).",
         "plan": "Text encoding of a CSV/TSV (default: detect)."}),

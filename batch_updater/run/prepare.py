@@ -96,7 +96,7 @@ def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Sour
                              "`batch-updater sandbox` (it serves a demo Base and sheet, and prints their links) and "
                              f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
         return link_source(given, os.environ if env is None else env, options.base_url, timeout=options.timeout,
-                           result_fields=options.result_fields, header_row=options.header_row)
+                           result_fields=options.result_fields, header_row=options.header_row, sheet=options.sheet)
     if isinstance(given, str | os.PathLike):
         return FileSource(Path(given), options.sheet, options.encoding, options.header_row)
     if not isinstance(given, Source):

@@ -151,5 +151,6 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
     if unknown:
         warnings.append("columns kept in the report but not sent (not a ticket field): " + listed(unknown))
     if dropped:
-        warnings.append("columns from an earlier report are replaced by this run's results: " + listed(dropped))
+        warnings.append("columns an earlier run of the tool wrote (its results) are not read as input: "
+                        + listed(dropped))
     return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings), registry)
