@@ -41,14 +41,19 @@ def link_source(text: str, env: Mapping[str, str], base_url: str | None, *, time
     if link.kind == "sheets":
         return SheetsSource(link, env, base_url, timeout=timeout, header_row=header_row, sheet=sheet)
     if link.kind == "base":
-        no_sheet(sheet)
+        no_sheet(sheet, header_row)
         return BaseTableSource(link, env, base_url, timeout=timeout, result_fields=result_fields)
     return WikiSource(link, env, base_url, timeout=timeout, result_fields=result_fields, header_row=header_row,
                       sheet=sheet)
 
 
-def no_sheet(sheet: str | None) -> None:
-    """A Base link names its table: a `sheet` option with it is refused, never ignored."""
+def no_sheet(sheet: str | None, header_row: int | None = None) -> None:
+    """A Base link names its table, whose field names are its header: a `sheet` or `header_row`
+    option with it is refused, never ignored."""
+    if header_row is not None:
+        raise UsageError(f"{option('header_row')} {header_row}: a Base table has no header row (its field names "
+                         f"are the columns): {option('header_row')} is for a file or a Sheets link",
+                         option="header_row", value=header_row)
     if sheet is not None:
         raise UsageError(f"{option('sheet')} {sheet}: a Base link names its table with ?table= (and its view with "
                          f"&view=): {option('sheet')} picks a sheet of a workbook or of a Sheets link",
@@ -90,7 +95,7 @@ class WikiSource:
         if self.inner is None:
             shown = run_sync(found())
             if shown.kind == "base":
-                no_sheet(self.sheet)
+                no_sheet(self.sheet, self.header_row)
             self.inner = (BaseTableSource(shown, self.env, self.base_url, timeout=self.timeout,
                                           result_fields=self.result_fields) if shown.kind == "base"
                           else SheetsSource(shown, self.env, self.base_url, timeout=self.timeout,

@@ -92,6 +92,15 @@ def test_sheet_with_a_base_link_is_refused(tmp_path):
     assert e.value.option == "sheet" and sent == []
 
 
+def test_header_row_with_a_base_link_is_refused_not_ignored(tmp_path):
+    with sandbox() as ts:
+        link, _, _ = base_link(ts, [{"ticket_id": IDS[0], "status": "2"}])
+        with pytest.raises(UsageError, match=r"a Base table has no header row") as e:
+            run(link, ts, tmp_path, header_row=2)
+        sent = applied(ts)
+    assert e.value.option == "header_row" and sent == []
+
+
 # -- #3: a Base's own fields named result / msg / code / finished_at --------------------------------
 
 OWN = [("ticket_id", TEXT), ("status", TEXT), ("result", NUMBER), ("msg", TEXT)]
