@@ -85,8 +85,9 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
               f"{sb.base_url}/_sandbox/reset   Ctrl-C stops")
         for line in export_lines(sb.credentials):
             print(line)
-        links = {**demo_links(sb), **demo_export_targets(sb.core.docs)} if demo else {}
-        for name, link in links.items():  # the export targets are empty: `export -o LINK` writes into them
+        # the export targets are empty (no ticket of their own): `export -o LINK` writes into them
+        links = {**(demo_links(sb) if demo else {}), **demo_export_targets(sb.core.docs)}
+        for name, link in links.items():
             print(f"# demo {name}: {link}")
         sys.stdout.flush()
         if ready is not None:

@@ -5,8 +5,9 @@ Base table's blank records are filled in; a record or a cell holding anything re
 export: nothing of anyone's is overwritten). Then written through a run's write-back
 (sources/results.py): a Base's missing fields created as Text, at most 1,000 records (Base) or
 5,000 rows and 100 columns (Sheets) a call, one call at a time, each made again after a pause
-while its answer says nothing was written. Then read back through the link as `run LINK` reads
-it: every ticket written shows once, else the export says what differs.
+while its answer says nothing was written. Then its ticket ids read back through the link (a
+view's filter, as `run LINK` reads it): each ticket written shows once, as text, else the export
+says what differs.
 
 New records are added with `POST .../records/batch_create` (the official doc, fullPath
 `/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_create`: at most 1,000
@@ -31,7 +32,7 @@ from batch_updater.errors import BatchUpdaterError, UsageError
 from batch_updater.naming import option
 from batch_updater.sources.base_table import TEXT, BaseTableSource, _path
 from batch_updater.sources.base_table import WRITE_GRANT as BASE_WRITE_GRANT
-from batch_updater.sources.cells import base_cell
+from batch_updater.sources.cells import base_cell, sheet_cell
 from batch_updater.sources.docsource import ADD_APP, refusal, resolve, run_sync
 from batch_updater.sources.links import Link, parse_link
 from batch_updater.sources.results import Results, Values
@@ -107,25 +108,25 @@ class LinkExport:
         return written
 
     def read_back(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str | None:
-        """The link read as `run` reads it: each ticket written shows once; else what differs."""
-        from batch_updater.sources.writable import link_source
+        """The ticket ids read back through the link (a view's filter and order as `run` reads
+        them): each one written shows once, as text; else what differs."""
+        assert self.target is not None
+        target = self.target
 
-        key = header[0]
+        async def go() -> tuple[Counter[str], int]:
+            async with self.open_api() as api:
+                return await target.shown(api, header[0], len(rows))
+
         try:
-            sheet = link_source(self.text, self.env, self.base_url, timeout=self.timeout).load({})
+            shown, numbers = run_sync(go())
         except BatchUpdaterError as e:
-            return f"reading {self.target.what if self.target else self.text} back failed: {e}"
-        at = next((j for j, h in enumerate(sheet.columns.header) if h.strip() == key), None)
-        if at is None:
-            return f"reading {self.link.text} back, its {key} column is not there"
-        numbers = sum(1 for row in sheet.rows if any(j == at for j, _ in row.problems))
-        shown = Counter(row.cells[at].strip() for row in sheet.rows if not any(j == at for j, _ in row.problems))
+            return f"reading {target.what} back failed: {e}"
         wanted = Counter(row[0] for row in rows)
         missing, twice = sum((wanted - shown).values()), sum(n - 1 for n in shown.values() if n > 1)
         said = []
         if numbers:
             said.append(f"{numbers} ticket ids read back as numbers, their last digits lost: format the "
-                        f"{key} column as plain text (纯文本) and export again")
+                        f"{header[0]} column as plain text (纯文本) and export again")
         if missing and not numbers:
             why = (": the link's view hides them (its filter); run the table's link without &view="
                    if self.link.view else "")
@@ -142,6 +143,7 @@ class BaseExport:
 
     def __init__(self, owner: LinkExport, link: Link) -> None:
         self.owner, self.link = owner, replace(link, view="")  # the table's records, whatever a view shows
+        self.viewed = link  # as `run` reads it
         self.source = BaseTableSource(link, owner.env, owner.base_url, timeout=owner.timeout)
         self.what = f"the Base table {link.table!r}"
         self.types: dict[str, int] = {}
@@ -230,6 +232,19 @@ class BaseExport:
     def failed(self, answer: Answer, rows: int) -> str:
         return str(refusal(answer, f"write {rows} records to {self.what}", CREATE_GRANT))
 
+    async def shown(self, api: DocsApi, key: str, rows: int) -> tuple[Counter[str], int]:
+        """The `key` field's texts through the link's view (blank records left out), and how
+        many are numbers."""
+        shown: Counter[str] = Counter()
+        numbers = 0
+        async for _, values in self.source._records(api, self.viewed, [key]):
+            text, number = base_cell(values.get(key), self.types.get(key))
+            if number is not None:
+                numbers += 1
+            elif text.strip():
+                shown[text.strip()] += 1
+        return shown, numbers
+
 
 class SheetExport:
     """A sheet as an export's output: the header in row 1, a row per ticket below (a Target of
@@ -303,6 +318,18 @@ class SheetExport:
 
     def failed(self, answer: Answer, rows: int) -> str:
         return str(refusal(answer, f"write {rows} rows to {self.what}", SHEET_WRITE_GRANT))
+
+    async def shown(self, api: DocsApi, key: str, rows: int) -> tuple[Counter[str], int]:
+        """Column A's values below the header (the ticket ids), and how many are numbers."""
+        shown: Counter[str] = Counter()
+        numbers = 0
+        for row in (await self.source._values(api, self.link, rows + 1, 1))[1:]:
+            text, number = sheet_cell(row[0] if row else None)
+            if number is not None:
+                numbers += 1
+            elif text.strip():
+                shown[text.strip()] += 1
+        return shown, numbers
 
 
 def _size(body: Any) -> int:
