@@ -75,7 +75,7 @@ class ExportResult:
 
     @property
     def exit_code(self) -> int:
-        if self.selected.interrupted:
+        if self.selected.interrupted or (self.link is not None and self.link.interrupted):
             return INTERRUPTED
         if self.selected.stop_reason:
             return CredentialsRefused.exit_code

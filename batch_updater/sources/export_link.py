@@ -63,6 +63,7 @@ class Written:
     rows: int  # rows (records) written
     calls: int  # write calls that wrote
     problem: str | None = None  # not written whole, or not read back as written: why (exit 1)
+    interrupted: bool = False  # Ctrl-C while writing (exit 130)
 
 
 class LinkExport:
@@ -98,7 +99,12 @@ class LinkExport:
         assert self.target is not None, "check() first"
         results = Results(self.target, header, self.open_api)
         results.start()
-        problem = results.finish({i: tuple(row) for i, row in enumerate(rows)})
+        try:
+            problem = results.finish({i: tuple(row) for i, row in enumerate(rows)})
+        except KeyboardInterrupt:
+            return Written(self.target.what, results.rows_written, results.calls,
+                           f"interrupted: {results.rows_written} of the {len(rows)} rows were written; delete them or "
+                           "export into another table or sheet", interrupted=True)
         written = Written(self.target.what, results.rows_written, results.calls, problem)
         if problem is not None:
             written.problem = (f"{problem}: {results.rows_written} of the {len(rows)} rows were written; delete them "
@@ -125,8 +131,9 @@ class LinkExport:
         missing, twice = sum((wanted - shown).values()), sum(n - 1 for n in shown.values() if n > 1)
         said = []
         if numbers:
-            said.append(f"{numbers} ticket ids read back as numbers, their last digits lost: format the "
-                        f"{header[0]} column as plain text (纯文本) and export again")
+            said.append(f"{numbers} ticket ids read back as numbers, their last digits lost (`run` refuses those "
+                        f"rows): format the {header[0]} column as plain text (纯文本), clear the sheet and export "
+                        "again, or export into a Base table")
         if missing and not numbers:
             why = (": the link's view hides them (its filter); run the table's link without &view="
                    if self.link.view else "")

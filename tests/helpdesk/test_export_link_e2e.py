@@ -164,3 +164,23 @@ def test_export_to_a_link_from_the_command_line(tmp_path, monkeypatch):
     assert f"Exported 5 tickets to the Base table '{table.table_id}'" in result.output
     assert f"batch-updater plan '{link}'" in result.output and len(field(table, "ticket_id")) == 5
     assert refused.exit_code == 2 and "the built-in sandbox has no documents" in refused.output
+
+
+def test_an_interrupt_while_writing_says_how_many_rows_were_written(monkeypatch):
+    from batch_updater.sources.export_link import BaseExport
+
+    create = BaseExport._create
+    calls = []
+
+    async def interrupted(self, api, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return await create(self, api, rows)
+
+    monkeypatch.setattr(BaseExport, "_create", interrupted)
+    with sandbox(2500) as ts:
+        link, table = empty_table(ts, blank=0)
+        result = export(link, ts)
+    assert result.exit_code == 130 and result.link.rows == 1000 and len(table.records) == 1000
+    assert result.link.problem.startswith("interrupted: 1000 of the 2500 rows were written; delete them")
