@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from batch_updater.control import RunProgress
 from batch_updater.errors import INTERRUPTED, CredentialsRefused, UsageError
 from batch_updater.helpdesk.filters import CAP, LIST_RATES, Filters
-from batch_updater.helpdesk.sheet import CONTEXT, TICKET_COLUMNS, export_table
+from batch_updater.helpdesk.sheet import CONTEXT, TICKET_COLUMNS, custom_headers, export_table
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import event, warn
 from batch_updater.naming import option
@@ -162,8 +162,13 @@ def export_tickets(options: ExportOptions, *, env: Mapping[str, str] | None = No
         path = Path(options.output)
         check_output(path)
         path = path.resolve()
+
+    def ready(fields: CustomFields) -> None:  # the credentials checked, the field list read: no ticket yet
+        if target is not None:
+            target.check([*TICKET_COLUMNS, *(h for _, h in custom_headers(fields, ())), *CONTEXT, AS_EXPORTED])
+
     selected, fields, elapsed = read_selection(options.run_options(), options.filters, env, rates=options.rates,
-                                               cap=options.cap, on_progress=on_progress)
+                                               cap=options.cap, on_progress=on_progress, check=ready)
     for warning in selected.warnings:
         warn(warning, on_warning)
     if selected.stop_reason or selected.interrupted:
@@ -183,12 +188,10 @@ def export_tickets(options: ExportOptions, *, env: Mapping[str, str] | None = No
 
 
 def _link_target(options: ExportOptions, env: Mapping[str, str]) -> LinkExport:
-    """A Base table or a sheet to export into, checked before any ticket is read: it can be read,
-    it is empty, its fields of the export's names (those known now) are Text."""
+    """A Base table or a sheet to export into (checked once the credentials are, before any
+    ticket is read: it can be read, it is empty, its fields of the export's names are Text)."""
     if options.sandbox:
         raise UsageError(f"{option('output')}: a link is written at the API it lives on, and the built-in sandbox "
                          "has no documents: run `batch-updater sandbox` (it serves a demo base and spreadsheet) and "
                          f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
-    target = LinkExport(str(options.output), env, options.base_url, timeout=options.timeout)
-    target.check([*TICKET_COLUMNS, *CONTEXT, AS_EXPORTED])
-    return target
+    return LinkExport(str(options.output), env, options.base_url, timeout=options.timeout)

@@ -15,6 +15,7 @@ from batch_updater.helpdesk.export import ExportOptions, export_tickets
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.run.plan import plan_job
 from batch_updater.sandbox import SandboxConfig
+from batch_updater.sandbox.bitable import SINGLE_SELECT
 from tests.support.links import NUMBER, SITE, TEXT, _quick_backoff, field  # noqa: F401
 from tests.support.send_harness import ThreadSandbox
 
@@ -135,6 +136,9 @@ def test_a_table_or_sheet_that_holds_anything_is_refused_before_a_ticket_is_read
             export(held, ts)
         with pytest.raises(UsageError, match="has a field 'ticket_id' that is not Text"):
             export(typed_link, ts)
+        select_link, _ = empty_table(ts, blank=0, columns=[("多行文本", TEXT), ("紧急程度", SINGLE_SELECT)])
+        with pytest.raises(UsageError, match="has a field '紧急程度' that is not Text"):  # a custom field's name
+            export(select_link, ts)
         with pytest.raises(UsageError, match="the sheet 'S' already holds 1 rows"):
             export(f"{SITE}/sheets/{book.token}", ts)
         listed = ts.stats()["list"]
