@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from batch_updater.cli import _PATH, _Front, _warn, print_result
+from batch_updater.cli import _Front, _warn, print_result
 from batch_updater.helpdesk.export import ExportOptions, export_tickets
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection
@@ -21,11 +21,12 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, setup_logging
 from batch_updater.progress import ProgressDisplay
 from batch_updater.sheet.read import ticket_ids_in
+from batch_updater.sources.links import is_link
 
 
 @click.command("export")
-@click.option("-o", "--output", type=_PATH, required=True, metavar="FILE",
-              help="The sheet to write: .xlsx, .csv or .tsv.")
+@click.option("-o", "--output", required=True, metavar="FILE|LINK",
+              help="The sheet to write: .xlsx, .csv or .tsv, or an empty Feishu Base table's or sheet's link.")
 @click.option("--status", multiple=True, metavar="STATUS",
               help="A status (code or label); repeat, or 1,2, for any of them.")
 @click.option("--tag", multiple=True, metavar="TAG", help="A tag the tickets have; repeat: all of them.")
@@ -42,10 +43,11 @@ from batch_updater.sheet.read import ticket_ids_in
 @click.option("--sandbox", is_flag=True, help="Read from a built-in local emulator of the API instead of Feishu.")
 @click.option("--refresh-fields", is_flag=True, help="Read the helpdesk's custom field list again (kept for a day).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
-def export_command(output: Path, ids_file: Path | None, base_url: str | None, sandbox: bool, refresh_fields: bool,
+def export_command(output: str, ids_file: Path | None, base_url: str | None, sandbox: bool, refresh_fields: bool,
            timeout: float, **given: Any) -> None:
     """Write the tickets the filters select as a sheet to edit and run (needs FEISHU_APP_ID and
-    FEISHU_APP_SECRET: the ticket list takes the app's tenant token).
+    FEISHU_APP_SECRET: the ticket list takes the app's tenant token). -o takes a file, or the link of
+    an empty Feishu Base table or sheet (the app added to it with permission to edit).
 
     Columns: ticket_id, status, tag_names, solved, ticket_type, channel and each custom field by its
     display name, then context that is not sent. Run the sheet as it is and nothing changes; edit
@@ -56,16 +58,23 @@ def export_command(output: Path, ids_file: Path | None, base_url: str | None, sa
     if ids_file and not ids:
         front.fail(f"--ids {ids_file}: no ticket ids in it", 2)
     filters = front.call(filters_from, {k.replace("_", "-"): v for k, v in given.items() if v}, ids)
-    options = ExportOptions(output, filters, base_url, sandbox, refresh_fields, timeout)
+    options = ExportOptions(output if is_link(output) else Path(output), filters, base_url, sandbox, refresh_fields,
+                            timeout)
     with ProgressDisplay() as progress:
         result = front.call(export_tickets, options, env=dict(os.environ), on_progress=progress, on_warning=_warn)
     s = result.selected
     click.echo(f"Selected: {filters.describe()}")
-    if result.path is not None:
-        click.echo(f"Exported {result.tickets} tickets to {result.path} ({s.requests} requests to the list API in "
+    if result.written_to is not None:
+        link = result.link
+        written = f"{link.rows} of {result.tickets}" if link and link.rows != result.tickets else f"{result.tickets}"
+        click.echo(f"Exported {written} tickets to {result.written_to} ({s.requests} requests to the list API in "
                    f"{result.elapsed:.1f} s)")
-        click.echo("Edit the cells to change and run it (`batch-updater plan` first shows each change): the rows "
-                   "you leave as they are send nothing.")
+        if result.link is not None and result.link.problem:
+            click.echo(f"error: {result.link.problem}", err=True)
+        else:
+            click.echo("Edit the cells to change and run it (`batch-updater plan` first shows each change): the "
+                       "rows you leave as they are send nothing." + (f"\n  batch-updater plan '{output}'"
+                                                                     if result.link else ""))
     if s.stop_reason:
         click.echo(f"error: stopped early: {s.stop_reason}; nothing was written", err=True)
     elif s.interrupted:

@@ -3,8 +3,10 @@ documented limits (1000/min and 50/s), on the real clock: the time it takes agai
 limit, the pages needed at 50 a second (25,000 tickets are 125 pages of 200). The sandbox runs in a
 process of its own, as Feishu would. A query reaches
 10,000 tickets at most, so the export splits the range of creation times; the probes that costs
-are counted apart. Usage:
-    .venv/bin/python bench/bench_export.py [--tickets 25000] [--repeat 3] [--latency-ms 0]
+are counted apart. `--to base` or `--to sheet` exports into the sandbox's empty Base table or
+sheet instead of a file (`export -o LINK`: written at the documents' own documented rates, then
+read back). Usage:
+    .venv/bin/python bench/bench_export.py [--tickets 25000] [--repeat 3] [--latency-ms 0] [--to file|base|sheet]
 """
 
 from __future__ import annotations
@@ -38,31 +40,36 @@ def _sandbox(folder: Path, tickets: int, latency_ms: float) -> tuple[subprocess.
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     env: dict[str, str] = {}
     assert server.stdout is not None
-    while "FEISHU_REFRESH_TOKEN" not in env:
+    while "export sheet" not in env:  # its last line: the empty sheet's link
         line = server.stdout.readline()
         if not line:
             raise SystemExit("the sandbox did not start")
         if line.startswith("export "):
             name, _, value = line[len("export "):].strip().partition("=")
             env[name] = shlex.split(value)[0]
+        elif line.startswith("# demo export "):
+            name, _, link = line[len("# demo "):].strip().partition(": ")
+            env[name] = link
     return server, env
 
 
-def one(tickets: int, latency_ms: float) -> dict[str, float]:
+def one(tickets: int, latency_ms: float, to: str = "file") -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         server, env = _sandbox(Path(folder), tickets, latency_ms)
+        output = Path(folder) / "all.csv" if to == "file" else env.pop(f"export {to}")
+        env.pop("export base", None), env.pop("export sheet", None)
         try:
             start = time.monotonic()
-            result = export_tickets(ExportOptions(Path(folder) / "all.csv"),
-                                    env={**env, "BATCH_UPDATER_STATE_DIR": folder})
+            result = export_tickets(ExportOptions(output), env={**env, "BATCH_UPDATER_STATE_DIR": folder})
             wall = time.monotonic() - start
             with urllib.request.urlopen(env["FEISHU_BASE_URL"] + "/_sandbox/stats") as answer:
                 stats = json.load(answer)
         finally:
             server.terminate()
             server.wait(10)
-    assert result.exit_code == 0 and result.tickets == tickets, (result.exit_code, result.tickets)
-    return {"wall": wall, "reading": result.elapsed, "requests": result.selected.requests,
+    assert result.exit_code == 0 and result.tickets == tickets, (result.exit_code, result.tickets, result.link)
+    writes = result.link.calls if result.link is not None else 0
+    return {"wall": wall, "writes": writes, "reading": result.elapsed, "requests": result.selected.requests,
             "windows": result.selected.windows, "throttled": stats["by_code"].get("99991400", 0),
             "max_1s": stats["list"]["max_accepted_1s"]}
 
@@ -72,12 +79,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=25_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--to", choices=("file", "base", "sheet"), default="file")
     args = parser.parse_args()
-    runs = [one(args.tickets, args.latency_ms) for _ in range(args.repeat)]
+    runs = [one(args.tickets, args.latency_ms, args.to) for _ in range(args.repeat)]
     pages = math.ceil(args.tickets / PAGE_SIZE)
     median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    print(f"export of {args.tickets:,} tickets, list API at 1000/min & 50/s, latency {args.latency_ms:g} ms, "
-          f"median of {args.repeat}")
+    print(f"export of {args.tickets:,} tickets to a {args.to}, list API at 1000/min & 50/s, latency "
+          f"{args.latency_ms:g} ms, median of {args.repeat}; {median['writes']:.0f} write calls")
     print("| tickets | pages needed | requests made | physical limit (pages / 50/s) | requests / 50/s | reading | "
           "whole export | throttle answers | most in 1 s |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")

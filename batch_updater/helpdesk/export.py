@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from batch_updater.control import RunProgress
 from batch_updater.errors import INTERRUPTED, CredentialsRefused, UsageError
 from batch_updater.helpdesk.filters import CAP, LIST_RATES, Filters
-from batch_updater.helpdesk.sheet import CONTEXT, export_table
+from batch_updater.helpdesk.sheet import CONTEXT, TICKET_COLUMNS, custom_headers, export_table
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import event, warn
 from batch_updater.naming import option
@@ -25,6 +25,8 @@ from batch_updater.run.prepare import send_settings
 from batch_updater.schema.custom import CustomFields
 from batch_updater.send.pacing import parse_rate
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
+from batch_updater.sources.export_link import LinkExport, Written
+from batch_updater.sources.links import is_link
 
 if TYPE_CHECKING:  # the list's reading (aiohttp and all) is imported by an export, not by `import batch_updater`
     from batch_updater.helpdesk.listing import Selected
@@ -36,7 +38,7 @@ KINDS = (".xlsx", ".csv", ".tsv")
 class ExportOptions:
     """What to export and where; the API as a run's options name it."""
 
-    output: Path
+    output: Path | str  # a .xlsx, .csv or .tsv file, or a Feishu Base table's or sheet's link
     filters: Filters = field(default_factory=Filters)
     base_url: str | None = None
     sandbox: bool = False
@@ -48,16 +50,24 @@ class ExportOptions:
     cap: int = CAP  # the results one query reaches (the API's 10,000; a test's sandbox may have fewer)
 
     def run_options(self) -> RunOptions:
-        return RunOptions(input=self.output, base_url=self.base_url, sandbox=self.sandbox,
-                          refresh_fields=self.refresh_fields, timeout=self.timeout, max_attempts=self.max_attempts,
-                          concurrency=self.concurrency)
+        return RunOptions(input=Path("export") if is_link(self.output) else self.output, base_url=self.base_url,
+                          sandbox=self.sandbox, refresh_fields=self.refresh_fields, timeout=self.timeout,
+                          max_attempts=self.max_attempts, concurrency=self.concurrency)
 
 
 @dataclass
 class ExportResult:
-    path: Path | None  # None: nothing written (the reading stopped)
+    path: Path | None  # None: nothing written (the reading stopped), or written to a link
     selected: Selected
     elapsed: float  # seconds spent reading the list
+    link: Written | None = None  # -o LINK: what was written into the Base table or sheet
+
+    @property
+    def written_to(self) -> str | None:
+        """Where the tickets went: the file, or the Base table or sheet (None: nothing written)."""
+        if self.link is not None:
+            return self.link.what
+        return None if self.path is None else str(self.path)
 
     @property
     def tickets(self) -> int:
@@ -65,11 +75,11 @@ class ExportResult:
 
     @property
     def exit_code(self) -> int:
-        if self.selected.interrupted:
+        if self.selected.interrupted or (self.link is not None and self.link.interrupted):
             return INTERRUPTED
         if self.selected.stop_reason:
             return CredentialsRefused.exit_code
-        return 0 if self.selected.complete else 1
+        return 0 if self.selected.complete and (self.link is None or self.link.problem is None) else 1
 
 
 def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str], *,
@@ -100,6 +110,7 @@ def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str]
 
 
 def check_output(path: Path) -> None:
+    """A file to write: its kind, and a folder it can be written in."""
     if path.suffix.lower() not in KINDS:
         raise UsageError(f"{option('output')} {path}: use a .xlsx, .csv or .tsv name", option="output", value=path)
     if path.is_dir():
@@ -139,20 +150,48 @@ def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
 def export_tickets(options: ExportOptions, *, env: Mapping[str, str] | None = None,
                    on_progress: Callable[[RunProgress], None] | None = None,
                    on_warning: Callable[[str], None] | None = None) -> ExportResult:
-    """Read every ticket `options.filters` select and write them to `options.output`. Raises a
-    BatchUpdaterError for a problem found before anything is read (exit 2); a read the API
-    stopped (exit 3) or an interrupt (130) writes nothing and says so in the result."""
+    """Read every ticket `options.filters` select and write them to `options.output` (a file, or
+    an empty Base table or sheet a link names). Raises a BatchUpdaterError for a problem found
+    before anything is read (exit 2; a link the API refuses: 3); a read the API stopped (exit 3)
+    or an interrupt (130) writes nothing and says so in the result; a link written in part, or
+    not read back as written, says why in `result.link.problem` (exit 1)."""
     env = os.environ if env is None else env
-    check_output(options.output)
-    path = options.output.resolve()
+    target = _link_target(options, env) if is_link(options.output) else None
+    path = None
+    if target is None:
+        path = Path(options.output)
+        check_output(path)
+        path = path.resolve()
+
+    def ready(fields: CustomFields) -> None:  # the credentials checked, the field list read: no ticket yet
+        if target is not None:
+            target.check([*TICKET_COLUMNS, *(h for _, h in custom_headers(fields, ())), *CONTEXT, AS_EXPORTED])
+
     selected, fields, elapsed = read_selection(options.run_options(), options.filters, env, rates=options.rates,
-                                               cap=options.cap, on_progress=on_progress)
+                                               cap=options.cap, on_progress=on_progress, check=ready)
     for warning in selected.warnings:
         warn(warning, on_warning)
     if selected.stop_reason or selected.interrupted:
         return ExportResult(None, selected, elapsed)
     header, rows = export_table(list(selected.tickets.values()), fields)
+    if target is not None:
+        written = target.write(header, rows)
+        event("export", f"exported {written.rows} tickets to {written.what} ({selected.requests} requests, "
+              f"{elapsed:.1f} s; {written.calls} writes)" + (f"; {written.problem}" if written.problem else ""),
+              tickets=written.rows, requests=selected.requests, output=str(options.output))
+        return ExportResult(None, selected, elapsed, written)
+    assert path is not None
     write_table(path, header, rows)
     event("export", f"exported {len(rows)} tickets to {path} ({selected.requests} requests, {elapsed:.1f} s)",
           tickets=len(rows), requests=selected.requests, output=str(path))
     return ExportResult(path, selected, elapsed)
+
+
+def _link_target(options: ExportOptions, env: Mapping[str, str]) -> LinkExport:
+    """A Base table or a sheet to export into (checked once the credentials are, before any
+    ticket is read: it can be read, it is empty, its fields of the export's names are Text)."""
+    if options.sandbox:
+        raise UsageError(f"{option('output')}: a link is written at the API it lives on, and the built-in sandbox "
+                         "has no documents: run `batch-updater sandbox` (it serves a demo base and spreadsheet) and "
+                         f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
+    return LinkExport(str(options.output), env, options.base_url, timeout=options.timeout)

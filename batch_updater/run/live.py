@@ -66,8 +66,11 @@ async def plan_live(job: Job, on_progress: Callable[[RunProgress], None] | None 
     async with open_endpoint(job.send, job.env, [item.ticket_id for item in valid]) as endpoint:
         read = await read_on(endpoint, valid, job.send, on_progress=on_progress)
     states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
-    planned = [PlannedRow("no-op", msg=job.skips[i]) if i in job.skips else row  # not sent: nothing read
-               for i, row in enumerate(plan_sheet(job.checked, states, read.outcomes))]
+    # the rows `run` would skip, as it would: an `if:` column not met, checked against the state
+    # the ticket's earlier rows leave (a ticket not read: its rows are planned as not read)
+    guarded = {i: o.msg for i, o in guard_outcomes(job.specs, states, job.guards, job.registry).items()
+               if o.result is Result.SKIPPED} if job.guards else {}
+    planned = plan_sheet(job.checked, states, read.outcomes, unchanged=job.skips, guarded=guarded)
     return LiveResult(None, planned=planned, before=states, read=read)
 
 
@@ -88,7 +91,7 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
             if _stopped_read(read):
                 return result
             states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
-            guarded = guard_outcomes(to_send, states, job.guards) if job.guards else {}  # changed: not sent
+            guarded = guard_outcomes(to_send, states, job.guards, job.registry) if job.guards else {}  # not sent
             result.outcomes.update(guarded)
             to_send = [(i, s) for i, s in to_send if i not in guarded]
             recorded = sending.preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})

@@ -24,7 +24,7 @@ from batch_updater.sheet.blocks import PLAN
 from batch_updater.sheet.frames import plan_frame_of
 from batch_updater.sheet.writeback import write_back
 
-PLAN_GOOD = {"change", "no-op"}
+PLAN_GOOD = {"change", "no-op", "skipped"}  # skipped: a row's own condition not met, as asked
 
 
 @dataclass

@@ -12,7 +12,7 @@ import click
 
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_window
-from batch_updater.sandbox.docs import demo_docs
+from batch_updater.sandbox.docs import demo_docs, demo_export_targets
 from batch_updater.sandbox.server import Sandbox
 from batch_updater.sandbox.state import ticket_ids_from
 
@@ -85,7 +85,9 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
               f"{sb.base_url}/_sandbox/reset   Ctrl-C stops")
         for line in export_lines(sb.credentials):
             print(line)
-        for name, link in (demo_links(sb) if demo else {}).items():
+        # the export targets are empty (no ticket of their own): `export -o LINK` writes into them
+        links = {**(demo_links(sb) if demo else {}), **demo_export_targets(sb.core.docs)}
+        for name, link in links.items():
             print(f"# demo {name}: {link}")
         sys.stdout.flush()
         if ready is not None:

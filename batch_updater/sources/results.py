@@ -95,7 +95,12 @@ class Results:
         limit = self.target.limit
         for start in range(0, len(items), limit):
             batch = items[start:start + limit]
-            answer = await self.target.write(api, batch)
+            try:
+                answer = await self.target.write(api, batch)
+            except BaseException:
+                for index, values in items[start:]:  # not written: pending again (newer values win)
+                    self.pending.setdefault(index, values)
+                raise
             if answer.code == 0:
                 self.calls += 1
                 self.rows_written += len(batch)

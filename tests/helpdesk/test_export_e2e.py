@@ -65,6 +65,32 @@ def test_the_filters_are_exact_whatever_the_api_makes_of_them(tmp_path):
     assert {r["status"] for r in rows} == {"待用户响应"} and result.exit_code == 0
 
 
+def test_agent_channel_solved_and_time_filters_select_exactly_and_the_progress_counts(tmp_path):
+    from batch_updater.helpdesk.filters import Filters
+    from batch_updater.sandbox.state import User
+
+    other = User("ou_other_agent", "Other", 7002)
+    with ThreadSandbox(config(n_tickets=80)) as ts:
+        ids = ts.call(lambda sb: list(sb.tickets))
+
+        def arrange(sb):
+            for i, tid in enumerate(ids):
+                t = sb.tickets[tid]
+                t.agent = other if i % 2 else t.agent
+                t.channel, t.solve = (3 if i % 3 else 5), (2 if i % 5 else 1)
+                t.created_at, t.updated_at = 1_000_000 + i * 1000, (-1 if i % 7 == 0 else 2_000_000 + i * 1000)
+        ts.call(arrange)
+        seen: list[tuple[int, int]] = []
+        filters = Filters(agent="ou_other_agent", channel=3, solved=2, created_since=1_010_000,
+                          created_before=1_070_000, updated_since=2_020_000, updated_before=2_065_000)
+        result = export_tickets(ExportOptions(tmp_path / "x.csv", filters, rates=FAST), env=ts.env(),
+                                on_progress=lambda p: seen.append((p.done, p.total)))
+    want = {ids[i] for i in range(80) if i % 2 and i % 3 and i % 5 and i % 7 and 20 <= i < 65}
+    assert {r["ticket_id"] for r in exported(tmp_path / "x.csv")} == want and result.exit_code == 0
+    assert want and seen and seen[-1] == (len(want), len(want))  # the count so far, to all of them
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
+
+
 def test_an_exported_sheet_run_unchanged_sends_nothing_and_one_edited_cell_one_update(tmp_path):
     with ThreadSandbox(config(n_tickets=40)) as ts:
         env = ts.env()

@@ -68,3 +68,27 @@ def test_run_plan_applies_the_plan_and_skips_tickets_changed_since(tmp_path):
     assert rows[1]["msg"] == "changed since plan: status is now '2', the plan saw '5'; not sent"
     assert rows[2]["msg"] == "not applied: the plan said no-op for this row"
     assert sent == {IDS[0]: [{"status": 51, "tag_names": ["done"]}]}
+
+
+def test_plan_shows_the_rows_an_if_column_skips_as_run_skips_them(tmp_path):
+    write_csv(tmp_path / "in.csv", [
+        ["ticket_id", "status", "comment", "if:status"],
+        [IDS[0], "51", "", "待用户响应"],   # waiting for the user: a change
+        [IDS[1], "51", "bye", "5"],         # in progress now: skipped, its comment not posted
+        [IDS[2], "5", "", ""],              # no condition: a change, to 5...
+        [IDS[2], "51", "", "5"],            # ...which this row's condition then finds: a change
+        [IDS[3], "51", "", "2"],            # status 1 now: skipped
+    ])
+    with sandbox() as ts:
+        statuses(ts, (IDS[0], 5), (IDS[1], 2), (IDS[2], 1), (IDS[3], 1))
+        plan = plan_job(RunOptions(input=tmp_path / "in.csv", report=tmp_path / "plan.csv"), env=ts.env())
+        assert ts.stats()["applied"] == 0
+        done = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv"), env=ts.env())
+    assert [p.kind for p in plan.planned] == ["change", "skipped", "change", "change", "skipped"]
+    assert plan.planned[1].msg == "condition not met (if:status '5': the ticket's is '2'); not sent"
+    assert plan.exit_code == 0 and plan.summary.comments == 0  # a skipped row posts nothing
+    rows, planned = read_rows(tmp_path / "out.csv"), read_rows(tmp_path / "plan.csv")
+    assert [r["result"] for r in rows] == ["ok", "skipped", "ok", "ok", "skipped"]  # as the plan said
+    assert [r["msg"] for r in rows if r["result"] == "skipped"] == [p.msg for p in plan.planned if p.kind == "skipped"]
+    assert [r["plan"] for r in planned] == [p.kind for p in plan.planned]
+    assert planned[1]["status (now)"] == "2" and planned[4]["status (now)"] == "1" and done.exit_code == 0
