@@ -375,6 +375,13 @@ def _retry_advice(result: RunResult, resume: str) -> str:
     that got no final answer (the API could not be reached, a timeout, a server error) is sent again."""
     to_fix = sum(1 for o in result.outcomes if o.result is Result.INVALID or (
         o.result is Result.FAILED and o.code is not None and action_for(o.code, o.http_status or 0) is Action.FAIL))
+    not_taken = sum(1 for o in result.outcomes if o.not_taken)  # a final answer: it did not take
+    if not_taken:
+        rest = result.retry_rows - to_fix - not_taken
+        return "; ".join([f"{_count(not_taken, 'row', 'rows')}: the API answered success, but the value did not take: "
+                          "sending it again will not help (see the msg column)",
+                          *([f"fix the {to_fix} invalid or refused in your input"] if to_fix else []),
+                          *([f"{rest} got no final answer: {resume}"] if rest > 0 else [])]) + "."
     if to_fix == 0:
         return f"Nothing to fix in those rows: the API gave them no final answer (see the msg column); {resume}."
     if to_fix < result.retry_rows:

@@ -87,6 +87,13 @@ class Outcome:
         """The report's result cells, in RESULT_COLUMNS' order."""
         return [column.cell(self) for column in RESULT_COLUMNS]
 
+    @property
+    def not_taken(self) -> bool:
+        """Failed though the API answered success (code 0): reading the ticket back showed the
+        value did not take (run/labels.py). Its request was applied: a comment it carried is posted,
+        and sending it again would not help."""
+        return self.result is Result.FAILED and self.code == 0
+
 
 @dataclass(frozen=True, slots=True)
 class ResultColumn:

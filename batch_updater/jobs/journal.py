@@ -145,7 +145,7 @@ def posted(entry: Entry) -> bool | None:
         return False
     if entry.state == "sending" or (entry.outcome is not None and entry.outcome.result is Result.UNKNOWN):
         return None
-    return entry.outcome is not None and entry.outcome.result is Result.OK
+    return entry.outcome is not None and (entry.outcome.result is Result.OK or entry.outcome.not_taken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,7 @@ def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJ
                 return None
             rows = [row for row in db.execute(
                 "SELECT ticket_id, comment_key, finished_at, state, result FROM rows "
-                "WHERE state = 'sending' OR result IN ('ok', 'unknown')") if row[0] in tickets]
+                "WHERE state = 'sending' OR result IN ('ok', 'unknown') OR (result = 'failed' AND code = 0)") if row[0] in tickets]
         finally:
             db.close()
     except sqlite3.Error:
@@ -179,5 +179,5 @@ def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJ
     for ticket, _, finished, _, _ in rows:
         touched[ticket] = max(touched.get(ticket, ""), finished or "")
     return OtherJob(theirs.get("input", path.stem), touched,
-                    [c for _, c, _, state, result in rows if c and state == "done" and result == "ok"],
+                    [c for _, c, _, state, result in rows if c and state == "done" and result in ("ok", "failed")],
                     [c for _, c, _, state, result in rows if c and (state == "sending" or result == "unknown")])

@@ -130,7 +130,7 @@ def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
     it unknown), unless --retry-comments sent it again after one."""
     if outcome.result in (Result.NOT_ATTEMPTED, Result.SKIPPED):
         return True
-    return outcome.result is Result.FAILED and (not retry_comments or outcome.attempts <= 1)
+    return outcome.result is Result.FAILED and not outcome.not_taken and (not retry_comments or outcome.attempts <= 1)
 
 
 @dataclass

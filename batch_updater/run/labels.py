@@ -5,7 +5,9 @@ run sends the option's display name (what a read shows), so a row that set one i
 after sending (one GET per ticket, at the read API's rate), and a ticket that does not show the
 value sent makes the row `failed`, saying what it shows: the API answered success, but the
 value did not take. Only a ticket's last row that set the field is checked (a later row may have
-changed it again)."""
+changed it again). The failure is written to the job's journal, for good: the same command run
+again shows the row failed, not the success the API answered (sending it again would not help,
+and would post its comment twice)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from batch_updater.plan.state import state_from_ticket
 from batch_updater.rows.custom import same_value
 from batch_updater.run.outcomes import ReadBack
 from batch_updater.run.prepare import Job
+from batch_updater.send.ahead import RowJournal
 from batch_updater.send.session import Session, read_on
 
 NOT_TAKEN = ("the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the "
@@ -25,7 +28,7 @@ NOT_TAKEN = ("the API answered success, but reading the ticket back shows {field
 
 
 async def confirm_choices(session: Session, job: Job, sent: Sequence[tuple[int, TicketUpdate]],
-                          outcomes: dict[int, Outcome], found: ReadBack) -> None:
+                          outcomes: dict[int, Outcome], found: ReadBack, journal: RowJournal | None = None) -> None:
     """Read back the tickets whose rows set a dropdown (and were `ok`); a value that did not take
     makes its row failed (in `found.settled`), a read that failed leaves a note."""
     fields = job.sheet.columns.custom_fields
@@ -55,6 +58,9 @@ async def confirm_choices(session: Session, job: Job, sent: Sequence[tuple[int, 
         now = state_from_ticket(ticket).custom.get(fid)
         if not same_value(fields.by_id[fid], now, value):
             wrong.setdefault(index, []).append(NOT_TAKEN.format(field=fields.by_id[fid].name, now=now, sent=value))
+    specs = dict(sent)
     for index, problems in wrong.items():
-        found.settled[index] = replace(outcomes[index], result=Result.FAILED, msg="; ".join(problems),
-                                       finished_at=now_text())
+        failed = found.settled[index] = replace(outcomes[index], result=Result.FAILED, code=0,
+                                                msg="; ".join(problems), finished_at=now_text())
+        if journal is not None:
+            journal.done(index, specs[index], failed, final=True)

@@ -130,7 +130,7 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
                 sent.stop_error = sent.stop_error or resent.stop_error
                 sent.interrupted = sent.interrupted or resent.interrupted
             else:  # a dropdown's value is confirmed by reading its ticket back (run/labels.py)
-                await confirm_choices(endpoint, job, to_send, result.outcomes, result.read_back)
+                await confirm_choices(endpoint, job, to_send, result.outcomes, result.read_back, sending.journal)
     return result
 
 

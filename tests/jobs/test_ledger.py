@@ -62,6 +62,7 @@ def test_rows_whose_comment_another_holder_has_are_sent_without_it_or_skipped():
     (Outcome(Result.FAILED, msg="gave up after 5 attempts; last answer: connection refused", attempts=5), False, True),
     (Outcome(Result.FAILED, msg="gave up after 5 attempts; last answer: no answer", attempts=5), True, False),
     (Outcome(Result.NOT_ATTEMPTED, msg="not sent"), True, True),
+    (Outcome(Result.FAILED, 200, 0, msg="the value did not take", attempts=1), False, False),  # applied: posted
 ])
 def test_only_proof_that_nothing_was_posted_releases_a_comment(outcome, retry_comments, released):
     assert nothing_posted(outcome, retry_comments) is released

@@ -70,6 +70,16 @@ def test_a_failed_row_does_not_hide_a_comment_an_edited_row_posted():
     assert [spec.body for _, spec in plan.to_send] == [{"tag_names": ["b"]}]  # the failed row: final, not sent
 
 
+def test_a_row_whose_value_did_not_take_posted_its_comment():
+    """Trial 20-21 #1: answered success, then failed by reading it back: its comment is on the ticket."""
+    row = TicketUpdate(2, "1", {"comment": "c", "customized_fields": [{"id": "9", "value": "x"}]})
+    old = row_keys([(0, row)])
+    entries = {old[0]: entry(old[0], row, "done", True, Outcome(Result.FAILED, 200, 0, "did not take"))}
+    now = [(0, TicketUpdate(2, "1", {"comment": "c", "customized_fields": [{"id": "9", "value": "y"}]}))]
+    plan = plan_resume(now, row_keys(now), entries, retry_comments=False)
+    assert [spec.body for _, spec in plan.to_send] == [{"customized_fields": [{"id": "9", "value": "y"}]}]
+
+
 def test_a_row_sent_without_its_comment_stays_without_it_when_it_is_sent_again():
     """Its comment was held back (posted elsewhere); the row failed for a transient reason: the
     next run sends it again, still without the comment."""

@@ -100,3 +100,25 @@ def test_a_value_that_does_not_take_is_reported_plainly_never_ok(tmp_path):
     assert [r["result"] for r in rows] == ["failed", "ok"]
     assert "reading the ticket back shows 紧急程度 = '低', not '高': the value did not take" in rows[0]["msg"]
     assert done.exit_code == 1
+
+
+def test_a_value_that_did_not_take_stays_failed_when_the_same_command_runs_again(tmp_path):
+    """Trial 20-21 #1: the re-run counted the journal's "answered success" as done (ok, exit 0)
+    while the ticket still held the old value; and the first run's advice said "no final answer"."""
+    from click.testing import CliRunner
+
+    from batch_updater.cli import cli
+    write_csv(tmp_path / "in.csv", [["ticket_id", "紧急程度"], [IDS[0], "高"]])
+    with ThreadSandbox(config(dropdown_write="tag")) as ts:
+        ts.call(lambda sb: sb.tickets[IDS[0]].customized_fields.update({PRIORITY: {"value": "低", "key_name": "p"}}))
+        args = ["run", str(tmp_path / "in.csv"), "--rate", "500/s", "--report"]
+        first = CliRunner(env=ts.env()).invoke(cli, [*args, str(tmp_path / "one.csv")])
+        again = CliRunner(env=ts.env()).invoke(cli, [*args, str(tmp_path / "two.csv")])
+        now = values(ts, PRIORITY)[IDS[0]]
+    assert now == "低"
+    assert first.exit_code == 1 and "no final answer" not in first.output, first.output
+    assert "the value did not take: sending it again will not help" in first.output
+    rows = read_rows(tmp_path / "two.csv")
+    assert again.exit_code == 1, again.output
+    assert [r["result"] for r in rows] == ["failed"]
+    assert "the value did not take" in rows[0]["msg"]
