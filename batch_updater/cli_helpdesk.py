@@ -43,8 +43,10 @@ from batch_updater.sources.links import is_link
 @click.option("--sandbox", is_flag=True, help="Read from a built-in local emulator of the API instead of Feishu.")
 @click.option("--refresh-fields", is_flag=True, help="Read the helpdesk's custom field list again (kept for a day).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--overwrite", is_flag=True, help="Replace the -o file if it exists (without it, an existing file is "
+              "refused: it may be an export you edited).")
 def export_command(output: str, ids_file: Path | None, base_url: str | None, sandbox: bool, refresh_fields: bool,
-           timeout: float, **given: Any) -> None:
+           timeout: float, overwrite: bool, **given: Any) -> None:
     """Write the tickets the filters select as a sheet to edit and run (needs FEISHU_APP_ID and
     FEISHU_APP_SECRET: the ticket list takes the app's tenant token). -o takes a file, or the link of
     an empty Feishu Base table or sheet (the app added to it with permission to edit).
@@ -59,7 +61,7 @@ def export_command(output: str, ids_file: Path | None, base_url: str | None, san
         front.fail(f"--ids {ids_file}: no ticket ids in it", 2)
     filters = front.call(filters_from, {k.replace("_", "-"): v for k, v in given.items() if v}, ids)
     options = ExportOptions(output if is_link(output) else Path(output), filters, base_url, sandbox, refresh_fields,
-                            timeout)
+                            timeout, overwrite=overwrite)
     with ProgressDisplay() as progress:
         result = front.call(export_tickets, options, env=dict(os.environ), on_progress=progress, on_warning=_warn)
     s = result.selected

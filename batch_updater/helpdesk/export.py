@@ -48,6 +48,7 @@ class ExportOptions:
     concurrency: int = 64
     rates: Sequence[tuple[int, float]] = LIST_RATES  # the list API's windows (documented 1000/min and 50/s)
     cap: int = CAP  # the results one query reaches (the API's 10,000; a test's sandbox may have fewer)
+    overwrite: bool = False  # an existing file is replaced only when asked (it may be an edited export)
 
     def run_options(self) -> RunOptions:
         return RunOptions(input=Path("export") if is_link(self.output) else self.output, base_url=self.base_url,
@@ -109,12 +110,16 @@ def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str]
     return selected, fields, time.monotonic() - started
 
 
-def check_output(path: Path) -> None:
-    """A file to write: its kind, and a folder it can be written in."""
+def check_output(path: Path, overwrite: bool = False) -> None:
+    """A file to write: its kind, a folder it can be written in, and not a file that exists
+    (an edited export, say) unless `overwrite`."""
     if path.suffix.lower() not in KINDS:
         raise UsageError(f"{option('output')} {path}: use a .xlsx, .csv or .tsv name", option="output", value=path)
     if path.is_dir():
         raise UsageError(f"{option('output')} {path}: is a folder; give a file name", option="output", value=path)
+    if path.exists() and not overwrite:
+        raise UsageError(f"{option('output')} {path}: the file exists (an export you edited?): give another name, "
+                         f"or run with {option('overwrite')} to replace it", option="output", value=path)
     problem = probe_folder(path.parent, path.name)
     if problem:
         raise UsageError(f"cannot write {path}: {problem}")
@@ -160,7 +165,7 @@ def export_tickets(options: ExportOptions, *, env: Mapping[str, str] | None = No
     path = None
     if target is None:
         path = Path(options.output)
-        check_output(path)
+        check_output(path, options.overwrite)
         path = path.resolve()
 
     def ready(fields: CustomFields) -> None:  # the credentials checked, the field list read: no ticket yet

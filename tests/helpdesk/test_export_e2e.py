@@ -139,3 +139,18 @@ def test_export_by_ids_and_from_the_command_line(tmp_path, monkeypatch):
 def test_bad_export_arguments_are_refused_before_anything_is_read(runner, args, words):
     result = runner.invoke(cli, ["export", "--sandbox", "-o", "x.csv", *args])
     assert result.exit_code == 2 and words in result.output
+
+
+def test_an_existing_file_is_not_overwritten_unless_asked(tmp_path, monkeypatch):
+    """Trial 20-21 #5: `export -o edited.xlsx` from the shell's history wrote over an hour's edits."""
+    with ThreadSandbox(config(n_tickets=5)) as ts:
+        monkeypatch.chdir(tmp_path)
+        env = ts.env()
+        (tmp_path / "edited.csv").write_text("ticket_id,status\n1,my edits\n", encoding="utf-8")
+        refused = CliRunner(env=env).invoke(cli, ["export", "-o", "edited.csv"])
+        kept = (tmp_path / "edited.csv").read_text(encoding="utf-8")
+        replaced = CliRunner(env=env).invoke(cli, ["export", "-o", "edited.csv", "--overwrite"])
+    assert refused.exit_code == 2 and kept == "ticket_id,status\n1,my edits\n", refused.output
+    assert "edited.csv: the file exists (an export you edited?): give another name, or run with --overwrite" \
+        in refused.output
+    assert replaced.exit_code == 0 and len(exported(tmp_path / "edited.csv")) == 5, replaced.output
