@@ -122,7 +122,7 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
     ours = set(earlier)
     for i, name in enumerate(header):
         role = _role(renamed.get(fold(name), name), registry)
-        if role is None and i in ours:
+        if i in ours and (role is None or isinstance(role, CustomColumn)):  # a plan's `custom:<id> (now)` too
             dropped.append(name.strip())
             roles.append(None)
             continue

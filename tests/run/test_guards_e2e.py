@@ -92,3 +92,35 @@ def test_plan_shows_the_rows_an_if_column_skips_as_run_skips_them(tmp_path):
     assert [r["msg"] for r in rows if r["result"] == "skipped"] == [p.msg for p in plan.planned if p.kind == "skipped"]
     assert [r["plan"] for r in planned] == [p.kind for p in plan.planned]
     assert planned[1]["status (now)"] == "2" and planned[4]["status (now)"] == "1" and done.exit_code == 0
+
+
+PRIORITY = "6948728206392295444"  # the sandbox's 紧急程度 (a dropdown: 高, 中, 低)
+
+
+def priorities(ts, *pairs):
+    def arrange(sb):
+        for tid, value in pairs:
+            sb.tickets[tid].customized_fields[PRIORITY] = {"value": value, "key_name": "p"}
+    ts.call(arrange)
+
+
+def test_run_plan_guards_a_custom_field_as_it_guards_a_ticket_field(tmp_path):
+    """Trial 20-21 #7: the plan's `custom:<id> (now)` / `(new)` columns were read as custom fields
+    to send, so every row of a plan touching a custom field was invalid."""
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status", "紧急程度", "comment"],
+                                    [IDS[0], "51", "高", "done"], [IDS[1], "51", "高", ""], [IDS[2], "4", "低", ""]])
+    with sandbox() as ts:
+        statuses(ts, (IDS[0], 5), (IDS[1], 5), (IDS[2], 4))
+        priorities(ts, (IDS[0], "低"), (IDS[1], "低"), (IDS[2], "低"))
+        plan = plan_job(RunOptions(input=tmp_path / "in.csv", report=tmp_path / "plan.csv"), env=ts.env())
+        assert [p.kind for p in plan.planned] == ["change", "change", "no-op"]
+        assert f"custom:{PRIORITY} (now)" in read_rows(tmp_path / "plan.csv")[0]
+        priorities(ts, (IDS[1], "中"))  # an agent raises it in between
+        result = CliRunner(env=ts.env()).invoke(cli, ["run", "--plan", str(tmp_path / "plan.csv"), "--rate", "500/s",
+                                                      "--report", str(tmp_path / "out.csv")])
+        sent = updates(ts)
+    assert result.exit_code == 0, result.output
+    rows = read_rows(tmp_path / "out.csv")
+    assert [r["result"] for r in rows] == ["ok", "skipped", "skipped"], [r["msg"] for r in rows]
+    assert rows[1]["msg"] == f"changed since plan: custom:{PRIORITY} is now '中', the plan saw '低'; not sent"
+    assert list(sent) == [IDS[0]]

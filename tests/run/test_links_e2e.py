@@ -132,3 +132,17 @@ def test_a_dry_run_and_a_plan_write_their_own_columns(tmp_path):
 def test_a_link_with_the_built_in_sandbox_is_refused(tmp_path):
     with pytest.raises(UsageError, match="run `batch-updater sandbox`"):
         run_job(RunOptions(input="https://acme.feishu.cn/sheets/shtcnAbCd1234", sandbox=True), env={})
+
+
+def test_plan_then_run_on_a_sheets_link_with_a_custom_field(tmp_path):
+    """Trial 20-21 #6: the plan's `custom:<id> (now)` / `(new)` columns, written into the sheet, were
+    read by the next run as custom fields to send: every row invalid."""
+    cells = [["ticket_id", "status", "custom:6948728206392295444"],
+             *[[IDS[i], "closed", "高"] for i in range(3)]]
+    with sandbox() as ts:
+        link, book = sheet_link(ts, cells)
+        planned = plan_job(RunOptions(input=link, report_dir=tmp_path), env=ts.env())
+        header = list(book.sheets[0].cells[0])
+        result = run(link, ts, tmp_path)
+    assert planned.exit_code == 0 and "custom:6948728206392295444 (now)" in header
+    assert [o.result.value for o in result.outcomes] == ["ok"] * 3, [o.msg for o in result.outcomes]
