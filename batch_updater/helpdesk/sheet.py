@@ -14,13 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from batch_updater.plan.state import TicketState, state_from_ticket
-from batch_updater.rows.exported import AS_EXPORTED
+from batch_updater.rows.exported import AS_EXPORTED, CONTEXT
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.fields import CLOSED_BY_USER, CLOSED_BY_USER_LABELS, REGISTRY, SOLVED_LABELS, STATUS_LABELS
-from batch_updater.schema.labels import NOT_SENT, is_context
+from batch_updater.schema.labels import is_context
 
 TICKET_COLUMNS = ("ticket_id", "status", "tag_names", "solved", "ticket_type", "channel")
-CONTEXT = tuple(f"{name} {NOT_SENT}" for name in ("guest", "agents", "created_at", "updated_at", "last comment"))
 _TAG_SEPARATORS = re.compile(r"[,，;；、]")
 _SPECIAL = re.compile(r"^\s*(custom|自定义|if)\s*[:：]", re.IGNORECASE)
 

@@ -167,8 +167,8 @@ def read_other(path: Path, meta: Mapping[str, str], tickets: set[str]) -> OtherJ
             if any(theirs.get(name) != meta.get(name) for name in ("api", "helpdesk")):
                 return None
             rows = [row for row in db.execute(
-                "SELECT ticket_id, comment_key, finished_at, state, result FROM rows "
-                "WHERE state = 'sending' OR result IN ('ok', 'unknown') OR (result = 'failed' AND code = 0)") if row[0] in tickets]
+                "SELECT ticket_id, comment_key, finished_at, state, result FROM rows WHERE state = 'sending' "
+                "OR result IN ('ok', 'unknown') OR (result = 'failed' AND code = 0)") if row[0] in tickets]
         finally:
             db.close()
     except sqlite3.Error:

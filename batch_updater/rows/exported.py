@@ -6,7 +6,10 @@ object, header -> cell). A cell that still holds that value (as its field reads 
 `skipped`, unchanged since the export. So an exported sheet run as it is changes nothing, and
 editing a cell changes exactly that field of that ticket (never putting back a value an agent
 changed since on the row's other fields). A cell of a column the export did not write (a
-`comment` added, say) is sent as in any sheet; so is a job file's default for an empty cell."""
+`comment` added, say) is sent as in any sheet; so is a job file's default for an empty cell.
+
+A sheet that has the export's other `(not sent)` columns but not `as exported` lost it (deleted
+as clutter): it is refused, since every cell would be sent and put back what agents changed."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from batch_updater.errors import InputError
 from batch_updater.model import FieldError, Row, TicketUpdate
 from batch_updater.rows.custom import BadChoice, custom_item, same_value
 from batch_updater.rows.validate import Bad, parser
@@ -21,6 +25,8 @@ from batch_updater.schema.columns import ColumnMap, CustomColumn
 from batch_updater.schema.fields import fold
 
 AS_EXPORTED = "as exported (not sent)"
+# the export's context columns (helpdesk/sheet.py writes them before AS_EXPORTED)
+CONTEXT = tuple(f"{name} (not sent)" for name in ("guest", "agents", "created_at", "updated_at", "last comment"))
 UNCHANGED = "unchanged since the export: nothing to send"
 
 Checked = TicketUpdate | list[FieldError]
@@ -58,6 +64,7 @@ def since_export(checked: Sequence[Checked], rows: Sequence[Row], columns: Colum
     with nothing to send (index -> why: they are skipped). A sheet without the column: as it is."""
     at = snapshot_column(columns)
     if at is None:
+        _lost_snapshot(columns)
         return list(checked), {}
     sent = [(i, columns.header[i].strip(), role) for i, role in enumerate(columns.roles)
             if role is not None and role != "ticket_id"]
@@ -95,3 +102,13 @@ def since_export(checked: Sequence[Checked], rows: Sequence[Row], columns: Colum
             skips[index] = UNCHANGED
         result.append(TicketUpdate(item.row, item.ticket_id, body) if body != item.body else item)
     return result, skips
+
+
+def _lost_snapshot(columns: ColumnMap) -> None:
+    """Refuse an export that lost its `as exported` column (two or more of its context columns left)."""
+    context = [h.strip() for h in columns.header if fold(h) in {fold(c) for c in CONTEXT}]
+    if len(context) >= 2:
+        raise InputError(f"this sheet has an export's (not sent) columns but not its `{AS_EXPORTED}` column: every "
+                         "cell would be sent, putting back what agents changed since the export. Export the tickets "
+                         f"again and edit that sheet (keep its `{AS_EXPORTED}` column), or, to send every cell as "
+                         f"written, delete the (not sent) columns too ({', '.join(context)})")

@@ -154,3 +154,23 @@ def test_an_existing_file_is_not_overwritten_unless_asked(tmp_path, monkeypatch)
     assert "edited.csv: the file exists (an export you edited?): give another name, or run with --overwrite" \
         in refused.output
     assert replaced.exit_code == 0 and len(exported(tmp_path / "edited.csv")) == 5, replaced.output
+
+
+def test_an_export_without_its_as_exported_column_is_refused_before_undoing_agents_changes(tmp_path):
+    """Trial 20-21 #4: the `as exported (not sent)` column deleted (it looks like clutter), every
+    cell was sent, putting back a status an agent changed since the export; nothing warned."""
+    with ThreadSandbox(config(n_tickets=5)) as ts:
+        env = ts.env()
+        export_tickets(ExportOptions(tmp_path / "t.csv", rates=FAST), env=env)
+        rows = exported(tmp_path / "t.csv")
+        header = [h for h in rows[0] if h != "as exported (not sent)"]
+        write_csv(tmp_path / "t.csv", [header, *[[r[h] for h in header] for r in rows]])
+        target = rows[0]["ticket_id"]
+        ts.call(lambda sb: setattr(sb.tickets[target], "status", 3 if sb.tickets[target].status != 3 else 4))
+        with pytest.raises(Exception) as refused:
+            run_job(RunOptions(input=tmp_path / "t.csv", rate="500/s", report=tmp_path / "r.csv"), env=env)
+        applied = ts.stats()["applied"]
+    assert applied == 0
+    assert getattr(refused.value, "exit_code", None) == 2
+    assert ("has an export's (not sent) columns but not its `as exported (not sent)` column: every cell would be "
+            "sent, putting back what agents changed since the export") in str(refused.value)
