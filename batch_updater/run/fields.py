@@ -26,6 +26,7 @@ from batch_updater.logs import warn
 from batch_updater.naming import option
 from batch_updater.paths import atomic_path, private_dir, state_dir
 from batch_updater.run.endpoints import endpoint_of
+from batch_updater.schema.columns import listed
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.labels import names_to_look_up, with_labels
 from batch_updater.schema.sheet import Sheet
@@ -63,9 +64,31 @@ def labelled(sheet: Sheet, options: RunOptions, env: Mapping[str, str], *, dry_r
     if unchecked and certain:
         warn(f"custom fields named by their names were not checked ({', '.join(certain[:10])}): {unchecked}; "
              "their cells are taken as written", on_warning)
+    filled = _filled(sheet, maybe) if fields is None else []
+    if filled:  # may be display names: never dropped quietly while the row says ok
+        said = maybe_fields(filled, unchecked or NEEDS_APP)
+        if not dry_run:
+            raise UsageError(said)
+        warn(f"{said}; a run stops here, before sending", on_warning)
     columns = with_labels(sheet.columns, fields, unchecked if certain else None)
     own = sheet.warnings[len(sheet.columns.warnings):]
     return replace(sheet, columns=columns, warnings=(*columns.warnings, *own))
+
+
+def maybe_fields(names: Sequence[str], why: str) -> str:
+    """Columns the tool does not know that may be custom fields named by their display names."""
+    what = ("not a ticket field, and it may be a custom field named by its display name" if len(names) == 1 else
+            "not ticket fields, and they may be custom fields named by their display names")
+    return (f"{listed(list(names))}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: "
+            "let the field list be read, or name a custom field by its id (custom:<id>) and end the header of a "
+            "column that is no field with (not sent), as in `note (not sent)`")
+
+
+def _filled(sheet: Sheet, names: Sequence[str]) -> list[str]:
+    """Those of `names` (headers) whose column holds a value in some row."""
+    wanted = set(names)
+    at = [i for i, h in enumerate(sheet.columns.header) if h.strip() in wanted and i in sheet.columns.kept]
+    return [sheet.columns.header[i].strip() for i in at if any(r.cells[i].strip() for r in sheet.rows)]
 
 
 def _cache_path(options: RunOptions, env: Mapping[str, str]) -> Path | None:

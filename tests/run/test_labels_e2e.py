@@ -82,6 +82,29 @@ def test_a_dry_run_without_credentials_takes_the_labels_as_written_and_says_so(t
     assert done.exit_code == 1
 
 
+def test_a_display_name_column_without_the_app_credentials_stops_a_live_run_not_silently_dropped(tmp_path):
+    """Trial 20-21 #8: `Severity` (a display name) without FEISHU_APP_ID/SECRET was warned "not a
+    ticket field", not sent, and the row was ok (exit 0) with the ticket's Severity unchanged."""
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status", "紧急程度", "empty", "note (not sent)"],
+                                    [IDS[0], "3", "高", "", "mine"]])
+    with ThreadSandbox(config()) as ts:
+        env = ts.env(FEISHU_APP_ID="", FEISHU_APP_SECRET="")
+        with pytest.raises(UsageError) as refused:
+            run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s"), env=env)
+        applied = ts.stats()["applied"]
+        warnings: list[str] = []
+        checked = run_job(RunOptions(input=tmp_path / "in.csv", dry_run=True, report=tmp_path / "dry.csv"), env=env,
+                          on_warning=warnings.append)
+    assert applied == 0
+    said = str(refused.value)
+    assert said.startswith("紧急程度: not a ticket field, and it may be a custom field named by its display name, "
+                           "which cannot be checked: reading the helpdesk's field list needs FEISHU_APP_ID"), said
+    assert "custom:<id>" in said and "(not sent)" in said and "empty" not in said.split(":")[0]
+    assert checked.exit_code == 0
+    assert any(w.startswith("紧急程度: not a ticket field, and it may be a custom field") and "not sent" in w
+               for w in warnings), warnings
+
+
 def test_a_live_run_without_the_app_credentials_is_refused_before_sending(tmp_path):
     write_csv(tmp_path / "in.csv", [["ticket_id", "custom:紧急程度"], [IDS[0], "高"]])
     with ThreadSandbox(config()) as ts:
