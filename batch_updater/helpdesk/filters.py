@@ -68,13 +68,15 @@ class Filters:
             q.append(("create_time_end", str(end)))
         if self.updated_since is not None:
             q.append(("update_time_start", str(self.updated_since)))
-        if self.updated_before is not None:
-            q.append(("update_time_end", str(self.updated_before - 1)))
+        # no update_time_end: a ticket never updated (updated_at -1) is last changed when created, and
+        # what the list makes of -1 against update_time_end is not documented; created_window narrows instead
         return q
 
     def created_window(self, now_ms: int | None) -> tuple[int | None, int | None]:
-        """The creation times asked for, both ends included (ms); `now_ms` closes an open end."""
-        end = self.created_before - 1 if self.created_before is not None else now_ms
+        """The creation times asked for, both ends included (ms); `now_ms` closes an open end. A
+        ticket last changed before `updated_before` was created before it too."""
+        ends = [b - 1 for b in (self.created_before, self.updated_before) if b is not None]
+        end = min(ends) if ends else now_ms
         return self.created_since if self.created_since is not None else (0 if now_ms is not None else None), end
 
     def matches(self, ticket: Mapping[str, Any]) -> bool:
@@ -95,10 +97,10 @@ class Filters:
         created, updated = as_int(ticket.get("created_at")), as_int(ticket.get("updated_at"))
         if not _within(created, self.created_since, self.created_before):
             return False
-        if self.updated_since is not None or self.updated_before is not None:
-            if updated is None or updated < 0 or not _within(updated, self.updated_since, self.updated_before):
-                return False
-        return True
+        if self.updated_since is not None and (updated is None or updated < 0 or updated < self.updated_since):
+            return False  # never updated: not updated since
+        last = updated if updated is not None and updated >= 0 else created  # never updated: as created
+        return self.updated_before is None or (last is not None and last < self.updated_before)
 
     def describe(self) -> str:
         """The filters in the words of a --select string (for messages and the report)."""

@@ -71,6 +71,7 @@ class Lister:
                 await self._by_id()
             else:
                 await self._by_windows()
+            self._progress(final=True)  # the list's totals count tickets the filters' own test then leaves out
         except _Stopped as stop:
             self.result.stop_reason = stop.page.stop_reason or (str(stop.page.stop_error) if stop.page.stop_error
                                                                 else None)
@@ -111,11 +112,12 @@ class Lister:
         self._progress()
         return taken
 
-    def _progress(self) -> None:
+    def _progress(self, final: bool = False) -> None:
         if self.on_progress is not None:
             pace = self.limiter.snapshot()
             done = len(self.result.tickets)
-            self.on_progress(RunProgress(done, max(done, self.result.reported), {"read": done}, pace.rate,
+            self.on_progress(RunProgress(done, done if final else max(done, self.result.reported), {"read": done},
+                                         pace.rate,
                                          pace.paused, True, pace.throttles, pace.pauses))
 
     # --- the windows -------------------------------------------------------------------

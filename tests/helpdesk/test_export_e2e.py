@@ -174,3 +174,25 @@ def test_an_export_without_its_as_exported_column_is_refused_before_undoing_agen
     assert getattr(refused.value, "exit_code", None) == 2
     assert ("has an export's (not sent) columns but not its `as exported (not sent)` column: every cell would be "
             "sent, putting back what agents changed since the export") in str(refused.value)
+
+
+def test_updated_before_takes_the_tickets_never_updated_since_they_were_created(tmp_path):
+    """Trial 20-21 #11: "not touched since November" left out the tickets never updated at all
+    (updated_at -1): a ticket never updated was last changed when it was created."""
+    from batch_updater.helpdesk.filters import Filters
+
+    with ThreadSandbox(config(n_tickets=6)) as ts:
+        ids = ts.call(lambda sb: list(sb.tickets))
+
+        def arrange(sb):
+            for i, tid in enumerate(ids):  # created at 1,000,000 + i s; updated later, or never (-1)
+                t = sb.tickets[tid]
+                t.created_at, t.updated_at = 1_000_000 + i * 1000, (-1 if i % 2 else 2_000_000 + i * 1000)
+        ts.call(arrange)
+        before = export_tickets(ExportOptions(tmp_path / "b.csv", Filters(updated_before=2_003_500), rates=FAST),
+                                env=ts.env())
+        since = export_tickets(ExportOptions(tmp_path / "s.csv", Filters(updated_since=1_500_000), rates=FAST),
+                               env=ts.env())
+    assert {r["ticket_id"] for r in exported(tmp_path / "b.csv")} == {ids[0], ids[2], ids[1], ids[3], ids[5]}
+    assert {r["ticket_id"] for r in exported(tmp_path / "s.csv")} == {ids[0], ids[2], ids[4]}  # never updated: not since
+    assert before.exit_code == since.exit_code == 0
