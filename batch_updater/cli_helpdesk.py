@@ -13,14 +13,13 @@ from typing import Any, NoReturn
 import click
 
 from batch_updater.cli import _Front, _warn, print_result
-from batch_updater.helpdesk.export import ExportOptions, export_tickets
+from batch_updater.helpdesk.export import ExportOptions, export_tickets, ids_in
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection
 from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, setup_logging
 from batch_updater.progress import ProgressDisplay
-from batch_updater.sheet.read import ticket_ids_in
 from batch_updater.sources.links import is_link
 
 
@@ -56,7 +55,7 @@ def export_command(output: str, ids_file: Path | None, base_url: str | None, san
     cells and exactly those change.
     """
     front = _Front()
-    ids = front.call(ticket_ids_in, ids_file) if ids_file else ()
+    ids = front.call(ids_in, ids_file) if ids_file else ()
     if ids_file and not ids:
         front.fail(f"--ids {ids_file}: no ticket ids in it", 2)
     filters = front.call(filters_from, {k.replace("_", "-"): v for k, v in given.items() if v}, ids)

@@ -110,6 +110,35 @@ def read_selection(options: RunOptions, filters: Filters, env: Mapping[str, str]
     return selected, fields, time.monotonic() - started
 
 
+def ids_in(path: Path) -> list[str]:
+    """The ticket ids of a sheet's ticket id column (`--ids FILE`), each checked as a run checks
+    one: a cell that is no ticket id (an id Excel turned into 6.9E+18, say) is refused, naming its
+    row, rather than left out without a word. Empty cells are skipped, repeats taken once."""
+    from batch_updater.rows.validate import Bad, parse_ticket_id
+    from batch_updater.sheet.read import load
+
+    loaded = load(path)
+    at = loaded.columns.index("ticket_id")
+    assert at is not None  # resolve_columns guarantees it
+    ids, bad = [], []
+    for row in loaded.rows:
+        cell = row.cells[at].strip()
+        lost = next((why for column, why in row.problems if column == at), None)
+        if not cell and lost is None:
+            continue
+        try:
+            if lost is not None:
+                raise Bad(lost)
+            ids.append(parse_ticket_id(cell))
+        except Bad as e:
+            bad.append(f"row {row.number} ({cell!r}): {str(e).removesuffix('. This row is not sent')}")
+    if bad:
+        more = f" (and {len(bad) - 5} more rows)" if len(bad) > 5 else ""
+        raise UsageError(f"{option('ids')} {path}: " + "; ".join(bad[:5]) + more + "; fix those cells, or delete "
+                         "their rows, and run it again", option="ids", value=path)
+    return list(dict.fromkeys(ids))
+
+
 def check_output(path: Path, overwrite: bool = False) -> None:
     """A file to write: its kind, a folder it can be written in, and not a file that exists
     (an edited export, say) unless `overwrite`."""

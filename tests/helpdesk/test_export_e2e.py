@@ -196,3 +196,19 @@ def test_updated_before_takes_the_tickets_never_updated_since_they_were_created(
     assert {r["ticket_id"] for r in exported(tmp_path / "b.csv")} == {ids[0], ids[2], ids[1], ids[3], ids[5]}
     assert {r["ticket_id"] for r in exported(tmp_path / "s.csv")} == {ids[0], ids[2], ids[4]}  # never updated: not since
     assert before.exit_code == since.exit_code == 0
+
+
+def test_ids_that_are_no_ticket_id_are_refused_naming_their_rows(tmp_path, monkeypatch):
+    """Trial 20-21 #12: an id Excel turned into 6.94534590218581E+18 was left out without a word (and
+    1234 was said to be "not in the helpdesk")."""
+    with ThreadSandbox(config(n_tickets=5)) as ts:
+        ids = ts.call(lambda sb: list(sb.tickets))
+        write_csv(tmp_path / "ids.csv", [["ticket_id"], [ids[0]], ["6.94534590218581E+18"], ["1234"], [ids[0]], [""]])
+        monkeypatch.chdir(tmp_path)
+        result = CliRunner(env=ts.env()).invoke(cli, ["export", "--ids", "ids.csv", "-o", "picked.csv"])
+        listed = ts.stats()["list"]["accepted"]
+    assert result.exit_code == 2, result.output
+    assert "--ids ids.csv: row 3 ('6.94534590218581E+18'): " in result.output
+    assert "lost its last digits" in result.output and "not sent" not in result.output
+    assert "row 4 ('1234'): a ticket id has 16 to 19 digits" in result.output
+    assert listed == 0 and not (tmp_path / "picked.csv").exists()
