@@ -9,6 +9,7 @@ the problem (exit 2).
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Mapping
@@ -75,6 +76,16 @@ class JobConfig(BaseModel):
     # in [set] is the comment posted. No `input` then.
     select: dict[str, str | int | list[str | int]] = Field(default_factory=dict)
     sets: dict[str, str | int] = Field(default_factory=dict, alias="set")
+
+    @field_validator("select", "sets", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value: Any) -> Any:
+        """An unquoted TOML date (`updated-before = 2026-11-01`) is the date as written."""
+        def text(v: Any) -> Any:
+            return v.isoformat() if isinstance(v, datetime.date | datetime.time) else v
+        if isinstance(value, dict):
+            return {k: [text(i) for i in v] if isinstance(v, list) else text(v) for k, v in value.items()}
+        return value
 
     @field_validator("input", mode="before")
     @classmethod

@@ -78,3 +78,17 @@ def test_a_rate_written_as_a_number_is_per_second_as_on_the_command_line(tmp_pat
     config = load_config(write(tmp_path, 'input = "in.csv"\nrate = 20\n'))
     assert config.rate == "20" and parse_rate(options_from(config).rate).per_second == 20
     assert load_config(write(tmp_path, "rate = 2.5\n")).rate == "2.5"
+
+
+def test_an_unquoted_toml_date_in_select_is_the_date_as_written(tmp_path):
+    """Trial 20-21 #13: `updated-before = 2026-11-01` (as the README's comment invites) gave a
+    pydantic dump (select.updated-before.str: Input should be a valid string; ...)."""
+    from batch_updater.helpdesk.filters import filters_from, parse_time
+
+    (tmp_path / "nightly.toml").write_text('[select]\nstatus = 5\nupdated-before = 2026-11-01\n'
+                                           'created-since = 2026-10-01T08:30:00\n[set]\nstatus = 51\n')
+    config = load_config(tmp_path / "nightly.toml")
+    assert config.select["updated-before"] == "2026-11-01"
+    filters = filters_from(config.select)
+    assert filters.updated_before == parse_time("2026-11-01", "updated-before")
+    assert filters.created_since == parse_time("2026-10-01 08:30", "created-since")
