@@ -97,7 +97,7 @@ def _selection(front: _Front, config: JobConfig | None, select: str | None, sets
     if comment is None and "comment" in changes:
         comment = changes.pop("comment")
     changes.pop("comment", None)
-    return Selection(filters, changes, comment, written)
+    return Selection(filters, changes, comment, written, from_job_file=not sets and bool(given))
 
 
 def _job(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> tuple[JobConfig | None, RunOptions]:

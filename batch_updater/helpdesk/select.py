@@ -56,6 +56,10 @@ class Selection:
     # The filters as written (a --select string, a job file's [select]): what names the selection
     # of an unfinished run, though `14 days ago` means another time on the next run.
     written: str = ""
+    from_job_file: bool = False  # the change is a job file's [set]: messages name it, not the --set option
+
+    def set_name(self) -> str:
+        return "the job file's [set]" if self.from_job_file else option("set")
 
     def describe(self) -> str:
         change = ", ".join(f"{k}={v}" for k, v in self.sets.items())
@@ -74,38 +78,65 @@ def parse_sets(pairs: Sequence[str] | Mapping[str, Any]) -> dict[str, str]:
         if not sep or not name.strip():
             raise UsageError(f"{option('set')} {pair!r}: write FIELD=VALUE, like status=51 or 优先级=高", option="set",
                              value=pair)
+        if name.strip() in sets:
+            raise UsageError(f"{option('set')} {name.strip()} is given twice ({sets[name.strip()]!r} and {value!r}): "
+                             "keep one", option="set", value=pair)
         sets[name.strip()] = value
     return sets
 
 
-def _header(name: str, fields: CustomFields | None) -> str:
-    """The sheet's column for a --set name: the name, or `custom:<id>` for a custom field's."""
+def _header(name: str, fields: CustomFields | None, said: str = "") -> tuple[str, object]:
+    """The sheet's column for a --set name (the name, or `custom:<id>` for a custom field's), and
+    the field it sets."""
+    said = said or option("set")
+    if _is_ticket_id(name):
+        raise UsageError(f"{said} {name}=...: the ticket id is not a field to set: the tickets are those the "
+                         "filters select", option="set", value=name)
     columns = with_labels(resolve_columns(["ticket_id", name]), fields)
     role = columns.roles[1]
     if isinstance(role, CustomColumn) and role.field_id.isdigit():
-        return name if name.lower().startswith("custom") else f"custom:{role.name or role.field_id}"
+        return (name if name.lower().startswith("custom") else f"custom:{role.name or role.field_id}"), role.field_id
     if role is None:
         known = fields.names() if fields is not None else "none read"
-        raise UsageError(f"{option('set')} {name}=...: {name!r} is not a ticket field nor a custom field of this "
+        raise UsageError(f"{said} {name}=...: {name!r} is not a ticket field nor a custom field of this "
                          f"helpdesk (status, tag_names, solved, ticket_type, channel, custom:<id>; its custom fields: "
                          f"{known})", option="set", value=name)
-    return name
+    return name, role
+
+
+def _is_ticket_id(name: str) -> bool:
+    try:
+        return resolve_columns([name]).index("ticket_id") == 0
+    except BatchUpdaterError:
+        return False
 
 
 def check_change(selection: Selection, fields: CustomFields | None) -> list[str]:
     """The sheet's header for the change, each value checked as a cell would be (a UsageError
     names a wrong one before any ticket is read)."""
-    header = ["ticket_id", *(_header(n, fields) for n in selection.sets)]
+    said = selection.set_name()
+    header, seen = ["ticket_id"], {}
+    for name in selection.sets:
+        column, role = _header(name, fields, said)
+        if role in seen:
+            raise UsageError(f"{said}: {seen[role]} and {name} are the same field: keep one", option="set", value=name)
+        seen[role] = name
+        header.append(column)
     if selection.comment is not None:
         header.append("comment")
     if len(header) == 1:
         raise UsageError(f"nothing to change: give {option('set')} FIELD=VALUE (or {option('comment')} TEXT)",
                          option="set")
+    empty = [name for name, value in selection.sets.items() if not value.strip()]
+    if empty or (selection.comment is not None and not selection.comment.strip()):
+        what = ", ".join(f"{n}=" for n in empty) or "the comment"
+        raise UsageError(f"{said} {what}: an empty value changes nothing (an empty cell leaves a field alone); to "
+                         "remove every tag, write tag_names=[]", option="set")
     columns = with_labels(resolve_columns(header), fields)
     cells = (SAMPLE_ID, *selection.sets.values(), *((selection.comment,) if selection.comment is not None else ()))
     checked = RowValidator(columns)(Row(2, cells))
     if isinstance(checked, list):
-        raise UsageError("; ".join(f"{option('set')} {e}" for e in checked), option="set")
+        raise UsageError("; ".join(f"{said} {e}" for e in checked), option="set")
     return header
 
 

@@ -163,6 +163,9 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
         if config is not None and config.select:
             raise UsageError("this job file selects its tickets ([select]): run it as a selection "
                              f"({option('config_path')} FILE on the command line, or batch_updater.run_selection)")
+        if config is not None and config.sets:
+            raise UsageError("this job file has a [set] but no [select]: add [select] with the filters of the tickets "
+                             "to change (status = 5, updated-before = \"14 days ago\"), or `input`, a spreadsheet")
         raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
     return RunOptions(**values)
 

@@ -137,3 +137,27 @@ def test_without_a_user_token_nothing_is_read(tmp_path, monkeypatch):
         listed = ts.stats()["list"]["accepted"]
     assert result.exit_code == 2 and "missing credentials: set FEISHU_USER_ACCESS_TOKEN" in result.output
     assert listed == 0
+
+
+def test_set_mistakes_are_said_in_the_words_of_the_command_or_the_job_file(runner, tmp_path, monkeypatch):
+    """Trial 20-21 #14: a field set twice took the last silently; two names of one field were
+    "columns B and C"; an empty value said "--set row: nothing to change"; a job file's [set]
+    was named as --set, and a [set] without [select] asked for INPUT."""
+    def said(*args):
+        result = runner.invoke(cli, ["run", "--sandbox", "--select", "status=5", *args])
+        assert result.exit_code == 2, result.output
+        return result.output
+
+    assert "--set status is given twice ('2' and '3'): keep one" in said("--set", "status=2", "--set", "status=3")
+    out = said("--set", "status=3", "--set", "状态=4")
+    assert "--set: status and 状态 are the same field: keep one" in out and "column" not in out
+    assert "the ticket id is not a field to set" in said("--set", "ticket_id=7")
+    assert "--set tag_names=: an empty value changes nothing" in said("--set", "tag_names=")
+    assert "write tag_names=[]" in said("--set", "tag_names=")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "job.toml").write_text('[select]\nstatus = 5\n[set]\n"紧急程度" = "HIGH"\n', encoding="utf-8")
+    job = runner.invoke(cli, ["run", "--sandbox", "--config", "job.toml", "--yes"])
+    assert job.exit_code == 2 and "the job file's [set] custom:紧急程度" in job.output and "--set" not in job.output
+    (tmp_path / "noselect.toml").write_text('[set]\nstatus = 51\n', encoding="utf-8")
+    lone = runner.invoke(cli, ["run", "--sandbox", "--config", "noselect.toml"])
+    assert lone.exit_code == 2 and "has a [set] but no [select]" in lone.output, lone.output
