@@ -195,6 +195,10 @@ def filters_from(given: Mapping[str, Any], ids: Sequence[str] = ()) -> Filters:
         else:
             raise UsageError(f"{raw_key!r} is not a filter; use {', '.join(KEYS[:-1])}")
     found = Filters(**values)
+    for what in ("created", "updated"):
+        since, before = getattr(found, f"{what}_since"), getattr(found, f"{what}_before")
+        if since is not None and before is not None and since >= before:
+            raise UsageError(f"{what}-since is not before {what}-before: no ticket can match both (swapped?)")
     return replace(found, ids=tuple(dict.fromkeys(ids))) if ids else found
 
 

@@ -112,3 +112,24 @@ def _lost_snapshot(columns: ColumnMap) -> None:
                          "cell would be sent, putting back what agents changed since the export. Export the tickets "
                          f"again and edit that sheet (keep its `{AS_EXPORTED}` column), or, to send every cell as "
                          f"written, delete the (not sent) columns too ({', '.join(context)})")
+
+
+def emptied_cells(rows: Sequence[Row], columns: ColumnMap) -> list[str]:
+    """The cells of sent columns emptied since the export (`row 5 客户编号`): an empty cell leaves
+    its field alone, so emptying one clears nothing (said, not silent)."""
+    at = snapshot_column(columns)
+    if at is None:
+        return []
+    sent = [(i, columns.header[i].strip()) for i, role in enumerate(columns.roles)
+            if role is not None and role != "ticket_id"]
+    found = []
+    for row in rows:
+        try:
+            was: Any = json.loads(row.cells[at]) if row.cells[at].strip() else {}
+        except ValueError:
+            continue
+        if isinstance(was, Mapping):
+            exported = {fold(k): str(v) for k, v in was.items()}
+            found += [f"row {row.number} {h}" for i, h in sent if not row.cells[i].strip() and
+                      exported.get(fold(h), "").strip()]
+    return found

@@ -18,7 +18,7 @@ from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.naming import option
 from batch_updater.plan.guards import Guard
-from batch_updater.rows.exported import since_export
+from batch_updater.rows.exported import emptied_cells, since_export
 from batch_updater.rows.validate import parse_defaults, validate_rows
 from batch_updater.run.fields import labelled
 from batch_updater.run.guards import conditions, from_plan
@@ -151,6 +151,12 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
         check_writable(report)  # a run's results must have somewhere to go
     _, defaults = check_options(options, loaded.columns.registry)  # a source's own fields have defaults too
     checked, skips, guards = _checked(options, loaded, defaults)
+    emptied = emptied_cells(loaded.rows, loaded.columns)
+    if emptied:
+        one = len(emptied) == 1
+        warn(f"{len(emptied)} {'cell' if one else 'cells'} emptied since the export ({', '.join(emptied[:5])}"
+             f"{', ...' if len(emptied) > 5 else ''}) {'is' if one else 'are'} not sent: an empty cell leaves its "
+             "field as it is, so the ticket keeps its value", on_warning)
     if guards and send is not None and not (plan or options.skip_unchanged or options.undo):
         from batch_updater.send.session import check_ready
 

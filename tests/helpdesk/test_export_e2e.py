@@ -212,3 +212,22 @@ def test_ids_that_are_no_ticket_id_are_refused_naming_their_rows(tmp_path, monke
     assert "lost its last digits" in result.output and "not sent" not in result.output
     assert "row 4 ('1234'): a ticket id has 16 to 19 digits" in result.output
     assert listed == 0 and not (tmp_path / "picked.csv").exists()
+
+
+def test_a_cell_emptied_since_the_export_is_said_not_to_clear_its_field(tmp_path):
+    """Trial 20-21 #14: deleting 客户编号 in an export was a silent no-op."""
+    with ThreadSandbox(config(n_tickets=3)) as ts:
+        env = ts.env()
+        ts.call(lambda sb: [t.customized_fields.update({"6948728206392295447": {"value": "C-22865", "key_name": "c"}})
+                            for t in sb.tickets.values()])
+        export_tickets(ExportOptions(tmp_path / "t.csv", rates=FAST), env=env)
+        rows = exported(tmp_path / "t.csv")
+        rows[1]["客户编号"] = ""
+        header = list(rows[0])
+        write_csv(tmp_path / "t.csv", [header, *[[r[h] for h in header] for r in rows]])
+        warnings: list[str] = []
+        plan = plan_job(RunOptions(input=tmp_path / "t.csv", report=tmp_path / "plan.csv"), env=env,
+                        on_warning=warnings.append)
+    assert {p.kind for p in plan.planned} == {"no-op"}
+    assert any(w.startswith("1 cell emptied since the export (row 3 客户编号) is not sent: an empty cell leaves")
+               for w in warnings), warnings

@@ -64,3 +64,9 @@ def test_a_time_counted_back_from_now():
 
     assert parse_time("14 days ago", "updated-before", now=lambda: 2_000_000.0) == (2_000_000 - 14 * 86_400) * 1000
     assert parse_time("6 hours ago", "updated-since", now=lambda: 100_000.0) == (100_000 - 6 * 3600) * 1000
+
+
+def test_a_time_range_empty_by_construction_is_refused():
+    """Trial 20-21 #14: --created-since 2026-12-01 --created-before 2026-11-01 exported 0 tickets, rc 0."""
+    with pytest.raises(UsageError, match="created-since is not before created-before: no ticket can match"):
+        filters_from({"created-since": "2026-12-01", "created-before": "2026-11-01"})
