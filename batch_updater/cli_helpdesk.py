@@ -68,7 +68,8 @@ def export_command(output: str, ids_file: Path | None, base_url: str | None, san
     if result.written_to is not None:
         link = result.link
         written = f"{link.rows} of {result.tickets}" if link and link.rows != result.tickets else f"{result.tickets}"
-        click.echo(f"Exported {written} tickets to {result.written_to} ({s.requests} {'request' if s.requests == 1 else 'requests'} to the list API in "
+        asked = f"{s.requests} {'request' if s.requests == 1 else 'requests'}"
+        click.echo(f"Exported {written} tickets to {result.written_to} ({asked} to the list API in "
                    f"{result.elapsed:.1f} s)")
         if result.link is not None and result.link.problem:
             click.echo(f"error: {result.link.problem}", err=True)
