@@ -398,6 +398,5 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-
 def main() -> None:
     cli(prog_name="batch-updater")
