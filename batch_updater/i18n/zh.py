@@ -1,0 +1,68 @@
+"""The Chinese of every sentence the tool says (batch_updater/i18n): English as the code writes
+it -> Chinese, with the same `{fields}`. tests/test_i18n.py checks that each `tr(...)` and
+`N_(...)` of the library has its line here, with the same fields, and that none is left over.
+Grouped by the module that says them; words a user types (status labels, option names, column
+names) stay as they are typed."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # rows/validate.py: a cell's problems
+    "required": "必填",
+    "Excel stored this id as a number and lost its last digits (a 19-digit id does not fit in a number cell); "
+    "format the column as Text, type the ids again, and save. This row is not sent":
+        "Excel 把这个工单号存成了数字，丢掉了最后几位（19 位的工单号放不进数字单元格）；"
+        "请把这一列设为“文本”格式，重新输入工单号并保存。这一行不会发送",
+    "a ticket id is digits only ({low} to {high} of them)": "工单号只能是数字（{low} 到 {high} 位）",
+    "a ticket id is digits only ({low} to {high} of them): take off the leading '":
+        "工单号只能是数字（{low} 到 {high} 位）：请去掉开头的 '",
+    "a ticket id has {low} to {high} digits and this one has {n}; if Feishu really issued it, please report it "
+    "so that the rule can be widened":
+        "工单号应为 {low} 到 {high} 位数字，这个有 {n} 位；如果它确实是飞书给出的，请报告给我们以放宽这条规则",
+    "a ticket id is digits only, and this one is written as a number with a decimal point: it went through a "
+    "spreadsheet or a program as a number, which keeps about 15 to 17 digits, so its last digits may have been "
+    "lost; export the ids as text and check them":
+        "工单号只能是数字，这个却带小数点：它曾被表格或程序当作数字处理，数字只能保留约 15 到 17 位，"
+        "最后几位可能已经丢失；请把工单号按文本导出后再核对",
+    "the JSON number {literal} is not sent as a number (the API takes text): write the exact text in quotes, "
+    "\"{literal}\"":
+        "JSON 数字 {literal} 不会按数字发送（接口只收文本）：请把要发送的文本写在引号里，\"{literal}\"",
+    "{name} is not a JSON value; write the text to send in quotes": "{name} 不是 JSON 值；请把要发送的文本写在引号里",
+    "give one of the rows a comment of its own (a blank cell takes the default comment), or keep the ticket "
+    "on one row":
+        "请给其中一行写一条不同的评论（空单元格会用默认评论），或只在一行里写这个工单",
+    "clear it on one of the rows": "请在其中一行清空它",
+    "contains the control character {char!r} (character {at}); remove it": "含有控制字符 {char!r}（第 {at} 个字符）；请删掉它",
+    "{id!r} is not a field id: a custom field id is digits only, like 6948728206392295444":
+        "{id!r} 不是字段 ID：自定义字段的 ID 只有数字，例如 6948728206392295444",
+    "not a whole number": "不是整数",
+    "out of range: must be between 0 and {max}": "超出范围：必须在 0 到 {max} 之间",
+    "no tag names in it; write [] to clear the tags": "里面没有标签名；要清空标签请写 []",
+    "must be a JSON list like [{{\"id\": \"123\", \"value\": \"x\"}}]":
+        "必须是 JSON 列表，例如 [{{\"id\": \"123\", \"value\": \"x\"}}]",
+    "a JSON tag list must hold strings only": "JSON 标签列表里只能是字符串",
+    "not JSON; write [{{\"id\": \"123\", \"value\": \"x\"}}]": "不是 JSON；请写成 [{{\"id\": \"123\", \"value\": \"x\"}}]",
+    "defaults.{name}: not a field that can have a default; use one of {fields}":
+        "defaults.{name}：这个字段不能有默认值；可用的有 {fields}",
+    "looks like a JSON array but is not one; write [\"a\", \"b\"] or a, b":
+        "看起来像 JSON 数组但不是；请写成 [\"a\", \"b\"] 或 a, b",
+    "{n} cell(s) beyond the last column ({cells}): a separator inside a cell needs quotes":
+        "最后一列之后还有 {n} 个单元格（{cells}）：单元格里的分隔符需要用引号括起来",
+    "nothing to change: fill at least one field besides ticket_id": "没有要改的内容：除 ticket_id 外至少填一个字段",
+    "the same comment": "同一条评论",
+    "the same comment (but for the spaces or line breaks around it, which do not count)":
+        "同一条评论（只差首尾的空格或换行，这些不算不同）",
+    "custom field given twice: {fields}": "自定义字段重复给出：{fields}",
+    "row {row} posts {same} on this ticket: it would be posted twice; {fix}":
+        "第 {row} 行会在这个工单上发{same}：会发两次；{fix}",
+    # schema/fields.py: a field's wrong cell
+    "status was 52 (closed by user), which the update API cannot set; 51 (closed by agent) restores it as closed":
+        "状态原为 52（用户关闭），更新接口无法设置；改用 51（人工关闭）恢复为已关闭",
+    "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / closed":
+        "不是有效状态：请用 1-5、50、51，或 处理中 / in progress / closed 这样的名称",
+    "not a ticket type: use 1 (bot) or 2 (human)": "不是有效的工单类型：请用 1（机器人）或 2（人工）",
+    "not a solved value: use 1 / unresolved / 未解决 or 2 / resolved / 已解决":
+        "不是有效的解决状态：请用 1 / unresolved / 未解决 或 2 / resolved / 已解决",
+    "52 (closed by user) cannot be set through the update API; use 51 (closed by agent)":
+        "52（用户关闭）无法通过更新接口设置；请用 51（人工关闭）",
+}
