@@ -65,4 +65,135 @@ MESSAGES: dict[str, str] = {
         "不是有效的解决状态：请用 1 / unresolved / 未解决 或 2 / resolved / 已解决",
     "52 (closed by user) cannot be set through the update API; use 51 (closed by agent)":
         "52（用户关闭）无法通过更新接口设置；请用 51（人工关闭）",
+    # feishu/codes.py: what an API code means (the API's own msg stays as it answers)
+    "applied": "已生效",
+    "throttled": "被限流",
+    "the tenant's monthly API quota is used up; ask the admin to upgrade the plan":
+        "租户本月的 API 调用额度已用完；请联系管理员升级套餐",
+    "no user access token was sent (FEISHU_USER_ACCESS_TOKEN is empty?)":
+        "没有发送用户访问令牌（FEISHU_USER_ACCESS_TOKEN 是否为空？）",
+    "the access token is invalid": "访问令牌无效",
+    "the user access token is invalid or expired": "用户访问令牌无效或已过期",
+    "the token has the wrong format (a user token starts with u-)": "令牌格式不对（用户令牌以 u- 开头）",
+    "the app has not enabled the required scope; enable it and publish the app": "应用未开通所需权限；请开通并发布应用",
+    "the token lacks the required scope; authorize the user again": "令牌缺少所需权限；请让用户重新授权",
+    "the user access token expired": "用户访问令牌已过期",
+    "the user has not granted the scope; authorize the user again with it": "用户未授予该权限；请让用户带上该权限重新授权",
+    "the app access token is invalid": "应用访问令牌无效",
+    "FEISHU_APP_ID or FEISHU_APP_SECRET is wrong": "FEISHU_APP_ID 或 FEISHU_APP_SECRET 不正确",
+    "the app is disabled or not installed in this tenant": "应用已停用，或未在这个租户中安装",
+    "the app is unavailable": "应用不可用",
+    "invalid parameters": "参数无效",
+    "wrong helpdesk credentials (FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN), or the app and the helpdesk are in "
+    "different tenants":
+        "服务台凭证不正确（FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN），或应用与服务台不在同一个租户",
+    "no permission on this ticket": "没有这个工单的权限",
+    "no such ticket": "没有这个工单",
+    "server error": "服务器错误",
+    "the refresh token is invalid": "刷新令牌无效",
+    "the refresh token expired": "刷新令牌已过期",
+    "the refresh token was revoked": "刷新令牌已被撤销",
+    "the refresh token was already used": "刷新令牌已经用过",
+    "the refresh request lacks grant_type, client_id, client_secret or refresh_token":
+        "刷新请求缺少 grant_type、client_id、client_secret 或 refresh_token",
+    "FEISHU_APP_ID or FEISHU_APP_SECRET does not match the refresh token's app":
+        "FEISHU_APP_ID 或 FEISHU_APP_SECRET 与刷新令牌所属的应用不符",
+    "grant_type must be refresh_token": "grant_type 必须是 refresh_token",
+    "refresh endpoint error": "刷新接口出错",
+    "refresh endpoint unavailable": "刷新接口暂不可用",
+    "the Base API is throttled (it answers HTTP 200)": "多维表格接口被限流（它回 HTTP 200）",
+    "another write to the same base was going on": "同一个多维表格正在进行另一次写入",
+    "the base is not ready yet": "多维表格还没准备好",
+    "the Base API timed out": "多维表格接口超时",
+    "the Base API failed (many causes, concurrency among them)": "多维表格接口失败（原因很多，其中之一是并发）",
+    "too many records in one request (a bug)": "一次请求的记录太多（程序错误）",
+    "no field of that name in the table": "数据表里没有这个名字的字段",
+    "a value of the wrong type for the field": "值的类型与字段不符",
+    "no such base (app_token)": "没有这个多维表格（app_token）",
+    "no such table in the base": "多维表格里没有这个数据表",
+    "no such view in the table": "数据表里没有这个视图",
+    "no such record in the table": "数据表里没有这条记录",
+    "advanced permissions (高级权限) refuse it": "高级权限不允许",
+    "the Sheets API is throttled": "电子表格接口被限流",
+    "the spreadsheet is busy: retry later": "电子表格正忙：请稍后重试",
+    "the spreadsheet is still loading": "电子表格仍在加载",
+    "no permission on the spreadsheet": "没有这个电子表格的权限",
+    "no such sheet in the spreadsheet": "电子表格里没有这个工作表",
+    "the range read is too large: read a smaller one": "读取的范围太大：请读小一点的范围",
+    "too many rows or columns written in one request (a bug)": "一次请求写入的行或列太多（程序错误）",
+    "a protected range refuses the write": "保护范围不允许写入",
+    "the write changed nothing": "这次写入没有改变任何内容",
+    # feishu/client.py, classify.py, failures.py: an answer, or none
+    "{answer} (meaning: {meaning})": "{answer}（含义：{meaning}）",
+    "no content type": "无内容类型",
+    "HTTP {status} with a non-API answer ({kind}): {snippet}": "HTTP {status}，回复不是接口的格式（{kind}）：{snippet}",
+    "reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)":
+        "读取工单需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET（租户访问令牌）",
+    "no answer within {seconds} s": "{seconds} 秒内没有回复",
+    "connection dropped: {reason}": "连接中断：{reason}",
+    "unreadable answer: {reason}": "无法读取的回复：{reason}",
+    "not retried: the server may have applied this update, and sending it again would post the comment twice; "
+    "check the ticket, or rerun with {option} to accept that risk":
+        "未重试：服务器可能已经应用了这次更新，再发一次会把评论发两次；请检查工单，或加上 {option} 重新运行以接受这个风险",
+    "the API refused the credentials ({code} {msg}): {what}": "接口拒绝了凭证（{code} {msg}）：{what}",
+    "; the missing scope: {scopes} (enable it for the app and publish a new version)":
+        "；缺少的权限：{scopes}（请为应用开通并发布新版本）",
+    "; get a new user access token (FEISHU_USER_ACCESS_TOKEN)": "；请获取新的用户访问令牌（FEISHU_USER_ACCESS_TOKEN）",
+    " [log id {log_id}]": " [日志 ID {log_id}]",
+    "connection timed out": "连接超时",
+    "invalid URL": "URL 无效",
+    "TLS handshake failed ({reason})": "TLS 握手失败（{reason}）",
+    "DNS lookup failed ({reason})": "DNS 解析失败（{reason}）",
+    "cannot reach {origin}: {reason}": "无法连接 {origin}：{reason}",
+    "no answer from {origin}: no answer within {seconds} s": "{origin} 没有回复：{seconds} 秒内没有回复",
+    "no answer from {origin}: no answer in time": "{origin} 没有回复：未能及时回复",
+    "no answer from {origin}: connection dropped: {reason}": "{origin} 没有回复：连接中断：{reason}",
+    # feishu/credentials.py: the environment and the base URL
+    "missing credentials: set {names} in the environment (or try it first against the built-in sandbox with "
+    "{option})":
+        "缺少凭证：请在环境变量中设置 {names}（或先用 {option} 在内置沙箱里试一试）",
+    "base URL {url!r}: the port must be a number from 1 to 65535, e.g. {example}":
+        "基础 URL {url!r}：端口必须是 1 到 65535 之间的数字，例如 {example}",
+    "base URL {url!r}: not a valid host, e.g. {example}": "基础 URL {url!r}：主机无效，例如 {example}",
+    "base URL {url!r}: expected https://host, e.g. {example}": "基础 URL {url!r}：应为 https://主机，例如 {example}",
+    "base URL {url!r}: a user name or password is not allowed in it; give the origin only, e.g. {example}":
+        "基础 URL {url!r}：不能包含用户名或密码；只写源地址，例如 {example}",
+    "base URL {url!r}: the port must be a number from 1 to 65535": "基础 URL {url!r}：端口必须是 1 到 65535 之间的数字",
+    "base URL {url!r}: give the origin only (no path, query or user), e.g. {example}":
+        "基础 URL {url!r}：只写源地址（不带路径、查询参数或用户），例如 {example}",
+    "base URL {url!r}: {host!r} is not a valid host name": "基础 URL {url!r}：{host!r} 不是有效的主机名",
+    "base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https":
+        "基础 URL {url!r}：除本机（127.0.0.1）外不接受明文 http；请用 https",
+    # feishu/docs.py, tokens.py: document access, token refresh
+    "reading or writing a Feishu Base or sheet needs the app's credentials (FEISHU_APP_ID and FEISHU_APP_SECRET: "
+    "its tenant token) or a user token (FEISHU_USER_ACCESS_TOKEN)":
+        "读写飞书多维表格或电子表格需要应用凭证（FEISHU_APP_ID 和 FEISHU_APP_SECRET：用于租户令牌）"
+        "或用户令牌（FEISHU_USER_ACCESS_TOKEN）",
+    "cannot reach the API: {reason}": "无法连接接口：{reason}",
+    "the user must authorize the app again: run the OAuth flow with the offline_access scope and set "
+    "FEISHU_REFRESH_TOKEN and FEISHU_USER_ACCESS_TOKEN to the new tokens":
+        "用户必须重新授权应用：带 offline_access 权限重新走一遍 OAuth 流程，"
+        "并把 FEISHU_REFRESH_TOKEN 和 FEISHU_USER_ACCESS_TOKEN 设为新的令牌",
+    "; this refresh token came from that file, which an earlier run saved: if that run talked to another server "
+    "(a sandbox since restarted), delete the file and run again":
+        "；这个刷新令牌来自之前一次运行保存的那个文件：如果那次运行连的是另一个服务器（例如之后重启过的沙箱），"
+        "请删除该文件后重新运行",
+    "the refresh token was refused ({code}: {meaning}); it cannot be used again and {again} (token file {path})":
+        "刷新令牌被拒绝（{code}：{meaning}）；它不能再用，{again}（令牌文件 {path}）",
+    "the user token could not be refreshed (after one retry): {detail}": "用户令牌无法刷新（已重试一次）：{detail}",
+    "the user token could not be refreshed: {detail}": "用户令牌无法刷新：{detail}",
+    "HTTP {status}, code {code}: {msg}": "HTTP {status}，代码 {code}：{msg}",
+    "the refresh answer has no access_token or refresh_token (is offline_access granted?); {again}":
+        "刷新的回复里没有 access_token 或 refresh_token（是否授予了 offline_access？）；{again}",
+    "cannot write the token file {path} ({reason}); the refresh token was already spent, so {again}; "
+    "point FEISHU_TOKEN_FILE at a writable path":
+        "无法写入令牌文件 {path}（{reason}）；刷新令牌已经用掉了，所以{again}；请把 FEISHU_TOKEN_FILE 指向可写的路径",
+    "HTTP {status}, not the API's JSON": "HTTP {status}，不是接口的 JSON",
+    "a Feishu Base or sheet needs a tenant access token, and the app's credentials were refused ({code}: {what}); "
+    "check FEISHU_APP_ID and FEISHU_APP_SECRET":
+        "飞书多维表格或电子表格需要租户访问令牌，而应用凭证被拒绝（{code}：{what}）；"
+        "请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
+    "reading tickets needs a tenant access token, and the app's credentials were refused ({code}: {what}); "
+    "check FEISHU_APP_ID and FEISHU_APP_SECRET":
+        "读取工单需要租户访问令牌，而应用凭证被拒绝（{code}：{what}）；请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
 }
