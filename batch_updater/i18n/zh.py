@@ -196,4 +196,158 @@ MESSAGES: dict[str, str] = {
     "reading tickets needs a tenant access token, and the app's credentials were refused ({code}: {what}); "
     "check FEISHU_APP_ID and FEISHU_APP_SECRET":
         "读取工单需要租户访问令牌，而应用凭证被拒绝（{code}：{what}）；请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
+    # sources/: a Base table, a sheet or a wiki link as the input, results written back, an export
+    "{n} record": "{n} 条记录",
+    "{n} records": "{n} 条记录",
+    "{n} result": "{n} 条结果",
+    "{n} results": "{n} 条结果",
+    "add the app to it (the … menu at the top right → 更多 → 添加文档应用)": "请把应用添加到文档（右上角 … → 更多 → 添加文档应用）",
+    "{add_app} with permission to read, and give the app one of the scopes wiki:node:read, wiki:wiki or "
+    "wiki:wiki:readonly":
+        "{add_app}并给予阅读权限，再为应用开通 wiki:node:read、wiki:wiki 或 wiki:wiki:readonly 中的一个权限",
+    "{add_app} with permission to read it, and give the app one of the scopes base:record:retrieve, bitable:app or "
+    "bitable:app:readonly (base:field:read for the fields)":
+        "{add_app}并给予阅读权限，再为应用开通 base:record:retrieve、bitable:app 或 bitable:app:readonly 中的一个权限"
+        "（读取字段需要 base:field:read）",
+    "{add_app} with permission to edit it (可编辑), and give the app one of the scopes base:record:update or "
+    "bitable:app (a write scope also lets it add the result fields); with advanced permissions (高级权限) on, give "
+    "the app a role that may edit these records and fields":
+        "{add_app}并给予“可编辑”权限，再为应用开通 base:record:update 或 bitable:app 中的一个权限（写权限也让它能添加结果字段）；"
+        "若开启了高级权限，请给应用一个能编辑这些记录和字段的角色",
+    "{add_app} with permission to edit it (可编辑), and give the app one of the scopes base:record:create or "
+    "bitable:app (and a scope that may add fields, such as bitable:app)":
+        "{add_app}并给予“可编辑”权限，再为应用开通 base:record:create 或 bitable:app 中的一个权限"
+        "（以及能添加字段的权限，例如 bitable:app）",
+    "{add_app} with permission to read it, and give the app one of the scopes sheets:spreadsheet:readonly, "
+    "sheets:spreadsheet or drive:drive:readonly":
+        "{add_app}并给予阅读权限，再为应用开通 sheets:spreadsheet:readonly、sheets:spreadsheet 或 "
+        "drive:drive:readonly 中的一个权限",
+    "{add_app} with permission to edit it (可编辑), and give the app the scope sheets:spreadsheet or drive:drive; "
+    "a protected range over the result columns must let the app edit":
+        "{add_app}并给予“可编辑”权限，再为应用开通 sheets:spreadsheet 或 drive:drive 权限；"
+        "结果列上若有保护范围，必须允许应用编辑",
+    "the one the answer names": "回复中指出的那个",
+    "cannot {doing}: the app lacks the scope {scopes} ({said}); enable it for the app in the developer console and "
+    "publish a new version":
+        "无法{doing}：应用缺少权限 {scopes}（{said}）；请在开发者后台为应用开通并发布新版本",
+    "cannot {doing}: the token was refused ({said}); check FEISHU_APP_ID and FEISHU_APP_SECRET (or "
+    "FEISHU_USER_ACCESS_TOKEN)":
+        "无法{doing}：令牌被拒绝（{said}）；请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET（或 FEISHU_USER_ACCESS_TOKEN）",
+    "cannot {doing}: permission refused ({said}); {grant}": "无法{doing}：没有权限（{said}）；{grant}",
+    "cannot {doing}: {said}": "无法{doing}：{said}",
+    "read the wiki page {token}": "读取知识库页面 {token}",
+    "the wiki page {token} shows a Base: open the table in it and copy the link from the address bar (it has "
+    "?table=tbl...)":
+        "知识库页面 {token} 展示的是一个多维表格：请打开其中的数据表，从地址栏复制链接（链接里有 ?table=tbl...）",
+    "the wiki page {token} is a {kind}, not a Base table or a sheet": "知识库页面 {token} 是 {kind}，不是多维表格的数据表或电子表格",
+    "Base table {name!r}, view {view}": "多维表格数据表 {name!r}，视图 {view}",
+    "Base table {name!r}": "多维表格数据表 {name!r}",
+    "{where}: {records}": "{where}：{records}",
+    "{where} has {records}, each empty in the fields read: nothing to do": "{where}有 {records}，读取的字段都是空的：没有要做的事",
+    "read the records of the Base table {table}": "读取多维表格数据表 {table} 的记录",
+    "read the fields of the Base table {table}": "读取多维表格数据表 {table} 的字段",
+    "{where} has no records (its filter leaves none of the table's): nothing to do":
+        "{where}没有记录（筛选条件把数据表的记录都排除了）：没有要做的事",
+    "{where} answered no records: nothing to do. If the table has records, the app cannot see them: with advanced "
+    "permissions (高级权限) on, an app without manage rights finds none; {add_app} with manage permission (可管理), "
+    "or give the app a role that may read these records (with a user token: the user needs the same)":
+        "{where}没有返回任何记录：没有要做的事。如果数据表里有记录，说明应用看不到它们：开启高级权限后，"
+        "没有管理权限的应用一条也查不到；{add_app}并给予“可管理”权限，或给应用一个能读取这些记录的角色"
+        "（使用用户令牌时，用户也需要同样的权限）",
+    "no such base {token}": "没有多维表格 {token}",
+    "the part after /base/": "/base/ 后面的部分",
+    "no such table {table} in the base": "多维表格里没有数据表 {table}",
+    "?table= in it": "其中的 ?table=",
+    "no such view {view} in the table": "数据表里没有视图 {view}",
+    "&view= in it": "其中的 &view=",
+    "cannot {doing}: {what} ({code}): check the link ({check}), or copy it again from the address bar":
+        "无法{doing}：{what}（{code}）：请检查链接（{check}），或从地址栏重新复制",
+    "the Base table {name!r}": "多维表格数据表 {name!r}",
+    "add the field {name!r} for the results to {target}": "为结果在{target}中添加字段 {name!r}",
+    "write the results to {target} (tried on its first record, before anything is sent)":
+        "把结果写入{target}（在发送任何内容之前，先在第一条记录上试写）",
+    "write {results} to {target}": "把 {results}写入{target}",
+    "this is a Number field: the Base keeps a number as a double, which holds about 15 digits, so a ticket id in "
+    "it has already lost its last digits; change the field's type to Text, enter the ids again, and run again. "
+    "This row is not sent":
+        "这是数字字段：多维表格按双精度浮点数保存数字，只能保留约 15 位，所以其中的工单号已经丢掉了最后几位；"
+        "请把字段类型改为“文本”，重新输入工单号后再运行。这一行不会发送",
+    "this cell holds a number: a sheet keeps a number as a double, which holds about 15 digits, so a ticket id "
+    "typed as a number has already lost its last digits; format the column as plain text (纯文本), enter the ids "
+    "again, and run again. This row is not sent":
+        "这个单元格是数字：电子表格按双精度浮点数保存数字，只能保留约 15 位，按数字输入的工单号已经丢掉了最后几位；"
+        "请把这一列设为“纯文本”格式，重新输入工单号后再运行。这一行不会发送",
+    "this number has more than 15 digits, more than a double holds exactly: its last digits may be lost; make the "
+    "column text and enter the value again. This row is not sent":
+        "这个数字超过 15 位，双精度浮点数无法精确保存：最后几位可能已丢失；请把这一列设为文本并重新输入。这一行不会发送",
+    "job= must be a name (text), e.g. job='q3-migration'": "job= 必须是一个名称（文本），例如 job='q3-migration'",
+    "input {link!r}: a link must be a Feishu or Lark one (…feishu.cn or …larksuite.com), to a Base table, a sheet "
+    "or a wiki page holding one":
+        "输入 {link!r}：链接必须是飞书或 Lark 的（…feishu.cn 或 …larksuite.com），指向多维表格的数据表、电子表格，"
+        "或包含它们的知识库页面",
+    "input {link!r}: not a link to a Base table (/base/...?table=...), a sheet (/sheets/...) or a wiki page "
+    "(/wiki/...): open the table or sheet and copy its link from the address bar":
+        "输入 {link!r}：不是指向多维表格数据表（/base/...?table=...）、电子表格（/sheets/...）或知识库页面（/wiki/...）"
+        "的链接：请打开数据表或电子表格，从地址栏复制链接",
+    "input {link!r}: the link names a Base but not one of its tables: open the table and copy the link from the "
+    "address bar (it has ?table=tbl...)":
+        "输入 {link!r}：链接指向多维表格，但没有指明其中的数据表：请打开数据表，从地址栏复制链接（链接里有 ?table=tbl...）",
+    "input {link!r} is a Lark link (larksuite.com), and the API is Feishu's ({origin}): a Lark document is read "
+    "through Lark's API: set FEISHU_BASE_URL={api} (or {advice})":
+        "输入 {link!r} 是 Lark 链接（larksuite.com），而接口是飞书的（{origin}）：Lark 文档要通过 Lark 的接口读取："
+        "请设置 FEISHU_BASE_URL={api}（或 {advice}）",
+    "input {link!r} is a Feishu link (feishu.cn), and the API is Lark's ({origin}): a Feishu document is read "
+    "through Feishu's API: set FEISHU_BASE_URL={api} (or {advice})":
+        "输入 {link!r} 是飞书链接（feishu.cn），而接口是 Lark 的（{origin}）：飞书文档要通过飞书的接口读取："
+        "请设置 FEISHU_BASE_URL={api}（或 {advice}）",
+    "{results} could not be written to {target}": "{results}没能写入{target}",
+    "writing the results to {target} failed: {error}": "把结果写入{target}失败：{error}",
+    "read the spreadsheet {token}": "读取电子表格 {token}",
+    "{option} {wanted}: no sheet {wanted!r} in the spreadsheet; its sheets are {listed}":
+        "{option} {wanted}：电子表格里没有工作表 {wanted!r}；它的工作表有 {listed}",
+    "the link names the sheet {linked!r} (?sheet={id}) and {option} names {found!r}: keep one of them":
+        "链接指向工作表 {linked!r}（?sheet={id}），而 {option} 指向 {found!r}：请只保留其中一个",
+    "Feishu sheet {title!r}": "飞书电子表格的工作表 {title!r}",
+    "the spreadsheet {token} has no sheet to read": "电子表格 {token} 没有可读取的工作表",
+    "the spreadsheet {token} has no sheet {sheet!r}; its sheets are {listed}":
+        "电子表格 {token} 没有工作表 {sheet!r}；它的工作表有 {listed}",
+    "read the sheet {title!r}": "读取工作表 {title!r}",
+    "the sheet {title!r}": "工作表 {title!r}",
+    "the sheet {name}": "工作表 {name}",
+    "the sheet (the first)": "工作表（第一个）",
+    "write the result columns' header to {target}": "把结果列的表头写入{target}",
+    "{option} {value}: a Base table has no header row (its field names are the columns): {option} is for a file "
+    "or a Sheets link":
+        "{option} {value}：多维表格的数据表没有表头行（字段名就是列名）：{option} 用于文件或电子表格链接",
+    "{option} {value}: a Base link names its table with ?table= (and its view with &view=): {option} picks a sheet "
+    "of a workbook or of a Sheets link":
+        "{option} {value}：多维表格链接用 ?table= 指明数据表（用 &view= 指明视图）：{option} 用于选择工作簿或电子表格链接中的工作表",
+    "export into an empty one, so that nothing is overwritten: add a table to the base (新建数据表) or a sheet to "
+    "the spreadsheet, and give its link":
+        "请导出到空的数据表或工作表，以免覆盖任何内容：在多维表格中新建数据表，或在电子表格中新建工作表，然后给出它的链接",
+    "interrupted: {written} of the {rows} rows were written; delete them or export into another table or sheet":
+        "已中断：{rows} 行中已写入 {written} 行；请删除它们，或导出到另一个数据表或工作表",
+    "{problem}: {written} of the {rows} rows were written; delete them or export into another table or sheet":
+        "{problem}：{rows} 行中已写入 {written} 行；请删除它们，或导出到另一个数据表或工作表",
+    "reading {target} back failed: {error}": "回读{target}失败：{error}",
+    "{n} ticket ids read back as numbers, their last digits lost (`run` refuses those rows): format the {column} "
+    "column as plain text (纯文本), clear the sheet and export again, or export into a Base table":
+        "有 {n} 个工单号回读时成了数字，丢掉了最后几位（`run` 会拒绝这些行）：请把 {column} 列设为“纯文本”格式，"
+        "清空工作表后重新导出，或导出到多维表格",
+    "{missing} of the {rows} tickets written do not show through the link: the link's view hides them (its "
+    "filter); run the table's link without &view=":
+        "写入的 {rows} 个工单中有 {missing} 个无法通过链接看到：链接的视图（它的筛选条件）把它们隐藏了；"
+        "请用不带 &view= 的数据表链接运行",
+    "{missing} of the {rows} tickets written do not show through the link": "写入的 {rows} 个工单中有 {missing} 个无法通过链接看到",
+    "{n} tickets show more than once": "有 {n} 个工单出现了不止一次",
+    "{option}: {target} already holds {held} records; {empty}": "{option}：{target}已有 {held} 条记录；{empty}",
+    "{option}: {target} has a field {field!r} that is not Text: an export writes text; delete or rename the field, "
+    "or {empty}":
+        "{option}：{target}有一个不是文本类型的字段 {field!r}：导出写入的是文本；请删除或重命名该字段，或{empty}",
+    "{option}: {target} already holds {held} rows; {empty}": "{option}：{target}已有 {held} 行；{empty}",
+    "add the field {name!r} to {target}": "在{target}中添加字段 {name!r}",
+    "write {rows} records to {target}": "把 {rows} 条记录写入{target}",
+    "write the header to {target}": "把表头写入{target}",
+    "write {rows} rows to {target}": "把 {rows} 行写入{target}",
+    "success (found written when read back)": "成功（回读时发现已写入）",
 }
