@@ -350,4 +350,37 @@ MESSAGES: dict[str, str] = {
     "write the header to {target}": "把表头写入{target}",
     "write {rows} rows to {target}": "把 {rows} 行写入{target}",
     "success (found written when read back)": "成功（回读时发现已写入）",
+    # plan/: a plan's and a guard's messages, the undo files
+    "changed since plan": "计划后已被修改",
+    "; ": "；",
+    "{changed}: an earlier row of this ticket found it changed; not sent": "{changed}：这个工单前面的一行发现它已被修改；不发送",
+    "its ticket could not be read, so its condition could not be checked: not sent": "读不到它的工单，无法检查条件：不发送",
+    "{field} is now {now}, the plan saw {planned}": "{field} 现在是 {now}，计划时是 {planned}",
+    "{changed}: {why}; not sent": "{changed}：{why}；不发送",
+    "if:{field} {wanted}: the ticket's is {now}": "if:{field} {wanted}：工单的值是 {now}",
+    "condition not met ({why}); not sent": "条件不满足（{why}）；不发送",
+    "the ticket has no comment": "工单没有评论",
+    "no comment was posted on the ticket since this row was sent": "这一行发送以后，工单上没有新的评论",
+    "its latest comment is still the one it had before the run": "它最新的评论仍是运行之前的那条",
+    "another comment is the latest, and the API shows no time to tell when it was posted":
+        "最新的是另一条评论，而接口没有给出时间，无法判断它是何时发的",
+    "another comment was posted on the ticket after this row was sent": "这一行发送以后，工单上又发了另一条评论",
+    "its latest comment has this row's words but is older than the row (an earlier comment): not sent again, as it "
+    "might post them twice":
+        "它最新的评论与这一行的内容相同，但比这一行早（是之前的评论）：不再发送，以免发两次",
+    "its latest comment has this row's words, but it cannot tell whether it was posted by this row or before it: "
+    "not sent again":
+        "它最新的评论与这一行的内容相同，但无法判断是这一行发的还是之前就有的：不再发送",
+    "its latest comment is this row's, but {fields} do not have the row's values":
+        "它最新的评论是这一行发的，但 {fields} 不是这一行的值",
+    "its latest comment is this row's, posted after it was sent, and every field has its value":
+        "它最新的评论是这一行发送后发的，且每个字段都是这一行的值",
+    "{field} was not read before the change and cannot be restored": "{field} 在修改前没有读取，无法恢复",
+    "not read": "未读取",
+    "posts a comment: {comment}": "发评论：{comment}",
+    "comment posted (cannot be undone)": "已发的评论（无法撤销）",
+    "Comments posted": "已发的评论",
+    "These comments were posted and cannot be taken back through the Feishu API; the undo sheet does not remove "
+    "them.":
+        "这些评论已经发出，无法通过飞书接口撤回；撤销表不会删除它们。",
 }
