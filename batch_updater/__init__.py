@@ -12,6 +12,8 @@ The library behind the command line, for a scheduler or workflow task:
     export_tickets(ExportOptions("billing.xlsx", parse_select("status=5 tag=billing")))  # the helpdesk's tickets
     picked, result = run_selection(RunOptions(input="-"), Selection(parse_select("status=5"), {"status": "51"}))
 
+Messages in Chinese: `with speaking("zh"): run_job(...)`, or `run_frame(df, lang="zh")`.
+
 A run's hooks: `on_progress` is told a `RunProgress` now and then; a `RunControl` is a Stop
 button for a run on another thread (`run_job(options, control=control)`, then `control.stop()`).
 """
@@ -27,6 +29,7 @@ from batch_updater.errors import (
 from batch_updater.helpdesk.export import ExportOptions, export_tickets
 from batch_updater.helpdesk.filters import Filters, filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, plan_selection, run_selection
+from batch_updater.i18n import speaking
 from batch_updater.jobs.config import JobConfig, load_config, options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import Outcome, Result, TicketUpdate
@@ -38,5 +41,5 @@ __all__ = [
     "BatchUpdaterError", "CredentialsRefused", "ExportOptions", "Filters", "InputError", "JobConfig", "JobLocked",
     "Outcome", "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "Selection", "Source",
     "TicketUpdate", "UsageError", "export_tickets", "filters_from", "load_config", "options_from", "parse_select",
-    "plan_frame", "plan_selection", "run_config", "run_frame", "run_job", "run_selection",
+    "plan_frame", "plan_selection", "run_config", "run_frame", "run_job", "run_selection", "speaking",
 ]

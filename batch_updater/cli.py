@@ -16,6 +16,7 @@ import click
 from batch_updater.control import format_rate
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.codes import Action, action_for
+from batch_updater.i18n import LANGUAGES, from_locale, set_language, speaking
 from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging
@@ -28,6 +29,7 @@ from batch_updater.sources.links import is_link
 
 P = ParamSpec("P")
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class LazyGroup(click.Group):
@@ -47,11 +49,27 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+def _speak(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        set_language(value)  # eager: the messages of the arguments that follow speak it too
+    return value
+
+
+def lang_option(fn: F) -> F:
+    """`--lang zh|en` on a command (and before it): its messages, and its report's result columns
+    for zh, in that language; without it, the locale's (LANG=zh_CN.UTF-8: Chinese)."""
+    return click.option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False,
+                        callback=_speak, help="Messages (and a report's result columns) in Chinese or English; "
+                                              "default: the locale's (LANG).")(fn)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="batch-updater")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Messages in Chinese or English (default: the locale's).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, lang: str | None) -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
+    ctx.with_resource(speaking(lang or from_locale(os.environ)))  # a command's own --lang, parsed after, wins
     ctx.with_resource(naming(cli_flag))  # the library's messages name the options as flags here
 
 
@@ -142,7 +160,6 @@ JOB_FLAGS = (
 )
 
 _GIVEN_FALSE = ("write_back",)  # flags whose False means "no" (--no-write-back), not "not given"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def job_options(command: str) -> Callable[[F], F]:
@@ -151,7 +168,7 @@ def job_options(command: str) -> Callable[[F], F]:
         for flag in reversed(JOB_FLAGS):
             if command in flag.help:
                 fn = click.option(*flag.decls, help=flag.help[command], **flag.kwargs)(fn)
-        return click.argument("input", type=_Input(), required=False)(fn)
+        return click.argument("input", type=_Input(), required=False)(lang_option(fn))
 
     return decorate
 

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from batch_updater.cli import _Front, _warn, print_result
+from batch_updater.cli import _Front, _warn, lang_option, print_result
 from batch_updater.helpdesk.export import ExportOptions, export_tickets, ids_in
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection
@@ -24,6 +24,7 @@ from batch_updater.sources.links import is_link
 
 
 @click.command("export")
+@lang_option
 @click.option("-o", "--output", required=True, metavar="FILE|LINK",
               help="The sheet to write: .xlsx, .csv or .tsv, or an empty Feishu Base table's or sheet's link.")
 @click.option("--status", multiple=True, metavar="STATUS",

@@ -25,6 +25,17 @@ import pytest
 from batch_updater.sandbox import ManualClock, Sandbox, SandboxConfig
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _english_locale() -> None:
+    """The tests' words are English, whatever the machine's locale (the command line follows
+    LANG, and so do the processes the tests start); tests/test_i18n_cli.py sets its own."""
+    import os
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
+
+
 @pytest.fixture
 def sandbox_clock() -> ManualClock:
     return ManualClock()

@@ -179,7 +179,7 @@ def test_the_sandbox_refuses_a_port_out_of_range(runner):
 
 
 SHARED = {"input", "config_path", "sheet", "encoding", "header_row", "report", "concurrency", "max_attempts", "timeout",
-          "base_url", "sandbox", "write_back", "refresh_fields"}
+          "base_url", "sandbox", "write_back", "refresh_fields", "lang"}
 
 
 def _params(name: str) -> dict[str, click.Parameter]:
@@ -199,7 +199,7 @@ def test_run_and_plan_share_their_common_flags():
         assert (a.opts, a.secondary_opts, type(a.type), a.default, a.metavar, a.required, a.multiple) == \
             (b.opts, b.secondary_opts, type(b.type), b.default, b.metavar, b.required, b.multiple), name
         assert getattr(a, "is_flag", False) == getattr(b, "is_flag", False), name
-    assert set(run) - {"config_path", "log_format", "log_file", "yes"} - selecting <= {f.name for f in fields(RunOptions)}
+    assert set(run) - {"config_path", "log_format", "log_file", "yes", "lang"} - selecting <= {f.name for f in fields(RunOptions)}
 
 
 @pytest.mark.parametrize("command", ["run", "plan"])

@@ -22,6 +22,7 @@ from batch_updater.console.tables import page_of
 from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.i18n import speaking
 from batch_updater.naming import naming
 from batch_updater.schema.fields import REGISTRY
 from batch_updater.sheet.limits import command_line_limits
@@ -88,7 +89,8 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
 async def _page_words(request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
     """The library's messages name the page's controls, in the page's language (its requests
     say which in Accept-Language), on this request and the threads it starts (in_words)."""
-    with naming(PageWords(language_of(request.headers.get("Accept-Language")))):
+    lang = language_of(request.headers.get("Accept-Language"))
+    with naming(PageWords(lang)), speaking(lang):  # and the library's messages in the page's language
         return await handler(request)
 
 

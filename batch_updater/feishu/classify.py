@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from batch_updater.feishu.client import Answer, Transport
 from batch_updater.feishu.codes import Action, action_for, lookup
+from batch_updater.i18n import tr
 from batch_updater.model import Outcome, Result
 from batch_updater.naming import option
 
@@ -60,9 +61,9 @@ def classify(answer: Answer, *, has_comment: bool, retry_comments: bool = False)
 
 def _maybe_applied(has_comment: bool, retry_comments: bool) -> Verdict:
     if has_comment and not retry_comments:
-        return Verdict(Step.DONE, Result.UNKNOWN, (
-            "not retried: the server may have applied this update, and sending it again would post "
-            f"the comment twice; check the ticket, or rerun with {option('retry_comments')} to accept that risk"))
+        return Verdict(Step.DONE, Result.UNKNOWN, tr(
+            "not retried: the server may have applied this update, and sending it again would post the comment "
+            "twice; check the ticket, or rerun with {option} to accept that risk", option=option("retry_comments")))
     return Verdict(Step.RETRY)
 
 
@@ -70,14 +71,15 @@ def stop_message(answer: Answer) -> str:
     """What to fix, for an answer that stopped the job."""
     code = answer.code
     known = lookup(code) if code is not None else None
-    what = known.meaning if known else answer.msg
-    text = f"the API refused the credentials ({code} {answer.msg}): {what}"
+    what = tr(known.meaning) if known else answer.msg
+    text = tr("the API refused the credentials ({code} {msg}): {what}", code=code, msg=answer.msg, what=what)
     if answer.scopes:
-        text += f"; the missing scope: {', '.join(answer.scopes)} (enable it for the app and publish a new version)"
+        text += tr("; the missing scope: {scopes} (enable it for the app and publish a new version)",
+                   scopes=", ".join(answer.scopes))
     if known and known.action is Action.REFRESH:
-        text += "; get a new user access token (FEISHU_USER_ACCESS_TOKEN)"
+        text += tr("; get a new user access token (FEISHU_USER_ACCESS_TOKEN)")
     if answer.log_id:
-        text += f" [log id {answer.log_id}]"
+        text += tr(" [log id {log_id}]", log_id=answer.log_id)
     return text
 
 

@@ -19,10 +19,11 @@ import aiohttp
 
 from batch_updater.errors import UsageError
 from batch_updater.feishu.clock import ClockOffset
-from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED
+from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED, Action, lookup
 from batch_updater.feishu.credentials import Credentials
 from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, not_connected_reason, origin, reason
 from batch_updater.feishu.tokens import TenantToken, UserTokens
+from batch_updater.i18n import language, tr
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
 LIST_PATH = "/open-apis/helpdesk/v1/tickets"  # the ticket list (docs/api-facts.md §5)
@@ -64,6 +65,9 @@ class Answer:
         text = self.msg
         if self.troubleshooter:
             text = f"{text} ({self.troubleshooter.removeprefix('Troubleshooting suggestions: ')})"
+        known = lookup(self.code) if self.code is not None and language() != "en" else None
+        if known is not None and known.action is not Action.OK:  # the API speaks English: say what it means
+            text = tr("{answer} (meaning: {meaning})", answer=text, meaning=tr(known.meaning))
         return text
 
 
@@ -88,10 +92,10 @@ def parse_answer(status: int, headers: Any, text: str | bytes) -> Answer:
         text = text.decode(_charset(headers) or "utf-8", errors="replace")
         body = _json(text)
     if not isinstance(body, dict) or not isinstance(body.get("code"), int):
-        kind = headers.get("Content-Type", "no content type").split(";")[0]
+        kind = headers.get("Content-Type", "").split(";")[0] or tr("no content type")
         snippet = " ".join(text.split())[:80]
-        return Answer(status, None, f"HTTP {status} with a non-API answer ({kind}): {snippet}", log_id,
-                      reset, transport=Transport.BAD_ANSWER)
+        return Answer(status, None, tr("HTTP {status} with a non-API answer ({kind}): {snippet}", status=status,
+                                       kind=kind, snippet=snippet), log_id, reset, transport=Transport.BAD_ANSWER)
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     scopes = tuple(
         str(v.get("subject")) for v in error.get("permission_violations") or [] if isinstance(v, dict)
@@ -189,7 +193,7 @@ class HelpdeskClient:
 
     async def _tenant_get(self, url: str) -> Answer:
         if self.tenant is None:
-            raise UsageError("reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)")
+            raise UsageError(tr("reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)"))
         token = await self.tenant.current()
         answer = await self._request("GET", url, None, token)
         if answer.code in TENANT_REJECTED:
@@ -216,11 +220,11 @@ async def exchange(session: aiohttp.ClientSession, method: str, url: str, data: 
     except NOT_CONNECTED_ERRORS as e:
         return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
     except (TimeoutError, aiohttp.ServerTimeoutError):
-        return _failed(Transport.TIMEOUT, f"no answer within {timeout.total:g} s")
+        return _failed(Transport.TIMEOUT, tr("no answer within {seconds} s", seconds=f"{timeout.total:g}"))
     except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
-        return _failed(Transport.DISCONNECTED, f"connection dropped: {reason(e)}")
+        return _failed(Transport.DISCONNECTED, tr("connection dropped: {reason}", reason=reason(e)))
     except aiohttp.ClientResponseError as e:
-        return _failed(Transport.BAD_ANSWER, f"unreadable answer: {reason(e)}")
+        return _failed(Transport.BAD_ANSWER, tr("unreadable answer: {reason}", reason=reason(e)))
 
 
 def _failed(kind: Transport, msg: str) -> Answer:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 
 DEFAULT_BASE_URL = "https://open.feishu.cn"
@@ -28,10 +29,9 @@ class Credentials:
         if missing == [REQUIRED[0]] and all(env.get(name, "").strip() for name in REFRESH_VARS):
             missing = []  # the first request refreshes a user token from the refresh token
         if missing:
-            raise UsageError(
-                f"missing credentials: set {', '.join(missing)} in the environment "
-                f"(or try it first against the built-in sandbox with {option('sandbox')})"
-            )
+            raise UsageError(tr(
+                "missing credentials: set {names} in the environment (or try it first against the built-in sandbox "
+                "with {option})", names=", ".join(missing), option=option("sandbox")))
         return cls(*(env.get(name, "").strip() for name in REQUIRED))
 
     @property
@@ -63,24 +63,31 @@ def check_base_url(url: str) -> str:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as e:  # a port out of range or not a number, an unclosed [IPv6 address
-        what = "the port must be a number from 1 to 65535" if "port" in str(e).lower() else "not a valid host"
-        raise UsageError(f"base URL {shown!r}: {what}, e.g. {DEFAULT_BASE_URL}") from None
+        if "port" in str(e).lower():
+            raise UsageError(tr("base URL {url!r}: the port must be a number from 1 to 65535, e.g. {example}",
+                                url=shown, example=DEFAULT_BASE_URL)) from None
+        raise UsageError(tr("base URL {url!r}: not a valid host, e.g. {example}", url=shown,
+                            example=DEFAULT_BASE_URL)) from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise UsageError(f"base URL {shown!r}: expected https://host, e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(tr("base URL {url!r}: expected https://host, e.g. {example}", url=shown,
+                            example=DEFAULT_BASE_URL))
     if "@" in parts.netloc:  # `https://:pw@host` has no user name but still a password
-        raise UsageError(f"base URL {shown!r}: a user name or password is not allowed in it; give the origin "
-                         f"only, e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(tr("base URL {url!r}: a user name or password is not allowed in it; give the origin only, "
+                            "e.g. {example}", url=shown, example=DEFAULT_BASE_URL))
     if port == 0:
-        raise UsageError(f"base URL {shown!r}: the port must be a number from 1 to 65535")
+        raise UsageError(tr("base URL {url!r}: the port must be a number from 1 to 65535", url=shown))
     if parts.path.strip("/") or parts.query or parts.fragment:
-        raise UsageError(f"base URL {shown!r}: give the origin only (no path, query or user), e.g. {DEFAULT_BASE_URL}")
+        raise UsageError(tr("base URL {url!r}: give the origin only (no path, query or user), e.g. {example}",
+                            url=shown, example=DEFAULT_BASE_URL))
     try:
         parts.hostname.encode("idna")
     except UnicodeError:
-        raise UsageError(f"base URL {shown!r}: {parts.hostname!r} is not a valid host name") from None
+        raise UsageError(tr("base URL {url!r}: {host!r} is not a valid host name", url=shown,
+                            host=parts.hostname)) from None
     if scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(f"base URL {shown!r}: plain http is refused except on this machine (127.0.0.1); use https")
+        raise UsageError(tr("base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https",
+                            url=shown))
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"{scheme}://{host}" + (f":{port}" if port not in (None, DEFAULT_PORTS[scheme]) else "")
 

@@ -20,11 +20,12 @@ from typing import Any
 
 import aiohttp
 
-from batch_updater.errors import CredentialsRefused, UsageError
+from batch_updater.errors import UsageError
 from batch_updater.feishu.client import JSON_TYPE, Answer, Transport, exchange
 from batch_updater.feishu.codes import TENANT_REJECTED, Action, action_for
 from batch_updater.feishu.credentials import api_origin
 from batch_updater.feishu.tokens import TenantToken
+from batch_updater.i18n import N_, tr
 
 # Each API's documented rate (requests per second): the client never asks faster (§9.1, §9.3, §9.4, §9.7).
 RATES = {"search": 20.0, "fields": 20.0, "field_create": 20.0, "batch_update": 50.0, "batch_create": 50.0,
@@ -33,7 +34,7 @@ ATTEMPTS = 8  # a call made at most this many times while its answers say nothin
 BACKOFF_S = 0.5  # the first wait; doubled each time, at most MAX_BACKOFF_S, with jitter
 MAX_BACKOFF_S = 8.0
 CONFLICT = 1254291  # a write conflict: wait 0.5-1 s and write the batch again (§9.6)
-NEEDS = ("reading or writing a Feishu Base or sheet needs the app's credentials (FEISHU_APP_ID and "
+NEEDS = N_("reading or writing a Feishu Base or sheet needs the app's credentials (FEISHU_APP_ID and "
          "FEISHU_APP_SECRET: its tenant token) or a user token (FEISHU_USER_ACCESS_TOKEN)")
 
 
@@ -124,18 +125,12 @@ async def open_docs(env: Mapping[str, str], base_url: str | None, *, timeout: fl
     origin = api_origin(base_url, env)
     user = env.get("FEISHU_USER_ACCESS_TOKEN", "").strip()
     async with aiohttp.ClientSession() as session:
-        tenant = TenantToken.from_env(env, session, origin, timeout=timeout)
+        tenant = TenantToken.from_env(env, session, origin, timeout=timeout, for_docs=True)
         if tenant is None and not user:
-            raise UsageError(NEEDS)
+            raise UsageError(tr(NEEDS))
 
         async def token() -> str:
-            if tenant is None:
-                return user
-            try:
-                return await tenant.current()
-            except CredentialsRefused as e:  # its message speaks of tickets: say what it was for here
-                raise CredentialsRefused(str(e).replace("reading tickets needs", "a Feishu Base or sheet needs",
-                                                        1)) from None
+            return user if tenant is None else await tenant.current()
 
         yield DocsApi(session, origin, token, tenant=tenant, timeout=timeout)
 
@@ -143,7 +138,7 @@ async def open_docs(env: Mapping[str, str], base_url: str | None, *, timeout: fl
 def problem(answer: Answer) -> str:
     """An answer that is not a success, in words: its code and msg, or what happened instead."""
     if answer.transport is Transport.NOT_CONNECTED:
-        return f"cannot reach the API: {answer.msg}"
+        return tr("cannot reach the API: {reason}", reason=answer.msg)
     if answer.code is None:
         return answer.msg or f"HTTP {answer.http_status}"
     return f"{answer.code} {answer.describe()}".strip()

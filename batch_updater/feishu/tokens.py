@@ -30,6 +30,7 @@ from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageErr
 from batch_updater.feishu.codes import Action, lookup
 from batch_updater.feishu.credentials import REFRESH_VARS, api_identity
 from batch_updater.feishu.failures import no_answer
+from batch_updater.i18n import N_, tr
 from batch_updater.paths import atomic_path, private_dir, state_dir
 
 __all__ = ["REFRESH_PATH", "TokenFile", "TokenPair", "UserTokens", "fingerprint"]
@@ -39,10 +40,10 @@ REFRESH_AHEAD_S = 300.0  # lark-cli refreshes 5 minutes before expiry
 DEFAULT_ACCESS_TTL_S = 7200  # when an answer lacks expires_in (docs/api-facts.md §4.1)
 DEFAULT_REFRESH_TTL_S = 604800  # when it lacks refresh_token_expires_in, as lark-cli does
 RETRY_DELAY_S = 1.0
-AUTHORIZE_AGAIN = ("the user must authorize the app again: run the OAuth flow with the offline_access "
+AUTHORIZE_AGAIN = N_("the user must authorize the app again: run the OAuth flow with the offline_access "
                    "scope and set FEISHU_REFRESH_TOKEN and FEISHU_USER_ACCESS_TOKEN to the new tokens")
 
-FROM_FILE = ("; this refresh token came from that file, which an earlier run saved: if that run talked to "
+FROM_FILE = N_("; this refresh token came from that file, which an earlier run saved: if that run talked to "
              "another server (a sandbox since restarted), delete the file and run again")
 
 log = logging.getLogger("batch_updater")
@@ -256,11 +257,14 @@ class UserTokens:
                 await self.sleep(RETRY_DELAY_S)
                 continue
             if entry is not None and entry.action is Action.REAUTHORIZE:
-                raise CredentialsRefused(f"the refresh token was refused ({code}: {entry.meaning}); it cannot "
-                                         f"be used again and {AUTHORIZE_AGAIN} (token file {self.token_file.path})"
-                                         + (FROM_FILE if self.source == "file" else ""))
-            again = " (after one retry)" if attempt == 2 else ""
-            raise CredentialsRefused(f"the user token could not be refreshed{again}: {detail}")
+                raise CredentialsRefused(
+                    tr("the refresh token was refused ({code}: {meaning}); it cannot be used again and {again} "
+                       "(token file {path})", code=code, meaning=tr(entry.meaning), again=tr(AUTHORIZE_AGAIN),
+                       path=self.token_file.path) + (tr(FROM_FILE) if self.source == "file" else ""))
+            if attempt == 2:
+                raise CredentialsRefused(tr("the user token could not be refreshed (after one retry): {detail}",
+                                            detail=detail))
+            raise CredentialsRefused(tr("the user token could not be refreshed: {detail}", detail=detail))
         raise AssertionError("unreachable")
 
     async def _post(self) -> tuple[int | None, dict[str, Any], str]:
@@ -270,20 +274,22 @@ class UserTokens:
         try:
             status, kind, text, data = await post_json(self.session, self.url, body, self.timeout)
         except (TimeoutError, aiohttp.ClientError) as e:
-            raise CredentialsRefused(f"the user token could not be refreshed: "
-                                     f"{self._scrub(no_answer(self.url, e, self.timeout.total))}") from None
+            raise CredentialsRefused(tr("the user token could not be refreshed: {detail}",
+                                        detail=self._scrub(no_answer(self.url, e, self.timeout.total)))) from None
         if data is None or not isinstance(data.get("code"), int):
-            return None, {}, f"HTTP {status} with a non-API answer ({kind}): {self._scrub(text)[:80]}"
+            return None, {}, tr("HTTP {status} with a non-API answer ({kind}): {snippet}", status=status, kind=kind,
+                                snippet=self._scrub(text)[:80])
         msg = data.get("error_description") or data.get("msg") or data.get("error") or ""
-        return data["code"], data, f"HTTP {status}, code {data['code']}: {self._scrub(str(msg))}"
+        return data["code"], data, tr("HTTP {status}, code {code}: {msg}", status=status, code=data["code"],
+                                      msg=self._scrub(str(msg)))
 
     def _store(self, fields: Mapping[str, Any], reason: str) -> None:
         """Save the new pair, then (only then) hand it out."""
         access, refresh = fields.get("access_token"), fields.get("refresh_token")
         if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
-            self._failure = CredentialsRefused(
-                "the refresh answer has no access_token or refresh_token (is offline_access granted?); "
-                + AUTHORIZE_AGAIN)
+            self._failure = CredentialsRefused(tr(
+                "the refresh answer has no access_token or refresh_token (is offline_access granted?); {again}",
+                again=tr(AUTHORIZE_AGAIN)))
             raise self._failure
         now = self.clock()
         access_ttl = _number(fields.get("expires_in")) or DEFAULT_ACCESS_TTL_S
@@ -297,10 +303,10 @@ class UserTokens:
         try:
             self.token_file.save(record)
         except OSError as e:
-            self._failure = UsageError(
-                f"cannot write the token file {self.token_file.path} ({e.strerror or type(e).__name__}); "
-                f"the refresh token was already spent, so {AUTHORIZE_AGAIN}; "
-                "point FEISHU_TOKEN_FILE at a writable path")
+            self._failure = UsageError(tr(
+                "cannot write the token file {path} ({reason}); the refresh token was already spent, so {again}; "
+                "point FEISHU_TOKEN_FILE at a writable path", path=self.token_file.path,
+                reason=e.strerror or type(e).__name__, again=tr(AUTHORIZE_AGAIN)))
             raise self._failure from None
         self._pair = pair
         self.refreshes += 1
@@ -330,8 +336,9 @@ class TenantToken:
     """
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, app_id: str, app_secret: str, *,
-                 clock: Callable[[], float] = time.time, timeout: float = 30.0) -> None:
+                 clock: Callable[[], float] = time.time, timeout: float = 30.0, for_docs: bool = False) -> None:
         self.session = session
+        self.for_docs = for_docs  # its refusal speaks of a Base or sheet, not of tickets
         self.url = base_url.rstrip("/") + TENANT_PATH
         self.app_id = app_id
         self._secret = app_secret
@@ -372,9 +379,18 @@ class TenantToken:
         if data is None or data.get("code") != 0 or not data.get("tenant_access_token"):
             code = data.get("code") if data is not None else None
             known = lookup(code) if isinstance(code, int) else None
-            what = known.meaning if known else (str(data.get("msg", ""))[:120] if data is not None else
-                                                f"HTTP {status}, not the API's JSON")
-            raise CredentialsRefused(f"reading tickets needs a tenant access token, and the app's credentials "
-                                     f"were refused ({code}: {what}); check FEISHU_APP_ID and FEISHU_APP_SECRET")
+            if known:
+                what = tr(known.meaning)
+            elif data is not None:
+                what = str(data.get("msg", ""))[:120]
+            else:
+                what = tr("HTTP {status}, not the API's JSON", status=status)
+            if self.for_docs:
+                raise CredentialsRefused(tr(
+                    "a Feishu Base or sheet needs a tenant access token, and the app's credentials were refused "
+                    "({code}: {what}); check FEISHU_APP_ID and FEISHU_APP_SECRET", code=code, what=what))
+            raise CredentialsRefused(tr(
+                "reading tickets needs a tenant access token, and the app's credentials were refused "
+                "({code}: {what}); check FEISHU_APP_ID and FEISHU_APP_SECRET", code=code, what=what))
         self._token = str(data["tenant_access_token"])
         self._expires_at = self.clock() + float(data.get("expire") or 7200)

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from batch_updater.i18n import N_, tr
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.plan.state import TicketState, apply, display
 from batch_updater.schema.fields import REGISTRY, Registry
@@ -33,7 +34,7 @@ class Expect:
 
 
 Guard = tuple[Expect, ...]
-CHANGED = "changed since plan"
+CHANGED = N_("changed since plan")
 
 
 def _holds(expect: Expect, state: TicketState, registry: Registry) -> bool:
@@ -65,8 +66,8 @@ def guard_outcomes(rows: Sequence[tuple[int, TicketUpdate]], states: Mapping[str
         guard = guards.get(index, ())
         tid = spec.ticket_id
         if tid in changed:
-            found[index] = Outcome(Result.SKIPPED, msg=f"{CHANGED}: an earlier row of this ticket found it changed; "
-                                   "not sent", finished_at=now_text())
+            found[index] = Outcome(Result.SKIPPED, msg=tr("{changed}: an earlier row of this ticket found it changed; "
+                                                          "not sent", changed=tr(CHANGED)), finished_at=now_text())
             continue
         state = current.get(tid)
         if not guard:
@@ -74,8 +75,8 @@ def guard_outcomes(rows: Sequence[tuple[int, TicketUpdate]], states: Mapping[str
                 current[tid] = apply(state, spec.body)
             continue
         if state is None:
-            found[index] = Outcome(Result.FAILED, msg="its ticket could not be read, so its condition could not be "
-                                   "checked: not sent", finished_at=now_text())
+            found[index] = Outcome(Result.FAILED, msg=tr("its ticket could not be read, so its condition could not "
+                                                         "be checked: not sent"), finished_at=now_text())
             continue
         wrong = [e for e in guard if not _holds(e, state, registry)]
         if not wrong:
@@ -84,9 +85,13 @@ def guard_outcomes(rows: Sequence[tuple[int, TicketUpdate]], states: Mapping[str
         planned = [e for e in wrong if e.source == "plan"]
         if planned:
             changed.add(tid)
-            why = "; ".join(f"{e.field} is now {_shown(e, state)}, the plan saw {_said(e)}" for e in planned)
-            found[index] = Outcome(Result.SKIPPED, msg=f"{CHANGED}: {why}; not sent", finished_at=now_text())
+            why = tr("; ").join(tr("{field} is now {now}, the plan saw {planned}", field=e.field, now=_shown(e, state),
+                                   planned=_said(e)) for e in planned)
+            found[index] = Outcome(Result.SKIPPED, msg=tr("{changed}: {why}; not sent", changed=tr(CHANGED), why=why),
+                                   finished_at=now_text())
         else:
-            why = "; ".join(f"if:{e.field} {_said(e)}: the ticket's is {_shown(e, state)}" for e in wrong)
-            found[index] = Outcome(Result.SKIPPED, msg=f"condition not met ({why}); not sent", finished_at=now_text())
+            why = tr("; ").join(tr("if:{field} {wanted}: the ticket's is {now}", field=e.field, wanted=_said(e),
+                                   now=_shown(e, state)) for e in wrong)
+            found[index] = Outcome(Result.SKIPPED, msg=tr("condition not met ({why}); not sent", why=why),
+                                   finished_at=now_text())
     return found

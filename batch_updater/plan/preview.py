@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batch_updater.feishu.codes import NO_RIGHTS
+from batch_updater.i18n import tr
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate
 from batch_updater.plan.state import CUSTOM_PREFIX, RowPlan, TicketState, apply, plan_row
 from batch_updater.schema.fields import REGISTRY, Registry
@@ -79,7 +80,7 @@ def plan_sheet(checked: Sequence[TicketUpdate | list[FieldError]], states: Mappi
             continue
         state = current.get(item.ticket_id)
         if state is None:
-            read = reads.get(item.ticket_id) or Outcome(Result.NOT_ATTEMPTED, msg="not read")
+            read = reads.get(item.ticket_id) or Outcome(Result.NOT_ATTEMPTED, msg=tr("not read"))
             kind = ("not_attempted" if read.result is Result.NOT_ATTEMPTED else
                     {NOT_FOUND: "missing", NO_RIGHTS: "forbidden"}.get(read.code or -1, "failed"))
             planned.append(PlannedRow(kind, msg=read.msg))

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from batch_updater.i18n import N_, tr
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.paths import atomic_path, sibling_path
 from batch_updater.plan.preview import PlannedRow, field_columns, targets
@@ -21,8 +22,8 @@ PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "skipped": "#DDEBF7", "
 PLAN_KINDS = tuple(PLAN_COLOURS)  # every kind a row's plan can be
 NEW_LOOK = Look(fill="#FFEB9C", bold=True)  # a value that would change: the new one, and the old struck through
 OLD_LOOK = Look(strike=True, color="#9C0006")
-COMMENT_NOTE = ("These comments were posted and cannot be taken back through the Feishu API; "
-                "the undo sheet does not remove them.")
+COMMENT_NOTE = N_("These comments were posted and cannot be taken back through the Feishu API; "
+                  "the undo sheet does not remove them.")
 
 
 def plan_table(sheet: Sheet, checked: Sequence[TicketUpdate | list[FieldError]],
@@ -48,7 +49,7 @@ def plan_table(sheet: Sheet, checked: Sequence[TicketUpdate | list[FieldError]],
                 marks.add(len(cells) + 1)
             cells += [now, display(new[name]) if name in new else ""]
         comment = plan.plan.comment if plan.plan else None
-        cells.append(plan.msg or (f"posts a comment: {comment}" if comment is not None else ""))
+        cells.append(plan.msg or (tr("posts a comment: {comment}", comment=comment) if comment is not None else ""))
         rows.append(cells)
         changed.append(marks)
     return header, rows, changed
@@ -122,7 +123,7 @@ def write_undo(report: Path, undo: Undo, delimiter: str | None = None) -> tuple[
     header = list(columns)
     rows = [[row.get(c, "") for c in header] for row in undo.rows]
     comment_rows = [[tid, text] for tid, text in undo.comments]
-    comment_header = ["ticket_id", "comment posted (cannot be undone)"]
+    comment_header = ["ticket_id", tr("comment posted (cannot be undone)")]  # not read back: in the user's words
     with atomic_path(sheet_path) as tmp:
         if sheet_path.suffix.lower() == ".xlsx":
             book = new_workbook(tmp)
@@ -133,8 +134,8 @@ def write_undo(report: Path, undo: Undo, delimiter: str | None = None) -> tuple[
                     for j, value in enumerate(cells):
                         ws.write_string(i, j, value)
                 ws.set_column(0, 0, 22)
-                posted = book.add_worksheet("Comments posted")
-                posted.write_string(0, 0, COMMENT_NOTE)
+                posted = book.add_worksheet(tr("Comments posted"))
+                posted.write_string(0, 0, tr(COMMENT_NOTE))
                 posted.write_row(1, 0, comment_header)
                 for i, (tid, text) in enumerate(comment_rows, 2):
                     posted.write_string(i, 0, tid)
@@ -146,7 +147,7 @@ def write_undo(report: Path, undo: Undo, delimiter: str | None = None) -> tuple[
         write_delimited(tmp, header, rows, delimiter_for(sheet_path, delimiter))
     if comment_rows:
         with atomic_path(comments_path) as tmp:
-            write_delimited(tmp, comment_header, [*comment_rows, ["", COMMENT_NOTE]],
+            write_delimited(tmp, comment_header, [*comment_rows, ["", tr(COMMENT_NOTE)]],
                             delimiter_for(comments_path, delimiter))
         return sheet_path, comments_path
     return sheet_path, None

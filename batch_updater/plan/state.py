@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from batch_updater.i18n import tr
 from batch_updater.model import stored_comment
 from batch_updater.schema.fields import REGISTRY, Registry, as_int
 
@@ -59,7 +60,7 @@ class TicketState:
         given = {**(values or {}), **fields}
         unknown = sorted(set(given) - {f.name for f in registry.scalars})
         if unknown:
-            raise TypeError(f"TicketState has no field {unknown[0]!r}: its fields are "
+            raise TypeError(f"TicketState has no field {unknown[0]!r}: its fields are "  # i18n: en (a caller's bug)
                             + ", ".join(f.name for f in registry.scalars))
         held = {f.name: f.state_value(given.get(f.name)) for f in registry.scalars}
         object.__setattr__(self, "values", MappingProxyType(held))
@@ -75,7 +76,7 @@ class TicketState:
                 return self.values[name]
             except KeyError:
                 pass
-        raise AttributeError(f"TicketState has no field {name!r}")
+        raise AttributeError(f"TicketState has no field {name!r}")  # i18n: en (a caller's bug)
 
     def __repr__(self) -> str:
         shown = [f"{k}={v!r}" for k, v in self.values.items()]
@@ -236,29 +237,31 @@ def read_back(after: TicketState, body: Mapping[str, Any], before: TicketState |
     comment = stored_comment(body["comment"])
     at = after.latest_comment_at
     if after.latest_comment is None:
-        return "not applied", "the ticket has no comment"
+        return "not applied", tr("the ticket has no comment")
     low = offset_ms[0] if offset_ms is not None else -UNKNOWN_SKEW_MS
     sent_by_their_clock = since_ms + low - CLOCK_MARGIN_MS  # the earliest the API's clock can have read then
     unchanged = before is not None and before.latest_comment == after.latest_comment and (
         before.latest_comment_at == at)
     if stored_comment(after.latest_comment) != comment:
         if at is not None and at < sent_by_their_clock:
-            return "not applied", "no comment was posted on the ticket since this row was sent"
+            return "not applied", tr("no comment was posted on the ticket since this row was sent")
         if at is None and unchanged:
-            return "not applied", "its latest comment is still the one it had before the run"
+            return "not applied", tr("its latest comment is still the one it had before the run")
         if at is None:
-            return "cannot tell", "another comment is the latest, and the API shows no time to tell when it was posted"
-        return "cannot tell", "another comment was posted on the ticket after this row was sent"
+            return "cannot tell", tr("another comment is the latest, and the API shows no time to tell when it was "
+                                     "posted")
+        return "cannot tell", tr("another comment was posted on the ticket after this row was sent")
     if at is not None and at < sent_by_their_clock:
-        return "cannot tell", ("its latest comment has this row's words but is older than the row (an earlier "
-                               "comment): not sent again, as it might post them twice")
+        return "cannot tell", tr("its latest comment has this row's words but is older than the row (an earlier "
+                                 "comment): not sent again, as it might post them twice")
     if unchanged or (at is None and before is None):
-        return "cannot tell", ("its latest comment has this row's words, but it cannot tell whether it was "
-                               "posted by this row or before it: not sent again")
+        return "cannot tell", tr("its latest comment has this row's words, but it cannot tell whether it was "
+                                 "posted by this row or before it: not sent again")
     differ = [change.field for change in plan_row(after, body).changes]
     if differ:
-        return "cannot tell", f"its latest comment is this row's, but {', '.join(differ)} do not have the row's values"
-    return "applied", "its latest comment is this row's, posted after it was sent, and every field has its value"
+        return "cannot tell", tr("its latest comment is this row's, but {fields} do not have the row's values",
+                                 fields=", ".join(differ))
+    return "applied", tr("its latest comment is this row's, posted after it was sent, and every field has its value")
 
 
 # --- report cells -------------------------------------------------------------------

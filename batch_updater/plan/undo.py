@@ -10,6 +10,7 @@ import json
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from batch_updater.i18n import tr
 from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.plan.state import CUSTOM_PREFIX, FieldChange, TicketState, apply, plan_row
 from batch_updater.schema.fields import REGISTRY, Registry
@@ -47,7 +48,7 @@ def undo_fields(before: TicketState, changes: Iterable[FieldChange | str]) -> di
             continue
         value = before.values[f.name]
         if value is None:
-            notes.append(f"{f.name} was not read before the change and cannot be restored")
+            notes.append(tr("{field} was not read before the change and cannot be restored", field=f.name))
             continue
         cells[f.name], note = f.cell(value)
         if note:

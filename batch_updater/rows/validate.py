@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import N_, tr
 from batch_updater.model import FieldError, Row, TicketUpdate, stored_comment
 from batch_updater.rows.custom import NO_FIELD_ID, BadChoice, custom_item  # noqa: F401 (NO_FIELD_ID: its old home)
 from batch_updater.schema.columns import ColumnMap, CustomColumn
@@ -32,7 +33,7 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,12}(?:\.0*)?")  # more digits than any code o
 _TAG_SPLIT = re.compile(r"[,，;；、]")
 _LABEL_SPACE = re.compile(r"[\s_\-]+")
 
-LOST_DIGITS = (
+LOST_DIGITS = N_(
     "Excel stored this id as a number and lost its last digits (a 19-digit id does not fit in a "
     "number cell); format the column as Text, type the ids again, and save. This row is not sent"
 )
@@ -68,14 +69,15 @@ def no_controls(text: str) -> str:
     """`text`, or Bad naming its first control character, escaped (tab, LF and CR are text)."""
     found = _CONTROL.search(text)
     if found:
-        raise Bad(f"contains the control character {found.group()!r} (character {found.start() + 1}); "
-                  "remove it")
+        raise Bad(tr("contains the control character {char!r} (character {at}); remove it",
+                     char=found.group(), at=found.start() + 1))
     return text
 
 
 def check_field_id(field_id: str) -> str:
     if not _DIGITS.fullmatch(field_id):
-        raise Bad(f"{field_id!r} is not a field id: a custom field id is digits only, like 6948728206392295444")
+        raise Bad(tr("{id!r} is not a field id: a custom field id is digits only, like 6948728206392295444",
+                     id=field_id))
     return field_id
 
 
@@ -88,16 +90,18 @@ def parse_ticket_id(text: str) -> str:
         return value
     low, high = TICKET_ID_DIGITS
     if _DIGITS.fullmatch(value):
-        raise Bad(f"a ticket id has {low} to {high} digits and this one has {len(value)}; if Feishu really "
-                  "issued it, please report it so that the rule can be widened")
+        raise Bad(tr("a ticket id has {low} to {high} digits and this one has {n}; if Feishu really issued it, "
+                     "please report it so that the rule can be widened", low=low, high=high, n=len(value)))
     if _SCIENTIFIC.fullmatch(value):
-        raise Bad(LOST_DIGITS)
+        raise Bad(tr(LOST_DIGITS))
     if _DECIMAL.fullmatch(value):
-        raise Bad("a ticket id is digits only, and this one is written as a number with a decimal point: it went "
-                  "through a spreadsheet or a program as a number, which keeps about 15 to 17 digits, so its last "
-                  "digits may have been lost; export the ids as text and check them")
-    hint = ": take off the leading '" if value.startswith("'") else ""
-    raise Bad(f"a ticket id is digits only ({low} to {high} of them){hint}")
+        raise Bad(tr("a ticket id is digits only, and this one is written as a number with a decimal point: it "
+                     "went through a spreadsheet or a program as a number, which keeps about 15 to 17 digits, so "
+                     "its last digits may have been lost; export the ids as text and check them"))
+    if value.startswith("'"):
+        raise Bad(tr("a ticket id is digits only ({low} to {high} of them): take off the leading '",
+                     low=low, high=high))
+    raise Bad(tr("a ticket id is digits only ({low} to {high} of them)", low=low, high=high))
 
 
 def _labelled(text: str, table: dict[str, int], what: str) -> int:
@@ -109,7 +113,7 @@ def _labelled(text: str, table: dict[str, int], what: str) -> int:
         key = str(int(float(key)))
     if key in table:
         return table[key]
-    raise Bad(what)
+    raise Bad(tr(what))
 
 
 def code_parser(field: Field) -> Callable[[str], int]:
@@ -124,7 +128,7 @@ def code_parser(field: Field) -> Callable[[str], int]:
         except Bad:
             for shown, words in shown_only:
                 if _label_key(text) in words or (_WHOLE.fullmatch(text.strip()) and int(float(text)) == shown.code):
-                    raise Bad(shown.refusal) from None
+                    raise Bad(tr(shown.refusal)) from None
             raise
 
     return parse
@@ -133,10 +137,10 @@ def code_parser(field: Field) -> Callable[[str], int]:
 def parse_int(text: str) -> int:
     value = text.strip()
     if not _WHOLE.fullmatch(value):
-        raise Bad("not a whole number")
+        raise Bad(tr("not a whole number"))
     number = int(float(value)) if "." in value else int(value)
     if not 0 <= number <= INT32_MAX:
-        raise Bad("out of range: must be between 0 and 2147483647")
+        raise Bad(tr("out of range: must be between 0 and {max}", max=INT32_MAX))
     return number
 
 
@@ -153,9 +157,9 @@ def parse_tags(text: str) -> list[str]:
         try:
             items = json.loads(value)
         except json.JSONDecodeError:
-            raise Bad('looks like a JSON array but is not one; write ["a", "b"] or a, b') from None
+            raise Bad(tr('looks like a JSON array but is not one; write ["a", "b"] or a, b')) from None
         if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
-            raise Bad("a JSON tag list must hold strings only")
+            raise Bad(tr("a JSON tag list must hold strings only"))
         for tag in items:
             no_controls(tag)  # a \u escape can write one
         if not items:
@@ -168,17 +172,17 @@ def parse_tags(text: str) -> list[str]:
     if len(set(tags)) < len(tags):
         tags = list(dict.fromkeys(tags))
     if not tags:
-        raise Bad("no tag names in it; write [] to clear the tags")
+        raise Bad(tr("no tag names in it; write [] to clear the tags"))
     return tags
 
 
 def _text_for_number(literal: str) -> str:
-    raise Bad(f"the JSON number {literal} is not sent as a number (the API takes text): "
-              f'write the exact text in quotes, "{literal}"')
+    raise Bad(tr('the JSON number {literal} is not sent as a number (the API takes text): write the exact '
+                 'text in quotes, "{literal}"', literal=literal))
 
 
 def _no_constant(name: str) -> str:
-    raise Bad(f"{name} is not a JSON value; write the text to send in quotes")
+    raise Bad(tr("{name} is not a JSON value; write the text to send in quotes", name=name))
 
 
 def parse_custom_json(text: str) -> list[CustomField]:
@@ -187,11 +191,11 @@ def parse_custom_json(text: str) -> list[CustomField]:
     try:
         items = json.loads(text, parse_int=str, parse_float=_text_for_number, parse_constant=_no_constant)
     except json.JSONDecodeError:
-        raise Bad('not JSON; write [{"id": "123", "value": "x"}]') from None
+        raise Bad(tr('not JSON; write [{{"id": "123", "value": "x"}}]')) from None
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
-        raise Bad('must be a JSON list like [{"id": "123", "value": "x"}]')
+        raise Bad(tr('must be a JSON list like [{{"id": "123", "value": "x"}}]'))
     try:
         fields = [CustomField.model_validate(item) for item in items]
     except ValidationError as e:
@@ -242,8 +246,8 @@ def parse_defaults(defaults: Mapping[str, str | int], registry: Registry = REGIS
     for name, value in defaults.items():
         field = registry.get(name)
         if field is None or not field.defaultable:
-            raise UsageError(f"defaults.{name}: not a field that can have a default; use one of "
-                             + ", ".join(registry.defaultable))
+            raise UsageError(tr("defaults.{name}: not a field that can have a default; use one of {fields}",
+                                name=name, fields=", ".join(registry.defaultable)))
         text = str(value)
         try:
             no_controls(text)
@@ -284,7 +288,7 @@ class RowValidator:
                 continue
             if not cell or cell.isspace():
                 if kind == "id":
-                    errors.append(FieldError(column, "", "required"))
+                    errors.append(FieldError(column, "", tr("required")))
                 continue
             try:
                 no_controls(cell)
@@ -308,17 +312,17 @@ class RowValidator:
             keys = [(c["id"], c.get("key_name")) for c in custom]
             repeated = sorted({i + (f":{k}" if k else "") for i, k in keys if keys.count((i, k)) > 1})
             if repeated:
-                errors.append(FieldError("customized_fields", "", f"custom field given twice: {', '.join(repeated)}"))
+                errors.append(FieldError("customized_fields", "", tr("custom field given twice: {fields}",
+                                                                      fields=", ".join(repeated))))
             fields["customized_fields"] = custom
         if row.overflow:
-            errors.append(FieldError(
-                "row", "", f"{len(row.overflow)} cell(s) beyond the last column ({', '.join(row.overflow)[:60]}): "
-                "a separator inside a cell needs quotes",
-            ))
+            errors.append(FieldError("row", "", tr(
+                "{n} cell(s) beyond the last column ({cells}): a separator inside a cell needs quotes",
+                n=len(row.overflow), cells=", ".join(row.overflow)[:60])))
         for name, value in self.defaults.items():
             fields.setdefault(name, value)
         if not errors and not fields:
-            errors.append(FieldError("row", "", "nothing to change: fill at least one field besides ticket_id"))
+            errors.append(FieldError("row", "", tr("nothing to change: fill at least one field besides ticket_id")))
         if errors:
             return errors
         # Exactly the given fields, in the API doc's order, never a null.
@@ -342,17 +346,17 @@ def once_per_comment(checked: list[TicketUpdate | list[FieldError]], column: str
     """A valid row that would post on its ticket the very comment an earlier valid row posts there
     is made invalid (a copied row, most often): the customer would read it twice. Comments compare
     as the API may store them (model.stored_comment: a trailing space does not make another one)."""
-    fix = ("give one of the rows a comment of its own (a blank cell takes the default comment), or keep the "
-           "ticket on one row" if default_comment else "clear it on one of the rows")
+    fix = (tr("give one of the rows a comment of its own (a blank cell takes the default comment), or keep the "
+              "ticket on one row") if default_comment else tr("clear it on one of the rows"))
     first: dict[tuple[str, str], tuple[int, str]] = {}
     for i, item in enumerate(checked):
         if isinstance(item, TicketUpdate) and item.has_comment:
             comment = item.body["comment"]
             earlier, text = first.setdefault((item.ticket_id, stored_comment(comment)), (item.row, comment))
             if earlier != item.row:
-                same = "the same comment" if text == comment else (
+                same = tr("the same comment") if text == comment else tr(
                     "the same comment (but for the spaces or line breaks around it, which do not count)")
-                checked[i] = [FieldError(column, comment, f"row {earlier} posts {same} on this ticket: "
-                                         f"it would be posted twice; {fix}")]
+                checked[i] = [FieldError(column, comment, tr("row {row} posts {same} on this ticket: it would be "
+                                                             "posted twice; {fix}", row=earlier, same=same, fix=fix))]
     return checked
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from batch_updater.control import RunControl
 from batch_updater.errors import UsageError
+from batch_updater.i18n import language, speaking
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.naming import keyword, naming
@@ -38,12 +39,13 @@ _WAKE_S = 0.2
 
 def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | None = None,
               on_progress: Callable[[Any], None] | None = None, on_warning: Callable[[str], None] | None = None,
-              **options: Any) -> RunResult:
+              lang: str | None = None, **options: Any) -> RunResult:
     """Apply a DataFrame's rows, one row per update, in the input sheet's columns (`ticket_id` as
     text or int64, `status`, `tag_names`, `comment`...). `options` are RunOptions' (`dry_run`,
     `rate`, `sandbox`, `base_url`, `report`, `skip_unchanged`, `columns`, `defaults`...).
-    `result.to_frame()` is the frame with the result columns joined on, its index kept."""
-    with naming(keyword):  # messages name the options as this call's keywords: rate=
+    `result.to_frame()` is the frame with the result columns joined on, its index kept. `lang`
+    ("en" or "zh"; default: the language in use, i18n.speaking): the messages' and warnings'."""
+    with naming(keyword), speaking(lang or language()):  # messages name the options as this call's keywords: rate=
         run_options = _job_options(frame, job, env, options)
         result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
                                                          on_warning=on_warning, control=control))
@@ -53,12 +55,12 @@ def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | No
 
 def plan_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | None = None,
                on_progress: Callable[[Any], None] | None = None, on_warning: Callable[[str], None] | None = None,
-               **options: Any) -> PlanResult:
+               lang: str | None = None, **options: Any) -> PlanResult:
     """What run_frame would change, read from the API, sending nothing (needs the app's
     credentials). `result.to_frame()` is the frame with `plan` and each field's now and new value."""
     from batch_updater.run.plan import plan_job
 
-    with naming(keyword):
+    with naming(keyword), speaking(lang or language()):
         run_options = _job_options(frame, job, env, options)
         result = _outside_a_loop(lambda control: plan_job(run_options, env=env, on_progress=on_progress,
                                                           on_warning=on_warning, control=control))

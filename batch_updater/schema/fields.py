@@ -23,6 +23,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
+from batch_updater.i18n import N_, tr
+
 # What a field's value is, which decides how a cell parses (rows/validate.py), how the value is
 # read from a ticket, compared and written back to a cell:
 #   id       the ticket's id: which ticket, never sent in the body
@@ -41,20 +43,20 @@ Labels = Mapping[int, tuple[str, ...]]  # code -> the words a cell may use for i
 # Status codes the update API accepts, with the API doc's own Chinese words and
 # English labels. A plain "closed" means 51: a bulk update is run by a person.
 STATUS_LABELS: dict[int, tuple[str, ...]] = {
-    1: ("待响应", "awaiting response", "new", "created"),
+    1: ("待响应", "awaiting response", "new", "created"),  # i18n: en (words read from a sheet)
     2: ("处理中", "in progress", "processing"),
     3: ("排队中", "queued", "queuing"),
     4: ("待定", "pending", "on hold"),
-    5: ("待用户响应", "waiting for user", "awaiting user"),
-    50: ("机器人关闭工单", "closed by bot", "bot closed"),
-    51: ("人工关闭工单", "closed by agent", "agent closed", "closed", "已关闭", "关闭"),
+    5: ("待用户响应", "waiting for user", "awaiting user"),  # i18n: en
+    50: ("机器人关闭工单", "closed by bot", "bot closed"),  # i18n: en
+    51: ("人工关闭工单", "closed by agent", "agent closed", "closed", "已关闭", "关闭"),  # i18n: en
 }
 CLOSED_BY_AGENT = 51
 # Status 52 (closed by the user): shown by the API, never set through it.
 CLOSED_BY_USER = 52
-CLOSED_BY_USER_LABELS = ("用户关闭工单", "closed by user", "user closed", "用户关闭")
-STATUS_52_NOTE = ("status was 52 (closed by user), which the update API cannot set; "
-                  "51 (closed by agent) restores it as closed")
+CLOSED_BY_USER_LABELS = ("用户关闭工单", "closed by user", "user closed", "用户关闭")  # i18n: en
+STATUS_52_NOTE = N_("status was 52 (closed by user), which the update API cannot set; "
+                     "51 (closed by agent) restores it as closed")
 
 SOLVED_LABELS: dict[int, tuple[str, ...]] = {
     1: ("未解决", "unresolved", "unsolved", "否", "no", "false"),
@@ -98,7 +100,8 @@ class Field:
 
     def __post_init__(self) -> None:
         if self.kind == "code" and not (self.labels and self.wrong):
-            raise ValueError(f"{self.name}: a code field needs its codes (labels) and what a wrong cell is told")
+            raise ValueError(  # i18n: en (the registry's author's mistake)
+                f"{self.name}: a code field needs its codes (labels) and what a wrong cell is told")
 
     @property
     def in_body(self) -> bool:
@@ -172,7 +175,7 @@ class Field:
             return json.dumps(list(value), ensure_ascii=False), None
         for shown in self.shown_only:
             if value == shown.code:
-                return str(shown.restore), shown.note
+                return str(shown.restore), tr(shown.note)
         return str(value), None
 
 
@@ -212,13 +215,13 @@ class Registry:
             for name in (f.name, *f.aliases):
                 key = fold(name)
                 if key in seen:
-                    raise ValueError(f"header name {name!r} is taken twice: by {seen[key]} and by {f.name}")
+                    raise ValueError(f"header name {name!r} is taken twice: by {seen[key]} and by {f.name}")  # i18n: en
                 seen[key] = f.name
         kinds = [f.kind for f in self.fields]
         if [f.name for f in self.fields if f.kind == "id"] != ["ticket_id"]:
-            raise ValueError("a registry has one field of kind id: ticket_id")
+            raise ValueError("a registry has one field of kind id: ticket_id")  # i18n: en
         if kinds.count("custom") > 1 or kinds.count("comment") > 1:
-            raise ValueError("a registry has at most one custom field and one comment field")
+            raise ValueError("a registry has at most one custom field and one comment field")  # i18n: en
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)
@@ -271,9 +274,10 @@ class Registry:
 REGISTRY = Registry((
     Field("ticket_id", "id", aliases=("ticket id", "ticketid", "工单id", "工单编号", "工单号")),
     Field("status", "code", aliases=("状态", "工单状态"), labels=MappingProxyType(STATUS_LABELS),
-          wrong="not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / closed",
+          wrong=N_("not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / closed"),
           shown_only=(ShownOnly(CLOSED_BY_USER, CLOSED_BY_USER_LABELS,
-                                "52 (closed by user) cannot be set through the update API; use 51 (closed by agent)",
+                                N_("52 (closed by user) cannot be set through the update API; "
+                                   "use 51 (closed by agent)"),
                                 CLOSED_BY_AGENT, STATUS_52_NOTE),),
           defaultable=True),
     Field("tag_names", "tags", aliases=("tags", "tag", "标签"), defaultable=True, reads=("tags",)),
@@ -281,9 +285,9 @@ REGISTRY = Registry((
     Field("comment", "comment", aliases=("评论",), defaultable=True, reads=("comments",)),
     Field("customized_fields", "custom", aliases=("自定义字段",)),
     Field("ticket_type", "code", aliases=("工单类型",), labels=MappingProxyType({code: () for code in TICKET_TYPES}),
-          wrong="not a ticket type: use 1 (bot) or 2 (human)", defaultable=True),
+          wrong=N_("not a ticket type: use 1 (bot) or 2 (human)"), defaultable=True),
     Field("solved", "code", aliases=("是否解决", "解决状态"), labels=MappingProxyType(SOLVED_LABELS),
-          wrong="not a solved value: use 1 / unresolved / 未解决 or 2 / resolved / 已解决",
+          wrong=N_("not a solved value: use 1 / unresolved / 未解决 or 2 / resolved / 已解决"),
           defaultable=True, reads=("solve", "solved")),  # the read shape says solve; the update name is taken too
     Field("channel", "int", aliases=("渠道", "来源渠道"), defaultable=True),
 ))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from batch_updater.errors import InputError
 from batch_updater.feishu.codes import BASE_NOT_FOUND
+from batch_updater.i18n import N_, tr
 from batch_updater.model import Outcome, Row
 from batch_updater.schema.columns import resolve_columns
 from batch_updater.schema.sheet import Sheet
@@ -37,11 +38,11 @@ RUN_FIELDS = ("result", "code", "msg", "finished_at")
 CHECK_FIELDS = ("check", "check msg")
 PLAN_MSG = "plan msg"
 PLAN_CORE = ("plan", PLAN_MSG)
-READ_GRANT = (f"{ADD_APP} with permission to read it, and give the app one of the scopes base:record:retrieve, "
-              "bitable:app or bitable:app:readonly (base:field:read for the fields)")
-WRITE_GRANT = (f"{ADD_APP} with permission to edit it (可编辑), and give the app one of the scopes "
-               "base:record:update or bitable:app (a write scope also lets it add the result fields); with "
-               "advanced permissions (高级权限) on, give the app a role that may edit these records and fields")
+READ_GRANT = N_("{add_app} with permission to read it, and give the app one of the scopes base:record:retrieve, "
+                "bitable:app or bitable:app:readonly (base:field:read for the fields)")
+WRITE_GRANT = N_("{add_app} with permission to edit it (可编辑), and give the app one of the scopes "
+                 "base:record:update or bitable:app (a write scope also lets it add the result fields); with "
+                 "advanced permissions (高级权限) on, give the app a role that may edit these records and fields")
 
 
 def _path(link: Link, tail: str) -> str:
@@ -130,29 +131,33 @@ class BaseTableSource:
                 self.record_ids.append(record_id)
                 if len(self.record_ids) == 1:
                     self.first_values = dict(values)
-            where = f"Base table {self.table_name or link.table!r}" + (f", view {link.view}" if link.view else "")
+            name = self.table_name or link.table
+            where = (tr("Base table {name!r}, view {view}", name=name, view=link.view) if link.view
+                     else tr("Base table {name!r}", name=name))
             warnings = list(columns.warnings)
             if not rows:
                 warnings.append(await self._nothing(api, link, where, place))
         return Sheet("xlsx", columns, rows, sheet_name=self.table_name or link.table, warnings=tuple(warnings),
-                     origin=f"{where}: {counted(place, 'record')}")
+                     origin=tr("{where}: {records}", where=where, records=counted(place, "record")))
 
     async def _nothing(self, api: DocsApi, link: Link, where: str, place: int) -> str:
         """Why there is nothing to do, from what the API answers: a view that leaves no record out
         of a table that has some (the work is done), or a table that answers none at all (empty,
         or hidden from the app by advanced permissions: said as a note)."""
         if place:
-            return f"{where} has {counted(place, 'record')}, each empty in the fields read: nothing to do"
+            return tr("{where} has {records}, each empty in the fields read: nothing to do", where=where,
+                      records=counted(place, "record"))
         if link.view:
             answer = await api.retrying("search", "POST", _path(link, "/records/search"), params={"page_size": "1"},
                                         body={})
-            data = self._data(answer, f"read the records of the Base table {link.table}", READ_GRANT, link)
+            data = self._data(answer, tr("read the records of the Base table {table}", table=link.table), READ_GRANT,
+                              link)
             if data.get("items"):
-                return f"{where} has no records (its filter leaves none of the table's): nothing to do"
-        return (f"{where} answered no records: nothing to do. If the table has records, the app cannot see them: "
-                "with advanced permissions (高级权限) on, an app without manage rights finds none; "
-                f"{ADD_APP} with manage permission (可管理), or give the app a role that may read these records "
-                "(with a user token: the user needs the same)")
+                return tr("{where} has no records (its filter leaves none of the table's): nothing to do", where=where)
+        return tr("{where} answered no records: nothing to do. If the table has records, the app cannot see them: "
+                  "with advanced permissions (高级权限) on, an app without manage rights finds none; "
+                  "{add_app} with manage permission (可管理), or give the app a role that may read these records "
+                  "(with a user token: the user needs the same)", where=where, add_app=tr(ADD_APP))
 
     async def _fields(self, api: DocsApi, link: Link) -> list[tuple[str, int]]:
         fields: list[tuple[str, int]] = []
@@ -160,7 +165,8 @@ class BaseTableSource:
         while True:
             params = {"page_size": str(FIELD_PAGE), **({"page_token": token} if token else {})}
             answer = await api.retrying("fields", "GET", _path(link, "/fields"), params=params)
-            data = self._data(answer, f"read the fields of the Base table {link.table}", READ_GRANT, link)
+            data = self._data(answer, tr("read the fields of the Base table {table}", table=link.table), READ_GRANT,
+                              link)
             for item in data.get("items") or []:
                 if isinstance(item, dict) and isinstance(item.get("field_name"), str):
                     fields.append((item["field_name"], int(item.get("type") or TEXT)))
@@ -178,7 +184,8 @@ class BaseTableSource:
         while True:
             params = {"page_size": str(PAGE), **({"page_token": token} if token else {})}
             answer = await api.retrying("search", "POST", _path(link, "/records/search"), params=params, body=body)
-            data = self._data(answer, f"read the records of the Base table {link.table}", READ_GRANT, link)
+            data = self._data(answer, tr("read the records of the Base table {table}", table=link.table), READ_GRANT,
+                              link)
             for item in data.get("items") or []:
                 if isinstance(item, dict):
                     yield str(item.get("record_id") or ""), item.get("fields") or {}
@@ -190,11 +197,14 @@ class BaseTableSource:
     def _data(answer: Answer, doing: str, grant: str, link: Link) -> dict[str, Any]:
         if answer.code in BASE_NOT_FOUND:
             part = BASE_NOT_FOUND[answer.code]
-            what, check = {"app_token": (f"no such base {link.token}", "the part after /base/"),
-                           "table": (f"no such table {link.table} in the base", "?table= in it"),
-                           "view": (f"no such view {link.view} in the table", "&view= in it")}[part]
-            raise InputError(f"cannot {doing}: {what} ({answer.code}): check the link ({check}), or copy it again "
-                             "from the address bar")
+            if part == "app_token":
+                what, check = tr("no such base {token}", token=link.token), tr("the part after /base/")
+            elif part == "table":
+                what, check = tr("no such table {table} in the base", table=link.table), tr("?table= in it")
+            else:
+                what, check = tr("no such view {view} in the table", view=link.view), tr("&view= in it")
+            raise InputError(tr("cannot {doing}: {what} ({code}): check the link ({check}), or copy it again from "
+                                "the address bar", doing=doing, what=what, code=answer.code, check=check))
         if answer.code != 0 or not isinstance(answer.data, dict):
             raise refusal(answer, doing, grant)
         return answer.data
@@ -233,7 +243,7 @@ class BaseWriter:
     def __init__(self, source: BaseTableSource, kind: str) -> None:
         assert source.target is not None
         self.source, self.link, self.kind = source, source.target, kind
-        self.what = f"the Base table {source.table_name or self.link.table!r}"
+        self.what = tr("the Base table {name!r}", name=source.table_name or self.link.table)
         self.fields: list[str] = []
 
     async def prepare(self, api: DocsApi, header: Sequence[str]) -> None:
@@ -246,7 +256,8 @@ class BaseWriter:
             answer = await api.retrying("field_create", "POST", _path(self.link, "/fields"),
                                         body={"field_name": name, "type": TEXT})
             if answer.code != 0:
-                raise refusal(answer, f"add the field {name!r} for the results to {self.what}", WRITE_GRANT)
+                raise refusal(answer, tr("add the field {name!r} for the results to {target}", name=name,
+                                         target=self.what), WRITE_GRANT)
             types[name] = TEXT
         self.fields = list(placed.fields)
         if not placed.create and self.source.record_ids:
@@ -258,8 +269,8 @@ class BaseWriter:
         answer = await api.retrying("batch_update", "POST", _path(self.link, "/records/batch_update"),
                                     body={"records": [{"record_id": self.source.record_ids[0], "fields": same}]})
         if answer.code != 0:
-            raise refusal(answer, f"write the results to {self.what} (tried on its first record, before "
-                          "anything is sent)", WRITE_GRANT)
+            raise refusal(answer, tr("write the results to {target} (tried on its first record, before anything is "
+                                     "sent)", target=self.what), WRITE_GRANT)
 
     async def write(self, api: DocsApi, rows: Sequence[tuple[int, Values]]) -> Answer:
         ids = self.source.record_ids
@@ -270,4 +281,5 @@ class BaseWriter:
                                   body={"records": records})
 
     def failed(self, answer: Answer, rows: int) -> str:
-        return str(refusal(answer, f"write {counted(rows, 'result')} to {self.what}", WRITE_GRANT))
+        return str(refusal(answer, tr("write {results} to {target}", results=counted(rows, "result"),
+                                      target=self.what), WRITE_GRANT))

@@ -9,20 +9,21 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from batch_updater.i18n import N_, tr
 from batch_updater.model import Row
 from batch_updater.schema.columns import ColumnMap
 
 DATE_TYPES = frozenset({5, 1001, 1002})  # DateTime, created time, modified time: Unix ms
 NUMBER_TYPE = 2
 _EXACT = 2**53
-BASE_ID_NUMBER = ("this is a Number field: the Base keeps a number as a double, which holds about 15 digits, so "
-                  "a ticket id in it has already lost its last digits; change the field's type to Text, enter the "
-                  "ids again, and run again. This row is not sent")
-SHEET_ID_NUMBER = ("this cell holds a number: a sheet keeps a number as a double, which holds about 15 digits, so "
-                   "a ticket id typed as a number has already lost its last digits; format the column as plain text "
-                   "(纯文本), enter the ids again, and run again. This row is not sent")
-LOST_DIGITS = ("this number has more than 15 digits, more than a double holds exactly: its last digits may be "
-               "lost; make the column text and enter the value again. This row is not sent")
+BASE_ID_NUMBER = N_("this is a Number field: the Base keeps a number as a double, which holds about 15 digits, so "
+                    "a ticket id in it has already lost its last digits; change the field's type to Text, enter the "
+                    "ids again, and run again. This row is not sent")
+SHEET_ID_NUMBER = N_("this cell holds a number: a sheet keeps a number as a double, which holds about 15 digits, so "
+                     "a ticket id typed as a number has already lost its last digits; format the column as plain text "
+                     "(纯文本), enter the ids again, and run again. This row is not sent")
+LOST_DIGITS = N_("this number has more than 15 digits, more than a double holds exactly: its last digits may be "
+                  "lost; make the column text and enter the value again. This row is not sent")
 
 
 def number_text(value: float | int) -> str:
@@ -94,18 +95,19 @@ def lossy(number: float) -> bool:
 
 def number_problems(columns: ColumnMap, numbers: Mapping[int, float], id_message: str) -> tuple[tuple[int, str], ...]:
     """The cells of one row that cannot be used, given its number cells by column: any number in
-    the ticket id column; a long number in a column sent as text (not a code column)."""
+    the ticket id column (`id_message`: an N_ sentence); a long number in a column sent as text (not
+    a code column). Said in the language in use."""
     problems = []
     id_column = columns.index("ticket_id")
     registry = columns.registry.by_name
     for column, number in sorted(numbers.items()):
         role = columns.roles[column] if column < len(columns.roles) else None
         if column == id_column:
-            problems.append((column, id_message))
+            problems.append((column, tr(id_message)))
         elif role is not None and lossy(number):
             field = registry.get(role) if isinstance(role, str) else None
             if field is None or not field.number_cell:
-                problems.append((column, LOST_DIGITS))
+                problems.append((column, tr(LOST_DIGITS)))
     return tuple(problems)
 
 

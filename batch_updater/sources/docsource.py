@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, InputError
 from batch_updater.feishu.codes import DOC_PERMISSION
+from batch_updater.i18n import N_, tr
 from batch_updater.sources.links import Link
 
 if TYPE_CHECKING:  # aiohttp is loaded only when a link is read
@@ -20,7 +21,9 @@ if TYPE_CHECKING:  # aiohttp is loaded only when a link is read
 T = TypeVar("T")
 SCOPE_MISSING = 99991672
 TOKEN_REFUSED = frozenset({99991661, 99991663, 99991668, 99991671, 99991677, 99991664, 99991543})
-ADD_APP = "add the app to it (the … menu at the top right → 更多 → 添加文档应用)"
+ADD_APP = N_("add the app to it (the … menu at the top right → 更多 → 添加文档应用)")
+WIKI_GRANT = N_("{add_app} with permission to read, and give the app one of the scopes wiki:node:read, wiki:wiki or "
+                "wiki:wiki:readonly")
 
 
 def run_sync(work: Coroutine[Any, Any, T]) -> T:
@@ -46,21 +49,25 @@ def run_sync(work: Coroutine[Any, Any, T]) -> T:
 
 
 def refusal(answer: Answer, doing: str, grant: str) -> BatchUpdaterError:
-    """An answer that refuses `doing` ("read the Base table ..."), as an error that says what to
-    grant: a missing scope, a token refused, or the object's own permission."""
+    """An answer that refuses `doing` ("read the Base table ...", said), as an error that says what to
+    grant (`grant`: an N_ sentence, its `{add_app}` filled here): a missing scope, a token refused,
+    or the object's own permission."""
     from batch_updater.feishu.docs import problem
 
+    grant = tr(grant, add_app=tr(ADD_APP))
     said = problem(answer)
     if answer.code == SCOPE_MISSING:
-        scopes = ", ".join(answer.scopes) or "the one the answer names"
-        return CredentialsRefused(f"cannot {doing}: the app lacks the scope {scopes} ({said}); enable it for the app "
-                                  "in the developer console and publish a new version")
+        scopes = ", ".join(answer.scopes) or tr("the one the answer names")
+        return CredentialsRefused(tr("cannot {doing}: the app lacks the scope {scopes} ({said}); enable it for the "
+                                     "app in the developer console and publish a new version",
+                                     doing=doing, scopes=scopes, said=said))
     if answer.code in TOKEN_REFUSED:
-        return CredentialsRefused(f"cannot {doing}: the token was refused ({said}); check FEISHU_APP_ID and "
-                                  "FEISHU_APP_SECRET (or FEISHU_USER_ACCESS_TOKEN)")
+        return CredentialsRefused(tr("cannot {doing}: the token was refused ({said}); check FEISHU_APP_ID and "
+                                     "FEISHU_APP_SECRET (or FEISHU_USER_ACCESS_TOKEN)", doing=doing, said=said))
     if answer.code in DOC_PERMISSION:
-        return CredentialsRefused(f"cannot {doing}: permission refused ({said}); {grant}")
-    return InputError(f"cannot {doing}: {said}")
+        return CredentialsRefused(tr("cannot {doing}: permission refused ({said}); {grant}", doing=doing, said=said,
+                                     grant=grant))
+    return InputError(tr("cannot {doing}: {said}", doing=doing, said=said))
 
 
 async def resolve(api: DocsApi, link: Link) -> Link:
@@ -71,14 +78,14 @@ async def resolve(api: DocsApi, link: Link) -> Link:
                                 params={"token": link.token, "obj_type": "wiki"})
     node = (answer.data or {}).get("node") if answer.code == 0 and isinstance(answer.data, dict) else None
     if not isinstance(node, dict):
-        raise refusal(answer, f"read the wiki page {link.token}", f"{ADD_APP} with permission to read, and give "
-                      "the app one of the scopes wiki:node:read, wiki:wiki or wiki:wiki:readonly")
+        raise refusal(answer, tr("read the wiki page {token}", token=link.token),
+                      WIKI_GRANT)
     kind, token = node.get("obj_type"), str(node.get("obj_token") or "")
     if kind == "bitable":
         if not link.table:
-            raise InputError(f"the wiki page {link.token} shows a Base: open the table in it and copy the link from "
-                             "the address bar (it has ?table=tbl...)")
+            raise InputError(tr("the wiki page {token} shows a Base: open the table in it and copy the link from "
+                                "the address bar (it has ?table=tbl...)", token=link.token))
         return link.resolved("base", token)
     if kind == "sheet":
         return link.resolved("sheets", token)
-    raise InputError(f"the wiki page {link.token} is a {kind}, not a Base table or a sheet")
+    raise InputError(tr("the wiki page {token} is a {kind}, not a Base table or a sheet", token=link.token, kind=kind))

@@ -29,11 +29,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from batch_updater.errors import BatchUpdaterError, UsageError
+from batch_updater.i18n import N_, tr
 from batch_updater.naming import option
 from batch_updater.sources.base_table import TEXT, BaseTableSource, _path
 from batch_updater.sources.base_table import WRITE_GRANT as BASE_WRITE_GRANT
 from batch_updater.sources.cells import base_cell, sheet_cell
-from batch_updater.sources.docsource import ADD_APP, refusal, resolve, run_sync
+from batch_updater.sources.docsource import refusal, resolve, run_sync
 from batch_updater.sources.links import Link, parse_link
 from batch_updater.sources.results import Results, Values
 from batch_updater.sources.sheets import WRITE_GRANT as SHEET_WRITE_GRANT
@@ -43,16 +44,16 @@ if TYPE_CHECKING:
     from batch_updater.feishu.client import Answer
     from batch_updater.feishu.docs import DocsApi
 
-CREATE_GRANT = (f"{ADD_APP} with permission to edit it (可编辑), and give the app one of the scopes "
-                "base:record:create or bitable:app (and a scope that may add fields, such as bitable:app)")
+CREATE_GRANT = N_("{add_app} with permission to edit it (可编辑), and give the app one of the scopes "
+                  "base:record:create or bitable:app (and a scope that may add fields, such as bitable:app)")
 NOTHING_WRITTEN = frozenset({1254290, 99991400, 1254291, 1254607})  # throttled, a write conflict, not ready
 TOO_LARGE = frozenset({1254104, 90227})  # too many records, a request too large: nothing written; halved
 # A call's body at most (bytes): Feishu's limit is not documented; aiohttp sends one this size at
 # once (past 1 MiB it warns it may hold the event loop), and the sandbox's server takes up to 1 MiB.
 MAX_BODY = 1_000_000
 MAX_COLUMNS = 100  # a sheet's write: at most 100 columns a call (§9.7)
-EMPTY = ("export into an empty one, so that nothing is overwritten: add a table to the base (新建数据表) or a "
-         "sheet to the spreadsheet, and give its link")
+EMPTY = N_("export into an empty one, so that nothing is overwritten: add a table to the base (新建数据表) or a "
+           "sheet to the spreadsheet, and give its link")
 
 
 @dataclass
@@ -103,12 +104,14 @@ class LinkExport:
             problem = results.finish({i: tuple(row) for i, row in enumerate(rows)})
         except KeyboardInterrupt:
             return Written(self.target.what, results.rows_written, results.calls,
-                           f"interrupted: {results.rows_written} of the {len(rows)} rows were written; delete them or "
-                           "export into another table or sheet", interrupted=True)
+                           tr("interrupted: {written} of the {rows} rows were written; delete them or export into "
+                              "another table or sheet", written=results.rows_written, rows=len(rows)),
+                           interrupted=True)
         written = Written(self.target.what, results.rows_written, results.calls, problem)
         if problem is not None:
-            written.problem = (f"{problem}: {results.rows_written} of the {len(rows)} rows were written; delete them "
-                               f"or export into another table or sheet")
+            written.problem = tr("{problem}: {written} of the {rows} rows were written; delete them or export into "
+                                 "another table or sheet", problem=problem, written=results.rows_written,
+                                 rows=len(rows))
         elif rows:
             written.problem = self.read_back(header, rows)
         return written
@@ -126,20 +129,23 @@ class LinkExport:
         try:
             shown, numbers = run_sync(go())
         except BatchUpdaterError as e:
-            return f"reading {target.what} back failed: {e}"
+            return tr("reading {target} back failed: {error}", target=target.what, error=e)
         wanted = Counter(row[0] for row in rows)
         missing, twice = sum((wanted - shown).values()), sum(n - 1 for n in shown.values() if n > 1)
         said = []
         if numbers:
-            said.append(f"{numbers} ticket ids read back as numbers, their last digits lost (`run` refuses those "
-                        f"rows): format the {header[0]} column as plain text (纯文本), clear the sheet and export "
-                        "again, or export into a Base table")
-        if missing and not numbers:
-            why = (": the link's view hides them (its filter); run the table's link without &view="
-                   if self.link.view else "")
-            said.append(f"{missing} of the {len(rows)} tickets written do not show through the link{why}")
+            said.append(tr("{n} ticket ids read back as numbers, their last digits lost (`run` refuses those rows): "
+                           "format the {column} column as plain text (纯文本), clear the sheet and export again, or "
+                           "export into a Base table", n=numbers, column=header[0]))
+        if missing and not numbers and self.link.view:
+            said.append(tr("{missing} of the {rows} tickets written do not show through the link: the link's view "
+                           "hides them (its filter); run the table's link without &view=", missing=missing,
+                           rows=len(rows)))
+        elif missing and not numbers:
+            said.append(tr("{missing} of the {rows} tickets written do not show through the link", missing=missing,
+                           rows=len(rows)))
         if twice:
-            said.append(f"{twice} tickets show more than once")
+            said.append(tr("{n} tickets show more than once", n=twice))
         return "; ".join(said) or None
 
 
@@ -152,14 +158,14 @@ class BaseExport:
         self.owner, self.link = owner, replace(link, view="")  # the table's records, whatever a view shows
         self.viewed = link  # as `run` reads it
         self.source = BaseTableSource(link, owner.env, owner.base_url, timeout=owner.timeout)
-        self.what = f"the Base table {link.table!r}"
+        self.what = tr("the Base table {name!r}", name=link.table)
         self.types: dict[str, int] = {}
         self.blank: list[str] = []  # the records holding nothing: filled in first
         self.fields: list[str] = []
 
     async def check(self, api: DocsApi) -> None:
         self.types = dict(await self.source._fields(api, self.link))
-        self.what = f"the Base table {self.source.table_name or self.link.table!r}"
+        self.what = tr("the Base table {name!r}", name=self.source.table_name or self.link.table)
         held = 0
         async for record_id, values in self.source._records(api, self.link, list(self.types)):
             if any(base_cell(value, self.types.get(name))[0].strip() for name, value in values.items()):
@@ -167,14 +173,15 @@ class BaseExport:
             else:
                 self.blank.append(record_id)
         if held:
-            raise UsageError(f"{option('output')}: {self.what} already holds {held} records; {EMPTY}",
-                             option="output")
+            raise UsageError(tr("{option}: {target} already holds {held} records; {empty}", option=option("output"),
+                                target=self.what, held=held, empty=tr(EMPTY)), option="output")
 
     def refuse_types(self, header: Sequence[str]) -> None:
         other = [name for name in header if self.types.get(name, TEXT) != TEXT]
         if other:
-            raise UsageError(f"{option('output')}: {self.what} has a field {other[0]!r} that is not Text: an export "
-                             f"writes text; delete or rename the field, or {EMPTY}", option="output")
+            raise UsageError(tr("{option}: {target} has a field {field!r} that is not Text: an export writes text; "
+                                "delete or rename the field, or {empty}", option=option("output"), target=self.what,
+                                field=other[0], empty=tr(EMPTY)), option="output")
 
     async def prepare(self, api: DocsApi, header: Sequence[str]) -> None:
         self.refuse_types(header)
@@ -183,7 +190,8 @@ class BaseExport:
                 answer = await api.retrying("field_create", "POST", _path(self.link, "/fields"),
                                             body={"field_name": name, "type": TEXT})
                 if answer.code != 0:
-                    raise refusal(answer, f"add the field {name!r} to {self.what}", BASE_WRITE_GRANT)
+                    raise refusal(answer, tr("add the field {name!r} to {target}", name=name, target=self.what),
+                                  BASE_WRITE_GRANT)
                 self.types[name] = TEXT
         self.fields = list(header)
 
@@ -227,7 +235,7 @@ class BaseExport:
             there = await self._ids(api)  # it may have been written: create only what is not there
             pending = [values for values in pending if str(values[0]) not in there]
             if not pending:
-                return Answer(http_status=200, code=0, msg="success (found written when read back)")
+                return Answer(http_status=200, code=0, msg=tr("success (found written when read back)"))
             token = str(uuid.uuid4())  # another request: its own token
         raise AssertionError("unreachable")
 
@@ -237,7 +245,7 @@ class BaseExport:
                 async for _, values in self.source._records(api, self.link, [key])}
 
     def failed(self, answer: Answer, rows: int) -> str:
-        return str(refusal(answer, f"write {rows} records to {self.what}", CREATE_GRANT))
+        return str(refusal(answer, tr("write {rows} records to {target}", rows=rows, target=self.what), CREATE_GRANT))
 
     async def shown(self, api: DocsApi, key: str, rows: int) -> tuple[Counter[str], int]:
         """The `key` field's texts through the link's view (blank records left out), and how
@@ -262,16 +270,17 @@ class SheetExport:
     def __init__(self, owner: LinkExport, link: Link) -> None:
         self.owner, self.link = owner, link
         self.source = SheetsSource(link, owner.env, owner.base_url, timeout=owner.timeout)
-        self.what = f"the sheet {link.sheet or '(the first)'}"
+        self.what = (tr("the sheet {name}", name=link.sheet) if link.sheet else tr("the sheet (the first)"))
 
     async def check(self, api: DocsApi) -> None:
         sheet_id, rows, columns = await self.source._pick(api, self.link)
         self.link = replace(self.link, sheet=sheet_id)
-        self.what = f"the sheet {self.source.title!r}"
+        self.what = tr("the sheet {title!r}", title=self.source.title)
         values = await self.source._values(api, self.link, rows, columns)
         held = sum(1 for row in values if any(str(v).strip() for v in row if v is not None))
         if held:
-            raise UsageError(f"{option('output')}: {self.what} already holds {held} rows; {EMPTY}", option="output")
+            raise UsageError(tr("{option}: {target} already holds {held} rows; {empty}", option=option("output"),
+                                target=self.what, held=held, empty=tr(EMPTY)), option="output")
 
     def refuse_types(self, header: Sequence[str]) -> None:
         return None  # a sheet's cells take text whatever they held
@@ -279,7 +288,7 @@ class SheetExport:
     async def prepare(self, api: DocsApi, header: Sequence[str]) -> None:
         answer = await self._put(api, 1, [list(header)])
         if answer.code != 0:
-            raise refusal(answer, f"write the header to {self.what}", SHEET_WRITE_GRANT)
+            raise refusal(answer, tr("write the header to {target}", target=self.what), SHEET_WRITE_GRANT)
 
     async def write(self, api: DocsApi, rows: Sequence[tuple[int, Values]]) -> Answer:
         ordered = sorted(rows)
@@ -324,7 +333,7 @@ class SheetExport:
         return answer
 
     def failed(self, answer: Answer, rows: int) -> str:
-        return str(refusal(answer, f"write {rows} rows to {self.what}", SHEET_WRITE_GRANT))
+        return str(refusal(answer, tr("write {rows} rows to {target}", rows=rows, target=self.what), SHEET_WRITE_GRANT))
 
     async def shown(self, api: DocsApi, key: str, rows: int) -> tuple[Counter[str], int]:
         """Column A's values below the header (the ticket ids), and how many are numbers."""

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.paths import state_dir
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.frames import sheet_from_frame
@@ -27,7 +28,7 @@ class FrameSource:
 
     def __init__(self, frame: Any, *, job: str | None = None, env: Mapping[str, str] | None = None) -> None:
         if job is not None and (not isinstance(job, str) or not job.strip()):
-            raise UsageError("job= must be a name (text), e.g. job='q3-migration'")
+            raise UsageError(tr("job= must be a name (text), e.g. job='q3-migration'"))
         self.frame, self.job = frame, job.strip() if job else None
         self._folder = state_dir(os.environ if env is None else env) / "frames"
         self._loaded: tuple[dict[str, str], Sheet] | None = None

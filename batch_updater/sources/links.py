@@ -17,6 +17,7 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import advice
 
 Kind = Literal["base", "sheets", "wiki"]
@@ -59,20 +60,21 @@ def parse_link(text: str) -> Link:
     parts = urlsplit(shown)
     host = (parts.hostname or "").lower()
     if not any(host == h or host.endswith("." + h) for h in HOSTS):
-        raise UsageError(f"input {shown!r}: a link must be a Feishu or Lark one (…feishu.cn or …larksuite.com), "
-                         "to a Base table, a sheet or a wiki page holding one")
+        raise UsageError(tr("input {link!r}: a link must be a Feishu or Lark one (…feishu.cn or …larksuite.com), "
+                            "to a Base table, a sheet or a wiki page holding one", link=shown))
     segments = [s for s in parts.path.split("/") if s]
     query = {k: v[-1].strip() for k, v in parse_qs(parts.query).items()}
     kinds = {"base": "base", "sheets": "sheets", "wiki": "wiki"}
     if len(segments) < 2 or segments[0] not in kinds or not _TOKEN.match(segments[1]):
-        raise UsageError(f"input {shown!r}: not a link to a Base table (/base/...?table=...), a sheet (/sheets/...) "
-                         "or a wiki page (/wiki/...): open the table or sheet and copy its link from the address bar")
+        raise UsageError(tr("input {link!r}: not a link to a Base table (/base/...?table=...), a sheet (/sheets/...) "
+                            "or a wiki page (/wiki/...): open the table or sheet and copy its link from the address "
+                            "bar", link=shown))
     kind: Kind = "base" if segments[0] == "base" else "sheets" if segments[0] == "sheets" else "wiki"
     link = Link(kind, segments[1], query.get("table", ""), query.get("view", ""), query.get("sheet", ""),
                 host == "larksuite.com" or host.endswith(".larksuite.com"), shown)
     if kind == "base" and not link.table:
-        raise UsageError(f"input {shown!r}: the link names a Base but not one of its tables: open the table and "
-                         "copy the link from the address bar (it has ?table=tbl...)")
+        raise UsageError(tr("input {link!r}: the link names a Base but not one of its tables: open the table and "
+                            "copy the link from the address bar (it has ?table=tbl...)", link=shown))
     return link
 
 
@@ -92,10 +94,12 @@ def check_api(link: Link, origin: str) -> None:
     lark_api = host == "larksuite.com" or host.endswith(".larksuite.com")
     feishu_api = host == "feishu.cn" or host.endswith(".feishu.cn")
     if link.lark and feishu_api:
-        raise UsageError(f"input {link.text!r} is a Lark link (larksuite.com), and the API is Feishu's ({origin}): "
-                         f"a Lark document is read through Lark's API: set FEISHU_BASE_URL={APIS[True]} (or "
-                         f"{advice('base_url', APIS[True])})", option="base_url", value=origin)
+        raise UsageError(tr("input {link!r} is a Lark link (larksuite.com), and the API is Feishu's ({origin}): "
+                            "a Lark document is read through Lark's API: set FEISHU_BASE_URL={api} (or {advice})",
+                            link=link.text, origin=origin, api=APIS[True], advice=advice("base_url", APIS[True])),
+                         option="base_url", value=origin)
     if not link.lark and lark_api:
-        raise UsageError(f"input {link.text!r} is a Feishu link (feishu.cn), and the API is Lark's ({origin}): "
-                         f"a Feishu document is read through Feishu's API: set FEISHU_BASE_URL={APIS[False]} (or "
-                         f"{advice('base_url', APIS[False])})", option="base_url", value=origin)
+        raise UsageError(tr("input {link!r} is a Feishu link (feishu.cn), and the API is Lark's ({origin}): "
+                            "a Feishu document is read through Feishu's API: set FEISHU_BASE_URL={api} (or {advice})",
+                            link=link.text, origin=origin, api=APIS[False], advice=advice("base_url", APIS[False])),
+                         option="base_url", value=origin)

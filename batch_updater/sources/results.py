@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from batch_updater.i18n import N_, tr
 from batch_updater.logs import event
 from batch_updater.model import Outcome
 from batch_updater.sources.docsource import run_sync
@@ -32,9 +33,13 @@ Cell = str | int | None
 Values = tuple[Cell, ...]
 
 
+_NOUNS = {"record": (N_("{n} record"), N_("{n} records")), "result": (N_("{n} result"), N_("{n} results"))}
+
+
 def counted(n: int, noun: str) -> str:
-    """`1 record`, `2 records`."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+    """`1 record`, `2 records` (a noun of _NOUNS), in the language in use."""
+    one, many = _NOUNS[noun]
+    return tr(one if n == 1 else many, n=f"{n:,}")
 
 
 class Target(Protocol):
@@ -134,9 +139,10 @@ class Results:
         try:
             run_sync(go())
         except Exception as e:  # noqa: BLE001 - a write-back that fails leaves the report and says why
-            self.problem = f"writing the results to {self.target.what} failed: {e}"
+            self.problem = tr("writing the results to {target} failed: {error}", target=self.target.what, error=e)
         if self.pending and self.problem is None:
-            self.problem = f"{counted(len(self.pending), 'result')} could not be written to {self.target.what}"
+            self.problem = tr("{results} could not be written to {target}",
+                              results=counted(len(self.pending), "result"), target=self.target.what)
         return self.problem if self.pending else None
 
 
@@ -187,7 +193,8 @@ async def flushing(results: Results | None, every: float | None = None) -> Async
                 try:
                     await results.flush(api)
                 except Exception as e:  # noqa: BLE001 - never stops the sending; the end tries again
-                    results.problem = f"writing the results to {results.target.what} failed: {e}"
+                    results.problem = tr("writing the results to {target} failed: {error}",
+                                         target=results.target.what, error=e)
                     event("write_back_failed", results.problem, level=logging.WARNING)
 
     task = asyncio.create_task(loop())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from batch_updater.errors import InputError, UsageError
+from batch_updater.i18n import N_, tr
 from batch_updater.model import Outcome
 from batch_updater.naming import option
 from batch_updater.schema.columns import column_letter
@@ -22,7 +23,7 @@ from batch_updater.sheet.header import header_index
 from batch_updater.sheet.read import build_sheet
 from batch_updater.sheet.report import own_columns
 from batch_updater.sources.cells import SHEET_ID_NUMBER, number_problems, sheet_cell, with_problems
-from batch_updater.sources.docsource import ADD_APP, refusal, resolve, run_sync
+from batch_updater.sources.docsource import refusal, resolve, run_sync
 from batch_updater.sources.links import Link, identity_of
 from batch_updater.sources.results import Results, Values, counted
 
@@ -33,10 +34,10 @@ if TYPE_CHECKING:
 ROWS_A_READ = 5000  # rows per values read; halved while the answer is too large (90221)
 TOO_LARGE = 90221
 CHECK_HEADER = ("check", "check msg")  # a check's (--dry-run's) columns: never over a run's results
-READ_GRANT = (f"{ADD_APP} with permission to read it, and give the app one of the scopes sheets:spreadsheet:readonly, "
-              "sheets:spreadsheet or drive:drive:readonly")
-WRITE_GRANT = (f"{ADD_APP} with permission to edit it (可编辑), and give the app the scope sheets:spreadsheet or "
-               "drive:drive; a protected range over the result columns must let the app edit")
+READ_GRANT = N_("{add_app} with permission to read it, and give the app one of the scopes "
+                "sheets:spreadsheet:readonly, sheets:spreadsheet or drive:drive:readonly")
+WRITE_GRANT = N_("{add_app} with permission to edit it (可编辑), and give the app the scope sheets:spreadsheet or "
+                 "drive:drive; a protected range over the result columns must let the app edit")
 
 
 def pick_sheet(sheets: Sequence[Mapping[str, Any]], wanted: str, linked: Mapping[str, Any] | None
@@ -54,11 +55,12 @@ def pick_sheet(sheets: Sequence[Mapping[str, Any]], wanted: str, linked: Mapping
              or next((s for s in sheets if s["sheet_id"] == text), None))
     if found is None:
         listed = ", ".join(f"{i}: {title(s)!r}" for i, s in enumerate(sheets, 1))
-        raise InputError(f"{option('sheet')} {wanted}: no sheet {wanted!r} in the spreadsheet; its sheets are {listed}",
-                         option="sheet", value=wanted)
+        raise InputError(tr("{option} {wanted}: no sheet {wanted!r} in the spreadsheet; its sheets are {listed}",
+                            option=option("sheet"), wanted=wanted, listed=listed), option="sheet", value=wanted)
     if linked is not None and found["sheet_id"] != linked["sheet_id"]:
-        raise UsageError(f"the link names the sheet {title(linked)!r} (?sheet={linked['sheet_id']}) and "
-                         f"{option('sheet')} names {title(found)!r}: keep one of them", option="sheet", value=wanted)
+        raise UsageError(tr("the link names the sheet {linked!r} (?sheet={id}) and {option} names {found!r}: keep one "
+                            "of them", linked=title(linked), id=linked["sheet_id"], option=option("sheet"),
+                            found=title(found)), option="sheet", value=wanted)
     return found
 
 
@@ -141,21 +143,22 @@ class SheetsSource:
             rows_out.append(with_problems(row, number_problems(built.columns, found, SHEET_ID_NUMBER)) if found
                             else row)
         return Sheet(built.kind, built.columns, rows_out, sheet_name=self.title, warnings=built.warnings,
-                     header_row=built.header_row, origin=f"Feishu sheet {self.title!r}")
+                     header_row=built.header_row, origin=tr("Feishu sheet {title!r}", title=self.title))
 
     async def _pick(self, api: DocsApi, link: Link) -> tuple[str, int, int]:
         answer = await api.retrying("sheets_query", "GET", f"/open-apis/sheets/v3/spreadsheets/{link.token}"
                                     "/sheets/query")
-        doing = f"read the spreadsheet {link.token}"
+        doing = tr("read the spreadsheet {token}", token=link.token)
         if answer.code != 0 or not isinstance(answer.data, dict):
             raise refusal(answer, doing, READ_GRANT)
         sheets = [s for s in answer.data.get("sheets") or [] if isinstance(s, dict) and s.get("sheet_id")]
         if not sheets:
-            raise InputError(f"the spreadsheet {link.token} has no sheet to read")
+            raise InputError(tr("the spreadsheet {token} has no sheet to read", token=link.token))
         chosen = next((s for s in sheets if s["sheet_id"] == link.sheet), None) if link.sheet else sheets[0]
         if chosen is None:
             listed = ", ".join(f"{s['sheet_id']} ({s.get('title', '')})" for s in sheets)
-            raise InputError(f"the spreadsheet {link.token} has no sheet {link.sheet!r}; its sheets are {listed}")
+            raise InputError(tr("the spreadsheet {token} has no sheet {sheet!r}; its sheets are {listed}",
+                                token=link.token, sheet=link.sheet, listed=listed))
         if self.sheet is not None:
             chosen = pick_sheet(sheets, self.sheet, chosen if link.sheet else None)
         self.title = str(chosen.get("title") or chosen["sheet_id"])
@@ -177,7 +180,7 @@ class SheetsSource:
                 step //= 2  # the answer is over 10 MB: read fewer rows at a time
                 continue
             if answer.code != 0 or not isinstance(answer.data, dict):
-                raise refusal(answer, f"read the sheet {self.title!r}", READ_GRANT)
+                raise refusal(answer, tr("read the sheet {title!r}", title=self.title), READ_GRANT)
             got = (answer.data.get("valueRange") or {}).get("values") or []
             values.extend(row if isinstance(row, list) else [] for row in got)
             values.extend([] for _ in range(end - first + 1 - len(got)))  # rows the answer left out
@@ -225,7 +228,7 @@ class SheetsWriter:
         self.numbers = [row.number for row in source.loaded.rows]
         self.header_row = source.loaded.header_row
         self.width = 0
-        self.what = f"the sheet {source.title!r}"
+        self.what = tr("the sheet {title!r}", title=source.title)
 
     def _range(self, first_row: int, last_row: int) -> str:
         return (f"{self.link.sheet}!{column_letter(self.first)}{first_row}:"
@@ -236,7 +239,7 @@ class SheetsWriter:
         answer = await self._post(api, [{"range": self._range(self.header_row, self.header_row),
                                          "values": [list(header)]}])
         if answer.code != 0:
-            raise refusal(answer, f"write the result columns' header to {self.what}", WRITE_GRANT)
+            raise refusal(answer, tr("write the result columns' header to {target}", target=self.what), WRITE_GRANT)
 
     async def write(self, api: DocsApi, rows: Sequence[tuple[int, Values]]) -> Answer:
         ranges: list[dict[str, Any]] = []
@@ -258,5 +261,6 @@ class SheetsWriter:
                                   body={"valueRanges": value_ranges})
 
     def failed(self, answer: Answer, rows: int) -> str:
-        return str(refusal(answer, f"write {counted(rows, 'result')} to {self.what}", WRITE_GRANT))
+        return str(refusal(answer, tr("write {results} to {target}", results=counted(rows, "result"),
+                                      target=self.what), WRITE_GRANT))
 

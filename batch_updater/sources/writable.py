@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from batch_updater.errors import UsageError
 from batch_updater.feishu.credentials import api_origin
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sources.base import Source
@@ -51,13 +52,13 @@ def no_sheet(sheet: str | None, header_row: int | None = None) -> None:
     """A Base link names its table, whose field names are its header: a `sheet` or `header_row`
     option with it is refused, never ignored."""
     if header_row is not None:
-        raise UsageError(f"{option('header_row')} {header_row}: a Base table has no header row (its field names "
-                         f"are the columns): {option('header_row')} is for a file or a Sheets link",
+        raise UsageError(tr("{option} {value}: a Base table has no header row (its field names are the columns): "
+                            "{option} is for a file or a Sheets link", option=option("header_row"), value=header_row),
                          option="header_row", value=header_row)
     if sheet is not None:
-        raise UsageError(f"{option('sheet')} {sheet}: a Base link names its table with ?table= (and its view with "
-                         f"&view=): {option('sheet')} picks a sheet of a workbook or of a Sheets link",
-                         option="sheet", value=sheet)
+        raise UsageError(tr("{option} {value}: a Base link names its table with ?table= (and its view with &view=): "
+                            "{option} picks a sheet of a workbook or of a Sheets link", option=option("sheet"),
+                            value=sheet), option="sheet", value=sheet)
 
 
 class WikiSource:

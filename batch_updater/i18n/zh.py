@@ -1,0 +1,386 @@
+"""The Chinese of every sentence the tool says (batch_updater/i18n): English as the code writes
+it -> Chinese, with the same `{fields}`. tests/test_i18n.py checks that each `tr(...)` and
+`N_(...)` of the library has its line here, with the same fields, and that none is left over.
+Grouped by the module that says them; words a user types (status labels, option names, column
+names) stay as they are typed."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # rows/validate.py: a cell's problems
+    "required": "必填",
+    "Excel stored this id as a number and lost its last digits (a 19-digit id does not fit in a number cell); "
+    "format the column as Text, type the ids again, and save. This row is not sent":
+        "Excel 把这个工单号存成了数字，丢掉了最后几位（19 位的工单号放不进数字单元格）；"
+        "请把这一列设为“文本”格式，重新输入工单号并保存。这一行不会发送",
+    "a ticket id is digits only ({low} to {high} of them)": "工单号只能是数字（{low} 到 {high} 位）",
+    "a ticket id is digits only ({low} to {high} of them): take off the leading '":
+        "工单号只能是数字（{low} 到 {high} 位）：请去掉开头的 '",
+    "a ticket id has {low} to {high} digits and this one has {n}; if Feishu really issued it, please report it "
+    "so that the rule can be widened":
+        "工单号应为 {low} 到 {high} 位数字，这个有 {n} 位；如果它确实是飞书给出的，请报告给我们以放宽这条规则",
+    "a ticket id is digits only, and this one is written as a number with a decimal point: it went through a "
+    "spreadsheet or a program as a number, which keeps about 15 to 17 digits, so its last digits may have been "
+    "lost; export the ids as text and check them":
+        "工单号只能是数字，这个却带小数点：它曾被表格或程序当作数字处理，数字只能保留约 15 到 17 位，"
+        "最后几位可能已经丢失；请把工单号按文本导出后再核对",
+    "the JSON number {literal} is not sent as a number (the API takes text): write the exact text in quotes, "
+    "\"{literal}\"":
+        "JSON 数字 {literal} 不会按数字发送（接口只收文本）：请把要发送的文本写在引号里，\"{literal}\"",
+    "{name} is not a JSON value; write the text to send in quotes": "{name} 不是 JSON 值；请把要发送的文本写在引号里",
+    "give one of the rows a comment of its own (a blank cell takes the default comment), or keep the ticket "
+    "on one row":
+        "请给其中一行写一条不同的评论（空单元格会用默认评论），或只在一行里写这个工单",
+    "clear it on one of the rows": "请在其中一行清空它",
+    "contains the control character {char!r} (character {at}); remove it": "含有控制字符 {char!r}（第 {at} 个字符）；请删掉它",
+    "{id!r} is not a field id: a custom field id is digits only, like 6948728206392295444":
+        "{id!r} 不是字段 ID：自定义字段的 ID 只有数字，例如 6948728206392295444",
+    "not a whole number": "不是整数",
+    "out of range: must be between 0 and {max}": "超出范围：必须在 0 到 {max} 之间",
+    "no tag names in it; write [] to clear the tags": "里面没有标签名；要清空标签请写 []",
+    "must be a JSON list like [{{\"id\": \"123\", \"value\": \"x\"}}]":
+        "必须是 JSON 列表，例如 [{{\"id\": \"123\", \"value\": \"x\"}}]",
+    "a JSON tag list must hold strings only": "JSON 标签列表里只能是字符串",
+    "not JSON; write [{{\"id\": \"123\", \"value\": \"x\"}}]": "不是 JSON；请写成 [{{\"id\": \"123\", \"value\": \"x\"}}]",
+    "defaults.{name}: not a field that can have a default; use one of {fields}":
+        "defaults.{name}：这个字段不能有默认值；可用的有 {fields}",
+    "looks like a JSON array but is not one; write [\"a\", \"b\"] or a, b":
+        "看起来像 JSON 数组但不是；请写成 [\"a\", \"b\"] 或 a, b",
+    "{n} cell(s) beyond the last column ({cells}): a separator inside a cell needs quotes":
+        "最后一列之后还有 {n} 个单元格（{cells}）：单元格里的分隔符需要用引号括起来",
+    "nothing to change: fill at least one field besides ticket_id": "没有要改的内容：除 ticket_id 外至少填一个字段",
+    "the same comment": "同一条评论",
+    "the same comment (but for the spaces or line breaks around it, which do not count)":
+        "同一条评论（只差首尾的空格或换行，这些不算不同）",
+    "custom field given twice: {fields}": "自定义字段重复给出：{fields}",
+    "row {row} posts {same} on this ticket: it would be posted twice; {fix}":
+        "第 {row} 行会在这个工单上发{same}：会发两次；{fix}",
+    # schema/fields.py: a field's wrong cell
+    "status was 52 (closed by user), which the update API cannot set; 51 (closed by agent) restores it as closed":
+        "状态原为 52（用户关闭），更新接口无法设置；改用 51（人工关闭）恢复为已关闭",
+    "not a status: use 1-5, 50, 51 or a label such as 处理中 / in progress / closed":
+        "不是有效状态：请用 1-5、50、51，或 处理中 / in progress / closed 这样的名称",
+    "not a ticket type: use 1 (bot) or 2 (human)": "不是有效的工单类型：请用 1（机器人）或 2（人工）",
+    "not a solved value: use 1 / unresolved / 未解决 or 2 / resolved / 已解决":
+        "不是有效的解决状态：请用 1 / unresolved / 未解决 或 2 / resolved / 已解决",
+    "52 (closed by user) cannot be set through the update API; use 51 (closed by agent)":
+        "52（用户关闭）无法通过更新接口设置；请用 51（人工关闭）",
+    # feishu/codes.py: what an API code means (the API's own msg stays as it answers)
+    "applied": "已生效",
+    "throttled": "被限流",
+    "the tenant's monthly API quota is used up; ask the admin to upgrade the plan":
+        "租户本月的 API 调用额度已用完；请联系管理员升级套餐",
+    "no user access token was sent (FEISHU_USER_ACCESS_TOKEN is empty?)":
+        "没有发送用户访问令牌（FEISHU_USER_ACCESS_TOKEN 是否为空？）",
+    "the access token is invalid": "访问令牌无效",
+    "the user access token is invalid or expired": "用户访问令牌无效或已过期",
+    "the token has the wrong format (a user token starts with u-)": "令牌格式不对（用户令牌以 u- 开头）",
+    "the app has not enabled the required scope; enable it and publish the app": "应用未开通所需权限；请开通并发布应用",
+    "the token lacks the required scope; authorize the user again": "令牌缺少所需权限；请让用户重新授权",
+    "the user access token expired": "用户访问令牌已过期",
+    "the user has not granted the scope; authorize the user again with it": "用户未授予该权限；请让用户带上该权限重新授权",
+    "the app access token is invalid": "应用访问令牌无效",
+    "FEISHU_APP_ID or FEISHU_APP_SECRET is wrong": "FEISHU_APP_ID 或 FEISHU_APP_SECRET 不正确",
+    "the app is disabled or not installed in this tenant": "应用已停用，或未在这个租户中安装",
+    "the app is unavailable": "应用不可用",
+    "invalid parameters": "参数无效",
+    "wrong helpdesk credentials (FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN), or the app and the helpdesk are in "
+    "different tenants":
+        "服务台凭证不正确（FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN），或应用与服务台不在同一个租户",
+    "no permission on this ticket": "没有这个工单的权限",
+    "no such ticket": "没有这个工单",
+    "server error": "服务器错误",
+    "the refresh token is invalid": "刷新令牌无效",
+    "the refresh token expired": "刷新令牌已过期",
+    "the refresh token was revoked": "刷新令牌已被撤销",
+    "the refresh token was already used": "刷新令牌已经用过",
+    "the refresh request lacks grant_type, client_id, client_secret or refresh_token":
+        "刷新请求缺少 grant_type、client_id、client_secret 或 refresh_token",
+    "FEISHU_APP_ID or FEISHU_APP_SECRET does not match the refresh token's app":
+        "FEISHU_APP_ID 或 FEISHU_APP_SECRET 与刷新令牌所属的应用不符",
+    "grant_type must be refresh_token": "grant_type 必须是 refresh_token",
+    "refresh endpoint error": "刷新接口出错",
+    "refresh endpoint unavailable": "刷新接口暂不可用",
+    "the Base API is throttled (it answers HTTP 200)": "多维表格接口被限流（它回 HTTP 200）",
+    "another write to the same base was going on": "同一个多维表格正在进行另一次写入",
+    "the base is not ready yet": "多维表格还没准备好",
+    "the Base API timed out": "多维表格接口超时",
+    "the Base API failed (many causes, concurrency among them)": "多维表格接口失败（原因很多，其中之一是并发）",
+    "too many records in one request (a bug)": "一次请求的记录太多（程序错误）",
+    "no field of that name in the table": "数据表里没有这个名字的字段",
+    "a value of the wrong type for the field": "值的类型与字段不符",
+    "no such base (app_token)": "没有这个多维表格（app_token）",
+    "no such table in the base": "多维表格里没有这个数据表",
+    "no such view in the table": "数据表里没有这个视图",
+    "no such record in the table": "数据表里没有这条记录",
+    "advanced permissions (高级权限) refuse it": "高级权限不允许",
+    "the Sheets API is throttled": "电子表格接口被限流",
+    "the spreadsheet is busy: retry later": "电子表格正忙：请稍后重试",
+    "the spreadsheet is still loading": "电子表格仍在加载",
+    "no permission on the spreadsheet": "没有这个电子表格的权限",
+    "no such sheet in the spreadsheet": "电子表格里没有这个工作表",
+    "the range read is too large: read a smaller one": "读取的范围太大：请读小一点的范围",
+    "too many rows or columns written in one request (a bug)": "一次请求写入的行或列太多（程序错误）",
+    "a protected range refuses the write": "保护范围不允许写入",
+    "the write changed nothing": "这次写入没有改变任何内容",
+    # feishu/client.py, classify.py, failures.py: an answer, or none
+    "{answer} (meaning: {meaning})": "{answer}（含义：{meaning}）",
+    "no content type": "无内容类型",
+    "HTTP {status} with a non-API answer ({kind}): {snippet}": "HTTP {status}，回复不是接口的格式（{kind}）：{snippet}",
+    "reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)":
+        "读取工单需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET（租户访问令牌）",
+    "no answer within {seconds} s": "{seconds} 秒内没有回复",
+    "connection dropped: {reason}": "连接中断：{reason}",
+    "unreadable answer: {reason}": "无法读取的回复：{reason}",
+    "not retried: the server may have applied this update, and sending it again would post the comment twice; "
+    "check the ticket, or rerun with {option} to accept that risk":
+        "未重试：服务器可能已经应用了这次更新，再发一次会把评论发两次；请检查工单，或加上 {option} 重新运行以接受这个风险",
+    "the API refused the credentials ({code} {msg}): {what}": "接口拒绝了凭证（{code} {msg}）：{what}",
+    "; the missing scope: {scopes} (enable it for the app and publish a new version)":
+        "；缺少的权限：{scopes}（请为应用开通并发布新版本）",
+    "; get a new user access token (FEISHU_USER_ACCESS_TOKEN)": "；请获取新的用户访问令牌（FEISHU_USER_ACCESS_TOKEN）",
+    " [log id {log_id}]": " [日志 ID {log_id}]",
+    "connection timed out": "连接超时",
+    "invalid URL": "URL 无效",
+    "TLS handshake failed ({reason})": "TLS 握手失败（{reason}）",
+    "DNS lookup failed ({reason})": "DNS 解析失败（{reason}）",
+    "cannot reach {origin}: {reason}": "无法连接 {origin}：{reason}",
+    "no answer from {origin}: no answer within {seconds} s": "{origin} 没有回复：{seconds} 秒内没有回复",
+    "no answer from {origin}: no answer in time": "{origin} 没有回复：未能及时回复",
+    "no answer from {origin}: connection dropped: {reason}": "{origin} 没有回复：连接中断：{reason}",
+    # feishu/credentials.py: the environment and the base URL
+    "missing credentials: set {names} in the environment (or try it first against the built-in sandbox with "
+    "{option})":
+        "缺少凭证：请在环境变量中设置 {names}（或先用 {option} 在内置沙箱里试一试）",
+    "base URL {url!r}: the port must be a number from 1 to 65535, e.g. {example}":
+        "基础 URL {url!r}：端口必须是 1 到 65535 之间的数字，例如 {example}",
+    "base URL {url!r}: not a valid host, e.g. {example}": "基础 URL {url!r}：主机无效，例如 {example}",
+    "base URL {url!r}: expected https://host, e.g. {example}": "基础 URL {url!r}：应为 https://主机，例如 {example}",
+    "base URL {url!r}: a user name or password is not allowed in it; give the origin only, e.g. {example}":
+        "基础 URL {url!r}：不能包含用户名或密码；只写源地址，例如 {example}",
+    "base URL {url!r}: the port must be a number from 1 to 65535": "基础 URL {url!r}：端口必须是 1 到 65535 之间的数字",
+    "base URL {url!r}: give the origin only (no path, query or user), e.g. {example}":
+        "基础 URL {url!r}：只写源地址（不带路径、查询参数或用户），例如 {example}",
+    "base URL {url!r}: {host!r} is not a valid host name": "基础 URL {url!r}：{host!r} 不是有效的主机名",
+    "base URL {url!r}: plain http is refused except on this machine (127.0.0.1); use https":
+        "基础 URL {url!r}：除本机（127.0.0.1）外不接受明文 http；请用 https",
+    # feishu/docs.py, tokens.py: document access, token refresh
+    "reading or writing a Feishu Base or sheet needs the app's credentials (FEISHU_APP_ID and FEISHU_APP_SECRET: "
+    "its tenant token) or a user token (FEISHU_USER_ACCESS_TOKEN)":
+        "读写飞书多维表格或电子表格需要应用凭证（FEISHU_APP_ID 和 FEISHU_APP_SECRET：用于租户令牌）"
+        "或用户令牌（FEISHU_USER_ACCESS_TOKEN）",
+    "cannot reach the API: {reason}": "无法连接接口：{reason}",
+    "the user must authorize the app again: run the OAuth flow with the offline_access scope and set "
+    "FEISHU_REFRESH_TOKEN and FEISHU_USER_ACCESS_TOKEN to the new tokens":
+        "用户必须重新授权应用：带 offline_access 权限重新走一遍 OAuth 流程，"
+        "并把 FEISHU_REFRESH_TOKEN 和 FEISHU_USER_ACCESS_TOKEN 设为新的令牌",
+    "; this refresh token came from that file, which an earlier run saved: if that run talked to another server "
+    "(a sandbox since restarted), delete the file and run again":
+        "；这个刷新令牌来自之前一次运行保存的那个文件：如果那次运行连的是另一个服务器（例如之后重启过的沙箱），"
+        "请删除该文件后重新运行",
+    "the refresh token was refused ({code}: {meaning}); it cannot be used again and {again} (token file {path})":
+        "刷新令牌被拒绝（{code}：{meaning}）；它不能再用，{again}（令牌文件 {path}）",
+    "the user token could not be refreshed (after one retry): {detail}": "用户令牌无法刷新（已重试一次）：{detail}",
+    "the user token could not be refreshed: {detail}": "用户令牌无法刷新：{detail}",
+    "HTTP {status}, code {code}: {msg}": "HTTP {status}，代码 {code}：{msg}",
+    "the refresh answer has no access_token or refresh_token (is offline_access granted?); {again}":
+        "刷新的回复里没有 access_token 或 refresh_token（是否授予了 offline_access？）；{again}",
+    "cannot write the token file {path} ({reason}); the refresh token was already spent, so {again}; "
+    "point FEISHU_TOKEN_FILE at a writable path":
+        "无法写入令牌文件 {path}（{reason}）；刷新令牌已经用掉了，所以{again}；请把 FEISHU_TOKEN_FILE 指向可写的路径",
+    "HTTP {status}, not the API's JSON": "HTTP {status}，不是接口的 JSON",
+    "a Feishu Base or sheet needs a tenant access token, and the app's credentials were refused ({code}: {what}); "
+    "check FEISHU_APP_ID and FEISHU_APP_SECRET":
+        "飞书多维表格或电子表格需要租户访问令牌，而应用凭证被拒绝（{code}：{what}）；"
+        "请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
+    "reading tickets needs a tenant access token, and the app's credentials were refused ({code}: {what}); "
+    "check FEISHU_APP_ID and FEISHU_APP_SECRET":
+        "读取工单需要租户访问令牌，而应用凭证被拒绝（{code}：{what}）；请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
+    # sources/: a Base table, a sheet or a wiki link as the input, results written back, an export
+    "{n} record": "{n} 条记录",
+    "{n} records": "{n} 条记录",
+    "{n} result": "{n} 条结果",
+    "{n} results": "{n} 条结果",
+    "add the app to it (the … menu at the top right → 更多 → 添加文档应用)": "请把应用添加到文档（右上角 … → 更多 → 添加文档应用）",
+    "{add_app} with permission to read, and give the app one of the scopes wiki:node:read, wiki:wiki or "
+    "wiki:wiki:readonly":
+        "{add_app}并给予阅读权限，再为应用开通 wiki:node:read、wiki:wiki 或 wiki:wiki:readonly 中的一个权限",
+    "{add_app} with permission to read it, and give the app one of the scopes base:record:retrieve, bitable:app or "
+    "bitable:app:readonly (base:field:read for the fields)":
+        "{add_app}并给予阅读权限，再为应用开通 base:record:retrieve、bitable:app 或 bitable:app:readonly 中的一个权限"
+        "（读取字段需要 base:field:read）",
+    "{add_app} with permission to edit it (可编辑), and give the app one of the scopes base:record:update or "
+    "bitable:app (a write scope also lets it add the result fields); with advanced permissions (高级权限) on, give "
+    "the app a role that may edit these records and fields":
+        "{add_app}并给予“可编辑”权限，再为应用开通 base:record:update 或 bitable:app 中的一个权限（写权限也让它能添加结果字段）；"
+        "若开启了高级权限，请给应用一个能编辑这些记录和字段的角色",
+    "{add_app} with permission to edit it (可编辑), and give the app one of the scopes base:record:create or "
+    "bitable:app (and a scope that may add fields, such as bitable:app)":
+        "{add_app}并给予“可编辑”权限，再为应用开通 base:record:create 或 bitable:app 中的一个权限"
+        "（以及能添加字段的权限，例如 bitable:app）",
+    "{add_app} with permission to read it, and give the app one of the scopes sheets:spreadsheet:readonly, "
+    "sheets:spreadsheet or drive:drive:readonly":
+        "{add_app}并给予阅读权限，再为应用开通 sheets:spreadsheet:readonly、sheets:spreadsheet 或 "
+        "drive:drive:readonly 中的一个权限",
+    "{add_app} with permission to edit it (可编辑), and give the app the scope sheets:spreadsheet or drive:drive; "
+    "a protected range over the result columns must let the app edit":
+        "{add_app}并给予“可编辑”权限，再为应用开通 sheets:spreadsheet 或 drive:drive 权限；"
+        "结果列上若有保护范围，必须允许应用编辑",
+    "the one the answer names": "回复中指出的那个",
+    "cannot {doing}: the app lacks the scope {scopes} ({said}); enable it for the app in the developer console and "
+    "publish a new version":
+        "无法{doing}：应用缺少权限 {scopes}（{said}）；请在开发者后台为应用开通并发布新版本",
+    "cannot {doing}: the token was refused ({said}); check FEISHU_APP_ID and FEISHU_APP_SECRET (or "
+    "FEISHU_USER_ACCESS_TOKEN)":
+        "无法{doing}：令牌被拒绝（{said}）；请检查 FEISHU_APP_ID 和 FEISHU_APP_SECRET（或 FEISHU_USER_ACCESS_TOKEN）",
+    "cannot {doing}: permission refused ({said}); {grant}": "无法{doing}：没有权限（{said}）；{grant}",
+    "cannot {doing}: {said}": "无法{doing}：{said}",
+    "read the wiki page {token}": "读取知识库页面 {token}",
+    "the wiki page {token} shows a Base: open the table in it and copy the link from the address bar (it has "
+    "?table=tbl...)":
+        "知识库页面 {token} 展示的是一个多维表格：请打开其中的数据表，从地址栏复制链接（链接里有 ?table=tbl...）",
+    "the wiki page {token} is a {kind}, not a Base table or a sheet": "知识库页面 {token} 是 {kind}，不是多维表格的数据表或电子表格",
+    "Base table {name!r}, view {view}": "多维表格数据表 {name!r}，视图 {view}",
+    "Base table {name!r}": "多维表格数据表 {name!r}",
+    "{where}: {records}": "{where}：{records}",
+    "{where} has {records}, each empty in the fields read: nothing to do": "{where}有 {records}，读取的字段都是空的：没有要做的事",
+    "read the records of the Base table {table}": "读取多维表格数据表 {table} 的记录",
+    "read the fields of the Base table {table}": "读取多维表格数据表 {table} 的字段",
+    "{where} has no records (its filter leaves none of the table's): nothing to do":
+        "{where}没有记录（筛选条件把数据表的记录都排除了）：没有要做的事",
+    "{where} answered no records: nothing to do. If the table has records, the app cannot see them: with advanced "
+    "permissions (高级权限) on, an app without manage rights finds none; {add_app} with manage permission (可管理), "
+    "or give the app a role that may read these records (with a user token: the user needs the same)":
+        "{where}没有返回任何记录：没有要做的事。如果数据表里有记录，说明应用看不到它们：开启高级权限后，"
+        "没有管理权限的应用一条也查不到；{add_app}并给予“可管理”权限，或给应用一个能读取这些记录的角色"
+        "（使用用户令牌时，用户也需要同样的权限）",
+    "no such base {token}": "没有多维表格 {token}",
+    "the part after /base/": "/base/ 后面的部分",
+    "no such table {table} in the base": "多维表格里没有数据表 {table}",
+    "?table= in it": "其中的 ?table=",
+    "no such view {view} in the table": "数据表里没有视图 {view}",
+    "&view= in it": "其中的 &view=",
+    "cannot {doing}: {what} ({code}): check the link ({check}), or copy it again from the address bar":
+        "无法{doing}：{what}（{code}）：请检查链接（{check}），或从地址栏重新复制",
+    "the Base table {name!r}": "多维表格数据表 {name!r}",
+    "add the field {name!r} for the results to {target}": "为结果在{target}中添加字段 {name!r}",
+    "write the results to {target} (tried on its first record, before anything is sent)":
+        "把结果写入{target}（在发送任何内容之前，先在第一条记录上试写）",
+    "write {results} to {target}": "把 {results}写入{target}",
+    "this is a Number field: the Base keeps a number as a double, which holds about 15 digits, so a ticket id in "
+    "it has already lost its last digits; change the field's type to Text, enter the ids again, and run again. "
+    "This row is not sent":
+        "这是数字字段：多维表格按双精度浮点数保存数字，只能保留约 15 位，所以其中的工单号已经丢掉了最后几位；"
+        "请把字段类型改为“文本”，重新输入工单号后再运行。这一行不会发送",
+    "this cell holds a number: a sheet keeps a number as a double, which holds about 15 digits, so a ticket id "
+    "typed as a number has already lost its last digits; format the column as plain text (纯文本), enter the ids "
+    "again, and run again. This row is not sent":
+        "这个单元格是数字：电子表格按双精度浮点数保存数字，只能保留约 15 位，按数字输入的工单号已经丢掉了最后几位；"
+        "请把这一列设为“纯文本”格式，重新输入工单号后再运行。这一行不会发送",
+    "this number has more than 15 digits, more than a double holds exactly: its last digits may be lost; make the "
+    "column text and enter the value again. This row is not sent":
+        "这个数字超过 15 位，双精度浮点数无法精确保存：最后几位可能已丢失；请把这一列设为文本并重新输入。这一行不会发送",
+    "job= must be a name (text), e.g. job='q3-migration'": "job= 必须是一个名称（文本），例如 job='q3-migration'",
+    "input {link!r}: a link must be a Feishu or Lark one (…feishu.cn or …larksuite.com), to a Base table, a sheet "
+    "or a wiki page holding one":
+        "输入 {link!r}：链接必须是飞书或 Lark 的（…feishu.cn 或 …larksuite.com），指向多维表格的数据表、电子表格，"
+        "或包含它们的知识库页面",
+    "input {link!r}: not a link to a Base table (/base/...?table=...), a sheet (/sheets/...) or a wiki page "
+    "(/wiki/...): open the table or sheet and copy its link from the address bar":
+        "输入 {link!r}：不是指向多维表格数据表（/base/...?table=...）、电子表格（/sheets/...）或知识库页面（/wiki/...）"
+        "的链接：请打开数据表或电子表格，从地址栏复制链接",
+    "input {link!r}: the link names a Base but not one of its tables: open the table and copy the link from the "
+    "address bar (it has ?table=tbl...)":
+        "输入 {link!r}：链接指向多维表格，但没有指明其中的数据表：请打开数据表，从地址栏复制链接（链接里有 ?table=tbl...）",
+    "input {link!r} is a Lark link (larksuite.com), and the API is Feishu's ({origin}): a Lark document is read "
+    "through Lark's API: set FEISHU_BASE_URL={api} (or {advice})":
+        "输入 {link!r} 是 Lark 链接（larksuite.com），而接口是飞书的（{origin}）：Lark 文档要通过 Lark 的接口读取："
+        "请设置 FEISHU_BASE_URL={api}（或 {advice}）",
+    "input {link!r} is a Feishu link (feishu.cn), and the API is Lark's ({origin}): a Feishu document is read "
+    "through Feishu's API: set FEISHU_BASE_URL={api} (or {advice})":
+        "输入 {link!r} 是飞书链接（feishu.cn），而接口是 Lark 的（{origin}）：飞书文档要通过飞书的接口读取："
+        "请设置 FEISHU_BASE_URL={api}（或 {advice}）",
+    "{results} could not be written to {target}": "{results}没能写入{target}",
+    "writing the results to {target} failed: {error}": "把结果写入{target}失败：{error}",
+    "read the spreadsheet {token}": "读取电子表格 {token}",
+    "{option} {wanted}: no sheet {wanted!r} in the spreadsheet; its sheets are {listed}":
+        "{option} {wanted}：电子表格里没有工作表 {wanted!r}；它的工作表有 {listed}",
+    "the link names the sheet {linked!r} (?sheet={id}) and {option} names {found!r}: keep one of them":
+        "链接指向工作表 {linked!r}（?sheet={id}），而 {option} 指向 {found!r}：请只保留其中一个",
+    "Feishu sheet {title!r}": "飞书电子表格的工作表 {title!r}",
+    "the spreadsheet {token} has no sheet to read": "电子表格 {token} 没有可读取的工作表",
+    "the spreadsheet {token} has no sheet {sheet!r}; its sheets are {listed}":
+        "电子表格 {token} 没有工作表 {sheet!r}；它的工作表有 {listed}",
+    "read the sheet {title!r}": "读取工作表 {title!r}",
+    "the sheet {title!r}": "工作表 {title!r}",
+    "the sheet {name}": "工作表 {name}",
+    "the sheet (the first)": "工作表（第一个）",
+    "write the result columns' header to {target}": "把结果列的表头写入{target}",
+    "{option} {value}: a Base table has no header row (its field names are the columns): {option} is for a file "
+    "or a Sheets link":
+        "{option} {value}：多维表格的数据表没有表头行（字段名就是列名）：{option} 用于文件或电子表格链接",
+    "{option} {value}: a Base link names its table with ?table= (and its view with &view=): {option} picks a sheet "
+    "of a workbook or of a Sheets link":
+        "{option} {value}：多维表格链接用 ?table= 指明数据表（用 &view= 指明视图）：{option} 用于选择工作簿或电子表格链接中的工作表",
+    "export into an empty one, so that nothing is overwritten: add a table to the base (新建数据表) or a sheet to "
+    "the spreadsheet, and give its link":
+        "请导出到空的数据表或工作表，以免覆盖任何内容：在多维表格中新建数据表，或在电子表格中新建工作表，然后给出它的链接",
+    "interrupted: {written} of the {rows} rows were written; delete them or export into another table or sheet":
+        "已中断：{rows} 行中已写入 {written} 行；请删除它们，或导出到另一个数据表或工作表",
+    "{problem}: {written} of the {rows} rows were written; delete them or export into another table or sheet":
+        "{problem}：{rows} 行中已写入 {written} 行；请删除它们，或导出到另一个数据表或工作表",
+    "reading {target} back failed: {error}": "回读{target}失败：{error}",
+    "{n} ticket ids read back as numbers, their last digits lost (`run` refuses those rows): format the {column} "
+    "column as plain text (纯文本), clear the sheet and export again, or export into a Base table":
+        "有 {n} 个工单号回读时成了数字，丢掉了最后几位（`run` 会拒绝这些行）：请把 {column} 列设为“纯文本”格式，"
+        "清空工作表后重新导出，或导出到多维表格",
+    "{missing} of the {rows} tickets written do not show through the link: the link's view hides them (its "
+    "filter); run the table's link without &view=":
+        "写入的 {rows} 个工单中有 {missing} 个无法通过链接看到：链接的视图（它的筛选条件）把它们隐藏了；"
+        "请用不带 &view= 的数据表链接运行",
+    "{missing} of the {rows} tickets written do not show through the link": "写入的 {rows} 个工单中有 {missing} 个无法通过链接看到",
+    "{n} tickets show more than once": "有 {n} 个工单出现了不止一次",
+    "{option}: {target} already holds {held} records; {empty}": "{option}：{target}已有 {held} 条记录；{empty}",
+    "{option}: {target} has a field {field!r} that is not Text: an export writes text; delete or rename the field, "
+    "or {empty}":
+        "{option}：{target}有一个不是文本类型的字段 {field!r}：导出写入的是文本；请删除或重命名该字段，或{empty}",
+    "{option}: {target} already holds {held} rows; {empty}": "{option}：{target}已有 {held} 行；{empty}",
+    "add the field {name!r} to {target}": "在{target}中添加字段 {name!r}",
+    "write {rows} records to {target}": "把 {rows} 条记录写入{target}",
+    "write the header to {target}": "把表头写入{target}",
+    "write {rows} rows to {target}": "把 {rows} 行写入{target}",
+    "success (found written when read back)": "成功（回读时发现已写入）",
+    # plan/: a plan's and a guard's messages, the undo files
+    "changed since plan": "计划后已被修改",
+    "; ": "；",
+    "{changed}: an earlier row of this ticket found it changed; not sent": "{changed}：这个工单前面的一行发现它已被修改；不发送",
+    "its ticket could not be read, so its condition could not be checked: not sent": "读不到它的工单，无法检查条件：不发送",
+    "{field} is now {now}, the plan saw {planned}": "{field} 现在是 {now}，计划时是 {planned}",
+    "{changed}: {why}; not sent": "{changed}：{why}；不发送",
+    "if:{field} {wanted}: the ticket's is {now}": "if:{field} {wanted}：工单的值是 {now}",
+    "condition not met ({why}); not sent": "条件不满足（{why}）；不发送",
+    "the ticket has no comment": "工单没有评论",
+    "no comment was posted on the ticket since this row was sent": "这一行发送以后，工单上没有新的评论",
+    "its latest comment is still the one it had before the run": "它最新的评论仍是运行之前的那条",
+    "another comment is the latest, and the API shows no time to tell when it was posted":
+        "最新的是另一条评论，而接口没有给出时间，无法判断它是何时发的",
+    "another comment was posted on the ticket after this row was sent": "这一行发送以后，工单上又发了另一条评论",
+    "its latest comment has this row's words but is older than the row (an earlier comment): not sent again, as it "
+    "might post them twice":
+        "它最新的评论与这一行的内容相同，但比这一行早（是之前的评论）：不再发送，以免发两次",
+    "its latest comment has this row's words, but it cannot tell whether it was posted by this row or before it: "
+    "not sent again":
+        "它最新的评论与这一行的内容相同，但无法判断是这一行发的还是之前就有的：不再发送",
+    "its latest comment is this row's, but {fields} do not have the row's values":
+        "它最新的评论是这一行发的，但 {fields} 不是这一行的值",
+    "its latest comment is this row's, posted after it was sent, and every field has its value":
+        "它最新的评论是这一行发送后发的，且每个字段都是这一行的值",
+    "{field} was not read before the change and cannot be restored": "{field} 在修改前没有读取，无法恢复",
+    "not read": "未读取",
+    "posts a comment: {comment}": "发评论：{comment}",
+    "comment posted (cannot be undone)": "已发的评论（无法撤销）",
+    "Comments posted": "已发的评论",
+    "These comments were posted and cannot be taken back through the Feishu API; the undo sheet does not remove "
+    "them.":
+        "这些评论已经发出，无法通过飞书接口撤回；撤销表不会删除它们。",
+}

@@ -1,0 +1,44 @@
+"""A plan's and a guard's messages in Chinese (issue 23 item 1), end to end against the sandbox:
+the plan file made with --lang zh says its rows in Chinese, keeps its columns and kinds as the
+contract has them, and is taken back by `run --plan`, whose skipped rows say why in Chinese."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from batch_updater.cli import cli
+from batch_updater.sandbox import SandboxConfig
+from tests.support.send_harness import ThreadSandbox
+from tests.support.sheets import read_rows, write_csv
+
+IDS = [str(7100000000000000001 + i * 7919) for i in range(4)]
+FAST = [(1_000_000, 1.0)]
+
+
+def statuses(ts, *pairs):
+    def arrange(sb):
+        for tid, status in pairs:
+            sb.tickets[tid].status = status
+    ts.call(arrange)
+
+
+def test_a_chinese_plan_and_the_run_it_guards(tmp_path):
+    write_csv(tmp_path / "in.csv", [["ticket_id", "status", "comment", "if:status"],
+                                    [IDS[0], "51", "已处理", ""], [IDS[1], "51", "", ""], [IDS[2], "51", "", "5"]])
+    config = SandboxConfig(ticket_ids=IDS, rates=FAST, get_rates=FAST, fields_rates=FAST)
+    with ThreadSandbox(config) as ts:
+        statuses(ts, (IDS[0], 5), (IDS[1], 5), (IDS[2], 2))
+        planned = CliRunner(env=ts.env()).invoke(cli, ["--lang", "zh", "plan", str(tmp_path / "in.csv"),
+                                                       "--report", str(tmp_path / "plan.csv")])
+        statuses(ts, (IDS[1], 2))  # an agent takes the ticket up in between
+        ran = CliRunner(env=ts.env()).invoke(cli, ["--lang", "zh", "run", "--plan", str(tmp_path / "plan.csv"),
+                                                   "--rate", "500/s", "--report", str(tmp_path / "out.csv")])
+    assert planned.exit_code == 0, planned.output
+    plan = read_rows(tmp_path / "plan.csv")
+    assert [r["plan"] for r in plan] == ["change", "change", "skipped"]  # the contract's kinds and columns
+    assert plan[0]["msg"] == "发评论：已处理"
+    assert plan[2]["msg"] == "条件不满足（if:status '5'：工单的值是 '2'）；不发送"
+    assert ran.exit_code == 0, ran.output
+    out = read_rows(tmp_path / "out.csv")
+    assert [r["result"] for r in out] == ["ok", "skipped", "skipped"]
+    assert out[1]["msg"] == "计划后已被修改：status 现在是 '2'，计划时是 '5'；不发送"
