@@ -65,4 +65,49 @@ MESSAGES: dict[str, str] = {
         "不是有效的解决状态：请用 1 / unresolved / 未解决 或 2 / resolved / 已解决",
     "52 (closed by user) cannot be set through the update API; use 51 (closed by agent)":
         "52（用户关闭）无法通过更新接口设置；请用 51（人工关闭）",
+    # sheet/report.py: the report, the retry and unknown files
+    "fix this row": "请修改这一行",
+    "the API refused it": "接口拒绝了它",
+    "not sent: the run stopped before it": "未发送：运行在这一行之前停止了",
+    "it may have been applied": "可能已经生效",
+    "the retry file is a CSV": "重试文件是 CSV",
+    "the unknown file is a CSV": "未知结果文件是 CSV",
+    "Report": "报告",
+    "Summary": "汇总",
+    "Timeline": "时间线",
+    "Retry": "重试",
+    "Unknown": "未知",
+    "{option} {path}: use a .xlsx, .csv or .tsv name": "{option} {path}：请用 .xlsx、.csv 或 .tsv 结尾的文件名",
+    "{option} {name}: a file name holds at most {max} bytes and this one has {n}; choose a shorter name "
+    "(nothing was sent)":
+        "{option} {name}：文件名最多 {max} 字节，这个有 {n} 字节；请换一个短一些的名字（未发送任何内容）",
+    "{option} {path} would write {name} over the input file: the input is never overwritten":
+        "{option} {path} 会把 {name} 写在输入文件上：输入文件从不会被覆盖",
+    "{option} {path}: {problem}; choose another place with {option} (nothing was sent)":
+        "{option} {path}：{problem}；请用 {option} 换一个位置（未发送任何内容）",
+    "{option} {path}: is a folder; give a file name": "{option} {path}：这是一个文件夹；请给出文件名",
+    "cannot write the report: cannot create files in {folder} ({problem}); choose another {option} "
+    "(nothing was sent)":
+        "无法写入报告：无法在 {folder} 中创建文件（{problem}）；请换一个 {option}（未发送任何内容）",
+    "cannot write the report in {folder}: {problem} (writing {name}); choose another place with {option} "
+    "(nothing was sent)":
+        "无法在 {folder} 中写入报告：{problem}（写入 {name} 时）；请用 {option} 换一个位置（未发送任何内容）",
+    "{csv} is written as a CSV, not {xlsx}: a cell of it holds more than {max} characters, which Excel would cut "
+    "(fed back in, a cut cell would send another value)":
+        "{csv} 写成了 CSV，而不是 {xlsx}：其中有单元格超过 {max} 个字符，Excel 会截断它"
+        "（再次导入时，被截断的单元格会发送另一个值）",
+    "Rows by result": "各结果的行数",
+    "Answers": "接口返回",
+    "Settings": "设置",
+    "rows": "行数",
+    "second": "秒",
+    "accepted": "已接受",
+    "throttled": "被限流",
+    "pacing rate (/s)": "发送速率（/秒）",
+    "accepted per second": "每秒接受数",
+    "throttle answers (pauses)": "限流返回（暂停）",
+    "pacing rate": "发送速率",
+    "Requests over the run": "运行期间的请求",
+    "seconds since start": "开始后的秒数",
+    "requests": "请求数",
 }
