@@ -110,4 +110,30 @@ MESSAGES: dict[str, str] = {
     "Requests over the run": "运行期间的请求",
     "seconds since start": "开始后的秒数",
     "requests": "请求数",
+    # errors.py: a full disk
+    "no space left on {where}": "{where} 没有剩余空间",
+    "disk quota exceeded on {where}": "{where} 的磁盘配额已用完",
+    # schema/columns.py, schema/labels.py, schema/sheet.py: the header's columns, what was read
+    "columns kept in the report but not sent (not a ticket field): {names}":
+        "这些列保留在报告中但不发送（不是工单字段）：{names}",
+    " and {n:,} more": " 等另外 {n:,} 个",
+    "none": "无",
+    "no ticket id column: expected a header named ticket_id (or 工单ID / 工单编号); the header row has {names}":
+        "没有工单号列：表头中应有名为 ticket_id（或 工单ID / 工单编号）的列；表头行是 {names}",
+    "columns named in {option} but not in the sheet: {names}": "{option} 中写了但表格里没有的列：{names}",
+    "columns an earlier run of the tool wrote (its results) are not read as input: {names}":
+        "这些列是本工具上次运行写入的（运行结果），不作为输入读取：{names}",
+    "columns.{theirs}: {ours!r} is not a field; use one of {fields}, custom:<id>":
+        "columns.{theirs}：{ours!r} 不是字段；请用 {fields} 或 custom:<id> 之一",
+    "custom field {id}": "自定义字段 {id}",
+    "columns {first} ({first_name!r}) and {second} ({second_name!r}) both mean {field}: keep one of them":
+        "{first} 列（{first_name!r}）和 {second} 列（{second_name!r}）都表示 {field}：请只保留一列",
+    "encoding {encoding}, {separator}": "编码 {encoding}，{separator}",
+    "a DataFrame of {n} rows": "{n} 行的 DataFrame",
+    "sheet {name!r}": "工作表 {name!r}",
+    "comma-separated": "逗号分隔",
+    "tab-separated": "制表符分隔",
+    "semicolon-separated": "分号分隔",
+    "{separator!r}-separated": "以 {separator!r} 分隔",
+    "; the first text reads {sample!r} (if it does not, {advice})": "；第一段文字读作 {sample!r}（如果不对，{advice}）",
 }
