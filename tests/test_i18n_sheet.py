@@ -23,3 +23,15 @@ def test_columns_not_sent_are_said_in_chinese_and_a_full_disk_too():
         columns = resolve_columns(["ticket_id", "note"])
         assert disk_full(OSError(errno.ENOSPC, "full"), "/data") == "/data 没有剩余空间"
     assert columns.warnings == ("这些列保留在报告中但不发送（不是工单字段）：note",)
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_said_in_chinese(runner, tmp_path):
+    from batch_updater.cli import cli
+
+    (tmp_path / "in.csv").write_bytes(b"%PDF-1.7 not a sheet")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    pdf = runner.invoke(cli, ["--lang", "zh", "run", "in.csv", "--dry-run"])
+    empty = runner.invoke(cli, ["--lang", "zh", "run", "empty.xlsx", "--dry-run"])
+    assert pdf.exit_code == empty.exit_code == 2, pdf.output + empty.output
+    assert "in.csv 不是文本文件：它是PDF 文档" in pdf.output
+    assert "empty.xlsx 是空文件（0 字节）：应有一行含 ticket_id 列的表头" in empty.output

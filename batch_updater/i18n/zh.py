@@ -136,4 +136,140 @@ MESSAGES: dict[str, str] = {
     "semicolon-separated": "分号分隔",
     "{separator!r}-separated": "以 {separator!r} 分隔",
     "; the first text reads {sample!r} (if it does not, {advice})": "；第一段文字读作 {sample!r}（如果不对，{advice}）",
+    # sheet/sniff.py, sheet/limits.py: what a file really is, and how big
+    "the workbook is protected by a password (encrypted): open it in Excel, remove the password (File > Info > "
+    "Protect Workbook > Encrypt with Password), save it, and try again":
+        "工作簿设置了密码（已加密）：请在 Excel 中打开，去掉密码（文件 > 信息 > 保护工作簿 > 用密码进行加密），"
+        "保存后再试",
+    "an Excel workbook": "Excel 工作簿",
+    "a legacy Excel workbook": "旧版 Excel 工作簿",
+    "a text file": "文本文件",
+    "a PNG image": "PNG 图片",
+    "a JPEG image": "JPEG 图片",
+    "a GIF image": "GIF 图片",
+    "a PDF document": "PDF 文档",
+    "a RAR archive": "RAR 压缩包",
+    "a gzip archive": "gzip 压缩包",
+    "a 7-Zip archive": "7-Zip 压缩包",
+    "a web page (HTML), as some systems export for Excel; open it in Excel and save it as .xlsx":
+        "网页（HTML），有些系统会这样导出给 Excel；请在 Excel 中打开并另存为 .xlsx",
+    "an XML file (perhaps an Excel 2003 XML sheet); open it in Excel and save it as .xlsx":
+        "XML 文件（可能是 Excel 2003 XML 表格）；请在 Excel 中打开并另存为 .xlsx",
+    "not a spreadsheet (binary data)": "不是电子表格（二进制数据）",
+    "{name} is empty (0 bytes): expected a header row with a ticket_id column":
+        "{name} 是空文件（0 字节）：应有一行含 ticket_id 列的表头",
+    "{name} is not an Excel workbook: it is {what}": "{name} 不是 Excel 工作簿：它是{what}",
+    "{name} is not an Excel workbook: it is {what}; if it is a CSV or TSV, give it a .csv or .tsv name":
+        "{name} 不是 Excel 工作簿：它是{what}；如果它是 CSV 或 TSV，请改用 .csv 或 .tsv 结尾的文件名",
+    "{name} is {what}, not a text file: give it an .xlsx (or .xls) name":
+        "{name} 是{what}，不是文本文件：请改用 .xlsx（或 .xls）结尾的文件名",
+    "{name} is not a text file: it is {what}": "{name} 不是文本文件：它是{what}",
+    "a text file up to {text}, a workbook whose parts unpack to {workbook}":
+        "文本文件最大 {text}，工作簿解压后最大 {workbook}",
+    "a device": "设备",
+    "a pipe": "管道",
+    "a socket": "套接字",
+    "not a regular file": "不是普通文件",
+    "{name} is {what}, not a file: save the sheet as a file and give its path":
+        "{name} 是{what}，不是文件：请把表格保存为文件并给出它的路径",
+    "{name} is {size}, more than this tool reads ({limit}): split it into smaller files":
+        "{name} 有 {size}，超过本工具能读取的大小（{limit}）：请拆成几个小文件",
+    "{name}: its part {part} unpacks to {size} (from {packed} in the file), more than this tool reads from a "
+    "workbook ({limit} in all): it is damaged or built to exhaust memory (a \"zip bomb\"); if it is a real sheet, "
+    "save only the rows to send in a new workbook":
+        "{name}：其中的 {part} 解压后有 {size}（文件中为 {packed}），超过本工具从一个工作簿读取的上限（共 {limit}）："
+        "文件已损坏，或是为耗尽内存而构造的（“zip 炸弹”）；如果它确实是表格，请只把要发送的行存到一个新工作簿",
+    "{name}: its part {part} unpacks to more than {size} (from {packed} in the file), more than this tool reads "
+    "from a workbook ({limit} in all): it is damaged or built to exhaust memory (a \"zip bomb\"); if it is a real "
+    "sheet, save only the rows to send in a new workbook":
+        "{name}：其中的 {part} 解压后超过 {size}（文件中为 {packed}），超过本工具从一个工作簿读取的上限（共 {limit}）："
+        "文件已损坏，或是为耗尽内存而构造的（“zip 炸弹”）；如果它确实是表格，请只把要发送的行存到一个新工作簿",
+    "sheet {name!r} has something in cell {farthest}, so its used range is A1:{last} ({cells:,} cells), more than "
+    "this tool reads ({max:,} cells): delete the rows and columns after your table (select them, right-click, "
+    "Delete) and save; or copy the table into a new sheet":
+        "工作表 {name!r} 的单元格 {farthest} 有内容，所以已用区域是 A1:{last}（{cells:,} 个单元格），超过本工具能读取的"
+        "数量（{max:,} 个）：请删除表格之后的行和列（选中后右键，删除）并保存；或把表格复制到一个新工作表",
+    # sheet/frames.py: a DataFrame as the input
+    "holds floats ({dtype}): a float keeps only about 16 digits, so a 19-digit ticket id has already lost its last "
+    "digits; pass the ids as text (str) or as int64":
+        "存的是浮点数（{dtype}）：浮点数只能保留约 16 位数字，19 位的工单号已经丢了最后几位；请把工单号按文本（str）"
+        "或 int64 传入",
+    "a float of more than 15 digits ({value!r}) has lost its last digits; pass this column as text (str) or int64. "
+    "This row is not sent":
+        "超过 15 位的浮点数（{value!r}）已经丢了最后几位；请把这一列按文本（str）或 int64 传入。这一行不会发送",
+    "a float cell": "浮点数单元格",
+    "the frame's {name} column {problem}": "DataFrame 的 {name} 列{problem}",
+    "expected a pandas DataFrame, got {kind}": "应传入 pandas DataFrame，收到的是 {kind}",
+    "the frame's columns have several levels: give it one row of column names":
+        "DataFrame 的列名有多层：请只给一行列名",
+    "the frame has no columns: expected a ticket_id column": "DataFrame 没有列：应有 ticket_id 列",
+    "the frame has no rows: nothing to do": "DataFrame 没有行：无事可做",
+    "DataFrames need pandas: pip install 'batch-updater[pandas]'":
+        "DataFrame 需要 pandas：pip install 'batch-updater[pandas]'",
+    # sheet/header.py: the header row, merged cells
+    "empty": "空的",
+    "past its end": "超出了末尾",
+    "{option} {n}: row {n} of {where} is {what}; give the row of the column names (1 = the first row)":
+        "{option} {n}：{where} 的第 {n} 行是{what}；请给出列名所在的行（1 = 第一行）",
+    "{where} is empty: expected a header row with a ticket_id column": "{where} 是空的：应有一行含 ticket_id 列的表头",
+    "{problem}; row {n} looks like the header (it has a ticket id column): if the rows above it are a title, "
+    "{advice}":
+        "{problem}；第 {n} 行看起来是表头（它有工单号列）：如果它上面的行是标题，{advice}",
+    "column {names} has data but no header: kept in the report, not sent (give a header to send a field)":
+        "{names} 列有数据但没有表头：保留在报告中，不发送（加上表头才能发送字段）",
+    "columns {names} have data but no header: kept in the report, not sent (give a header to send a field)":
+        "{names} 列有数据但没有表头：保留在报告中，不发送（加上表头才能发送字段）",
+    "header cells {span} are merged: column {names} has no header of its own (kept in the report, not sent); "
+    "unmerge them and name each column":
+        "表头单元格 {span} 是合并的：{names} 列没有自己的表头（保留在报告中，不发送）；请取消合并并给每一列命名",
+    "header cells {span} are merged: columns {names} have no header of their own (kept in the report, not sent); "
+    "unmerge them and name each column":
+        "表头单元格 {span} 是合并的：{names} 列没有自己的表头（保留在报告中，不发送）；请取消合并并给每一列命名",
+    "cell {cell} is inside the merged cell {span}, whose value is in {first} only: unmerge it and fill in the cell "
+    "on each row. This row is not sent":
+        "单元格 {cell} 在合并单元格 {span} 里，其值只在 {first} 中：请取消合并，并在每一行填上这个单元格。这一行不会发送",
+    # sheet/excel.py, sheet/numfmt.py, sheet/excel_cells.py: a workbook's cells
+    "Excel stored this as a number and kept only its first 15 digits; format the column as Text, type the value "
+    "again, and save. This row is not sent":
+        "Excel 把它存成了数字，只保留了前 15 位；请把这一列设为“文本”格式，重新输入并保存。这一行不会发送",
+    "cell {cell} shows this number by {format}, which this tool cannot show exactly as Excel does; type the value "
+    "as text (format the column as Text) so that it is sent as shown. This row is not sent":
+        "单元格 {cell} 按{format}显示这个数字，本工具无法与 Excel 显示得完全一样；请把值按文本输入（把这一列设为“文本”"
+        "格式），这样发送的就是显示的内容。这一行不会发送",
+    "its number format {code}": "它的数字格式 {code} ",
+    "its built-in number format {id}": "它的内置数字格式 {id} ",
+    "open it in Excel, which offers to repair it, and save it again; or export it again from the program that made "
+    "it":
+        "请用 Excel 打开（Excel 会提示修复）并重新保存；或从生成它的程序重新导出",
+    "cannot read the file as an Excel workbook: {error}": "无法把文件作为 Excel 工作簿读取：{error}",
+    "the workbook has no sheets": "工作簿中没有工作表",
+    "cannot read the workbook's structure: {error}": "无法读取工作簿的结构：{error}",
+    "sheet {name!r} is hidden in Excel; it is read because {option} asks for it":
+        "工作表 {name!r} 在 Excel 中是隐藏的；因为 {option} 指定了它，仍会读取",
+    "every sheet of the workbook is hidden in Excel; reading the first, {name!r}":
+        "工作簿的所有工作表在 Excel 中都是隐藏的；读取第一个：{name!r}",
+    "the workbook is damaged in sheet {name!r} ({part}): its XML is cut short or malformed ({error}); {repair}":
+        "工作簿的工作表 {name!r}（{part}）已损坏：其 XML 不完整或格式错误（{error}）；{repair}",
+    "cannot read sheet {name!r}: {error}": "无法读取工作表 {name!r}：{error}",
+    "the workbook is damaged {where}; {repair}": "工作簿已损坏（{where}）；{repair}",
+    "cell {cell} holds {n:,} characters, more than {max:,} (Excel itself holds 32,767): it was written by a "
+    "program; shorten it. This row is not sent":
+        "单元格 {cell} 有 {n:,} 个字符，超过 {max:,}（Excel 本身最多 32,767）：它是由程序写入的；请把它缩短。"
+        "这一行不会发送",
+    "no sheet {name!r} in the workbook; its sheets are {sheets}": "工作簿中没有工作表 {name!r}；它的工作表有 {sheets}",
+    "cell {cell} shows the error {error} in Excel; fix the formula or type the value. This row is not sent":
+        "单元格 {cell} 在 Excel 中显示错误 {error}；请修正公式或直接输入值。这一行不会发送",
+    "cell {cell} takes its value from another workbook ({other}) by a formula: the value saved in this file is the "
+    "one Excel last read from it, and may be out of date; copy the column and paste it as values (Paste Special > "
+    "Values), or type the value. This row is not sent":
+        "单元格 {cell} 通过公式引用另一个工作簿（{other}）的值：这个文件里保存的是 Excel 上次读到的值，可能已过时；"
+        "请复制这一列并粘贴为数值（选择性粘贴 > 数值），或直接输入值。这一行不会发送",
+    "cell {cell} holds a formula whose result is not in the file (it was written by a program and never saved in "
+    "Excel); open the file in Excel and save it, or type the value. This row is not sent":
+        "单元格 {cell} 的公式结果不在文件中（文件由程序写入，从未在 Excel 中保存过）；请用 Excel 打开并保存，"
+        "或直接输入值。这一行不会发送",
+    "cell {cell} is cut to {max} characters in this Excel file (Excel's limit)":
+        "单元格 {cell} 在这个 Excel 文件中被截断为 {max} 个字符（Excel 的上限）",
+    "cells {cells} and {last} are cut to {max} characters in this Excel file (Excel's limit)":
+        "单元格 {cells} 和 {last} 在这个 Excel 文件中被截断为 {max} 个字符（Excel 的上限）",
 }
