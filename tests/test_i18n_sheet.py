@@ -35,3 +35,14 @@ def test_a_file_that_is_not_a_spreadsheet_is_said_in_chinese(runner, tmp_path):
     assert pdf.exit_code == empty.exit_code == 2, pdf.output + empty.output
     assert "in.csv 不是文本文件：它是PDF 文档" in pdf.output
     assert "empty.xlsx 是空文件（0 字节）：应有一行含 ticket_id 列的表头" in empty.output
+
+
+def test_an_encoding_that_is_not_one_and_a_write_back_without_a_file_are_said_in_chinese():
+    from batch_updater.sheet.encodings import decode
+    from batch_updater.sheet.writeback import needs_a_file
+
+    with speaking("zh"):
+        with pytest.raises(InputError) as caught:
+            decode(b"ticket_id\n", "no-such-codec")
+        assert str(caught.value) == "未知编码 'no-such-codec'"
+        assert "需要一个输入文件" in str(needs_a_file())

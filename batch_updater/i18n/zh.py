@@ -272,4 +272,121 @@ MESSAGES: dict[str, str] = {
         "单元格 {cell} 在这个 Excel 文件中被截断为 {max} 个字符（Excel 的上限）",
     "cells {cells} and {last} are cut to {max} characters in this Excel file (Excel's limit)":
         "单元格 {cells} 和 {last} 在这个 Excel 文件中被截断为 {max} 个字符（Excel 的上限）",
+    # sheet/encodings.py: a text file's encoding
+    "{advice} (e.g. {encodings})": "{advice}（例如 {encodings}）",
+    "the end of the file": "文件末尾",
+    "not UTF-8": "不是 UTF-8",
+    "byte {byte}": "字节 {byte}",
+    "byte {byte} at offset {offset}": "偏移 {offset} 处的字节 {byte}",
+    "the file starts with a UTF-8 byte-order mark but line {line} is not {codec} ({byte}): save the file again in "
+    "one encoding, or {hint}":
+        "文件以 UTF-8 字节顺序标记开头，但第 {line} 行不是 {codec}（{byte}）：请用同一种编码重新保存文件，或{hint}",
+    "the file starts with a UTF-16 byte-order mark but line {line} is not {codec} ({byte}): save the file again in "
+    "one encoding, or {hint}":
+        "文件以 UTF-16 字节顺序标记开头，但第 {line} 行不是 {codec}（{byte}）：请用同一种编码重新保存文件，或{hint}",
+    "unknown encoding {encoding!r}": "未知编码 {encoding!r}",
+    "{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030": "{encoding!r} 不是文本编码；请用 utf-8 或 gb18030 等",
+    "the file is not valid {encoding}: line {line} ({byte}); check {option}":
+        "文件不是有效的 {encoding}：第 {line} 行（{byte}）；请检查 {option}",
+    "the file holds zero bytes (line {line}): it is UTF-16 without a byte-order mark ({advice}, or utf-16-be), or "
+    "not a text file at all":
+        "文件中有零字节（第 {line} 行）：它是没有字节顺序标记的 UTF-16（{advice}，或 utf-16-be），或者根本不是文本文件",
+    "the file mixes encodings: line {utf8} is UTF-8 but line {other} is not ({byte}); save the whole file again as "
+    "UTF-8, or {hint}":
+        "文件混用了多种编码：第 {utf8} 行是 UTF-8，第 {other} 行却不是（{byte}）；请把整个文件重新保存为 UTF-8，或{hint}",
+    "cannot tell the file's encoding: it is neither UTF-8 nor GBK/GB18030 (line {line}, {byte}); {hint}":
+        "无法判断文件的编码：它既不是 UTF-8 也不是 GBK/GB18030（第 {line} 行，{byte}）；{hint}",
+    "cannot tell the file's encoding: it is not UTF-8, and read as GBK/GB18030 it is nonsense (line {line} reads "
+    "{text}); {hint}":
+        "无法判断文件的编码：它不是 UTF-8，按 GBK/GB18030 读出来是乱码（第 {line} 行读作 {text}）；{hint}",
+    # sheet/read.py: reading a file
+    "{name}: unsupported file type {suffix}; use {supported}": "{name}：不支持的文件类型 {suffix}；请用 {supported}",
+    "(none)": "（无）",
+    "{option} applies to Excel files only": "{option} 只适用于 Excel 文件",
+    "{path}: no such file": "{path}：文件不存在",
+    "{path}: is a directory, not a spreadsheet": "{path}：这是一个文件夹，不是电子表格",
+    "{path}: permission denied": "{path}：没有权限",
+    "the sheet Excel opens on has no ticket id column: sheet {name!r} was read instead ({advice})":
+        "Excel 打开时显示的工作表没有工单号列：改为读取了工作表 {name!r}（{advice}）",
+    "cannot read the file as {kind}: {error}": "无法把文件作为 {kind} 读取：{error}",
+    "a cell of {n:,} characters (more than 128 KiB): check the quotes on this row; this row is not sent":
+        "有一个单元格长 {n:,} 个字符（超过 128 KiB）：请检查这一行的引号；这一行不会发送",
+    "the file": "文件",
+    "no header": "无表头",
+    "beyond the header": "表头之外",
+    "line {line}: the quote that opens column {column} ({name}) runs on to line {end}, so lines {first}-{end} were "
+    "read into that one cell though they look like rows of their own; close the quote on line {line}, and write a "
+    "quote inside a cell as two (\"\")":
+        "第 {line} 行：{column} 列（{name}）开头的引号一直延续到第 {end} 行，所以第 {first}-{end} 行被读进了这一个"
+        "单元格，尽管它们看起来是单独的行；请在第 {line} 行补上闭合的引号，单元格内的引号要写成两个（\"\"）",
+    "1 row is hidden in Excel (hidden or filtered out) but read and sent like the others: {rows}":
+        "有 1 行在 Excel 中被隐藏（隐藏或被筛选掉），但会和其他行一样读取并发送：{rows}",
+    "{n} rows are hidden in Excel (hidden or filtered out) but read and sent like the others: {rows}":
+        "有 {n} 行在 Excel 中被隐藏（隐藏或被筛选掉），但会和其他行一样读取并发送：{rows}",
+    "columns hidden in Excel are read and sent like the others: {columns}":
+        "在 Excel 中隐藏的列会和其他列一样读取并发送：{columns}",
+    "{where} has a header row but no rows below it: nothing to do": "{where} 有表头行，但下面没有数据行：无事可做",
+    # sheet/workbook.py, sheet/xlsx_checks.py: a workbook edited in place, a damaged one
+    "images": "图片",
+    "charts": "图表",
+    "drawings (shapes, text boxes, images)": "绘图（形状、文本框、图片）",
+    "cell comments": "批注",
+    "threaded comments": "会话批注",
+    "tables": "表格",
+    "slicers": "切片器",
+    "timelines": "日程表",
+    "pivot tables": "数据透视表",
+    "form controls": "表单控件",
+    "ActiveX controls": "ActiveX 控件",
+    "embedded objects": "嵌入对象",
+    "links to other workbooks": "到其他工作簿的链接",
+    "custom XML data": "自定义 XML 数据",
+    "the data model": "数据模型",
+    "query tables": "查询表",
+    "data connections": "数据连接",
+    "macros": "宏",
+    "{option}: openpyxl does not find sheet {sheet!r} in {name} (nothing was sent)":
+        "{option}：openpyxl 在 {name} 中找不到工作表 {sheet!r}（未发送任何内容）",
+    "the workbook's images cannot be carried into the results file without Pillow (pip install pillow)":
+        "没有 Pillow，工作簿中的图片无法带到结果文件里（pip install pillow）",
+    "{option}: openpyxl cannot open {name} to edit it ({error}); run without {option} for the plain report "
+    "(nothing was sent)":
+        "{option}：openpyxl 无法打开 {name} 进行编辑（{error}）；请去掉 {option} 运行，得到普通报告（未发送任何内容）",
+    "the results file will lack what openpyxl cannot edit: {what}": "结果文件中会缺少 openpyxl 无法编辑的内容：{what}",
+    "the results file lacks some of the workbook's {what}: openpyxl cannot carry them over; your workbook itself is "
+    "unchanged":
+        "结果文件缺少工作簿中的部分{what}：openpyxl 无法带过去；你的工作簿本身没有改动",
+    "the list of its parts": "部件列表",
+    "the links between its parts": "部件之间的关联",
+    "the list of its sheets": "工作表列表",
+    "its cell styles": "单元格样式",
+    "the text of its cells (shared strings)": "单元格文本（共享字符串）",
+    "one of its sheets": "其中一个工作表",
+    "a part": "某个部件",
+    "in {what} ({part}): its XML is cut short or malformed ({error})": "在{what}（{part}）中：其 XML 不完整或格式错误（{error}）",
+    "in {what} ({part}): it cannot be unpacked ({error})": "在{what}（{part}）中：无法解压（{error}）",
+    "as a whole: it is not a readable zip, as an .xlsx is ({error})": "整体上：它不是可读的 zip 文件，而 .xlsx 应该是（{error}）",
+    # sheet/writeback.py: the results written into a copy of the input
+    "{option} cannot edit {name}: an .xls (the old Excel format) cannot be edited in place; save it as .xlsx in "
+    "Excel and run that, or run without {option} (nothing was sent)":
+        "{option} 无法编辑 {name}：.xls（旧版 Excel 格式）不能就地编辑；请在 Excel 中另存为 .xlsx 后再运行，"
+        "或去掉 {option} 运行（未发送任何内容）",
+    "{option}: {name} is too long a name to add -{tag} to; rename it shorter (nothing was sent)":
+        "{option}：{name} 的名字太长，无法再加上 -{tag}；请改个短一些的名字（未发送任何内容）",
+    "{report_option} {report} would write over the {option} file {name}: choose another place with {report_option}":
+        "{report_option} {report} 会覆盖 {option} 的文件 {name}：请用 {report_option} 换一个位置",
+    "{option}: {path} is a folder (nothing was sent)": "{option}：{path} 是一个文件夹（未发送任何内容）",
+    "{option}: cannot write {name} in {folder}: {problem}; copy the input to a folder you can write in, or run "
+    "without {option} (nothing was sent)":
+        "{option}：无法在 {folder} 中写入 {name}：{problem}；请把输入文件复制到可写的文件夹，或去掉 {option} 运行"
+        "（未发送任何内容）",
+    "{option}: cannot read {name} again: {problem}": "{option}：无法再次读取 {name}：{problem}",
+    "{option} needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)":
+        "{option} 需要一个输入文件（.xlsx、.xlsm、.csv、.tsv 或 .txt）",
+    "cannot write {path} ({problem})": "无法写入 {path}（{problem}）",
+    "cannot write the results into {name} ({error}); the report has every row":
+        "无法把结果写入 {name}（{error}）；报告中有每一行",
+    "{problem}; the results file is in {path} instead": "{problem}；结果文件改放在 {path}",
+    "the state folder": "状态文件夹",
+    "{problem} nor in {where} ({again}); the report has every row": "{problem}，也无法写入 {where}（{again}）；报告中有每一行",
 }
