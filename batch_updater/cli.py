@@ -69,7 +69,9 @@ def lang_option(fn: F) -> F:
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
-    ctx.with_resource(speaking(lang or from_locale(os.environ)))  # a command's own --lang, parsed after, wins
+    # --lang, or the locale's (messages only: a report's result columns stay the contract's then);
+    # a command's own --lang, parsed after, wins
+    ctx.with_resource(speaking(lang or from_locale(os.environ), chosen=lang is not None))
     ctx.with_resource(naming(cli_flag))  # the library's messages name the options as flags here
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+from batch_updater.i18n import N_, tr
+
 INTERRUPTED = 130  # Ctrl-C or SIGTERM: not an exception, a run that stopped and wrote its report
 
 
@@ -85,17 +87,18 @@ class NoSpace(BatchUpdaterError):
     exit_code = 3
 
 
-_FULL = {errno.ENOSPC: "no space left on", errno.EDQUOT: "disk quota exceeded on"}
+_FULL = {errno.ENOSPC: N_("no space left on {where}"), errno.EDQUOT: N_("disk quota exceeded on {where}")}
 
 
 def disk_full(error: BaseException, where: object) -> str | None:
     """`no space left on <where>` when `error` says a disk is full (an OSError, or SQLite's
     "database or disk is full"); None for any other error."""
     if isinstance(error, OSError) and error.errno in _FULL:
-        return f"{_FULL[error.errno]} {where}"
+        return tr(_FULL[error.errno], where=where)
     if isinstance(error, sqlite3.OperationalError) and (
-            getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(error)):
-        return f"no space left on {where}"
+            getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "disk is full" in str(error)):  # i18n: en (SQLite's own words)
+        return tr(_FULL[errno.ENOSPC], where=where)
     return None
 
 

@@ -15,8 +15,8 @@ EN = "a ticket id is digits only (16 to 19 of them)"
 ZH = "工单号只能是数字（16 到 19 位）"
 
 
-def _msgs(path):
-    return [row["msg"] for row in read_rows(path)]
+def _msgs(path, column="msg"):
+    return [row[column] for row in read_rows(path)]
 
 
 @pytest.mark.parametrize("args", [["--lang", "zh", "run"], ["run", "--lang", "zh"]])
@@ -25,7 +25,7 @@ def test_lang_zh_says_a_rows_problems_in_chinese(runner, tmp_path, args):
     result = runner.invoke(cli, [*args, "in.csv", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 1, result.output
     assert ZH in result.output and EN not in result.output
-    bad = _msgs(tmp_path / "out.csv")[1]
+    bad = _msgs(tmp_path / "out.csv", "说明")[1]  # a Chinese report's msg column
     assert ZH in bad and "不是有效状态" in bad
     assert language() == "en"  # the command's language ends with it
 
@@ -33,7 +33,7 @@ def test_lang_zh_says_a_rows_problems_in_chinese(runner, tmp_path, args):
 def test_a_chinese_locale_speaks_chinese_and_lang_en_wins(runner, tmp_path):
     write_csv(tmp_path / "in.csv", ROWS)
     result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "zh.csv"], env={"LANG": "zh_CN.UTF-8"})
-    assert ZH in _msgs(tmp_path / "zh.csv")[1], result.output
+    assert ZH in _msgs(tmp_path / "zh.csv", "说明")[1], result.output
     result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "en.csv", "--lang", "en"],
                            env={"LANG": "zh_CN.UTF-8"})
     assert EN in _msgs(tmp_path / "en.csv")[1], result.output

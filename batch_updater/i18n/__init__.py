@@ -30,6 +30,9 @@ LANGUAGES = ("en", "zh")
 CATALOGUES: dict[str, Mapping[str, str]] = {"zh": _ZH}
 
 _LANG: ContextVar[str] = ContextVar("batch_updater_language", default="en")
+# The language a user chose in so many words (--lang, lang=, the page's switch), not the locale's:
+# only then does a report's contract (its result columns' names and values) speak it.
+_CHOSEN: ContextVar[str] = ContextVar("batch_updater_chosen_language", default="en")
 _LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _TAG = re.compile(r"^(zh|en)(?:[-_.@:].*)?$", re.IGNORECASE)
 
@@ -37,6 +40,13 @@ _TAG = re.compile(r"^(zh|en)(?:[-_.@:].*)?$", re.IGNORECASE)
 def language() -> str:
     """The language messages are built in here: "en" or "zh"."""
     return _LANG.get()
+
+
+def report_language() -> str:
+    """The language of a report's result columns: "en", the contract, unless a language was
+    chosen in so many words (`speaking(lang, chosen=True)`): a cron job on a Chinese machine
+    keeps writing `result` and `ok` for the scripts that read them."""
+    return _CHOSEN.get()
 
 
 def tr(english: str, /, **facts: object) -> str:
@@ -69,18 +79,26 @@ def from_locale(env: Mapping[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def speaking(lang: str) -> Iterator[None]:
-    """Messages built inside are in `lang` ("en" or "zh"; this thread and the tasks it starts)."""
-    token = _LANG.set(lang if lang in LANGUAGES else "en")
+def speaking(lang: str, *, chosen: bool = True) -> Iterator[None]:
+    """Messages built inside are in `lang` ("en" or "zh"; this thread and the tasks it starts);
+    a report's result columns too when the language was `chosen` (not the locale's guess)."""
+    lang = lang if lang in LANGUAGES else "en"
+    token = _LANG.set(lang)
+    chose = _CHOSEN.set(lang) if chosen else None
     try:
         yield
     finally:
         _LANG.reset(token)
+        if chose is not None:
+            _CHOSEN.reset(chose)
 
 
-def set_language(lang: str) -> None:
-    """The language of this thread from now on (a command line's, for the whole process)."""
-    _LANG.set(lang if lang in LANGUAGES else "en")
+def set_language(lang: str, *, chosen: bool = True) -> None:
+    """The language of this thread from now on (a command's --lang; see speaking)."""
+    lang = lang if lang in LANGUAGES else "en"
+    _LANG.set(lang)
+    if chosen:
+        _CHOSEN.set(lang)
 
 
 def N_(english: str) -> str:  # noqa: N802 (gettext's name for it)

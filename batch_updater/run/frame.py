@@ -45,7 +45,7 @@ def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | No
     `rate`, `sandbox`, `base_url`, `report`, `skip_unchanged`, `columns`, `defaults`...).
     `result.to_frame()` is the frame with the result columns joined on, its index kept. `lang`
     ("en" or "zh"; default: the language in use, i18n.speaking): the messages' and warnings'."""
-    with naming(keyword), speaking(lang or language()):  # messages name the options as this call's keywords: rate=
+    with naming(keyword), speaking(lang or language(), chosen=lang is not None):  # messages name the options as this call's keywords: rate=
         run_options = _job_options(frame, job, env, options)
         result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
                                                          on_warning=on_warning, control=control))
@@ -60,7 +60,7 @@ def plan_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | N
     credentials). `result.to_frame()` is the frame with `plan` and each field's now and new value."""
     from batch_updater.run.plan import plan_job
 
-    with naming(keyword), speaking(lang or language()):
+    with naming(keyword), speaking(lang or language(), chosen=lang is not None):
         run_options = _job_options(frame, job, env, options)
         result = _outside_a_loop(lambda control: plan_job(run_options, env=env, on_progress=on_progress,
                                                           on_warning=on_warning, control=control))

@@ -14,12 +14,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from batch_updater.errors import InputError, UsageError
+from batch_updater.i18n import N_, tr
 from batch_updater.naming import option
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.fields import REGISTRY, Registry, fold
 
 # custom:<field id> or custom:<field id>:<key name>; an empty id (custom:) is a custom column too, whose
 # cells are refused saying that the id is missing (not a column silently kept and not sent).
+UNKNOWN = N_("columns kept in the report but not sent (not a ticket field): {names}")  # schema/labels.py redoes it
 _CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]*?)\s*(?:[:：]\s*(.+?)\s*)?$", re.IGNORECASE)
 
 
@@ -98,15 +100,15 @@ def _role(name: str, registry: Registry) -> Role:
 
 def listed(names: Sequence[str], shown: int = 10) -> str:
     """Names for a warning: the first few and how many more (16,000 columns made a line of 117 KB)."""
-    return ", ".join(names[:shown]) + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
+    return ", ".join(names[:shown]) + (tr(" and {n:,} more", n=len(names) - shown) if len(names) > shown else "")
 
 
 def check_renames(renames: Mapping[str, str], registry: Registry = REGISTRY) -> None:
     """A job file's `columns` map: each target must be a field this tool knows."""
     for theirs, ours in renames.items():
         if _role(ours, registry) is None:
-            raise UsageError(f"columns.{theirs}: {ours!r} is not a field; use one of "
-                             f"{', '.join(registry.names)}, custom:<id>")
+            raise UsageError(tr("columns.{theirs}: {ours!r} is not a field; use one of {fields}, custom:<id>",
+                                theirs=theirs, ours=ours, fields=", ".join(registry.names)))
 
 
 def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, str] | None = None, *,
@@ -129,28 +131,29 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
         if role is not None:
             if role in seen:
                 first = seen[role]
-                what = role if isinstance(role, str) else f"custom field {role.field_id}"
-                raise InputError(
-                    f"columns {column_letter(first)} ({header[first].strip()!r}) and "
-                    f"{column_letter(i)} ({name.strip()!r}) both mean {what}: keep one of them"
-                )
+                what = role if isinstance(role, str) else tr("custom field {id}", id=role.field_id)
+                raise InputError(tr("columns {first} ({first_name!r}) and {second} ({second_name!r}) both mean "
+                                    "{field}: keep one of them", first=column_letter(first),
+                                    first_name=header[first].strip(), second=column_letter(i),
+                                    second_name=name.strip(), field=what))
             seen[role] = i
         elif name.strip():
             unknown.append(name.strip())
         roles.append(role)
         kept.append(i)
     if "ticket_id" not in seen:
-        shown = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
+        shown = ", ".join(repr(h.strip()) for h in header if h.strip()) or tr("none")
         raise NoTicketIdColumn(
-            f"no ticket id column: expected a header named ticket_id (or 工单ID / 工单编号); "
-            f"the header row has {shown}", tuple(h.strip() for h in header if h.strip()))
+            tr("no ticket id column: expected a header named ticket_id (or 工单ID / 工单编号); the header row has "
+               "{names}", names=shown), tuple(h.strip() for h in header if h.strip()))
     warnings = []
     absent = sorted(set(renamed) - {fold(h) for h in header})
     if absent:
-        warnings.append(f"columns named in {option('columns')} but not in the sheet: " + ", ".join(absent))
+        warnings.append(tr("columns named in {option} but not in the sheet: {names}", option=option("columns"),
+                           names=", ".join(absent)))
     if unknown:
-        warnings.append("columns kept in the report but not sent (not a ticket field): " + listed(unknown))
+        warnings.append(tr(UNKNOWN, names=listed(unknown)))
     if dropped:
-        warnings.append("columns an earlier run of the tool wrote (its results) are not read as input: "
-                        + listed(dropped))
+        warnings.append(tr("columns an earlier run of the tool wrote (its results) are not read as input: {names}",
+                           names=listed(dropped)))
     return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings), registry)

@@ -17,14 +17,14 @@ import re
 from dataclasses import replace
 
 from batch_updater.errors import InputError
-from batch_updater.schema.columns import ColumnMap, CustomColumn, Role, _role, column_letter, listed
+from batch_updater.i18n import tr
+from batch_updater.schema.columns import UNKNOWN, ColumnMap, CustomColumn, Role, _role, column_letter, listed
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.fields import fold
 
 NOT_SENT = "(not sent)"  # the end of a context column's header
 _CONDITION = re.compile(r"^if\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]+")
-_UNKNOWN = "columns kept in the report but not sent (not a ticket field): "
 
 
 def is_context(header: str) -> bool:
@@ -81,14 +81,16 @@ def with_labels(columns: ColumnMap, fields: CustomFields | None, unchecked: str 
         if isinstance(role, CustomColumn):
             if role in seen:
                 first = seen[role]
-                raise InputError(
-                    f"columns {column_letter(first)} ({columns.header[first].strip()!r}) and {column_letter(i)} "
-                    f"({columns.header[i].strip()!r}) both mean custom field {role.name or role.field_id}: keep one "
-                    "of them")
+                raise InputError(tr("columns {first} ({first_name!r}) and {second} ({second_name!r}) both mean "
+                                    "{field}: keep one of them", first=column_letter(first),
+                                    first_name=columns.header[first].strip(), second=column_letter(i),
+                                    second_name=columns.header[i].strip(),
+                                    field=tr("custom field {id}", id=role.name or role.field_id)))
             seen[role] = i
-    warnings = [w for w in columns.warnings if not w.startswith(_UNKNOWN)]
+    said = tr(UNKNOWN, names="")  # the warning resolve_columns gave, said again with the names left
+    warnings = [w for w in columns.warnings if not w.startswith(said)]
     if unknown:
-        warnings.append(_UNKNOWN + listed(unknown))
+        warnings.append(tr(UNKNOWN, names=listed(unknown)))
     return replace(columns, roles=tuple(roles), warnings=tuple(warnings), custom_fields=fields, unchecked=unchecked,
                    conditions=tuple(conditions))
 

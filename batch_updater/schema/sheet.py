@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from batch_updater.i18n import tr
 from batch_updater.model import Row
 from batch_updater.naming import advice
 from batch_updater.schema.columns import ColumnMap
@@ -44,13 +45,15 @@ class Sheet:
         if self.origin is not None:
             return self.origin
         if self.kind == "frame":
-            return f"a DataFrame of {len(self.rows)} rows"
+            return tr("a DataFrame of {n} rows", n=len(self.rows))
         if self.sheet_name is not None:
-            return f"sheet {self.sheet_name!r}"
-        separator = {",": "comma", "\t": "tab", ";": "semicolon"}.get(self.delimiter or ",", repr(self.delimiter))
-        text = f"encoding {self.encoding}, {separator}-separated"
+            return tr("sheet {name!r}", name=self.sheet_name)
+        separator = {",": tr("comma-separated"), "\t": tr("tab-separated"), ";": tr("semicolon-separated")}.get(
+            self.delimiter or ",", tr("{separator!r}-separated", separator=self.delimiter))
+        text = tr("encoding {encoding}, {separator}", encoding=self.encoding, separator=separator)
         if self.encoding == "gb18030":  # a short Big5 or Shift-JIS text can read as plausible GBK: show it
             sample = next((c for row in self.rows for c in row.cells if not c.isascii()), None)
             if sample:
-                text += f"; the first text reads {sample[:30]!r} (if it does not, {advice('encoding')})"
+                text += tr("; the first text reads {sample!r} (if it does not, {advice})", sample=sample[:30],
+                           advice=advice("encoding"))
         return text

@@ -22,6 +22,16 @@ WRITE_BACK_COLUMNS = tuple(column for column in RESULT_COLUMNS if column.in_writ
 RESULT_HEADER = tuple(column.name for column in WRITE_BACK_COLUMNS)
 # The retry and unknown files' block: what happened, why, and the row it came from.
 RETRY_HEADER = ("result", "why", ROW)
+# The same words in Chinese, for a report written in Chinese (`--lang zh`: sheet/report.py): the
+# names of the report's, the write-back's and the retry file's columns and the results. The English
+# is the contract and the default; a block in either language is recognised when fed back.
+ZH_WORDS: dict[str, str] = {
+    "result": "结果", "http_status": "HTTP状态码", "code": "返回码", "msg": "说明", "log_id": "日志ID",
+    "attempts": "尝试次数", "finished_at": "完成时间", ROW: "行号", "why": "原因",
+    Result.OK: "成功", Result.INVALID: "无效", Result.FAILED: "失败", Result.UNKNOWN: "未知",
+    Result.NOT_ATTEMPTED: "未发送", Result.SKIPPED: "已跳过", Result.VALID: "有效",
+}
+WORDS = {"en": {}, "zh": ZH_WORDS}  # a language's words where they are not the English
 RESULTS, PLAN = "results", "plan"  # the two kinds of write-back block; also the file's tag
 CHECK = "check"  # the file's tag of a dry run's results block: a check never replaces a run's results
 APART = {RESULTS: " (run)", PLAN: " (plan)"}  # after an added column's name the sheet already uses
@@ -30,6 +40,15 @@ RESULT_COLOURS = {
     Result.INVALID: "#FFD8B1", Result.FAILED: "#FFC7CE", Result.UNKNOWN: "#FFEB9C",
     Result.NOT_ATTEMPTED: "#E7E6E6",
 }
+
+
+def word(english: str, lang: str) -> str:
+    """One of the tool's column names or results (`result`, `ok`) in `lang`: the English is the contract."""
+    return WORDS.get(lang, {}).get(english, english)
+
+
+def words(names: Iterable[str], lang: str) -> tuple[str, ...]:
+    return tuple(word(name, lang) for name in names)
 
 
 def fold(name: object) -> str:
@@ -110,11 +129,15 @@ def _run_of(names: list[str], i: int, header: Sequence[str], kind: str = RESULTS
 
 
 def _results_at(names: list[str], i: int) -> int:
-    """The width of a result block (the report's, a write-back's, a retry file's) at column `i`."""
-    for header in (RESULT_NAMES, RESULT_HEADER, RETRY_HEADER[:-1]):
-        if _run_of(names, i, header):
-            end = i + len(header)
-            return len(header) + (header is not RESULT_HEADER and end < len(names) and _is(names[end], ROW))
+    """The width of a result block (the report's, a write-back's, a retry file's) at column `i`,
+    its names all English or all Chinese."""
+    for lang in WORDS:
+        for header in (RESULT_NAMES, RESULT_HEADER, RETRY_HEADER[:-1]):
+            said = [fold(name) for name in words(header, lang)]
+            if _run_of(names, i, said):
+                end = i + len(header)
+                return len(header) + (header is not RESULT_HEADER and end < len(names)
+                                      and _is(names[end], fold(word(ROW, lang))))
     return 0
 
 

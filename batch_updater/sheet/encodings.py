@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 
 from batch_updater.errors import EncodingUnclear, InputError
+from batch_updater.i18n import N_, tr
 from batch_updater.naming import advice, option
 
 
@@ -40,7 +41,7 @@ COMMON = ("utf-8", "gb18030", "cp1252", "big5")  # offered when nothing narrows 
 
 
 def _hint() -> str:
-    return f"{advice('encoding')} (e.g. {', '.join(COMMON)})"
+    return tr("{advice} (e.g. {encodings})", advice=advice("encoding"), encodings=", ".join(COMMON))
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -48,9 +49,12 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if encoding:
         return _decode_as(data, encoding)
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data, "utf-8-sig", "the file starts with a UTF-8 byte-order mark but"), "utf-8-sig"
+        return _strict(data, "utf-8-sig", N_("the file starts with a UTF-8 byte-order mark but line {line} is not "
+                                             "{codec} ({byte}): save the file again in one encoding, or {hint}")
+                       ), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", "the file starts with a UTF-16 byte-order mark but"), "utf-16"
+        return _strict(data, "utf-16", N_("the file starts with a UTF-16 byte-order mark but line {line} is not "
+                                          "{codec} ({byte}): save the file again in one encoding, or {hint}")), "utf-16"
     if b"\x00" in data and (utf16 := _utf16_without_bom(data)) is not None:
         return utf16
     try:
@@ -64,28 +68,29 @@ def _decode_as(data: bytes, encoding: str) -> tuple[str, str]:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}", option="encoding", value=encoding) from None
+        raise InputError(tr("unknown encoding {encoding!r}", encoding=encoding), option="encoding",
+                         value=encoding) from None
     try:
         return data.decode(encoding), encoding
     except LookupError:  # a codec that is not a text encoding (base64, hex...)
-        raise InputError(f"{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030", option="encoding",
-                         value=encoding) from None
+        raise InputError(tr("{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030", encoding=encoding),
+                         option="encoding", value=encoding) from None
     except UnicodeDecodeError as e:
         at = _offset(data, encoding, e)
         line = _line(data, at, encoding)
-        raise EncodingUnclear(f"the file is not valid {encoding}: line {line} ({_byte(data, at)}); check "
-                              f"{option('encoding')}", lines=(line,), candidates=COMMON, value=encoding) from None
+        raise EncodingUnclear(tr("the file is not valid {encoding}: line {line} ({byte}); check {option}",
+                                 encoding=encoding, line=line, byte=_byte(data, at), option=option("encoding")),
+                              lines=(line,), candidates=COMMON, value=encoding) from None
 
 
-def _strict(data: bytes, codec: str, lead: str) -> str:
+def _strict(data: bytes, codec: str, said: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as e:
         at = _offset(data, codec, e)
         line = _line(data, at, codec)
-        raise EncodingUnclear(f"{lead} line {line} is not {codec.split('-sig')[0].upper()} ({_byte(data, at)}): save "
-                              f"the file again in one encoding, or {_hint()}", lines=(line,),
-                              candidates=COMMON) from None
+        raise EncodingUnclear(tr(said, line=line, codec=codec.split("-sig")[0].upper(), byte=_byte(data, at),
+                                 hint=_hint()), lines=(line,), candidates=COMMON) from None
 
 
 def _offset(data: bytes, codec: str, error: UnicodeDecodeError) -> int:
@@ -104,7 +109,9 @@ def _line(data: bytes, offset: int, codec: str | None = None) -> int:
 
 
 def _byte(data: bytes, offset: int) -> str:
-    return f"byte 0x{data[offset]:02X} at offset {offset}" if offset < len(data) else "the end of the file"
+    if offset < len(data):
+        return tr("byte {byte} at offset {offset}", byte=f"0x{data[offset]:02X}", offset=offset)
+    return tr("the end of the file")
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -126,8 +133,9 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
                 return text, codec
             break
     line = _line(data, data.index(0))
-    raise EncodingUnclear(f"the file holds zero bytes (line {line}): it is UTF-16 without a byte-order mark "
-                          f"({advice('encoding', 'utf-16-le')}, or utf-16-be), or not a text file at all",
+    raise EncodingUnclear(tr("the file holds zero bytes (line {line}): it is UTF-16 without a byte-order mark "
+                             "({advice}, or utf-16-be), or not a text file at all", line=line,
+                             advice=advice("encoding", "utf-16-le")),
                           lines=(line,), candidates=("utf-16-le", "utf-16-be"))
 
 
@@ -150,19 +158,21 @@ def _gb18030(data: bytes) -> tuple[str, str]:
                 sample.append(line.decode("gb18030", errors="replace"))
         if utf8_line and other_line:
             raise EncodingUnclear(
-                f"the file mixes encodings: line {utf8_line} is UTF-8 but line {other_line} is not "
-                f"({_first_bad_byte(data, other_line)}); save the whole file again as UTF-8, or {_hint()}",
+                tr("the file mixes encodings: line {utf8} is UTF-8 but line {other} is not ({byte}); save the whole "
+                   "file again as UTF-8, or {hint}", utf8=utf8_line, other=other_line,
+                   byte=_first_bad_byte(data, other_line), hint=_hint()),
                 lines=(utf8_line, other_line), candidates=COMMON)
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as e:
         line = _line(data, e.start)
-        raise EncodingUnclear(f"cannot tell the file's encoding: it is neither UTF-8 nor GBK/GB18030 (line "
-                              f"{line}, {_byte(data, e.start)}); {_hint()}", lines=(line,),
+        raise EncodingUnclear(tr("cannot tell the file's encoding: it is neither UTF-8 nor GBK/GB18030 (line {line}, "
+                                 "{byte}); {hint}", line=line, byte=_byte(data, e.start), hint=_hint()), lines=(line,),
                               candidates=tuple(c for c in COMMON if c not in ("utf-8", "gb18030"))) from None
     if sample and mess_ratio("\n".join(sample)) >= MESS_LIMIT:
-        raise EncodingUnclear("cannot tell the file's encoding: it is not UTF-8, and read as GBK/GB18030 it is "
-                              f"nonsense (line {other_line} reads {_shown(sample[0])}); {_hint()}",
+        raise EncodingUnclear(tr("cannot tell the file's encoding: it is not UTF-8, and read as GBK/GB18030 it is "
+                                 "nonsense (line {line} reads {text}); {hint}", line=other_line,
+                                 text=_shown(sample[0]), hint=_hint()),
                               lines=(other_line,), candidates=tuple(c for c in COMMON if c != "utf-8"))
     return text, "gb18030"
 
@@ -192,8 +202,8 @@ def _first_bad_byte(data: bytes, line_number: int) -> str:
     try:
         lines[line_number - 1].decode("utf-8")
     except UnicodeDecodeError as e:
-        return f"byte 0x{lines[line_number - 1][e.start]:02X}"
-    return "not UTF-8"  # pragma: no cover - the line was found not to decode
+        return tr("byte {byte}", byte=f"0x{lines[line_number - 1][e.start]:02X}")
+    return tr("not UTF-8")  # pragma: no cover - the line was found not to decode
 
 
 def _shown(text: str) -> str:

@@ -25,6 +25,7 @@ from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import N_, tr
 from batch_updater.naming import option
 from batch_updater.schema.columns import column_letter, resolve_columns
 from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
@@ -34,9 +35,9 @@ from batch_updater.sheet.xlsx_facts import Book, SheetFacts, read_book, scan_she
 
 _EXACT_FLOAT = 2**53
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number typed into a cell
-LOST_DIGITS = ("Excel stored this as a number and kept only its first 15 digits; format the column as Text, "
+LOST_DIGITS = N_("Excel stored this as a number and kept only its first 15 digits; format the column as Text, "
                "type the value again, and save. This row is not sent")
-SHOWN_OTHERWISE = ("cell {cell} shows this number by {format}, which this tool cannot show exactly as Excel does; "
+SHOWN_OTHERWISE = N_("cell {cell} shows this number by {format}, which this tool cannot show exactly as Excel does; "
                    "type the value as text (format the column as Text) so that it is sent as shown. "
                    "This row is not sent")
 _BROKEN = (BadZipFile, ParseError, ExpatError, KeyError, ValueError, EOFError, zlib.error)  # a damaged zip or XML
@@ -59,17 +60,17 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     try:
         book = CalamineWorkbook.from_filelike(fp)
     except PasswordError:
-        raise InputError(ENCRYPTED) from None
+        raise InputError(tr(ENCRYPTED)) from None
     except Exception as e:  # calamine raises its own error types for damaged files
-        raise _damaged(fp, None, f"cannot read the file as an Excel workbook: {e}", is_zip) from None
+        raise _damaged(fp, None, tr("cannot read the file as an Excel workbook: {error}", error=e), is_zip) from None
     names = list(book.sheet_names)
     if not names:
-        raise InputError("the workbook has no sheets")
+        raise InputError(tr("the workbook has no sheets"))
     fp.seek(0)
     try:
         info = read_book(fp) if is_zip else None
     except _BROKEN as e:
-        raise _damaged(fp, None, f"cannot read the workbook's structure: {e}", is_zip) from None
+        raise _damaged(fp, None, tr("cannot read the workbook's structure: {error}", error=e), is_zip) from None
     meta = {m.name: m for m in book.sheets_metadata}
     worksheets = [n for n in names if n not in meta or meta[n].typ == SheetTypeEnum.WorkSheet]
     visible = [n for n in worksheets if n not in meta or meta[n].visible == SheetVisibleEnum.Visible]
@@ -77,20 +78,22 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     if wanted is not None:
         name = _pick_sheet(names, wanted)
         if name in meta and meta[name].visible != SheetVisibleEnum.Visible:
-            warnings.append(f"sheet {name!r} is hidden in Excel; it is read because {option('sheet')} asks for it")
+            warnings.append(tr("sheet {name!r} is hidden in Excel; it is read because {option} asks for it", name=name,
+                               option=option("sheet")))
     elif info is not None and info.active in visible:
         name = info.active
     elif visible:
         name = visible[0]
     else:
         name = worksheets[0] if worksheets else names[0]
-        warnings.append(f"every sheet of the workbook is hidden in Excel; reading the first, {name!r}")
+        warnings.append(tr("every sheet of the workbook is hidden in Excel; reading the first, {name!r}", name=name))
     if info is not None:  # a legacy .xls holds at most 65,536 x 256 cells: within MAX_CELLS
         try:
             used = used_range(fp, info, name)
         except ExpatError as e:  # calamine may read a malformed tag as another value: never read it
-            raise InputError(f"the workbook is damaged in sheet {name!r} ({info.parts.get(name)}): its XML is cut "
-                             f"short or malformed ({e}); {REPAIR}") from None
+            raise InputError(tr("the workbook is damaged in sheet {name!r} ({part}): its XML is cut short or "
+                                "malformed ({error}); {repair}", name=name, part=info.parts.get(name), error=e,
+                                repair=tr(REPAIR))) from None
         except _BROKEN:
             used = None  # reading the sheet says what is wrong with it
         fp.seek(0)
@@ -101,12 +104,12 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
         values = chosen.to_python(skip_empty_area=False)
         merges = list(chosen.merged_cell_ranges or ())
     except Exception as e:
-        raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
+        raise _damaged(fp, info, tr("cannot read sheet {name!r}: {error}", name=name, error=e), is_zip) from None
     records, lossy, numbers = _texts(values)
     try:
         facts = scan_sheet(fp, info, name, set(lossy), numbers) if info is not None else SheetFacts()
     except _BROKEN as e:
-        raise _damaged(fp, info, f"cannot read sheet {name!r}: {e}", is_zip) from None
+        raise _damaged(fp, info, tr("cannot read sheet {name!r}: {error}", name=name, error=e), is_zip) from None
     problems = _apply(facts, values, records, lossy)
     _too_long(records, problems)
     if facts.formatted:
@@ -114,7 +117,7 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     return records, problems, (facts.hidden_rows, facts.hidden_columns), name, warnings, merges
 
 
-REPAIR = ("open it in Excel, which offers to repair it, and save it again; or export it again from the program "
+REPAIR = N_("open it in Excel, which offers to repair it, and save it again; or export it again from the program "
           "that made it")
 
 
@@ -122,7 +125,8 @@ def _damaged(fp: IO[bytes], book: Book | None, otherwise: str, is_zip: bool) -> 
     """The error for a workbook a reader failed on: which part is damaged, when one is."""
     fp.seek(0)
     damage = damaged_part(fp, book) if is_zip else None
-    return InputError(f"the workbook is damaged {damage}; {REPAIR}" if damage else otherwise)
+    return InputError(tr("the workbook is damaged {where}; {repair}", where=damage, repair=tr(REPAIR))
+                      if damage else otherwise)
 
 
 def _too_long(records: Records, problems: Problems) -> None:
@@ -131,9 +135,10 @@ def _too_long(records: Records, problems: Problems) -> None:
         if rec and max(map(len, rec)) > MAX_CELL_CHARS:
             for c, cell in enumerate(rec):
                 if len(cell) > MAX_CELL_CHARS:
-                    problems.setdefault((r, c), f"cell {column_letter(c)}{r + 1} holds {len(cell):,} characters, "
-                                                f"more than {MAX_CELL_CHARS:,} (Excel itself holds 32,767): it "
-                                                "was written by a program; shorten it. This row is not sent")
+                    problems.setdefault((r, c), tr(
+                        "cell {cell} holds {n:,} characters, more than {max:,} (Excel itself holds 32,767): it was "
+                        "written by a program; shorten it. This row is not sent", cell=f"{column_letter(c)}{r + 1}",
+                        n=len(cell), max=MAX_CELL_CHARS))
 
 
 def excel_text(value: Any) -> str:
@@ -195,7 +200,7 @@ def _pick_sheet(names: list[str], wanted: str) -> str:
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
         return names[int(wanted) - 1]
     listed = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, 1))
-    raise InputError(f"no sheet {wanted!r} in the workbook; its sheets are {listed}")
+    raise InputError(tr("no sheet {name!r} in the workbook; its sheets are {sheets}", name=wanted, sheets=listed))
 
 
 def _texts(values: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], float], bool]:
@@ -234,25 +239,25 @@ def _apply(facts: SheetFacts, values: list[list[Any]], records: Records,
     for (r, c), error in facts.errors.items():
         if inside(r, c):
             records[r][c] = error
-            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} shows the error {error} in Excel; fix the "
-                                "formula or type the value. This row is not sent")
+            problems[(r, c)] = tr("cell {cell} shows the error {error} in Excel; fix the formula or type the value. "
+                                  "This row is not sent", cell=f"{column_letter(c)}{r + 1}", error=error)
     for (r, c), other in facts.linked.items():
         if inside(r, c):
-            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} takes its value from another workbook ({other}) by a "
-                                "formula: the value saved in this file is the one Excel last read from it, and may be "
-                                "out of date; copy the column and paste it as values (Paste Special > Values), or type "
-                                "the value. This row is not sent")
+            problems[(r, c)] = tr("cell {cell} takes its value from another workbook ({other}) by a formula: the "
+                                  "value saved in this file is the one Excel last read from it, and may be out of "
+                                  "date; copy the column and paste it as values (Paste Special > Values), or type "
+                                  "the value. This row is not sent", cell=f"{column_letter(c)}{r + 1}", other=other)
     for r, c in facts.uncalculated:
         if inside(r, c):
-            problems[(r, c)] = (f"cell {column_letter(c)}{r + 1} holds a formula whose result is not in the file "
-                                "(it was written by a program and never saved in Excel); open the file in Excel "
-                                "and save it, or type the value. This row is not sent")
+            problems[(r, c)] = tr("cell {cell} holds a formula whose result is not in the file (it was written by a "
+                                  "program and never saved in Excel); open the file in Excel and save it, or type "
+                                  "the value. This row is not sent", cell=f"{column_letter(c)}{r + 1}")
     for r, c in lossy:
         raw = facts.digits.get((r, c), "")
         if exact_digits(raw):
             records[r][c] = raw  # a program wrote every digit: the number is exact in the file
         else:
-            problems[(r, c)] = LOST_DIGITS
+            problems[(r, c)] = tr(LOST_DIGITS)
     return problems
 
 
@@ -271,7 +276,7 @@ def _apply_formats(facts: SheetFacts, values: list[list[Any]], records: Records,
         if shown is not None:
             records[r][c] = shown
         else:
-            problems[(r, c)] = SHOWN_OTHERWISE.format(cell=f"{column_letter(c)}{r + 1}", format=number_format.what)
+            problems[(r, c)] = tr(SHOWN_OTHERWISE, cell=f"{column_letter(c)}{r + 1}", format=number_format.what)
 
 
 def _code_columns(records: Records, renames: Mapping[str, str] | None) -> set[int]:

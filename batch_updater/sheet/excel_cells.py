@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from batch_updater.i18n import tr
+
 EXCEL_CELL_MAX = 32_767  # characters in one cell (Excel's specification; xlsxwriter cuts the rest)
 SHOWN_MAX = f"{EXCEL_CELL_MAX:,}"
 
@@ -53,5 +55,10 @@ def marked(rows: Iterable[list[Any]], result_col: int, msg_col: int, also: Mappi
 
 def _note(cut: Sequence[int], line: int, extra: str) -> str:
     cells = [f"{column_letter(j)}{line}" for j in cut]
-    named = f"cell {cells[0]} is" if len(cells) == 1 else f"cells {', '.join(cells[:-1])} and {cells[-1]} are"
-    return f"{named} cut to {SHOWN_MAX} characters in this Excel file (Excel's limit){'; ' + extra if extra else ''}"
+    if len(cells) == 1:
+        note = tr("cell {cell} is cut to {max} characters in this Excel file (Excel's limit)", cell=cells[0],
+                  max=SHOWN_MAX)
+    else:
+        note = tr("cells {cells} and {last} are cut to {max} characters in this Excel file (Excel's limit)",
+                  cells=", ".join(cells[:-1]), last=cells[-1], max=SHOWN_MAX)
+    return f"{note}; {extra}" if extra else note

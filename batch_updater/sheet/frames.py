@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from batch_updater.errors import InputError, UsageError
+from batch_updater.i18n import N_, tr
 from batch_updater.model import RESULT_COLUMNS, Outcome, Result, Row
 from batch_updater.schema.columns import resolve_columns
 from batch_updater.schema.sheet import Sheet
@@ -23,9 +24,9 @@ from batch_updater.sheet.excel import excel_text
 
 FRAME = "frame"  # Sheet.kind of a frame's rows
 _EXACT_FLOAT = 2**53  # from here on, not every whole number is a double
-FLOAT_ID = ("holds floats ({dtype}): a float keeps only about 16 digits, so a 19-digit ticket id has already lost "
+FLOAT_ID = N_("holds floats ({dtype}): a float keeps only about 16 digits, so a 19-digit ticket id has already lost "
             "its last digits; pass the ids as text (str) or as int64")
-FLOAT_CELL = ("a float of more than 15 digits ({value!r}) has lost its last digits; pass this column as text (str) "
+FLOAT_CELL = N_("a float of more than 15 digits ({value!r}) has lost its last digits; pass this column as text (str) "
               "or int64. This row is not sent")
 RESULT_KINDS = [r.value for r in Result]
 
@@ -34,7 +35,7 @@ def pandas() -> Any:
     try:
         import pandas as pd
     except ImportError:
-        raise UsageError("DataFrames need pandas: pip install 'batch-updater[pandas]'") from None
+        raise UsageError(tr("DataFrames need pandas: pip install 'batch-updater[pandas]'")) from None
     return pd
 
 
@@ -43,12 +44,12 @@ def sheet_from_frame(frame: Any, renames: Mapping[str, str] | None = None) -> Sh
     positions: row n is frame.iloc[n - 1]), each cell as text; None and NaN are empty cells."""
     pd = pandas()
     if not isinstance(frame, pd.DataFrame):
-        raise UsageError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+        raise UsageError(tr("expected a pandas DataFrame, got {kind}", kind=type(frame).__name__))
     if isinstance(frame.columns, pd.MultiIndex):
-        raise UsageError("the frame's columns have several levels: give it one row of column names")
+        raise UsageError(tr("the frame's columns have several levels: give it one row of column names"))
     header = tuple(str(c) for c in frame.columns)
     if not header:
-        raise InputError("the frame has no columns: expected a ticket_id column")
+        raise InputError(tr("the frame has no columns: expected a ticket_id column"))
     columns = resolve_columns(header, renames, earlier=tool_columns(header))
     id_column = columns.index("ticket_id")
     texts: list[list[str]] = []
@@ -56,7 +57,8 @@ def sheet_from_frame(frame: Any, renames: Mapping[str, str] | None = None) -> Sh
     for c, name in enumerate(header):
         series = frame.iloc[:, c]
         if c == id_column and pd.api.types.is_float_dtype(series.dtype):
-            raise InputError(f"the frame's {name} column " + FLOAT_ID.format(dtype=series.dtype))
+            raise InputError(tr("the frame's {name} column {problem}", name=name,
+                                problem=tr(FLOAT_ID, dtype=series.dtype)))
         sent = columns.roles[c] is not None
         cells = []
         for r, value in enumerate(series.tolist()):
@@ -69,7 +71,7 @@ def sheet_from_frame(frame: Any, renames: Mapping[str, str] | None = None) -> Sh
             for r in range(len(frame))]
     warnings = list(columns.warnings)
     if not rows:
-        warnings.append("the frame has no rows: nothing to do")
+        warnings.append(tr("the frame has no rows: nothing to do"))
     return Sheet(FRAME, columns, rows, warnings=tuple(warnings), header_row=0)
 
 
@@ -84,9 +86,9 @@ def _text(value: Any, pd: Any, *, is_id: bool) -> tuple[str, str | None]:
     if isinstance(value, float):
         text = excel_text(value)
         if is_id:
-            return text, FLOAT_ID.format(dtype="a float cell")
+            return text, tr(FLOAT_ID, dtype=tr("a float cell"))
         if value.is_integer() and abs(value) >= _EXACT_FLOAT:
-            return text, FLOAT_CELL.format(value=value)
+            return text, tr(FLOAT_CELL, value=value)
         return text, None
     return excel_text(value), None
 

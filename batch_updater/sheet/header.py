@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import tr
 from batch_updater.model import Row
 from batch_updater.naming import advice, option
 from batch_updater.schema.columns import ColumnMap, NoTicketIdColumn, column_letter, listed, resolve_columns
@@ -29,13 +30,14 @@ def header_index(records: Sequence[Sequence[str]], header_row: int | None, where
     if header_row is not None:
         index = header_row - 1
         if index >= len(records) or not any(c.strip() for c in records[index]):
-            raise InputError(f"{option('header_row')} {header_row}: row {header_row} of {where} is "
-                             f"{'empty' if index < len(records) else 'past its end'}; give the row of the "
-                             "column names (1 = the first row)", option="header_row", value=header_row)
+            where_ = tr("empty") if index < len(records) else tr("past its end")
+            raise InputError(tr("{option} {n}: row {n} of {where} is {what}; give the row of the column names "
+                                "(1 = the first row)", option=option("header_row"), n=header_row, where=where,
+                                what=where_), option="header_row", value=header_row)
         return index
     start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
     if start is None:
-        raise InputError(f"{where} is empty: expected a header row with a ticket_id column")
+        raise InputError(tr("{where} is empty: expected a header row with a ticket_id column", where=where))
     return start
 
 
@@ -67,9 +69,9 @@ def columns_of(records: Sequence[Sequence[str]], start: int, width: int, renames
         if header_row is None:
             below = _header_below(records, start, renames)
             if below is not None:
-                raise NoTicketIdColumn(f"{e}; row {below + 1} looks like the header (it has a ticket id column): "
-                                       f"if the rows above it are a title, {advice('header_row', below + 1)}",
-                                       e.header) from None
+                raise NoTicketIdColumn(tr("{problem}; row {n} looks like the header (it has a ticket id column): "
+                                          "if the rows above it are a title, {advice}", problem=e, n=below + 1,
+                                          advice=advice("header_row", below + 1)), e.header) from None
         raise
 
 
@@ -91,9 +93,11 @@ def unnamed_warning(columns: ColumnMap, rows: Sequence[Row]) -> str | None:
     if not unnamed:
         return None
     names = listed([column_letter(i) for i in unnamed])
-    return (f"{'column' if len(unnamed) == 1 else 'columns'} {names} "
-            f"{'has' if len(unnamed) == 1 else 'have'} data but no header: kept in the report, not sent "
-            "(give a header to send a field)")
+    if len(unnamed) == 1:
+        return tr("column {names} has data but no header: kept in the report, not sent (give a header to send "
+                  "a field)", names=names)
+    return tr("columns {names} have data but no header: kept in the report, not sent (give a header to send "
+              "a field)", names=names)
 
 
 def merged_cells(merges: Sequence[Merge], columns: ColumnMap, rows: list[Row], header: int) -> tuple[
@@ -109,16 +113,21 @@ def merged_cells(merges: Sequence[Merge], columns: ColumnMap, rows: list[Row], h
         span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
         if r0 <= header <= r1 and c1 > c0 and c0 + 1 < len(columns.header):
             covered = [column_letter(c) for c in range(c0 + 1, min(c1 + 1, len(columns.header)))]
-            warnings.append(f"header cells {span} are merged: {'column' if len(covered) == 1 else 'columns'} "
-                            f"{listed(covered)} {'has' if len(covered) == 1 else 'have'} no header of its own "
-                            "(kept in the report, not sent); unmerge them and name each column")
+            if len(covered) == 1:
+                warnings.append(tr("header cells {span} are merged: column {names} has no header of its own (kept "
+                                   "in the report, not sent); unmerge them and name each column", span=span,
+                                   names=listed(covered)))
+            else:
+                warnings.append(tr("header cells {span} are merged: columns {names} have no header of their own "
+                                   "(kept in the report, not sent); unmerge them and name each column", span=span,
+                                   names=listed(covered)))
         for c in (c for c in sent if c0 <= c <= c1):
             for r in range(max(r0, header + 1), min(r1, last_row) + 1):
                 if (r, c) != (r0, c0) and r in at:
-                    added.setdefault(at[r], []).append((c, (
-                        f"cell {column_letter(c)}{r + 1} is inside the merged cell {span}, whose value is in "
-                        f"{column_letter(c0)}{r0 + 1} only: unmerge it and fill in the cell on each row. "
-                        "This row is not sent")))
+                    added.setdefault(at[r], []).append((c, tr(
+                        "cell {cell} is inside the merged cell {span}, whose value is in {first} only: unmerge it "
+                        "and fill in the cell on each row. This row is not sent",
+                        cell=f"{column_letter(c)}{r + 1}", span=span, first=f"{column_letter(c0)}{r0 + 1}")))
     if not added:
         return rows, warnings
     rows = list(rows)

@@ -22,6 +22,7 @@ import zlib
 from typing import IO
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import tr
 from batch_updater.schema.columns import column_letter
 
 MAX_TEXT_BYTES = 256 * 2**20
@@ -33,7 +34,8 @@ _CHUNK = 1 << 20
 
 def command_line_limits() -> str:
     """What the command line reads at most, for a message that sends a user there."""
-    return f"a text file up to {_mib(MAX_TEXT_BYTES)}, a workbook whose parts unpack to {_mib(MAX_UNZIPPED_BYTES)}"
+    return tr("a text file up to {text}, a workbook whose parts unpack to {workbook}", text=_mib(MAX_TEXT_BYTES),
+              workbook=_mib(MAX_UNZIPPED_BYTES))
 
 
 def _mib(size: int) -> str:
@@ -51,14 +53,15 @@ def check_file(path: str | os.PathLike[str], name: str, *, excel: bool) -> None:
     if stat.S_ISDIR(info.st_mode):
         return
     if not stat.S_ISREG(info.st_mode):
-        what = ("a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
-                "a pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else
-                "not a regular file")
-        raise InputError(f"{name} is {what}, not a file: save the sheet as a file and give its path")
+        what = (tr("a device") if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                tr("a pipe") if stat.S_ISFIFO(info.st_mode) else tr("a socket") if stat.S_ISSOCK(info.st_mode) else
+                tr("not a regular file"))
+        raise InputError(tr("{name} is {what}, not a file: save the sheet as a file and give its path", name=name,
+                            what=what))
     limit = MAX_UNZIPPED_BYTES if excel else MAX_TEXT_BYTES
     if info.st_size > limit:
-        raise InputError(f"{name} is {_mib(info.st_size)}, more than this tool reads ({_mib(limit)}): "
-                         "split it into smaller files")
+        raise InputError(tr("{name} is {size}, more than this tool reads ({limit}): split it into smaller files",
+                            name=name, size=_mib(info.st_size), limit=_mib(limit)))
 
 
 def check_unzipped(fp: IO[bytes], name: str) -> None:
@@ -84,10 +87,14 @@ def check_unzipped(fp: IO[bytes], name: str) -> None:
 
 
 def _too_big(name: str, part: str, size: int, packed: int) -> str:
-    return (f"{name}: its part {part} unpacks to {'more than ' if size > MAX_UNZIPPED_BYTES else ''}{_mib(size)} "
-            f"(from {_mib(packed)} in the file), more than this tool reads from a workbook "
-            f"({_mib(MAX_UNZIPPED_BYTES)} in all): it is damaged or built to exhaust memory (a \"zip bomb\"); "
-            "if it is a real sheet, save only the rows to send in a new workbook")
+    facts = {"name": name, "part": part, "size": _mib(size), "packed": _mib(packed), "limit": _mib(MAX_UNZIPPED_BYTES)}
+    if size > MAX_UNZIPPED_BYTES:
+        return tr("{name}: its part {part} unpacks to more than {size} (from {packed} in the file), more than this "
+                  "tool reads from a workbook ({limit} in all): it is damaged or built to exhaust memory (a \"zip "
+                  "bomb\"); if it is a real sheet, save only the rows to send in a new workbook", **facts)
+    return tr("{name}: its part {part} unpacks to {size} (from {packed} in the file), more than this tool reads "
+              "from a workbook ({limit} in all): it is damaged or built to exhaust memory (a \"zip bomb\"); if it "
+              "is a real sheet, save only the rows to send in a new workbook", **facts)
 
 
 def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, name: str) -> int:
@@ -116,7 +123,7 @@ def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, name: 
 
 def too_many_cells(name: str, rows: int, columns: int, farthest: str) -> str:
     """The message for a sheet whose used range is beyond MAX_CELLS."""
-    return (f"sheet {name!r} has something in cell {farthest}, so its used range is A1:{column_letter(columns - 1)}"
-            f"{rows} ({rows * columns:,} cells), more than this tool reads ({MAX_CELLS:,} cells): delete the rows "
-            "and columns after your table (select them, right-click, Delete) and save; or copy the table into a "
-            "new sheet")
+    return tr("sheet {name!r} has something in cell {farthest}, so its used range is A1:{last} ({cells:,} cells), "
+              "more than this tool reads ({max:,} cells): delete the rows and columns after your table (select "
+              "them, right-click, Delete) and save; or copy the table into a new sheet", name=name,
+              farthest=farthest, last=f"{column_letter(columns - 1)}{rows}", cells=rows * columns, max=MAX_CELLS)

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from batch_updater.i18n import tr
+
 # The built-in format ids calamine reads as dates or times (measured with python-calamine 0.9.1).
 DATE_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _PLAIN_IDS = (0, 49)  # General, Text (@)
@@ -93,15 +95,16 @@ def number_format(ident: int, code: str | None) -> NumberFormat | None:
             return None
         if ident not in _SHOWN_IDS:
             named = _NAMED_IDS.get(ident)
-            return NumberFormat(f"its number format {named}" if named else f"its built-in number format {ident}")
+            return NumberFormat(tr("its number format {code}", code=named) if named else
+                                tr("its built-in number format {id}", id=ident))
         code = _SHOWN_IDS[ident]
     if code.strip().lower() in ("general", "@") or calamine_date(code):
         return None
     parts = _split(code)[:3]  # a fourth section is for text
     sections = [_section(part) for part in parts]
     if any(s is None for s in sections):
-        return NumberFormat(f"its number format {code}")
-    return NumberFormat(f"its number format {code}", tuple(s for s in sections if s is not None))
+        return NumberFormat(tr("its number format {code}", code=code))
+    return NumberFormat(tr("its number format {code}", code=code), tuple(s for s in sections if s is not None))
 
 
 def _split(code: str) -> list[str]:

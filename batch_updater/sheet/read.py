@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import tr
 from batch_updater.model import FORMULA_TRIGGERS, Row
 from batch_updater.naming import advice, option
 from batch_updater.schema.columns import NoTicketIdColumn, column_letter
@@ -53,7 +54,8 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
-        raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {SUPPORTED}")
+        raise InputError(tr("{name}: unsupported file type {suffix}; use {supported}", name=path.name,
+                            suffix=suffix or tr("(none)"), supported=SUPPORTED))
     try:
         check_file(path, path.name, excel=suffix in EXCEL_SUFFIXES)
         with path.open("rb") as fp:
@@ -69,15 +71,16 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
                         raise
                     return found
             if sheet is not None:
-                raise InputError(f"{option('sheet')} applies to Excel files only", option="sheet", value=sheet)
+                raise InputError(tr("{option} applies to Excel files only", option=option("sheet")), option="sheet",
+                                 value=sheet)
             return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames,
                              header_row=header_row)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(tr("{path}: no such file", path=path)) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a spreadsheet") from None
+        raise InputError(tr("{path}: is a directory, not a spreadsheet", path=path)) from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+        raise InputError(tr("{path}: permission denied", path=path)) from None
 
 
 def _a_sheet_with_ticket_ids(fp: IO[bytes], path: Path, renames: Mapping[str, str] | None) -> Sheet | None:
@@ -89,8 +92,8 @@ def _a_sheet_with_ticket_ids(fp: IO[bytes], path: Path, renames: Mapping[str, st
             found = read_excel(fp, sheet=name, renames=renames)
         except InputError:
             continue
-        warning = (f"the sheet Excel opens on has no ticket id column: sheet {name!r} was read instead "
-                   f"({advice('sheet')})")
+        warning = tr("the sheet Excel opens on has no ticket id column: sheet {name!r} was read instead ({advice})",
+                     name=name, advice=advice("sheet"))
         return replace(found, warnings=(warning, *found.warnings))
     return None
 
@@ -146,17 +149,17 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
         records = _records(text, delimiter)
     except csv.Error as e:
         if "field limit" not in str(e):
-            raise InputError(f"cannot read the file as {kind.upper()}: {e}") from None
+            raise InputError(tr("cannot read the file as {kind}: {error}", kind=kind.upper(), error=e)) from None
         # A cell over the csv module's limit (128 KiB): read it all, and make its row invalid.
         limit = csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
         try:
             records = _records(text, delimiter)
         finally:
             csv.field_size_limit(limit)
-        problems = {(r, c): f"a cell of {len(cell):,} characters (more than 128 KiB): check the quotes on this "
-                            "row; this row is not sent"
+        problems = {(r, c): tr("a cell of {n:,} characters (more than 128 KiB): check the quotes on this row; this "
+                               "row is not sent", n=len(cell))
                     for r, rec in enumerate(records) for c, cell in enumerate(rec) if len(cell) > _CSV_FIELD_LIMIT}
-    sheet = _build(kind, records, renames, problems, where="the file", encoding=used, delimiter=delimiter,
+    sheet = _build(kind, records, renames, problems, where=tr("the file"), encoding=used, delimiter=delimiter,
                    header_row=header_row)
     if said:
         sheet = replace(sheet, sep_line=True)
@@ -211,13 +214,14 @@ def _check_quotes(records: list[list[str]], sheet: Sheet, delimiter: str) -> Non
             looks_like_rows = [n for n, part in enumerate(_LINE_BREAK.split(cell)[1:], 1)
                                if _looks_like_a_row(part, delimiter, width, id_index, own_id)]
             if looks_like_rows:
-                name = (sheet.columns.header[column].strip() or "no header") if column < width else "beyond the header"
+                name = ((sheet.columns.header[column].strip() or tr("no header")) if column < width
+                        else tr("beyond the header"))
                 end = line + _breaks(cell.rstrip("\r\n"))
-                raise InputError(
-                    f"line {line}: the quote that opens column {column_letter(column)} ({name}) runs on to line "
-                    f"{end}, so lines {line + looks_like_rows[0]}-{end} were read into that one cell though they "
-                    f"look like rows of their own; close the quote on line {line}, and write a quote inside a "
-                    "cell as two (\"\")")
+                raise InputError(tr(
+                    "line {line}: the quote that opens column {column} ({name}) runs on to line {end}, so lines "
+                    "{first}-{end} were read into that one cell though they look like rows of their own; close the "
+                    "quote on line {line}, and write a quote inside a cell as two (\"\")", line=line,
+                    column=column_letter(column), name=name, end=end, first=line + looks_like_rows[0]))
             line += breaks
 
 
@@ -238,7 +242,7 @@ def read_excel(fp: IO[bytes], *, sheet: str | None = None, renames: Mapping[str,
                header_row: int | None = None) -> Sheet:
     """An Excel sheet: the one asked for, else the one Excel opens on (the active sheet)."""
     records, problems, hidden, name, warnings, merges = read_workbook(fp, sheet, renames)
-    loaded = _build("xlsx", records, renames, problems, where=f"sheet {name!r}", sheet_name=name,
+    loaded = _build("xlsx", records, renames, problems, where=tr("sheet {name!r}", name=name), sheet_name=name,
                     header_row=header_row)
     rows, said = merged_cells(merges, loaded.columns, loaded.rows, loaded.header_row - 1)
     warnings += said + _hidden_warnings(loaded, hidden)
@@ -252,12 +256,17 @@ def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[st
     hidden_rows = [row.number for row in sheet.rows if row.number - 1 in rows]
     if hidden_rows:
         shown = ", ".join(map(str, hidden_rows[:10])) + (", ..." if len(hidden_rows) > 10 else "")
-        warnings.append(f"{len(hidden_rows)} {'row is' if len(hidden_rows) == 1 else 'rows are'} hidden in Excel "
-                        f"(hidden or filtered out) but read and sent like the others: {shown}")
+        if len(hidden_rows) == 1:
+            warnings.append(tr("1 row is hidden in Excel (hidden or filtered out) but read and sent like the "
+                               "others: {rows}", rows=shown))
+        else:
+            warnings.append(tr("{n} rows are hidden in Excel (hidden or filtered out) but read and sent like the "
+                               "others: {rows}", n=len(hidden_rows), rows=shown))
     fields = [f"{column_letter(i)} ({sheet.columns.header[i].strip()})" for i in sorted(columns)
               if i < len(sheet.columns.roles) and sheet.columns.roles[i] is not None]
     if fields:
-        warnings.append("columns hidden in Excel are read and sent like the others: " + ", ".join(fields))
+        warnings.append(tr("columns hidden in Excel are read and sent like the others: {columns}",
+                           columns=", ".join(fields)))
     return warnings
 
 
@@ -294,5 +303,5 @@ def _build(kind: SheetKind, records: list[list[str]], renames: Mapping[str, str]
     if unnamed:
         warnings.append(unnamed)
     if not rows:
-        warnings.append(f"{where} has a header row but no rows below it: nothing to do")
+        warnings.append(tr("{where} has a header row but no rows below it: nothing to do", where=where))
     return Sheet(kind, columns, rows, warnings=tuple(warnings), header_row=start + 1, **detected)

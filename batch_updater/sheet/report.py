@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import ReportPlaceError
+from batch_updater.i18n import N_, report_language, tr
 from batch_updater.logs import warn
 from batch_updater.model import Outcome, Result, Row, Second
 from batch_updater.naming import option
 from batch_updater.paths import NAME_MAX, atomic_path, name_size, report_names, report_path
 from batch_updater.schema.sheet import Sheet
-from batch_updater.sheet.blocks import REPORT_HEADER, RESULT_COLOURS, RETRY_HEADER, named_apart
+from batch_updater.sheet.blocks import REPORT_HEADER, RESULT_COLOURS, RETRY_HEADER, named_apart, word, words
 from batch_updater.sheet.excel_cells import SHOWN_MAX, any_too_long, marked
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
 from batch_updater.summary import answer_counts
@@ -37,18 +38,20 @@ def check_report_path(report: Path, input_path: Path | None) -> None:
     """The report and the files beside it (retry, undo) must never be the input (a file's: None,
     an input that is not one), and its name must be one a file can have."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
-        raise ReportPlaceError(f"{option('report')} {report}: use a .xlsx, .csv or .tsv name", path=report)
+        raise ReportPlaceError(tr("{option} {path}: use a .xlsx, .csv or .tsv name", option=option("report"),
+                                  path=report), path=report)
     if name_size(report.name) > NAME_MAX:
-        raise ReportPlaceError(f"{option('report')} {report.name}: a file name holds at most {NAME_MAX} bytes and "
-                               f"this one has {name_size(report.name)}; choose a shorter name (nothing was sent)",
-                               path=report)
+        raise ReportPlaceError(tr("{option} {name}: a file name holds at most {max} bytes and this one has {n}; "
+                                  "choose a shorter name (nothing was sent)", option=option("report"),
+                                  name=report.name, max=NAME_MAX, n=name_size(report.name)), path=report)
     if input_path is None:
         return
     for path in report_names(report):
         with contextlib.suppress(OSError):  # not there, or not a path at all: check_writable tells
             if path.resolve() == input_path.resolve() or path.samefile(input_path):
-                raise ReportPlaceError(f"{option('report')} {report} would write {path.name} over the input "
-                                       "file: the input is never overwritten", path=report)
+                raise ReportPlaceError(tr("{option} {path} would write {name} over the input file: the input is "
+                                          "never overwritten", option=option("report"), path=report, name=path.name),
+                                       path=report)
 
 
 def check_writable(report: Path) -> None:
@@ -57,19 +60,22 @@ def check_writable(report: Path) -> None:
     try:
         folder = report.is_dir()
     except OSError as e:
-        raise ReportPlaceError(f"{option('report')} {report}: {e.strerror or e}; choose another place with "
-                               f"{option('report')} (nothing was sent)", path=report) from None
+        raise ReportPlaceError(tr("{option} {path}: {problem}; choose another place with {option} (nothing was sent)",
+                                  option=option("report"), path=report, problem=e.strerror or e), path=report) from None
     if folder:
-        raise ReportPlaceError(f"{option('report')} {report}: is a folder; give a file name", path=report)
+        raise ReportPlaceError(tr("{option} {path}: is a folder; give a file name", option=option("report"),
+                                  path=report), path=report)
     problem = probe_folder(report.parent)  # any file at all, first: a message about the folder, not a name
     if problem:
-        raise ReportPlaceError(f"cannot write the report: cannot create files in {report.parent} ({problem}); "
-                               f"choose another {option('report')} (nothing was sent)", path=report)
+        raise ReportPlaceError(tr("cannot write the report: cannot create files in {folder} ({problem}); choose "
+                                  "another {option} (nothing was sent)", folder=report.parent, problem=problem,
+                                  option=option("report")), path=report)
     longest = report_names(report)[-1].name
     problem = probe_folder(report.parent, longest)
     if problem:
-        raise ReportPlaceError(f"cannot write the report in {report.parent}: {problem} (writing {longest}); "
-                               f"choose another place with {option('report')} (nothing was sent)", path=report)
+        raise ReportPlaceError(tr("cannot write the report in {folder}: {problem} (writing {name}); choose another "
+                                  "place with {option} (nothing was sent)", folder=report.parent, problem=problem,
+                                  name=longest, option=option("report")), path=report)
 
 
 def own_columns(sheet: Sheet) -> list[str]:
@@ -77,30 +83,32 @@ def own_columns(sheet: Sheet) -> list[str]:
     return [sheet.columns.header[i] for i in sheet.columns.kept]
 
 
-def report_header(sheet: Sheet) -> list[str]:
+def report_header(sheet: Sheet, lang: str = "en") -> list[str]:
     """The input's own columns, then the result columns (the contract's, in order) and `row`; any
-    of those the input already has is named apart (`code (run)`)."""
+    of those the input already has is named apart (`code (run)`). In Chinese with `lang="zh"`."""
     own = own_columns(sheet)
-    return [*own, *named_apart(REPORT_HEADER, own)]
+    return [*own, *named_apart(words(REPORT_HEADER, lang), own)]
 
 
-def _table(sheet: Sheet, outcomes: Sequence[Outcome]) -> tuple[list[str], Iterator[list[Any]]]:
+def _table(sheet: Sheet, outcomes: Sequence[Outcome], lang: str) -> tuple[list[str], Iterator[list[Any]]]:
     kept = sheet.columns.kept
-    rows = ([row.cells[i] for i in kept] + out.report_cells() + [row.number]
+    rows = ([row.cells[i] for i in kept] + [word(out.result, lang), *out.report_cells()[1:], row.number]
             for row, out in zip(sheet.rows, outcomes))
-    return report_header(sheet), rows
+    return report_header(sheet, lang), rows
 
 
 def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
                  timeline: Sequence[Second] = ()) -> None:
-    """Every input row, in order, with its outcome's columns and its row number in the sheet."""
-    header, rows = _table(sheet, outcomes)
+    """Every input row, in order, with its outcome's columns and its row number in the sheet; the
+    tool's column names and results in Chinese when the language in use is (i18n), else the contract's."""
+    lang = report_language()
+    header, rows = _table(sheet, outcomes, lang)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
             result_col = len(sheet.columns.kept)
-            rows = marked(rows, result_col, result_col + 3, CSV_INSTEAD)
-            _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
-                        timeline=timeline)
+            rows = marked(rows, result_col, result_col + 3, {word(r, lang): tr(s) for r, s in CSV_INSTEAD.items()})
+            _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings, lang), rows_sample=sheet,
+                        timeline=timeline, lang=lang)
         else:
             write_delimited(tmp, header, rows, delimiter_for(path, sheet.output_delimiter))
 
@@ -123,17 +131,21 @@ def write_unknown(path: Path, sheet: Sheet, outcomes: Sequence[Outcome],
     """The rows that may or may not have been applied, as the retry file has them: never fed back
     blindly (a comment would be posted twice). Where they were written, and how many."""
     return write_rows(path, sheet, [(row, out) for row, out in zip(sheet.rows, outcomes)
-                                    if out.result is Result.UNKNOWN], "Unknown", on_warning)
+                                    if out.result is Result.UNKNOWN], UNKNOWN_TITLE, on_warning)
 
 
-WHY = {Result.INVALID: "fix this row", Result.FAILED: "the API refused it",
-       Result.NOT_ATTEMPTED: "not sent: the run stopped before it", Result.UNKNOWN: "it may have been applied"}
+WHY = {Result.INVALID: N_("fix this row"), Result.FAILED: N_("the API refused it"),
+       Result.NOT_ATTEMPTED: N_("not sent: the run stopped before it"),
+       Result.UNKNOWN: N_("it may have been applied")}
 # The report's note on a row whose cell Excel cuts, by where that row goes (write_rows writes it whole, as a CSV).
-CSV_INSTEAD = {**{r.value: "the retry file is a CSV" for r in WHY if r is not Result.UNKNOWN},
-               Result.UNKNOWN.value: "the unknown file is a CSV"}
+CSV_INSTEAD = {**{r.value: N_("the retry file is a CSV") for r in WHY if r is not Result.UNKNOWN},
+               Result.UNKNOWN.value: N_("the unknown file is a CSV")}
+# The Excel files' sheet names.
+REPORT_TITLE, SUMMARY_TITLE, TIMELINE_TITLE = N_("Report"), N_("Summary"), N_("Timeline")
+RETRY_TITLE, UNKNOWN_TITLE = N_("Retry"), N_("Unknown")
 
 
-def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title: str = "Retry",
+def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title: str = RETRY_TITLE,
                on_warning: Callable[[str], None] | None = None) -> tuple[Path | None, int]:
     """Some of the input's rows in its own columns, with what happened, why and the row's number
     in the sheet: where they were written and how many (0 rows: no file, and None). Such a file is
@@ -144,24 +156,30 @@ def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title:
             path.unlink()
         return None, 0
     subset = Sheet(sheet.kind, sheet.columns, [row for row, _ in rows], delimiter=sheet.delimiter)
+    lang = report_language()
     own = own_columns(sheet)
-    header = [*own, *named_apart(RETRY_HEADER, own)]
+    header = [*own, *named_apart(words(RETRY_HEADER, lang), own)]
     kept = sheet.columns.kept
-    cells = [[*(row.cells[i] for i in kept), out.result.value, out.msg or WHY.get(out.result, ""), row.number]
+    cells = [[*(row.cells[i] for i in kept), word(out.result, lang), out.msg or _why(out.result), row.number]
              for row, out in rows]
     if path.suffix.lower() == ".xlsx" and any_too_long(cells):
         instead = path.with_suffix(".csv")
-        warn(f"{instead.name} is written as a CSV, not {path.name}: a cell of it holds more than {SHOWN_MAX} "
-             "characters, which Excel would cut (fed back in, a cut cell would send another value)", on_warning)
+        warn(tr("{csv} is written as a CSV, not {xlsx}: a cell of it holds more than {max} characters, which "
+                "Excel would cut (fed back in, a cut cell would send another value)",
+                csv=instead.name, xlsx=path.name, max=SHOWN_MAX), on_warning)
         with contextlib.suppress(FileNotFoundError):
             path.unlink()  # an earlier run's, which would look like this one's
         path = instead
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
-            _write_xlsx(tmp, header, iter(cells), summary=None, rows_sample=subset, title=title)
+            _write_xlsx(tmp, header, iter(cells), summary=None, rows_sample=subset, title=tr(title), lang=lang)
         else:
             write_delimited(tmp, header, iter(cells), delimiter_for(path, sheet.output_delimiter))
     return path, len(rows)
+
+
+def _why(result: Result) -> str:
+    return tr(WHY[result]) if result in WHY else ""
 
 
 def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
@@ -175,15 +193,16 @@ def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:
 
 def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
                 summary: list[list[Any]] | None, rows_sample: Sheet, timeline: Sequence[Second] = (),
-                title: str = "Report") -> None:
+                title: str | None = None, lang: str = "en") -> None:
     book = new_workbook(path, constant_memory=True)
     try:
-        sheet = book.add_worksheet(title)
+        sheet = book.add_worksheet(title or tr(REPORT_TITLE))
         bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        colours = {r.value: book.add_format({"bg_color": c}) for r, c in RESULT_COLOURS.items()}
+        colours = {word(r, lang): book.add_format({"bg_color": c}) for r, c in RESULT_COLOURS.items()}
         widths = _widths(header, rows_sample)
+        msg = word("msg", lang)
         for j, w in enumerate(widths):
-            sheet.set_column(j, j, 70 if header[j] == "msg" else w)
+            sheet.set_column(j, j, 70 if header[j] == msg else w)
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, header, bold)
         result_col = len(rows_sample.columns.kept)  # the report's and the retry file's `result`
@@ -203,19 +222,21 @@ def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]], *,
         book.close()
 
 
-def _summary_rows(outcomes: Sequence[Outcome], settings: Mapping[str, Any]) -> list[list[Any]]:
+def _summary_rows(outcomes: Sequence[Outcome], settings: Mapping[str, Any], lang: str = "en") -> list[list[Any]]:
     by_result: dict[str, int] = {}
     for out in outcomes:
         by_result[out.result.value] = by_result.get(out.result.value, 0) + 1
-    rows: list[list[Any]] = [["Rows by result", ""], *([k, v] for k, v in by_result.items()), ["", ""]]
+    rows: list[list[Any]] = [[tr("Rows by result"), ""], *([word(k, lang), v] for k, v in by_result.items()),
+                             ["", ""]]
     if by_code := answer_counts(outcomes):  # counted as the console counts them
-        rows += [["Answers", ""], *([text, n] for text, n in by_code.most_common()), ["", ""]]
-    rows += [["Settings", ""], *([k, str(v)] for k, v in settings.items())]
+        rows += [[tr("Answers"), ""], *([text, n] for text, n in by_code.most_common()), ["", ""]]
+    rows += [[tr("Settings"), ""], *([k, str(v)] for k, v in settings.items())]
     return rows
 
 
 def _write_summary(book: Any, bold: Any, rows: list[list[Any]], timeline: Sequence[Second]) -> None:
-    sheet = book.add_worksheet("Summary")
+    name = tr(SUMMARY_TITLE)
+    sheet = book.add_worksheet(name)
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 40)
     for i, (label, value) in enumerate(rows):
@@ -230,9 +251,9 @@ def _write_summary(book: Any, bold: Any, rows: list[list[Any]], timeline: Sequen
     results = next((i for i in range(1, len(rows)) if rows[i][1] == ""), 1) - 1  # rows 1..results: the counts
     if results >= 1:
         chart = book.add_chart({"type": "bar"})
-        chart.add_series({"name": "rows", "categories": ["Summary", 1, 0, results, 0],
-                          "values": ["Summary", 1, 1, results, 1], "data_labels": {"value": True}})
-        chart.set_title({"name": "Rows by result"})
+        chart.add_series({"name": tr("rows"), "categories": [name, 1, 0, results, 0],
+                          "values": [name, 1, 1, results, 1], "data_labels": {"value": True}})
+        chart.set_title({"name": tr("Rows by result")})
         chart.set_legend({"none": True})
         sheet.insert_chart(0, 3, chart, {"x_scale": 1.2, "y_scale": 0.9})
     if timeline:
@@ -240,22 +261,23 @@ def _write_summary(book: Any, bold: Any, rows: list[list[Any]], timeline: Sequen
 
 
 def _write_timeline(book: Any, bold: Any, summary: Any, timeline: Sequence[Second]) -> None:
-    data = book.add_worksheet("Timeline")
-    data.write_row(0, 0, ["second", "accepted", "throttled", "pacing rate (/s)"], bold)
+    name = tr(TIMELINE_TITLE)
+    data = book.add_worksheet(name)
+    data.write_row(0, 0, [tr("second"), tr("accepted"), tr("throttled"), tr("pacing rate (/s)")], bold)
     for i, s in enumerate(timeline, 1):
         data.write_row(i, 0, [s.second, s.accepted, s.throttled, round(s.rate, 2)])
     last = len(timeline)
     chart = book.add_chart({"type": "column"})
-    chart.add_series({"name": "accepted per second", "categories": ["Timeline", 1, 0, last, 0],
-                      "values": ["Timeline", 1, 1, last, 1], "fill": {"color": "#5B9BD5"}, "gap": 20})
-    chart.add_series({"name": "throttle answers (pauses)", "categories": ["Timeline", 1, 0, last, 0],
-                      "values": ["Timeline", 1, 2, last, 2], "fill": {"color": "#E74C3C"}, "gap": 20})
+    chart.add_series({"name": tr("accepted per second"), "categories": [name, 1, 0, last, 0],
+                      "values": [name, 1, 1, last, 1], "fill": {"color": "#5B9BD5"}, "gap": 20})
+    chart.add_series({"name": tr("throttle answers (pauses)"), "categories": [name, 1, 0, last, 0],
+                      "values": [name, 1, 2, last, 2], "fill": {"color": "#E74C3C"}, "gap": 20})
     line = book.add_chart({"type": "line"})
-    line.add_series({"name": "pacing rate", "categories": ["Timeline", 1, 0, last, 0],
-                     "values": ["Timeline", 1, 3, last, 3], "line": {"color": "#2E7D32", "width": 2}})
+    line.add_series({"name": tr("pacing rate"), "categories": [name, 1, 0, last, 0],
+                     "values": [name, 1, 3, last, 3], "line": {"color": "#2E7D32", "width": 2}})
     chart.combine(line)
-    chart.set_title({"name": "Requests over the run"})
-    chart.set_x_axis({"name": "seconds since start"})
-    chart.set_y_axis({"name": "requests"})
+    chart.set_title({"name": tr("Requests over the run")})
+    chart.set_x_axis({"name": tr("seconds since start")})
+    chart.set_y_axis({"name": tr("requests")})
     chart.set_legend({"position": "bottom"})
     summary.insert_chart(18, 3, chart, {"x_scale": 1.6, "y_scale": 1.1})

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import N_, tr
 from batch_updater.naming import option
 from batch_updater.sheet.blocks import Block, Look, WriteBack, block_spans, placement
 from batch_updater.sheet.write import display_width
@@ -36,12 +37,13 @@ if TYPE_CHECKING:
 
 # Parts of a workbook a person would miss, by the folder (or file) they live in under xl/.
 _PARTS = {
-    "media": "images", "charts": "charts", "drawings": "drawings (shapes, text boxes, images)",
-    "comments": "comments", "threadedComments": "threaded comments", "tables": "tables",
-    "slicers": "slicers", "slicerCaches": "slicers", "timelines": "timelines", "pivotTables": "pivot tables",
-    "ctrlProps": "form controls", "activeX": "ActiveX controls", "embeddings": "embedded objects",
-    "externalLinks": "links to other workbooks", "customXml": "custom XML data", "model": "the data model",
-    "queryTables": "query tables", "connections": "data connections", "vbaProject": "macros",
+    "media": N_("images"), "charts": N_("charts"), "drawings": N_("drawings (shapes, text boxes, images)"),
+    "comments": N_("cell comments"), "threadedComments": N_("threaded comments"), "tables": N_("tables"),
+    "slicers": N_("slicers"), "slicerCaches": N_("slicers"), "timelines": N_("timelines"),
+    "pivotTables": N_("pivot tables"), "ctrlProps": N_("form controls"), "activeX": N_("ActiveX controls"),
+    "embeddings": N_("embedded objects"), "externalLinks": N_("links to other workbooks"),
+    "customXml": N_("custom XML data"), "model": N_("the data model"), "queryTables": N_("query tables"),
+    "connections": N_("data connections"), "vbaProject": N_("macros"),
 }
 _NUMBERED = re.compile(r"\d*\.\w+$")
 
@@ -51,11 +53,12 @@ def check_book(data: bytes, name: str, sheet_name: str | None, *, macros: bool) 
     will leave out of the copy, as warnings. Raises InputError (exit 2)."""
     with _opened(data, name, macros) as (book, said):
         if sheet_name not in book.sheetnames or not hasattr(book[sheet_name], "cell"):
-            raise InputError(f"{option('write_back')}: openpyxl does not find sheet {sheet_name!r} in {name} "
-                             "(nothing was sent)", option="write_back", value=True)
+            raise InputError(tr("{option}: openpyxl does not find sheet {sheet!r} in {name} (nothing was sent)",
+                                option=option("write_back"), sheet=sheet_name, name=name),
+                             option="write_back", value=True)
     if any(n.startswith("xl/media/") for n in _names(data)) and not _has_pillow():
-        said.append("the workbook's images cannot be carried into the results file without Pillow "
-                    "(pip install pillow)")
+        said.append(tr("the workbook's images cannot be carried into the results file without Pillow "
+                       "(pip install pillow)"))
     return said
 
 
@@ -102,10 +105,11 @@ def _opened(data: bytes, name: str, macros: bool) -> Iterator[tuple[Workbook, li
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), keep_vba=macros, rich_text=True)
         except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a file it cannot edit
-            raise InputError(f"{option('write_back')}: openpyxl cannot open {name} to edit it ({type(e).__name__}: "
-                             f"{e}); run without {option('write_back')} for the plain report (nothing was sent)",
-                             option="write_back", value=True) from None
-    said = dict.fromkeys(f"the results file will lack what openpyxl cannot edit: {w.message}" for w in caught)
+            raise InputError(tr("{option}: openpyxl cannot open {name} to edit it ({error}); run without {option} "
+                                "for the plain report (nothing was sent)", option=option("write_back"), name=name,
+                                error=f"{type(e).__name__}: {e}"), option="write_back", value=True) from None
+    said = dict.fromkeys(tr("the results file will lack what openpyxl cannot edit: {what}", what=w.message)
+                         for w in caught)
     try:
         yield book, list(said)
     finally:
@@ -208,8 +212,8 @@ def _lost(before: bytes, after: bytes) -> list[str]:
     """What the copy lacks, part by part, that the input had (fewer images, no slicers...)."""
     had, has = _parts(before), _parts(after)
     missing = dict.fromkeys(_PARTS[kind] for kind, n in had.items() if has[kind] < n)
-    return [f"the results file lacks some of the workbook's {what}: openpyxl cannot carry them over; "
-            "your workbook itself is unchanged" for what in missing]
+    return [tr("the results file lacks some of the workbook's {what}: openpyxl cannot carry them over; your "
+               "workbook itself is unchanged", what=tr(what)) for what in missing]
 
 
 def _parts(data: bytes) -> Counter[str]:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from batch_updater.errors import ReportPlaceError, UsageError, why_not_written
+from batch_updater.i18n import tr
 from batch_updater.logs import warn
 from batch_updater.model import Row
 from batch_updater.naming import option
@@ -42,29 +43,33 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
     suffix = input_path.suffix.lower()
     back = option("write_back")
     if suffix == ".xls":
-        raise _refused(f"{back} cannot edit {input_path.name}: an .xls (the old Excel format) cannot be edited in "
-                       f"place; save it as .xlsx in Excel and run that, or run without {back} (nothing was sent)")
+        raise _refused(tr("{option} cannot edit {name}: an .xls (the old Excel format) cannot be edited in place; "
+                          "save it as .xlsx in Excel and run that, or run without {option} (nothing was sent)",
+                          option=back, name=input_path.name))
     if suffix not in EDITABLE:
         raise needs_a_file()
     tag = tag or kind
     target = write_back_path(input_path.resolve(), tag)
     if target.resolve() == input_path.resolve():  # a name cut to fit could come back to the input's
-        raise _refused(f"{back}: {input_path.name} is too long a name to add -{tag} to; rename it shorter "
-                       "(nothing was sent)")
+        raise _refused(tr("{option}: {name} is too long a name to add -{tag} to; rename it shorter (nothing was "
+                          "sent)", option=back, name=input_path.name, tag=tag))
     if any(other.resolve() == target.resolve() for other in (report_names(report) if report is not None else [])):
-        raise ReportPlaceError(f"{option('report')} {report} would write over the {back} file {target.name}: "
-                               f"choose another place with {option('report')}", path=report)
+        raise ReportPlaceError(tr("{report_option} {report} would write over the {option} file {name}: choose "
+                                  "another place with {report_option}", report_option=option("report"),
+                                  report=report, option=back, name=target.name), path=report)
     if target.is_dir():
-        raise _refused(f"{back}: {target} is a folder (nothing was sent)")
+        raise _refused(tr("{option}: {path} is a folder (nothing was sent)", option=back, path=target))
     problem = probe_folder(target.parent, target.name)
     if problem:
-        raise _refused(f"{back}: cannot write {target.name} in {target.parent}: {problem}; copy the input to a "
-                       f"folder you can write in, or run without {back} (nothing was sent)")
+        raise _refused(tr("{option}: cannot write {name} in {folder}: {problem}; copy the input to a folder you "
+                          "can write in, or run without {option} (nothing was sent)", option=back, name=target.name,
+                          folder=target.parent, problem=problem))
     try:
         data = input_path.read_bytes()
         mode = stat.S_IMODE(input_path.stat().st_mode)
     except OSError as e:
-        raise _refused(f"{back}: cannot read {input_path.name} again: {e.strerror or e}") from None
+        raise _refused(tr("{option}: cannot read {name} again: {problem}", option=back, name=input_path.name,
+                          problem=e.strerror or e)) from None
     if suffix in (".xlsx", ".xlsm"):
         from batch_updater.sheet.workbook import check_book
 
@@ -76,7 +81,7 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
 
 def needs_a_file() -> UsageError:
     """A write-back asked of an input that has no file the tool can edit (a DataFrame, an .xls...)."""
-    return _refused(f"{option('write_back')} needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
+    return _refused(tr("{option} needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)", option=option("write_back")))
 
 
 def _refused(message: str) -> UsageError:
@@ -93,19 +98,21 @@ def write_back(back: WriteBack, rows: Sequence[Row], block: Block, env: Mapping[
         _write(back, back.target, rows, block, on_warning)
         return back.target, None
     except OSError as e:
-        first = f"cannot write {back.target} ({why_not_written(e, back.target.parent)})"
+        first = tr("cannot write {path} ({problem})", path=back.target, problem=why_not_written(e, back.target.parent))
     except Exception as e:  # noqa: BLE001 - openpyxl failing on a workbook it opened: the report still holds it all
-        why = f"cannot write the results into {back.target.name} ({type(e).__name__}: {e}); the report has every row"
+        why = tr("cannot write the results into {name} ({error}); the report has every row", name=back.target.name,
+                 error=f"{type(e).__name__}: {e}")
         warn(why, on_warning)
         return None, why
     fallback: Path | None = None
     try:
         fallback = state_subdir(env, "reports").resolve() / back.target.name
         _write(back, fallback, rows, block, on_warning)
-        why = f"{first}; the results file is in {fallback} instead"
+        why = tr("{problem}; the results file is in {path} instead", problem=first, path=fallback)
     except OSError as again:
-        where = fallback.parent if fallback is not None else "the state folder"
-        why = f"{first} nor in {where} ({why_not_written(again, where)}); the report has every row"
+        where = fallback.parent if fallback is not None else tr("the state folder")
+        why = tr("{problem} nor in {where} ({again}); the report has every row", problem=first, where=where,
+                 again=why_not_written(again, where))
         fallback = None
     warn(why, on_warning)
     return fallback, why

@@ -10,6 +10,7 @@ import zlib
 from typing import IO, Any
 from xml.parsers.expat import ExpatError, ParserCreate
 
+from batch_updater.i18n import N_, tr
 from batch_updater.schema.columns import column_letter
 from batch_updater.sheet.xlsx_facts import CELL_REF, Book, column_index
 
@@ -20,9 +21,9 @@ _NOT_NARROW = re.compile(rb"""<c(?:[>/\t\r\n]| (?!r="(?:[A-Z]|A[A-U])[0-9]))""")
 
 
 _PART_WHAT = {
-    "[content_types].xml": "the list of its parts", "_rels/.rels": "the links between its parts",
-    "xl/_rels/workbook.xml.rels": "the links between its parts", "xl/workbook.xml": "the list of its sheets",
-    "xl/styles.xml": "its cell styles", "xl/sharedstrings.xml": "the text of its cells (shared strings)",
+    "[content_types].xml": N_("the list of its parts"), "_rels/.rels": N_("the links between its parts"),
+    "xl/_rels/workbook.xml.rels": N_("the links between its parts"), "xl/workbook.xml": N_("the list of its sheets"),
+    "xl/styles.xml": N_("its cell styles"), "xl/sharedstrings.xml": N_("the text of its cells (shared strings)"),
 }
 
 
@@ -30,24 +31,26 @@ def damaged_part(fp: IO[bytes], book: Book | None = None) -> str | None:
     """Where the workbook is damaged, in words ("in sheet 'S' (xl/worksheets/sheet1.xml): ..."), for a
     reader's bare error such as "c" (the sheet's XML ends inside a <c>); None when the zip and every
     XML part in it read."""
-    sheets = {part.lower(): f"sheet {name!r}" for name, part in (book.parts.items() if book else ())}
+    sheets = {part.lower(): tr("sheet {name!r}", name=name) for name, part in (book.parts.items() if book else ())}
     try:
         with zipfile.ZipFile(fp) as archive:
             for info in archive.infolist():
                 part = info.filename
                 if not part.lower().endswith((".xml", ".rels")):
                     continue
-                what = sheets.get(part.lower()) or _PART_WHAT.get(part.lower()) or (
-                    "one of its sheets" if part.lower().startswith("xl/worksheets/") else "a part")
+                known = _PART_WHAT.get(part.lower())
+                what = sheets.get(part.lower()) or (tr(known) if known else None) or (
+                    tr("one of its sheets") if part.lower().startswith("xl/worksheets/") else tr("a part"))
                 try:
                     with archive.open(info) as source:
                         ParserCreate().ParseFile(source)
                 except ExpatError as e:
-                    return f"in {what} ({part}): its XML is cut short or malformed ({e})"
+                    return tr("in {what} ({part}): its XML is cut short or malformed ({error})", what=what, part=part,
+                              error=e)
                 except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
-                    return f"in {what} ({part}): it cannot be unpacked ({e})"
+                    return tr("in {what} ({part}): it cannot be unpacked ({error})", what=what, part=part, error=e)
     except (zipfile.BadZipFile, OSError) as e:
-        return f"as a whole: it is not a readable zip, as an .xlsx is ({e})"
+        return tr("as a whole: it is not a readable zip, as an .xlsx is ({error})", error=e)
     finally:
         fp.seek(0)
     return None

@@ -33,9 +33,10 @@ def test_a_refused_row_says_what_the_code_means_in_chinese(tmp_path):
         english, en_rows = _run(tmp_path, ts.env())
     assert result.exit_code == 1, result.output
     # the API's msg as it answered, then what it means, in Chinese
-    assert rows[1]["msg"] == "Please check you have the correct access（含义：没有这个工单的权限）"
-    assert rows[2]["msg"] == "Resource not found（含义：没有这个工单）"
-    assert rows[1]["result"] == "failed"  # the contract's values stay as documented
+    # (--lang zh chose Chinese: the report's result columns speak it too, 说明 for msg, 失败 for failed)
+    assert rows[1]["说明"] == "Please check you have the correct access（含义：没有这个工单的权限）"
+    assert rows[2]["说明"] == "Resource not found（含义：没有这个工单）"
+    assert rows[1]["结果"] == "失败"
     # in English the row says the API's words only, as before
     assert english.exit_code == 1, english.output
     assert [r["msg"] for r in en_rows[1:]] == ["Please check you have the correct access", "Resource not found"]

@@ -40,5 +40,5 @@ def test_a_chinese_plan_and_the_run_it_guards(tmp_path):
     assert plan[2]["msg"] == "条件不满足（if:status '5'：工单的值是 '2'）；不发送"
     assert ran.exit_code == 0, ran.output
     out = read_rows(tmp_path / "out.csv")
-    assert [r["result"] for r in out] == ["ok", "skipped", "skipped"]
-    assert out[1]["msg"] == "计划后已被修改：status 现在是 '2'，计划时是 '5'；不发送"
+    assert [r["结果"] for r in out] == ["成功", "已跳过", "已跳过"]  # --lang zh: the report's words in Chinese
+    assert out[1]["说明"] == "计划后已被修改：status 现在是 '2'，计划时是 '5'；不发送"
