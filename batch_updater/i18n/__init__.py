@@ -13,8 +13,9 @@ call's `lang=`. A message built while a run goes speaks the language of the fron
 it. A sentence missing from the catalogue is said in English, never an error.
 
 The fixed contract stays English by default: result column names and values, exit codes, the
-journal. `lang="zh"` gives a report Chinese headers and values too (sheet/report.py); a file in
-either language is recognised when fed back (schema/results words).
+journal. Chinese chosen in so many words (`--lang zh`, `lang="zh"`, the console's 中文: see
+report_language; not the locale alone) gives a report Chinese headers and values too
+(sheet/blocks.py ZH_WORDS); a file in either language is recognised when fed back.
 """
 
 from __future__ import annotations
