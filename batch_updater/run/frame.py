@@ -45,7 +45,8 @@ def run_frame(frame: Any, *, job: str | None = None, env: Mapping[str, str] | No
     `rate`, `sandbox`, `base_url`, `report`, `skip_unchanged`, `columns`, `defaults`...).
     `result.to_frame()` is the frame with the result columns joined on, its index kept. `lang`
     ("en" or "zh"; default: the language in use, i18n.speaking): the messages' and warnings'."""
-    with naming(keyword), speaking(lang or language(), chosen=lang is not None):  # messages name the options as this call's keywords: rate=
+    # messages name the options as this call's keywords (rate=), in `lang` if given
+    with naming(keyword), speaking(lang or language(), chosen=lang is not None):
         run_options = _job_options(frame, job, env, options)
         result = _outside_a_loop(lambda control: run_job(run_options, env=env, on_progress=on_progress,
                                                          on_warning=on_warning, control=control))
