@@ -383,4 +383,70 @@ MESSAGES: dict[str, str] = {
     "These comments were posted and cannot be taken back through the Feishu API; the undo sheet does not remove "
     "them.":
         "这些评论已经发出，无法通过飞书接口撤回；撤销表不会删除它们。",
+    # helpdesk/export.py: an export's file and --ids
+    ". This row is not sent": "。这一行不会发送",
+    "row {row} ({cell!r}): {problem}": "第 {row} 行（{cell!r}）：{problem}",
+    "{rows} (and {n} more rows)": "{rows}（还有 {n} 行）",
+    "{option} {path}: {rows}; fix those cells, or delete their rows, and run it again":
+        "{option} {path}：{rows}；请改好这些单元格，或删掉这些行，再运行一次",
+    "{option} {path}: use a .xlsx, .csv or .tsv name": "{option} {path}：请用 .xlsx、.csv 或 .tsv 文件名",
+    "{option} {path}: is a folder; give a file name": "{option} {path}：这是文件夹；请给出文件名",
+    "{option} {path}: the file exists (an export you edited?): give another name, or run with {overwrite} to "
+    "replace it":
+        "{option} {path}：文件已存在（是你编辑过的导出文件吗？）：请换个文件名，或加上 {overwrite} 运行以替换它",
+    "cannot write {path}: {problem}": "无法写入 {path}：{problem}",
+    "{option}: a link is written at the API it lives on, and the built-in sandbox has no documents: run "
+    "`batch-updater sandbox` (it serves a demo base and spreadsheet) and point FEISHU_BASE_URL at it, instead of "
+    "{sandbox}":
+        "{option}：链接要写到它所在的接口，而内置沙箱没有文档：请运行 `batch-updater sandbox`（它提供演示用的"
+        "多维表格和电子表格），并把 FEISHU_BASE_URL 指向它，而不是用 {sandbox}",
+    # helpdesk/filters.py: the filters of an export or a --select
+    "ids={n} tickets": "ids={n} 个工单",
+    "every ticket": "全部工单",
+    "{key} {text!r}: not a date; write 2026-11-01, 2026-11-01 08:30 or 14 days ago":
+        "{key} {text!r}：不是日期；请写 2026-11-01、2026-11-01 08:30 或 14 days ago",
+    "{key} {text!r}: {problem}": "{key} {text!r}：{problem}",
+    "{key!r} is not a filter; use {keys}": "{key!r} 不是筛选条件；可用的有 {keys}",
+    "{since} is not before {before}: no ticket can match both (swapped?)":
+        "{since} 不早于 {before}：没有工单能同时满足（是不是写反了？）",
+    "{option} {text!r}: {problem}": "{option} {text!r}：{problem}",
+    "{option}: {word!r} is not key=value (e.g. \"status=5 tag=billing\")":
+        "{option}：{word!r} 不是 key=value 的形式（例如 \"status=5 tag=billing\"）",
+    "{option}: no filter given (e.g. \"status=5 tag=billing\")": "{option}：没有给出筛选条件（例如 \"status=5 tag=billing\"）",
+    # helpdesk/listing.py: reading the ticket list
+    "reading the ticket list failed: {why}": "读取工单列表失败：{why}",
+    "no answer": "没有应答",
+    "a single millisecond ({ms}) holds {total:,} tickets, more than the {cap:,} one query of the list API reaches: "
+    "only {cap:,} of them could be read":
+        "同一毫秒（{ms}）内创建了 {total:,} 个工单，超过列表接口一次查询能取到的 {cap:,} 个：只能读取其中 {cap:,} 个",
+    "tickets changed while they were read (created {start}-{end} ms: {listed:,} listed, {read:,} read): run it "
+    "again to be sure none was missed":
+        "读取期间工单有变动（创建于 {start}-{end} 毫秒：列出 {listed:,} 个，读到 {read:,} 个）：请再运行一次，确保没有遗漏",
+    "{n} of the {ids} ids are not in the helpdesk, or do not match the filters: {missing}":
+        "{ids} 个工单号中有 {n} 个不在服务台里，或不符合筛选条件：{missing}",
+    # helpdesk/select.py: run --select / --set
+    "the job file's [set]": "任务文件的 [set]",
+    "{change} and a comment": "{change}，并发一条评论",
+    "a comment": "一条评论",
+    "nothing": "无",
+    "{option} {pair!r}: write FIELD=VALUE, like status=51 or 优先级=高":
+        "{option} {pair!r}：请写成 字段=值，例如 status=51 或 优先级=高",
+    "{option} {name} is given twice ({first!r} and {second!r}): keep one":
+        "{option} {name} 给了两次（{first!r} 和 {second!r}）：请只留一个",
+    "{said} {name}=...: the ticket id is not a field to set: the tickets are those the filters select":
+        "{said} {name}=...：工单号不是可设置的字段：要改的工单由筛选条件选出",
+    "none read": "未读取",
+    "{said} {name}=...: {name!r} is not a ticket field nor a custom field of this helpdesk (status, tag_names, "
+    "solved, ticket_type, channel, custom:<id>; its custom fields: {known})":
+        "{said} {name}=...：{name!r} 既不是工单字段，也不是这个服务台的自定义字段（status、tag_names、solved、"
+        "ticket_type、channel、custom:<id>；它的自定义字段：{known}）",
+    "{said}: {first} and {name} are the same field: keep one": "{said}：{first} 和 {name} 是同一个字段：请只留一个",
+    "nothing to change: give {set} FIELD=VALUE (or {comment} TEXT)":
+        "没有要改的内容：请给出 {set} 字段=值（或 {comment} 文本）",
+    "the comment": "评论",
+    "{said} {what}: an empty value changes nothing (an empty cell leaves a field alone); to remove every tag, write "
+    "tag_names=[]":
+        "{said} {what}：空值不会改变任何内容（空单元格不改字段）；要清空所有标签，请写 tag_names=[]",
+    "reading the ticket list stopped: {why} (nothing was sent)": "读取工单列表时停止：{why}（什么都没有发送）",
+    "interrupted while reading the ticket list (nothing was sent)": "读取工单列表时被中断（什么都没有发送）",
 }
