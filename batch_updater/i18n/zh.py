@@ -449,4 +449,33 @@ MESSAGES: dict[str, str] = {
         "{said} {what}：空值不会改变任何内容（空单元格不改字段）；要清空所有标签，请写 tag_names=[]",
     "reading the ticket list stopped: {why} (nothing was sent)": "读取工单列表时停止：{why}（什么都没有发送）",
     "interrupted while reading the ticket list (nothing was sent)": "读取工单列表时被中断（什么都没有发送）",
+    # rows/custom.py: a custom field's cell
+    "no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
+    "(or custom:6948728206392295444:key_name)":
+        "没有自定义字段 ID：请把字段 ID 写在 custom: 后面，例如 custom:6948728206392295444"
+        "（或 custom:6948728206392295444:key_name）",
+    "nearest: {options}": "最接近的：{options}",
+    "its options: {options} and {n} more": "它的选项：{options} 等，还有 {n} 个",
+    "its options: {options}": "它的选项：{options}",
+    "{where} has no options below it": "{where} 下面没有选项",
+    "{text!r} is not an option of {where} ({options})": "{text!r} 不是 {where} 的选项（{options}）",
+    "no option in it: write a path of {field}'s options, like a / b / c":
+        "里面没有选项：请写 {field} 的选项路径，例如 a / b / c",
+    "{field} takes one option, and this cell has {n}": "{field} 只能选一个选项，这个单元格有 {n} 个",
+    "{field!r} is not a custom field of this helpdesk (its fields: {fields}); a custom field's id is digits only, "
+    "like 6948728206392295444":
+        "{field!r} 不是这个服务台的自定义字段（它的字段：{fields}）；自定义字段的 ID 只有数字，例如 6948728206392295444",
+    "{field!r} is not a field id: a custom field id is digits only, like 6948728206392295444 (a field named by its "
+    "display name is looked up in the helpdesk's field list, which needs the app's credentials)":
+        "{field!r} 不是字段 ID：自定义字段的 ID 只有数字，例如 6948728206392295444（按显示名称写的字段要在服务台的"
+        "字段列表里查找，这需要应用的凭证）",
+    # rows/exported.py: an exported sheet run again
+    "unchanged since the export: nothing to send": "导出后没有修改：没有要发送的内容",
+    "this sheet has an export's (not sent) columns but not its `{column}` column: every cell would be sent, putting "
+    "back what agents changed since the export. Export the tickets again and edit that sheet (keep its `{column}` "
+    "column), or, to send every cell as written, delete the (not sent) columns too ({context})":
+        "这张表有导出文件的 (not sent) 列，却没有它的 `{column}` 列：每个单元格都会发送，会把客服在导出后改过的内容"
+        "改回去。请重新导出工单并编辑那张表（保留 `{column}` 列）；或者，如果要按所写内容发送每个单元格，"
+        "请把 (not sent) 列也删掉（{context}）",
+    "row {row} {column}": "第 {row} 行 {column}",
 }
