@@ -478,4 +478,58 @@ MESSAGES: dict[str, str] = {
         "改回去。请重新导出工单并编辑那张表（保留 `{column}` 列）；或者，如果要按所写内容发送每个单元格，"
         "请把 (not sent) 列也删掉（{context}）",
     "row {row} {column}": "第 {row} 行 {column}",
+    # run/fields.py: the helpdesk's custom field list
+    "reading the helpdesk's field list needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)":
+        "读取服务台的字段列表需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET（租户访问令牌）",
+    "the field list could not be read: {error}": "无法读取字段列表：{error}",
+    "{names}: custom fields named by their names; {needs} (or name them by id, custom:<id>, or try it with "
+    "{sandbox})":
+        "{names}：按名称写的自定义字段；{needs}（或者按 ID 写成 custom:<id>，或用 {sandbox} 试一试）",
+    "custom fields named by their names were not checked ({names}): {why}; their cells are taken as written":
+        "按名称写的自定义字段没有检查（{names}）：{why}；它们的单元格按所写内容使用",
+    "{problem}; a run stops here, before sending": "{problem}；正式运行会在这里停下，不会发送",
+    "not a ticket field, and it may be a custom field named by its display name":
+        "不是工单字段，可能是按显示名称写的自定义字段",
+    "not ticket fields, and they may be custom fields named by their display names":
+        "不是工单字段，可能是按显示名称写的自定义字段",
+    "{names}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: let the field list be "
+    "read, or name a custom field by its id (custom:<id>) and end the header of a column that is no field with "
+    "(not sent), as in `note (not sent)`":
+        "{names}：{what}，但无法检查：{why}。为了不让任何修改被悄悄丢掉：请让工具读取字段列表，或者按 ID 写自定义字段"
+        "（custom:<id>），并在不是字段的列的表头末尾加上 (not sent)，例如 `note (not sent)`",
+    "cannot read the helpdesk's custom field list: {why}": "无法读取服务台的自定义字段列表：{why}",
+    # run/labels.py: a dropdown's value read back
+    "the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the value did "
+    "not take (how an update writes a dropdown is not documented; the option's display name was sent)":
+        "接口返回成功，但读回工单显示 {field} = {now!r}，而不是 {sent!r}：这个值没有生效（文档没有说明更新接口如何"
+        "写下拉字段；发送的是选项的显示名称）",
+    "its dropdown value was not confirmed: reading the ticket back failed ({why})":
+        "下拉字段的值没有得到确认：读回工单失败（{why}）",
+    # run/outcomes.py: a row's outcome
+    "not sent: reading the tickets first stopped the run": "未发送：先读取工单时运行停止了",
+    "sent with its comment though {why}: {twice}": "连同评论一起发送了，尽管{why}：{twice}",
+    # run/guards.py: if: columns and run --plan
+    "not a field a condition can test: use a ticket field (status, solved, tag_names, ticket_type, channel) or a "
+    "custom field":
+        "条件不能检查这个字段：请用工单字段（status、solved、tag_names、ticket_type、channel）或自定义字段",
+    "{option}: this file has no plan's columns (plan, <field> (now), <field> (new), msg): give the file "
+    "`batch-updater plan` wrote":
+        "{option}：这个文件没有计划的列（plan、<field> (now)、<field> (new)、msg）：请给出 `batch-updater plan` 写出的文件",
+    "not applied: the plan said {kind} for this row": "未执行：计划对这一行给出的是 {kind}",
+    # run/frame.py: a DataFrame's run
+    "{option}= applies to an input file, not to a DataFrame (its results come back with .to_frame())":
+        "{option}= 只用于输入文件，不用于 DataFrame（它的结果用 .to_frame() 取回）",
+    "undo=True writes its undo sheet beside the report: give report='...xlsx' too":
+        "undo=True 会把撤销表写在报告旁边：请同时给出 report='...xlsx'",
+    # run/writeback.py: a link's results
+    "{problem}; the report has every row's result": "{problem}；报告里有每一行的结果",
+    # run/live.py: reading back
+    "nothing to change: the ticket already has these values": "无需修改：工单已经是这些值",
+    "not read back: another row of the job touches this ticket, so the ticket cannot tell: check it by hand":
+        "未读回：任务里另有一行也改这个工单，读回也无法判断：请手动检查",
+    "sent again after reading the ticket back: no comment was posted since it was sent":
+        "读回工单后重新发送：发送之后工单上没有新的评论",
+    "reading the ticket back failed ({why})": "读回工单失败（{why}）",
+    "read back, but it cannot tell: {why}; check the ticket by hand": "已读回，但无法判断：{why}；请手动检查工单",
+    "confirmed by reading the ticket back: {why}": "读回工单确认：{why}",
 }
