@@ -532,4 +532,59 @@ MESSAGES: dict[str, str] = {
     "reading the ticket back failed ({why})": "读回工单失败（{why}）",
     "read back, but it cannot tell: {why}; check the ticket by hand": "已读回，但无法判断：{why}；请手动检查工单",
     "confirmed by reading the ticket back: {why}": "读回工单确认：{why}",
+    # jobs/resume.py: a resumed job's rows and its journal
+    "a previous run stopped while sending this row, so its comment may already be posted: check the ticket, or "
+    "rerun with {option} to send it again":
+        "上一次运行在发送这一行时中断了，它的评论可能已经发出：请检查工单，或加上 {option} 重新运行以再次发送",
+    "an earlier run may have posted it": "之前的运行可能已经发过",
+    "an earlier run held it back: it was already on this ticket": "之前的运行没有发它：工单上已经有这条评论",
+    "an earlier run posted it, or may have": "之前的运行已经发过，或可能发过",
+    "this job, from a row since edited, already posted it on this ticket": "这个任务已经在这个工单上发过（来自一行之后被修改过的内容）",
+    "another run ({input}) already posted it on this ticket": "另一次运行（{input}）已经在这个工单上发过",
+    "{holder} posted it, may have, or is posting it": "{holder}已经发过、可能发过或正在发",
+    "{holder} has it on this ticket (posted, maybe posted, or about to be)": "{holder}在这个工单上有这条评论（已发、可能已发或即将发）",
+    "another file": "另一个文件",
+    "not sent: an earlier run (of a row since edited, or of another file) may have posted this comment on this "
+    "ticket; check the ticket, or run with {option} to send it":
+        "未发送：之前的运行（来自一行之后被修改过的内容，或另一个文件）可能已经在这个工单上发过这条评论；"
+        "请检查工单，或加上 {option} 运行以发送它",
+    "its comment was not posted again: {why}": "没有再次发它的评论：{why}",
+    "the job's journal {path} is damaged ({error}): move it away, or run with {option} to start the job over (rows "
+    "it had done are then sent again)":
+        "任务日志 {path} 已损坏（{error}）：请把它移走，或加上 {option} 运行以重新开始任务（已完成的行会再发一次）",
+    "the comment ledger {path} cannot be used ({error}): if it is damaged, move it away (other jobs then no longer "
+    "know the comments this one posted)":
+        "评论台账 {path} 无法使用（{error}）：如果它已损坏，请把它移走（之后其他任务将不再知道这个任务发过的评论）",
+    "earlier runs of other files already sent updates for {n} of these tickets to this helpdesk (the latest: "
+    "{input}, {at}); only rows of this same file are recognised as done":
+        "其他文件之前的运行已经向这个服务台发送过其中 {n} 个工单的更新（最近一次：{input}，{at}）；"
+        "只有同一个文件的行才会被认作已完成",
+    "earlier runs of other files already sent updates for {n} of these tickets to this helpdesk; only rows of this "
+    "same file are recognised as done":
+        "其他文件之前的运行已经向这个服务台发送过其中 {n} 个工单的更新；只有同一个文件的行才会被认作已完成",
+    "1 row here would post a comment already (or maybe) posted on the same ticket: not posted again ({option} posts "
+    "them)":
+        "这里有 1 行要发的评论已经（或可能已经）发在同一个工单上：不再发送（{option} 会发送它们）",
+    "{n} rows here would post a comment already (or maybe) posted on the same ticket: not posted again ({option} "
+    "posts them)":
+        "这里有 {n} 行要发的评论已经（或可能已经）发在同一个工单上：不再发送（{option} 会发送它们）",
+    "{first}. {then}": "{first}。{then}",
+    # jobs/ledger.py: who holds a comment
+    "this job, before it was started over ({option}),": "这个任务在重新开始（{option}）之前",
+    "another run ({input}, since {at})": "另一次运行（{input}，自 {at} 起）",
+    # jobs/stale.py: comments another run holds
+    "its comment was reserved by a run of {input} that ended without sending it (that job's journal says so): "
+    "taken over and sent by this run":
+        "它的评论曾被 {input} 的一次运行预留，但那次运行结束时没有发送（那个任务的日志如此记录）：由这次运行接手并发送",
+    "1 row here would post a comment being sent now by {inputs} (a run of it is going on): held, not posted here "
+    "(a row's other fields are still sent); run this file again when that run ends, to post those it did not":
+        "这里有 1 行要发的评论正由 {inputs} 发送（它的一次运行正在进行）：先不发送（这一行的其他字段照常发送）；"
+        "等那次运行结束后再运行这个文件，以发送它没有发的评论",
+    "{n} rows here would post a comment being sent now by {inputs} (a run of it is going on): held, not posted here "
+    "(a row's other fields are still sent); run this file again when that run ends, to post those it did not":
+        "这里有 {n} 行要发的评论正由 {inputs} 发送（它的一次运行正在进行）：先不发送（这些行的其他字段照常发送）；"
+        "等那次运行结束后再运行这个文件，以发送它没有发的评论",
+    # jobs/lock.py: a job run twice at once
+    "another run of this job is running (pid {pid}); lock file {path}": "这个任务的另一次运行正在进行（进程号 {pid}）；锁文件 {path}",
+    "unknown": "未知",
 }
