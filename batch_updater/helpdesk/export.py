@@ -15,6 +15,7 @@ from batch_updater.control import RunProgress
 from batch_updater.errors import INTERRUPTED, CredentialsRefused, UsageError
 from batch_updater.helpdesk.filters import CAP, LIST_RATES, Filters
 from batch_updater.helpdesk.sheet import CONTEXT, TICKET_COLUMNS, custom_headers, export_table
+from batch_updater.i18n import N_, tr
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import event, warn
 from batch_updater.naming import option
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the list's reading (aiohttp and all) is imported by an expo
     from batch_updater.helpdesk.listing import Selected
 
 KINDS = (".xlsx", ".csv", ".tsv")
+NOT_SENT = N_(". This row is not sent")  # the end of a cell's problem, left out when --ids names it
 
 
 @dataclass
@@ -131,11 +133,14 @@ def ids_in(path: Path) -> list[str]:
                 raise Bad(lost)
             ids.append(parse_ticket_id(cell))
         except Bad as e:
-            bad.append(f"row {row.number} ({cell!r}): {str(e).removesuffix('. This row is not sent')}")
+            bad.append(tr("row {row} ({cell!r}): {problem}", row=row.number, cell=cell,
+                          problem=str(e).removesuffix(NOT_SENT).removesuffix(tr(NOT_SENT))))
     if bad:
-        more = f" (and {len(bad) - 5} more rows)" if len(bad) > 5 else ""
-        raise UsageError(f"{option('ids')} {path}: " + "; ".join(bad[:5]) + more + "; fix those cells, or delete "
-                         "their rows, and run it again", option="ids", value=path)
+        said = "; ".join(bad[:5])
+        if len(bad) > 5:
+            said = tr("{rows} (and {n} more rows)", rows=said, n=len(bad) - 5)
+        raise UsageError(tr("{option} {path}: {rows}; fix those cells, or delete their rows, and run it again",
+                            option=option("ids"), path=path, rows=said), option="ids", value=path)
     return list(dict.fromkeys(ids))
 
 
@@ -143,15 +148,18 @@ def check_output(path: Path, overwrite: bool = False) -> None:
     """A file to write: its kind, a folder it can be written in, and not a file that exists
     (an edited export, say) unless `overwrite`."""
     if path.suffix.lower() not in KINDS:
-        raise UsageError(f"{option('output')} {path}: use a .xlsx, .csv or .tsv name", option="output", value=path)
+        raise UsageError(tr("{option} {path}: use a .xlsx, .csv or .tsv name", option=option("output"), path=path),
+                         option="output", value=path)
     if path.is_dir():
-        raise UsageError(f"{option('output')} {path}: is a folder; give a file name", option="output", value=path)
+        raise UsageError(tr("{option} {path}: is a folder; give a file name", option=option("output"), path=path),
+                         option="output", value=path)
     if path.exists() and not overwrite:
-        raise UsageError(f"{option('output')} {path}: the file exists (an export you edited?): give another name, "
-                         f"or run with {option('overwrite')} to replace it", option="output", value=path)
+        raise UsageError(tr("{option} {path}: the file exists (an export you edited?): give another name, or run "
+                            "with {overwrite} to replace it", option=option("output"), path=path,
+                            overwrite=option("overwrite")), option="output", value=path)
     problem = probe_folder(path.parent, path.name)
     if problem:
-        raise UsageError(f"cannot write {path}: {problem}")
+        raise UsageError(tr("cannot write {path}: {problem}", path=path, problem=problem))
 
 
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
@@ -225,7 +233,8 @@ def _link_target(options: ExportOptions, env: Mapping[str, str]) -> LinkExport:
     """A Base table or a sheet to export into (checked once the credentials are, before any
     ticket is read: it can be read, it is empty, its fields of the export's names are Text)."""
     if options.sandbox:
-        raise UsageError(f"{option('output')}: a link is written at the API it lives on, and the built-in sandbox "
-                         "has no documents: run `batch-updater sandbox` (it serves a demo base and spreadsheet) and "
-                         f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
+        raise UsageError(tr("{option}: a link is written at the API it lives on, and the built-in sandbox has no "
+                            "documents: run `batch-updater sandbox` (it serves a demo base and spreadsheet) and point "
+                            "FEISHU_BASE_URL at it, instead of {sandbox}", option=option("output"),
+                            sandbox=option("sandbox")), option="sandbox")
     return LinkExport(str(options.output), env, options.base_url, timeout=options.timeout)

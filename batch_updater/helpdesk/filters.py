@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 from batch_updater.rows.validate import Bad, code_parser, parse_int
 from batch_updater.schema.fields import REGISTRY, as_int, tag_names
@@ -116,8 +117,8 @@ class Filters:
             if ms is not None:
                 parts.append(f"{key}={datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec='seconds')}")
         if self.ids:
-            parts.append(f"ids={len(self.ids)} tickets")
-        return " ".join(parts) or "every ticket"
+            parts.append(tr("ids={n} tickets", n=len(self.ids)))
+        return " ".join(parts) or tr("every ticket")
 
 
 def _agent_ids(ticket: Mapping[str, Any]) -> set[str]:
@@ -149,7 +150,8 @@ def parse_time(text: str, key: str, now: Callable[[], float] = time.time) -> int
     try:
         moment = datetime.fromisoformat(value.replace("/", "-"))
     except ValueError:
-        raise UsageError(f"{key} {text!r}: not a date; write 2026-11-01, 2026-11-01 08:30 or 14 days ago") from None
+        raise UsageError(tr("{key} {text!r}: not a date; write 2026-11-01, 2026-11-01 08:30 or 14 days ago", key=key,
+                            text=text)) from None
     if moment.tzinfo is None:
         moment = moment.astimezone()  # this machine's time zone
     return int(moment.timestamp() * 1000)
@@ -159,12 +161,12 @@ def _one(parse: Any, text: str, key: str) -> Any:
     try:
         return parse(text)
     except Bad as e:
-        raise UsageError(f"{key} {text!r}: {e}") from None
+        raise UsageError(tr("{key} {text!r}: {problem}", key=key, text=text, problem=e)) from None
 
 
 def _status(text: str, key: str) -> int:
     value = text.strip()
-    if value.lstrip("0") == str(STATUS_52) or value.strip().lower() in ("closed by user", "用户关闭工单"):
+    if value.lstrip("0") == str(STATUS_52) or value.strip().lower() in ("closed by user", "用户关闭工单"):  # i18n: en
         return STATUS_52  # shown by the API, and a filter may ask for it though no update sets it
     return int(_one(_STATUS, value, key))
 
@@ -193,12 +195,13 @@ def filters_from(given: Mapping[str, Any], ids: Sequence[str] = ()) -> Filters:
         elif key in ("created-since", "created-before", "updated-since", "updated-before"):
             values[key.replace("-", "_")] = parse_time(texts[-1], key)
         else:
-            raise UsageError(f"{raw_key!r} is not a filter; use {', '.join(KEYS[:-1])}")
+            raise UsageError(tr("{key!r} is not a filter; use {keys}", key=raw_key, keys=", ".join(KEYS[:-1])))
     found = Filters(**values)
     for what in ("created", "updated"):
         since, before = getattr(found, f"{what}_since"), getattr(found, f"{what}_before")
         if since is not None and before is not None and since >= before:
-            raise UsageError(f"{what}-since is not before {what}-before: no ticket can match both (swapped?)")
+            raise UsageError(tr("{since} is not before {before}: no ticket can match both (swapped?)",
+                                since=f"{what}-since", before=f"{what}-before"))
     return replace(found, ids=tuple(dict.fromkeys(ids))) if ids else found
 
 
@@ -208,16 +211,17 @@ def parse_select(text: str) -> Filters:
     try:
         words = shlex.split(text)
     except ValueError as e:
-        raise UsageError(f"{option('select')} {text!r}: {e}", option="select", value=text) from None
+        raise UsageError(tr("{option} {text!r}: {problem}", option=option("select"), text=text, problem=e),
+                         option="select", value=text) from None
     for word in words:
         key, sep, value = word.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"{option('select')}: {word!r} is not key=value (e.g. \"status=5 tag=billing\")",
-                             option="select", value=text)
+            raise UsageError(tr("{option}: {word!r} is not key=value (e.g. \"status=5 tag=billing\")",
+                                option=option("select"), word=word), option="select", value=text)
         pairs.setdefault(key.strip(), []).append(value)
     if not pairs:
-        raise UsageError(f"{option('select')}: no filter given (e.g. \"status=5 tag=billing\")", option="select",
-                         value=text)
+        raise UsageError(tr("{option}: no filter given (e.g. \"status=5 tag=billing\")", option=option("select")),
+                         option="select", value=text)
     return filters_from(pairs)
 
 

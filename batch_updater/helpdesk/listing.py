@@ -22,6 +22,7 @@ from typing import Any
 
 from batch_updater.control import RunProgress
 from batch_updater.helpdesk.filters import CAP, LIST_RATES, PAGE_SIZE, Filters
+from batch_updater.i18n import tr
 from batch_updater.send.fetch import Fetched, WindowLimiter, fetch
 from batch_updater.send.session import SendSettings, Session
 
@@ -96,8 +97,8 @@ class Lister:
             answer = fetched.answers.get(key)
             if answer is None or answer.code != 0 or not isinstance(answer.data, Mapping):
                 outcome = fetched.outcomes.get(key)
-                raise _Stopped(Fetched({}, {}, f"reading the ticket list failed: "
-                                                f"{outcome.msg if outcome else 'no answer'}", None, False))
+                raise _Stopped(Fetched({}, {}, tr("reading the ticket list failed: {why}",
+                                                  why=outcome.msg if outcome else tr("no answer")), None, False))
             found.append(answer.data)
         return found
 
@@ -149,9 +150,9 @@ class Lister:
                 continue
             if total >= self.cap and again:
                 self.result.complete = False
-                self.result.warnings.append(
-                    f"a single millisecond ({window[0]}) holds {total:,} tickets, more than the {self.cap:,} one "
-                    f"query of the list API reaches: only {self.cap:,} of them could be read")
+                self.result.warnings.append(tr(
+                    "a single millisecond ({ms}) holds {total:,} tickets, more than the {cap:,} one query of the list "
+                    "API reaches: only {cap:,} of them could be read", ms=window[0], total=total, cap=self.cap))
             reachable = min(total, self.cap)
             spans.append((window, first, len(asks), reachable))
             asks += [(window, n, PAGE_SIZE) for n in range(2, math.ceil(reachable / PAGE_SIZE) + 1)]
@@ -172,9 +173,10 @@ class Lister:
             else:
                 self.result.windows += 1
                 self.result.complete = False
-                self.result.warnings.append(
-                    f"tickets changed while they were read (created {window[0]}-{window[1]} ms: {_total(first):,} "
-                    f"listed, {len(seen):,} read): run it again to be sure none was missed")
+                self.result.warnings.append(tr(
+                    "tickets changed while they were read (created {start}-{end} ms: {listed:,} listed, {read:,} "
+                    "read): run it again to be sure none was missed", start=window[0], end=window[1],
+                    listed=_total(first), read=len(seen)))
         if redo:
             firsts = await self._pages([(w, 1, PAGE_SIZE) for w in redo])
             await self._read_windows(list(zip(redo, firsts)), again=False)
@@ -197,8 +199,9 @@ class Lister:
                 self._take(data.get("tickets"))
         missing = [tid for tid in ids if tid not in self.result.tickets]
         if missing:
-            self.result.warnings.append(f"{len(missing)} of the {len(ids)} ids are not in the helpdesk, or do not "
-                                        f"match the filters: {', '.join(missing[:10])}")
+            self.result.warnings.append(tr("{n} of the {ids} ids are not in the helpdesk, or do not match the "
+                                           "filters: {missing}", n=len(missing), ids=len(ids),
+                                           missing=", ".join(missing[:10])))
 
 
 def _total(page: Mapping[str, Any]) -> int:

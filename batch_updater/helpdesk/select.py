@@ -27,6 +27,7 @@ from batch_updater.feishu.credentials import api_identity, api_origin
 from batch_updater.helpdesk.export import read_selection, write_table
 from batch_updater.helpdesk.filters import Filters
 from batch_updater.helpdesk.sheet import export_table
+from batch_updater.i18n import tr
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import Row
@@ -59,13 +60,13 @@ class Selection:
     from_job_file: bool = False  # the change is a job file's [set]: messages name it, not the --set option
 
     def set_name(self) -> str:
-        return "the job file's [set]" if self.from_job_file else option("set")
+        return tr("the job file's [set]") if self.from_job_file else option("set")
 
     def describe(self) -> str:
         change = ", ".join(f"{k}={v}" for k, v in self.sets.items())
         if self.comment:
-            change = f"{change} and a comment" if change else "a comment"
-        return change or "nothing"
+            change = tr("{change} and a comment", change=change) if change else tr("a comment")
+        return change or tr("nothing")
 
 
 def parse_sets(pairs: Sequence[str] | Mapping[str, Any]) -> dict[str, str]:
@@ -76,11 +77,12 @@ def parse_sets(pairs: Sequence[str] | Mapping[str, Any]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"{option('set')} {pair!r}: write FIELD=VALUE, like status=51 or 优先级=高", option="set",
-                             value=pair)
+            raise UsageError(tr("{option} {pair!r}: write FIELD=VALUE, like status=51 or 优先级=高",
+                                option=option("set"), pair=pair), option="set", value=pair)
         if name.strip() in sets:
-            raise UsageError(f"{option('set')} {name.strip()} is given twice ({sets[name.strip()]!r} and {value!r}): "
-                             "keep one", option="set", value=pair)
+            raise UsageError(tr("{option} {name} is given twice ({first!r} and {second!r}): keep one",
+                                option=option("set"), name=name.strip(), first=sets[name.strip()], second=value),
+                             option="set", value=pair)
         sets[name.strip()] = value
     return sets
 
@@ -90,17 +92,17 @@ def _header(name: str, fields: CustomFields | None, said: str = "") -> tuple[str
     the field it sets."""
     said = said or option("set")
     if _is_ticket_id(name):
-        raise UsageError(f"{said} {name}=...: the ticket id is not a field to set: the tickets are those the "
-                         "filters select", option="set", value=name)
+        raise UsageError(tr("{said} {name}=...: the ticket id is not a field to set: the tickets are those the "
+                            "filters select", said=said, name=name), option="set", value=name)
     columns = with_labels(resolve_columns(["ticket_id", name]), fields)
     role = columns.roles[1]
     if isinstance(role, CustomColumn) and role.field_id.isdigit():
         return (name if name.lower().startswith("custom") else f"custom:{role.name or role.field_id}"), role.field_id
     if role is None:
-        known = fields.names() if fields is not None else "none read"
-        raise UsageError(f"{said} {name}=...: {name!r} is not a ticket field nor a custom field of this "
-                         f"helpdesk (status, tag_names, solved, ticket_type, channel, custom:<id>; its custom fields: "
-                         f"{known})", option="set", value=name)
+        known = fields.names() if fields is not None else tr("none read")
+        raise UsageError(tr("{said} {name}=...: {name!r} is not a ticket field nor a custom field of this helpdesk "
+                            "(status, tag_names, solved, ticket_type, channel, custom:<id>; its custom fields: "
+                            "{known})", said=said, name=name, known=known), option="set", value=name)
     return name, role
 
 
@@ -119,19 +121,20 @@ def check_change(selection: Selection, fields: CustomFields | None) -> list[str]
     for name in selection.sets:
         column, role = _header(name, fields, said)
         if role in seen:
-            raise UsageError(f"{said}: {seen[role]} and {name} are the same field: keep one", option="set", value=name)
+            raise UsageError(tr("{said}: {first} and {name} are the same field: keep one", said=said, first=seen[role],
+                                name=name), option="set", value=name)
         seen[role] = name
         header.append(column)
     if selection.comment is not None:
         header.append("comment")
     if len(header) == 1:
-        raise UsageError(f"nothing to change: give {option('set')} FIELD=VALUE (or {option('comment')} TEXT)",
-                         option="set")
+        raise UsageError(tr("nothing to change: give {set} FIELD=VALUE (or {comment} TEXT)", set=option("set"),
+                            comment=option("comment")), option="set")
     empty = [name for name, value in selection.sets.items() if not value.strip()]
     if empty or (selection.comment is not None and not selection.comment.strip()):
-        what = ", ".join(f"{n}=" for n in empty) or "the comment"
-        raise UsageError(f"{said} {what}: an empty value changes nothing (an empty cell leaves a field alone); to "
-                         "remove every tag, write tag_names=[]", option="set")
+        what = ", ".join(f"{n}=" for n in empty) or tr("the comment")
+        raise UsageError(tr("{said} {what}: an empty value changes nothing (an empty cell leaves a field alone); to "
+                            "remove every tag, write tag_names=[]", said=said, what=what), option="set")
     columns = with_labels(resolve_columns(header), fields)
     cells = (SAMPLE_ID, *selection.sets.values(), *((selection.comment,) if selection.comment is not None else ()))
     checked = RowValidator(columns)(Row(2, cells))
@@ -246,9 +249,10 @@ def _selected(options: RunOptions, selection: Selection, env: Mapping[str, str],
         for warning in read.warnings:
             warn(warning, on_warning)
         if read.stop_reason:
-            raise CredentialsRefused(f"reading the ticket list stopped: {read.stop_reason} (nothing was sent)")
+            raise CredentialsRefused(tr("reading the ticket list stopped: {why} (nothing was sent)",
+                                        why=read.stop_reason))
         if read.interrupted:
-            raise SelectionInterrupted("interrupted while reading the ticket list (nothing was sent)")
+            raise SelectionInterrupted(tr("interrupted while reading the ticket list (nothing was sent)"))
     return picked
 
 

@@ -706,4 +706,206 @@ MESSAGES: dict[str, str] = {
     "{problem}; the results file is in {path} instead": "{problem}；结果文件改放在 {path}",
     "the state folder": "状态文件夹",
     "{problem} nor in {where} ({again}); the report has every row": "{problem}，也无法写入 {where}（{again}）；报告中有每一行",
+    # helpdesk/export.py: an export's file and --ids
+    ". This row is not sent": "。这一行不会发送",
+    "row {row} ({cell!r}): {problem}": "第 {row} 行（{cell!r}）：{problem}",
+    "{rows} (and {n} more rows)": "{rows}（还有 {n} 行）",
+    "{option} {path}: {rows}; fix those cells, or delete their rows, and run it again":
+        "{option} {path}：{rows}；请改好这些单元格，或删掉这些行，再运行一次",
+    "{option} {path}: the file exists (an export you edited?): give another name, or run with {overwrite} to "
+    "replace it":
+        "{option} {path}：文件已存在（是你编辑过的导出文件吗？）：请换个文件名，或加上 {overwrite} 运行以替换它",
+    "cannot write {path}: {problem}": "无法写入 {path}：{problem}",
+    "{option}: a link is written at the API it lives on, and the built-in sandbox has no documents: run "
+    "`batch-updater sandbox` (it serves a demo base and spreadsheet) and point FEISHU_BASE_URL at it, instead of "
+    "{sandbox}":
+        "{option}：链接要写到它所在的接口，而内置沙箱没有文档：请运行 `batch-updater sandbox`（它提供演示用的"
+        "多维表格和电子表格），并把 FEISHU_BASE_URL 指向它，而不是用 {sandbox}",
+    # helpdesk/filters.py: the filters of an export or a --select
+    "ids={n} tickets": "ids={n} 个工单",
+    "every ticket": "全部工单",
+    "{key} {text!r}: not a date; write 2026-11-01, 2026-11-01 08:30 or 14 days ago":
+        "{key} {text!r}：不是日期；请写 2026-11-01、2026-11-01 08:30 或 14 days ago",
+    "{key} {text!r}: {problem}": "{key} {text!r}：{problem}",
+    "{key!r} is not a filter; use {keys}": "{key!r} 不是筛选条件；可用的有 {keys}",
+    "{since} is not before {before}: no ticket can match both (swapped?)":
+        "{since} 不早于 {before}：没有工单能同时满足（是不是写反了？）",
+    "{option} {text!r}: {problem}": "{option} {text!r}：{problem}",
+    "{option}: {word!r} is not key=value (e.g. \"status=5 tag=billing\")":
+        "{option}：{word!r} 不是 key=value 的形式（例如 \"status=5 tag=billing\"）",
+    "{option}: no filter given (e.g. \"status=5 tag=billing\")": "{option}：没有给出筛选条件（例如 \"status=5 tag=billing\"）",
+    # helpdesk/listing.py: reading the ticket list
+    "reading the ticket list failed: {why}": "读取工单列表失败：{why}",
+    "no answer": "没有应答",
+    "a single millisecond ({ms}) holds {total:,} tickets, more than the {cap:,} one query of the list API reaches: "
+    "only {cap:,} of them could be read":
+        "同一毫秒（{ms}）内创建了 {total:,} 个工单，超过列表接口一次查询能取到的 {cap:,} 个：只能读取其中 {cap:,} 个",
+    "tickets changed while they were read (created {start}-{end} ms: {listed:,} listed, {read:,} read): run it "
+    "again to be sure none was missed":
+        "读取期间工单有变动（创建于 {start}-{end} 毫秒：列出 {listed:,} 个，读到 {read:,} 个）：请再运行一次，确保没有遗漏",
+    "{n} of the {ids} ids are not in the helpdesk, or do not match the filters: {missing}":
+        "{ids} 个工单号中有 {n} 个不在服务台里，或不符合筛选条件：{missing}",
+    # helpdesk/select.py: run --select / --set
+    "the job file's [set]": "任务文件的 [set]",
+    "{change} and a comment": "{change}，并发一条评论",
+    "a comment": "一条评论",
+    "nothing": "无",
+    "{option} {pair!r}: write FIELD=VALUE, like status=51 or 优先级=高":
+        "{option} {pair!r}：请写成 字段=值，例如 status=51 或 优先级=高",
+    "{option} {name} is given twice ({first!r} and {second!r}): keep one":
+        "{option} {name} 给了两次（{first!r} 和 {second!r}）：请只留一个",
+    "{said} {name}=...: the ticket id is not a field to set: the tickets are those the filters select":
+        "{said} {name}=...：工单号不是可设置的字段：要改的工单由筛选条件选出",
+    "none read": "未读取",
+    "{said} {name}=...: {name!r} is not a ticket field nor a custom field of this helpdesk (status, tag_names, "
+    "solved, ticket_type, channel, custom:<id>; its custom fields: {known})":
+        "{said} {name}=...：{name!r} 既不是工单字段，也不是这个服务台的自定义字段（status、tag_names、solved、"
+        "ticket_type、channel、custom:<id>；它的自定义字段：{known}）",
+    "{said}: {first} and {name} are the same field: keep one": "{said}：{first} 和 {name} 是同一个字段：请只留一个",
+    "nothing to change: give {set} FIELD=VALUE (or {comment} TEXT)":
+        "没有要改的内容：请给出 {set} 字段=值（或 {comment} 文本）",
+    "the comment": "评论",
+    "{said} {what}: an empty value changes nothing (an empty cell leaves a field alone); to remove every tag, write "
+    "tag_names=[]":
+        "{said} {what}：空值不会改变任何内容（空单元格不改字段）；要清空所有标签，请写 tag_names=[]",
+    "reading the ticket list stopped: {why} (nothing was sent)": "读取工单列表时停止：{why}（什么都没有发送）",
+    "interrupted while reading the ticket list (nothing was sent)": "读取工单列表时被中断（什么都没有发送）",
+    # rows/custom.py: a custom field's cell
+    "no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
+    "(or custom:6948728206392295444:key_name)":
+        "没有自定义字段 ID：请把字段 ID 写在 custom: 后面，例如 custom:6948728206392295444"
+        "（或 custom:6948728206392295444:key_name）",
+    "nearest: {options}": "最接近的：{options}",
+    "its options: {options} and {n} more": "它的选项：{options} 等，还有 {n} 个",
+    "its options: {options}": "它的选项：{options}",
+    "{where} has no options below it": "{where} 下面没有选项",
+    "{text!r} is not an option of {where} ({options})": "{text!r} 不是 {where} 的选项（{options}）",
+    "no option in it: write a path of {field}'s options, like a / b / c":
+        "里面没有选项：请写 {field} 的选项路径，例如 a / b / c",
+    "{field} takes one option, and this cell has {n}": "{field} 只能选一个选项，这个单元格有 {n} 个",
+    "{field!r} is not a custom field of this helpdesk (its fields: {fields}); a custom field's id is digits only, "
+    "like 6948728206392295444":
+        "{field!r} 不是这个服务台的自定义字段（它的字段：{fields}）；自定义字段的 ID 只有数字，例如 6948728206392295444",
+    "{field!r} is not a field id: a custom field id is digits only, like 6948728206392295444 (a field named by its "
+    "display name is looked up in the helpdesk's field list, which needs the app's credentials)":
+        "{field!r} 不是字段 ID：自定义字段的 ID 只有数字，例如 6948728206392295444（按显示名称写的字段要在服务台的"
+        "字段列表里查找，这需要应用的凭证）",
+    # rows/exported.py: an exported sheet run again
+    "unchanged since the export: nothing to send": "导出后没有修改：没有要发送的内容",
+    "this sheet has an export's (not sent) columns but not its `{column}` column: every cell would be sent, putting "
+    "back what agents changed since the export. Export the tickets again and edit that sheet (keep its `{column}` "
+    "column), or, to send every cell as written, delete the (not sent) columns too ({context})":
+        "这张表有导出文件的 (not sent) 列，却没有它的 `{column}` 列：每个单元格都会发送，会把客服在导出后改过的内容"
+        "改回去。请重新导出工单并编辑那张表（保留 `{column}` 列）；或者，如果要按所写内容发送每个单元格，"
+        "请把 (not sent) 列也删掉（{context}）",
+    "row {row} {column}": "第 {row} 行 {column}",
+    # run/fields.py: the helpdesk's custom field list
+    "reading the helpdesk's field list needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)":
+        "读取服务台的字段列表需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET（租户访问令牌）",
+    "the field list could not be read: {error}": "无法读取字段列表：{error}",
+    "{names}: custom fields named by their names; {needs} (or name them by id, custom:<id>, or try it with "
+    "{sandbox})":
+        "{names}：按名称写的自定义字段；{needs}（或者按 ID 写成 custom:<id>，或用 {sandbox} 试一试）",
+    "custom fields named by their names were not checked ({names}): {why}; their cells are taken as written":
+        "按名称写的自定义字段没有检查（{names}）：{why}；它们的单元格按所写内容使用",
+    "{problem}; a run stops here, before sending": "{problem}；正式运行会在这里停下，不会发送",
+    "not a ticket field, and it may be a custom field named by its display name":
+        "不是工单字段，可能是按显示名称写的自定义字段",
+    "not ticket fields, and they may be custom fields named by their display names":
+        "不是工单字段，可能是按显示名称写的自定义字段",
+    "{names}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: let the field list be "
+    "read, or name a custom field by its id (custom:<id>) and end the header of a column that is no field with "
+    "(not sent), as in `note (not sent)`":
+        "{names}：{what}，但无法检查：{why}。为了不让任何修改被悄悄丢掉：请让工具读取字段列表，或者按 ID 写自定义字段"
+        "（custom:<id>），并在不是字段的列的表头末尾加上 (not sent)，例如 `note (not sent)`",
+    "cannot read the helpdesk's custom field list: {why}": "无法读取服务台的自定义字段列表：{why}",
+    # run/labels.py: a dropdown's value read back
+    "the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the value did "
+    "not take (how an update writes a dropdown is not documented; the option's display name was sent)":
+        "接口返回成功，但读回工单显示 {field} = {now!r}，而不是 {sent!r}：这个值没有生效（文档没有说明更新接口如何"
+        "写下拉字段；发送的是选项的显示名称）",
+    "its dropdown value was not confirmed: reading the ticket back failed ({why})":
+        "下拉字段的值没有得到确认：读回工单失败（{why}）",
+    # run/outcomes.py: a row's outcome
+    "not sent: reading the tickets first stopped the run": "未发送：先读取工单时运行停止了",
+    "sent with its comment though {why}: {twice}": "连同评论一起发送了，尽管{why}：{twice}",
+    # run/guards.py: if: columns and run --plan
+    "not a field a condition can test: use a ticket field (status, solved, tag_names, ticket_type, channel) or a "
+    "custom field":
+        "条件不能检查这个字段：请用工单字段（status、solved、tag_names、ticket_type、channel）或自定义字段",
+    "{option}: this file has no plan's columns (plan, <field> (now), <field> (new), msg): give the file "
+    "`batch-updater plan` wrote":
+        "{option}：这个文件没有计划的列（plan、<field> (now)、<field> (new)、msg）：请给出 `batch-updater plan` 写出的文件",
+    "not applied: the plan said {kind} for this row": "未执行：计划对这一行给出的是 {kind}",
+    # run/frame.py: a DataFrame's run
+    "{option}= applies to an input file, not to a DataFrame (its results come back with .to_frame())":
+        "{option}= 只用于输入文件，不用于 DataFrame（它的结果用 .to_frame() 取回）",
+    "undo=True writes its undo sheet beside the report: give report='...xlsx' too":
+        "undo=True 会把撤销表写在报告旁边：请同时给出 report='...xlsx'",
+    # run/writeback.py: a link's results
+    "{problem}; the report has every row's result": "{problem}；报告里有每一行的结果",
+    # run/live.py: reading back
+    "nothing to change: the ticket already has these values": "无需修改：工单已经是这些值",
+    "not read back: another row of the job touches this ticket, so the ticket cannot tell: check it by hand":
+        "未读回：任务里另有一行也改这个工单，读回也无法判断：请手动检查",
+    "sent again after reading the ticket back: no comment was posted since it was sent":
+        "读回工单后重新发送：发送之后工单上没有新的评论",
+    "reading the ticket back failed ({why})": "读回工单失败（{why}）",
+    "read back, but it cannot tell: {why}; check the ticket by hand": "已读回，但无法判断：{why}；请手动检查工单",
+    "confirmed by reading the ticket back: {why}": "读回工单确认：{why}",
+    # jobs/resume.py: a resumed job's rows and its journal
+    "a previous run stopped while sending this row, so its comment may already be posted: check the ticket, or "
+    "rerun with {option} to send it again":
+        "上一次运行在发送这一行时中断了，它的评论可能已经发出：请检查工单，或加上 {option} 重新运行以再次发送",
+    "an earlier run may have posted it": "之前的运行可能已经发过",
+    "an earlier run held it back: it was already on this ticket": "之前的运行没有发它：工单上已经有这条评论",
+    "an earlier run posted it, or may have": "之前的运行已经发过，或可能发过",
+    "this job, from a row since edited, already posted it on this ticket": "这个任务已经在这个工单上发过（来自一行之后被修改过的内容）",
+    "another run ({input}) already posted it on this ticket": "另一次运行（{input}）已经在这个工单上发过",
+    "{holder} posted it, may have, or is posting it": "{holder}已经发过、可能发过或正在发",
+    "{holder} has it on this ticket (posted, maybe posted, or about to be)": "{holder}在这个工单上有这条评论（已发、可能已发或即将发）",
+    "another file": "另一个文件",
+    "not sent: an earlier run (of a row since edited, or of another file) may have posted this comment on this "
+    "ticket; check the ticket, or run with {option} to send it":
+        "未发送：之前的运行（来自一行之后被修改过的内容，或另一个文件）可能已经在这个工单上发过这条评论；"
+        "请检查工单，或加上 {option} 运行以发送它",
+    "its comment was not posted again: {why}": "没有再次发它的评论：{why}",
+    "the job's journal {path} is damaged ({error}): move it away, or run with {option} to start the job over (rows "
+    "it had done are then sent again)":
+        "任务日志 {path} 已损坏（{error}）：请把它移走，或加上 {option} 运行以重新开始任务（已完成的行会再发一次）",
+    "the comment ledger {path} cannot be used ({error}): if it is damaged, move it away (other jobs then no longer "
+    "know the comments this one posted)":
+        "评论台账 {path} 无法使用（{error}）：如果它已损坏，请把它移走（之后其他任务将不再知道这个任务发过的评论）",
+    "earlier runs of other files already sent updates for {n} of these tickets to this helpdesk (the latest: "
+    "{input}, {at}); only rows of this same file are recognised as done":
+        "其他文件之前的运行已经向这个服务台发送过其中 {n} 个工单的更新（最近一次：{input}，{at}）；"
+        "只有同一个文件的行才会被认作已完成",
+    "earlier runs of other files already sent updates for {n} of these tickets to this helpdesk; only rows of this "
+    "same file are recognised as done":
+        "其他文件之前的运行已经向这个服务台发送过其中 {n} 个工单的更新；只有同一个文件的行才会被认作已完成",
+    "1 row here would post a comment already (or maybe) posted on the same ticket: not posted again ({option} posts "
+    "them)":
+        "这里有 1 行要发的评论已经（或可能已经）发在同一个工单上：不再发送（{option} 会发送它们）",
+    "{n} rows here would post a comment already (or maybe) posted on the same ticket: not posted again ({option} "
+    "posts them)":
+        "这里有 {n} 行要发的评论已经（或可能已经）发在同一个工单上：不再发送（{option} 会发送它们）",
+    "{first}. {then}": "{first}。{then}",
+    # jobs/ledger.py: who holds a comment
+    "this job, before it was started over ({option}),": "这个任务在重新开始（{option}）之前",
+    "another run ({input}, since {at})": "另一次运行（{input}，自 {at} 起）",
+    # jobs/stale.py: comments another run holds
+    "its comment was reserved by a run of {input} that ended without sending it (that job's journal says so): "
+    "taken over and sent by this run":
+        "它的评论曾被 {input} 的一次运行预留，但那次运行结束时没有发送（那个任务的日志如此记录）：由这次运行接手并发送",
+    "1 row here would post a comment being sent now by {inputs} (a run of it is going on): held, not posted here "
+    "(a row's other fields are still sent); run this file again when that run ends, to post those it did not":
+        "这里有 1 行要发的评论正由 {inputs} 发送（它的一次运行正在进行）：先不发送（这一行的其他字段照常发送）；"
+        "等那次运行结束后再运行这个文件，以发送它没有发的评论",
+    "{n} rows here would post a comment being sent now by {inputs} (a run of it is going on): held, not posted here "
+    "(a row's other fields are still sent); run this file again when that run ends, to post those it did not":
+        "这里有 {n} 行要发的评论正由 {inputs} 发送（它的一次运行正在进行）：先不发送（这些行的其他字段照常发送）；"
+        "等那次运行结束后再运行这个文件，以发送它没有发的评论",
+    # jobs/lock.py: a job run twice at once
+    "another run of this job is running (pid {pid}); lock file {path}": "这个任务的另一次运行正在进行（进程号 {pid}）；锁文件 {path}",
+    "unknown": "未知",
 }

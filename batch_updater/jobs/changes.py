@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from batch_updater.jobs.journal import Journal
 
+# i18n: en (SQL: the journal's schema)
 _TABLE = """CREATE TABLE IF NOT EXISTS changed (  -- the fields the job changed, the comments it posted
     ticket_id TEXT NOT NULL,
     field TEXT NOT NULL,            -- a field as the undo sheet names it (status, custom:<id>...), or 'comment'

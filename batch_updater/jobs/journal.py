@@ -17,6 +17,7 @@ from pathlib import Path
 from batch_updater.model import Outcome, Result
 from batch_updater.paths import private_dir, private_file
 
+# i18n: en (SQL: the journal's schema)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rows (

@@ -20,12 +20,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from batch_updater.i18n import tr
 from batch_updater.jobs.journal import Journal, posted
 from batch_updater.jobs.lock import setting_up
 from batch_updater.model import now_text
 from batch_updater.naming import option
 from batch_updater.paths import private_dir, private_file
 
+# i18n: en (SQL: the journal's schema)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS comments (
     api TEXT NOT NULL,              -- the API's origin (credentials.api_identity)
@@ -59,8 +61,8 @@ class Holder:
     def name(self, job: str) -> str:
         """Words for a message, seen from `job`: "this job, before --fresh," or "another run (x.csv, ...)"."""
         if self.job == job:
-            return f"this job, before it was started over ({option('fresh')}),"
-        return f"another run ({Path(self.input).name}, since {self.reserved_at})"
+            return tr("this job, before it was started over ({option}),", option=option("fresh"))
+        return tr("another run ({input}, since {at})", input=Path(self.input).name, at=self.reserved_at)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import JobLocked
+from batch_updater.i18n import tr
 from batch_updater.paths import private_dir
 
 
@@ -51,8 +52,9 @@ def job_lock(path: Path, wait: float = PROBE_WAIT_S) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if not _take(fd, wait):
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            raise JobLocked(f"another run of this job is running (pid {holder}); lock file {path}") from None
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or tr("unknown")
+            raise JobLocked(tr("another run of this job is running (pid {pid}); lock file {path}", pid=holder,
+                               path=path)) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield

@@ -15,6 +15,7 @@ from typing import Any
 
 from batch_updater.errors import UsageError, disk_full
 from batch_updater.feishu.classify import is_final
+from batch_updater.i18n import tr
 from batch_updater.jobs.journal import Entry, Journal, posted, read_other
 from batch_updater.jobs.ledger import Holder, Ledger, ledger_path, open_ledger
 from batch_updater.jobs.lock import job_id, job_lock
@@ -25,8 +26,8 @@ from batch_updater.paths import state_subdir
 
 def crashed_with_comment_note() -> str:
     """A row a previous run stopped while sending, with a comment: held, unknown."""
-    return ("a previous run stopped while sending this row, so its comment may already be posted: check the "
-            f"ticket, or rerun with {option('retry_comments')} to send it again")
+    return tr("a previous run stopped while sending this row, so its comment may already be posted: check the "
+              "ticket, or rerun with {option} to send it again", option=option("retry_comments"))
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # built once
@@ -172,7 +173,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         maybe = spec.has_comment and not sent_bare and posted(entry) is None
         if retry_comments and maybe:
             plan.to_send.append((index, spec))
-            plan.retried[index] = "an earlier run may have posted it"
+            plan.retried[index] = tr("an earlier run may have posted it")
             plan.attempts_before[index] = before
         elif maybe:
             plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
@@ -181,7 +182,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         elif entry.state == "done" and entry.final and entry.outcome is not None:
             plan.earlier[index] = entry.outcome
         elif sent_bare and not retry_comments:
-            _without_comment(plan, index, spec, "an earlier run held it back: it was already on this ticket")
+            _without_comment(plan, index, spec, tr("an earlier run held it back: it was already on this ticket"))
             plan.attempts_before[index] = before
         else:
             plan.to_send.append((index, spec))
@@ -199,13 +200,14 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         if not cks or retry_comments:
             plan.to_send.append((index, spec))
             if cks and (posted_as or maybe_as):
-                plan.retried[index] = "an earlier run posted it, or may have"
+                plan.retried[index] = tr("an earlier run posted it, or may have")
         elif posted_as is not None:
             ok[posted_as] -= 1
-            by = "this job, from a row since edited," if ok_here[posted_as] > 0 else (
-                f"another run ({_input_name(elsewhere, posted_as)})")
+            by = tr("this job, from a row since edited, already posted it on this ticket") if ok_here[posted_as] > 0 \
+                else tr("another run ({input}) already posted it on this ticket",
+                        input=_input_name(elsewhere, posted_as))
             ok_here[posted_as] -= 1
-            _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
+            _without_comment(plan, index, spec, by)
         elif maybe_as is not None:
             maybe_posted[maybe_as] -= 1
             plan.held[index] = Outcome(Result.UNKNOWN, msg=maybe_posted_note(), finished_at=now_text())
@@ -229,29 +231,30 @@ def hold_reserved(plan: Plan, reserved: Mapping[str, Holder], job: str, retry_co
         found[index] = holder
         if retry_comments:
             plan.to_send.append((index, spec))
-            plan.retried.setdefault(index, f"{holder.name(job)} posted it, may have, or is posting it")
+            plan.retried.setdefault(index, tr("{holder} posted it, may have, or is posting it",
+                                              holder=holder.name(job)))
         else:
-            _without_comment(plan, index, spec, f"{holder.name(job)} has it on this ticket (posted, maybe posted, "
-                                                "or about to be)")
+            _without_comment(plan, index, spec, tr("{holder} has it on this ticket (posted, maybe posted, or about to "
+                                                   "be)", holder=holder.name(job)))
     plan.to_send.sort(key=lambda item: item[0])
     return found
 
 
 def _input_name(elsewhere: Elsewhere | None, key: str) -> str:
     found = elsewhere.inputs.get(key) if elsewhere else None
-    return Path(found).name if found else "another file"
+    return Path(found).name if found else tr("another file")
 
 
 def maybe_posted_note() -> str:
     """A row held because an earlier run may have posted its comment on its ticket."""
-    return ("not sent: an earlier run (of a row since edited, or of another file) may have posted this comment on "
-            f"this ticket; check the ticket, or run with {option('retry_comments')} to send it")
+    return tr("not sent: an earlier run (of a row since edited, or of another file) may have posted this comment on "
+              "this ticket; check the ticket, or run with {option} to send it", option=option("retry_comments"))
 
 
 def _without_comment(plan: Plan, index: int, spec: TicketUpdate, why: str) -> None:
     """Send the row without its comment (or skip it, when the comment was all it did)."""
     rest = {name: value for name, value in spec.body.items() if name != "comment"}
-    note = f"its comment was not posted again: {why}"
+    note = tr("its comment was not posted again: {why}", why=why)
     if rest:
         plan.notes[index] = note
         plan.to_send.append((index, TicketUpdate(spec.row, spec.ticket_id, rest)))
@@ -293,17 +296,18 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         except sqlite3.DatabaseError as e:
             if disk_full(e, files.journal.parent):
                 raise  # not damaged: a full disk, which the run says (run/rows.py)
-            raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with "
-                             f"{option('fresh')} to start the job over (rows it had done are then sent again)",
-                             option="fresh") from None
+            raise UsageError(tr("the job's journal {path} is damaged ({error}): move it away, or run with {option} "
+                                "to start the job over (rows it had done are then sent again)", path=files.journal,
+                                error=e, option=option("fresh")), option="fresh") from None
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
             try:
                 ledger = open_ledger(journal, files.ledger, meta, files.id)
             except sqlite3.DatabaseError as e:
-                raise UsageError(f"the comment ledger {files.ledger} cannot be used ({e}): if it is damaged, move it "
-                                 "away (other jobs then no longer know the comments this one posted)") from None
+                raise UsageError(tr("the comment ledger {path} cannot be used ({error}): if it is damaged, move it "
+                                    "away (other jobs then no longer know the comments this one posted)",
+                                    path=files.ledger, error=e)) from None
             try:
                 yield journal, ledger
             finally:
@@ -347,13 +351,19 @@ class Elsewhere:
         if not self.touched:
             return None
         latest = max(self.touched.values())
-        where = f" (the latest: {Path(self.latest_input).name}, {latest})" if latest else ""
-        text = (f"earlier runs of other files already sent updates for {len(self.touched)} of these tickets to "
-                f"this helpdesk{where}; only rows of this same file are recognised as done")
+        if latest:
+            text = tr("earlier runs of other files already sent updates for {n} of these tickets to this helpdesk "
+                      "(the latest: {input}, {at}); only rows of this same file are recognised as done",
+                      n=len(self.touched), input=Path(self.latest_input).name, at=latest)
+        else:
+            text = tr("earlier runs of other files already sent updates for {n} of these tickets to this helpdesk; "
+                      "only rows of this same file are recognised as done", n=len(self.touched))
         if comments_held_back:
-            rows = "1 row here would" if comments_held_back == 1 else f"{comments_held_back} rows here would"
-            text += (f". {rows} post a comment already (or maybe) posted on the same "
-                     f"ticket: not posted again ({option('retry_comments')} posts them)")
+            held = tr("1 row here would post a comment already (or maybe) posted on the same ticket: not posted "
+                      "again ({option} posts them)", option=option("retry_comments")) if comments_held_back == 1 \
+                else tr("{n} rows here would post a comment already (or maybe) posted on the same ticket: not posted "
+                        "again ({option} posts them)", n=comments_held_back, option=option("retry_comments"))
+            text = tr("{first}. {then}", first=text, then=held)
         return text
 
 

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from batch_updater.i18n import tr
 from batch_updater.jobs.journal import Entry
 from batch_updater.jobs.ledger import Holder, held_by_others
 from batch_updater.jobs.resume import Elsewhere, Plan, comment_key, hold_reserved, plan_resume
@@ -143,8 +144,8 @@ def taken_over_notes(to_send: Sequence[tuple[int, TicketUpdate]], stale: Mapping
     for index, spec in to_send:
         holder = stale.get(comment_key(spec) or "")
         if holder is not None:
-            notes[index] = (f"its comment was reserved by a run of {Path(holder.input).name} that ended without "
-                            "sending it (that job's journal says so): taken over and sent by this run")
+            notes[index] = tr("its comment was reserved by a run of {input} that ended without sending it (that "
+                              "job's journal says so): taken over and sent by this run", input=Path(holder.input).name)
     return notes
 
 
@@ -152,7 +153,10 @@ def being_sent_now(held: Mapping[int, Holder]) -> str:
     """The warning for rows held back because a running job has their comments."""
     names = sorted({Path(h.input).name for h in held.values()})
     shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-    rows = f"{len(held)} row here would" if len(held) == 1 else f"{len(held)} rows here would"
-    return (f"{rows} post a comment being sent now by {shown} (a run of it is going on): held, not posted here "
-            "(a row's other fields are still sent); run this file again when that run ends, to post those it "
-            "did not")
+    if len(held) == 1:
+        return tr("1 row here would post a comment being sent now by {inputs} (a run of it is going on): held, not "
+                  "posted here (a row's other fields are still sent); run this file again when that run ends, to post "
+                  "those it did not", inputs=shown)
+    return tr("{n} rows here would post a comment being sent now by {inputs} (a run of it is going on): held, not "
+              "posted here (a row's other fields are still sent); run this file again when that run ends, to post "
+              "those it did not", n=len(held), inputs=shown)

@@ -15,6 +15,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from batch_updater.i18n import N_, tr
 from batch_updater.schema.columns import CustomColumn
 from batch_updater.schema.custom import (
     MULTIPLE_SEPARATOR,
@@ -28,8 +29,8 @@ from batch_updater.schema.custom import (
 _DIGITS = re.compile(r"[0-9]+")
 _CHOICES_SPLIT = re.compile(r"[,，;；、]")
 _PATH_SPLIT = re.compile(r"\s*[/／]\s*")
-NO_FIELD_ID = ("no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
-               "(or custom:6948728206392295444:key_name)")
+NO_FIELD_ID = N_("no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
+                  "(or custom:6948728206392295444:key_name)")
 UNCHECKED = "custom:"  # the id a dry run shows for a field named by its name, not checked
 
 
@@ -42,8 +43,10 @@ def _nearest(text: str, choices: Sequence[Choice]) -> str:
     keys = {option_key(n): n for n in names}
     close = [keys[k] for k in difflib.get_close_matches(option_key(text), list(keys), n=3, cutoff=0.3)]
     if close:
-        return "nearest: " + ", ".join(close)
-    return "its options: " + ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        return tr("nearest: {options}", options=", ".join(close))
+    if len(names) > 10:
+        return tr("its options: {options} and {n} more", options=", ".join(names[:10]), n=len(names) - 10)
+    return tr("its options: {options}", options=", ".join(names))
 
 
 def _choice(text: str, choices: Sequence[Choice], where: str) -> Choice:
@@ -52,14 +55,15 @@ def _choice(text: str, choices: Sequence[Choice], where: str) -> Choice:
         if option_key(choice.name) == key:
             return choice
     if not choices:
-        raise BadChoice(f"{where} has no options below it")
-    raise BadChoice(f"{text.strip()!r} is not an option of {where} ({_nearest(text, choices)})")
+        raise BadChoice(tr("{where} has no options below it", where=where))
+    raise BadChoice(tr("{text!r} is not an option of {where} ({options})", text=text.strip(), where=where,
+                       options=_nearest(text, choices)))
 
 
 def _path(text: str, field: CustomField) -> str:
     parts = [p for p in _PATH_SPLIT.split(text.strip()) if p]
     if not parts:
-        raise BadChoice(f"no option in it: write a path of {field.name}'s options, like a / b / c")
+        raise BadChoice(tr("no option in it: write a path of {field}'s options, like a / b / c", field=field.name))
     names: list[str] = []
     level: Sequence[Choice] = field.choices
     for part in parts:
@@ -81,7 +85,7 @@ def choice_value(field: CustomField, text: str) -> str:
     parts = [p.strip() for p in _CHOICES_SPLIT.split(text) if p.strip()]
     if len(parts) > 1:
         if not field.multiple:
-            raise BadChoice(f"{field.name} takes one option, and this cell has {len(parts)}")
+            raise BadChoice(tr("{field} takes one option, and this cell has {n}", field=field.name, n=len(parts)))
         chosen = {_choice(p, field.choices, field.name).name for p in parts}
         return MULTIPLE_SEPARATOR.join(c.name for c in field.choices if c.name in chosen)
     return _choice(text, field.choices, field.name).name
@@ -107,16 +111,17 @@ def custom_item(role: CustomColumn, cell: str, fields: CustomFields | None, unch
     the field list could not be read (a dry run without the app's credentials), so a field named
     by its name is taken as written (its id shown as `custom:<name>`)."""
     if not role.field_id:
-        raise BadChoice(NO_FIELD_ID)
+        raise BadChoice(tr(NO_FIELD_ID))
     if not _DIGITS.fullmatch(role.field_id):  # a display name the field list did not resolve
         if fields is not None:
-            raise BadChoice(f"{role.field_id!r} is not a custom field of this helpdesk (its fields: "
-                            f"{fields.names()}); a custom field's id is digits only, like 6948728206392295444")
+            raise BadChoice(tr("{field!r} is not a custom field of this helpdesk (its fields: {fields}); a custom "
+                               "field's id is digits only, like 6948728206392295444", field=role.field_id,
+                               fields=fields.names()))
         if unchecked:
             return {"id": UNCHECKED + role.field_id, "value": cell.strip()}
-        raise BadChoice(f"{role.field_id!r} is not a field id: a custom field id is digits only, like "
-                        "6948728206392295444 (a field named by its display name is looked up in the helpdesk's "
-                        "field list, which needs the app's credentials)")
+        raise BadChoice(tr("{field!r} is not a field id: a custom field id is digits only, like "
+                           "6948728206392295444 (a field named by its display name is looked up in the helpdesk's "
+                           "field list, which needs the app's credentials)", field=role.field_id))
     field = fields.by_id.get(role.field_id) if fields is not None else None
     value = choice_value(field, cell) if field is not None and field.dropdown else cell.strip()
     item = {"id": role.field_id, "value": value}

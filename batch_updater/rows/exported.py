@@ -18,16 +18,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import N_, tr
 from batch_updater.model import FieldError, Row, TicketUpdate
 from batch_updater.rows.custom import BadChoice, custom_item, same_value
 from batch_updater.rows.validate import Bad, parser
 from batch_updater.schema.columns import ColumnMap, CustomColumn
 from batch_updater.schema.fields import fold
 
-AS_EXPORTED = "as exported (not sent)"
+AS_EXPORTED = "as exported (not sent)"  # i18n: en (a column's name: the contract)
 # the export's context columns (helpdesk/sheet.py writes them before AS_EXPORTED)
 CONTEXT = tuple(f"{name} (not sent)" for name in ("guest", "agents", "created_at", "updated_at", "last comment"))
-UNCHANGED = "unchanged since the export: nothing to send"
+UNCHANGED = N_("unchanged since the export: nothing to send")
 
 Checked = TicketUpdate | list[FieldError]
 
@@ -99,7 +100,7 @@ def since_export(checked: Sequence[Checked], rows: Sequence[Row], columns: Colum
             else:
                 del body["customized_fields"]
         if not body:
-            skips[index] = UNCHANGED
+            skips[index] = tr(UNCHANGED)
         result.append(TicketUpdate(item.row, item.ticket_id, body) if body != item.body else item)
     return result, skips
 
@@ -108,10 +109,11 @@ def _lost_snapshot(columns: ColumnMap) -> None:
     """Refuse an export that lost its `as exported` column (two or more of its context columns left)."""
     context = [h.strip() for h in columns.header if fold(h) in {fold(c) for c in CONTEXT}]
     if len(context) >= 2:
-        raise InputError(f"this sheet has an export's (not sent) columns but not its `{AS_EXPORTED}` column: every "
-                         "cell would be sent, putting back what agents changed since the export. Export the tickets "
-                         f"again and edit that sheet (keep its `{AS_EXPORTED}` column), or, to send every cell as "
-                         f"written, delete the (not sent) columns too ({', '.join(context)})")
+        raise InputError(tr("this sheet has an export's (not sent) columns but not its `{column}` column: every cell "
+                            "would be sent, putting back what agents changed since the export. Export the tickets "
+                            "again and edit that sheet (keep its `{column}` column), or, to send every cell as "
+                            "written, delete the (not sent) columns too ({context})", column=AS_EXPORTED,
+                            context=", ".join(context)))
 
 
 def emptied_cells(rows: Sequence[Row], columns: ColumnMap) -> list[str]:
@@ -130,6 +132,6 @@ def emptied_cells(rows: Sequence[Row], columns: ColumnMap) -> list[str]:
             continue
         if isinstance(was, Mapping):
             exported = {fold(k): str(v) for k, v in was.items()}
-            found += [f"row {row.number} {h}" for i, h in sent if not row.cells[i].strip() and
-                      exported.get(fold(h), "").strip()]
+            found += [tr("row {row} {column}", row=row.number, column=h) for i, h in sent
+                      if not row.cells[i].strip() and exported.get(fold(h), "").strip()]
     return found

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from batch_updater.errors import BatchUpdaterError, CredentialsRefused, UsageError
 from batch_updater.feishu.credentials import api_identity, api_origin
+from batch_updater.i18n import N_, tr
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.naming import option
@@ -34,7 +35,7 @@ from batch_updater.schema.sheet import Sheet
 KEPT_FOR = 86_400.0  # seconds a field list read is used again
 FIELDS_RATE = [(5, 1.0)]  # UNKNOWN (docs/api-facts.md §10): the lowest published tier
 APP_CREDENTIALS = ("FEISHU_APP_ID", "FEISHU_APP_SECRET")
-NEEDS_APP = "reading the helpdesk's field list needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)"
+NEEDS_APP = N_("reading the helpdesk's field list needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)")
 
 
 def _can_read(options: RunOptions, env: Mapping[str, str]) -> bool:
@@ -55,21 +56,22 @@ def labelled(sheet: Sheet, options: RunOptions, env: Mapping[str, str], *, dry_r
             except BatchUpdaterError as e:
                 if not dry_run and certain:
                     raise
-                unchecked = f"the field list could not be read: {e}"
+                unchecked = tr("the field list could not be read: {error}", error=e)
         elif certain:
             if not dry_run:
-                raise UsageError(f"{', '.join(certain[:5])}: custom fields named by their names; {NEEDS_APP} (or "
-                                 f"name them by id, custom:<id>, or try it with {option('sandbox')})")
-            unchecked = NEEDS_APP
+                raise UsageError(tr("{names}: custom fields named by their names; {needs} (or name them by id, "
+                                    "custom:<id>, or try it with {sandbox})", names=", ".join(certain[:5]),
+                                    needs=tr(NEEDS_APP), sandbox=option("sandbox")))
+            unchecked = tr(NEEDS_APP)
     if unchecked and certain:
-        warn(f"custom fields named by their names were not checked ({', '.join(certain[:10])}): {unchecked}; "
-             "their cells are taken as written", on_warning)
+        warn(tr("custom fields named by their names were not checked ({names}): {why}; their cells are taken as "
+                "written", names=", ".join(certain[:10]), why=unchecked), on_warning)
     filled = _filled(sheet, maybe) if fields is None else []
     if filled:  # may be display names: never dropped quietly while the row says ok
-        said = maybe_fields(filled, unchecked or NEEDS_APP)
+        said = maybe_fields(filled, unchecked or tr(NEEDS_APP))
         if not dry_run:
             raise UsageError(said)
-        warn(f"{said}; a run stops here, before sending", on_warning)
+        warn(tr("{problem}; a run stops here, before sending", problem=said), on_warning)
     columns = with_labels(sheet.columns, fields, unchecked if certain else None)
     own = sheet.warnings[len(sheet.columns.warnings):]
     return replace(sheet, columns=columns, warnings=(*columns.warnings, *own))
@@ -77,11 +79,11 @@ def labelled(sheet: Sheet, options: RunOptions, env: Mapping[str, str], *, dry_r
 
 def maybe_fields(names: Sequence[str], why: str) -> str:
     """Columns the tool does not know that may be custom fields named by their display names."""
-    what = ("not a ticket field, and it may be a custom field named by its display name" if len(names) == 1 else
-            "not ticket fields, and they may be custom fields named by their display names")
-    return (f"{listed(list(names))}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: "
-            "let the field list be read, or name a custom field by its id (custom:<id>) and end the header of a "
-            "column that is no field with (not sent), as in `note (not sent)`")
+    what = (tr("not a ticket field, and it may be a custom field named by its display name") if len(names) == 1
+            else tr("not ticket fields, and they may be custom fields named by their display names"))
+    return tr("{names}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: let the field "
+              "list be read, or name a custom field by its id (custom:<id>) and end the header of a column that is no "
+              "field with (not sent), as in `note (not sent)`", names=listed(list(names)), what=what, why=why)
 
 
 def _filled(sheet: Sheet, names: Sequence[str]) -> list[str]:
@@ -131,9 +133,9 @@ async def _read(options: RunOptions, env: Mapping[str, str]) -> list[object]:
             page = await fetch(session, [token], session.client.list_custom_fields, limiter, settings)
             answer = page.answers.get(token)
             if page.stopped or answer is None or answer.code != 0:
-                why = page.stop_reason or (page.outcomes[token].msg if token in page.outcomes else "not read")
+                why = page.stop_reason or (page.outcomes[token].msg if token in page.outcomes else tr("not read"))
                 error = CredentialsRefused if page.stop_reason else UsageError
-                raise error(f"cannot read the helpdesk's custom field list: {why}")
+                raise error(tr("cannot read the helpdesk's custom field list: {why}", why=why))
             data = answer.data if isinstance(answer.data, dict) else {}
             items.extend(data.get("items") or [])
             more, token = data.get("has_more") is True, data.get("next_page_token")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from batch_updater.control import RunControl
 from batch_updater.errors import UsageError
-from batch_updater.i18n import language, speaking
+from batch_updater.i18n import language, speaking, tr
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.naming import keyword, naming
@@ -75,10 +75,10 @@ def _job_options(frame: Any, job: str | None, env: Mapping[str, str] | None,
     rows converted now: a bad frame is refused before anything else is checked."""
     given = [name for name in _NOT_FOR_FRAMES if options.get(name)]
     if given:
-        raise UsageError(f"{given[0]}= applies to an input file, not to a DataFrame (its results come back with "
-                         ".to_frame())")
+        raise UsageError(tr("{option}= applies to an input file, not to a DataFrame (its results come back with "
+                            ".to_frame())", option=given[0]))
     if options.get("undo") and not options.get("report"):
-        raise UsageError("undo=True writes its undo sheet beside the report: give report='...xlsx' too")
+        raise UsageError(tr("undo=True writes its undo sheet beside the report: give report='...xlsx' too"))
     source = FrameSource(frame, job=job, env=env)
     source.load(options.get("columns") or {})
     return options_from(None, input=source, **options)

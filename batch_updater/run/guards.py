@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.naming import option
 from batch_updater.plan.guards import Expect, Guard
@@ -32,8 +33,8 @@ def _expect(sheet: Sheet, role: object, cell: str) -> Expect:
         return Expect(f"custom:{item['id']}", item["value"])
     field = columns.registry.get(role) if isinstance(role, str) else None
     if field is None or not field.scalar:
-        raise Bad("not a field a condition can test: use a ticket field (status, solved, tag_names, ticket_type, "
-                  "channel) or a custom field")
+        raise Bad(tr("not a field a condition can test: use a ticket field (status, solved, tag_names, ticket_type, "
+                     "channel) or a custom field"))
     try:
         return Expect(field.name, parser(field)(no_controls(cell)))
     except Bad:
@@ -72,8 +73,8 @@ def from_plan(sheet: Sheet, checked: Sequence[Checked]) -> tuple[dict[int, Guard
     header = sheet.columns.header
     spans = block_spans(header, PLAN)
     if not spans:
-        raise UsageError(f"{option('plan_file')}: this file has no plan's columns (plan, <field> (now), "
-                         "<field> (new), msg): give the file `batch-updater plan` wrote", option="plan_file")
+        raise UsageError(tr("{option}: this file has no plan's columns (plan, <field> (now), <field> (new), msg): "
+                            "give the file `batch-updater plan` wrote", option=option("plan_file")), option="plan_file")
     start, width = spans[-1]
     pairs = [(j, header[j].strip()[:-len(NOW)]) for j in range(start + 1, start + width - 1, 2)]
     guards: dict[int, Guard] = {}
@@ -83,7 +84,7 @@ def from_plan(sheet: Sheet, checked: Sequence[Checked]) -> tuple[dict[int, Guard
             continue
         kind = row.cells[start].strip()
         if kind != "change":
-            skips[index] = f"not applied: the plan said {kind or 'nothing'} for this row"
+            skips[index] = tr("not applied: the plan said {kind} for this row", kind=kind or tr("nothing"))
             continue
         guards[index] = tuple(Expect(name, row.cells[j].strip(), "shown", "plan") for j, name in pairs
                               if row.cells[j + 1].strip())

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from batch_updater.i18n import N_, tr
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.plan.state import state_from_ticket
 from batch_updater.rows.custom import same_value
@@ -22,9 +23,9 @@ from batch_updater.run.prepare import Job
 from batch_updater.send.ahead import RowJournal
 from batch_updater.send.session import Session, read_on
 
-NOT_TAKEN = ("the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the "
-             "value did not take (how an update writes a dropdown is not documented; the option's display name "
-             "was sent)")
+NOT_TAKEN = N_("the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the "
+               "value did not take (how an update writes a dropdown is not documented; the option's display name "
+               "was sent)")
 
 
 async def confirm_choices(session: Session, job: Job, sent: Sequence[tuple[int, TicketUpdate]],
@@ -52,12 +53,12 @@ async def confirm_choices(session: Session, job: Job, sent: Sequence[tuple[int, 
         ticket = read.tickets.get(tid)
         if ticket is None:
             failed = read.outcomes.get(tid)
-            found.notes[index] = (f"its dropdown value was not confirmed: reading the ticket back failed "
-                                  f"({failed.msg if failed else 'not read'})")
+            found.notes[index] = tr("its dropdown value was not confirmed: reading the ticket back failed ({why})",
+                                    why=failed.msg if failed else tr("not read"))
             continue
         now = state_from_ticket(ticket).custom.get(fid)
         if not same_value(fields.by_id[fid], now, value):
-            wrong.setdefault(index, []).append(NOT_TAKEN.format(field=fields.by_id[fid].name, now=now, sent=value))
+            wrong.setdefault(index, []).append(tr(NOT_TAKEN, field=fields.by_id[fid].name, now=now, sent=value))
     specs = dict(sent)
     for index, problems in wrong.items():
         failed = found.settled[index] = replace(outcomes[index], result=Result.FAILED, code=0,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from batch_updater.control import RunProgress
+from batch_updater.i18n import tr
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
 from batch_updater.plan.guards import guard_outcomes
@@ -100,7 +101,7 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
             planned = plan_sheet([spec for _, spec in to_send], states, read.outcomes)
             if job.options.skip_unchanged:
                 result.outcomes.update({
-                    index: Outcome(Result.SKIPPED, msg="nothing to change: the ticket already has these values",
+                    index: Outcome(Result.SKIPPED, msg=tr("nothing to change: the ticket already has these values"),
                                    finished_at=now_text())
                     for (index, _), plan in zip(to_send, planned) if plan.kind == "no-op"})
                 to_send = [(i, s) for i, s in to_send if i not in result.outcomes]
@@ -160,8 +161,8 @@ async def _read_back(endpoint: Session, job: Job, sending: Sending, live: LiveRe
         if outcomes[index].result is not Result.UNKNOWN or not spec.has_comment:
             continue
         if last_row[spec.ticket_id] != index or texts[(spec.ticket_id, stored_comment(spec.body["comment"]))] > 1:
-            found.notes[index] = ("not read back: another row of the job touches this ticket, so the ticket cannot "
-                                  "tell: check it by hand")
+            found.notes[index] = tr("not read back: another row of the job touches this ticket, so the ticket "
+                                    "cannot tell: check it by hand")
         else:
             unknown.append((index, spec))
     if not unknown:
@@ -191,7 +192,7 @@ def _sent_again(outcome: Outcome, before: Outcome | None = None) -> Outcome:
     """A row sent again because reading its ticket back showed it was not applied; `before`: its
     outcome earlier in this run, if it was sent in this run already."""
     return replace(outcome, attempts=outcome.attempts + (before.attempts if before else 0), msg=(
-        "sent again after reading the ticket back: no comment was posted since it was sent"
+        tr("sent again after reading the ticket back: no comment was posted since it was sent")
         if outcome.result is Result.OK else outcome.msg))
 
 
@@ -234,21 +235,22 @@ async def _verdicts(endpoint: Session, job: Job, sending: Sending, live: LiveRes
         ticket = read.tickets.get(spec.ticket_id)
         if ticket is None:
             failed = read.outcomes.get(spec.ticket_id)
-            found.notes[index] = f"reading the ticket back failed ({failed.msg if failed else 'not read'})"
+            found.notes[index] = tr("reading the ticket back failed ({why})",
+                                    why=failed.msg if failed else tr("not read"))
             continue
         verdict, why = read_back(state_from_ticket(ticket, job.registry), spec.body, live.before.get(spec.ticket_id),
                                  sending.since[index], offset)
         if verdict == "not applied":
             again.append((index, spec))
         elif verdict == "cannot tell":
-            found.notes[index] = f"read back, but it cannot tell: {why}; check the ticket by hand"
+            found.notes[index] = tr("read back, but it cannot tell: {why}; check the ticket by hand", why=why)
         else:
             previous = outcomes[index]
             confirmed = found.settled[index] = Outcome(Result.OK, previous.http_status, previous.code,
-                                                       f"confirmed by reading the ticket back: {why}",
+                                                       tr("confirmed by reading the ticket back: {why}", why=why),
                                                        previous.log_id, previous.attempts, now_text())
-            event("row_confirmed", f"row {spec.row} (ticket {spec.ticket_id}) ok: confirmed by reading the "
-                  "ticket back", row=spec.row, ticket_id=spec.ticket_id)
+            event("row_confirmed", f"row {spec.row} (ticket {spec.ticket_id}) ok: confirmed by reading the "  # i18n: en
+                  "ticket back", row=spec.row, ticket_id=spec.ticket_id)  # (the log's)
             if sending.journal is not None:
                 sending.journal.done(index, spec, confirmed)
     return None, again

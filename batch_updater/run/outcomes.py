@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from batch_updater.i18n import LANGUAGES, N_, tr, tr_in
 from batch_updater.jobs.resume import Plan
 from batch_updater.model import FieldError, Outcome, Result, TicketUpdate, invalid_outcome
 from batch_updater.send.pool import MAYBE_TWICE  # what a row whose comment may be on its ticket twice says
 
-NOT_READ = "not sent: reading the tickets first stopped the run"
+NOT_READ = N_("not sent: reading the tickets first stopped the run")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def merge_outcomes(checked: Sequence[TicketUpdate | list[FieldError]], plan: Pla
             continue
         found = next(((n, layer[index]) for n, layer in enumerate(layers) if index in layer), None)
         if found is None:
-            merged.append(Outcome(Result.NOT_ATTEMPTED, msg=NOT_READ))
+            merged.append(Outcome(Result.NOT_ATTEMPTED, msg=tr(NOT_READ)))
             continue
         layer, outcome = found
         earlier = plan.attempts_before.get(index, 0) if layer < this_run else 0
@@ -66,15 +67,21 @@ def merge_outcomes(checked: Sequence[TicketUpdate | list[FieldError]], plan: Pla
             if note:
                 msg = _noted(msg, note)
         why = plan.retried.get(index)
-        if why is not None and outcome.result in (Result.OK, Result.UNKNOWN) and MAYBE_TWICE not in msg:
-            msg = _noted(msg, f"sent with its comment though {why}: {MAYBE_TWICE}")
+        if why is not None and outcome.result in (Result.OK, Result.UNKNOWN) and not _says_twice(msg):
+            msg = _noted(msg, tr("sent with its comment though {why}: {twice}", why=why, twice=tr(MAYBE_TWICE)))
         merged.append(outcome if msg == outcome.msg else replace(outcome, msg=msg))
     return merged
 
 
 def maybe_twice(outcomes: Sequence[Outcome], specs: Sequence[tuple[int, TicketUpdate]]) -> list[str]:
     """The tickets of the rows whose msg says their comment may now be on the ticket twice."""
-    return sorted({spec.ticket_id for index, spec in specs if MAYBE_TWICE in outcomes[index].msg})
+    return sorted({spec.ticket_id for index, spec in specs if _says_twice(outcomes[index].msg)})
+
+
+def _says_twice(msg: str) -> bool:
+    """Whether a msg says its comment may be on the ticket twice (in either language: an earlier
+    run's, from the journal, may be in the other)."""
+    return any(tr_in(lang, MAYBE_TWICE) in msg for lang in LANGUAGES)
 
 
 def _noted(msg: str, note: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from batch_updater.i18n import tr
 from batch_updater.logs import event, warn
 from batch_updater.model import Outcome
 from batch_updater.run.prepare import Job
@@ -34,10 +35,11 @@ def finish(results: Results | None, rows: Mapping[int, Values], on_warning: Call
     if results is None:
         return None
     problem = results.finish(rows)
+    # i18n: en (the log's)
     event("write_back", f"results written back to {label}: {results.rows_written} rows in {results.calls} calls"
           + (f"; {problem}" if problem else ""), calls=results.calls, rows=results.rows_written)
     if problem:
-        warn(f"{problem}; the report has every row's result", on_warning)
+        warn(tr("{problem}; the report has every row's result", problem=problem), on_warning)
     return problem
 
 
