@@ -17,7 +17,7 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.naming import option
-from batch_updater.rows.validate import parse_defaults, validate_rows
+from batch_updater.rows.validate import parse_defaults, unmatched_value_maps, validate_rows
 from batch_updater.schema.fields import REGISTRY, Registry
 from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import RateSetting, parse_rate
@@ -130,6 +130,9 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     loaded = source.load(options.columns)
     for warning in loaded.warnings:
         warn(warning, on_warning)
+    absent = unmatched_value_maps(loaded.columns, options.values)
+    if absent:
+        warn(f"value maps ({option('values')}) for columns not in the sheet: {', '.join(absent)}", on_warning)
     started = now()
     report = Path(options.report) if options.report else None if source.stem is None else default_report_path(
         Path(f"{source.stem}.{loaded.kind}"), loaded.kind, Path(options.report_dir), started,
@@ -138,8 +141,8 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
         report = report.resolve()  # said as it is: no `reports/../x`
         check_writable(report)  # a run's results must have somewhere to go
     _, defaults = check_options(options, loaded.columns.registry)  # a source's own fields have defaults too
-    return Job(options, source, loaded, validate_rows(loaded.rows, loaded.columns, defaults), report, started, rate,
-               defaults, source.identity(loaded), send, env)
+    checked = validate_rows(loaded.rows, loaded.columns, defaults, options.values)
+    return Job(options, source, loaded, checked, report, started, rate, defaults, source.identity(loaded), send, env)
 
 
 def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | None,
@@ -160,7 +163,7 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     source = source_of(options, env)
     sheet = source.load(options.columns)
     rate, defaults = check_options(options, sheet.columns.registry)
-    checked = validate_rows(sheet.rows, sheet.columns, defaults)
+    checked = validate_rows(sheet.rows, sheet.columns, defaults, options.values)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
                send_settings(options, rate), env)
 
