@@ -25,9 +25,12 @@ def _number(text: str | None, default: int) -> int:
 
 
 def _found(row: Mapping[str, Any], search: str) -> bool:
-    """A row a search finds: by its row number (`12`, `#12`), or a ticket id holding the text."""
+    """A row a search finds: by its row number (`12`, `#12`: up to 9 digits), else a ticket id
+    holding the text (an id has 16 to 19 digits: `6945345902185807891`, or 10 or more of them)."""
     number = search.lstrip("#")
-    return (number.isdigit() and len(number) <= 9 and row["row"] == int(number)) or search in str(row["ticket"])
+    if number.isdigit() and len(number) <= 9:
+        return bool(row["row"] == int(number))
+    return search in str(row["ticket"])
 
 
 def page_of(rows: list[dict[str, Any]], query: Mapping[str, str], key: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def _chinese(name: str) -> bool:
 def field_target(field: Field) -> dict[str, Any]:
     """A registry field as a target: its Chinese name (its first Chinese alias) and English one
     (its first other alias, else its own name in words)."""
-    zh = next((a for a in field.aliases if _chinese(a)), field.name)
+    zh = next((a for a in field.aliases if _chinese(a)), field.name).replace("id", "ID")  # aliases are folded: 工单id
     en = next((a for a in field.aliases if a.isascii() and a != field.name), field.name.replace("_", " "))
     target: dict[str, Any] = {"name": field.name, "zh": zh, "en": en, "kind": field.kind}
     if field.kind == "code":

@@ -81,7 +81,7 @@ const panel = {
     $("run-progress").max = Math.max(1, s.total);
     $("run-progress").value = s.done;
     $("run-stats").replaceChildren(...stats(s).flatMap(([key, value]) => [
-      element("dt", { textContent: t(key) }), element("dd", { textContent: String(value), id: "stat-" + key.slice(5) })]));
+      element("dt", { textContent: t(key) }), element("dd", { textContent: String(value), id: "stat-" + key.slice(5).replace(".read", "") })]));
     $("chart-legend-rows").textContent = t(s.reading ? "chart.read" : "chart.rows");
     drawChart($("chart"), s.series, s.reading);
     if (s.running) say(s);
@@ -149,6 +149,11 @@ function fillForm(run) {
     $("rate-value").value = run.rate;
   }
   if (run.retry_comments !== undefined) $("opt-retry").checked = Boolean(run.retry_comments);
+}
+
+export function showRun(snapshot) {
+  // The run panel as it shows a snapshot (the server pushes them; a test gives one).
+  panel.show(snapshot);
 }
 
 export function init() {

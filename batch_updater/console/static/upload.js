@@ -38,7 +38,7 @@ async function arriving(work) {
     showError(new Error((error.message || String(error)) + still));
   } finally {
     state.uploading--;
-    $("uploading").hidden = state.uploading > 0;
+    $("uploading").hidden = state.uploading === 0;
     emit("uploading");
   }
 }
