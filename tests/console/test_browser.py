@@ -19,10 +19,12 @@ from tests.support.sheets import write_csv
 WORDS = {  # what the page says at each step, in each language
     "en-US": {"counts": "11 rows: 8 valid, 3 invalid", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
               "plan": "8 change", "status": "51 closed by agent", "confirm": ("8 tickets", "8 comments", "File: tickets.csv"),
-              "sandbox": "sandbox", "sending": "Sending", "ok": "8 ok", "invalid": "3 invalid"},
+              "sandbox": "sandbox", "sending": "Sending", "ok": "8 ok", "invalid": "3 invalid",
+              "said": "The run of tickets.csv: Finished · 8 of 8 rows done"},
     "zh-CN": {"counts": "共 11 行：8 行有效，3 行无效", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
               "plan": "8 将改变", "status": "51 人工关闭工单", "confirm": ("8 个工单", "8 条评论", "文件：tickets.csv"),
-              "sandbox": "沙箱", "sending": "正在发送", "ok": "8 成功", "invalid": "3 无效"},
+              "sandbox": "沙箱", "sending": "正在发送", "ok": "8 成功", "invalid": "3 无效",
+              "said": "tickets.csv 的执行：已完成 · 已完成 8/8 行"},
 }
 
 
@@ -65,6 +67,7 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots, locale):
     assert tab.inner_text("#stat-done") == "8 / 8"
     assert tab.inner_text("#stat-rate") == "–" and tab.inner_text("#stat-left") == "–"  # live figures cleared
     assert said["ok"] in tab.inner_text("#run-counts") and said["invalid"] in tab.inner_text("#run-counts")
+    expect(tab.locator("#announce")).to_have_text(said["said"])  # the live region said it
     expect(tab.locator("#banner")).to_be_hidden(timeout=WAIT)
     shot(tab, shots, "6-done", locale, of="#step-run")
 

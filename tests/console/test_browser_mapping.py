@@ -13,9 +13,9 @@ from tests.console.conftest import IDS
 from tests.support.sheets import write_csv
 
 WORDS = {
-    "en-US": {"before": "6 rows: 1 valid, 5 invalid", "after": "6 rows: 6 valid, 0 invalid", "status": "status",
+    "en-US": {"before": "6 rows: 1 valid, 5 invalid", "after": "6 rows: 6 valid, 0 invalid", "status": "status · 状态",
               "kept": "values of “状态”: 1 mapped", "field": "Field for column “优先级”", "loaded": "job file"},
-    "zh-CN": {"before": "共 6 行：1 行有效，5 行无效", "after": "共 6 行：6 行有效，0 行无效", "status": "状态（status）",
+    "zh-CN": {"before": "共 6 行：1 行有效，5 行无效", "after": "共 6 行：6 行有效，0 行无效", "status": "状态 · status",
               "kept": "“状态”列的取值对应：1 个", "field": "“优先级”列对应的字段", "loaded": "任务文件"},
 }
 
@@ -52,7 +52,7 @@ def test_a_value_map_fixes_a_column_and_survives_a_re_upload_and_a_job_file(page
     shot(tab, shots, "2-mapping", locale, of="#mapping")
     tab.click("#recheck")
     expect(tab.locator("#check-counts")).to_contain_text(said["after"], timeout=WAIT)
-    assert '"status":51' in tab.inner_text("#check-table tbody")
+    expect(tab.locator("#check-table tbody")).to_contain_text('"status":51')
 
     upload(tab, sheet)  # the same name again: the value maps stay, said so
     expect(tab.locator("#kept")).to_contain_text(said["kept"])
@@ -80,4 +80,4 @@ def test_a_column_is_mapped_to_a_custom_field_by_its_id(page, tmp_path):
     row.locator(".custom-id").fill("6948728206392295444")
     tab.click("#recheck")
     expect(tab.locator("#check-counts")).to_contain_text("2 rows: 2 valid", timeout=WAIT)
-    assert '"customized_fields":[{"id":"6948728206392295444","value":"P1"}]' in tab.inner_text("#check-table tbody")
+    expect(tab.locator("#check-table tbody")).to_contain_text('"customized_fields":[{"id":"6948728206392295444","value":"P1"}]')

@@ -117,7 +117,6 @@ def test_time_left_in_hours_and_the_legend_while_reading(page, locale, hours, re
     assert tab.inner_text("#chart-legend-rows") == reading
     assert tab.inner_text("#stat-left") == hours
     assert tab.get_attribute("#chart", "aria-label").startswith(alt)  # the chart's text alternative
-    assert "a.csv" in tab.inner_text("#announce")  # said in the live region
 
 
 def test_a_new_console_on_the_same_folder_lists_the_runs_with_their_rows(browser, tmp_path):
@@ -133,3 +132,17 @@ def test_a_new_console_on_the_same_folder_lists_the_runs_with_their_rows(browser
         tab.get_by_role("button", name="Open: the run of x.csv").click()
         expect(tab.locator("#run-table tbody tr")).to_have_count(3, timeout=WAIT)
         tab.context.close()
+
+
+def test_the_banner_says_a_run_is_going_and_jumps_to_it(page, tmp_path):
+    running, tab = page(rates=[(100, 1.0)])
+    upload(tab, write_csv(tmp_path / "slow.csv", [["ticket_id", "status"], *[[t, "2"] for t in IDS[:20]]]))
+    start_run(tab, "3/s")
+    upload(tab, write_csv(tmp_path / "other.csv", [["ticket_id", "status"], [IDS[0], "3"]]))
+    expect(tab.locator("#banner")).to_contain_text("A run of slow.csv is going", timeout=WAIT)
+    assert tab.locator("#run-live").is_hidden()  # the other sheet's panel: no run of its own
+    tab.click("#banner-go")
+    expect(tab.locator("#file-name")).to_have_text("slow.csv")
+    expect(tab.locator("#run-live")).to_be_visible()
+    tab.click("#run-stop")
+    expect(tab.locator("#banner")).to_be_hidden(timeout=WAIT)

@@ -21,8 +21,12 @@ export async function loadTargets() {
 }
 
 function targetName(target) {
-  const own = state.lang === "zh" ? target.zh : target.en;
-  return own && own !== target.name && target.kind !== "custom-id" ? t("map.target", { own, name: target.name }) : (own || target.name);
+  // A field by its Chinese and English names, the page's language first, and the tool's own name
+  // where the English one is not it: "状态 · status", "tags (tag_names) · 标签".
+  if (target.kind === "custom-id") return (state.lang === "zh" ? target.zh : target.en) || target.name;
+  const en = !target.en || target.en === target.name ? target.name : t("map.target", { own: target.en, name: target.name });
+  const zh = target.zh && target.zh !== target.name ? target.zh : "";
+  return (state.lang === "zh" ? [zh, en] : [en, zh]).filter(Boolean).join(" · ");
 }
 
 function codeName(code) {
@@ -93,7 +97,7 @@ function mappingRow(u, header, role, sample) {
 
 function valueMap(u, header, role, list) {
   // One line per distinct value of the column: what to send instead (a code field: its codes by name).
-  const whole = list.filter((s) => s.whole);
+  const whole = list.filter((s) => s.whole).sort((a, b) => Boolean(b.problem) - Boolean(a.problem));  // the wrong ones first
   if (!whole.length) return element("span", { className: "muted", textContent: "–" });
   const current = u.values[header] || {};
   const target = targetOf(role);

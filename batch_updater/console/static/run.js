@@ -5,7 +5,7 @@ import { post, showError } from "./api.js";
 import { drawChart } from "./chart.js";
 import { RESULT_HEAD, resultCells } from "./check.js";
 import { askToRun } from "./confirm.js";
-import { $, announce, element, on, state } from "./state.js";
+import { $, element, on, state } from "./state.js";
 import { PagedTable } from "./table.js";
 import { addPanel, watch } from "./watch.js";
 import { countsText, duration, rateText, t, when } from "./words.js";
@@ -24,19 +24,6 @@ function stats(s) {
   return [["stat.done", `${s.done} / ${s.total}`], ["stat.ok", c.ok || 0], ["stat.failed", c.failed || 0],
     ["stat.unknown", c.unknown || 0], ["stat.rate", live ? rateText(s.rate) : "–"],
     ["stat.throttles", `${s.pauses} (${s.throttles})`], ["stat.left", left]];
-}
-
-let lastTenth = -1;
-
-function say(s) {
-  // The live region: each state the run reaches, and every tenth of the way.
-  const tenth = s.total ? Math.floor((s.done / s.total) * 10) : 0;
-  const where = t(s.reading ? "announce.read" : "announce.done", { done: s.done, total: s.total });
-  if (!s.running || s.state !== (say.state || "") || tenth !== lastTenth) {
-    announce(`${s.name}: ${s.stop_pressed && s.running ? t("run.stopping") : t("run.state." + s.state)} · ${where}`);
-  }
-  say.state = s.state;
-  lastTenth = tenth;
 }
 
 function settledText(s) {
@@ -84,14 +71,12 @@ const panel = {
       element("dt", { textContent: t(key) }), element("dd", { textContent: String(value), id: "stat-" + key.slice(5).replace(".read", "") })]));
     $("chart-legend-rows").textContent = t(s.reading ? "chart.read" : "chart.rows");
     drawChart($("chart"), s.series, s.reading);
-    if (s.running) say(s);
-    else ended(s);
+    if (!s.running) ended(s);
     buttons();
   },
   done(s) {
     $("run-result").hidden = false;
     ended(s);
-    say(s);
     state.tables.run.runId = s.has_rows === false ? null : s.id;
     $("run-rows").hidden = !state.tables.run.runId;
     if (state.tables.run.runId) state.tables.run.load(1); else state.tables.run.clear();

@@ -2,9 +2,21 @@
 // its rows, counts, messages and downloads once it has ended (also after a reload, or opened
 // from the list of earlier runs).
 import { api } from "./api.js";
-import { emit, on, state } from "./state.js";
+import { announce, emit, on, state } from "./state.js";
+import { t } from "./words.js";
 
 const panels = {};
+const said = { id: "", state: "", tenth: -1 };
+
+function say(s) {
+  // The live region: each state a plan or run reaches, and every tenth of the way.
+  const tenth = s.total ? Math.floor((s.done / s.total) * 10) : 0;
+  if (s.id === said.id && s.state === said.state && tenth === said.tenth && s.running) return;
+  Object.assign(said, { id: s.id, state: s.state, tenth });
+  const where = t(s.reading || s.kind === "plan" ? "announce.read" : "announce.done", { done: s.done, total: s.total });
+  const now = s.stop_pressed && s.running ? t("run.stopping") : t("run.state." + s.state);
+  announce(t("announce", { which: t("announce.which", { kind: t("kind." + s.kind), name: s.name }), now, where }));
+}
 
 export function addPanel(panel) {
   panels[panel.name] = panel;
@@ -26,6 +38,7 @@ export function watch(record, panelName) {
     if (state.watching[panelName] !== watcher) { source.close(); return; }
     watcher.last = snapshot;
     panel.show(snapshot);
+    say(snapshot);
     emit("progress", snapshot);
     if (!snapshot.running) {
       source.close();
