@@ -18,6 +18,7 @@ from batch_updater.console.jobfile import job_file, read_job_file
 from batch_updater.console.targets import targets
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.schema.fields import REGISTRY
 
 MAX_JOB_FILE = 256 * 1024  # a job file the page loads (a few KB at most, in practice)
 
@@ -32,7 +33,8 @@ def choice_routes(console: Console) -> list[web.RouteDef]:
 
 async def _targets(request: web.Request) -> web.Response:
     """What a column can be mapped to (the seam where more targets join: targets.py)."""
-    return web.json_response(targets())
+    more = request.app[CONSOLE].more_targets
+    return web.json_response(await asyncio.get_running_loop().run_in_executor(None, targets, REGISTRY, more))
 
 
 async def _sheets(request: web.Request) -> web.Response:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from batch_updater.console.budget import Budget
 from batch_updater.console.runs import Runs
+from batch_updater.console.targets import MoreTargets
 from batch_updater.console.uploads import Upload, Uploads
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
@@ -35,6 +36,8 @@ class Console:
         self.uploads = Uploads(self.workdir / "sheets", run, self.env, budget=budget, sandbox=sandbox, clock=clock,
                                on_checked=on_checked)
         self.runs = Runs(self.workdir / "runs", self.env, run=run, plan=plan, shown=self.shown)
+        # More fields a column can be mapped to (the helpdesk's custom fields by name, say): targets.py
+        self.more_targets: MoreTargets | None = None
 
     def stop_all(self, wait: float | None = None) -> None:
         """The server is stopping: every run stops as with Ctrl-C and writes its report."""

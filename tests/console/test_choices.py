@@ -16,13 +16,17 @@ MESSY = [["工单ID", "状态", "是否解决", "优先级"],
 
 
 async def test_the_targets_name_each_field_in_chinese_and_english_and_offer_custom_fields(make_client):  # noqa: F811
-    client, _ = await make_client()
+    client, console = await make_client()
     await login(client)
     targets = await (await client.get("/api/targets")).json()
     by_name = {t["name"]: t for t in targets}
     assert by_name["status"]["zh"] == "状态" and by_name["tag_names"]["en"] == "tags"
     assert {"code": 51, "zh": "人工关闭工单", "en": "closed by agent"} in by_name["status"]["codes"]
     assert targets[-1]["name"] == "custom:" and targets[-2]["name"] == "customized_fields"  # by id; the JSON last
+    console.more_targets = lambda: [{"name": "custom:6948728206392295444", "zh": "优先级", "en": "Priority",
+                                     "kind": "text"}]  # the seam where a helpdesk's own fields join the list
+    more = await (await client.get("/api/targets")).json()
+    assert more[-2]["zh"] == "优先级" and more[-1]["name"] == "custom:"
 
 
 async def test_a_value_map_fixes_a_whole_column_and_the_samples_show_what_is_wrong(make_client):  # noqa: F811

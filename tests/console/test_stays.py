@@ -95,3 +95,16 @@ async def test_a_run_that_failed_says_why_in_the_list(make_client):  # noqa: F81
     listed = next(r for r in await (await client.get("/api/runs")).json() if r["id"] == run["id"])
     assert listed["state"] == "refused" and listed["message"] == done["message"] and "FEISHU_HELPDESK" in listed["message"]
     assert not listed["has_rows"]
+
+
+async def test_serve_s_session_days_reach_the_cookie(tmp_path):
+    import aiohttp
+
+    from batch_updater.console.serve import ServeOptions, console_server
+
+    async with console_server(ServeOptions(port=0, workdir=tmp_path / "w", session_days=0.5), {},
+                              say=lambda line: None) as (url, console):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            async with session.get(url, allow_redirects=False) as first:
+                assert first.status == 303
+                assert next(iter(first.cookies.values()))["max-age"] == str(12 * 3600)
