@@ -50,7 +50,10 @@ def start_run(tab, rate):
 
 
 def upload(tab, path):
+    """Upload `path` and wait until the page shows it checked (not the sheet shown before)."""
+    shown = int(tab.evaluate("document.body.dataset.shown || '0'"))
     tab.set_input_files("#file", str(path))
+    tab.wait_for_selector(f"body[data-shown='{shown + 1}']", timeout=WAIT)
     tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr", timeout=WAIT)
 
 

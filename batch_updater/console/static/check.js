@@ -15,11 +15,14 @@ export function init() {
   state.tables.check = new PagedTable("check", $("check-rows"), {
     url: () => state.upload && !state.upload.problem && `/api/uploads/${state.upload.id}/rows`,
     key: "result", head: RESULT_HEAD, cells: resultCells });
-  on("upload", ({ upload }) => {
+  on("upload", ({ upload, another }) => {
+    // Checked again: its rows afresh (the same sheet: on the page shown; another sheet: from its first)
     const readable = !upload.problem;
+    const table = state.tables.check;
     $("step-check").hidden = !readable;
     render();
-    if (readable) state.tables.check.load(1); else state.tables.check.clear();
+    table.clear(!another);
+    if (readable) table.load(table.wanted);
   });
 }
 

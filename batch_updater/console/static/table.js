@@ -10,7 +10,7 @@ export class PagedTable {
   // mount: the element the table goes in; url(): where its rows are (null: none yet); key: the
   // field filtered on; head: the columns' word keys; cells(row): a row's cells.
   constructor(name, mount, { url, key, head, cells }) {
-    Object.assign(this, { name, url, key, head, cells, wanted: 1, size: 50, data: null, asked: 0 });
+    Object.assign(this, { name, url, key, head, cells, wanted: 1, size: 50, data: null, asked: 0, chosen: "" });
     const id = name;  // check-filter, check-q, check-page, check-size; the table: check-table
     this.filter = element("select", { id: `${id}-filter` });
     this.search = element("input", { id: `${id}-q`, type: "search", size: 22, autocomplete: "off" });
@@ -39,7 +39,7 @@ export class PagedTable {
     b.next.addEventListener("click", () => this.load(this.wanted + 1));
     b.last.addEventListener("click", () => this.load(this.pages()));
     this.goTo.addEventListener("change", () => this.load(Number(this.goTo.value) || 1));
-    this.filter.addEventListener("change", () => this.load(1));
+    this.filter.addEventListener("change", () => { this.chosen = this.filter.value; this.load(1); });
     this.sizePick.addEventListener("change", () => { this.size = Number(this.sizePick.value) || 50; this.load(1); });
     let typing = null;
     this.search.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => this.load(1), 250); });
@@ -55,7 +55,7 @@ export class PagedTable {
     if (!url) return;
     this.wanted = Math.min(Math.max(1, page), this.data ? this.pages() : Math.max(1, page));
     this.showButtons();
-    const query = new URLSearchParams({ page: String(this.wanted), size: String(this.size), filter: this.filter.value || "",
+    const query = new URLSearchParams({ page: String(this.wanted), size: String(this.size), filter: this.chosen,
       q: this.search.value.trim() });
     const asked = ++this.asked;
     try {
@@ -69,11 +69,15 @@ export class PagedTable {
     }
   }
 
-  clear() {
+  clear(keep = false) {
+    // No rows shown (until the next load); `keep`: the page, filter and search stay as chosen.
     this.data = null;
-    this.wanted = 1;
     this.asked++;
-    this.search.value = "";
+    if (!keep) {
+      this.wanted = 1;
+      this.search.value = "";
+      this.chosen = "";
+    }
     this.render();
   }
 
@@ -100,8 +104,10 @@ export class PagedTable {
     const d = this.data;
     const sizes = (d && d.sizes) || [25, 50, 100, 200];
     this.sizePick.replaceChildren(...sizes.map((n) => new Option(String(n), String(n), false, n === this.size)));
-    const chosen = this.filter.value;
-    this.filter.replaceChildren(new Option(t("table.all"), ""), ...Object.entries(d ? d.counts : {}).map(
+    const chosen = this.chosen;
+    const counts = Object.entries(d ? d.counts : {});
+    if (chosen && !counts.some(([value]) => value === chosen)) counts.push([chosen, 0]);  // kept while none show
+    this.filter.replaceChildren(new Option(t("table.all"), ""), ...counts.map(
       ([value, n]) => new Option(`${label(value)} (${n})`, value, false, value === chosen)));
     this.pageText.textContent = d ? t("table.page", { pages: d.pages, matching: d.matching }) : "";
     this.showButtons();

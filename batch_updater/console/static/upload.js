@@ -75,6 +75,7 @@ export function useUpload(upload) {
   localStorage.setItem("upload", upload.id);
   showUpload(upload);
   emit("upload", { upload, another });
+  document.body.dataset.shown = String(Number(document.body.dataset.shown || 0) + 1);  // sheets shown (for tests)
 }
 
 export async function openUpload(id) {
