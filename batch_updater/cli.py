@@ -34,7 +34,8 @@ class LazyGroup(click.Group):
     """Imports a subcommand's module only when it is used (the sandbox and the console pull in aiohttp.web)."""
 
     lazy = {"sandbox": ("batch_updater.sandbox.cli", "sandbox_command"),
-            "serve": ("batch_updater.console.serve", "serve_command")}
+            "serve": ("batch_updater.console.serve", "serve_command"),
+            "export": ("batch_updater.cli_helpdesk", "export_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -92,7 +93,7 @@ JOB_FLAGS = (
         "run": "A TOML job file with the run's settings; flags given here win over it.",
         "plan": "A TOML job file; flags given here win over it."}),
     _flag("--dry-run", is_flag=True, only="run", help="Check every row offline and write the report; send nothing."),
-    _flag("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first)."),
+    _flag("--sheet", metavar="NAME_OR_INDEX", help="Sheet of a workbook or Sheets link: name, or number (1 = first)."),
     _flag("--encoding", help={
         "run": "Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).",
         "plan": "Text encoding of a CSV/TSV (default: detect)."}),
@@ -118,6 +119,9 @@ JOB_FLAGS = (
           help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice)."),
     _flag("--fresh", is_flag=True, only="run",
           help="Start this job over: forget which rows an earlier run already sent."),
+    _flag("--plan", "plan_file", type=_PATH, metavar="PLAN_FILE", only="run",
+          help="Apply exactly the changes of a plan file `plan` wrote (instead of INPUT), skipping each ticket "
+               "changed since the plan (read first; needs the app's credentials)."),
     _flag("--skip-unchanged", is_flag=True, only="run",
           help="Read each ticket first and send only the rows that change something (needs the app's "
                "credentials); also writes an undo sheet."),
@@ -129,6 +133,9 @@ JOB_FLAGS = (
                "A link's results go into its table or sheet as the run goes; --no-write-back keeps it read-only.",
         "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx (a link: "
                 "into its table or sheet; --no-write-back keeps it read-only)."}),
+    _flag("--refresh-fields", is_flag=True,
+          help="Read the helpdesk's custom field list again (it is kept for a day), for columns named by a "
+               "custom field's display name."),
     _flag("--log-format", type=click.Choice(["text", "json"]), only="run",
           help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper."),
     _flag("--log-file", type=_PATH, only="run", help="Append the run's events here."),
@@ -180,9 +187,27 @@ def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> 
                                                        if v is not False or k in _GIVEN_FALSE})
 
 
+def selection_flags(command: str) -> Callable[[F], F]:
+    """`--select`, `--set`, `--comment` (and `--yes` for run): one change to the tickets a filter
+    selects, instead of INPUT (cli_helpdesk.py)."""
+    def decorate(fn: F) -> F:
+        if command == "run":
+            fn = click.option("--yes", is_flag=True, help="Do not ask before changing the selected tickets.")(fn)
+        fn = click.option("--comment", metavar="TEXT", help="With --select: a comment to post on each ticket.")(fn)
+        fn = click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+                          help="With --select: the change (repeatable): status=51, 优先级=高.")(fn)
+        return click.option("--select", metavar="FILTERS",
+                            help='Instead of INPUT, the tickets these filters select: "status=5 tag=billing '
+                                 'updated-before=2026-11-01" (export\'s filters).')(fn)
+
+    return decorate
+
+
 @cli.command()
 @job_options("run")
-def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: Any) -> None:
+@selection_flags("run")
+def run(config_path: Path | None, log_format: str | None, log_file: Path | None, select: str | None,
+        sets: tuple[str, ...], comment: str | None, yes: bool, **flags: Any) -> None:
     """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls, or a Feishu / Lark Base, Sheets or
     Wiki link: its results are written back into it) and write a report of every row.
 
@@ -190,6 +215,8 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
     FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
     FEISHU_APP_SECRET and FEISHU_REFRESH_TOKEN). Running the same job again resumes it.
     """
+    if select is not None or sets or comment is not None or _selects(config_path):
+        _helpdesk("run_select")(config_path, log_format, log_file, select, sets, comment, yes, flags)
     front = _Front()
     config, options = _options(front, config_path, flags)
     env = credential_env(config, os.environ) if config else dict(os.environ)
@@ -210,7 +237,9 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 
 @cli.command()
 @job_options("plan")
-def plan(config_path: Path | None, **flags: Any) -> None:
+@selection_flags("plan")
+def plan(config_path: Path | None, select: str | None, sets: tuple[str, ...], comment: str | None,
+         **flags: Any) -> None:
     """Show what `run` would change: each ticket's current values beside the new ones.
 
     Reads every valid row's ticket (GET, at most 10/s, with the app's tenant token: set
@@ -219,10 +248,28 @@ def plan(config_path: Path | None, **flags: Any) -> None:
     from batch_updater.run.plan import plan_job
 
     front = _Front()
-    config, options = _options(front, config_path, flags)
-    env = credential_env(config, os.environ) if config else dict(os.environ)
-    with ProgressDisplay() as progress:
-        result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    if select is not None or sets or comment is not None or _selects(config_path):
+        result = _helpdesk("plan_select")(front, config_path, select, sets, comment, flags)
+    else:
+        config, options = _options(front, config_path, flags)
+        env = credential_env(config, os.environ) if config else dict(os.environ)
+        with ProgressDisplay() as progress:
+            result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    print_plan(result)
+
+
+def _helpdesk(name: str) -> Any:
+    """A function of cli_helpdesk.py (`run --select`), imported when used, as the lazy commands are:
+    it builds on this module."""
+    return getattr(importlib.import_module("batch_updater.cli_helpdesk"), name)
+
+
+def _selects(config_path: Path | None) -> bool:
+    """Whether a job file selects its tickets ([select]) instead of naming an input."""
+    return bool(config_path and _Front().call(load_config, config_path).select)
+
+
+def print_plan(result: Any) -> None:
     s = result.summary
     _print_input(result.sheet)
     click.echo(f"Plan: {_count(s.rows, 'row', 'rows')}: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),

@@ -51,9 +51,10 @@ class CommandLine(Namer):
 
     JOB_FILE_ONLY = {"columns": "the job file", "defaults": "the job file's [defaults]",
                      "values": "the job file's [values]"}
+    FLAGS = {"plan_file": "--plan", "config_path": "--config"}  # options whose flag is not their name
 
     def name(self, name: str) -> str:
-        return self.JOB_FILE_ONLY.get(name) or "--" + name.replace("_", "-")
+        return self.JOB_FILE_ONLY.get(name) or self.FLAGS.get(name) or "--" + name.replace("_", "-")
 
     def advice(self, name: str, value: object = NO_VALUE) -> str:
         return f"pass {self.name(name)} {'NAME' if value is NO_VALUE else value}"

@@ -23,7 +23,7 @@ from batch_updater.console.controls import in_words
 from batch_updater.console.history import interrupted_counts, interrupted_message
 from batch_updater.console.tables import plan_rows, result_rows
 from batch_updater.console.uploads import Upload
-from batch_updater.control import Progress, RunControl
+from batch_updater.control import RunControl, RunProgress
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
@@ -52,7 +52,7 @@ class RunRecord:
     started_at: str
     control: RunControl = field(default_factory=RunControl, repr=False)
     state: str = "starting"  # starting, reading, sending; then finished, stopped, refused, failed or interrupted
-    progress: Progress | None = None
+    progress: RunProgress | None = None
     series: list[list[float]] = field(default_factory=list)  # [second, rows answered, throttled, rate]
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what the run warned of (other runs on these tickets...)
@@ -72,7 +72,7 @@ class RunRecord:
     _t0: float = 0.0
     _last: tuple[int, int] = (0, 0)  # rows answered and throttles at the last second mark
 
-    def observe(self, progress: Progress) -> None:
+    def observe(self, progress: RunProgress) -> None:
         """A progress update from the run's thread."""
         now = self._clock()
         if self.progress is not None and self.progress.reading != progress.reading:

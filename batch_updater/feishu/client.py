@@ -10,9 +10,10 @@ import codecs
 import enum
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -24,6 +25,8 @@ from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, not_connected_re
 from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
+LIST_PATH = "/open-apis/helpdesk/v1/tickets"  # the ticket list (docs/api-facts.md §5)
+FIELDS_PATH = "/open-apis/helpdesk/v1/ticket_customized_fields"  # the custom-field list (§10)
 JSON_TYPE = "application/json; charset=utf-8"
 # Built once: json.dumps with any option builds a new encoder on every call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -171,9 +174,22 @@ class HelpdeskClient:
 
     async def get_ticket(self, ticket_id: str) -> Answer:
         """One GET of a ticket (the answer's `data.ticket`), with the tenant token."""
+        return await self._tenant_get(self.base_url + UPDATE_PATH.format(ticket_id=ticket_id))
+
+    async def list_tickets(self, query: Sequence[tuple[str, str]]) -> Answer:
+        """One page of the ticket list (`data.total`, `data.tickets`): `query` holds the filters,
+        `page` and `page_size`, a list's values each as its own pair (`status_list=1&status_list=2`,
+        as lark-oapi sends them)."""
+        return await self._tenant_get(f"{self.base_url}{LIST_PATH}?{urlencode(list(query))}")
+
+    async def list_custom_fields(self, page_token: str = "", page_size: int = 100) -> Answer:
+        """One page of the helpdesk's custom fields (`data.items`, `has_more`, `next_page_token`)."""
+        query = [("page_size", str(page_size)), *((("page_token", page_token),) if page_token else ())]
+        return await self._tenant_get(f"{self.base_url}{FIELDS_PATH}?{urlencode(query)}")
+
+    async def _tenant_get(self, url: str) -> Answer:
         if self.tenant is None:
             raise UsageError("reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)")
-        url = self.base_url + UPDATE_PATH.format(ticket_id=ticket_id)
         token = await self.tenant.current()
         answer = await self._request("GET", url, None, token)
         if answer.code in TENANT_REJECTED:

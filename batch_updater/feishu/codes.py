@@ -136,6 +136,8 @@ TENANT_REJECTED = frozenset({99991663, 99991664})
 
 # A Base or a spreadsheet refuses a caller it does not let in (advanced permissions, not added to it).
 DOC_PERMISSION = frozenset({1254302, 1254304, 90213})
+# A Base link names something the base has not: which part of the link (§9.6).
+BASE_NOT_FOUND = {1254040: "app_token", 1254041: "table", 1254042: "view"}
 
 
 def lookup(code: int) -> ApiCode | None:

@@ -27,7 +27,7 @@ from batch_updater.feishu.credentials import api_origin
 from batch_updater.feishu.tokens import TenantToken
 
 # Each API's documented rate (requests per second): the client never asks faster (§9.1, §9.3, §9.4, §9.7).
-RATES = {"search": 20.0, "fields": 20.0, "field_create": 20.0, "batch_update": 50.0,
+RATES = {"search": 20.0, "fields": 20.0, "field_create": 20.0, "batch_update": 50.0, "batch_create": 50.0,
          "sheets_query": 100 / 60, "values_get": 100.0, "values_batch_update": 100.0, "get_node": 100 / 60}
 ATTEMPTS = 8  # a call made at most this many times while its answers say nothing was done
 BACKOFF_S = 0.5  # the first wait; doubled each time, at most MAX_BACKOFF_S, with jitter
@@ -97,6 +97,8 @@ class DocsApi:
 
 def again(answer: Answer) -> bool:
     """The answer says nothing was done and the same call may succeed later."""
+    if answer.http_status == 413:  # the request is too large: the same one never succeeds
+        return False
     if answer.transport is not None:
         return True
     if answer.code is None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from batch_updater.errors import UsageError
 from batch_updater.jobs.options import COMMAND_LINE_ONLY, LIMITS, RunOptions
+from batch_updater.naming import option
 from batch_updater.sources.links import is_link
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -71,6 +72,10 @@ class JobConfig(BaseModel):
     result_fields: dict[str, str] = Field(default_factory=dict)  # a Base link's result fields, named otherwise
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # [values."<column>"] a cell -> what to read
     credentials: CredentialNames = Field(default_factory=CredentialNames)
+    # A job that selects its tickets (`run --select ... --set ...`): the filters and the change; `comment`
+    # in [set] is the comment posted. No `input` then.
+    select: dict[str, str | int | list[str | int]] = Field(default_factory=dict)
+    sets: dict[str, str | int] = Field(default_factory=dict, alias="set")
 
     @field_validator("input", mode="before")
     @classmethod
@@ -158,7 +163,12 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
     if config is not None:
         values.update({k: getattr(config, k) for k in RUN_KEYS if getattr(config, k) not in (None, {}, [])})
     values.update({k: v for k, v in given.items() if v is not None})
+    if values.get("input") is None and values.get("plan_file") is not None:
+        values["input"] = values["plan_file"]  # run --plan PLAN_FILE: the plan file is the input
     if values.get("input") is None:
+        if config is not None and config.select:
+            raise UsageError("this job file selects its tickets ([select]): run it as a selection "
+                             f"({option('config_path')} FILE on the command line, or batch_updater.run_selection)")
         raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
     return RunOptions(**values)
 

@@ -15,7 +15,7 @@ from batch_updater.sources.base import Source
 
 LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
 # The options one run chooses, never a job file's keys (jobs/config.py: RUN_KEYS are all the others).
-COMMAND_LINE_ONLY = ("dry_run", "sandbox", "fresh", "skip_unchanged", "undo")
+COMMAND_LINE_ONLY = ("dry_run", "sandbox", "fresh", "skip_unchanged", "undo", "refresh_fields", "plan_file")
 
 
 @dataclass
@@ -50,6 +50,8 @@ class RunOptions:
     result_fields: dict[str, str] = field(default_factory=dict)  # a Base link: result, code, msg, finished_at -> ours
     # The sheet's header -> its value map: a cell as written -> the cell read instead (`已完成` -> `51`)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    refresh_fields: bool = False  # read the helpdesk's custom field list again, not the one kept for a day
+    plan_file: Path | None = None  # apply exactly a plan file's changes, skipping tickets changed since (the input)
 
     def check(self) -> None:
         for name, (low, high) in LIMITS.items():

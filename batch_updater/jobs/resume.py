@@ -351,7 +351,8 @@ class Elsewhere:
         text = (f"earlier runs of other files already sent updates for {len(self.touched)} of these tickets to "
                 f"this helpdesk{where}; only rows of this same file are recognised as done")
         if comments_held_back:
-            text += (f". {comments_held_back} rows here would post a comment already (or maybe) posted on the same "
+            rows = "1 row here would" if comments_held_back == 1 else f"{comments_held_back} rows here would"
+            text += (f". {rows} post a comment already (or maybe) posted on the same "
                      f"ticket: not posted again ({option('retry_comments')} posts them)")
         return text
 

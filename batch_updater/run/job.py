@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from batch_updater.control import Progress, RunControl, format_rate
+from batch_updater.control import RunControl, RunProgress, format_rate
 from batch_updater.errors import why_not_written
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
@@ -88,7 +88,7 @@ def dry_run_outcome(item: TicketUpdate | list[FieldError]) -> Outcome:
 
 
 def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
-            on_progress: Callable[[Progress], None] | None = None,
+            on_progress: Callable[[RunProgress], None] | None = None,
             on_warning: Callable[[str], None] | None = None,
             now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
             control: RunControl | None = None, sheet: Sheet | None = None) -> RunResult:
@@ -110,7 +110,8 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     read: ReadReport | None = None
     resumed, jid, undo, link_problem = 0, "", None, None
     if options.dry_run:
-        outcomes = [dry_run_outcome(item) for item in checked]
+        outcomes = [Outcome(Result.VALID, msg=job.skips[i]) if i in job.skips else dry_run_outcome(item)
+                    for i, item in enumerate(checked)]
     else:
         from batch_updater.run.rows import run_rows
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from batch_updater.control import RunProgress
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
+from batch_updater.plan.guards import guard_outcomes
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
+from batch_updater.run.labels import confirm_choices
 from batch_updater.run.outcomes import ReadBack
 from batch_updater.run.prepare import Job
 from batch_updater.send.pool import RowJournal
@@ -64,7 +66,12 @@ async def plan_live(job: Job, on_progress: Callable[[RunProgress], None] | None 
     async with open_endpoint(job.send, job.env, [item.ticket_id for item in valid]) as endpoint:
         read = await read_on(endpoint, valid, job.send, on_progress=on_progress)
     states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
-    return LiveResult(None, planned=plan_sheet(job.checked, states, read.outcomes), before=states, read=read)
+    # the rows `run` would skip, as it would: an `if:` column not met, checked against the state
+    # the ticket's earlier rows leave (a ticket not read: its rows are planned as not read)
+    guarded = {i: o.msg for i, o in guard_outcomes(job.specs, states, job.guards, job.registry).items()
+               if o.result is Result.SKIPPED} if job.guards else {}
+    planned = plan_sheet(job.checked, states, read.outcomes, unchanged=job.skips, guarded=guarded)
+    return LiveResult(None, planned=planned, before=states, read=read)
 
 
 async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgress], None] | None = None
@@ -84,6 +91,9 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
             if _stopped_read(read):
                 return result
             states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
+            guarded = guard_outcomes(to_send, states, job.guards, job.registry) if job.guards else {}  # not sent
+            result.outcomes.update(guarded)
+            to_send = [(i, s) for i, s in to_send if i not in guarded]
             recorded = sending.preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
             result.before = {tid: TicketState.from_json(json.loads(text), job.registry)
                              for tid, text in recorded.items()}
@@ -119,6 +129,8 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
                 sent.stop_reason = sent.stop_reason or resent.stop_reason
                 sent.stop_error = sent.stop_error or resent.stop_error
                 sent.interrupted = sent.interrupted or resent.interrupted
+            else:  # a dropdown's value is confirmed by reading its ticket back (run/labels.py)
+                await confirm_choices(endpoint, job, to_send, result.outcomes, result.read_back)
     return result
 
 

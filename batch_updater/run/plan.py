@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from batch_updater.control import Progress, RunControl
+from batch_updater.control import RunControl, RunProgress
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
@@ -24,7 +24,7 @@ from batch_updater.sheet.blocks import PLAN
 from batch_updater.sheet.frames import plan_frame_of
 from batch_updater.sheet.writeback import write_back
 
-PLAN_GOOD = {"change", "no-op"}
+PLAN_GOOD = {"change", "no-op", "skipped"}  # skipped: a row's own condition not met, as asked
 
 
 @dataclass
@@ -61,7 +61,7 @@ class PlanResult:
 
 
 def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
-             on_progress: Callable[[Progress], None] | None = None,
+             on_progress: Callable[[RunProgress], None] | None = None,
              on_warning: Callable[[str], None] | None = None,
              now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
              control: RunControl | None = None, sheet: Sheet | None = None) -> PlanResult:

@@ -17,7 +17,11 @@ from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.naming import option
+from batch_updater.plan.guards import Guard
+from batch_updater.rows.exported import since_export
 from batch_updater.rows.validate import parse_defaults, unmatched_value_maps, validate_rows
+from batch_updater.run.fields import labelled
+from batch_updater.run.guards import conditions, from_plan
 from batch_updater.schema.fields import REGISTRY, Registry
 from batch_updater.schema.sheet import Sheet
 from batch_updater.send.pacing import RateSetting, parse_rate
@@ -49,11 +53,18 @@ class Job:
     identity: dict[str, str]  # the source's half of the job's identity (run/rows.job_meta adds the API's)
     send: SendSettings | None = None  # how it sends (a plan: reads); None: a dry run, which loads no aiohttp
     env: Mapping[str, str] = field(default_factory=dict, repr=False)  # where the credentials are read
+    # Valid rows that are not sent, and why (skipped; a plan's no-op): an exported sheet's rows
+    # unchanged since the export (rows/exported.py).
+    skips: dict[int, str] = field(default_factory=dict)
+    # What each row expects its ticket to hold now (`if:` columns, a plan's "now"): read first, and a
+    # row whose ticket differs is not sent (plan/guards.py).
+    guards: dict[int, Guard] = field(default_factory=dict)
 
     @property
     def specs(self) -> list[tuple[int, TicketUpdate]]:
-        """The valid rows, each with its index among the sheet's rows."""
-        return [(i, item) for i, item in enumerate(self.checked) if isinstance(item, TicketUpdate)]
+        """The valid rows to send, each with its index among the sheet's rows."""
+        return [(i, item) for i, item in enumerate(self.checked) if isinstance(item, TicketUpdate)
+                and i not in self.skips]
 
     @property
     def registry(self) -> Registry:
@@ -63,7 +74,7 @@ class Job:
     @property
     def read_first(self) -> bool:
         """The tickets are read before sending: to skip the rows that change nothing, or for the undo sheet."""
-        return self.options.skip_unchanged or self.options.undo
+        return self.options.skip_unchanged or self.options.undo or bool(self.guards)
 
 
 def check_options(options: RunOptions, registry: Registry = REGISTRY) -> tuple[RateSetting, dict[str, Any]]:
@@ -77,7 +88,7 @@ def check_options(options: RunOptions, registry: Registry = REGISTRY) -> tuple[R
 def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Source:
     """The job's source: `options.input` itself, the Base table or sheet a link names (read with
     `env`'s credentials, at the run's API), or the file at that path."""
-    given = options.input
+    given = options.plan_file if options.plan_file is not None else options.input
     if is_link(given):
         assert isinstance(given, str)
         if options.sandbox:
@@ -85,7 +96,7 @@ def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Sour
                              "`batch-updater sandbox` (it serves a demo Base and sheet, and prints their links) and "
                              f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
         return link_source(given, os.environ if env is None else env, options.base_url, timeout=options.timeout,
-                           result_fields=options.result_fields, header_row=options.header_row)
+                           result_fields=options.result_fields, header_row=options.header_row, sheet=options.sheet)
     if isinstance(given, str | os.PathLike):
         return FileSource(Path(given), options.sheet, options.encoding, options.header_row)
     if not isinstance(given, Source):
@@ -127,7 +138,8 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
         send = send_settings(options, rate, plan=plan, control=control)
         # bad credentials or base URL: exit 2, before the input is read
         check_ready(send, env, reading=plan or options.skip_unchanged or options.undo)
-    loaded = source.load(options.columns)
+    loaded = labelled(source.load(options.columns), options, env, dry_run=options.dry_run and not plan,
+                      on_warning=on_warning)  # the helpdesk's custom fields, when columns may name them
     for warning in loaded.warnings:
         warn(warning, on_warning)
     absent = unmatched_value_maps(loaded.columns, options.values)
@@ -141,8 +153,28 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
         report = report.resolve()  # said as it is: no `reports/../x`
         check_writable(report)  # a run's results must have somewhere to go
     _, defaults = check_options(options, loaded.columns.registry)  # a source's own fields have defaults too
-    checked = validate_rows(loaded.rows, loaded.columns, defaults, options.values)
-    return Job(options, source, loaded, checked, report, started, rate, defaults, source.identity(loaded), send, env)
+    checked, skips, guards = _checked(options, loaded, defaults)
+    if guards and send is not None and not (plan or options.skip_unchanged or options.undo):
+        from batch_updater.send.session import check_ready
+
+        check_ready(send, env, reading=True)  # a guard reads the tickets first
+    return Job(options, source, loaded, checked, report, started, rate, defaults, source.identity(loaded), send, env,
+               skips, guards)
+
+
+def _checked(options: RunOptions, sheet: Sheet, defaults: dict[str, Any]
+             ) -> tuple[list[TicketUpdate | list[FieldError]], dict[int, str], dict[int, Guard]]:
+    """The rows validated; those an export left unchanged or a plan did not change (not sent);
+    each row's guards (`if:` columns, a plan's "now")."""
+    checked, skips = since_export(validate_rows(sheet.rows, sheet.columns, defaults, options.values), sheet.rows,
+                                  sheet.columns)
+    checked, guards = conditions(sheet, checked)
+    if options.plan_file is not None:
+        planned, not_changes = from_plan(sheet, checked)
+        skips.update(not_changes)
+        for index, guard in planned.items():
+            guards[index] = (*guards.get(index, ()), *guard)
+    return checked, skips, guards
 
 
 def checked_write_back(job: Job, kind: str, on_warning: Callable[[str], None] | None,
@@ -161,11 +193,11 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     (credentials, the report's place) nor the sheet's warnings: what the console's confirmation
     plans from."""
     source = source_of(options, env)
-    sheet = source.load(options.columns)
+    sheet = labelled(source.load(options.columns), options, env, dry_run=options.dry_run)
     rate, defaults = check_options(options, sheet.columns.registry)
-    checked = validate_rows(sheet.rows, sheet.columns, defaults, options.values)
+    checked, skips, guards = _checked(options, sheet, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
-               send_settings(options, rate), env)
+               send_settings(options, rate), env, skips, guards)
 
 
 class Stoppable(Protocol):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from batch_updater.control import Progress
+from batch_updater.control import RunProgress
 from batch_updater.errors import NoSpace, disk_full
 from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
 from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
@@ -36,7 +36,7 @@ from batch_updater.jobs.resume import (
 from batch_updater.jobs.stale import Reservations, being_sent_now, plan_held, reserved_by_others, taken_over_notes
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
-from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.naming import option
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
@@ -62,7 +62,7 @@ class RunRows:
     write_back_problem: str | None = None  # a link's results: why they could not all be written back
 
 
-def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
+def run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None = None,
              on_warning: Callable[[str], None] | None = None, results: Results | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock. A full
     disk where the journal is: NoSpace (exit 3) before sending; while sending, the run stops as
@@ -79,7 +79,7 @@ def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
                       "again") from None
 
 
-def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
+def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_warning: Callable[[str], None] | None,
               where: Path, results: Results | None = None) -> RunRows:
     options, specs = job.options, job.specs
     keys = row_keys(specs)
@@ -103,7 +103,8 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
                           Teed(hooks, results) if results is not None else hooks, _preimage_store(journal), results)
         live = asyncio.run(run_live(job, sending, on_progress))
         plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
-        outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
+        skipped = {i: Outcome(Result.SKIPPED, msg=why, finished_at=now_text()) for i, why in job.skips.items()}
+        outcomes = merge_outcomes(job.checked, plan, {**skipped, **live.outcomes}, live.read_back)
         if held is not None:
             with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
                              on_warning):
@@ -274,6 +275,8 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
                      f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
     return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); "
             f"{option('retry_comments')} posts them")
+
+
 def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:
     """A journal an earlier version kept for this same input file and settings: its rows, once."""

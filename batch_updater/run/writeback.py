@@ -18,8 +18,9 @@ from batch_updater.sources.writable import WritesResults
 def link_results(job: Job, kind: str, header: Sequence[str] | None = None) -> Results | None:
     """Where `job`'s results go when its input is a link (kind "results", "check" or "plan", with
     the plan's `header`), ready: its fields created or its columns placed (a refusal stops the job
-    here, naming what to grant); None for a file, or a link kept read-only."""
-    if job.options.write_back is False or not isinstance(job.source, WritesResults):
+    here, naming what to grant); None for a file, a link kept read-only, or one with no rows (nothing
+    to write: no field is added)."""
+    if job.options.write_back is False or not isinstance(job.source, WritesResults) or not job.sheet.rows:
         return None
     results = job.source.results(kind, header)
     results.start()

@@ -33,7 +33,8 @@ WRONG_TYPE = 1254060
 APP_NOT_FOUND, TABLE_NOT_FOUND, VIEW_NOT_FOUND, RECORD_NOT_FOUND = 1254040, 1254041, 1254042, 1254043
 READ_ONLY, HIDDEN = 1254302, 1254304
 FAIL = 1254002
-MSGS = {THROTTLED: "TooManyRequest", WRITE_CONFLICT: "Write conflict", NOT_READY: "Data not ready",
+TIMEOUT = 1255040  # with HTTP 504
+MSGS = {TIMEOUT: "timeout", THROTTLED: "TooManyRequest", WRITE_CONFLICT: "Write conflict", NOT_READY: "Data not ready",
         TOO_MANY_RECORDS: "batch too big: at most 1000 records a request", FIELD_NOT_FOUND: "FieldNameNotFound",
         WRONG_TYPE: "the value does not fit the field's type", APP_NOT_FOUND: "app_token not found",
         TABLE_NOT_FOUND: "table not found", VIEW_NOT_FOUND: "view not found",
@@ -263,6 +264,27 @@ def check_batch(table: Table, records: Any) -> list[tuple[str, dict[str, Any]]]:
                 raise Refused(FIELD_NOT_FOUND, name)
             values[name] = stored(column, value)
         checked.append((record_id, values))
+    return checked
+
+
+def check_create(table: Table, records: Any) -> list[dict[str, Any]]:
+    """A batch_create body's records (`[{"fields": {...}}]`), each value as its field keeps it;
+    the whole batch refused if any is wrong: all or nothing, at most 1,000 records."""
+    if not isinstance(records, list) or not records:
+        raise Refused(FAIL, "records: expected a non-empty list")
+    if len(records) > MAX_BATCH:
+        raise Refused(TOO_MANY_RECORDS)
+    checked = []
+    for record in records:
+        if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+            raise Refused(FAIL, "each record needs its fields")
+        values = {}
+        for name, value in record["fields"].items():
+            column = table.field_named(name)
+            if column is None:
+                raise Refused(FIELD_NOT_FOUND, name)
+            values[name] = stored(column, value)
+        checked.append(values)
     return checked
 
 

@@ -38,6 +38,8 @@ class SandboxCore:
         self.tickets = TicketStore(config)
         self.put_throttle = Throttle(config.rates)
         self.get_throttle = Throttle(config.get_rates)
+        self.list_throttle = Throttle(config.list_rates)
+        self.fields_throttle = Throttle(config.fields_rates)
         self.stats = Stats()
         self.dice = FaultDice(config.seed)
 
@@ -47,13 +49,15 @@ class SandboxCore:
         return self.faults
 
     def set_rates(self, rates: Sequence[Rate] | None = None,
-                  get_rates: Sequence[Rate] | None = None) -> None:
+                  get_rates: Sequence[Rate] | None = None, list_rates: Sequence[Rate] | None = None) -> None:
         """New windows, starting empty."""
         self.config = dataclasses.replace(
             self.config, rates=tuple(rates or self.config.rates),
-            get_rates=tuple(get_rates or self.config.get_rates))
+            get_rates=tuple(get_rates or self.config.get_rates),
+            list_rates=tuple(list_rates or self.config.list_rates))
         self.put_throttle = Throttle(self.config.rates)
         self.get_throttle = Throttle(self.config.get_rates)
+        self.list_throttle = Throttle(self.config.list_rates)
 
     def throttle_next(self, n: int) -> None:
         """The next `n` PUTs answer 429 whatever the windows say."""

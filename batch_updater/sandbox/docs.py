@@ -38,6 +38,7 @@ APIS: dict[str, Api] = {
     "fields": Api(((20, 1.0),), 1254290),  # fields list: 20/s
     "field_create": Api(((20, 1.0),), 1254290),  # UNKNOWN: taken as the field list's
     "batch_update": Api(((50, 1.0),), 1254290),  # 50/s
+    "batch_create": Api(((50, 1.0),), 1254290),  # 50/s (app-table-record/batch_create)
     "sheets_query": Api(((100, 60.0),), 90217),  # 100/min
     "values_get": Api(((100, 1.0),), 90217),  # 100/s
     "values_batch_update": Api(((100, 1.0),), 90217),  # 100/s
@@ -54,15 +55,18 @@ class DocStats:
         self.throttled: Counter[str] = Counter()
         self.codes: Counter[str] = Counter()
         self.overlapping_writes = 0
-        self.writes_applied = 0  # batch_update and values_batch_update calls that wrote
+        self.writes_applied = 0  # batch_update, batch_create and values_batch_update calls that wrote
         self.records_written = 0  # records a Base's batch_update wrote (all or nothing)
+        self.records_created = 0  # records a Base's batch_create added (all or nothing)
         self.rows_written = 0  # rows values_batch_update wrote
         self.write_times: list[float] = []  # the clock at each applied write
+        self.write_sizes: list[int] = []  # the records or rows each applied write held
 
     def snapshot(self) -> dict[str, Any]:
         return {"calls": dict(self.calls), "throttled": dict(self.throttled), "codes": dict(self.codes),
                 "overlapping_writes": self.overlapping_writes, "writes_applied": self.writes_applied,
-                "records_written": self.records_written, "rows_written": self.rows_written}
+                "records_written": self.records_written, "records_created": self.records_created,
+                "rows_written": self.rows_written}
 
 
 class Docs:
@@ -78,6 +82,7 @@ class Docs:
         self.space_id = str(7_000_000_000_000_000_000 + self.ids.rng.randrange(10**15))
         self.throttles = {name: Throttle(api.rates) for name, api in APIS.items()}
         self.faults: dict[str, deque[int]] = {}
+        self.lost: dict[str, deque[int]] = {}  # writes applied, then answered with these codes (fail_after_applying)
         self.max_answer_bytes = 10 * 1024 * 1024  # values get: a bigger answer is 90221
         self.missing_scope: str | None = None  # set: every call answers 99991672 naming this scope
         self.stats = DocStats()
@@ -113,6 +118,18 @@ class Docs:
         if api not in APIS:
             raise ValueError(f"no API {api!r}; one of {', '.join(APIS)}")
         self.faults.setdefault(api, deque()).extend(codes)
+
+    def fail_after_applying(self, api: str, *codes: int) -> None:
+        """The next writes of `api` are applied, then answered with these codes in order: an answer
+        that says nothing was done though it was (a timeout after the write)."""
+        if api not in APIS:
+            raise ValueError(f"no API {api!r}; one of {', '.join(APIS)}")
+        self.lost.setdefault(api, deque()).extend(codes)
+
+    def lost_answer(self, api: str) -> int | None:
+        """The code to answer a write of `api` just applied with, if one was queued."""
+        queued = self.lost.get(api)
+        return queued.popleft() if queued else None
 
     def set_rate(self, api: str, *rates: tuple[int, float]) -> None:
         self.throttles[api] = Throttle(rates)
@@ -160,3 +177,13 @@ def demo_docs(docs: Docs, sample: Path) -> dict[str, str]:
             "sheet": f"{site}/sheets/{book.token}?sheet={sheet.sheet_id}",
             "wiki (base)": f"{site}/wiki/{base_node.node_token}?table={table.table_id}&view={table.views[0].view_id}",
             "wiki (sheet)": f"{site}/wiki/{sheet_node.node_token}"}
+
+
+def demo_export_targets(docs: Docs) -> dict[str, str]:
+    """An empty Base table (a primary Text field and a few blank records, as Feishu makes a new
+    table) and an empty spreadsheet, for `batch-updater export -o LINK`; their links by name."""
+    base, table = docs.add_base("Export", [("多行文本", TEXT)], [{}] * 3, name="Export here")
+    book = docs.add_spreadsheet("Export here", [("Sheet1", [])])
+    site = "https://sandbox.feishu.cn"
+    return {"export base": f"{site}/base/{base.app_token}?table={table.table_id}",
+            "export sheet": f"{site}/sheets/{book.token}?sheet={book.sheets[0].sheet_id}"}

@@ -158,7 +158,35 @@ def add_docs_routes(app: web.Application, core: SandboxCore) -> None:
         docs.stats.writes_applied += 1
         docs.stats.records_written += len(checked)
         docs.stats.write_times.append(docs.clock())
+        docs.stats.write_sizes.append(len(checked))
         return _ok({"records": [{"record_id": rid, "fields": table.read(rid)} for rid, _ in checked]})
+
+    async def batch_create(request: web.Request) -> web.Response:
+        """New records at the table's end (no client_token honoured: whether Feishu does is not
+        known, so a client must not count on it)."""
+        base = docs.base(request.match_info["app_token"])
+        table = base.table(request.match_info["table_id"])
+        if base.access != "full":
+            raise bt.Refused(bt.READ_ONLY if base.access == "read_only" else bt.HIDDEN)
+        if base.writing:  # one writer per base (§9.4)
+            docs.stats.overlapping_writes += 1
+            raise bt.Refused(bt.WRITE_CONFLICT)
+        base.writing += 1
+        try:
+            checked = bt.check_create(table, (await _body(request)).get("records"))
+            await core.pause(docs.write_s)
+            made = [bt.add_record(docs.ids, table, values) for values in checked]
+        finally:
+            base.writing -= 1
+        docs.stats.writes_applied += 1
+        docs.stats.records_created += len(made)
+        docs.stats.write_times.append(docs.clock())
+        docs.stats.write_sizes.append(len(made))
+        lost = docs.lost_answer("batch_create")
+        if lost is not None:  # applied, but the answer says otherwise (a timeout after the write)
+            docs.stats.codes[str(lost)] += 1
+            return _answer(lost, bt.MSGS.get(lost) or "timeout", status=504 if lost == bt.TIMEOUT else 200)
+        return _ok({"records": [{"record_id": rid, "fields": table.read(rid)} for rid in made]})
 
     async def sheets_query(request: web.Request) -> web.Response:
         book = _book(request)
@@ -190,6 +218,7 @@ def add_docs_routes(app: web.Application, core: SandboxCore) -> None:
         docs.stats.writes_applied += 1
         docs.stats.rows_written += rows
         docs.stats.write_times.append(docs.clock())
+        docs.stats.write_sizes.append(rows)
         return _ok({"revision": 2, "spreadsheetToken": book.token, "responses": [
             {"spreadsheetToken": book.token, "updatedRange": f"{s.sheet_id}!{sd.column_letters(box.first_col)}"
              f"{box.first_row}", "updatedRows": len(v), "updatedColumns": max((len(r) for r in v), default=0),
@@ -221,13 +250,14 @@ def add_docs_routes(app: web.Application, core: SandboxCore) -> None:
     router.add_get(BITABLE + "/fields", gate("fields", list_fields))
     router.add_post(BITABLE + "/fields", gate("field_create", create_field))
     router.add_post(BITABLE + "/records/batch_update", gate("batch_update", batch_update))
+    router.add_post(BITABLE + "/records/batch_create", gate("batch_create", batch_create))
     router.add_get(SHEETS_V3 + "/sheets/query", gate("sheets_query", sheets_query))
     router.add_get(SHEETS_V2 + "/values/{range}", gate("values_get", values_get))
     router.add_post(SHEETS_V2 + "/values_batch_update", gate("values_batch_update", values_batch_update))
     router.add_get("/open-apis/wiki/v2/spaces/get_node", gate("get_node", get_node))
     router.add_get("/_sandbox/docs", docs_stats)
-    assert set(APIS) == {"search", "fields", "field_create", "batch_update", "sheets_query", "values_get",
-                         "values_batch_update", "get_node"}
+    assert set(APIS) == {"search", "fields", "field_create", "batch_update", "batch_create", "sheets_query",
+                         "values_get", "values_batch_update", "get_node"}
 
 
 def _auth(core: SandboxCore, header: str | None) -> int:

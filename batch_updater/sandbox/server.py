@@ -105,8 +105,8 @@ class Sandbox:
         return self.core.set_faults(**changes)
 
     def set_rates(self, rates: Sequence[Rate] | None = None,
-                  get_rates: Sequence[Rate] | None = None) -> None:
-        self.core.set_rates(rates, get_rates)
+                  get_rates: Sequence[Rate] | None = None, list_rates: Sequence[Rate] | None = None) -> None:
+        self.core.set_rates(rates, get_rates, list_rates)
 
     def throttle_next(self, n: int) -> None:
         """The next `n` PUTs answer 429, whatever the windows say."""

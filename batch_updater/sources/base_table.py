@@ -14,13 +14,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from batch_updater.errors import InputError
+from batch_updater.feishu.codes import BASE_NOT_FOUND
 from batch_updater.model import Outcome, Row
 from batch_updater.schema.columns import resolve_columns
 from batch_updater.schema.sheet import Sheet
+from batch_updater.sources.base_fields import Placed, place_fields
 from batch_updater.sources.cells import BASE_ID_NUMBER, base_cell, number_problems, with_problems
 from batch_updater.sources.docsource import ADD_APP, refusal, resolve, run_sync
 from batch_updater.sources.links import Link, identity_of
-from batch_updater.sources.results import Results, Values
+from batch_updater.sources.results import Results, Values, counted
 
 if TYPE_CHECKING:
     from batch_updater.feishu.client import Answer
@@ -34,6 +36,7 @@ FIELD_PAGE = 100
 RUN_FIELDS = ("result", "code", "msg", "finished_at")
 CHECK_FIELDS = ("check", "check msg")
 PLAN_MSG = "plan msg"
+PLAN_CORE = ("plan", PLAN_MSG)
 READ_GRANT = (f"{ADD_APP} with permission to read it, and give the app one of the scopes base:record:retrieve, "
               "bitable:app or bitable:app:readonly (base:field:read for the fields)")
 WRITE_GRANT = (f"{ADD_APP} with permission to edit it (可编辑), and give the app one of the scopes "
@@ -52,10 +55,12 @@ class BaseTableSource:
                  result_fields: Mapping[str, str] | None = None) -> None:
         self.link, self.env, self.base_url, self.timeout = link, env, base_url, timeout
         self.names = {name: (result_fields or {}).get(name, name) for name in RUN_FIELDS}
+        self.given = frozenset((result_fields or {}).values())  # named by the job: written as named
         self.target: Link | None = None  # the base and table, a wiki link resolved
         self.table_name = ""
         self.field_types: dict[str, int] = {}
         self.record_ids: list[str] = []  # one per row of the loaded sheet
+        self.first_values: dict[str, Any] = {}  # the first row's record as read (the tool's fields too)
 
     @property
     def label(self) -> str:
@@ -82,10 +87,21 @@ class BaseTableSource:
     def load(self, renames: Mapping[str, str]) -> Sheet:
         return run_sync(self._load(renames))
 
+    def placed(self, kind: str, header: Sequence[str] = ()) -> Placed:
+        """The fields a run's (kind "results"), a check's or a plan's (its `header`) values go
+        into, as the table's fields are now (base_fields.py: the table's own left alone)."""
+        if kind == "results":
+            return place_fields([self.names[n] for n in RUN_FIELDS], self.field_types, given=self.given)
+        if kind == "check":
+            return place_fields(CHECK_FIELDS, self.field_types)
+        return place_fields(header, self.field_types, core=PLAN_CORE, apart=" (plan)")
+
     def ours(self, name: str) -> bool:
-        """A field a run, a check or a plan of the tool writes: not read as one of the input's."""
-        return (name in self.names.values() or name in CHECK_FIELDS or name in ("plan", PLAN_MSG)
-                or name.endswith((" (now)", " (new)")) or name.removesuffix(" (run)") in self.names.values())
+        """A field a run, a check or a plan of the tool wrote: not read as one of the input's. A
+        field of the table's own named like one of them is read (and left alone)."""
+        tools = {*self.placed("results").fields, *self.placed("check").fields,
+                 *self.placed("plan", PLAN_CORE).fields}
+        return name in tools or name.endswith((" (now)", " (new)", " (now) (plan)", " (new) (plan)"))
 
     async def _load(self, renames: Mapping[str, str]) -> Sheet:
         async with self.open_api() as api:
@@ -93,12 +109,13 @@ class BaseTableSource:
             fields = await self._fields(api, link)
             self.field_types = {name: kind for name, kind in fields}
             header = [name for name, _ in fields if not self.ours(name)]
+            tools = [name for name, _ in fields if self.ours(name)]  # read too: the write probe writes them back
             columns = resolve_columns(header, renames)
             types = [self.field_types[name] for name in header]
             rows: list[Row] = []
-            self.record_ids = []
+            self.record_ids, self.first_values = [], {}
             place = 0
-            async for record_id, values in self._records(api, link, header):
+            async for record_id, values in self._records(api, link, [*header, *tools]):
                 place += 1
                 cells, numbers = [], {}
                 for i, (name, kind) in enumerate(zip(header, types)):
@@ -111,14 +128,31 @@ class BaseTableSource:
                 rows.append(with_problems(Row(place, tuple(cells)), number_problems(columns, numbers,
                                                                                     BASE_ID_NUMBER)))
                 self.record_ids.append(record_id)
-        where = f"Base table {self.table_name or link.table!r}" + (f", view {link.view}" if link.view else "")
-        if place == 0:
-            raise InputError(f"{where} answered no records. If it has records, the app cannot see them: with "
-                             "advanced permissions (高级权限) on, an app without manage rights finds none; "
-                             f"{ADD_APP} with manage permission (可管理), or give the app a role that may read "
-                             "these records (with a user token: the user needs the same)")
-        return Sheet("xlsx", columns, rows, sheet_name=self.table_name or link.table, warnings=columns.warnings,
-                     origin=f"{where}: {place} records")
+                if len(self.record_ids) == 1:
+                    self.first_values = dict(values)
+            where = f"Base table {self.table_name or link.table!r}" + (f", view {link.view}" if link.view else "")
+            warnings = list(columns.warnings)
+            if not rows:
+                warnings.append(await self._nothing(api, link, where, place))
+        return Sheet("xlsx", columns, rows, sheet_name=self.table_name or link.table, warnings=tuple(warnings),
+                     origin=f"{where}: {counted(place, 'record')}")
+
+    async def _nothing(self, api: DocsApi, link: Link, where: str, place: int) -> str:
+        """Why there is nothing to do, from what the API answers: a view that leaves no record out
+        of a table that has some (the work is done), or a table that answers none at all (empty,
+        or hidden from the app by advanced permissions: said as a note)."""
+        if place:
+            return f"{where} has {counted(place, 'record')}, each empty in the fields read: nothing to do"
+        if link.view:
+            answer = await api.retrying("search", "POST", _path(link, "/records/search"), params={"page_size": "1"},
+                                        body={})
+            data = self._data(answer, f"read the records of the Base table {link.table}", READ_GRANT, link)
+            if data.get("items"):
+                return f"{where} has no records (its filter leaves none of the table's): nothing to do"
+        return (f"{where} answered no records: nothing to do. If the table has records, the app cannot see them: "
+                "with advanced permissions (高级权限) on, an app without manage rights finds none; "
+                f"{ADD_APP} with manage permission (可管理), or give the app a role that may read these records "
+                "(with a user token: the user needs the same)")
 
     async def _fields(self, api: DocsApi, link: Link) -> list[tuple[str, int]]:
         fields: list[tuple[str, int]] = []
@@ -126,7 +160,7 @@ class BaseTableSource:
         while True:
             params = {"page_size": str(FIELD_PAGE), **({"page_token": token} if token else {})}
             answer = await api.retrying("fields", "GET", _path(link, "/fields"), params=params)
-            data = self._data(answer, f"read the fields of the Base table {link.table}", READ_GRANT)
+            data = self._data(answer, f"read the fields of the Base table {link.table}", READ_GRANT, link)
             for item in data.get("items") or []:
                 if isinstance(item, dict) and isinstance(item.get("field_name"), str):
                     fields.append((item["field_name"], int(item.get("type") or TEXT)))
@@ -144,7 +178,7 @@ class BaseTableSource:
         while True:
             params = {"page_size": str(PAGE), **({"page_token": token} if token else {})}
             answer = await api.retrying("search", "POST", _path(link, "/records/search"), params=params, body=body)
-            data = self._data(answer, f"read the records of the Base table {link.table}", READ_GRANT)
+            data = self._data(answer, f"read the records of the Base table {link.table}", READ_GRANT, link)
             for item in data.get("items") or []:
                 if isinstance(item, dict):
                     yield str(item.get("record_id") or ""), item.get("fields") or {}
@@ -153,7 +187,14 @@ class BaseTableSource:
                 return
 
     @staticmethod
-    def _data(answer: Answer, doing: str, grant: str) -> dict[str, Any]:
+    def _data(answer: Answer, doing: str, grant: str, link: Link) -> dict[str, Any]:
+        if answer.code in BASE_NOT_FOUND:
+            part = BASE_NOT_FOUND[answer.code]
+            what, check = {"app_token": (f"no such base {link.token}", "the part after /base/"),
+                           "table": (f"no such table {link.table} in the base", "?table= in it"),
+                           "view": (f"no such view {link.view} in the table", "&view= in it")}[part]
+            raise InputError(f"cannot {doing}: {what} ({answer.code}): check the link ({check}), or copy it again "
+                             "from the address bar")
         if answer.code != 0 or not isinstance(answer.data, dict):
             raise refusal(answer, doing, grant)
         return answer.data
@@ -170,7 +211,7 @@ class BaseTableSource:
         else:
             names, values_of = tuple(PLAN_MSG if h == "msg" else h for h in header or ()), None
         assert self.target is not None, "load() first"
-        return Results(BaseWriter(self), names, self.open_api, values_of)
+        return Results(BaseWriter(self, kind), names, self.open_api, values_of)
 
 
 def run_values(outcome: Outcome) -> Values:
@@ -184,29 +225,41 @@ def check_values(outcome: Outcome) -> Values:
 
 class BaseWriter:
     """The table's records: at most 1,000 a call (§9.4), into Text fields created when missing; a
-    field of that name that is not Text is left alone, and the tool's is named apart (`code (run)`)."""
+    field of the table's own with the same name is left alone, and the tool's is named apart
+    (`msg (run)`: base_fields.py)."""
 
     limit = 1000
 
-    def __init__(self, source: BaseTableSource) -> None:
+    def __init__(self, source: BaseTableSource, kind: str) -> None:
         assert source.target is not None
-        self.source, self.link = source, source.target
+        self.source, self.link, self.kind = source, source.target, kind
         self.what = f"the Base table {source.table_name or self.link.table!r}"
         self.fields: list[str] = []
 
     async def prepare(self, api: DocsApi, header: Sequence[str]) -> None:
-        types = dict(self.source.field_types)
-        self.fields = []
-        for name in header:
-            used = name if types.get(name, TEXT) == TEXT else f"{name} (run)"
-            if used not in types:
-                answer = await api.retrying("field_create", "POST", _path(self.link, "/fields"),
-                                            body={"field_name": used, "type": TEXT})
-                if answer.code != 0:
-                    raise refusal(answer, f"add the field {used!r} for the results to {self.what}", WRITE_GRANT)
-                types[used] = TEXT
-            self.fields.append(used)
-        self.source.field_types = types
+        """The fields made ready (created as Text when missing), then, when none had to be
+        created, the app's right to write records tried on one record (its values written back as
+        they are): a Base the app may read but not edit is refused before anything is sent."""
+        placed = self.source.placed(self.kind, header)
+        types = self.source.field_types
+        for name in placed.create:
+            answer = await api.retrying("field_create", "POST", _path(self.link, "/fields"),
+                                        body={"field_name": name, "type": TEXT})
+            if answer.code != 0:
+                raise refusal(answer, f"add the field {name!r} for the results to {self.what}", WRITE_GRANT)
+            types[name] = TEXT
+        self.fields = list(placed.fields)
+        if not placed.create and self.source.record_ids:
+            await self._probe(api)
+
+    async def _probe(self, api: DocsApi) -> None:
+        first = self.source.first_values
+        same = {name: (base_cell(first.get(name), TEXT)[0] or None) for name in self.fields}
+        answer = await api.retrying("batch_update", "POST", _path(self.link, "/records/batch_update"),
+                                    body={"records": [{"record_id": self.source.record_ids[0], "fields": same}]})
+        if answer.code != 0:
+            raise refusal(answer, f"write the results to {self.what} (tried on its first record, before "
+                          "anything is sent)", WRITE_GRANT)
 
     async def write(self, api: DocsApi, rows: Sequence[tuple[int, Values]]) -> Answer:
         ids = self.source.record_ids
@@ -217,4 +270,4 @@ class BaseWriter:
                                   body={"records": records})
 
     def failed(self, answer: Answer, rows: int) -> str:
-        return str(refusal(answer, f"write {rows} results to {self.what}", WRITE_GRANT))
+        return str(refusal(answer, f"write {counted(rows, 'result')} to {self.what}", WRITE_GRANT))

@@ -4,8 +4,9 @@
     https://<tenant>.feishu.cn/sheets/<spreadsheet_token>[?sheet=<sheet_id>]
     https://<tenant>.feishu.cn/wiki/<node_token>[?table=...&view=... | ?sheet=...]
 
-and the same on larksuite.com. The link's host only says Feishu or Lark: the API the tool calls
-is the one it already uses (--base-url, $FEISHU_BASE_URL).
+and the same on larksuite.com, with or without its `https://` (chat apps often show a link
+without it). The link's host only says Feishu or Lark: the API the tool calls is the one it
+already uses (--base-url, $FEISHU_BASE_URL), which must be Lark's for a Lark link (check_api).
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.naming import advice
 
 Kind = Literal["base", "sheets", "wiki"]
 HOSTS = ("feishu.cn", "larksuite.com")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{4,}$")
 _LINK = re.compile(r"^\s*https?://", re.IGNORECASE)
+# A link pasted without its scheme: a Feishu or Lark host, then a path.
+_BARE = re.compile(r"^\s*(?:[a-z0-9-]+\.)*(?:feishu\.cn|larksuite\.com)(?:[/?#]|\s*$)", re.IGNORECASE)
+APIS = {False: "https://open.feishu.cn", True: "https://open.larksuite.com"}
 
 
 @dataclass(frozen=True)
@@ -41,13 +46,16 @@ class Link:
 
 
 def is_link(text: object) -> bool:
-    """`text` is a web address (a file's path never starts with http:// or https://)."""
-    return isinstance(text, str) and bool(_LINK.match(text))
+    """`text` is a web address (a file's path never starts with http:// or https://), or a Feishu or
+    Lark link without its https:// (`acme.feishu.cn/base/...`)."""
+    return isinstance(text, str) and bool(_LINK.match(text) or _BARE.match(text))
 
 
 def parse_link(text: str) -> Link:
     """The object `text` names; a UsageError (exit 2) saying what a link must look like otherwise."""
     shown = text.strip()
+    if not _LINK.match(shown) and _BARE.match(shown):
+        shown = "https://" + shown  # as the browser takes it
     parts = urlsplit(shown)
     host = (parts.hostname or "").lower()
     if not any(host == h or host.endswith("." + h) for h in HOSTS):
@@ -74,3 +82,20 @@ def identity_of(link: Link) -> str:
     if link.kind == "base":
         return f"feishu base {link.token} table {link.table} view {link.view or '(all records)'}"
     return f"feishu sheets {link.token} sheet {link.sheet}"
+
+
+def check_api(link: Link, origin: str) -> None:
+    """A Lark link read through Feishu's API (or a Feishu link through Lark's) is refused before
+    anything is read: the two are separate services, and the API would answer a refusal that says
+    nothing of the cause. Any other API (the sandbox, a proxy) is taken as it is."""
+    host = (urlsplit(origin).hostname or "").lower()
+    lark_api = host == "larksuite.com" or host.endswith(".larksuite.com")
+    feishu_api = host == "feishu.cn" or host.endswith(".feishu.cn")
+    if link.lark and feishu_api:
+        raise UsageError(f"input {link.text!r} is a Lark link (larksuite.com), and the API is Feishu's ({origin}): "
+                         f"a Lark document is read through Lark's API: set FEISHU_BASE_URL={APIS[True]} (or "
+                         f"{advice('base_url', APIS[True])})", option="base_url", value=origin)
+    if not link.lark and lark_api:
+        raise UsageError(f"input {link.text!r} is a Feishu link (feishu.cn), and the API is Lark's ({origin}): "
+                         f"a Feishu document is read through Feishu's API: set FEISHU_BASE_URL={APIS[False]} (or "
+                         f"{advice('base_url', APIS[False])})", option="base_url", value=origin)

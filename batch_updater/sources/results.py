@@ -32,6 +32,11 @@ Cell = str | int | None
 Values = tuple[Cell, ...]
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 record`, `2 records`."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 class Target(Protocol):
     """Where results go: a Base table's records, or a sheet's rows."""
 
@@ -90,7 +95,12 @@ class Results:
         limit = self.target.limit
         for start in range(0, len(items), limit):
             batch = items[start:start + limit]
-            answer = await self.target.write(api, batch)
+            try:
+                answer = await self.target.write(api, batch)
+            except BaseException:
+                for index, values in items[start:]:  # not written: pending again (newer values win)
+                    self.pending.setdefault(index, values)
+                raise
             if answer.code == 0:
                 self.calls += 1
                 self.rows_written += len(batch)
@@ -126,7 +136,7 @@ class Results:
         except Exception as e:  # noqa: BLE001 - a write-back that fails leaves the report and says why
             self.problem = f"writing the results to {self.target.what} failed: {e}"
         if self.pending and self.problem is None:
-            self.problem = f"{len(self.pending)} results could not be written to {self.target.what}"
+            self.problem = f"{counted(len(self.pending), 'result')} could not be written to {self.target.what}"
         return self.problem if self.pending else None
 
 

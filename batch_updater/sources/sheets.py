@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from batch_updater.errors import InputError
+from batch_updater.errors import InputError, UsageError
 from batch_updater.model import Outcome
+from batch_updater.naming import option
 from batch_updater.schema.columns import column_letter
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import PLAN, RESULTS, block_spans, fold, placement, results_block
@@ -23,7 +24,7 @@ from batch_updater.sheet.report import own_columns
 from batch_updater.sources.cells import SHEET_ID_NUMBER, number_problems, sheet_cell, with_problems
 from batch_updater.sources.docsource import ADD_APP, refusal, resolve, run_sync
 from batch_updater.sources.links import Link, identity_of
-from batch_updater.sources.results import Results, Values
+from batch_updater.sources.results import Results, Values, counted
 
 if TYPE_CHECKING:
     from batch_updater.feishu.client import Answer
@@ -38,6 +39,29 @@ WRITE_GRANT = (f"{ADD_APP} with permission to edit it (可编辑), and give the 
                "drive:drive; a protected range over the result columns must let the app edit")
 
 
+def pick_sheet(sheets: Sequence[Mapping[str, Any]], wanted: str, linked: Mapping[str, Any] | None
+               ) -> Mapping[str, Any]:
+    """The sheet `wanted` names (the `sheet` option: a title, as a workbook's sheet is named, spaces and
+    case aside; a position, 1 = the first; or a sheet id); refused when the link's `?sheet=` names
+    another (`linked`), or when the spreadsheet has none of that name."""
+    def title(s: Mapping[str, Any]) -> str:
+        return str(s.get("title") or s["sheet_id"])
+
+    text = wanted.strip()
+    found = (next((s for s in sheets if title(s) == wanted), None)
+             or next((s for s in sheets if title(s).strip().lower() == text.lower()), None)
+             or (sheets[int(text) - 1] if text.isdigit() and 1 <= int(text) <= len(sheets) else None)
+             or next((s for s in sheets if s["sheet_id"] == text), None))
+    if found is None:
+        listed = ", ".join(f"{i}: {title(s)!r}" for i, s in enumerate(sheets, 1))
+        raise InputError(f"{option('sheet')} {wanted}: no sheet {wanted!r} in the spreadsheet; its sheets are {listed}",
+                         option="sheet", value=wanted)
+    if linked is not None and found["sheet_id"] != linked["sheet_id"]:
+        raise UsageError(f"the link names the sheet {title(linked)!r} (?sheet={linked['sheet_id']}) and "
+                         f"{option('sheet')} names {title(found)!r}: keep one of them", option="sheet", value=wanted)
+    return found
+
+
 def _check_spans(header: Sequence[str]) -> list[tuple[int, int]]:
     names = [fold(h) for h in header]
     return [(i, 2) for i in range(len(names) - 1) if (names[i], names[i + 1]) == CHECK_HEADER]
@@ -47,9 +71,10 @@ class SheetsSource:
     """The sheet a Sheets link names, read at the run's API with `env`'s credentials."""
 
     def __init__(self, link: Link, env: Mapping[str, str], base_url: str | None = None, *,
-                 timeout: float = 30.0, header_row: int | None = None) -> None:
+                 timeout: float = 30.0, header_row: int | None = None, sheet: str | None = None) -> None:
         self.link, self.env, self.base_url, self.timeout = link, env, base_url, timeout
         self.header_row = header_row  # the header's row (1 = the first), when a title is above it
+        self.sheet = sheet  # --sheet: a sheet's name, position (1 = the first) or id, for a link without ?sheet=
         self.target: Link | None = None
         self.title = ""
         self.raw_header: list[str] = []  # the header row as the sheet has it (the tool's blocks included)
@@ -131,6 +156,8 @@ class SheetsSource:
         if chosen is None:
             listed = ", ".join(f"{s['sheet_id']} ({s.get('title', '')})" for s in sheets)
             raise InputError(f"the spreadsheet {link.token} has no sheet {link.sheet!r}; its sheets are {listed}")
+        if self.sheet is not None:
+            chosen = pick_sheet(sheets, self.sheet, chosen if link.sheet else None)
         self.title = str(chosen.get("title") or chosen["sheet_id"])
         grid = chosen.get("grid_properties") or {}
         return str(chosen["sheet_id"]), int(grid.get("row_count") or 0), int(grid.get("column_count") or 0)
@@ -231,5 +258,5 @@ class SheetsWriter:
                                   body={"valueRanges": value_ranges})
 
     def failed(self, answer: Answer, rows: int) -> str:
-        return str(refusal(answer, f"write {rows} results to {self.what}", WRITE_GRANT))
+        return str(refusal(answer, f"write {counted(rows, 'result')} to {self.what}", WRITE_GRANT))
 

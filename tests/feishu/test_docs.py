@@ -26,6 +26,7 @@ from batch_updater.feishu.docs import BACKOFF_S, MAX_BACKOFF_S, RATES, DocsApi, 
     (Answer(200, 1254045, "FieldNameNotFound"), False),
     (Answer(200, 90213, "no permission"), False),
     (Answer(400, 99991672, "Access denied"), False),
+    (Answer(413, None, "Maximum request body size exceeded", transport=Transport.BAD_ANSWER), False),  # never
 ])
 def test_what_is_made_again(answer, made_again):
     assert again(answer) is made_again

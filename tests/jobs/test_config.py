@@ -52,7 +52,7 @@ def test_a_job_files_run_keys_are_run_options_fields():
     credential settings: an option added to one of the two and not the other fails here."""
     options = {f.name: f for f in fields(RunOptions)}
     assert set(RUN_KEYS) | set(COMMAND_LINE_ONLY) == set(options) and not set(RUN_KEYS) & set(COMMAND_LINE_ONLY)
-    assert set(JobConfig.model_fields) == set(RUN_KEYS) | {"log_format", "log_file", "credentials"}
+    assert set(JobConfig.model_fields) == set(RUN_KEYS) | {"log_format", "log_file", "credentials", "select", "sets"}
     for key in RUN_KEYS:
         field = options[key]
         default = field.default_factory() if field.default_factory is not MISSING else field.default

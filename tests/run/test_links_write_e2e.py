@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from batch_updater import RunOptions, run_job
-from batch_updater.errors import CredentialsRefused, InputError
+from batch_updater.errors import CredentialsRefused
 from batch_updater.sandbox import SandboxConfig
 from tests.support.links import IDS, UNLIMITED, _quick_backoff, base_link, field, sheet_link  # noqa: F401
 from tests.support.send_harness import ThreadSandbox
@@ -79,21 +79,31 @@ def test_a_write_back_that_keeps_failing_leaves_the_report_and_exits_1(tmp_path)
         assert ts.stats()["applied"] == 0
         base.access = "full"
         assert run(link, ts, tmp_path).exit_code == 0  # the fields are there now
-        base.access = "read_only"
-        failed = run(link, ts, tmp_path, fresh=True)
+
+        def revoke(progress):  # the app's edit right taken away while the run sends
+            ts.call(lambda sb: setattr(base, "access", "read_only"))
+
+        failed = run_job(RunOptions(input=link, rate="100000/s", report_dir=tmp_path, fresh=True), env=ts.env(),
+                         on_progress=revoke)
     assert "添加文档应用" in str(refused.value) and "base:record:update" in str(refused.value)
     assert failed.exit_code == 1 and failed.report_path.is_file()
     assert [o.result.value for o in failed.outcomes] == ["ok"] * 5
     assert "permission refused (1254302" in failed.write_back_problem and "可编辑" in failed.write_back_problem
 
 
-def test_a_view_that_answers_no_records_says_it_may_be_a_permission(tmp_path):
+def test_a_table_that_answers_no_records_is_nothing_to_do_with_a_note_on_permissions(tmp_path):
+    """Was an error (exit 2); the trial's nightly job on an emptied view failed every night: an
+    empty answer is an empty input, and the permission hint a note (FACTS §9.2)."""
+    warnings: list[str] = []
     with ThreadSandbox(SandboxConfig(ticket_ids=IDS[:5], rates=UNLIMITED)) as ts:
-        link, base, _ = base_link(ts, rows(3))
+        link, base, table = base_link(ts, rows(3))
         base.access = "hidden"  # advanced permissions: a successful search with no records
-        with pytest.raises(InputError, match="answered no records") as e:
-            run(link, ts, tmp_path)
-    assert "高级权限" in str(e.value) and "添加文档应用" in str(e.value) and "可管理" in str(e.value)
+        result = run_job(RunOptions(input=link, rate="100000/s", report_dir=tmp_path), env=ts.env(),
+                         on_warning=warnings.append)
+        sent = ts.stats()["applied"]
+    assert result.exit_code == 0 and result.outcomes == [] and sent == 0 and len(table.fields) == 4  # none added
+    note = next(w for w in warnings if "answered no records: nothing to do" in w)
+    assert "高级权限" in note and "添加文档应用" in note and "可管理" in note
 
 
 def test_a_sheet_the_app_may_not_read_says_what_to_grant(tmp_path):

@@ -95,6 +95,22 @@ async def test_batch_update_is_capped_and_all_or_nothing(sandbox, session):
     assert sandbox.core.docs.stats.snapshot()["records_written"] == 7
 
 
+async def test_batch_create_adds_records_capped_all_or_nothing_and_may_lose_its_answer(sandbox, session):
+    base, table = a_base(sandbox)
+    path = BITABLE.format(base.app_token, table.table_id) + "/records/batch_create"
+    before = len(table.records)
+    _, big = await call(session, sandbox, "POST", path, {"records": [{"fields": {"status": "x"}}] * 1001})
+    _, wrong = await call(session, sandbox, "POST", path, {"records": [{"fields": {"status": "a"}},
+                                                                       {"fields": {"nope": "x"}}]})
+    assert big["code"] == 1254104 and wrong["code"] == 1254045 and len(table.records) == before  # none added
+    _, done = await call(session, sandbox, "POST", path, {"records": [{"fields": {"ticket_id": "7", "status": "new"}}]})
+    assert done["code"] == 0 and done["data"]["records"][0]["fields"]["status"] == [{"type": "text", "text": "new"}]
+    sandbox.core.docs.fail_after_applying("batch_create", 1255040)
+    status, lost = await call(session, sandbox, "POST", path, {"records": [{"fields": {"status": "again"}}]})
+    assert (status, lost["code"]) == (504, 1255040) and len(table.records) == before + 2  # added all the same
+    assert sandbox.core.docs.stats.snapshot()["records_created"] == 2
+
+
 async def test_two_writes_to_one_base_at_once_conflict_and_are_counted(sandbox, session):
     base, table = a_base(sandbox)
     sandbox.core.docs.write_s = 0.2

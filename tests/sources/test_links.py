@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.sources.links import Link, identity_of, is_link, parse_link
+from batch_updater.sources.links import Link, check_api, identity_of, is_link, parse_link
 
 
 @pytest.mark.parametrize("text, want", [
@@ -46,3 +46,35 @@ def test_identity_is_the_object_not_the_host():
     b = parse_link("https://other.feishu.cn/base/bascnAbCd1234?view=vewQ1&table=tblXyZ")
     assert identity_of(a) == identity_of(b) and "/" not in identity_of(a)
     assert identity_of(a) != identity_of(parse_link("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ"))
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ", "base"),  # as chat apps show a link
+    (" feishu.cn/sheets/shtcnAbCd1234 ", "sheets"),
+    ("acme.larksuite.com/wiki/wikcnAbCd1234", "wiki"),
+])
+def test_a_link_without_its_https_is_a_link(text, kind):
+    assert is_link(text)
+    link = parse_link(text)
+    assert link.kind == kind and link.text.startswith("https://")
+
+
+def test_a_host_alone_is_a_link_that_names_nothing():
+    assert is_link("acme.feishu.cn") and not is_link("feishu.cn.csv") and not is_link("notes/feishu.cn/a.csv")
+    with pytest.raises(UsageError, match="not a link to a Base table"):
+        parse_link("acme.feishu.cn")
+
+
+@pytest.mark.parametrize("text, origin, refused", [
+    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", "https://open.feishu.cn", "is a Lark link"),
+    ("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ", "https://open.larksuite.com", "is a Feishu link"),
+    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", "https://open.larksuite.com", None),
+    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", "http://127.0.0.1:8791", None),  # a sandbox
+    ("https://acme.feishu.cn/sheets/shtcnAbCd1234", "https://proxy.example.com", None),
+])
+def test_a_links_service_and_the_apis_must_agree(text, origin, refused):
+    if refused is None:
+        check_api(parse_link(text), origin)
+    else:
+        with pytest.raises(UsageError, match=refused):
+            check_api(parse_link(text), origin)
