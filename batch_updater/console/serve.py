@@ -20,6 +20,7 @@ from aiohttp import web
 
 from batch_updater.console.budget import ROWS, Budget
 from batch_updater.console.security import ANY_ADDRESS, allowed_hosts, new_token
+from batch_updater.console.targets import helpdesk_fields
 from batch_updater.console.uploads import Upload
 from batch_updater.console.web import make_app
 from batch_updater.console.work import Console
@@ -95,6 +96,7 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
 
         console = Console(workdir, env, budget=Budget(rows=options.max_rows), sandbox=options.sandbox,
                           on_checked=on_checked)
+        console.more_targets = helpdesk_fields(env)  # the mapping offers the helpdesk's custom fields by name
         token = new_token()
         hosts: set[str] = set()  # filled once the port is known (--port 0 picks one)
         app = make_app(console, token=token, hosts=hosts, max_upload=options.max_upload_mb * 2**20,

@@ -18,6 +18,7 @@ from batch_updater.console.choices import choice_routes
 from batch_updater.console.common import CONSOLE, body_of, described, upload_of
 from batch_updater.console.confirm import confirmation
 from batch_updater.console.controls import PageWords, in_words, language_of
+from batch_updater.console.export_routes import export_routes
 from batch_updater.console.runs import FILES, BusyError, RunRecord
 from batch_updater.console.security import guard
 from batch_updater.console.tables import page_of
@@ -72,6 +73,7 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
         web.get("/api/runs/{id}/files/{kind}", _file),
     ])
     app.add_routes(choice_routes(console))  # the mapping: fields, value maps, job files, the sheets kept
+    app.add_routes(export_routes())  # the Export step: the helpdesk's tickets as a workbook, or the sheet in use
     return app
 
 

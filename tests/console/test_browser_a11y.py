@@ -1,7 +1,7 @@
 """Accessibility in Chromium, in English and Chinese (issue 23): at 390 px wide the page fits and its
 tables stack, no column 0 px wide; and axe-core (vendored for the tests: tests/console/vendor)
 finds no WCAG 2.1 A/AA failure, among them no control without a name and no text below the AA
-contrast, on a page with a sheet checked, a value map open, a plan and a run done."""
+contrast, on a page with an export made, a sheet checked, a value map open, a plan and a run done."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ AXE_RUN = """async () => {
 
 
 def everything_shown(tab, tmp_path):
-    """A page with every part in use: a sheet with problems and a value map open, a run done."""
+    """A page with every part in use: an export made, a sheet with problems and a value map open, a
+    run done."""
+    tab.click("#export-box summary")
+    tab.click("#export-go")
+    tab.wait_for_selector("#export-result:not([hidden])", timeout=WAIT)
     upload(tab, mistakes_sheet(tmp_path / "tickets.csv"))
     tab.locator("#mapping-rows tr[data-header='状态'] details summary").click()
     start_run(tab, "200/s")
@@ -43,6 +47,7 @@ def test_at_390_px_the_page_fits_and_no_column_is_zero_wide(page, tmp_path, shot
     assert measured["cells"] > 20 and measured["thin"] == [], measured["thin"]
     shot(tab, shots, "10-phone-check", locale, of="#step-check")
     shot(tab, shots, "10-phone-run", locale, of="#step-run")
+    shot(tab, shots, "10-phone-export", locale, of="#step-export")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

@@ -2,6 +2,7 @@
 // page as text (textContent), never as HTML. One module per step; a step is added here, once.
 import { api, showError } from "./api.js";
 import * as check from "./check.js";
+import * as exporting from "./export.js";
 import * as history from "./history.js";
 import * as mapping from "./mapping.js";
 import * as plan from "./plan.js";
@@ -12,7 +13,7 @@ import * as upload from "./upload.js";
 import * as watch from "./watch.js";
 import { pickLanguage, t, translateStatic } from "./words.js";
 
-const STEPS = [upload, mapping, check, plan, run, history];
+const STEPS = [exporting, upload, mapping, check, plan, run, history];
 
 function showStatus(status) {
   $("api").textContent = status.sandbox ? t("api.sandbox") : t("api.live", { api: status.api });

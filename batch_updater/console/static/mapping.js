@@ -1,7 +1,8 @@
 // Step 1, the mapping: every column of the sheet with its first values, the field it is sent as
-// (by its Chinese and English name, or a custom field by id; the list is the server's), and a
-// value map per column (`已完成` -> 51) that fixes a whole column at once. The choices are kept for
-// the next upload of the same name (on the server), and go to and come from a job file.
+// (by its Chinese and English name, a custom field by its display name or by id; the list is the
+// server's), and a value map per column (`已完成` -> 51) that fixes a whole column at once. The
+// choices are kept for the next upload of the same name (on the server), and go to and come from a
+// job file.
 import { api, post, showError } from "./api.js";
 import { useUpload } from "./upload.js";
 import { $, element, emit, on, state } from "./state.js";
@@ -24,6 +25,7 @@ function targetName(target) {
   // A field by its Chinese and English names, the page's language first, and the tool's own name
   // where the English one is not it: "状态 · status", "tags (tag_names) · 标签".
   if (target.kind === "custom-id") return (state.lang === "zh" ? target.zh : target.en) || target.name;
+  if (target.kind === "custom-field") return t("map.custom.field", { name: target.zh || target.en });  // the helpdesk's own
   const en = !target.en || target.en === target.name ? target.name : t("map.target", { own: target.en, name: target.name });
   const zh = target.zh && target.zh !== target.name ? target.zh : "";
   return (state.lang === "zh" ? [zh, en] : [en, zh]).filter(Boolean).join(" · ");

@@ -24,7 +24,7 @@ export function render() {
   if ($("sheets-box").open) listSheets();
 }
 
-async function arriving(work) {
+export async function arriving(work) {
   // Run and Plan wait while a file is on its way (its check would replace the sheet they would send).
   showError(null);
   state.uploading++;
