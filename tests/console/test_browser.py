@@ -78,6 +78,10 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots, locale):
     assert any(link.get_attribute("href").endswith("/files/undo") for link in tab.locator("#run-files a").all())
     tab.wait_for_selector("#history tbody tr")
     expect(tab.locator("#history tbody tr")).to_have_count(2)  # the plan and the run
+    named = [c.get_attribute("aria-label") or "" for c in tab.locator("#history tbody button, #history tbody a").all()]
+    kinds = ("plan", "run") if locale == "en-US" else ("计划", "执行")
+    assert named and all("tickets.csv" in n for n in named), named  # each history link says which run
+    assert all(any(kind in n for n in named) for kind in kinds), named
     shot(tab, shots, "7-page", locale, full_page=True)
 
 
@@ -202,6 +206,11 @@ def test_a_base_link_pasted_checked_run_and_written_back(page, shots):
     with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
         assert "batch_update" not in json.load(answer)["calls"]  # the page's check only reads the link
     tab.locator("#step-upload").screenshot(path=shots / "8-link.png")
+    tab.click("#lang")  # and in Chinese (the page's own words)
+    expect(tab.locator("#h-upload")).to_contain_text("上传表格")
+    tab.locator("#step-upload").screenshot(path=shots / "zh-8-link.png")
+    tab.click("#lang")
+    expect(tab.locator("#h-upload")).to_contain_text("Upload the sheet")
     start_run(tab, "200/s")
     tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
     assert "47 ok" in tab.inner_text("#run-counts") and "5 invalid" in tab.inner_text("#run-counts")
