@@ -33,6 +33,7 @@ def test_the_tickets_a_filter_selects_are_exported_downloaded_and_used_as_the_sh
     said = WORDS[locale]
     _, tab = page(locale=locale)
     tab.click("#export-box summary")
+    assert tab.locator("#export-statuses input").count() == 8  # 1-5, 50, 51 and 52 (closed by the user)
     export(tab)  # no filter: every ticket the sandbox has
     every = int(said["done"].match(tab.inner_text("#export-counts")).group(1))
     assert every > 0

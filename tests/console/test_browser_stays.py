@@ -35,8 +35,17 @@ def test_the_token_box_lets_a_new_browser_in(page, browser, shots, locale):
     assert tab.url == running.origin + "/"
 
 
-def test_a_finished_run_reopens_after_a_reload_with_its_rows_and_a_failed_upload_keeps_the_sheet(page, tmp_path):
-    running, tab = page()
+REOPEN_WORDS = {"en-US": {"ok": "5 ok", "still": "the sheet in use is still done.csv", "open": "Open done.csv",
+                          "run": "Open: the run of done.csv"},
+                "zh-CN": {"ok": "5 成功", "still": "（仍在使用表格 done.csv）", "open": "打开 done.csv",
+                          "run": "打开: done.csv 的执行"}}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_a_finished_run_reopens_after_a_reload_with_its_rows_and_a_failed_upload_keeps_the_sheet(page, tmp_path,
+                                                                                                   locale):
+    said = REOPEN_WORDS[locale]
+    running, tab = page(locale=locale)
     write_csv(tmp_path / "done.csv", [["ticket_id", "tag_names"], *[[tid, "kept"] for tid in IDS[:5]]])
     upload(tab, tmp_path / "done.csv")
     start_run(tab, "100/s")
@@ -44,24 +53,24 @@ def test_a_finished_run_reopens_after_a_reload_with_its_rows_and_a_failed_upload
     tab.reload()
     tab.wait_for_selector("body[data-ready=yes]")
     expect(tab.locator("#run-table tbody tr")).to_have_count(5, timeout=WAIT)  # its rows, again
-    assert "5 ok" in tab.inner_text("#run-counts") and "done.csv" in tab.inner_text("#run-which")
+    assert said["ok"] in tab.inner_text("#run-counts") and "done.csv" in tab.inner_text("#run-which")
     assert tab.locator("#run-files a[href$='/files/report']").count() == 1
 
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not a sheet")
     tab.set_input_files("#file", str(tmp_path / "scan.pdf"))
     expect(tab.locator("#error")).to_contain_text("not a spreadsheet the tool reads")
-    assert "the sheet in use is still done.csv" in tab.inner_text("#error")
+    assert said["still"] in tab.inner_text("#error")
     assert tab.inner_text("#file-name") == "done.csv" and tab.locator("#step-check").is_visible()
 
     write_csv(tmp_path / "other.csv", [["ticket_id", "status"], [IDS[0], "2"]])
     upload(tab, tmp_path / "other.csv")
     assert tab.locator("#run-result").is_hidden()  # another sheet: its own (no) run
     tab.click("#sheets-box summary")
-    tab.get_by_role("button", name="Open done.csv").click()
+    tab.get_by_role("button", name=said["open"]).click()
     expect(tab.locator("#file-name")).to_have_text("done.csv")
     expect(tab.locator("#run-table tbody tr")).to_have_count(5, timeout=WAIT)  # the sheet's latest run with it
 
-    tab.get_by_role("button", name="Open: the run of done.csv").click()  # from the list of earlier runs
+    tab.get_by_role("button", name=said["run"]).click()  # from the list of earlier runs
     expect(tab.locator("#run-which")).to_contain_text("done.csv")
 
 

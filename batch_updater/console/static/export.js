@@ -27,7 +27,9 @@ export function render() {
   // The status boxes and the solved list, in the page's language (the server's list of codes).
   const ticked = new Set([...document.querySelectorAll("#export-statuses input:checked")].map((box) => box.value));
   const legend = $("export-statuses").querySelector("legend");
-  $("export-statuses").replaceChildren(legend, ...codes("status").map((code) => {
+  // 52, closed by the user: a ticket may have it (a filter may ask for it), though no update sets it
+  const statuses = [...codes("status"), { code: 52, en: t("export.status52"), zh: t("export.status52") }];
+  $("export-statuses").replaceChildren(legend, ...statuses.map((code) => {
     const box = element("input", { type: "checkbox", name: "export-status", value: String(code.code), checked: ticked.has(String(code.code)) });
     return element("label", { className: "choice" }, box, ` ${code.code} ${codeWords(code)}`);
   }));
