@@ -49,7 +49,8 @@ class CommandLine(Namer):
     """The command line's words: `--retry-comments`, `pass --header-row 3`. The options only a
     job file sets (`columns`, `defaults`) are named by it."""
 
-    JOB_FILE_ONLY = {"columns": "the job file", "defaults": "the job file's [defaults]"}
+    JOB_FILE_ONLY = {"columns": "the job file", "defaults": "the job file's [defaults]",
+                     "values": "the job file's [values]"}
     FLAGS = {"plan_file": "--plan", "config_path": "--config"}  # options whose flag is not their name
 
     def name(self, name: str) -> str:

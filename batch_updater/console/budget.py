@@ -45,11 +45,13 @@ class TooBig(InputError):
 
 @dataclass(frozen=True)
 class Choices:
-    """What the page chose for a sheet: which sheet, which encoding, the header renames."""
+    """What the page chose for a sheet: which sheet, which encoding, the header renames, the
+    columns' value maps (a job file's [values])."""
 
     sheet: str | None = None
     encoding: str | None = None
     columns: Mapping[str, str] | None = None
+    values: Mapping[str, Mapping[str, str]] | None = None
 
 
 def command_for(name: str, choices: Choices, *, sandbox: bool) -> str:

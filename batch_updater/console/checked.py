@@ -4,9 +4,11 @@ dry run's result itself (every cell of the sheet, every outcome) is not kept."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from batch_updater.console.samples import column_samples
 from batch_updater.console.tables import result_rows
 from batch_updater.model import Result
 from batch_updater.run.job import RunResult
@@ -19,7 +21,7 @@ class Checked:
     sheet_name: str | None  # the sheet that was read (a workbook's)
 
     @classmethod
-    def of(cls, result: RunResult) -> Checked:
+    def of(cls, result: RunResult, values: Mapping[str, Mapping[str, str]] | None = None) -> Checked:
         sheet = result.sheet
         assert sheet is not None
         rows = result_rows(result)
@@ -34,6 +36,7 @@ class Checked:
             "warnings": list(result.warnings), "counts": dict(result.summary.by_result), "rows": len(rows),
             "tickets": len(tickets), "repeated": result.summary.repeated_tickets,
             "comments": sum(1 for row in valid if comment is not None and row.cells[comment].strip()),
+            "samples": column_samples(sheet, values),
         }
         return cls(described, rows, sheet.sheet_name)
 

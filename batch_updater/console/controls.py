@@ -23,6 +23,7 @@ _NAMES: Mapping[str, tuple[str, str]] = {
     "sheet": ("the sheet list above", "上方的工作表列表"),
     "encoding": ("the encoding chosen above", "上方选择的编码"),
     "columns": ("the column mapping on this page", "本页的列对应"),
+    "values": ("the value maps on this page", "本页的取值对应"),
     "rate": ("the speed box", "速度框"),
     "skip_unchanged": ("the option to skip rows that change nothing", "“跳过不会改变任何内容的行”选项"),
     "undo": ("the option to write an undo sheet", "“生成撤销表”选项"),

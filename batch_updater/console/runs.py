@@ -37,6 +37,7 @@ from batch_updater.sheet.read import EXCEL_SUFFIXES
 FILES = ("report", "retry", "unknown", "undo", "undo_comments")  # what a finished run offers to download
 RUNNING = ("starting", "reading", "sending")
 TABLES_KEPT = 10  # the rows of the latest finished plans and runs, for the page's tables
+ROWS_FILE = "rows.json"  # a finished plan's or run's rows for the page, in its folder: it opens again later
 
 
 @dataclass
@@ -65,6 +66,7 @@ class RunRecord:
     resumed: int = 0  # rows an earlier run of the same sheet had done: not sent again
     table: list[dict[str, Any]] | None = field(default=None, repr=False)  # its rows for the page, built once
     journal: str = ""  # the job's journal (a run's): what an interrupted run is told from
+    folder: str = ""  # where its files are, its rows for the page (rows.json) among them
     version: int = 0  # bumped on every change: what the event stream watches
     _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _t0: float = 0.0
@@ -104,8 +106,15 @@ class RunRecord:
             "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
             "counts": self.counts, "warnings": self.warnings, "exit_code": self.exit_code, "message": self.message,
             "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,
-            "achieved": self.achieved, "resumed": self.resumed,
+            "achieved": self.achieved, "resumed": self.resumed, "has_rows": self.has_rows,
         }
+
+    @property
+    def has_rows(self) -> bool:
+        """Its rows can be shown (kept in memory, or in its folder's rows.json)."""
+        if self.table is not None:
+            return True
+        return self.state not in RUNNING and bool(self.folder) and (Path(self.folder) / ROWS_FILE).is_file()
 
 
 class Runs:
@@ -120,6 +129,7 @@ class Runs:
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._used: list[str] = []  # the runs whose rows are in memory, the one shown last at the end
         self.closing = False
         self.shown = shown  # a message for the page: the server's folders taken out of its paths
         self._load()
@@ -127,12 +137,12 @@ class Runs:
             self._save()
 
     def active_for(self, upload_id: str) -> RunRecord | None:
-        return next((r for r in list(self.records.values()) if r.upload_id == upload_id and r.snapshot()["running"]),
+        return next((r for r in list(self.records.values()) if r.upload_id == upload_id and r.state in RUNNING),
                     None)
 
     def sending(self) -> RunRecord | None:
         """The run sending now, if any (every run of this console goes to the same helpdesk)."""
-        return next((r for r in list(self.records.values()) if r.kind == "run" and r.snapshot()["running"]), None)
+        return next((r for r in list(self.records.values()) if r.kind == "run" and r.state in RUNNING), None)
 
     def start(self, kind: str, upload: Upload, choices: Mapping[str, Any]) -> RunRecord:
         """Start a plan or a run of `upload` on a thread; refused while one of it is running, and
@@ -152,7 +162,8 @@ class Runs:
             run_id = uuid.uuid4().hex[:12]
             options = self._options(kind, upload, choices, run_id)
             record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now(),
-                               journal=self._journal(kind, options, upload))
+                               journal=self._journal(kind, options, upload),
+                               folder=str(options.report.parent) if options.report else "")
             self.records[record.id] = record
         self._save()  # listed from now on: if the server dies, the run shows as interrupted
         # the run speaks the page's words (its messages, warnings and rows' messages): its context
@@ -176,6 +187,7 @@ class Runs:
         page = {"rate": str(choices.get("rate") or "auto"), "skip_unchanged": bool(choices.get("skip_unchanged")),
                 "undo": bool(choices.get("undo")), "retry_comments": bool(choices.get("retry_comments"))}
         options = options_from(None, input=upload.input, sheet=upload.sheet, columns=dict(upload.columns),
+                               values={k: dict(v) for k, v in upload.values.items()},
                                report=report, encoding=upload.encoding if upload.text else None,
                                **(page if kind == "run" else {}))
         check_options(options)  # a bad rate is refused now, not on the run's thread
@@ -211,22 +223,54 @@ class Runs:
                     record.settled, record.limit_found = result.sent.final_rate, result.sent.limit_found
                     record.achieved = result.sent.achieved_rate
         record.finished_at = _now()
+        if record.table is not None and record.folder:
+            with contextlib.suppress(OSError), atomic_path(Path(record.folder) / ROWS_FILE) as tmp:
+                tmp.write_text(json.dumps(record.table, ensure_ascii=False))
         record.version += 1
         self._forget_old_tables()
         self._save()
 
+    def table(self, run_id: str) -> list[dict[str, Any]]:
+        """A finished plan's or run's rows: in memory, or read again from its folder (after a
+        restart, or once newer runs took its place in memory); KeyError when it has none."""
+        record = self.records[run_id]
+        table = record.table
+        if table is None:
+            try:
+                table = json.loads((Path(record.folder) / ROWS_FILE).read_text()) if record.folder else None
+            except (OSError, ValueError):
+                table = None
+            if not isinstance(table, list):
+                raise KeyError(run_id)
+            record.table = table
+            record.finished_at = record.finished_at or _now()
+            self._forget_old_tables()
+        return table
+
     def _forget_old_tables(self) -> None:
+        """Keep the rows of the TABLES_KEPT plans and runs used last in memory (the others stay on disk)."""
         with self._lock:
-            done = sorted((r for r in self.records.values() if r.table is not None), key=lambda r: r.finished_at)
-            for old in done[:-TABLES_KEPT]:
-                old.table = None
+            self._used = [i for i in self._used if i in self.records and self.records[i].table is not None]
+            for record in self.records.values():
+                if record.table is not None and record.id not in self._used:
+                    self._used.append(record.id)
+            for old in self._used[:-TABLES_KEPT]:
+                self.records[old].table = None
+            del self._used[:-TABLES_KEPT]
+
+    def touch(self, run_id: str) -> None:
+        """A table just shown: the last to leave memory."""
+        with self._lock:
+            if run_id in self._used:
+                self._used.remove(run_id)
+                self._used.append(run_id)
 
     def stop_all(self, wait: float | None = None) -> None:
         """The server is stopping: no new run starts, every run stops as with Ctrl-C (called
         again, as a second Ctrl-C) and writes its report; waits for them (at most `wait` s)."""
         self.closing = True
         for record in list(self.records.values()):
-            if record.snapshot()["running"]:
+            if record.state in RUNNING:
                 record.control.stop()
         deadline = None if wait is None else time.monotonic() + wait
         for thread in list(self._threads):
@@ -239,8 +283,8 @@ class Runs:
         with self._save_lock:
             with self._lock:
                 records = list(self.records.values())
-            keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[], journal=r.journal)
-                    for r in records]
+            keep = [dict(r.snapshot(), files={k: str(v) for k, v in r.files.items()}, series=[], journal=r.journal,
+                         folder=r.folder) for r in records]
             with contextlib.suppress(OSError), atomic_path(self.folder / "runs.json") as tmp:
                 tmp.write_text(json.dumps(keep[-200:], ensure_ascii=False))
 
@@ -255,7 +299,8 @@ class Runs:
                                    item["started_at"], state=item["state"], counts=item["counts"],
                                    exit_code=item["exit_code"], message=item["message"],
                                    files=dict(item["files"]), finished_at=item["finished_at"],
-                                   resumed=item.get("resumed") or 0, journal=item.get("journal") or "")
+                                   resumed=item.get("resumed") or 0, journal=item.get("journal") or "",
+                                   folder=item.get("folder") or "")
                 if record.state in RUNNING:  # the server stopped without seeing it end
                     self._interrupted(record)
                 self.records[record.id] = record

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from batch_updater.console.budget import ROWS, Budget
 from batch_updater.console.security import ANY_ADDRESS, allowed_hosts, new_token
+from batch_updater.console.targets import helpdesk_fields
 from batch_updater.console.uploads import Upload
 from batch_updater.console.web import make_app
 from batch_updater.console.work import Console
@@ -43,6 +44,7 @@ class ServeOptions:
     max_rows: int = ROWS
     open_browser: bool = False
     sandbox_config: Any = None  # a SandboxConfig for --sandbox (tests give it rates of their own)
+    session_days: float | None = None  # how long a browser stays let in (None: until the server stops)
 
 
 def credentials_present(env: Mapping[str, str]) -> dict[str, bool]:
@@ -94,10 +96,12 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
 
         console = Console(workdir, env, budget=Budget(rows=options.max_rows), sandbox=options.sandbox,
                           on_checked=on_checked)
+        console.more_targets = helpdesk_fields(env)  # the mapping offers the helpdesk's custom fields by name
         token = new_token()
         hosts: set[str] = set()  # filled once the port is known (--port 0 picks one)
         app = make_app(console, token=token, hosts=hosts, max_upload=options.max_upload_mb * 2**20,
-                       info={**server_info(env, options.sandbox), "demo_links": demo})
+                       info={**server_info(env, options.sandbox), "demo_links": demo},
+                       session_days=options.session_days)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
@@ -165,6 +169,9 @@ def serve(options: ServeOptions, env: Mapping[str, str]) -> None:
               help="The largest file the page takes.")
 @click.option("--max-rows", default=ROWS, show_default=True, type=click.IntRange(1, 10_000_000),
               help="The most rows a sheet may have on the page (larger ones: run them from the command line).")
+@click.option("--session-days", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="How long a browser stays let in after opening the printed address (default: until the server "
+                   "stops).")
 def serve_command(config_path: Path | None, **given: Any) -> None:
     """A web console on this machine: upload a sheet, check it, plan, run and download the results.
 

@@ -17,19 +17,39 @@ _NAMED = {f.name: f.named_codes for f in REGISTRY if f.named_codes}  # codes the
 _SHOWN = tuple(column for column in RESULT_COLUMNS if column.in_console)  # result, code, msg, attempts
 
 
+def _number(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _found(row: Mapping[str, Any], search: str) -> bool:
+    """A row a search finds: by its row number (`12`, `#12`: up to 9 digits), else a ticket id
+    holding the text (an id has 16 to 19 digits: `6945345902185807891`, or 10 or more of them)."""
+    number = search.lstrip("#")
+    if number.isdigit() and len(number) <= 9:
+        return bool(row["row"] == int(number))
+    return search in str(row["ticket"])
+
+
 def page_of(rows: list[dict[str, Any]], query: Mapping[str, str], key: str) -> dict[str, Any]:
-    """One page of `rows`, filtered on `key` by `?filter=`; `?page=` from 1, `?size=`."""
+    """One page of `rows`, filtered on `key` by `?filter=` and found by `?q=` (a row number or
+    part of a ticket id); `?page=` from 1 (past the last: the last), `?size=` one of PAGE_SIZES."""
     wanted = query.get("filter", "")
+    search = query.get("q", "").strip()
     chosen = [r for r in rows if r[key] == wanted] if wanted else rows
-    size = int(query.get("size", "50"))
+    if search:
+        chosen = [r for r in chosen if _found(r, search)]
+    size = _number(query.get("size"), 50)
     size = size if size in PAGE_SIZES else 50
     pages = max(1, -(-len(chosen) // size))
-    page = min(max(1, int(query.get("page", "1"))), pages)
+    page = min(max(1, _number(query.get("page"), 1)), pages)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r[key]] = counts.get(r[key], 0) + 1
     return {"rows": chosen[(page - 1) * size: page * size], "page": page, "pages": pages, "size": size,
-            "matching": len(chosen), "total": len(rows), "counts": counts}
+            "matching": len(chosen), "total": len(rows), "counts": counts, "sizes": list(PAGE_SIZES), "q": search}
 
 
 def _ticket(result: RunResult | PlanResult, cells: tuple[str, ...]) -> str:

@@ -49,12 +49,14 @@ class Upload:
     sheets: list[str]
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # the sheet's header -> its value map
     encoding: str | None = None
     checked: Checked | None = None
     checked_at: str = ""
     problem: str = ""  # why the check could not read it as it is (a choice on the page can fix it)
     headers: tuple[str, ...] = ()  # with no ticket id column: the header row, to choose one from
     kept: dict[str, Any] | None = None  # the choices carried over from the earlier upload of this name
+    kept_from: str = ""  # which file the choices were loaded from (a job file), if not the earlier upload
 
     @property
     def text(self) -> bool:
@@ -77,7 +79,7 @@ class Upload:
 
     @property
     def choices(self) -> Choices:
-        return Choices(self.sheet, self.encoding if self.text else None, self.columns)
+        return Choices(self.sheet, self.encoding if self.text else None, self.columns, self.values)
 
 
 def safe_name(name: str) -> str:
@@ -153,16 +155,19 @@ class Uploads:
         return self.add(upload_id, staging)
 
     def check(self, upload: Upload, sheet: str | None = None, columns: Mapping[str, str] | None = None,
-              encoding: str | None = None) -> Upload:
+              encoding: str | None = None, values: Mapping[str, Mapping[str, str]] | None = None,
+              loaded_from: str = "") -> Upload:
         """The dry run, as `run --dry-run` does it, with the page's choices (None: as before). A
         problem a choice can fix is kept on the upload; any other is raised, and the upload is
-        left as it was."""
+        left as it was. `loaded_from`: the job file the choices come from (the page says so)."""
         choices = Choices(upload.sheet if sheet is None else (sheet or None),
                           upload.encoding if encoding is None else (encoding or None),
-                          dict(upload.columns if columns is None else columns))
+                          dict(upload.columns if columns is None else columns),
+                          _value_maps(upload.values if values is None else values))
         with self._name_lock(upload.id):
             self._check(upload, choices)
-            upload.kept = None  # chosen on the page now
+            upload.kept = _kept(choices, upload.checked_at) if loaded_from else None  # else: chosen on the page now
+            upload.kept_from = loaded_from
             self._save(upload)
         return upload
 
@@ -181,7 +186,7 @@ class Uploads:
     def _check(self, upload: Upload, choices: Choices) -> None:
         """Check `upload` with `choices` and, unless that raises, keep both on it."""
         options = RunOptions(input=upload.input, dry_run=True, sheet=choices.sheet, columns=dict(choices.columns or {}),
-                             encoding=choices.encoding if upload.text else None,
+                             values=_value_maps(choices.values), encoding=choices.encoding if upload.text else None,
                              report=upload.path.parent / "check.csv",
                              write_back=False)  # a link is only read by the page's check (a run writes to it)
         checked: Checked | None
@@ -190,7 +195,7 @@ class Uploads:
             check_size(upload.path, choices, self.budget, sandbox=self._sandbox)
             result = self._run(options, env=self._env)
             check_count(upload.name, len(result.outcomes), choices, self.budget, sandbox=self._sandbox)
-            checked, problem, headers = Checked.of(result), "", ()
+            checked, problem, headers = Checked.of(result, choices.values), "", ()
         except NoTicketIdColumn as e:
             checked, problem, headers = None, str(e), e.header
         except TooBig as e:
@@ -202,6 +207,7 @@ class Uploads:
                 raise
             checked, problem, headers = None, str(e), ()
         upload.sheet, upload.encoding, upload.columns = choices.sheet, choices.encoding, dict(choices.columns or {})
+        upload.values = _value_maps(choices.values)
         upload.checked, upload.problem, upload.headers = checked, problem, headers
         upload.checked_at = datetime.now().astimezone().isoformat(timespec="seconds")
         if checked is not None and self.on_checked is not None:
@@ -213,8 +219,8 @@ class Uploads:
         longer fit (a sheet since renamed, say), without them."""
         sheet = earlier.get("sheet")
         choices = Choices(sheet if sheet in upload.sheets else None, earlier.get("encoding") if upload.text else None,
-                          dict(earlier.get("columns") or {}))
-        if choices == Choices(None, None, {}):
+                          dict(earlier.get("columns") or {}), _value_maps(earlier.get("values")))
+        if choices == Choices(None, None, {}, {}):
             self._check(upload, choices)
             return
         try:
@@ -224,8 +230,7 @@ class Uploads:
         except InputError:
             self._check(upload, Choices())
             return
-        upload.kept = {"sheet": choices.sheet, "renames": dict(choices.columns or {}), "encoding": choices.encoding,
-                       "checked_at": earlier.get("checked_at", "")}
+        upload.kept = _kept(choices, earlier.get("checked_at", ""))
 
     # --- on disk and in memory ---------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ class Uploads:
             found = self._known.get(upload_id)
         if found is not None:
             return {"sheet": found.sheet, "columns": found.columns, "encoding": found.encoding,
-                    "checked_at": found.checked_at}
+                    "values": found.values, "checked_at": found.checked_at}
         try:
             kept = json.loads((self.folder / upload_id / "upload.json").read_text())
         except (OSError, ValueError):
@@ -264,13 +269,15 @@ class Uploads:
         if not path.is_file() or path.parent.name != upload_id:
             raise KeyError(upload_id)
         upload = Upload(upload_id, path.name, path, sheet_names(path))
-        self._check(upload, Choices(kept.get("sheet"), kept.get("encoding"), kept.get("columns") or {}))
-        upload.kept = kept.get("kept")
+        self._check(upload, Choices(kept.get("sheet"), kept.get("encoding"), kept.get("columns") or {},
+                                    _value_maps(kept.get("values"))))
+        upload.kept, upload.kept_from = kept.get("kept"), str(kept.get("kept_from") or "")
         return upload
 
     def _save(self, upload: Upload) -> None:
         kept = {"name": upload.name, "sheet": upload.sheet, "columns": upload.columns, "encoding": upload.encoding,
-                "checked_at": upload.checked_at, "kept": upload.kept}
+                "values": upload.values, "checked_at": upload.checked_at, "kept": upload.kept,
+                "kept_from": upload.kept_from}
         with contextlib.suppress(OSError), atomic_path(upload.path.parent / "upload.json") as tmp:
             tmp.write_text(json.dumps(kept, ensure_ascii=False))
 
@@ -290,6 +297,34 @@ class Uploads:
         with self._lock:
             return list(self._known)
 
+    def listed(self) -> list[dict[str, Any]]:
+        """Every sheet the console keeps (in memory or on disk), the latest checked first: to reopen one."""
+        found = []
+        for saved in self.folder.glob("*/upload.json"):
+            try:
+                kept = json.loads(saved.read_text())
+                found.append({"id": saved.parent.name, "name": str(kept["name"]), "checked_at": kept.get("checked_at")
+                              or "", "link": (saved.parent / kept["name"]).suffix.lower() == LINK_SUFFIX})
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return sorted(found, key=lambda item: item["checked_at"], reverse=True)
+
+
+def _value_maps(values: Any) -> dict[str, dict[str, str]]:
+    """Value maps as kept: each column's non-empty entries, as text (a column left with none is dropped)."""
+    maps: dict[str, dict[str, str]] = {}
+    for column, table in (values or {}).items() if isinstance(values, Mapping) else ():
+        if isinstance(table, Mapping):
+            entries = {str(k): str(v) for k, v in table.items() if str(k).strip()}
+            if entries:
+                maps[str(column)] = entries
+    return maps
+
+
+def _kept(choices: Choices, checked_at: str) -> dict[str, Any]:
+    return {"sheet": choices.sheet, "renames": dict(choices.columns or {}), "encoding": choices.encoding,
+            "values": _value_maps(choices.values), "checked_at": checked_at}
+
 
 def discard(arrived: Path) -> None:
     """An upload that was refused leaves nothing behind: its staging folder, and the sheet's folder
@@ -307,8 +342,10 @@ def describe(upload: Upload) -> dict[str, Any]:
     base = {"id": upload.id, "name": upload.name, "sheets": upload.sheets, "sheet": upload.sheet,
             "renames": upload.columns, "encoding": upload.encoding, "text": upload.text,
             "encodings": list(ENCODINGS) if upload.text else [], "checked_at": upload.checked_at,
-            "problem": upload.problem, "kept": upload.kept, "link": upload.link}
+            "problem": upload.problem, "kept": upload.kept, "kept_from": upload.kept_from, "link": upload.link,
+            "values": upload.values}
     if upload.checked is None:
         return {**base, "columns": [], "unknown": list(upload.headers), "warnings": [], "counts": {}, "rows": 0,
-                "tickets": 0, "comments": 0, "repeated": 0, "source": "", "no_ticket_id": bool(upload.headers)}
+                "tickets": 0, "comments": 0, "repeated": 0, "source": "", "no_ticket_id": bool(upload.headers),
+                "samples": []}
     return {**base, **upload.checked.described}

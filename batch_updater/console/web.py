@@ -14,67 +14,58 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from batch_updater.console.choices import choice_routes
+from batch_updater.console.common import CONSOLE, body_of, described, upload_of
 from batch_updater.console.confirm import confirmation
 from batch_updater.console.controls import PageWords, in_words, language_of
+from batch_updater.console.export_routes import export_routes
 from batch_updater.console.runs import FILES, BusyError, RunRecord
 from batch_updater.console.security import guard
 from batch_updater.console.tables import page_of
-from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
+from batch_updater.console.uploads import SUFFIXES, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.i18n import speaking
 from batch_updater.naming import naming
-from batch_updater.schema.fields import REGISTRY
 from batch_updater.sheet.limits import command_line_limits
 
-STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
+STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}  # the page's files: static/*.js, static/*.css
+NO_STORE = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}  # every answer of the API
 EVENT_EVERY_S = 0.5  # the server pushes a run's progress at most this often
-CONSOLE = web.AppKey("console", Console)
 INFO = web.AppKey("info", dict)
 
 
 def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
-             info: Mapping[str, Any]) -> web.Application:
+             info: Mapping[str, Any], session_days: float | None = None) -> web.Application:
     """`info`: what the page may show of the server (its API, which credentials are set: never
-    their values)."""
-    app = web.Application(middlewares=[guard(token, hosts), _page_words, _errors],
+    their values); `session_days`: how long a browser stays let in (None: until the server stops)."""
+    app = web.Application(middlewares=[_no_store, guard(token, hosts, session_days=session_days), _page_words,
+                                       _errors],
                           client_max_size=max_upload + 64 * 1024)
     app[CONSOLE] = console
     app[INFO] = {**info, "max_upload_mb": round(max_upload / 2**20), "max_rows": console.uploads.budget.rows,
-                 "suffixes": SUFFIXES,
-                 "fields": [f.name for f in sorted(REGISTRY, key=lambda f: f.kind == "custom")]}  # JSON custom last
+                 "suffixes": SUFFIXES}
     upload_limit = max_upload
 
     async def upload(request: web.Request) -> web.Response:
         upload_id, arrived = await _receive(request, console, upload_limit)
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(None, in_words(console.uploads.add, upload_id, arrived))  # cleans up
-        return web.json_response(_described(console, found))
+        return web.json_response(described(console, found))
 
     async def link(request: web.Request) -> web.Response:
-        body = await _json(request)
+        body = await body_of(request)
         text = body.get("link")
         if not isinstance(text, str) or not text.strip():
             raise BatchUpdaterError("paste a link to a Base table or a sheet (https://….feishu.cn/base/…?table=…)")
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(None, console.uploads.add_link, text)
-        return web.json_response(_described(console, found))
-
-    async def check(request: web.Request) -> web.Response:
-        found = await _upload_of(request)
-        body = await _json(request)
-        renames = body.get("renames") or {}
-        if not isinstance(renames, dict):
-            raise BatchUpdaterError("renames: a JSON object of the sheet's header -> the tool's column")
-        columns = {str(k): str(v) for k, v in renames.items() if str(v).strip()}
-        await asyncio.get_running_loop().run_in_executor(
-            None, in_words(console.uploads.check, found, body.get("sheet"), columns, body.get("encoding")))
-        return web.json_response(_described(console, found))
+        return web.json_response(described(console, found))
 
     app.add_routes([
         web.get("/", _page), web.get("/static/{name}", _static), web.get("/api/status", _status),
         web.post("/api/uploads", upload), web.get("/api/uploads/{id}", _upload), web.post("/api/links", link),
-        web.post("/api/uploads/{id}/check", check), web.get("/api/uploads/{id}/rows", _upload_rows),
+        web.get("/api/uploads/{id}/rows", _upload_rows),
         web.get("/api/uploads/{id}/check.csv", _check_file), web.get("/favicon.ico", _no_icon),
         web.post("/api/uploads/{id}/plan", _start("plan")), web.post("/api/uploads/{id}/runs", _start("run")),
         web.post("/api/uploads/{id}/confirm", _confirm),
@@ -82,7 +73,21 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
         web.post("/api/runs/{id}/stop", _stop), web.get("/api/runs/{id}/rows", _run_rows),
         web.get("/api/runs/{id}/files/{kind}", _file),
     ])
+    app.add_routes(choice_routes(console))  # the mapping: fields, value maps, job files, the sheets kept
+    app.add_routes(export_routes())  # the Export step: the helpdesk's tickets as a workbook, or the sheet in use
     return app
+
+
+@web.middleware
+async def _no_store(request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+    """The API's answers and downloads: never cached, never sniffed into another type (a
+    download or a message of the user's own cells read as HTML)."""
+    response = await handler(request)
+    if not response.prepared and request.path.startswith("/api/"):
+        response.headers.update(NO_STORE)
+    elif not response.prepared:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 @web.middleware
@@ -120,6 +125,16 @@ def _asset(name: str) -> bytes:
 async def _page(request: web.Request) -> web.Response:
     return web.Response(body=_asset("index.html"), content_type="text/html",
                         headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP})
+
+
+def _static_names() -> dict[str, str]:
+    """The page's own files (static/*.js, *.css: plain ES modules and the style), each with its type."""
+    folder = resources.files("batch_updater.console").joinpath("static")
+    return {item.name: STATIC_TYPES[Path(item.name).suffix] for item in folder.iterdir()
+            if Path(item.name).suffix in STATIC_TYPES}
+
+
+STATIC = _static_names()
 
 
 async def _static(request: web.Request) -> web.Response:
@@ -178,26 +193,12 @@ def _too_big(limit: int) -> BatchUpdaterError:
                              f"run it from the command line (batch-updater run), which takes {command_line_limits()}")
 
 
-def _described(console: Console, upload: Upload) -> dict[str, Any]:
-    found = describe(upload)
-    found["problem"] = console.shown(found["problem"])
-    found["source"] = console.shown(found["source"])
-    found["warnings"] = [console.shown(w) for w in found["warnings"]]
-    return found
-
-
-async def _upload_of(request: web.Request) -> Upload:
-    """The sheet of the URL: in memory, or kept on disk from before a restart (checked again)."""
-    uploads = request.app[CONSOLE].uploads
-    return await asyncio.get_running_loop().run_in_executor(None, in_words(uploads.get, request.match_info["id"]))
-
-
 async def _upload(request: web.Request) -> web.Response:
-    return web.json_response(_described(request.app[CONSOLE], await _upload_of(request)))
+    return web.json_response(described(request.app[CONSOLE], await upload_of(request)))
 
 
 async def _check_file(request: web.Request) -> web.FileResponse:
-    found = await _upload_of(request)
+    found = await upload_of(request)
     path = found.path.parent / "check.csv"
     if found.checked is None or not path.is_file():
         raise KeyError("check.csv")
@@ -210,32 +211,20 @@ async def _no_icon(request: web.Request) -> web.Response:
 
 
 async def _upload_rows(request: web.Request) -> web.Response:
-    found = await _upload_of(request)
+    found = await upload_of(request)
     if found.checked is None:
         raise BatchUpdaterError(found.problem)
     return web.json_response(page_of(found.checked.rows, request.query, "result"))
-
-
-async def _json(request: web.Request) -> dict[str, Any]:
-    if not request.can_read_body:
-        return {}
-    try:
-        data = await request.json()
-    except json.JSONDecodeError:
-        raise BatchUpdaterError("the request's body is not JSON") from None
-    if not isinstance(data, dict):
-        raise BatchUpdaterError("the request's body must be a JSON object")
-    return data
 
 
 # --- plans and runs -----------------------------------------------------------------------------------
 
 def _start(kind: str) -> Callable[[web.Request], Any]:
     async def start(request: web.Request) -> web.Response:
-        found = await _upload_of(request)
+        found = await upload_of(request)
         if found.checked is None:
             raise BatchUpdaterError(found.problem)
-        record = request.app[CONSOLE].runs.start(kind, found, await _json(request))
+        record = request.app[CONSOLE].runs.start(kind, found, await body_of(request))
         return web.json_response(record.snapshot(), status=202)
 
     return start
@@ -243,12 +232,17 @@ def _start(kind: str) -> Callable[[web.Request], Any]:
 
 async def _confirm(request: web.Request) -> web.Response:
     """What Run would do now with the page's options: from the job's journal, not the check."""
-    found = await _upload_of(request)
+    found = await upload_of(request)
     if found.checked is None:
         raise BatchUpdaterError(found.problem)
     runs = request.app[CONSOLE].runs
-    options = runs.options("run", found, await _json(request))
+    options = runs.options("run", found, await body_of(request))
     told = await asyncio.get_running_loop().run_in_executor(None, in_words(confirmation, options, runs.env))
+    told["name"] = found.link or found.name  # the confirmation names the file, and the options it runs with
+    told["options"] = {"rate": options.rate, "skip_unchanged": options.skip_unchanged, "undo": options.undo,
+                       "retry_comments": options.retry_comments, "sheet": options.sheet,
+                       "columns": len(options.columns), "values": sum(len(v) for v in options.values.values()),
+                       "write_back": bool(found.link) and options.write_back is not False}
     other = runs.sending()
     told["sending"] = {"id": other.id, "name": other.upload_name, "started_at": other.started_at} if other else None
     return web.json_response(told)
@@ -277,8 +271,7 @@ async def _stop(request: web.Request) -> web.Response:
 async def _events(request: web.Request) -> web.StreamResponse:
     """The run's snapshot whenever it changed, at most every EVENT_EVERY_S, until it ends."""
     record = _record(request)
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
-                                           "X-Accel-Buffering": "no"})
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", **NO_STORE, "X-Accel-Buffering": "no"})
     await response.prepare(request)
     seen, idle = -1, 0.0
     while True:
@@ -298,10 +291,12 @@ async def _events(request: web.Request) -> web.StreamResponse:
 
 
 async def _run_rows(request: web.Request) -> web.Response:
+    """A finished plan's or run's rows, a page at a time (read again from its folder when needed)."""
     record = _record(request)
-    if record.table is None:
-        raise KeyError(record.id)
-    return web.json_response(page_of(record.table, request.query, "kind" if record.kind == "plan" else "result"))
+    runs = request.app[CONSOLE].runs
+    table = await asyncio.get_running_loop().run_in_executor(None, runs.table, record.id)
+    runs.touch(record.id)
+    return web.json_response(page_of(table, request.query, "kind" if record.kind == "plan" else "result"))
 
 
 async def _file(request: web.Request) -> web.FileResponse:

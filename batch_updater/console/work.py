@@ -1,6 +1,6 @@
-"""What the web console keeps, under one working folder: the sheets uploaded (uploads.py) and the
-plans and runs started from the page (runs.py), with the credentials of the server's environment,
-which never leave the server. Nothing here knows HTTP."""
+"""What the web console keeps, under one working folder: the sheets uploaded (uploads.py), the
+plans and runs started from the page (runs.py) and its exports (exports.py), with the
+credentials of the server's environment, which never leave the server. Nothing here knows HTTP."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from batch_updater.console.budget import Budget
+from batch_updater.console.exports import Exports
 from batch_updater.console.runs import Runs
+from batch_updater.console.targets import MoreTargets
 from batch_updater.console.uploads import Upload, Uploads
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
@@ -35,6 +37,9 @@ class Console:
         self.uploads = Uploads(self.workdir / "sheets", run, self.env, budget=budget, sandbox=sandbox, clock=clock,
                                on_checked=on_checked)
         self.runs = Runs(self.workdir / "runs", self.env, run=run, plan=plan, shown=self.shown)
+        self.exports = Exports(self.workdir / "exports", self.env, shown=self.shown)  # tickets as a workbook
+        # More fields a column can be mapped to (the helpdesk's custom fields by name, say): targets.py
+        self.more_targets: MoreTargets | None = None
 
     def stop_all(self, wait: float | None = None) -> None:
         """The server is stopping: every run stops as with Ctrl-C and writes its report."""

@@ -71,6 +71,7 @@ class JobConfig(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
     defaults: dict[str, str | int] = Field(default_factory=dict)  # field -> value, for rows that leave it empty
     result_fields: dict[str, str] = Field(default_factory=dict)  # a Base link's result fields, named otherwise
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)  # [values."<column>"] a cell -> what to read
     credentials: CredentialNames = Field(default_factory=CredentialNames)
     # A job that selects its tickets (`run --select ... --set ...`): the filters and the change; `comment`
     # in [set] is the comment posted. No `input` then.
@@ -97,6 +98,15 @@ class JobConfig(BaseModel):
     def _sheet_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
 
+    @field_validator("values", mode="before")
+    @classmethod
+    def _values_as_text(cls, value: Any) -> Any:
+        """`"已完成" = 51`: the code as the text a cell would hold."""
+        if isinstance(value, dict):
+            return {k: {a: str(b) if isinstance(b, int | float) and not isinstance(b, bool) else b
+                        for a, b in v.items()} if isinstance(v, dict) else v for k, v in value.items()}
+        return value
+
     @field_validator("rate", mode="before")
     @classmethod
     def _rate_as_text(cls, value: Any) -> Any:
@@ -106,15 +116,28 @@ class JobConfig(BaseModel):
 
 def load_config(path: Path) -> JobConfig:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad may save a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may save a byte-order mark
     except FileNotFoundError:
         raise UsageError(f"job file {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"job file {path}: cannot read it ({e})") from None
-    except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"job file {path}: not valid TOML: {e}") from None
+    config = config_from_text(text, str(path))
+    base = path.parent
+    for name in ("input", "report", "report_dir", "log_file"):
+        value = getattr(config, name)
+        if isinstance(value, Path) and not value.is_absolute():
+            setattr(config, name, base / value)
+    return config
+
+
+def config_from_text(text: str, name: str) -> JobConfig:
+    """A job file's text (`name` says which file, in messages), checked; its paths as written."""
     try:
-        config = JobConfig.model_validate(data)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as e:
+        raise UsageError(f"job file {name}: not valid TOML: {e}") from None
+    try:
+        return JobConfig.model_validate(data)
     except ValidationError as e:
         problems = []
         for err in e.errors():
@@ -123,13 +146,7 @@ def load_config(path: Path) -> JobConfig:
             if err["type"] == "extra_forbidden":
                 text = "not a known key"
             problems.append(f"{key}: {text}")
-        raise UsageError(f"job file {path}: " + "; ".join(problems)) from None
-    base = path.parent
-    for name in ("input", "report", "report_dir", "log_file"):
-        value = getattr(config, name)
-        if isinstance(value, Path) and not value.is_absolute():
-            setattr(config, name, base / value)
-    return config
+        raise UsageError(f"job file {name}: " + "; ".join(problems)) from None
 
 
 def credential_env(config: JobConfig, env: Mapping[str, str]) -> dict[str, str]:

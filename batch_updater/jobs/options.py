@@ -48,6 +48,8 @@ class RunOptions:
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
     result_fields: dict[str, str] = field(default_factory=dict)  # a Base link: result, code, msg, finished_at -> ours
+    # The sheet's header -> its value map: a cell as written -> the cell read instead (`已完成` -> `51`)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
     refresh_fields: bool = False  # read the helpdesk's custom field list again, not the one kept for a day
     plan_file: Path | None = None  # apply exactly a plan file's changes, skipping tickets changed since (the input)
 
@@ -62,6 +64,11 @@ class RunOptions:
             raise UsageError(f"{option('timeout')} must be a number of seconds more than 0", option="timeout",
                              value=self.timeout)
         check_renames(self.columns)
+        for column, table in self.values.items():
+            if not isinstance(table, dict):
+                raise UsageError(f"values.{column}: a table of the column's values -> what to read instead "
+                                 "(e.g. 已完成 = \"51\")", option="values")
+            self.values[column] = {str(k): str(v) for k, v in table.items()}
         unknown = sorted(set(self.result_fields) - {"result", "code", "msg", "finished_at"})
         if unknown or not all(isinstance(v, str) and v.strip() for v in self.result_fields.values()):
             raise UsageError("result_fields: give a field's name for any of result, code, msg, finished_at"

@@ -17,7 +17,7 @@ from batch_updater.i18n import N_, tr
 from batch_updater.model import FieldError, Row, TicketUpdate, stored_comment
 from batch_updater.rows.custom import NO_FIELD_ID, BadChoice, custom_item  # noqa: F401 (NO_FIELD_ID: its old home)
 from batch_updater.schema.columns import ColumnMap, CustomColumn
-from batch_updater.schema.fields import REGISTRY, Field, Kind, Labels, Registry
+from batch_updater.schema.fields import REGISTRY, Field, Kind, Labels, Registry, fold
 
 INT32_MAX = 2**31 - 1
 # Feishu ticket ids are 19 digits today (6945345902185807891); 16 to 18 leave room for older ones.
@@ -257,12 +257,31 @@ def parse_defaults(defaults: Mapping[str, str | int], registry: Registry = REGIS
     return parsed
 
 
+ValueMaps = Mapping[str, Mapping[str, str]]  # the sheet's header -> {a cell as written -> the cell to read instead}
+
+
+def value_maps(columns: ColumnMap, values: ValueMaps | None) -> dict[int, dict[str, str]]:
+    """A job's `values` (its value maps: `已完成` -> `51` in the status column) by column index, each
+    cell compared as a header is (schema/fields.fold: case and surrounding spaces do not matter)."""
+    by_header = {fold(header): {fold(str(k)): str(v) for k, v in table.items()}
+                 for header, table in (values or {}).items()}
+    return {i: by_header[fold(name)] for i, name in enumerate(columns.header) if fold(name) in by_header}
+
+
+def unmatched_value_maps(columns: ColumnMap, values: ValueMaps | None) -> list[str]:
+    """The columns `values` maps that the sheet has none of (a warning names them)."""
+    headers = {fold(name) for name in columns.header}
+    return sorted(header for header in (values or {}) if fold(header) not in headers)
+
+
 class RowValidator:
     """Validates rows of one sheet: the work per column is decided once, not per row.
 
-    `defaults` (parsed by parse_defaults) fill the fields a row leaves empty."""
+    `defaults` (parsed by parse_defaults) fill the fields a row leaves empty; `values` (a column's
+    value map) replace a cell before it is read: `已完成` read as `51`; a cell mapped to "" is empty."""
 
-    def __init__(self, columns: ColumnMap, defaults: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, columns: ColumnMap, defaults: Mapping[str, Any] | None = None,
+                 values: ValueMaps | None = None) -> None:
         registry = columns.registry
         parse = parsers(registry)
         # (column index, its header, its role, the role's kind, its parser), for the columns sent
@@ -271,6 +290,7 @@ class RowValidator:
             for i, (name, role) in enumerate(zip(columns.header, columns.roles)) if role is not None]
         self.defaults = dict(defaults or {})
         self.body_names = registry.body_names
+        self.maps = value_maps(columns, values)
         self.custom_fields, self.unchecked = columns.custom_fields, columns.unchecked is not None
 
     def __call__(self, row: Row) -> TicketUpdate | list[FieldError]:
@@ -286,6 +306,11 @@ class RowValidator:
             if unusable and i in unusable:
                 errors.append(FieldError(column, cell.strip(), unusable[i]))
                 continue
+            shown = None  # a cell the column's value map replaced: said as `已完成 → 51`
+            if self.maps and i in self.maps and cell.strip():  # an empty cell stays empty
+                mapped = self.maps[i].get(fold(cell))
+                if mapped is not None:
+                    shown, cell = f"{cell.strip()} → {mapped}", mapped
             if not cell or cell.isspace():
                 if kind == "id":
                     errors.append(FieldError(column, "", tr("required")))
@@ -307,7 +332,7 @@ class RowValidator:
                     assert parse is not None  # a field's column
                     fields[role] = parse(cell)
             except Bad as e:
-                errors.append(FieldError(column, cell.strip(), str(e)))
+                errors.append(FieldError(column, shown or cell.strip(), str(e)))
         if custom:
             keys = [(c["id"], c.get("key_name")) for c in custom]
             repeated = sorted({i + (f":{k}" if k else "") for i, k in keys if keys.count((i, k)) > 1})
@@ -333,10 +358,10 @@ def validate_row(row: Row, columns: ColumnMap) -> TicketUpdate | list[FieldError
     return RowValidator(columns)(row)
 
 
-def validate_rows(rows: Iterable[Row], columns: ColumnMap,
-                  defaults: Mapping[str, Any] | None = None) -> list[TicketUpdate | list[FieldError]]:
+def validate_rows(rows: Iterable[Row], columns: ColumnMap, defaults: Mapping[str, Any] | None = None,
+                  values: ValueMaps | None = None) -> list[TicketUpdate | list[FieldError]]:
     at = columns.index("comment")
-    return once_per_comment(list(map(RowValidator(columns, defaults), rows)),
+    return once_per_comment(list(map(RowValidator(columns, defaults, values), rows)),
                             columns.header[at].strip() if at is not None else "comment",
                             default_comment="comment" in (defaults or {}))
 

@@ -19,7 +19,7 @@ from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.naming import option
 from batch_updater.plan.guards import Guard
 from batch_updater.rows.exported import emptied_cells, since_export
-from batch_updater.rows.validate import parse_defaults, validate_rows
+from batch_updater.rows.validate import parse_defaults, unmatched_value_maps, validate_rows
 from batch_updater.run.fields import labelled
 from batch_updater.run.guards import conditions, from_plan
 from batch_updater.schema.fields import REGISTRY, Registry
@@ -142,6 +142,9 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
                       on_warning=on_warning)  # the helpdesk's custom fields, when columns may name them
     for warning in loaded.warnings:
         warn(warning, on_warning)
+    absent = unmatched_value_maps(loaded.columns, options.values)
+    if absent:
+        warn(f"value maps ({option('values')}) for columns not in the sheet: {', '.join(absent)}", on_warning)
     started = now()
     report = Path(options.report) if options.report else None if source.stem is None else default_report_path(
         Path(f"{source.stem}.{loaded.kind}"), loaded.kind, Path(options.report_dir), started,
@@ -169,7 +172,8 @@ def _checked(options: RunOptions, sheet: Sheet, defaults: dict[str, Any]
              ) -> tuple[list[TicketUpdate | list[FieldError]], dict[int, str], dict[int, Guard]]:
     """The rows validated; those an export left unchanged or a plan did not change (not sent);
     each row's guards (`if:` columns, a plan's "now")."""
-    checked, skips = since_export(validate_rows(sheet.rows, sheet.columns, defaults), sheet.rows, sheet.columns)
+    checked, skips = since_export(validate_rows(sheet.rows, sheet.columns, defaults, options.values), sheet.rows,
+                                  sheet.columns)
     checked, guards = conditions(sheet, checked)
     if options.plan_file is not None:
         planned, not_changes = from_plan(sheet, checked)

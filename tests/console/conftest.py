@@ -88,3 +88,15 @@ def shots(tmp_path):
     folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / "shots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def page(browser, console_at):
+    """A console with its own sandbox, and a tab on it: `page(rates, locale=..., width=...)`."""
+    from tests.console.browsing import open_page
+
+    def open_one(rates=((1000, 1.0),), **options):
+        running = console_at(rates)
+        return running, open_page(browser, running, **options)
+
+    return open_one

@@ -8,97 +8,68 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from pathlib import Path
 
 import pytest
 
+from tests.console.browsing import WAIT, at_least_done, expect, mistakes_sheet, shot, start_run, upload
 from tests.console.conftest import IDS
 from tests.support.sheets import write_csv
 
-expect = pytest.importorskip("playwright.sync_api").expect
-WAIT = 60_000  # ms: a run on a busy 2-core machine
+WORDS = {  # what the page says at each step, in each language
+    "en-US": {"counts": "11 rows: 8 valid, 3 invalid", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
+              "plan": "8 change", "status": "51 closed by agent", "confirm": ("8 tickets", "8 comments", "File: tickets.csv"),
+              "sandbox": "sandbox", "sending": "Sending", "ok": "8 ok", "invalid": "3 invalid",
+              "said": "The run of tickets.csv: Finished · 8 of 8 rows done"},
+    "zh-CN": {"counts": "共 11 行：8 行有效，3 行无效", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
+              "plan": "8 将改变", "status": "51 人工关闭工单", "confirm": ("8 个工单", "8 条评论", "文件：tickets.csv"),
+              "sandbox": "沙箱", "sending": "正在发送", "ok": "8 成功", "invalid": "3 无效",
+              "said": "tickets.csv 的执行：已完成 · 已完成 8/8 行"},
+}
 
 
-def mistakes_sheet(path):
-    return write_csv(path, [
-        ["工单ID", "状态", "评论", "标签", "优先级"],
-        *[[tid, "已关闭", f"批量关闭 #{i}", "migrated", "P2"] for i, tid in enumerate(IDS[:8])],
-        [IDS[8], "bogus", "", "", "P1"],         # not a status
-        ["12345", "closed", "", "", ""],          # not a ticket id
-        [IDS[9], "", "", "", "P3"],               # nothing to change
-    ])
-
-
-@pytest.fixture
-def page(browser, console_at):
-    def open_page(rates=((1000, 1.0),), locale="en-US"):
-        running = console_at(rates)
-        context = browser.new_context(locale=locale, viewport={"width": 1200, "height": 900}, accept_downloads=True)
-        tab = context.new_page()
-        tab.goto(running.url)
-        tab.wait_for_selector("body[data-ready=yes]")
-        return running, tab
-
-    return open_page
-
-
-def at_least_done(tab, n):
-    """The run's "rows done" reads n or more (the page is pushed its progress)."""
-    more = "|".join([str(i) for i in range(n, 10)] + ["[1-9][0-9]+"])
-    expect(tab.locator("#stat-done")).to_have_text(re.compile(rf"^({more}) / "), timeout=WAIT)
-
-
-def start_run(tab, rate):
-    """Run at a fixed rate, without reading the tickets first (no undo sheet), confirmed."""
-    tab.uncheck("#opt-undo")
-    tab.check("input[name=rate-kind][value=fixed]")
-    tab.fill("#rate-value", rate)
-    tab.click("#run-start")
-    tab.click("#confirm-go")
-
-
-def upload(tab, path):
-    tab.set_input_files("#file", str(path))
-    tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr", timeout=WAIT)
-
-
-def test_upload_check_plan_run_and_download(page, tmp_path, shots):
-    running, tab = page(rates=[(20, 1.0)])
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_upload_check_plan_run_and_download(page, tmp_path, shots, locale):
+    said = WORDS[locale]
+    running, tab = page(rates=[(20, 1.0)], locale=locale)
     assert tab.url == running.origin + "/"  # the token went into a cookie, out of the address bar
-    tab.screenshot(path=shots / "1-start.png")
+    shot(tab, shots, "1-start", locale)
     upload(tab, mistakes_sheet(tmp_path / "tickets.csv"))
-    assert "11 rows: 8 valid, 3 invalid" in tab.inner_text("#check-counts")
+    assert said["counts"] in tab.inner_text("#check-counts")
     assert "优先级" in tab.inner_text("#mapping")  # a column the tool does not know, offered for mapping
     tab.select_option("#check-filter", "invalid")
     expect(tab.locator("#check-table tbody tr")).to_have_count(3)
     problems = tab.inner_text("#check-table tbody")
-    assert "not a status" in problems and "16 to 19 digits" in problems and "nothing to change" in problems
-    tab.screenshot(path=shots / "2-check.png", full_page=True)
+    assert all(problem in problems for problem in said["problems"])
+    shot(tab, shots, "2-check", locale, full_page=True)
 
     tab.click("#plan-start")
     tab.wait_for_selector("#plan-result:not([hidden]) #plan-table tbody tr", timeout=WAIT)
-    assert "8 change" in tab.inner_text("#plan-counts")
+    assert said["plan"] in tab.inner_text("#plan-counts")
     assert tab.locator("#plan-table .changed .new").count() >= 8  # new values highlighted
-    assert "51 closed by agent" in tab.inner_text("#plan-table")  # a status code with its name
-    tab.locator("#step-plan").screenshot(path=shots / "3-plan.png")
+    assert said["status"] in tab.inner_text("#plan-table")  # a status code with its name
+    shot(tab, shots, "3-plan", locale, of="#step-plan")
 
     tab.check("input[name=rate-kind][value=fixed]")
     tab.fill("#rate-value", "4/s")
     tab.click("#run-start")
     tab.wait_for_selector("#confirm[open]")
-    assert "8 tickets" in tab.inner_text("#confirm-text") and "8 comments" in tab.inner_text("#confirm-text")
-    assert "sandbox" in tab.inner_text("#confirm-api")
-    tab.locator("#confirm").screenshot(path=shots / "4-confirm.png")
+    assert all(words in tab.inner_text("#confirm-text") for words in said["confirm"])  # names the file too
+    assert said["sandbox"] in tab.inner_text("#confirm-api")
+    shot(tab, shots, "4-confirm", locale, of="#confirm")
     tab.click("#confirm-go")
     tab.wait_for_selector("#run-live:not([hidden])")
-    expect(tab.locator("#run-state")).to_have_text("tickets.csv · Sending", timeout=WAIT)  # read first (undo)
+    expect(tab.locator("#run-state")).to_have_text(f"tickets.csv · {said['sending']}", timeout=WAIT)  # read first
     at_least_done(tab, 4)
-    tab.locator("#step-run").screenshot(path=shots / "5-running.png")
+    expect(tab.locator("#banner")).to_be_visible()  # a run is going: said at the top
+    shot(tab, shots, "5-running", locale, of="#step-run")
     tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
     assert tab.inner_text("#stat-done") == "8 / 8"
-    assert "8 ok" in tab.inner_text("#run-counts") and "3 invalid" in tab.inner_text("#run-counts")
-    tab.locator("#step-run").screenshot(path=shots / "6-done.png")
+    assert tab.inner_text("#stat-rate") == "–" and tab.inner_text("#stat-left") == "–"  # live figures cleared
+    assert said["ok"] in tab.inner_text("#run-counts") and said["invalid"] in tab.inner_text("#run-counts")
+    expect(tab.locator("#announce")).to_have_text(said["said"])  # the live region said it
+    expect(tab.locator("#banner")).to_be_hidden(timeout=WAIT)
+    shot(tab, shots, "6-done", locale, of="#step-run")
 
     with tab.expect_download() as download:
         tab.click("#run-files a[href$='/files/report']")
@@ -106,8 +77,12 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots):
     assert [r["result"] for r in report] == ["ok"] * 8 + ["invalid"] * 3
     assert any(link.get_attribute("href").endswith("/files/undo") for link in tab.locator("#run-files a").all())
     tab.wait_for_selector("#history tbody tr")
-    assert tab.locator("#history tbody tr").count() == 2  # the plan and the run
-    tab.screenshot(path=shots / "7-page.png", full_page=True)
+    expect(tab.locator("#history tbody tr")).to_have_count(2)  # the plan and the run
+    named = [c.get_attribute("aria-label") or "" for c in tab.locator("#history tbody button, #history tbody a").all()]
+    kinds = ("plan", "run") if locale == "en-US" else ("计划", "执行")
+    assert named and all("tickets.csv" in n for n in named), named  # each history link says which run
+    assert all(any(kind in n for n in named) for kind in kinds), named
+    shot(tab, shots, "7-page", locale, full_page=True)
 
 
 def test_stop_ends_a_run_as_ctrl_c_does(page, tmp_path):
@@ -148,7 +123,6 @@ def test_the_page_speaks_chinese_when_the_browser_asks(page, tmp_path, shots):
     assert "上传表格" in tab.inner_text("#step-upload h2")
     upload(tab, mistakes_sheet(tmp_path / "工单.csv"))
     assert "共 11 行：8 行有效，3 行无效" in tab.inner_text("#check-counts")
-    tab.screenshot(path=shots / "8-chinese.png")
     tab.click("#run-start")
     tab.wait_for_selector("#confirm[open]")
     said = tab.inner_text("#confirm-text")
@@ -231,7 +205,12 @@ def test_a_base_link_pasted_checked_run_and_written_back(page, shots):
     api = running.console.env["FEISHU_BASE_URL"]
     with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
         assert "batch_update" not in json.load(answer)["calls"]  # the page's check only reads the link
-    tab.locator("#step-upload").screenshot(path=shots / "9-link.png")
+    tab.locator("#step-upload").screenshot(path=shots / "8-link.png")
+    tab.click("#lang")  # and in Chinese (the page's own words)
+    expect(tab.locator("#h-upload")).to_contain_text("上传表格")
+    tab.locator("#step-upload").screenshot(path=shots / "zh-8-link.png")
+    tab.click("#lang")
+    expect(tab.locator("#h-upload")).to_contain_text("Upload the sheet")
     start_run(tab, "200/s")
     tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
     assert "47 ok" in tab.inner_text("#run-counts") and "5 invalid" in tab.inner_text("#run-counts")

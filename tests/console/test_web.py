@@ -55,7 +55,7 @@ async def upload(client, name, data):
 
 async def test_without_the_token_every_request_is_refused(make_client):
     client, _ = await make_client()
-    for path in ("/", "/api/status", "/api/runs", "/static/app.js"):
+    for path in ("/", "/api/status", "/api/runs", "/static/main.js"):
         response = await client.get(path)
         assert response.status == 403, path
     assert (await client.get("/?token=wrong")).status == 403
@@ -120,7 +120,7 @@ async def test_a_sheet_a_choice_can_fix_is_kept_with_its_problem(make_client, na
 async def test_no_secret_in_any_answer(make_client):
     client, _ = await make_client()
     await login(client)
-    answers = [await (await client.get(path)).text() for path in ("/", "/api/status", "/static/app.js", "/api/runs")]
+    answers = [await (await client.get(path)).text() for path in ("/", "/api/status", "/static/main.js", "/api/runs")]
     checked = await upload(client, "in.csv", csv_bytes([["ticket_id", "status"], [IDS[0], "closed"], ["x", "2"]]))
     answers.append(await checked.text())
     upload_id = (await checked.json())["id"]
