@@ -21,7 +21,7 @@ WORDS = {  # what the page says at each step, in each language
               "plan": "8 change", "status": "51 closed by agent", "confirm": ("8 tickets", "8 comments", "File: tickets.csv"),
               "sandbox": "sandbox", "sending": "Sending", "ok": "8 ok", "invalid": "3 invalid",
               "said": "The run of tickets.csv: Finished · 8 of 8 rows done"},
-    "zh-CN": {"counts": "共 11 行：8 行有效，3 行无效", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
+    "zh-CN": {"counts": "共 11 行：8 行有效，3 行无效", "problems": ("不是有效状态", "16 到 19 位", "没有要改的内容"),
               "plan": "8 将改变", "status": "51 人工关闭工单", "confirm": ("8 个工单", "8 条评论", "文件：tickets.csv"),
               "sandbox": "沙箱", "sending": "正在发送", "ok": "8 成功", "invalid": "3 无效",
               "said": "tickets.csv 的执行：已完成 · 已完成 8/8 行"},
@@ -74,7 +74,10 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots, locale):
     with tab.expect_download() as download:
         tab.click("#run-files a[href$='/files/report']")
     report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    assert [r["result"] for r in report] == ["ok"] * 8 + ["invalid"] * 3
+    if locale == "en-US":
+        assert [r["result"] for r in report] == ["ok"] * 8 + ["invalid"] * 3
+    else:  # the page in 中文 chose Chinese: the report's result columns speak it (README: 中文 / Chinese)
+        assert [r["结果"] for r in report] == ["成功"] * 8 + ["无效"] * 3
     assert any(link.get_attribute("href").endswith("/files/undo") for link in tab.locator("#run-files a").all())
     tab.wait_for_selector("#history tbody tr")
     expect(tab.locator("#history tbody tr")).to_have_count(2)  # the plan and the run
