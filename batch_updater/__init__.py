@@ -9,6 +9,7 @@ The library behind the command line, for a scheduler or workflow task:
     result = run_frame(df, job="q3")              # a pandas DataFrame (pip install batch-updater[pandas])
     result.to_frame()                             # the frame with the result columns joined on
     result = run_job(RunOptions(input=my_source))  # rows from anywhere: a Source (sources/base.py)
+    job_status("changes.xlsx")[0].running        # a job's status, as `batch-updater status` (jobs/status.py)
 
 A run's hooks: `on_progress` is told a `RunProgress` now and then; a `RunControl` is a Stop
 button for a run on another thread (`run_job(options, control=control)`, then `control.stop()`).
@@ -24,13 +25,14 @@ from batch_updater.errors import (
 )
 from batch_updater.jobs.config import JobConfig, load_config, options_from
 from batch_updater.jobs.options import RunOptions
+from batch_updater.jobs.status import JobStatus, job_status
 from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.run.frame import plan_frame, run_frame
 from batch_updater.run.job import RunResult, run_config, run_job
 from batch_updater.sources.base import Source
 
 __all__ = [
-    "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "Outcome",
+    "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "JobStatus", "Outcome",
     "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "Source", "TicketUpdate", "UsageError",
-    "load_config", "options_from", "plan_frame", "run_config", "run_frame", "run_job",
+    "job_status", "load_config", "options_from", "plan_frame", "run_config", "run_frame", "run_job",
 ]

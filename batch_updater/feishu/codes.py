@@ -94,6 +94,21 @@ _TABLE = [
             "refresh endpoint error", Action.RETRY_ONCE),
     ApiCode(20072, 503, "The server is temporarily unavailable. Please retry your request.",
             "refresh endpoint unavailable", Action.RETRY_ONCE),
+    # Telling people a job has ended (docs/api-facts.md §11): the app bot's messages, a group's custom bot.
+    # The facts give the codes and what they mean, not their msg nor HTTP status: msg here is our wording.
+    ApiCode(230002, 400, "The bot is not in the chat.", "the app's bot is not in that group: add it",
+            Action.FAIL),
+    ApiCode(230013, 400, "Bot has NO availability to this user.",
+            "the user is not in the app's availability scope (or the app has no published version with a bot)",
+            Action.FAIL),
+    ApiCode(230020, 400, "This operation triggers the frequency limit.",
+            "too many messages to this chat or user (5/s)", Action.THROTTLE),
+    ApiCode(230025, 400, "The message content exceeds the length limit.", "the card is over 30 KB",
+            Action.FAIL),
+    ApiCode(19021, 400, "sign match fail or timestamp is not within one hour from current time",
+            "the webhook's signature was refused: check FEISHU_WEBHOOK_SECRET (and this machine's clock)",
+            Action.FAIL),
+    ApiCode(11232, 400, "frequency limited", "the custom bot's limit (100/min, 5/s)", Action.THROTTLE),
 ]
 
 CODES: dict[int, ApiCode] = {c.code: c for c in _TABLE}

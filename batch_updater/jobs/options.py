@@ -44,6 +44,8 @@ class RunOptions:
     write_back: bool = False  # also write the input with the result columns added: <input>-results.<ext>
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
+    notify: list[str] = field(default_factory=list)  # chat:<id>, user:<email or open_id>, webhook:<url>: told
+    limiter: str | None = None  # the rate budget: None ($BATCH_UPDATER_LIMITER, else the state folder), none, redis://
 
     def check(self) -> None:
         for name, (low, high) in LIMITS.items():

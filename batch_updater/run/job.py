@@ -105,7 +105,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     back = checked_write_back(job, RESULTS, on_warning, CHECK if options.dry_run else RESULTS)
     sent: SendReport | None = None
     read: ReadReport | None = None
-    resumed, jid, undo = 0, "", None
+    resumed, jid, undo, status = 0, "", None, None
     if options.dry_run:
         outcomes = [dry_run_outcome(item) for item in checked]
     else:
@@ -114,6 +114,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         done = run_rows(job, on_progress, on_warning)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
+        status = done.status
     settings_shown = _settings(job, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
@@ -127,6 +128,14 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
                        read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem)
+    if options.notify and not options.dry_run:
+        from batch_updater.run.notifying import notify_run
+
+        notify_run(result, job, on_warning, now)
+    if status is not None:
+        status.finish(exit_code=result.exit_code, report=str(written.report or "") or None,
+                      counts=dict(result.summary.by_result),
+                      achieved_rate=round(sent.achieved_rate, 3) if sent and sent.achieved_rate else None)
     counts = ", ".join(f"{n} {name}" for name, n in result.summary.by_result.items())
     event("finish", f"finished with exit code {result.exit_code}: {counts}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,

@@ -75,18 +75,20 @@ def source_of(options: RunOptions) -> Source:
 
 
 def send_settings(options: RunOptions, rate: RateSetting, *, plan: bool = False,
-                  control: RunControl | None = None) -> SendSettings:
+                  control: RunControl | None = None, env: Mapping[str, str] | None = None) -> SendSettings:
     """How a run sends, or a plan reads (at the read API's own rate; no comment is posted): built
     here only. Imports the sending half (aiohttp)."""
     from batch_updater.run.endpoints import endpoint_of
     from batch_updater.send.pool import SendOptions
     from batch_updater.send.session import READ_RATE, SendSettings
+    from batch_updater.send.shared import parse_limiter
 
+    limiter = parse_limiter(options.limiter or (env or {}).get("BATCH_UPDATER_LIMITER"))
     if plan:
         return SendSettings(READ_RATE, SendOptions(options.concurrency, options.max_attempts), options.timeout,
-                            endpoint_of(options), control=control)
+                            endpoint_of(options), control=control, limiter=limiter)
     return SendSettings(rate, SendOptions(options.concurrency, options.max_attempts, options.retry_comments),
-                        options.timeout, endpoint_of(options), control=control)
+                        options.timeout, endpoint_of(options), control=control, limiter=limiter)
 
 
 def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable[[str], None] | None,
@@ -106,9 +108,13 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     if plan or not options.dry_run:
         from batch_updater.send.session import check_ready
 
-        send = send_settings(options, rate, plan=plan, control=control)
+        send = send_settings(options, rate, plan=plan, control=control, env=env)
         # bad credentials or base URL: exit 2, before the input is read
         check_ready(send, env, reading=plan or options.skip_unchanged or options.undo)
+        if options.notify and not plan:
+            from batch_updater.run.notifying import check_notify
+
+            check_notify(list(options.notify), env)
     loaded = source.load(options.columns)
     for warning in loaded.warnings:
         warn(warning, on_warning)
@@ -143,7 +149,7 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     sheet = source.load(options.columns)
     checked = validate_rows(sheet.rows, sheet.columns, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
-               send_settings(options, rate), env)
+               send_settings(options, rate, env=env), env)
 
 
 class Stoppable(Protocol):

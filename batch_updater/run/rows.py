@@ -33,6 +33,7 @@ from batch_updater.jobs.resume import (
     plan_resume,
     row_keys,
 )
+from batch_updater.jobs.status import StatusFile
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import Outcome, TicketUpdate
@@ -55,6 +56,7 @@ class RunRows:
     resumed: int = 0
     job_id: str = ""
     undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
+    status: StatusFile | None = None  # the job's status file (jobs/status.py), for run_job to finish
 
 
 def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
@@ -92,9 +94,10 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
         event("start", f"run {job.source.label}: {len(job.checked)} rows, {len(specs)} valid, "
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=job.source.label,
               rows=len(job.checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
+        status = _status_file(held, job, len(plan.to_send), len(plan.earlier))
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                           {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
-        live = asyncio.run(run_live(job, sending, on_progress))
+        live = asyncio.run(run_live(job, sending, _reporting(on_progress, status)))
         outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
         if held is not None:
             _release(held.ledger, plan, claimed.new, outcomes, options.retry_comments)
@@ -105,7 +108,36 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
                  f"why): {shown}", on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
         undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)))
-    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo)
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, status)
+
+
+def _status_file(held: Held | None, job: Job, to_send: int, earlier: int) -> StatusFile | None:
+    """The job's status, for `batch-updater status` and `job_status` (jobs/status.py)."""
+    if held is None:
+        return None
+    source = job.source
+    about = {"input": source.label, "api": held.meta["api"], "helpdesk": held.meta["helpdesk"]}
+    if isinstance(source, FileSource):
+        about["input_path"] = str(source.path.resolve())
+    status = StatusFile(held.files.journal.parent, held.files.id, about)
+    status.start(rows=len(job.checked), valid=len(job.specs), to_send=to_send, done_earlier=earlier)
+    return status
+
+
+def _reporting(on_progress: Callable[[Progress], None] | None, status: StatusFile | None
+               ) -> Callable[[Progress], None] | None:
+    """`on_progress`, and the status file told of the sending's progress (not of reads)."""
+    if status is None:
+        return on_progress
+
+    def report(progress: Progress) -> None:
+        if not progress.reading:
+            status.progress(progress.done, progress.total, progress.counts, progress.rate,
+                            force=progress.done == progress.total)
+        if on_progress is not None:
+            on_progress(progress)
+
+    return report
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
