@@ -131,25 +131,17 @@ class PaceController:
     """Holds the current rate; told of every answer, it says how long to pause."""
 
     @classmethod
-    def for_setting(cls, setting: RateSetting, learned: float | None = None, now: float = 0.0, *,
-                    shared: bool = False) -> PaceController:
-        """`--rate N/s` holds N (less the headroom: more when `shared` with other processes, whose
-        requests leave on other clocks and through other journals); `auto` starts safe, or from a
-        learned rate."""
+    def for_setting(cls, setting: RateSetting, learned: float | None = None, now: float = 0.0) -> PaceController:
+        """`--rate N/s` holds N (less the headroom); `auto` starts safe, or from a learned rate."""
         if setting.per_second is not None:
-            headroom = SHARED_HEADROOM if shared else FIXED_HEADROOM
-            return cls(setting.per_second * headroom, fixed=True, now=now,
-                       figure=min(setting.per_second, MAX_RATE / FIXED_HEADROOM))
-        controller = cls(learned, now=now)
-        if shared:
-            controller.headroom = SHARED_HEADROOM
-        return controller
+            return cls(setting.per_second * FIXED_HEADROOM, fixed=True, now=now)
+        return cls(learned, now=now)
 
-    def __init__(self, start: float | None = None, *, fixed: bool = False, now: float = 0.0,
-                 figure: float | None = None) -> None:
+    def __init__(self, start: float | None = None, *, fixed: bool = False, now: float = 0.0) -> None:
         self.fixed = fixed
         self.rate = min(max(start or SAFE_START, MIN_RATE), MAX_RATE)
-        self.fixed_at = figure or self.rate / FIXED_HEADROOM  # the user's figure, when fixed
+        self.fixed_at = self.rate / FIXED_HEADROOM  # the user's figure, when fixed
+        self.crowded = False  # other processes share the budget now (send/shared.py): more headroom
         self.slow_start = not fixed and start is None
         self.estimate: float | None = None  # the limit, as this run's throttle answers showed it
         self.found = False  # this run met the throttle and estimated the limit from it
@@ -226,14 +218,33 @@ class PaceController:
     # --- sharing one budget with other processes (send/shared.py) --------------------
 
     def decision(self) -> Decision:
-        return Decision(self.rate, self.estimate, self.found, self.long_window, self.headroom, self.confirmed,
-                        self.slow_start)
+        return Decision(self.rate, self.estimate, self.found, self.long_window, self._alone(self.headroom),
+                        self.confirmed, self.slow_start)
+
+    def _alone(self, headroom: float) -> float:
+        """A headroom as it would be without the crowd's (what a Decision carries)."""
+        return min(FIXED_HEADROOM, headroom * FIXED_HEADROOM / SHARED_HEADROOM) if self.crowded else headroom
+
+    def crowd(self, now: float, crowded: bool) -> None:
+        """Other processes began (or stopped) sharing this budget: their requests leave on other
+        clocks, so while they do, the rate is held SHARED_HEADROOM instead of FIXED_HEADROOM under
+        the figure (fixed) or the limit found (auto)."""
+        if crowded == self.crowded:
+            return
+        self.crowded = crowded
+        factor = SHARED_HEADROOM / FIXED_HEADROOM if crowded else FIXED_HEADROOM / SHARED_HEADROOM
+        self.headroom = min(FIXED_HEADROOM, self.headroom * factor)
+        if self.fixed:
+            self._set(now, min(max(self.rate * factor, FIXED_FLOOR * self.fixed_at), self.fixed_at * FIXED_HEADROOM))
+        elif crowded and self.estimate is not None:
+            self._set(now, min(self.rate, self.headroom * self.estimate))
 
     def adopt(self, now: float, decision: Decision) -> None:
         """Another process sharing the budget changed the rate (it met the throttle, or climbed):
         take its findings as this controller's own, and judge the next climb from now."""
         self.estimate, self.found = decision.estimate, self.found or decision.found
-        self.long_window, self.headroom = decision.long_window, decision.headroom
+        self.long_window = decision.long_window
+        self.headroom = decision.headroom * (SHARED_HEADROOM / FIXED_HEADROOM if self.crowded else 1.0)
         self.confirmed, self.slow_start = decision.confirmed, decision.slow_start
         if decision.estimate is not None:
             self._regain = None

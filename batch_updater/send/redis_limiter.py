@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from batch_updater.errors import UsageError
-from batch_updater.send.slots import BUCKET, FAR, HORIZON, MAX_LATE, STALE, Grant, Shared
+from batch_updater.send.slots import ACTIVE, BUCKET, FAR, HORIZON, MAX_LATE, STALE, Grant, Shared
 
 TTL_MS = int(STALE * 1000) * 5  # keys of a budget nobody uses expire
 
@@ -31,10 +31,11 @@ TTL_MS = int(STALE * 1000) * 5  # keys of a budget nobody uses expire
 def _lua(text: str) -> str:
     """A script with the limits' values written in ($stale, $far, ...)."""
     return Template(text).substitute(stale=STALE, far=FAR, max_late=MAX_LATE, ttl=TTL_MS, horizon=HORIZON,
-                                     bucket=BUCKET)
+                                     bucket=BUCKET, active=ACTIVE)
 
-# KEYS[1] the budget's hash. ARGV: n, interval. Returns now, due, paused_until, version (as text:
-# Redis turns a Lua number into an integer).
+# KEYS[1] the budget's hash, KEYS[2] its takers (a sorted set). ARGV: n, interval, writer. Returns now, due,
+# paused_until, version, the other takers of the last ACTIVE seconds (as text: Redis turns a Lua number into
+# an integer).
 _TAKE = _lua("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -50,7 +51,12 @@ local due = math.max(tat, paused, now - $max_late)
 redis.call('HSET', KEYS[1], 'tat', string.format('%.6f', due + tonumber(ARGV[1]) * tonumber(ARGV[2])),
            'touched', string.format('%.6f', now))
 redis.call('PEXPIRE', KEYS[1], $ttl)
-return {string.format('%.6f', now), string.format('%.6f', due), string.format('%.6f', paused), s[4] or '0'}
+redis.call('ZADD', KEYS[2], now, ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - $active)
+redis.call('PEXPIRE', KEYS[2], $ttl)
+local others = redis.call('ZCARD', KEYS[2]) - 1
+return {string.format('%.6f', now), string.format('%.6f', due), string.format('%.6f', paused), s[4] or '0',
+        tostring(others)}
 """)
 
 # KEYS[1]. Returns now, paused_until, version, writer, decision (JSON or '').
@@ -73,14 +79,15 @@ redis.call('PEXPIRE', KEYS[1], $ttl)
 return v
 """)
 
-# KEYS[1]. ARGV: writer, sent_at, until, decision JSON or ''. Returns 1 (the pause is news) or 0.
+# KEYS[1]. ARGV: writer, sent_at, until, decision JSON or ''. Returns 1 (the pause is news) or 0 (the
+# request was sent before the last pause began, or during it).
 _PAUSE = _lua("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local began = tonumber(redis.call('HGET', KEYS[1], 'pause_began') or '-1e300')
-if tonumber(ARGV[2]) < began then return 0 end
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused_until') or '-1e300')
 if paused > now + $far then paused = -1e300 end
+if tonumber(ARGV[2]) < math.max(began, paused) then return 0 end
 local untl = math.min(tonumber(ARGV[3]), now + $far)
 redis.call('HSET', KEYS[1], 'pause_began', string.format('%.6f', now),
            'paused_until', string.format('%.6f', math.max(paused, untl)), 'touched', string.format('%.6f', now))
@@ -89,6 +96,13 @@ if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[1], 'writer', ARGV[1], 'decision', ARGV[4])
 end
 redis.call('PEXPIRE', KEYS[1], $ttl)
+return 1
+""")
+
+# KEYS[1]. ARGV: at_least. The schedule's next slot no earlier than that.
+_PUSH = _lua("""
+local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '-1e300')
+if tonumber(ARGV[1]) > tat then redis.call('HSET', KEYS[1], 'tat', ARGV[1]) end
 return 1
 """)
 
@@ -150,6 +164,7 @@ class RedisSlots:
     def __init__(self, client: Any, prefix: str, label: str, *, owns_client: bool = True) -> None:
         self.client = client
         self.key, self.counts_key, self.departed_key = prefix, f"{prefix}:counts", f"{prefix}:departed"
+        self.takers_key = f"{prefix}:takers"
         self.label = label
         self._owns = owns_client
         self._take = client.register_script(_TAKE)
@@ -158,10 +173,12 @@ class RedisSlots:
         self._pause = client.register_script(_PAUSE)
         self._count = client.register_script(_COUNT)
         self._depart = client.register_script(_DEPART)
+        self._push = client.register_script(_PUSH)
 
-    async def take(self, n: int, interval: float) -> Grant:
-        now, due, paused, version = await self._take(keys=[self.key], args=[n, repr(interval)])
-        return Grant(float(now), float(due), float(paused), int(version))
+    async def take(self, n: int, interval: float, writer: str = "") -> Grant:
+        now, due, paused, version, others = await self._take(keys=[self.key, self.takers_key],
+                                                             args=[n, repr(interval), writer])
+        return Grant(float(now), float(due), float(paused), int(version), int(others))
 
     async def shared(self) -> Shared:
         now, paused, version, writer, decision = await self._shared(keys=[self.key])
@@ -186,6 +203,12 @@ class RedisSlots:
             args += [bucket, n]
         flat = await self._count(keys=[self.counts_key], args=args)
         return {int(flat[i]): int(flat[i + 1]) for i in range(0, len(flat), 2)}
+
+    async def push(self, at_least: float) -> None:
+        await self._push(keys=[self.key], args=[repr(at_least)])
+
+    async def leave(self, writer: str) -> None:
+        await self.client.zrem(self.takers_key, writer)
 
     async def close(self) -> None:
         if self._owns:

@@ -167,8 +167,7 @@ def make_sender(session: Session, settings: SendSettings, rate: RateSetting, lea
     """The worker pool of one pass over rows (sending them, or `operation`: reading their
     tickets): its limiter paces at `rate` (auto starts from `learned`), with as many requests in
     flight as the rate needs at the latency, at most --concurrency."""
-    controller = PaceController.for_setting(rate, learned, asyncio.get_running_loop().time(),
-                                            shared=session.budget is not None)
+    controller = PaceController.for_setting(rate, learned, asyncio.get_running_loop().time())
     if session.budget is not None:
         kind = "get" if operation is not None and operation.reading else "put"
         limiter: Pacer = session.budget.pacer(controller, kind, settings.send.concurrency)

@@ -36,14 +36,17 @@ from typing import Any
 from batch_updater.errors import UsageError
 from batch_updater.logs import event
 from batch_updater.naming import option
-from batch_updater.send.limiter import Pacer
+from batch_updater.send.limiter import DEPARTURE_MARGIN, MAX_LATE, Pacer
 from batch_updater.send.pacing import Decision, PaceController
 from batch_updater.send.slots import BUCKET, SlotStore
 
 CHUNK = 0.02  # seconds of slots reserved at once: one store round trip per slot below 50/s
 MAX_CHUNK = 256
 COUNT_EVERY = 0.1  # seconds between two exchanges of the answers accepted (--rate auto)
-FIRST_LATE = 0.05  # seconds a process's first request may take to reach the API (a new connection, TLS)
+# A process's first requests may reach the API this much later than they leave (a new connection, TLS, the
+# first calls of code paths, a process still starting up): counted as leaving that much later.
+FIRST_LATE, FIRST_REQUESTS = 0.1, 2
+SHARED_MARGIN = 0.025  # seconds beyond K/N between K + 1 departures of every process (one process alone: 10 ms)
 SHARED_DEPARTURES = 64  # at most this many requests a second are counted in the shared departures (above, each
 # process counts its own: a few milliseconds of jitter is a smaller share of a faster second)
 PEEK_AFTER = 0.02  # a wait for a slot longer than this looks for a pause another process began meanwhile
@@ -136,6 +139,7 @@ class SharedPacer(Pacer):
         self._tasks: set[asyncio.Task[None]] = set()
         self._touch: asyncio.Task[None] | None = None  # auto: the exchange with the others, every COUNT_EVERY
         self.lost: str | None = None  # why the store could not be used (pacing alone since)
+        self._first_left = FIRST_REQUESTS  # departures still counted as leaving FIRST_LATE later
 
     # -- the Limiter protocol ------------------------------------------------------------------
     async def acquire(self) -> None:
@@ -158,22 +162,31 @@ class SharedPacer(Pacer):
                     await asyncio.sleep(due - now)
                     if due - now > PEEK_AFTER and await self._paused_meanwhile():
                         continue
+                now = self.now()
+                late = now - due
                 self._left -= 1
-                self._next += self._interval
-                self._granted.append(self.now())
+                self._next = max(self._next, now - MAX_LATE) + self._interval  # as Pacer: a late wake-up
+                if late > MAX_LATE and self._offset is not None:  # is made up by at most MAX_LATE
+                    try:
+                        await self.store.push(self._next + self._offset)
+                    except Exception as e:  # noqa: BLE001
+                        self._lose(e)
+                self._granted.append(now)
                 self.in_flight += 1
                 return None
         return await super().acquire()
 
     async def depart(self) -> float:
-        """At a fixed rate, the departures of every process are held to the figure (limiter.py's
-        check of K departures, over all of them): a request that leaves late (its journal mark took
-        a while) must not bring the next process's too close. The first request of this process is
-        counted as leaving FIRST_LATE later: it opens a connection, and reaches the API late."""
-        if self._window is None or self.lost is not None or self._window[0] > SHARED_DEPARTURES:
+        """At a fixed rate (and with auto, once the limit is found), the departures of every process
+        are held to the figure: limiter.py's check of K departures, over all of them, with
+        SHARED_MARGIN: a request that leaves late (its journal mark took a while, its process was
+        not scheduled) must not bring the next process's too close. This process's first requests
+        are counted as leaving FIRST_LATE later (they may arrive late)."""
+        window = self._window or self._found_window()
+        if window is None or self.lost is not None or window[0] > SHARED_DEPARTURES:
             return await super().depart()
-        count, seconds = self._window
-        late = FIRST_LATE if not self._departed else 0.0
+        count, seconds = window[0], window[1] + (SHARED_MARGIN - DEPARTURE_MARGIN if self.controller.crowded else 0.0)
+        late = FIRST_LATE if self._first_left > 0 else 0.0
         while True:
             now = self.now()
             if self.controller.paused_until > now:
@@ -185,11 +198,19 @@ class SharedPacer(Pacer):
                 self._lose(e)
                 return await super().depart()
             if wait <= 0:
-                self._departed.append(self.now())  # (only its length is read here)
-                if len(self._departed) > 1:
-                    self._departed.popleft()
+                self._first_left -= 1
                 return self.now()
             await asyncio.sleep(wait)
+
+    def _found_window(self) -> tuple[int, float] | None:
+        """With auto, once the limit per second was found (E), while other processes share the budget:
+        at most floor(E) departures of every process in floor(E)/E seconds plus DEPARTURE_MARGIN, as a
+        fixed rate holds its figure."""
+        estimate = self.controller.estimate
+        if estimate is None or self.controller.long_window or estimate < 1 or not self.controller.crowded:
+            return None
+        count = int(estimate)
+        return count, count / estimate + DEPARTURE_MARGIN
 
     def answered(self, sent_at: float, *, throttled: bool = False, reset_after: float | None = None) -> float:
         controller = self.controller
@@ -214,6 +235,9 @@ class SharedPacer(Pacer):
             await asyncio.gather(self._touch, return_exceptions=True)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.lost is None and self._offset is not None:
+            with contextlib.suppress(Exception):
+                await self.store.leave(self.writer)
 
     # -- the store ------------------------------------------------------------------------------
     async def _reserve(self) -> bool:
@@ -223,9 +247,10 @@ class SharedPacer(Pacer):
             interval = 1.0 / self.controller.rate
             n = max(1, min(MAX_CHUNK, int(CHUNK / interval)))
             asked = self.now()
-            grant = await self.store.take(n, interval)
+            grant = await self.store.take(n, interval, self.writer)
             now = self.now()
             self._offset = grant.now - (asked + now) / 2
+            self.controller.crowd(now, grant.others > 0)
             if grant.version != self._version:
                 await self._adopt()
         except Exception as e:  # noqa: BLE001 (any failure of the store: Redis gone, a disk error)
@@ -273,10 +298,12 @@ class SharedPacer(Pacer):
             controller.others_accepted(self.now(), sent, [t + controller.latency for t in sent])
 
     async def _adopt(self) -> None:
-        """Another process published a rate decision: this controller takes it."""
+        """Another process sharing the budget now published a rate decision: this controller takes it
+        (a decision left by a run that has ended is not: this run starts from its own)."""
         shared = await self.store.shared()
         self._version = shared.version
-        if shared.writer == self.writer or shared.decision is None or self.controller.fixed:
+        if shared.writer == self.writer or shared.decision is None or self.controller.fixed or \
+                not self.controller.crowded:
             return
         decision = Decision.from_dict(shared.decision)
         if decision is not None:

@@ -33,6 +33,7 @@ STALE = 120.0  # seconds without a take after which a schedule and its decisions
 FAR = 300.0  # a due time or a pause further ahead than this is not believed (a clock that jumped)
 BUCKET = 0.1  # seconds: answers accepted are counted per bucket of this width
 HORIZON = 70.0  # seconds of buckets kept (the controller looks back a minute at most)
+ACTIVE = 2.0  # seconds since its last take that a process counts as sharing the budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Grant:
     due: float
     paused_until: float
     version: int
+    others: int = 0  # other processes that took slots in the last ACTIVE seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +64,9 @@ class SlotStore(Protocol):
 
     label: str  # where it is kept, for messages: "the state folder", "redis://host:6379/0"
 
-    async def take(self, n: int, interval: float) -> Grant:
-        """Reserve `n` slots `interval` seconds apart, after the shared pause: the first is due at `due`."""
+    async def take(self, n: int, interval: float, writer: str = "") -> Grant:
+        """Reserve `n` slots `interval` seconds apart for `writer`, after the shared pause: the first is
+        due at `due`."""
 
     async def shared(self) -> Shared: ...
 
@@ -72,8 +75,9 @@ class SlotStore(Protocol):
 
     async def pause(self, writer: str, sent_at: float, until: float, decision: Mapping[str, Any] | None) -> bool:
         """A throttle answer to a request sent at `sent_at` (store clock): pause every process until
-        `until` and publish `decision` (if given), unless a pause already began after that request
-        was sent (then the answer is old news: False, and nothing changes)."""
+        `until` and publish `decision` (if given), unless that request was sent before the last pause
+        began or during it (a process that had not heard of it yet): then the answer is old news
+        (False), and nothing changes."""
 
     async def depart(self, count: int, seconds: float, late: float = 0.0) -> float:
         """A request about to leave at a fixed rate: 0.0 (recorded as leaving now, plus `late`: a
@@ -82,6 +86,13 @@ class SlotStore(Protocol):
 
     async def count(self, deltas: Mapping[int, int]) -> dict[int, int]:
         """Add this process's answers accepted per bucket; every process's counts, the last HORIZON."""
+
+    async def push(self, at_least: float) -> None:
+        """A slot was used late: the next is due no earlier than `at_least` (as one process's pacing
+        makes up at most MAX_LATE of a late wake-up: more would be a burst)."""
+
+    async def leave(self, writer: str) -> None:
+        """`writer` stops taking slots: it no longer counts as sharing the budget."""
 
     async def close(self) -> None: ...
 
@@ -146,13 +157,18 @@ class FileSlots:
         finally:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
 
-    async def take(self, n: int, interval: float) -> Grant:
+    async def take(self, n: int, interval: float, writer: str = "") -> Grant:
         with self._held(self.path) as (state, now):
             tat, paused = _number(state.get("tat"), now), _number(state.get("paused_until"), now)
             due = max(tat, paused, now - MAX_LATE)
             state["tat"] = due + n * interval
             state["touched"] = now
-            return Grant(now, due, paused, int(state.get("version", 0)))
+            takers = state.get("takers")
+            takers = {w: t for w, t in takers.items() if isinstance(t, int | float) and t > now - ACTIVE} \
+                if isinstance(takers, dict) else {}
+            takers[writer] = now
+            state["takers"] = takers
+            return Grant(now, due, paused, int(state.get("version", 0)), len(takers) - 1)
 
     async def shared(self) -> Shared:
         with self._held(self.path) as (state, now):
@@ -168,8 +184,8 @@ class FileSlots:
 
     async def pause(self, writer: str, sent_at: float, until: float, decision: Mapping[str, Any] | None) -> bool:
         with self._held(self.path) as (state, now):
-            if sent_at < _number(state.get("pause_began"), now):
-                return False
+            if sent_at < max(_number(state.get("pause_began"), now), _number(state.get("paused_until"), now)):
+                return False  # sent before the last pause began, or during it: the same event
             state["pause_began"] = now
             state["paused_until"] = max(_number(state.get("paused_until"), now), min(until, now + FAR))
             state["touched"] = now
@@ -197,6 +213,17 @@ class FileSlots:
             state.clear()
             state.update({str(k): v for k, v in counts.items()})
             return counts
+
+    async def push(self, at_least: float) -> None:
+        with self._held(self.path) as (state, now):
+            if at_least <= now + FAR and at_least > _number(state.get("tat"), now):
+                state["tat"] = at_least
+
+    async def leave(self, writer: str) -> None:
+        with self._held(self.path) as (state, _):
+            takers = state.get("takers")
+            if isinstance(takers, dict) and writer in takers:
+                state["takers"] = {w: t for w, t in takers.items() if w != writer}  # a new dict: written back
 
     async def close(self) -> None:
         if self._lock >= 0:

@@ -10,7 +10,7 @@ import contextlib
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.send.pacing import PaceController
+from batch_updater.send.pacing import PaceController, parse_rate
 from batch_updater.send.shared import Budget, LimiterSpec, SharedPacer, budget_key, parse_limiter
 from batch_updater.send.slots import FileSlots
 from tests.support.redis_server import redis_server
@@ -77,6 +77,19 @@ async def test_decisions_counts_and_departures_are_shared(kind, tmp_path):
     assert (v1, v2, shared.writer, shared.decision) == (1, 2, "b", {"rate": 24.0})
     assert counts == {bucket: 5}
     assert waits[:2] == [0.0, 0.0] and 0.9 < waits[2] <= 1.0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_the_store_knows_who_else_shares_it_and_a_late_slot_pushes_the_schedule(kind, tmp_path):
+    async with _store(kind, tmp_path) as store:
+        alone = await store.take(1, 0.05, "a")
+        crowded = await store.take(1, 0.05, "b")
+        await store.leave("a")
+        left = await store.take(1, 0.05, "b")
+        await store.push(left.due + 1.0)  # a slot used 1 s late: the next is due no earlier
+        pushed = await store.take(1, 0.05, "b")
+    assert (alone.others, crowded.others, left.others) == (0, 1, 0)
+    assert pushed.due >= left.due + 1.0 - 1e-6
 
 
 async def test_two_pacers_take_turns_on_one_schedule(tmp_path):
@@ -163,3 +176,17 @@ def test_one_process_throttle_answer_pauses_the_others_until_the_reset(tmp_path)
     pause, waited, rate_a, rate_b, b_pauses = run_virtual(main())
     assert pause >= 3.0 and waited >= 2.9 and b_pauses == 0
     assert rate_b == rate_a < 20.0
+
+
+def test_a_run_alone_holds_its_figure_as_before_and_makes_room_only_while_others_share_it():
+    controller = PaceController.for_setting(parse_rate("20/s"))
+    assert round(controller.rate, 3) == 19.7  # 98.5%, as a run alone always held it
+    controller.crowd(1.0, True)
+    assert round(controller.rate, 3) == 19.4  # 97% while others share the budget
+    controller.crowd(2.0, False)
+    assert round(controller.rate, 3) == 19.7
+    auto = PaceController(28.5)
+    auto.estimate, auto.headroom = 30.0, 0.985
+    auto.crowd(1.0, True)
+    assert round(auto.headroom, 3) == 0.97 and auto.rate <= 0.97 * 30 + 1e-9
+    assert auto.decision().headroom == 0.985  # what it tells the others: its headroom without the crowd's
