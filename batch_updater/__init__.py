@@ -10,6 +10,8 @@ The library behind the command line, for a scheduler or workflow task:
     result.to_frame()                             # the frame with the result columns joined on
     result = run_job(RunOptions(input=my_source))  # rows from anywhere: a Source (sources/base.py)
     job_status("changes.xlsx")[0].running        # a job's status, as `batch-updater status` (jobs/status.py)
+    export_tickets(ExportOptions("billing.xlsx", parse_select("status=5 tag=billing")))  # the helpdesk's tickets
+    picked, result = run_selection(RunOptions(input="-"), Selection(parse_select("status=5"), {"status": "51"}))
 
 A run's hooks: `on_progress` is told a `RunProgress` now and then; a `RunControl` is a Stop
 button for a run on another thread (`run_job(options, control=control)`, then `control.stop()`).
@@ -23,6 +25,9 @@ from batch_updater.errors import (
     JobLocked,
     UsageError,
 )
+from batch_updater.helpdesk.export import ExportOptions, export_tickets
+from batch_updater.helpdesk.filters import Filters, filters_from, parse_select
+from batch_updater.helpdesk.select import Selection, plan_selection, run_selection
 from batch_updater.jobs.config import JobConfig, load_config, options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.jobs.status import JobStatus, job_status
@@ -32,7 +37,8 @@ from batch_updater.run.job import RunResult, run_config, run_job
 from batch_updater.sources.base import Source
 
 __all__ = [
-    "BatchUpdaterError", "CredentialsRefused", "InputError", "JobConfig", "JobLocked", "JobStatus", "Outcome",
-    "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "Source", "TicketUpdate", "UsageError",
-    "job_status", "load_config", "options_from", "plan_frame", "run_config", "run_frame", "run_job",
+    "BatchUpdaterError", "CredentialsRefused", "ExportOptions", "Filters", "InputError", "JobConfig", "JobLocked",
+    "JobStatus", "Outcome", "Result", "RunControl", "RunOptions", "RunProgress", "RunResult", "Selection", "Source",
+    "TicketUpdate", "UsageError", "export_tickets", "filters_from", "job_status", "load_config", "options_from",
+    "parse_select", "plan_frame", "plan_selection", "run_config", "run_frame", "run_job", "run_selection",
 ]

@@ -24,6 +24,7 @@ from batch_updater.naming import cli_flag, naming
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.schema.sheet import Sheet
+from batch_updater.sources.links import is_link
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -33,7 +34,8 @@ class LazyGroup(click.Group):
     """Imports a subcommand's module only when it is used (the sandbox and the console pull in aiohttp.web)."""
 
     lazy = {"sandbox": ("batch_updater.sandbox.cli", "sandbox_command"),
-            "serve": ("batch_updater.console.serve", "serve_command")}
+            "serve": ("batch_updater.console.serve", "serve_command"),
+            "export": ("batch_updater.cli_helpdesk", "export_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -55,6 +57,17 @@ def cli(ctx: click.Context) -> None:
 
 _PATH = click.Path(path_type=Path, dir_okay=False)
 _BOTH = ("run", "plan")
+
+
+class _Input(click.ParamType):
+    """INPUT: a spreadsheet's path, or a Feishu / Lark link kept as written (a Path folds its `//`)."""
+
+    name = "input"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and is_link(value):
+            return value
+        return _PATH.convert(value, param, ctx)
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ JOB_FLAGS = (
         "run": "A TOML job file with the run's settings; flags given here win over it.",
         "plan": "A TOML job file; flags given here win over it."}),
     _flag("--dry-run", is_flag=True, only="run", help="Check every row offline and write the report; send nothing."),
-    _flag("--sheet", metavar="NAME_OR_INDEX", help="Excel sheet by name, or by number (1 = first)."),
+    _flag("--sheet", metavar="NAME_OR_INDEX", help="Sheet of a workbook or Sheets link: name, or number (1 = first)."),
     _flag("--encoding", help={
         "run": "Text encoding of a CSV/TSV (default: detect UTF-8, UTF-16, GBK/GB18030).",
         "plan": "Text encoding of a CSV/TSV (default: detect)."}),
@@ -106,15 +119,23 @@ JOB_FLAGS = (
           help="Also retry rows with a comment after an ambiguous failure (risk: the comment twice)."),
     _flag("--fresh", is_flag=True, only="run",
           help="Start this job over: forget which rows an earlier run already sent."),
+    _flag("--plan", "plan_file", type=_PATH, metavar="PLAN_FILE", only="run",
+          help="Apply exactly the changes of a plan file `plan` wrote (instead of INPUT), skipping each ticket "
+               "changed since the plan (read first; needs the app's credentials)."),
     _flag("--skip-unchanged", is_flag=True, only="run",
           help="Read each ticket first and send only the rows that change something (needs the app's "
                "credentials); also writes an undo sheet."),
     _flag("--undo", is_flag=True, only="run",
           help="Read each ticket first and write an undo sheet beside the report (needs the app's credentials)."),
-    _flag("--write-back", is_flag=True, default=None, help={
+    _flag("--write-back/--no-write-back", default=None, help={
         "run": "Also write INPUT with the result columns added beside your own: <input>-results.xlsx "
-               "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the file kept).",
-        "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx."}),
+               "(<input>-check.xlsx with --dry-run; .xlsx, .xlsm, .csv, .tsv; everything else in the file kept). "
+               "A link's results go into its table or sheet as the run goes; --no-write-back keeps it read-only.",
+        "plan": "Also write INPUT with the plan's columns added beside your own: <input>-plan.xlsx (a link: "
+                "into its table or sheet; --no-write-back keeps it read-only)."}),
+    _flag("--refresh-fields", is_flag=True,
+          help="Read the helpdesk's custom field list again (it is kept for a day), for columns named by a "
+               "custom field's display name."),
     _flag("--notify", multiple=True, metavar="chat:ID|user:EMAIL|webhook:URL", only="run",
           help="When the run ends, send its card (counts, rate, exit code, report, first problems) to a chat or "
                "a user through the app's bot, or to a group's custom bot (FEISHU_WEBHOOK_SECRET signs it). "
@@ -129,6 +150,7 @@ JOB_FLAGS = (
     _flag("--log-file", type=_PATH, only="run", help="Append the run's events here."),
 )
 
+_GIVEN_FALSE = ("write_back",)  # flags whose False means "no" (--no-write-back), not "not given"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -138,7 +160,7 @@ def job_options(command: str) -> Callable[[F], F]:
         for flag in reversed(JOB_FLAGS):
             if command in flag.help:
                 fn = click.option(*flag.decls, help=flag.help[command], **flag.kwargs)(fn)
-        return click.argument("input", type=_PATH, required=False)(fn)
+        return click.argument("input", type=_Input(), required=False)(fn)
 
     return decorate
 
@@ -169,19 +191,47 @@ class _Front:
 def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> tuple[JobConfig | None, RunOptions]:
     """The job file's settings, with the flags given winning over them."""
     config = front.call(load_config, config_path) if config_path else None
-    given = {k: (list(v) if isinstance(v, tuple) else v) for k, v in flags.items() if v is not False and v != ()}
-    return config, front.call(options_from, config, **given)
+    # an unset flag (False) leaves the job file's value; --no-write-back is a False that was given
+    return config, front.call(options_from, config, **given_flags(flags))
+
+
+def given_flags(flags: dict[str, Any]) -> dict[str, Any]:
+    """The flags given: an unset flag (False, or an empty repeatable one) leaves the job file's value;
+    --no-write-back is a False that was given; a repeatable flag's values as a list."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in flags.items()
+            if (v is not False or k in _GIVEN_FALSE) and v != ()}
+
+
+def selection_flags(command: str) -> Callable[[F], F]:
+    """`--select`, `--set`, `--comment` (and `--yes` for run): one change to the tickets a filter
+    selects, instead of INPUT (cli_helpdesk.py)."""
+    def decorate(fn: F) -> F:
+        if command == "run":
+            fn = click.option("--yes", is_flag=True, help="Do not ask before changing the selected tickets.")(fn)
+        fn = click.option("--comment", metavar="TEXT", help="With --select: a comment to post on each ticket.")(fn)
+        fn = click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+                          help="With --select: the change (repeatable): status=51, 优先级=高.")(fn)
+        return click.option("--select", metavar="FILTERS",
+                            help='Instead of INPUT, the tickets these filters select: "status=5 tag=billing '
+                                 'updated-before=2026-11-01" (export\'s filters).')(fn)
+
+    return decorate
 
 
 @cli.command()
 @job_options("run")
-def run(config_path: Path | None, log_format: str | None, log_file: Path | None, **flags: Any) -> None:
-    """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls) and write a report of every row.
+@selection_flags("run")
+def run(config_path: Path | None, log_format: str | None, log_file: Path | None, select: str | None,
+        sets: tuple[str, ...], comment: str | None, yes: bool, **flags: Any) -> None:
+    """Apply the changes in INPUT (.csv, .tsv, .txt, .xlsx, .xlsm or .xls, or a Feishu / Lark Base, Sheets or
+    Wiki link: its results are written back into it) and write a report of every row.
 
     Credentials come from the environment: FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_ID and
     FEISHU_HELPDESK_TOKEN (and, to refresh the user token in long jobs, FEISHU_APP_ID,
     FEISHU_APP_SECRET and FEISHU_REFRESH_TOKEN). Running the same job again resumes it.
     """
+    if select is not None or sets or comment is not None or _selects(config_path):
+        _helpdesk("run_select")(config_path, log_format, log_file, select, sets, comment, yes, flags)
     front = _Front()
     config, options = _options(front, config_path, flags)
     env = credential_env(config, os.environ) if config else dict(os.environ)
@@ -202,7 +252,9 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
 
 @cli.command()
 @job_options("plan")
-def plan(config_path: Path | None, **flags: Any) -> None:
+@selection_flags("plan")
+def plan(config_path: Path | None, select: str | None, sets: tuple[str, ...], comment: str | None,
+         **flags: Any) -> None:
     """Show what `run` would change: each ticket's current values beside the new ones.
 
     Reads every valid row's ticket (GET, at most 10/s, with the app's tenant token: set
@@ -211,13 +263,31 @@ def plan(config_path: Path | None, **flags: Any) -> None:
     from batch_updater.run.plan import plan_job
 
     front = _Front()
-    config, options = _options(front, config_path, flags)
-    env = credential_env(config, os.environ) if config else dict(os.environ)
-    with ProgressDisplay() as progress:
-        result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    if select is not None or sets or comment is not None or _selects(config_path):
+        result = _helpdesk("plan_select")(front, config_path, select, sets, comment, flags)
+    else:
+        config, options = _options(front, config_path, flags)
+        env = credential_env(config, os.environ) if config else dict(os.environ)
+        with ProgressDisplay() as progress:
+            result = front.call(plan_job, options, env=env, on_progress=progress, on_warning=_warn)
+    print_plan(result)
+
+
+def _helpdesk(name: str) -> Any:
+    """A function of cli_helpdesk.py (`run --select`), imported when used, as the lazy commands are:
+    it builds on this module."""
+    return getattr(importlib.import_module("batch_updater.cli_helpdesk"), name)
+
+
+def _selects(config_path: Path | None) -> bool:
+    """Whether a job file selects its tickets ([select]) instead of naming an input."""
+    return bool(config_path and _Front().call(load_config, config_path).select)
+
+
+def print_plan(result: Any) -> None:
     s = result.summary
     _print_input(result.sheet)
-    click.echo(f"Plan: {s.rows} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
+    click.echo(f"Plan: {_count(s.rows, 'row', 'rows')}: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
                                                                                   key=lambda kv: -kv[1])))
     for name, tickets in s.tickets_changing.items():
         click.echo(f"  {name}: would change on {_count(tickets, 'ticket', 'tickets')}")
@@ -230,6 +300,9 @@ def plan(config_path: Path | None, **flags: Any) -> None:
         click.echo("Interrupted: the tickets not read are marked not_attempted in the plan.", err=True)
     if result.write_back_path:
         click.echo(f"Your file with the plan's columns: {result.write_back_path}")
+    if getattr(result, "written_back", None):
+        click.echo(f"The plan's columns {'could not all be written to' if result.write_back_problem else 'are in'}: "
+                   f"{result.written_back}")
     click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
 
@@ -278,7 +351,7 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     s = result.summary
     counts = ", ".join(f"{n} {name}" for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
     _print_input(result.sheet)
-    click.echo(f"{'Dry run: ' if dry_run else ''}{s.rows} rows: {counts or 'none'}")
+    click.echo(f"{'Dry run: ' if dry_run else ''}{_count(s.rows, 'row', 'rows')}: {counts or 'none'}")
     if s.repeated_tickets:
         click.echo(f"{_count(s.repeated_tickets, 'ticket appears', 'tickets appear')} on more than one row "
                    f"({s.rows_on_repeated} rows): applied one after another, in file order")
@@ -286,6 +359,10 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
         click.echo("Most common problems:")
         for text, n in s.common_errors:
             click.echo(f"  {n:>6} x {text}")
+        kinds, problems = s.more_errors
+        if kinds:
+            click.echo(f"  and {_count(kinds, 'more kind', 'more kinds')} ({_count(problems, 'problem', 'problems')}): "
+                       "see the report's msg column")
     if s.common_codes:
         click.echo("Most common answers:")
         for text, n in s.common_codes:
@@ -305,11 +382,15 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if result.undo_comments_path:
         click.echo(f"Comments posted (the API cannot take them back): {result.undo_comments_path}")
     if result.resumed:
-        click.echo(f"Resumed job {result.job_id}: {result.resumed} rows done by an earlier run were not sent "
-                   "again (--fresh starts over)")
+        click.echo(f"Resumed job {result.job_id}: {_count(result.resumed, 'row', 'rows')} done by an earlier run "
+                   f"{'was' if result.resumed == 1 else 'were'} not sent again (--fresh starts over)")
     click.echo(f"Report: {result.report_path or 'not written (see the warning above)'}")
     if result.write_back_path:
         click.echo(f"Your file with the result columns: {result.write_back_path}")
+    if result.written_back:
+        failed = result.write_back_problem
+        click.echo(f"Results {'could not all be written back to' if failed else 'written back to'}: "
+                   f"{result.written_back}" + (f" ({failed}; every row's result is in the report)" if failed else ""))
     if result.retry_path:
         click.echo(f"Rows not done ({result.retry_rows}), in your own columns: {result.retry_path}")
     if result.unknown_path:
@@ -321,11 +402,14 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
     if dry_run:
         click.echo("Nothing was sent." if result.exit_code == 0 else
                    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
+    not_sent = any(o.result is Result.NOT_ATTEMPTED for o in result.outcomes)
     if result.stop_reason:
         click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo(f"The rows not sent are marked not_attempted; fix that, then {resume}.", err=True)
+        click.echo(f"The rows not sent are marked not_attempted; fix that, then {resume}." if not_sent else
+                   f"Fix that, then {resume}.", err=True)
     elif _interrupted(result):
-        click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}.", err=True)
+        click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}." if not_sent else
+                   f"Interrupted; {resume}.", err=True)
 
 
 RESUME = "run the same command again to resume: rows already done are not sent again"

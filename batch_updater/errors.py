@@ -2,7 +2,9 @@
 
     BatchUpdaterError            exit 1 (never raised bare)
     ├── UsageError               exit 2  bad arguments or configuration
+    │   └── ReportPlaceError             the report cannot go where asked (.path)
     ├── InputError               exit 2  the input file cannot be read as a sheet of rows
+    │   └── EncodingUnclear              a text file's encoding cannot be told (.lines, .candidates)
     ├── CredentialsRefused       exit 3  the API refused the credentials or the app's permission
     ├── NoSpace                  exit 3  a disk is full: the job's journal cannot be written
     └── JobLocked                exit 75 another run of the same job holds its lock
@@ -16,6 +18,8 @@ No message here ever holds a token or a secret.
 An error about one of the run's options carries it (`option`, its RunOptions name, and the
 `value` given), so a front end can point at its own control; its message names the option the
 way the front end in use does (naming.option): the library never spells a command-line flag.
+A leaf is typed by its cause where a front end needs the facts, as httpx types its leaves
+(the console keeps a sheet whose encoding is unclear, and offers its list of encodings).
 """
 
 from __future__ import annotations
@@ -41,6 +45,29 @@ class UsageError(BatchUpdaterError):
 
 class InputError(BatchUpdaterError):
     exit_code = 2
+
+
+class EncodingUnclear(InputError):
+    """A text file's encoding cannot be told, or the one given does not read it: a choice of
+    encoding fixes it. `lines`: the lines (1 = the first) that say so; `candidates`: the
+    encodings that may read it (a few common ones when nothing narrows them); `value`: the
+    encoding given, if one was."""
+
+    def __init__(self, message: str, *, lines: tuple[int, ...] = (), candidates: tuple[str, ...] = (),
+                 value: str | None = None) -> None:
+        super().__init__(message, option="encoding", value=value)
+        self.lines = lines
+        self.candidates = candidates
+
+
+class ReportPlaceError(UsageError):
+    """The report (or a file beside it) cannot go where it was asked to: not a report's kind of
+    name, over the input or the write-back copy, a folder, a place that takes no file. `path`:
+    the report asked for. Nothing was sent."""
+
+    def __init__(self, message: str, *, path: object) -> None:
+        super().__init__(message, option="report", value=path)
+        self.path = path
 
 
 class CredentialsRefused(BatchUpdaterError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,10 +23,6 @@ class Result(enum.StrEnum):
 
 # A cell starting with one of these could become a formula in a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-# Report columns appended after the input's own columns (a contract: the README's "The report").
-RESULT_COLUMNS = ("result", "http_status", "code", "msg", "log_id", "attempts", "finished_at")
-
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -87,15 +84,42 @@ class Outcome:
     failure: str = ""
 
     def report_cells(self) -> list[Any]:
-        return [
-            self.result.value,
-            "" if self.http_status is None else self.http_status,
-            "" if self.code is None else self.code,
-            self.msg,
-            self.log_id,
-            self.attempts if self.attempts else "",
-            self.finished_at,
-        ]
+        """The report's result cells, in RESULT_COLUMNS' order."""
+        return [column.cell(self) for column in RESULT_COLUMNS]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultColumn:
+    """One result column, and how each writer takes it: the report (sheet/report.py, every
+    column), a write-back (sheet/blocks.py), a DataFrame (sheet/frames.py: typed by `dtype`) and
+    the console's table (console/tables.py)."""
+
+    name: str
+    get: Callable[[Outcome], Any]  # the value from an Outcome; None where there is none
+    dtype: str  # pandas: "category" (of Result's values), "Int64", "str", or "datetime" (aware, UTC)
+    in_write_back: bool = True  # also written back beside the user's own columns
+    in_console: bool = True  # also a field of the console's rows (by this name)
+    zero_is_blank: bool = False  # a report's or write-back's cell is empty for 0, as for None
+
+    def cell(self, outcome: Outcome) -> Any:
+        """The value as a report's cell: empty where there is none."""
+        value = self.get(outcome)
+        return "" if value is None or (self.zero_is_blank and value == 0) else value
+
+
+# The result columns, in order, after the input's own columns (a contract: the README's "The
+# report"). The report adds `row` after them: the row's number in the sheet, which is the row's,
+# not the outcome's (sheet/blocks.py ROW; the console's rows and a frame's index have it too).
+RESULT_COLUMNS: tuple[ResultColumn, ...] = (
+    ResultColumn("result", lambda o: o.result.value, "category"),
+    ResultColumn("http_status", lambda o: o.http_status, "Int64", in_write_back=False, in_console=False),
+    ResultColumn("code", lambda o: o.code, "Int64"),
+    ResultColumn("msg", lambda o: o.msg, "str"),
+    ResultColumn("log_id", lambda o: o.log_id, "str", in_console=False),
+    ResultColumn("attempts", lambda o: o.attempts, "Int64", zero_is_blank=True),  # a frame's is 0 for a row never sent
+    ResultColumn("finished_at", lambda o: o.finished_at or None, "datetime", in_console=False),
+)
+RESULT_NAMES = tuple(column.name for column in RESULT_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ class Summary:
     rows: int
     by_result: dict[str, int]
     common_errors: list[tuple[str, int]] = field(default_factory=list)
+    more_errors: tuple[int, int] = (0, 0)  # the kinds of problem not in common_errors, and how many rows' worth
     common_codes: list[tuple[str, int]] = field(default_factory=list)
     repeated_tickets: int = 0  # tickets named on more than one row
     rows_on_repeated: int = 0
@@ -34,6 +35,7 @@ def summarize(checked: Sequence[TicketUpdate | list[FieldError]], outcomes: Sequ
         rows=len(outcomes),
         by_result=dict(by_result),
         common_errors=errors.most_common(top),
+        more_errors=(max(0, len(errors) - top), sum(n for _, n in errors.most_common()[top:])),
         common_codes=codes.most_common(top),
         repeated_tickets=len(repeated),
         rows_on_repeated=sum(repeated.values()),

@@ -4,7 +4,7 @@ without --skip-unchanged, against the sandbox limiting the update API at a reali
 per-minute one) and reading at the documented 10/s.
 
 Runs the real client and the sandbox in one process on an event loop whose clock skips idle
-waits (tests/virtual_time.py), so minutes under a throttle take seconds; the time reported is
+waits (tests/support/virtual_time.py), so minutes under a throttle take seconds; the time reported is
 that clock's: the wall time the run would take against such limits. Usage:
     .venv/bin/python bench/bench_skip_unchanged.py [--rows 2000]
 """

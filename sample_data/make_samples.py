@@ -33,7 +33,7 @@ def rows() -> list[list[str]]:
         out.append([
             ticket_id(i), rnd.choice(statuses), rnd.choice(tags), rnd.choice(comments),
             rnd.choice(["2", "resolved", "已解决", "1", ""]), rnd.choice(["2", "", ""]),
-            rnd.choice(["", "", "9"]), rnd.choice(["P1", "P2", "", ""]),
+            rnd.choice(["", "", "9"]), rnd.choice(["高", "中", "", ""]),
             '[{"id": "6948728206392295555", "value": "IT", "key_name": "dept"}]' if i % 9 == 0 else "",
             '=HYPERLINK("http://example.invalid","click me")' if i == 7 else rnd.choice(["", "checked by Li Wei"]),
         ])

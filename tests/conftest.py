@@ -74,3 +74,14 @@ def _private_state_dir(tmp_path_factory, monkeypatch):
     """Journals, locks, token files and learned rates go to a fresh folder, never the user's."""
     monkeypatch.setenv("BATCH_UPDATER_STATE_DIR", str(tmp_path_factory.mktemp("state")))
     monkeypatch.delenv("FEISHU_TOKEN_FILE", raising=False)
+
+
+@pytest.fixture
+def cli_words():
+    """The library's messages in the command line's words (`--retry-comments`, `pass --encoding
+    NAME`), for the tests that check a message through a library call as the command line says it.
+    Without it a library call names an option as RunOptions does (`retry_comments`): naming.py."""
+    from batch_updater.naming import cli_flag, naming
+
+    with naming(cli_flag):
+        yield

@@ -20,6 +20,8 @@ BENCH = Path(__file__).parent.parent / "bench"
     ("bench_write_back.py", ["--rows", "200", "--repeat", "1"], "| xlsx |"),
     ("bench_send.py", ["--only", "4", "--quick", "--repeat", "1", "--rows", "300"], "| yes"),
     ("bench_latency.py", ["--seconds", "2"], "| 50/s | 700 ms |"),
+    ("bench_links.py", ["--rows", "200", "--rate", "1000/s"], "| base | 200 |"),
+    ("bench_export.py", ["--tickets", "600", "--repeat", "1"], "| 600 | 3 |"),
     ("bench_budget.py", ["--only", "3", "--requests", "100"], "| Redis, take + departure |"),
     ("bench_console.py", ["--rows", "200", "--run-rows", "40", "--rate", "100/s", "--repeat", "1"], "median page"),
 ])

@@ -16,7 +16,7 @@ def test_dry_run_all_valid_exits_0_and_writes_the_body(runner, tmp_path):
     write_csv(tmp_path / "in.csv", [["工单ID", "状态", "标签"], [ID, "已关闭", "a,b"]])
     result = runner.invoke(cli, ["run", "in.csv", "--dry-run", "--report", "out.csv"])
     assert result.exit_code == 0, result.output
-    assert "Dry run: 1 rows: 1 valid" in result.output and "Nothing was sent." in result.output
+    assert "Dry run: 1 row: 1 valid" in result.output and "Nothing was sent." in result.output
     (row,) = read_rows(tmp_path / "out.csv")
     assert row["result"] == "valid"
     assert json.loads(row["msg"]) == {"status": 51, "tag_names": ["a", "b"]}
@@ -179,7 +179,7 @@ def test_the_sandbox_refuses_a_port_out_of_range(runner):
 
 
 SHARED = {"input", "config_path", "sheet", "encoding", "header_row", "report", "concurrency", "max_attempts", "timeout",
-          "base_url", "sandbox", "write_back", "limiter"}
+          "base_url", "sandbox", "write_back", "refresh_fields", "limiter"}
 
 
 def _params(name: str) -> dict[str, click.Parameter]:
@@ -192,13 +192,14 @@ def test_run_and_plan_share_their_common_flags():
     """Declared once (cli.JOB_FLAGS): plan's flags are run's, each the same (its names, type,
     default, metavar); and each of run's is a RunOptions field, but the job file and the log's."""
     run, plan = _params("run"), _params("plan")
-    assert set(plan) == SHARED and SHARED <= set(run)
+    selecting = {"select", "sets", "comment"}  # --select's flags: the job is the selection's sheet, not a RunOptions field
+    assert set(plan) == SHARED | selecting and SHARED | selecting <= set(run)
     for name in SHARED:
         a, b = run[name], plan[name]
         assert (a.opts, a.secondary_opts, type(a.type), a.default, a.metavar, a.required, a.multiple) == \
             (b.opts, b.secondary_opts, type(b.type), b.default, b.metavar, b.required, b.multiple), name
         assert getattr(a, "is_flag", False) == getattr(b, "is_flag", False), name
-    assert set(run) - {"config_path", "log_format", "log_file"} <= {f.name for f in fields(RunOptions)}
+    assert set(run) - {"config_path", "log_format", "log_file", "yes"} - selecting <= {f.name for f in fields(RunOptions)}
 
 
 @pytest.mark.parametrize("command", ["run", "plan"])

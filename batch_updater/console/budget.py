@@ -1,5 +1,5 @@
 """How big a sheet the console takes. A page is for the sheets a team keeps by hand; a sheet of a
-million rows belongs on the command line, which reads any size. A sheet over the budget is
+million rows belongs on the command line, which reads far bigger ones (sheet/limits.py). A sheet over the budget is
 refused before it is read, by a quick count over the file's bytes that stops at the budget (a
 375 KB workbook can unzip to a million rows), and the message gives the command to run instead.
 The count is an upper bound (a blank row counts), so the check's own count is compared again."""
@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import IO
 
 from batch_updater.errors import InputError
+from batch_updater.naming import cli_flag
+from batch_updater.sheet.limits import command_line_limits
 from batch_updater.sheet.read import TEXT_SUFFIXES
 from batch_updater.sheet.xlsx_facts import read_book
 
@@ -54,23 +56,24 @@ def command_for(name: str, choices: Choices, *, sandbox: bool) -> str:
     """The command that runs this sheet as the page would (its column renames need a job file)."""
     words = ["batch-updater", "run", name]
     if choices.sheet:
-        words += ["--sheet", choices.sheet]
+        words += [cli_flag("sheet"), choices.sheet]
     if choices.encoding:
-        words += ["--encoding", choices.encoding]
+        words += [cli_flag("encoding"), choices.encoding]
     if sandbox:
-        words.append("--sandbox")
+        words.append(cli_flag("sandbox"))
     return shlex.join(words)
 
 
 def too_big(name: str, what: str, budget: Budget, choices: Choices, *, sandbox: bool) -> TooBig:
     command = command_for(name, choices, sandbox=sandbox)
     text = (f"{name}: {what}, more than this console takes ({budget.rows:,} rows, {budget.cells:,} cells); "
-            f"run it from the command line, which takes any size: `{command} --dry-run` checks it, then "
+            f"run it from the command line, which takes far bigger sheets ({command_line_limits()}): "
+            f"`{command} {cli_flag('dry_run')}` checks it, then "
             f"`{command}` sends it")
     if choices.columns:
         mapped = ", ".join(f"{k!r} = {v!r}" for k, v in choices.columns.items())
         text += (f" (the columns mapped on this page go in a job file's [columns] table: {mapped}; run it with "
-                 "--config FILE)")
+                 f"{cli_flag('config')} FILE)")
     return TooBig(text)
 
 

@@ -35,7 +35,8 @@ def confirmation(options: RunOptions, env: Mapping[str, str]) -> dict[str, Any]:
     held_at = rate * FIXED_HEADROOM if source == "fixed" else rate  # a fixed rate is held a little under
     seconds = len(sending) / held_at + reading / READS_PER_S
     return {
-        "rows": len(job.checked), "valid": len(job.specs), "invalid": len(job.checked) - len(job.specs),
+        "rows": len(job.checked), "valid": len(job.specs),
+        "invalid": len(job.checked) - len(job.specs) - len(job.skips),
         "done_earlier": len(plan.earlier), "to_send": len(sending),
         "tickets": len({spec.ticket_id for spec in sending}),
         "comments": sum(1 for spec in sending if spec.has_comment),

@@ -19,11 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from batch_updater.console.controls import in_words
 from batch_updater.console.history import interrupted_counts, interrupted_message
 from batch_updater.console.tables import plan_rows, result_rows
 from batch_updater.console.uploads import Upload
-from batch_updater.control import Progress, RunControl
+from batch_updater.control import RunControl, RunProgress
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
+from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir
 from batch_updater.run.job import RunResult, run_job
@@ -49,7 +51,7 @@ class RunRecord:
     started_at: str
     control: RunControl = field(default_factory=RunControl, repr=False)
     state: str = "starting"  # starting, reading, sending; then finished, stopped, refused, failed or interrupted
-    progress: Progress | None = None
+    progress: RunProgress | None = None
     series: list[list[float]] = field(default_factory=list)  # [second, rows answered, throttled, rate]
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what the run warned of (other runs on these tickets...)
@@ -68,7 +70,7 @@ class RunRecord:
     _t0: float = 0.0
     _last: tuple[int, int] = (0, 0)  # rows answered and throttles at the last second mark
 
-    def observe(self, progress: Progress) -> None:
+    def observe(self, progress: RunProgress) -> None:
         """A progress update from the run's thread."""
         now = self._clock()
         if self.progress is not None and self.progress.reading != progress.reading:
@@ -140,20 +142,21 @@ class Runs:
         with self._lock:  # two clicks at once: one starts
             busy = self.active_for(upload.id)
             if busy is not None:
-                raise BusyError(f"a {busy.kind} of this sheet is running already (started {busy.started_at}); "
-                                "stop it or wait for it to end")
+                raise BusyError(f"a {busy.kind} of this sheet is running already (started "
+                                f"{shown_time(busy.started_at)}); stop it or wait for it to end")
             other = self.sending() if kind == "run" else None
             if other is not None:
                 raise BusyError(f"a run of {other.upload_name} is sending to this helpdesk (started "
-                                f"{other.started_at}): one run at a time per helpdesk, so that no comment is "
-                                "posted twice; wait for it to end, or stop it (Earlier runs: Stop)")
+                                f"{shown_time(other.started_at)}): one run at a time per helpdesk, so that no comment "
+                                "is posted twice; wait for it to end, or stop it (Earlier runs: Stop)")
             run_id = uuid.uuid4().hex[:12]
             options = self._options(kind, upload, choices, run_id)
             record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now(),
                                journal=self._journal(kind, options, upload))
             self.records[record.id] = record
         self._save()  # listed from now on: if the server dies, the run shows as interrupted
-        thread = threading.Thread(target=self._work, args=(record, options), name=f"{kind}-{record.id}")
+        # the run speaks the page's words (its messages, warnings and rows' messages): its context
+        thread = threading.Thread(target=in_words(self._work, record, options), name=f"{kind}-{record.id}")
         self._threads.append(thread)
         thread.start()
         return record
@@ -161,26 +164,26 @@ class Runs:
     def _options(self, kind: str, upload: Upload, choices: Mapping[str, Any], run_id: str) -> RunOptions:
         folder = private_dir(self.folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id}")
         stem = Path(upload.name).stem or "sheet"
-        kind_suffix = ".xlsx" if upload.path.suffix.lower() in EXCEL_SUFFIXES else upload.path.suffix.lower()
+        kind_suffix = ".xlsx" if upload.link or upload.path.suffix.lower() in EXCEL_SUFFIXES \
+            else upload.path.suffix.lower()
         report = folder / f"{stem}-{kind}{'.csv' if kind_suffix == '.txt' else kind_suffix}"
         return self.options(kind, upload, choices, report)
 
     def options(self, kind: str, upload: Upload, choices: Mapping[str, Any], report: Path | None = None
                 ) -> RunOptions:
-        """A plan's or a run's options: the sheet's choices and the page's (a bad rate refused now)."""
-        options = RunOptions(input=upload.path, sheet=upload.sheet, columns=dict(upload.columns), report=report,
-                             encoding=upload.encoding if upload.text else None)
-        if kind == "run":
-            options.rate = str(choices.get("rate") or "auto")
-            options.skip_unchanged = bool(choices.get("skip_unchanged"))
-            options.undo = bool(choices.get("undo"))
-            options.retry_comments = bool(choices.get("retry_comments"))
+        """A plan's or a run's options, built as the command line's and a job file's are: the
+        sheet's choices and, for a run, the page's (a bad rate refused now)."""
+        page = {"rate": str(choices.get("rate") or "auto"), "skip_unchanged": bool(choices.get("skip_unchanged")),
+                "undo": bool(choices.get("undo")), "retry_comments": bool(choices.get("retry_comments"))}
+        options = options_from(None, input=upload.input, sheet=upload.sheet, columns=dict(upload.columns),
+                               report=report, encoding=upload.encoding if upload.text else None,
+                               **(page if kind == "run" else {}))
         check_options(options)  # a bad rate is refused now, not on the run's thread
         return options
 
     def _journal(self, kind: str, options: RunOptions, upload: Upload) -> str:
-        if kind != "run" or upload.checked is None:
-            return ""
+        if kind != "run" or upload.checked is None or upload.link:
+            return ""  # a link's job is the table or sheet it names, known once read
         try:
             return str(journal_of(options, upload.checked.sheet_name, self.env))
         except BatchUpdaterError:  # a bad FEISHU_BASE_URL: the run says so
@@ -273,6 +276,11 @@ class Runs:
 
 class BusyError(BatchUpdaterError):
     exit_code = 75
+
+
+def shown_time(iso: str) -> str:
+    """A time as the page shows it: `2026-12-07 11:17:17`, the server's clock (no ISO `T`, no offset)."""
+    return iso.replace("T", " ")[:19]
 
 
 def _now() -> str:

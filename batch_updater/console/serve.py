@@ -76,14 +76,16 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
     quiet_client_hangups()
     async with contextlib.AsyncExitStack() as stack:
         on_checked: Callable[[Upload], None] | None = None
+        demo: dict[str, str] = {}
         workdir = options.workdir or state_dir(env) / "console"
         if options.sandbox:
             from batch_updater.sandbox import Sandbox, SandboxConfig
-            from batch_updater.sandbox.cli import load_ticket_ids
+            from batch_updater.sandbox.cli import demo_links, load_ticket_ids
 
             config = options.sandbox_config or SandboxConfig(ticket_ids=load_ticket_ids(())[0])
             sandbox = await stack.enter_async_context(Sandbox(config))
             env = sandbox_env(sandbox.credentials, workdir)
+            demo = demo_links(sandbox)  # a demo Base table and sheet, whose links the page offers
             loop = asyncio.get_running_loop()
 
             def on_checked(upload: Upload) -> None:  # on a worker thread: the sandbox lives in the loop's
@@ -95,7 +97,7 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
         token = new_token()
         hosts: set[str] = set()  # filled once the port is known (--port 0 picks one)
         app = make_app(console, token=token, hosts=hosts, max_upload=options.max_upload_mb * 2**20,
-                       info=server_info(env, options.sandbox))
+                       info={**server_info(env, options.sandbox), "demo_links": demo})
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from batch_updater.model import RESULT_COLUMNS
 from batch_updater.plan.state import display
 from batch_updater.run.job import RunResult
 from batch_updater.run.plan import PlanResult
@@ -13,6 +14,7 @@ from batch_updater.schema.fields import REGISTRY
 
 PAGE_SIZES = (25, 50, 100, 200)
 _NAMED = {f.name: f.named_codes for f in REGISTRY if f.named_codes}  # codes the page names, in Chinese and English
+_SHOWN = tuple(column for column in RESULT_COLUMNS if column.in_console)  # result, code, msg, attempts
 
 
 def page_of(rows: list[dict[str, Any]], query: Mapping[str, str], key: str) -> dict[str, Any]:
@@ -41,8 +43,7 @@ def result_rows(result: RunResult) -> list[dict[str, Any]]:
     valid row of a check, the JSON body it would send)."""
     sheet = result.sheet
     assert sheet is not None
-    return [{"row": row.number, "ticket": _ticket(result, row.cells), "result": out.result.value,
-             "code": out.code, "msg": out.msg, "attempts": out.attempts}
+    return [{"row": row.number, "ticket": _ticket(result, row.cells), **{c.name: c.get(out) for c in _SHOWN}}
             for row, out in zip(sheet.rows, result.outcomes)]
 
 

@@ -22,12 +22,13 @@ from typing import Any
 
 from batch_updater.console.budget import Budget, Choices, TooBig, check_count, check_size
 from batch_updater.console.checked import Checked
-from batch_updater.errors import InputError
+from batch_updater.errors import EncodingUnclear, InputError
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir, upload_name
 from batch_updater.run.job import RunResult
 from batch_updater.schema.columns import NoTicketIdColumn
 from batch_updater.sheet.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheet_names
+from batch_updater.sources.links import parse_link
 
 SUFFIXES = sorted(EXCEL_SUFFIXES | set(TEXT_SUFFIXES))
 # offered when a text file needs one
@@ -35,6 +36,7 @@ ENCODINGS = ("utf-8", "gb18030", "big5", "shift_jis", "utf-16", "utf-16-le", "ut
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 KEEP_FOR_S = 30 * 60  # an upload unused this long leaves memory (its files stay)
 KEEP_MOST = 10  # uploads kept in memory at most
+LINK_SUFFIX = ".link"  # a pasted link, kept as a small file holding it (its name: the object it names)
 
 
 @dataclass
@@ -57,6 +59,21 @@ class Upload:
     @property
     def text(self) -> bool:
         return self.path.suffix.lower() in TEXT_SUFFIXES
+
+    @property
+    def link(self) -> str | None:
+        """A pasted link (a Base table, a sheet): kept as a `.link` file holding it; None for a sheet file."""
+        if self.path.suffix.lower() != LINK_SUFFIX:
+            return None
+        try:
+            return self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+
+    @property
+    def input(self) -> Path | str:
+        """What a run of it reads: the link, or the file."""
+        return self.link or self.path
 
     @property
     def choices(self) -> Choices:
@@ -99,7 +116,9 @@ class Uploads:
 
     def incoming(self, name: str) -> tuple[str, Path]:
         """Where an upload of `name` is written while it arrives (not over the one it replaces)."""
-        safe = safe_name(name)
+        return self.incoming_name(safe_name(name))
+
+    def incoming_name(self, safe: str) -> tuple[str, Path]:
         upload_id = self.id_of(safe)
         staging = private_dir(self.folder / upload_id / f".incoming-{uuid.uuid4().hex[:8]}")
         return upload_id, staging / safe
@@ -123,6 +142,15 @@ class Uploads:
                 return upload
         finally:
             discard(arrived)
+
+    def add_link(self, text: str) -> Upload:
+        """A pasted Base or Sheets link: kept as the console keeps a sheet (one per object it names:
+        pasting it again is the same job) and checked at once, reading it without writing to it."""
+        link = parse_link(text)
+        name = upload_name("-".join(p for p in (link.kind, link.token, link.table or link.sheet) if p), LINK_SUFFIX)
+        upload_id, staging = self.incoming_name(name)
+        staging.write_text(link.text, encoding="utf-8")
+        return self.add(upload_id, staging)
 
     def check(self, upload: Upload, sheet: str | None = None, columns: Mapping[str, str] | None = None,
               encoding: str | None = None) -> Upload:
@@ -152,9 +180,10 @@ class Uploads:
 
     def _check(self, upload: Upload, choices: Choices) -> None:
         """Check `upload` with `choices` and, unless that raises, keep both on it."""
-        options = RunOptions(input=upload.path, dry_run=True, sheet=choices.sheet, columns=dict(choices.columns or {}),
+        options = RunOptions(input=upload.input, dry_run=True, sheet=choices.sheet, columns=dict(choices.columns or {}),
                              encoding=choices.encoding if upload.text else None,
-                             report=upload.path.parent / "check.csv")
+                             report=upload.path.parent / "check.csv",
+                             write_back=False)  # a link is only read by the page's check (a run writes to it)
         checked: Checked | None
         headers: tuple[str, ...]
         try:
@@ -169,7 +198,7 @@ class Uploads:
                 raise
             checked, problem, headers = None, str(e), ()  # another sheet of the workbook may do
         except InputError as e:
-            if not (upload.text and "--encoding" in str(e)) and len(upload.sheets) < 2:
+            if not (upload.text and isinstance(e, EncodingUnclear)) and len(upload.sheets) < 2:
                 raise
             checked, problem, headers = None, str(e), ()
         upload.sheet, upload.encoding, upload.columns = choices.sheet, choices.encoding, dict(choices.columns or {})
@@ -263,11 +292,13 @@ class Uploads:
 
 
 def discard(arrived: Path) -> None:
-    """An upload that was refused leaves nothing behind."""
+    """An upload that was refused leaves nothing behind: its staging folder, and the sheet's folder
+    when nothing else is in it (no earlier upload of that name, no other arriving)."""
     for item in arrived.parent.glob("*"):
         item.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        arrived.parent.rmdir()
+    for folder in (arrived.parent, arrived.parent.parent):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def describe(upload: Upload) -> dict[str, Any]:
@@ -276,7 +307,7 @@ def describe(upload: Upload) -> dict[str, Any]:
     base = {"id": upload.id, "name": upload.name, "sheets": upload.sheets, "sheet": upload.sheet,
             "renames": upload.columns, "encoding": upload.encoding, "text": upload.text,
             "encodings": list(ENCODINGS) if upload.text else [], "checked_at": upload.checked_at,
-            "problem": upload.problem, "kept": upload.kept}
+            "problem": upload.problem, "kept": upload.kept, "link": upload.link}
     if upload.checked is None:
         return {**base, "columns": [], "unknown": list(upload.headers), "warnings": [], "counts": {}, "rows": 0,
                 "tickets": 0, "comments": 0, "repeated": 0, "source": "", "no_ticket_id": bool(upload.headers)}

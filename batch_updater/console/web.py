@@ -15,13 +15,16 @@ from urllib.parse import quote
 from aiohttp import web
 
 from batch_updater.console.confirm import confirmation
+from batch_updater.console.controls import PageWords, in_words, language_of
 from batch_updater.console.runs import FILES, BusyError, RunRecord
 from batch_updater.console.security import guard
 from batch_updater.console.tables import page_of
 from batch_updater.console.uploads import SUFFIXES, Upload, describe, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.naming import naming
 from batch_updater.schema.fields import REGISTRY
+from batch_updater.sheet.limits import command_line_limits
 
 STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
 EVENT_EVERY_S = 0.5  # the server pushes a run's progress at most this often
@@ -33,7 +36,8 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
              info: Mapping[str, Any]) -> web.Application:
     """`info`: what the page may show of the server (its API, which credentials are set: never
     their values)."""
-    app = web.Application(middlewares=[guard(token, hosts), _errors], client_max_size=max_upload + 64 * 1024)
+    app = web.Application(middlewares=[guard(token, hosts), _page_words, _errors],
+                          client_max_size=max_upload + 64 * 1024)
     app[CONSOLE] = console
     app[INFO] = {**info, "max_upload_mb": round(max_upload / 2**20), "max_rows": console.uploads.budget.rows,
                  "suffixes": SUFFIXES,
@@ -43,7 +47,16 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
     async def upload(request: web.Request) -> web.Response:
         upload_id, arrived = await _receive(request, console, upload_limit)
         loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(None, console.uploads.add, upload_id, arrived)  # cleans up after itself
+        found = await loop.run_in_executor(None, in_words(console.uploads.add, upload_id, arrived))  # cleans up
+        return web.json_response(_described(console, found))
+
+    async def link(request: web.Request) -> web.Response:
+        body = await _json(request)
+        text = body.get("link")
+        if not isinstance(text, str) or not text.strip():
+            raise BatchUpdaterError("paste a link to a Base table or a sheet (https://….feishu.cn/base/…?table=…)")
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(None, console.uploads.add_link, text)
         return web.json_response(_described(console, found))
 
     async def check(request: web.Request) -> web.Response:
@@ -54,12 +67,12 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
             raise BatchUpdaterError("renames: a JSON object of the sheet's header -> the tool's column")
         columns = {str(k): str(v) for k, v in renames.items() if str(v).strip()}
         await asyncio.get_running_loop().run_in_executor(
-            None, lambda: console.uploads.check(found, body.get("sheet"), columns, body.get("encoding")))
+            None, in_words(console.uploads.check, found, body.get("sheet"), columns, body.get("encoding")))
         return web.json_response(_described(console, found))
 
     app.add_routes([
         web.get("/", _page), web.get("/static/{name}", _static), web.get("/api/status", _status),
-        web.post("/api/uploads", upload), web.get("/api/uploads/{id}", _upload),
+        web.post("/api/uploads", upload), web.get("/api/uploads/{id}", _upload), web.post("/api/links", link),
         web.post("/api/uploads/{id}/check", check), web.get("/api/uploads/{id}/rows", _upload_rows),
         web.get("/api/uploads/{id}/check.csv", _check_file), web.get("/favicon.ico", _no_icon),
         web.post("/api/uploads/{id}/plan", _start("plan")), web.post("/api/uploads/{id}/runs", _start("run")),
@@ -69,6 +82,14 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
         web.get("/api/runs/{id}/files/{kind}", _file),
     ])
     return app
+
+
+@web.middleware
+async def _page_words(request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+    """The library's messages name the page's controls, in the page's language (its requests
+    say which in Accept-Language), on this request and the threads it starts (in_words)."""
+    with naming(PageWords(language_of(request.headers.get("Accept-Language")))):
+        return await handler(request)
 
 
 @web.middleware
@@ -152,7 +173,7 @@ async def _receive(request: web.Request, console: Console, limit: int) -> tuple[
 
 def _too_big(limit: int) -> BatchUpdaterError:
     return BatchUpdaterError(f"the file is larger than this console takes ({limit / 2**20:.0f} MB); split it, or "
-                             "run it from the command line (batch-updater run), which has no limit")
+                             f"run it from the command line (batch-updater run), which takes {command_line_limits()}")
 
 
 def _described(console: Console, upload: Upload) -> dict[str, Any]:
@@ -166,7 +187,7 @@ def _described(console: Console, upload: Upload) -> dict[str, Any]:
 async def _upload_of(request: web.Request) -> Upload:
     """The sheet of the URL: in memory, or kept on disk from before a restart (checked again)."""
     uploads = request.app[CONSOLE].uploads
-    return await asyncio.get_running_loop().run_in_executor(None, uploads.get, request.match_info["id"])
+    return await asyncio.get_running_loop().run_in_executor(None, in_words(uploads.get, request.match_info["id"]))
 
 
 async def _upload(request: web.Request) -> web.Response:
@@ -225,7 +246,7 @@ async def _confirm(request: web.Request) -> web.Response:
         raise BatchUpdaterError(found.problem)
     runs = request.app[CONSOLE].runs
     options = runs.options("run", found, await _json(request))
-    told = await asyncio.get_running_loop().run_in_executor(None, confirmation, options, runs.env)
+    told = await asyncio.get_running_loop().run_in_executor(None, in_words(confirmation, options, runs.env))
     other = runs.sending()
     told["sending"] = {"id": other.id, "name": other.upload_name, "started_at": other.started_at} if other else None
     return web.json_response(told)

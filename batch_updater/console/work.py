@@ -15,19 +15,6 @@ from batch_updater.console.uploads import Upload, Uploads
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.run.plan import PlanResult, plan_job
 
-# The command line's advice, as the page gives it: the page has its own choice of encoding.
-_FOR_THE_PAGE = ((re.compile(r"pass --encoding(?: NAME \([^)]*\)| utf-16-le, or utf-16-be)?"),
-                  "choose its encoding in the list above"),
-                 (re.compile(r"check --encoding"), "check the encoding chosen above"),
-                 (re.compile(r"columns named in the job file but not in the sheet"),
-                  "columns mapped on this page but not in the sheet"))
-
-
-def for_the_page(text: str) -> str:
-    for advice, instead in _FOR_THE_PAGE:
-        text = advice.sub(instead, text)
-    return text
-
 
 class Console:
     """`budget`: the largest sheet the page takes; `sandbox`: runs go to the console's sandbox (the
@@ -42,7 +29,9 @@ class Console:
         self.workdir = workdir
         self.env = dict(env)
         folders = re.compile(re.escape(str(self.workdir)) + r"/(?:[^/\s'\",)]+/)+")
-        self.shown: Callable[[str], str] = lambda text: for_the_page(folders.sub("", text))
+        # the server's folders taken out of a message's paths (its options are named by the page's
+        # own controls already: controls.py)
+        self.shown: Callable[[str], str] = lambda text: folders.sub("", text)
         self.uploads = Uploads(self.workdir / "sheets", run, self.env, budget=budget, sandbox=sandbox, clock=clock,
                                on_checked=on_checked)
         self.runs = Runs(self.workdir / "runs", self.env, run=run, plan=plan, shown=self.shown)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from batch_updater.feishu.client import Answer, Transport
 from batch_updater.feishu.codes import Action, action_for, lookup
 from batch_updater.model import Outcome, Result
+from batch_updater.naming import option
 
 
 class Step(enum.Enum):
@@ -22,6 +23,14 @@ class Verdict:
     step: Step
     result: Result | None = None  # set when step is DONE or STOP_JOB
     note: str = ""  # why, when the answer alone does not say
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One request of a row: the API's answer and what it means for the row."""
+
+    answer: Answer
+    verdict: Verdict
 
 
 AMBIGUOUS = {Transport.TIMEOUT, Transport.DISCONNECTED, Transport.BAD_ANSWER}
@@ -53,7 +62,7 @@ def _maybe_applied(has_comment: bool, retry_comments: bool) -> Verdict:
     if has_comment and not retry_comments:
         return Verdict(Step.DONE, Result.UNKNOWN, (
             "not retried: the server may have applied this update, and sending it again would post "
-            "the comment twice; check the ticket, or rerun with --retry-comments to accept that risk"))
+            f"the comment twice; check the ticket, or rerun with {option('retry_comments')} to accept that risk"))
     return Verdict(Step.RETRY)
 
 

@@ -10,9 +10,10 @@ import codecs
 import enum
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -20,10 +21,12 @@ from batch_updater.errors import UsageError
 from batch_updater.feishu.clock import ClockOffset
 from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED
 from batch_updater.feishu.credentials import Credentials
-from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, not_connected_reason, origin, reason
+from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, no_answer, not_connected_reason, origin, reason
 from batch_updater.feishu.tokens import TenantToken, UserTokens
 
 UPDATE_PATH = "/open-apis/helpdesk/v1/tickets/{ticket_id}"
+LIST_PATH = "/open-apis/helpdesk/v1/tickets"  # the ticket list (docs/api-facts.md §5)
+FIELDS_PATH = "/open-apis/helpdesk/v1/ticket_customized_fields"  # the custom-field list (§10)
 JSON_TYPE = "application/json; charset=utf-8"
 # Built once: json.dumps with any option builds a new encoder on every call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -171,9 +174,22 @@ class HelpdeskClient:
 
     async def get_ticket(self, ticket_id: str) -> Answer:
         """One GET of a ticket (the answer's `data.ticket`), with the tenant token."""
+        return await self._tenant_get(self.base_url + UPDATE_PATH.format(ticket_id=ticket_id))
+
+    async def list_tickets(self, query: Sequence[tuple[str, str]]) -> Answer:
+        """One page of the ticket list (`data.total`, `data.tickets`): `query` holds the filters,
+        `page` and `page_size`, a list's values each as its own pair (`status_list=1&status_list=2`,
+        as lark-oapi sends them)."""
+        return await self._tenant_get(f"{self.base_url}{LIST_PATH}?{urlencode(list(query))}")
+
+    async def list_custom_fields(self, page_token: str = "", page_size: int = 100) -> Answer:
+        """One page of the helpdesk's custom fields (`data.items`, `has_more`, `next_page_token`)."""
+        query = [("page_size", str(page_size)), *((("page_token", page_token),) if page_token else ())]
+        return await self._tenant_get(f"{self.base_url}{FIELDS_PATH}?{urlencode(query)}")
+
+    async def _tenant_get(self, url: str) -> Answer:
         if self.tenant is None:
             raise UsageError("reading tickets needs FEISHU_APP_ID and FEISHU_APP_SECRET (a tenant access token)")
-        url = self.base_url + UPDATE_PATH.format(ticket_id=ticket_id)
         token = await self.tenant.current()
         answer = await self._request("GET", url, None, token)
         if answer.code in TENANT_REJECTED:
@@ -181,21 +197,43 @@ class HelpdeskClient:
         return answer
 
     async def _request(self, method: str, url: str, data: bytes | None, token: str) -> Answer:
-        sent = time.time()
-        try:
-            async with self.session.request(method, url, data=data, headers=self._headers(token),
-                                            timeout=self.timeout, allow_redirects=False) as resp:
-                content = await resp.read()
-                self.clock.observe(resp.headers.get("Date"), sent, time.time())
-                return parse_answer(resp.status, resp.headers, content)
-        except NOT_CONNECTED_ERRORS as e:
-            return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
-        except (TimeoutError, aiohttp.ServerTimeoutError):
-            return _failed(Transport.TIMEOUT, f"no answer within {self.timeout.total:g} s")
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
-            return _failed(Transport.DISCONNECTED, f"connection dropped: {reason(e)}")
-        except aiohttp.ClientResponseError as e:
-            return _failed(Transport.BAD_ANSWER, f"unreadable answer: {reason(e)}")
+        return await exchange(self.session, method, url, data, self._headers(token), self.timeout, self.clock)
+
+
+async def exchange(session: aiohttp.ClientSession, method: str, url: str, data: bytes | None,
+                   headers: Mapping[str, str], timeout: aiohttp.ClientTimeout, clock: ClockOffset | None = None,
+                   params: Mapping[str, str] | None = None) -> Answer:
+    """One request and its answer as an Answer: aiohttp's errors turned into what they prove
+    (the helpdesk client's requests and the documents' of feishu/docs.py)."""
+    sent = time.time()
+    try:
+        async with session.request(method, url, data=data, headers=headers, params=params, timeout=timeout,
+                                   allow_redirects=False) as resp:
+            content = await resp.read()
+            if clock is not None:
+                clock.observe(resp.headers.get("Date"), sent, time.time())
+            return parse_answer(resp.status, resp.headers, content)
+    except NOT_CONNECTED_ERRORS as e:
+        return _failed(Transport.NOT_CONNECTED, not_connected_reason(e))
+    except (TimeoutError, aiohttp.ServerTimeoutError):
+        return _failed(Transport.TIMEOUT, f"no answer within {timeout.total:g} s")
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as e:
+        return _failed(Transport.DISCONNECTED, f"connection dropped: {reason(e)}")
+    except aiohttp.ClientResponseError as e:
+        return _failed(Transport.BAD_ANSWER, f"unreadable answer: {reason(e)}")
+
+
+async def post_json(session: aiohttp.ClientSession, url: str, body: bytes, headers: Mapping[str, str],
+                    where: str) -> tuple[int | None, Any, str]:
+    """A POST whose answer may not be the helpdesk API's shape (a bot's message, a custom bot's
+    webhook: notify/send.py): (HTTP status, the answer's JSON or None; or None, None and why there
+    was no answer, in words naming `where`, never the URL's secret part)."""
+    try:
+        async with session.post(url, data=body, headers=headers, allow_redirects=False) as resp:
+            status, raw = resp.status, await resp.read()
+    except (TimeoutError, aiohttp.ClientError) as e:
+        return None, None, no_answer(where, e, None)
+    return status, _json(raw), ""
 
 
 def _failed(kind: Transport, msg: str) -> Answer:

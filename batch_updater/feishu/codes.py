@@ -94,6 +94,33 @@ _TABLE = [
             "refresh endpoint error", Action.RETRY_ONCE),
     ApiCode(20072, 503, "The server is temporarily unavailable. Please retry your request.",
             "refresh endpoint unavailable", Action.RETRY_ONCE),
+    # Base (Bitable), Sheets and Wiki: a link as the input, results written back (docs/api-facts.md §9.6, §9.7).
+    # THROTTLE and RETRY here: nothing was written (a write is all or nothing), so the call is made again.
+    ApiCode(1254290, 200, "TooManyRequest", "the Base API is throttled (it answers HTTP 200)", Action.THROTTLE),
+    ApiCode(1254291, 200, "Write conflict", "another write to the same base was going on", Action.RETRY),
+    ApiCode(1254607, 200, "Data not ready", "the base is not ready yet", Action.RETRY),
+    ApiCode(1255040, 504, "timeout", "the Base API timed out", Action.RETRY),
+    ApiCode(1254002, 200, "Fail", "the Base API failed (many causes, concurrency among them)", Action.RETRY),
+    ApiCode(1254104, 200, "batch too big", "too many records in one request (a bug)", Action.FAIL),
+    ApiCode(1254045, 200, "FieldNameNotFound", "no field of that name in the table", Action.FAIL),
+    ApiCode(1254015, 200, "value of the wrong type", "a value of the wrong type for the field", Action.FAIL),
+    ApiCode(1254060, 200, "value of the wrong type", "a value of the wrong type for the field", Action.FAIL),
+    ApiCode(1254040, 200, "app_token not found", "no such base (app_token)", Action.FAIL),
+    ApiCode(1254041, 200, "table not found", "no such table in the base", Action.FAIL),
+    ApiCode(1254042, 200, "view not found", "no such view in the table", Action.FAIL),
+    ApiCode(1254043, 200, "record not found", "no such record in the table", Action.FAIL),
+    ApiCode(1254302, 200, "permission denied", "advanced permissions (高级权限) refuse it", Action.STOP),
+    ApiCode(1254304, 200, "permission denied", "advanced permissions (高级权限) refuse it", Action.STOP),
+    ApiCode(90217, 200, "TooManyRequest", "the Sheets API is throttled", Action.THROTTLE),
+    ApiCode(90235, 200, "retry later", "the spreadsheet is busy: retry later", Action.RETRY),
+    ApiCode(90242, 200, "still loading", "the spreadsheet is still loading", Action.RETRY),
+    ApiCode(90213, 200, "no permission", "no permission on the spreadsheet", Action.STOP),
+    ApiCode(90215, 200, "sheet id not found", "no such sheet in the spreadsheet", Action.FAIL),
+    ApiCode(90221, 200, "answer too large", "the range read is too large: read a smaller one", Action.FAIL),
+    ApiCode(90227, 200, "request too large", "too many rows or columns written in one request (a bug)",
+            Action.FAIL),
+    ApiCode(90218, 200, "locked cell", "a protected range refuses the write", Action.FAIL),
+    ApiCode(90216, 200, "nothing changed", "the write changed nothing", Action.OK),
     # Telling people a job has ended (docs/api-facts.md §11): the app bot's messages, a group's custom bot.
     # The facts give the codes and what they mean, not their msg nor HTTP status: msg here is our wording.
     ApiCode(230002, 400, "The bot is not in the chat.", "the app's bot is not in that group: add it",
@@ -120,6 +147,12 @@ NO_RIGHTS = 154003
 TOKEN_REJECTED = frozenset({99991677, 99991668, 99991663})
 # The tenant token (for reading) is invalid: fetch a new one and read again.
 TENANT_REJECTED = frozenset({99991663, 99991664})
+
+
+# A Base or a spreadsheet refuses a caller it does not let in (advanced permissions, not added to it).
+DOC_PERMISSION = frozenset({1254302, 1254304, 90213})
+# A Base link names something the base has not: which part of the link (§9.6).
+BASE_NOT_FOUND = {1254040: "app_token", 1254041: "table", 1254042: "view"}
 
 
 def lookup(code: int) -> ApiCode | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.naming import option
 
 DEFAULT_BASE_URL = "https://open.feishu.cn"
 REQUIRED = ("FEISHU_USER_ACCESS_TOKEN", "FEISHU_HELPDESK_ID", "FEISHU_HELPDESK_TOKEN")
@@ -29,7 +30,7 @@ class Credentials:
         if missing:
             raise UsageError(
                 f"missing credentials: set {', '.join(missing)} in the environment "
-                "(or try it first against the built-in sandbox with --sandbox)"
+                f"(or try it first against the built-in sandbox with {option('sandbox')})"
             )
         return cls(*(env.get(name, "").strip() for name in REQUIRED))
 

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from batch_updater.errors import UsageError
 from batch_updater.jobs.options import COMMAND_LINE_ONLY, LIMITS, RunOptions
+from batch_updater.naming import option
+from batch_updater.sources.links import is_link
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CREDENTIAL_KEYS = ("user_access_token", "helpdesk_id", "helpdesk_token", "app_id", "app_secret", "refresh_token")
@@ -50,7 +52,7 @@ class JobConfig(BaseModel):
     """A job file: RunOptions' keys (RUN_KEYS), each optional, and the log and credential settings."""
 
     model_config = ConfigDict(extra="forbid")
-    input: Path | None = None
+    input: Path | str | None = None  # a file's path, or a Feishu / Lark link (text: a Path would fold its `//`)
     sheet: str | None = None
     encoding: str | None = None
     header_row: int | None = Field(default=None, ge=1, le=1_048_576)
@@ -69,12 +71,28 @@ class JobConfig(BaseModel):
     log_file: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)
     defaults: dict[str, str | int] = Field(default_factory=dict)  # field -> value, for rows that leave it empty
+    result_fields: dict[str, str] = Field(default_factory=dict)  # a Base link's result fields, named otherwise
     credentials: CredentialNames = Field(default_factory=CredentialNames)
+    # A job that selects its tickets (`run --select ... --set ...`): the filters and the change; `comment`
+    # in [set] is the comment posted. No `input` then.
+    select: dict[str, str | int | list[str | int]] = Field(default_factory=dict)
+    sets: dict[str, str | int] = Field(default_factory=dict, alias="set")
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _a_link_as_written(cls, value: Any) -> Any:
+        return Path(value) if isinstance(value, str) and not is_link(value) else value
 
     @field_validator("sheet", mode="before")
     @classmethod
     def _sheet_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate_as_text(cls, value: Any) -> Any:
+        """`rate = 20`, a number, is 20 per second, as `--rate 20` is."""
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 def load_config(path: Path) -> JobConfig:
@@ -100,7 +118,7 @@ def load_config(path: Path) -> JobConfig:
     base = path.parent
     for name in ("input", "report", "report_dir", "log_file"):
         value = getattr(config, name)
-        if value is not None and not value.is_absolute():
+        if isinstance(value, Path) and not value.is_absolute():
             setattr(config, name, base / value)
     return config
 
@@ -130,7 +148,12 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
     if config is not None:
         values.update({k: getattr(config, k) for k in RUN_KEYS if getattr(config, k) not in (None, {}, [])})
     values.update({k: v for k, v in given.items() if v is not None})
+    if values.get("input") is None and values.get("plan_file") is not None:
+        values["input"] = values["plan_file"]  # run --plan PLAN_FILE: the plan file is the input
     if values.get("input") is None:
+        if config is not None and config.select:
+            raise UsageError("this job file selects its tickets ([select]): run it as a selection "
+                             f"({option('config_path')} FILE on the command line, or batch_updater.run_selection)")
         raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
     return RunOptions(**values)
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from batch_updater.jobs.journal import Journal, posted
 from batch_updater.jobs.lock import setting_up
 from batch_updater.model import now_text
+from batch_updater.naming import option
 from batch_updater.paths import private_dir, private_file
 
 SCHEMA = """
@@ -58,7 +59,7 @@ class Holder:
     def name(self, job: str) -> str:
         """Words for a message, seen from `job`: "this job, before --fresh," or "another run (x.csv, ...)"."""
         if self.job == job:
-            return "this job, before it was started over (--fresh),"
+            return f"this job, before it was started over ({option('fresh')}),"
         return f"another run ({Path(self.input).name}, since {self.reserved_at})"
 
 
@@ -69,6 +70,7 @@ class Claimed:
     new: set[str] = field(default_factory=set)  # reserved now (none had them)
     others: dict[str, Holder] = field(default_factory=dict)  # another holder has them: not ours
     taken_over: dict[str, Holder] = field(default_factory=dict)  # another holder had them (take_over)
+    stale: dict[str, Holder] = field(default_factory=dict)  # ...and held nothing any more (stale.py): taken over
 
 
 class Ledger:
@@ -94,10 +96,12 @@ class Ledger:
         self.db.close()
 
     def update(self, claim: Iterable[tuple[str, str]], release: Collection[str] = (), *,
-               take_over: bool = False) -> Claimed:
+               take_over: bool = False, stale: Callable[[str, Holder], bool] | None = None) -> Claimed:
         """Reserve each (comment key, ticket id) of `claim` for this holder and release the keys of
         `release` it holds, in one transaction, committed when this returns. With `take_over`, a
-        comment another holder has becomes this one's (--retry-comments)."""
+        comment another holder has becomes this one's (--retry-comments); so does one whose
+        reservation `stale` says holds nothing any more (a killed run's: stale.py), judged inside
+        the transaction, where no other job can reserve or post it meanwhile."""
         api, helpdesk = self.scope
         holder, job, input_ = self.me
         now = now_text()
@@ -114,6 +118,9 @@ class Ledger:
                 elif take_over:
                     self.db.execute(_TAKE_OVER, (holder, job, input_, now, api, helpdesk, key))
                     claimed.taken_over[key] = Holder(*row)
+                elif stale is not None and stale(key, Holder(*row)):
+                    self.db.execute(_TAKE_OVER, (holder, job, input_, now, api, helpdesk, key))
+                    claimed.stale[key] = Holder(*row)
                 else:
                     claimed.others[key] = Holder(*row)
             if release:
@@ -123,17 +130,7 @@ class Ledger:
 
     def others(self, keys: Iterable[str]) -> dict[str, Holder]:
         """Which of `keys` another holder has (read only)."""
-        api, helpdesk = self.scope
-        found: dict[str, Holder] = {}
-        wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, *rest in self.db.execute(
-                    f"SELECT comment_key, holder, job, input, reserved_at FROM comments WHERE api = ? AND "
-                    f"helpdesk = ? AND holder != ? AND comment_key IN ({marks})", (api, helpdesk, self.me[0], *chunk)):
-                found[key] = Holder(*rest)
-        return found
+        return held_by_others(self.db, self.scope, self.me[0], keys)
 
     def adopt(self, holder: str, rows: Sequence[tuple[str, str]]) -> None:
         """Enter (comment key, ticket id) rows for `holder` (this job's journal, maybe an earlier one
@@ -172,6 +169,23 @@ def journal_holder(journal: Journal) -> str:
         holder = uuid.uuid4().hex
         journal.set_meta("holder", holder)
     return holder
+
+
+def held_by_others(db: sqlite3.Connection, scope: tuple[str, str], holder: str, keys: Iterable[str]
+                   ) -> dict[str, Holder]:
+    """Which of the comments `keys` a holder other than `holder` has, for the API and helpdesk of
+    `scope`, in the ledger `db` (a Ledger's, or a read-only connection)."""
+    api, helpdesk = scope
+    found: dict[str, Holder] = {}
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for key, *rest in db.execute(
+                f"SELECT comment_key, holder, job, input, reserved_at FROM comments WHERE api = ? AND "
+                f"helpdesk = ? AND holder != ? AND comment_key IN ({marks})", (api, helpdesk, holder, *chunk)):
+            found[key] = Holder(*rest)
+    return found
 
 
 def open_ledger(journal: Journal, path: Path, meta: Mapping[str, str], job: str) -> Ledger:

@@ -15,16 +15,17 @@ from batch_updater.sources.base import Source
 
 LIMITS = {"concurrency": (1, 512), "max_attempts": (1, 100)}  # the command line's and a job file's
 # The options one run chooses, never a job file's keys (jobs/config.py: RUN_KEYS are all the others).
-COMMAND_LINE_ONLY = ("dry_run", "sandbox", "fresh", "skip_unchanged", "undo")
+COMMAND_LINE_ONLY = ("dry_run", "sandbox", "fresh", "skip_unchanged", "undo", "refresh_fields", "plan_file")
 
 
 @dataclass
 class RunOptions:
     """Everything a run needs; the CLI's flags and a job file's keys map onto these one to one.
-    `input`: a spreadsheet's path (`sheet`, `encoding` and `header_row` say how to read it), or
-    any `Source` (sources/base.py: a DataFrame's, or one of your own)."""
+    `input`: a spreadsheet's path (`sheet`, `encoding` and `header_row` say how to read it), a
+    Feishu / Lark link (a Base table, a sheet, a wiki page showing one: sources/links.py), or any
+    `Source` (sources/base.py: a DataFrame's, or one of your own)."""
 
-    input: Path | Source
+    input: Path | str | Source
     dry_run: bool = False
     sheet: str | None = None
     encoding: str | None = None
@@ -41,9 +42,14 @@ class RunOptions:
     fresh: bool = False  # forget what an earlier run of this job did
     skip_unchanged: bool = False  # read the tickets first; send only the rows that change something
     undo: bool = False  # read the tickets first and write an undo sheet beside the report
-    write_back: bool = False  # also write the input with the result columns added: <input>-results.<ext>
+    # A file: also write it with the result columns added (<input>-results.<ext>); a link: the results
+    # are written into the table or sheet (None: yes), False keeps the link read-only.
+    write_back: bool | None = None
     columns: dict[str, str] = field(default_factory=dict)  # the sheet's header -> ours
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> value for rows that leave it empty
+    result_fields: dict[str, str] = field(default_factory=dict)  # a Base link: result, code, msg, finished_at -> ours
+    refresh_fields: bool = False  # read the helpdesk's custom field list again, not the one kept for a day
+    plan_file: Path | None = None  # apply exactly a plan file's changes, skipping tickets changed since (the input)
     notify: list[str] = field(default_factory=list)  # chat:<id>, user:<email or open_id>, webhook:<url>: told
     limiter: str | None = None  # the rate budget: None ($BATCH_UPDATER_LIMITER, else the state folder), none, redis://
 
@@ -58,5 +64,9 @@ class RunOptions:
             raise UsageError(f"{option('timeout')} must be a number of seconds more than 0", option="timeout",
                              value=self.timeout)
         check_renames(self.columns)
+        unknown = sorted(set(self.result_fields) - {"result", "code", "msg", "finished_at"})
+        if unknown or not all(isinstance(v, str) and v.strip() for v in self.result_fields.values()):
+            raise UsageError("result_fields: give a field's name for any of result, code, msg, finished_at"
+                             + (f" (not {', '.join(unknown)})" if unknown else ""), option="result_fields")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -18,12 +19,14 @@ from batch_updater.jobs.journal import Entry, Journal, posted, read_other
 from batch_updater.jobs.ledger import Holder, Ledger, ledger_path, open_ledger
 from batch_updater.jobs.lock import job_id, job_lock
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
+from batch_updater.naming import option
 from batch_updater.paths import state_subdir
 
-CRASHED_WITH_COMMENT = (
-    "a previous run stopped while sending this row, so its comment may already be posted: check the "
-    "ticket, or rerun with --retry-comments to send it again"
-)
+
+def crashed_with_comment_note() -> str:
+    """A row a previous run stopped while sending, with a comment: held, unknown."""
+    return ("a previous run stopped while sending this row, so its comment may already be posted: check the "
+            f"ticket, or rerun with {option('retry_comments')} to send it again")
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # built once
@@ -65,10 +68,12 @@ def comment_keys(spec: TicketUpdate) -> tuple[str, ...]:
 class JobJournal:
     """The sender's write-ahead hooks, onto the job's SQLite journal, by row key."""
 
-    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int) -> None:
+    def __init__(self, journal: Journal, keys: Mapping[int, str], started_ms: int,
+                 attempts_before: Mapping[int, int] | None = None) -> None:
         self.journal = journal
         self.keys = keys
         self.started_ms = started_ms
+        self.attempts_before = attempts_before or {}  # the sender's outcomes count this run's: the journal, all
         self._comment_keys: dict[int, str] = {}  # by row: a digest costs 3 µs, and a row's comment is its own
 
     def _comment_key(self, index: int, spec: TicketUpdate) -> str | None:
@@ -90,7 +95,10 @@ class JobJournal:
                              self.started_ms)
 
     def done(self, index: int, spec: TicketUpdate, outcome: Outcome, final: bool | None = None) -> None:
-        self.journal.done(self.keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
+        if self._keeps_maybe_posted(index, spec, outcome):
+            return
+        self.journal.done(self.keys[index], self._all_runs(index, outcome),
+                          is_final(outcome, spec.has_comment) if final is None else final)
 
     def write(self, sending: Sequence[tuple[int, TicketUpdate]],
               done: Sequence[tuple[int, TicketUpdate, Outcome, bool | None]]) -> None:
@@ -99,8 +107,21 @@ class JobJournal:
         self.journal.write(
             [(keys[index], spec.row, spec.ticket_id, self._comment_key(index, spec), self.started_ms)
              for index, spec in sending],
-            [(keys[index], outcome, is_final(outcome, spec.has_comment) if final is None else final)
-             for index, spec, outcome, final in done])
+            [(keys[index], self._all_runs(index, outcome), is_final(outcome, spec.has_comment) if final is None
+              else final) for index, spec, outcome, final in done
+             if not self._keeps_maybe_posted(index, spec, outcome)])
+
+    def _keeps_maybe_posted(self, index: int, spec: TicketUpdate, outcome: Outcome) -> bool:
+        """A comment row an earlier run sent (its comment may be on the ticket) that this run
+        stopped before sending again is not marked `not_attempted`: it stays `sending` ("it may
+        have been posted"), as a crash leaves it, and is read back next time. Marked not_attempted,
+        a later run (or another job taking over its reservation) would post it again."""
+        return (outcome.result is Result.NOT_ATTEMPTED and spec.has_comment
+                and self.attempts_before.get(index, 0) > 0)
+
+    def _all_runs(self, index: int, outcome: Outcome) -> Outcome:
+        before = self.attempts_before.get(index)
+        return dataclasses.replace(outcome, attempts=outcome.attempts + before) if before else outcome
 
 
 def nothing_posted(outcome: Outcome, retry_comments: bool) -> bool:
@@ -123,6 +144,7 @@ class Plan:
     notes: dict[int, str] = field(default_factory=dict)  # rows sent without their comment: why
     held: dict[int, Outcome] = field(default_factory=dict)  # rows not sent: their comment is (maybe) there
     retried: dict[int, str] = field(default_factory=dict)  # rows sent with a comment that may be there already
+    attempts_before: dict[int, int] = field(default_factory=dict)  # rows sent again: earlier runs' attempts
 
 
 def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str], entries: Mapping[str, Entry],
@@ -145,20 +167,25 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
         if entry is None:
             new.append((index, spec))
             continue
+        before = (entry.outcome.attempts if entry.outcome else 0) + (entry.state == "sending")  # cut off mid-send
         sent_bare = spec.has_comment and entry.comment_key is None  # an earlier run held its comment back
         maybe = spec.has_comment and not sent_bare and posted(entry) is None
         if retry_comments and maybe:
             plan.to_send.append((index, spec))
             plan.retried[index] = "an earlier run may have posted it"
+            plan.attempts_before[index] = before
         elif maybe:
             plan.crashed[index] = entry.outcome if entry.state == "done" and entry.outcome else Outcome(
-                Result.UNKNOWN, msg=CRASHED_WITH_COMMENT, finished_at=now_text())
+                Result.UNKNOWN, msg=crashed_with_comment_note(), attempts=before, finished_at=now_text())
+            plan.attempts_before[index] = plan.crashed[index].attempts
         elif entry.state == "done" and entry.final and entry.outcome is not None:
             plan.earlier[index] = entry.outcome
         elif sent_bare and not retry_comments:
             _without_comment(plan, index, spec, "an earlier run held it back: it was already on this ticket")
+            plan.attempts_before[index] = before
         else:
             plan.to_send.append((index, spec))
+            plan.attempts_before[index] = before
     matched = {keys[index] for index, _ in specs}
     here = [e for e in entries.values() if e.key not in matched]
     ok_here = Counter(e.comment_key for e in here if posted(e))
@@ -181,7 +208,7 @@ def plan_resume(specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, st
             _without_comment(plan, index, spec, f"{by} already posted it on this ticket")
         elif maybe_as is not None:
             maybe_posted[maybe_as] -= 1
-            plan.held[index] = Outcome(Result.UNKNOWN, msg=MAYBE_POSTED, finished_at=now_text())
+            plan.held[index] = Outcome(Result.UNKNOWN, msg=maybe_posted_note(), finished_at=now_text())
         else:
             plan.to_send.append((index, spec))
     plan.to_send.sort(key=lambda item: item[0])  # file order: rows for one ticket go one after another
@@ -215,8 +242,10 @@ def _input_name(elsewhere: Elsewhere | None, key: str) -> str:
     return Path(found).name if found else "another file"
 
 
-MAYBE_POSTED = ("not sent: an earlier run (of a row since edited, or of another file) may have posted this "
-                "comment on this ticket; check the ticket, or run with --retry-comments to send it")
+def maybe_posted_note() -> str:
+    """A row held because an earlier run may have posted its comment on its ticket."""
+    return ("not sent: an earlier run (of a row since edited, or of another file) may have posted this comment on "
+            f"this ticket; check the ticket, or run with {option('retry_comments')} to send it")
 
 
 def _without_comment(plan: Plan, index: int, spec: TicketUpdate, why: str) -> None:
@@ -264,8 +293,9 @@ def open_job(files: JobFiles, *, fresh: bool, meta: Mapping[str, str]) -> Iterat
         except sqlite3.DatabaseError as e:
             if disk_full(e, files.journal.parent):
                 raise  # not damaged: a full disk, which the run says (run/rows.py)
-            raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with --fresh "
-                             "to start the job over (rows it had done are then sent again)") from None
+            raise UsageError(f"the job's journal {files.journal} is damaged ({e}): move it away, or run with "
+                             f"{option('fresh')} to start the job over (rows it had done are then sent again)",
+                             option="fresh") from None
         try:
             for key, value in meta.items():
                 journal.set_meta(key, value)
@@ -321,8 +351,9 @@ class Elsewhere:
         text = (f"earlier runs of other files already sent updates for {len(self.touched)} of these tickets to "
                 f"this helpdesk{where}; only rows of this same file are recognised as done")
         if comments_held_back:
-            text += (f". {comments_held_back} rows here would post a comment already (or maybe) posted on the same "
-                     "ticket: not posted again (--retry-comments posts them)")
+            rows = "1 row here would" if comments_held_back == 1 else f"{comments_held_back} rows here would"
+            text += (f". {rows} post a comment already (or maybe) posted on the same "
+                     f"ticket: not posted again ({option('retry_comments')} posts them)")
         return text
 
 

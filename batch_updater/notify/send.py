@@ -22,8 +22,8 @@ from typing import Any
 import aiohttp
 
 from batch_updater.errors import CredentialsRefused
+from batch_updater.feishu.client import post_json
 from batch_updater.feishu.codes import Action, lookup
-from batch_updater.feishu.failures import no_answer
 from batch_updater.feishu.tokens import TenantToken
 from batch_updater.notify.targets import Target
 
@@ -103,16 +103,10 @@ async def _hook(session: aiohttp.ClientSession, target: Target, card: Mapping[st
 async def _post(session: aiohttp.ClientSession, url: str, body: bytes, headers: Mapping[str, str],
                 target: Target) -> tuple[int | None, str, bool]:
     """(the answer's code or None, why it failed in words, whether sending again may help)."""
-    try:
-        async with session.post(url, data=body, headers=headers, allow_redirects=False) as resp:
-            status, raw = resp.status, await resp.read()
-    except (TimeoutError, aiohttp.ClientError) as e:
-        where = target.label.removeprefix("webhook:") if target.kind == "webhook" else url.split("?")[0]
-        return None, no_answer(where, e, None), True
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        data = None
+    where = target.label.removeprefix("webhook:") if target.kind == "webhook" else url.split("?")[0]
+    status, data, failure = await post_json(session, url, body, headers, where)
+    if status is None:
+        return None, failure, True
     code = data.get("code", data.get("StatusCode")) if isinstance(data, dict) else None
     if not isinstance(code, int):
         return None, f"HTTP {status} with a non-API answer", status >= 500

@@ -22,8 +22,9 @@ NOT_FOUND = 154004
 
 @dataclass(frozen=True, slots=True)
 class PlannedRow:
-    """One input row's plan: `change`, `no-op`, `missing`, `forbidden`, `invalid`, `failed` or
-    `not_attempted` (its ticket was not read: the plan was interrupted or stopped)."""
+    """One input row's plan: `change`, `no-op`, `skipped` (a condition of its own not met: `run`
+    would not send it), `missing`, `forbidden`, `invalid`, `failed` or `not_attempted` (its ticket
+    was not read: the plan was interrupted or stopped)."""
 
     kind: str
     plan: RowPlan | None = None
@@ -58,13 +59,23 @@ def field_columns(checked: Sequence[TicketUpdate | list[FieldError]], registry: 
 
 
 def plan_sheet(checked: Sequence[TicketUpdate | list[FieldError]], states: Mapping[str, TicketState],
-               reads: Mapping[str, Outcome]) -> list[PlannedRow]:
-    """Each row in file order; a ticket's later rows against the state its earlier rows leave."""
+               reads: Mapping[str, Outcome], *, unchanged: Mapping[int, str] | None = None,
+               guarded: Mapping[int, str] | None = None) -> list[PlannedRow]:
+    """Each row in file order; a ticket's later rows against the state its earlier rows leave.
+    Rows `run` would not send leave their ticket as it is: `unchanged` (an export's rows as
+    exported) are a `no-op` saying why, `guarded` (a condition not met: plan/guards.py) are
+    `skipped` saying why, with their ticket's values now."""
     current = dict(states)
     planned = []
-    for item in checked:
+    for index, item in enumerate(checked):
         if isinstance(item, list):
             planned.append(PlannedRow("invalid", msg="; ".join(str(e) for e in item)))
+            continue
+        if unchanged and index in unchanged:
+            planned.append(PlannedRow("no-op", msg=unchanged[index]))
+            continue
+        if guarded and index in guarded:
+            planned.append(PlannedRow("skipped", before=current.get(item.ticket_id), msg=guarded[index]))
             continue
         state = current.get(item.ticket_id)
         if state is None:

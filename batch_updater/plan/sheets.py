@@ -16,8 +16,8 @@ from batch_updater.sheet.blocks import PLAN, Block, Look, named_apart
 from batch_updater.sheet.report import own_columns
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
-PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "missing": "#FFC7CE", "forbidden": "#FFC7CE",
-                "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
+PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "skipped": "#DDEBF7", "missing": "#FFC7CE",
+                "forbidden": "#FFC7CE", "invalid": "#FFD8B1", "failed": "#FFC7CE", "not_attempted": "#E7E6E6"}
 PLAN_KINDS = tuple(PLAN_COLOURS)  # every kind a row's plan can be
 NEW_LOOK = Look(fill="#FFEB9C", bold=True)  # a value that would change: the new one, and the old struck through
 OLD_LOOK = Look(strike=True, color="#9C0006")
@@ -75,7 +75,7 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
     header, rows, changed = plan_table(sheet, checked, planned)
     with atomic_path(path) as tmp:
         if path.suffix.lower() != ".xlsx":
-            write_delimited(tmp, header, rows, delimiter_for(path, sheet.delimiter))
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet.output_delimiter))
             return
         book = new_workbook(tmp)
         try:

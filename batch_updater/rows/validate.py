@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 from batch_updater.errors import UsageError
 from batch_updater.model import FieldError, Row, TicketUpdate, stored_comment
+from batch_updater.rows.custom import NO_FIELD_ID, BadChoice, custom_item  # noqa: F401 (NO_FIELD_ID: its old home)
 from batch_updater.schema.columns import ColumnMap, CustomColumn
 from batch_updater.schema.fields import REGISTRY, Field, Kind, Labels, Registry
 
@@ -70,10 +71,6 @@ def no_controls(text: str) -> str:
         raise Bad(f"contains the control character {found.group()!r} (character {found.start() + 1}); "
                   "remove it")
     return text
-
-
-NO_FIELD_ID = ("no custom field id: write the field's id after custom:, like custom:6948728206392295444 "
-               "(or custom:6948728206392295444:key_name)")
 
 
 def check_field_id(field_id: str) -> str:
@@ -270,6 +267,7 @@ class RowValidator:
             for i, (name, role) in enumerate(zip(columns.header, columns.roles)) if role is not None]
         self.defaults = dict(defaults or {})
         self.body_names = registry.body_names
+        self.custom_fields, self.unchecked = columns.custom_fields, columns.unchecked is not None
 
     def __call__(self, row: Row) -> TicketUpdate | list[FieldError]:
         """Every error in the row, or its update with the exact JSON body."""
@@ -291,13 +289,12 @@ class RowValidator:
             try:
                 no_controls(cell)
                 if isinstance(role, CustomColumn):
-                    if not role.field_id:
-                        raise Bad(NO_FIELD_ID)
-                    item = {"id": check_field_id(role.field_id), "value": cell.strip()}
                     if role.key_name:
                         no_controls(role.key_name)
-                        item["key_name"] = role.key_name
-                    custom.append(item)
+                    try:
+                        custom.append(custom_item(role, cell, self.custom_fields, self.unchecked))
+                    except BadChoice as e:
+                        raise Bad(str(e)) from None
                 elif kind == "id":
                     ticket_id = parse_ticket_id(cell)
                 elif kind == "custom":

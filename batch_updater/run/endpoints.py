@@ -29,5 +29,6 @@ async def _in_process_sandbox(endpoint: Endpoint, ticket_ids: Sequence[str], env
                               ) -> AsyncIterator[tuple[str | None, Mapping[str, str]]]:
     from batch_updater.sandbox import Sandbox, SandboxConfig
 
-    async with Sandbox(SandboxConfig(ticket_ids=list(dict.fromkeys(ticket_ids)))) as sandbox:
+    ids = list(dict.fromkeys(ticket_ids)) or None  # none given (an export): the sandbox's demo tickets
+    async with Sandbox(SandboxConfig(ticket_ids=ids)) as sandbox:
         yield sandbox.base_url, sandbox.credentials

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from batch_updater.control import Progress, RunControl, format_rate
+from batch_updater.control import RunControl, RunProgress, format_rate
 from batch_updater.errors import why_not_written
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
@@ -21,10 +21,11 @@ from batch_updater.paths import sibling_path, state_subdir
 from batch_updater.plan.sheets import write_undo
 from batch_updater.plan.undo import Undo
 from batch_updater.run.prepare import Job, checked_write_back, prepare, stopped_exit_code
+from batch_updater.run.writeback import finish, link_results, outcome_values
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import CHECK, RESULTS, results_block
 from batch_updater.sheet.frames import results_frame
-from batch_updater.sheet.report import own_columns, write_report, write_retry, write_unknown
+from batch_updater.sheet.report import own_columns, write_report, write_retry_file, write_unknown
 from batch_updater.sheet.writeback import write_back
 from batch_updater.summary import Summary, per_second, summarize
 
@@ -54,6 +55,7 @@ class RunResult:
     write_back_path: Path | None = None  # --write-back: the input with the result columns added
     write_back_problem: str | None = None  # it could not be written where asked (or at all): why
     frame: Any = None  # run_frame: the DataFrame that was run
+    written_back: str | None = None  # a link's: the Base table or sheet the results were written into
 
     @property
     def stop_reason(self) -> str | None:
@@ -86,7 +88,7 @@ def dry_run_outcome(item: TicketUpdate | list[FieldError]) -> Outcome:
 
 
 def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
-            on_progress: Callable[[Progress], None] | None = None,
+            on_progress: Callable[[RunProgress], None] | None = None,
             on_warning: Callable[[str], None] | None = None,
             now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
             control: RunControl | None = None, sheet: Sheet | None = None) -> RunResult:
@@ -103,31 +105,39 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     job = prepare(options, env=env, on_warning=on_warning, now=now, control=control, sheet=sheet)
     sheet, checked, report = job.sheet, job.checked, job.report
     back = checked_write_back(job, RESULTS, on_warning, CHECK if options.dry_run else RESULTS)
+    live_back = link_results(job, CHECK if options.dry_run else RESULTS)  # a link's: into its table or sheet
     sent: SendReport | None = None
     read: ReadReport | None = None
-    resumed, jid, undo, status = 0, "", None, None
+    resumed, jid, undo, link_problem, status = 0, "", None, None, None
     if options.dry_run:
-        outcomes = [dry_run_outcome(item) for item in checked]
+        outcomes = [Outcome(Result.VALID, msg=job.skips[i]) if i in job.skips else dry_run_outcome(item)
+                    for i, item in enumerate(checked)]
     else:
         from batch_updater.run.rows import run_rows
 
-        done = run_rows(job, on_progress, on_warning)
+        done = run_rows(job, on_progress, on_warning, live_back)
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
+        link_problem = done.write_back_problem  # written under the job's lock
         status = done.status
     settings_shown = _settings(job, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
     written, moved = _write_safely(report, env, on_warning, lambda path: write_outputs(
-        path, sheet, outcomes, settings_shown, timeline, undo)) if report is not None else (Written(None), None)
+        path, sheet, outcomes, settings_shown, timeline, undo, on_warning)) if report is not None else \
+        (Written(None), None)
     back_path, back_problem = write_back(back, sheet.rows, results_block(outcomes, own_columns(sheet)), env,
                                            on_warning) if back \
         else (None, None)
+    if live_back is not None:
+        back_problem = link_problem if not options.dry_run else finish(
+            live_back, outcome_values(live_back, outcomes), on_warning, job.source.label)
     result = RunResult(outcomes=outcomes, summary=summarize(checked, outcomes), report_path=written.report,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
-                       read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem)
+                       read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem,
+                       written_back=job.source.label if live_back is not None else None)
     if options.notify and not options.dry_run:
         from batch_updater.run.notifying import notify_run
 
@@ -158,16 +168,15 @@ class Written:
 
 
 def write_outputs(report: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings: Mapping[str, Any],
-                  timeline: Sequence[Second], undo: Undo | None) -> Written:
+                  timeline: Sequence[Second], undo: Undo | None,
+                  on_warning: Callable[[str], None] | None = None) -> Written:
     write_report(report, sheet, outcomes, settings, timeline)
     written = Written(report)
-    retry, unknown = sibling_path(report, "retry"), sibling_path(report, "unknown")
-    written.retry_rows = write_retry(retry, sheet, outcomes, GOOD | {Result.UNKNOWN})
-    written.unknown_rows = write_unknown(unknown, sheet, outcomes)
-    written.retry = retry if written.retry_rows else None
-    written.unknown = unknown if written.unknown_rows else None
+    written.retry, written.retry_rows = write_retry_file(sibling_path(report, "retry"), sheet, outcomes,
+                                                         GOOD | {Result.UNKNOWN}, on_warning)
+    written.unknown, written.unknown_rows = write_unknown(sibling_path(report, "unknown"), sheet, outcomes, on_warning)
     if undo is not None:
-        written.undo, written.undo_comments = write_undo(report, undo, sheet.delimiter)
+        written.undo, written.undo_comments = write_undo(report, undo, sheet.output_delimiter)
     return written
 
 

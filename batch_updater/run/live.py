@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from batch_updater.control import RunProgress
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text, stored_comment
+from batch_updater.plan.guards import guard_outcomes
 from batch_updater.plan.preview import PlannedRow, plan_sheet
 from batch_updater.plan.state import TicketState, read_back, state_from_ticket
+from batch_updater.run.labels import confirm_choices
 from batch_updater.run.outcomes import ReadBack
 from batch_updater.run.prepare import Job
 from batch_updater.send.pool import RowJournal
@@ -25,6 +27,7 @@ from batch_updater.send.session import (
     read_on,
     send_on,
 )
+from batch_updater.sources.results import Results, flushing
 
 Specs = Sequence[tuple[int, TicketUpdate]]
 
@@ -39,6 +42,7 @@ class Sending:
     crashed: Mapping[int, tuple[TicketUpdate, Outcome]] = field(default_factory=dict)
     journal: RowJournal | None = None  # the job's write-ahead hooks (None: an in-process sandbox's run)
     preimages: Callable[[Mapping[str, str]], dict[str, str]] = dict  # keeps the first pre-image, returns them all
+    results: Results | None = None  # a link's: written into its table or sheet while sending (sources/results.py)
 
 
 @dataclass
@@ -61,8 +65,13 @@ async def plan_live(job: Job, on_progress: Callable[[RunProgress], None] | None 
     valid = [spec for _, spec in job.specs]
     async with open_endpoint(job.send, job.env, [item.ticket_id for item in valid]) as endpoint:
         read = await read_on(endpoint, valid, job.send, on_progress=on_progress)
-    states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
-    return LiveResult(None, planned=plan_sheet(job.checked, states, read.outcomes), before=states, read=read)
+    states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
+    # the rows `run` would skip, as it would: an `if:` column not met, checked against the state
+    # the ticket's earlier rows leave (a ticket not read: its rows are planned as not read)
+    guarded = {i: o.msg for i, o in guard_outcomes(job.specs, states, job.guards, job.registry).items()
+               if o.result is Result.SKIPPED} if job.guards else {}
+    planned = plan_sheet(job.checked, states, read.outcomes, unchanged=job.skips, guarded=guarded)
+    return LiveResult(None, planned=planned, before=states, read=read)
 
 
 async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgress], None] | None = None
@@ -74,15 +83,20 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
     settings, env, to_send = job.send, job.env, sending.to_send
     assert settings is not None
     result = LiveResult(None)
-    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in job.specs]) as endpoint:
+    async with open_endpoint(settings, env, [spec.ticket_id for _, spec in job.specs]) as endpoint, \
+            flushing(sending.results):
         if job.read_first:
             read = result.read = await read_on(endpoint, [s for _, s in to_send], settings,
                                                on_progress=on_progress)
             if _stopped_read(read):
                 return result
-            states = {tid: state_from_ticket(t) for tid, t in read.tickets.items()}
+            states = {tid: state_from_ticket(t, job.registry) for tid, t in read.tickets.items()}
+            guarded = guard_outcomes(to_send, states, job.guards, job.registry) if job.guards else {}  # not sent
+            result.outcomes.update(guarded)
+            to_send = [(i, s) for i, s in to_send if i not in guarded]
             recorded = sending.preimages({tid: json.dumps(st.as_json()) for tid, st in states.items()})
-            result.before = {tid: TicketState.from_json(json.loads(text)) for tid, text in recorded.items()}
+            result.before = {tid: TicketState.from_json(json.loads(text), job.registry)
+                             for tid, text in recorded.items()}
             planned = plan_sheet([spec for _, spec in to_send], states, read.outcomes)
             if job.options.skip_unchanged:
                 result.outcomes.update({
@@ -103,7 +117,7 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
         result.outcomes.update(result.sent.outcomes)
         for index, _ in again:
             if index in result.outcomes:
-                result.read_back.settled[index] = _sent_again(result.outcomes.pop(index), sending.crashed[index][1])
+                result.read_back.settled[index] = _sent_again(result.outcomes.pop(index))
         if not (result.sent.stop_reason or result.sent.interrupted):
             settled = {index for index, _ in early}  # read back already, before sending
             checked_back = [(index, spec) for index, spec in [*to_send, *((i, spec) for i, (spec, _) in
@@ -115,6 +129,8 @@ async def run_live(job: Job, sending: Sending, on_progress: Callable[[RunProgres
                 sent.stop_reason = sent.stop_reason or resent.stop_reason
                 sent.stop_error = sent.stop_error or resent.stop_error
                 sent.interrupted = sent.interrupted or resent.interrupted
+            else:  # a dropdown's value is confirmed by reading its ticket back (run/labels.py)
+                await confirm_choices(endpoint, job, to_send, result.outcomes, result.read_back)
     return result
 
 
@@ -131,7 +147,7 @@ async def _read_back(endpoint: Session, job: Job, sending: Sending, live: LiveRe
     if endpoint.client.tenant is None:
         return None
     assert job.send is not None
-    outcomes = {**{index: outcome for index, (_, outcome) in sending.crashed.items()}, **live.outcomes}
+    outcomes = _this_runs(sending, live)
     found = live.read_back
     last_row: dict[str, int] = {}
     texts: Counter[tuple[str, str]] = Counter()
@@ -156,14 +172,25 @@ async def _read_back(endpoint: Session, job: Job, sending: Sending, live: LiveRe
     if not again:
         return None
     resent = await send_on(endpoint, again, job.send, job.env, journal=sending.journal)
+    specs_again = dict(again)
     for index, outcome in resent.outcomes.items():
         found.settled[index] = _sent_again(outcome, outcomes[index])
+        if sending.journal is not None and outcomes[index].attempts:  # this run's requests, all of them
+            sending.journal.done(index, specs_again[index], found.settled[index])
     return resent
 
 
-def _sent_again(outcome: Outcome, before: Outcome) -> Outcome:
-    """A row sent again because reading its ticket back showed it was not applied."""
-    return replace(outcome, attempts=outcome.attempts + before.attempts, msg=(
+def _this_runs(sending: Sending, live: LiveResult) -> dict[int, Outcome]:
+    """The outcomes of the rows that may be read back, counting this run's attempts only (a
+    crashed row's, none): run/outcomes.py adds the earlier runs' to whatever settles them."""
+    crashed = {index: replace(outcome, attempts=0) for index, (_, outcome) in sending.crashed.items()}
+    return {**crashed, **live.outcomes}
+
+
+def _sent_again(outcome: Outcome, before: Outcome | None = None) -> Outcome:
+    """A row sent again because reading its ticket back showed it was not applied; `before`: its
+    outcome earlier in this run, if it was sent in this run already."""
+    return replace(outcome, attempts=outcome.attempts + (before.attempts if before else 0), msg=(
         "sent again after reading the ticket back: no comment was posted since it was sent"
         if outcome.result is Result.OK else outcome.msg))
 
@@ -197,7 +224,7 @@ async def _verdicts(endpoint: Session, job: Job, sending: Sending, live: LiveRes
     sent again. Returns the read's report when it stopped (nothing is settled then)."""
     assert job.send is not None
     found = live.read_back
-    outcomes = {**{index: outcome for index, (_, outcome) in sending.crashed.items()}, **live.outcomes}
+    outcomes = _this_runs(sending, live)
     read = await read_on(endpoint, [s for _, s in unknown], job.send)
     if read.stop_reason or read.interrupted:
         return read, []
@@ -209,7 +236,7 @@ async def _verdicts(endpoint: Session, job: Job, sending: Sending, live: LiveRes
             failed = read.outcomes.get(spec.ticket_id)
             found.notes[index] = f"reading the ticket back failed ({failed.msg if failed else 'not read'})"
             continue
-        verdict, why = read_back(state_from_ticket(ticket), spec.body, live.before.get(spec.ticket_id),
+        verdict, why = read_back(state_from_ticket(ticket, job.registry), spec.body, live.before.get(spec.ticket_id),
                                  sending.since[index], offset)
         if verdict == "not applied":
             again.append((index, spec))

@@ -18,6 +18,7 @@ from batch_updater.logs import event, warn
 from batch_updater.notify.card import JobFacts, job_card, language
 from batch_updater.notify.send import Sent, send_card
 from batch_updater.notify.targets import Target, parse_notify
+from batch_updater.sources.base import Loaded
 
 # A run's result (run/job.py's RunResult) and its job (run/prepare.py's Job): both modules call this one.
 RunResult = Any
@@ -49,9 +50,18 @@ def facts_of(result: RunResult, job: Job, now: datetime) -> JobFacts:
     problems += [f"{n} x {text}" for text, n in summary.common_codes]
     sent = result.sent
     rate = format_rate(sent.achieved_rate) if sent is not None and sent.achieved_rate else None
-    return JobFacts(job.source.label, dict(summary.by_result), result.exit_code,
+    link = link_of(job.source)
+    return JobFacts(result.sheet.source if link else job.source.label, dict(summary.by_result), result.exit_code,
                     max(0.0, (now - job.started).total_seconds()), str(result.report_path) if result.report_path
-                    else None, rate, problems, result.job_id, getattr(job.source, "link", None))
+                    else None, rate, problems, result.job_id, link)
+
+
+def link_of(source: Any) -> str | None:
+    """A Base table's or a Sheets sheet's link, as the run was given it (sources/links.py); None for a file."""
+    if isinstance(source, Loaded):  # a source with its rows already read
+        source = source.source
+    text = getattr(getattr(source, "link", None), "text", None)
+    return text if isinstance(text, str) and text else None
 
 
 def notify_run(result: RunResult, job: Job, on_warning: Callable[[str], None] | None,

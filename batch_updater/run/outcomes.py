@@ -41,17 +41,26 @@ def merge_outcomes(checked: Sequence[TicketUpdate | list[FieldError]], plan: Pla
     b. why it was sent without its comment (`plan.notes`: another job posted it, or may have);
     c. a row --retry-comments sent with a comment that may have been on its ticket already
        (`plan.retried`, with why), ok or unknown, says its comment may now be there twice,
-       unless its msg says so already (the sender says it of a row it sent again itself)."""
+       unless its msg says so already (the sender says it of a row it sent again itself).
+
+    `attempts` counts every run of the job: this run's outcomes (2 and 3) count this run's
+    requests, to which the earlier runs' are added here (`plan.attempts_before`); the journal's
+    (4 to 6) are every run's already."""
     layers = (read_back.settled, sent, plan.crashed, plan.held, plan.earlier)
+    this_run = 2  # the first two layers
     merged = []
     for index, item in enumerate(checked):
         if not isinstance(item, TicketUpdate):
             merged.append(invalid_outcome(item))
             continue
-        outcome = next((layer[index] for layer in layers if index in layer), None)
-        if outcome is None:
+        found = next(((n, layer[index]) for n, layer in enumerate(layers) if index in layer), None)
+        if found is None:
             merged.append(Outcome(Result.NOT_ATTEMPTED, msg=NOT_READ))
             continue
+        layer, outcome = found
+        earlier = plan.attempts_before.get(index, 0) if layer < this_run else 0
+        if earlier:
+            outcome = replace(outcome, attempts=outcome.attempts + earlier)
         msg = outcome.msg
         for note in (read_back.notes.get(index), plan.notes.get(index)):
             if note:

@@ -8,11 +8,11 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from batch_updater.control import Progress
+from batch_updater.control import RunProgress
 from batch_updater.errors import NoSpace, disk_full
 from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
 from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
@@ -33,19 +33,23 @@ from batch_updater.jobs.resume import (
     plan_resume,
     row_keys,
 )
+from batch_updater.jobs.stale import Reservations, being_sent_now, plan_held, reserved_by_others, taken_over_notes
 from batch_updater.jobs.status import StatusFile
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
-from batch_updater.model import Outcome, TicketUpdate
+from batch_updater.model import Outcome, Result, TicketUpdate, now_text
+from batch_updater.naming import option
 from batch_updater.paths import state_dir
 from batch_updater.plan.state import TicketState
 from batch_updater.plan.undo import Changes, Undo, fields_set, undo_sheet
-from batch_updater.run.endpoints import endpoint_of
+from batch_updater.run.after_full import unless_full
 from batch_updater.run.live import Sending, run_live
 from batch_updater.run.outcomes import maybe_twice, merge_outcomes
 from batch_updater.run.prepare import Job, source_of
+from batch_updater.run.writeback import finish, outcome_values
 from batch_updater.send.session import ReadReport, SendReport
 from batch_updater.sources.files import FileSource, file_identity
+from batch_updater.sources.results import Results, Teed
 
 
 @dataclass
@@ -56,17 +60,19 @@ class RunRows:
     resumed: int = 0
     job_id: str = ""
     undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
+    write_back_problem: str | None = None  # a link's results: why they could not all be written back
     status: StatusFile | None = None  # the job's status file (jobs/status.py), for run_job to finish
 
 
-def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
-             on_warning: Callable[[str], None] | None = None) -> RunRows:
+def run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None = None,
+             on_warning: Callable[[str], None] | None = None, results: Results | None = None) -> RunRows:
     """Send a validated sheet's rows as one job: resumed from its journal, under its lock. A full
     disk where the journal is: NoSpace (exit 3) before sending; while sending, the run stops as
-    Ctrl-C stops it (the rest `not_attempted`), and its report is written."""
+    Ctrl-C stops it (the rest `not_attempted`), and its report is written. `results`: a link's,
+    written as the rows are done."""
     where = state_dir(job.env).resolve() / "jobs"
     try:
-        return _run_rows(job, on_progress, on_warning, where)
+        return _run_rows(job, on_progress, on_warning, where, results)
     except (OSError, sqlite3.Error) as e:
         full = disk_full(e, where)
         if full is None:
@@ -75,8 +81,8 @@ def run_rows(job: Job, on_progress: Callable[[Progress], None] | None = None,
                       "again") from None
 
 
-def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warning: Callable[[str], None] | None,
-              where: Path) -> RunRows:
+def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_warning: Callable[[str], None] | None,
+              where: Path, results: Results | None = None) -> RunRows:
     options, specs = job.options, job.specs
     keys = row_keys(specs)
     started_ms = int(job.started.timestamp() * 1000)
@@ -86,7 +92,7 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
             _carry_over(held, job, specs, keys, on_warning)
         jid = held.files.id if held else ""
         plan, claimed = _plan(held, specs, keys, options, on_warning)
-        hooks = Guarded(JobJournal(journal, keys, started_ms), where) if journal else None
+        hooks = Guarded(JobJournal(journal, keys, started_ms, plan.attempts_before), where) if journal else None
         by_index = dict(specs)
         _record_crashed(plan, hooks, by_index)
         if hooks is not None:
@@ -96,19 +102,29 @@ def _run_rows(job: Job, on_progress: Callable[[Progress], None] | None, on_warni
               rows=len(job.checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
         status = _status_file(held, job, len(plan.to_send), len(plan.earlier))
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
-                          {i: (by_index[i], o) for i, o in plan.crashed.items()}, hooks, _preimage_store(journal))
+                          {i: (by_index[i], o) for i, o in plan.crashed.items()},
+                          Teed(hooks, results) if results is not None else hooks, _preimage_store(journal), results)
         live = asyncio.run(run_live(job, sending, _reporting(on_progress, status)))
-        outcomes = merge_outcomes(job.checked, plan, live.outcomes, live.read_back)
+        plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
+        skipped = {i: Outcome(Result.SKIPPED, msg=why, finished_at=now_text()) for i, why in job.skips.items()}
+        outcomes = merge_outcomes(job.checked, plan, {**skipped, **live.outcomes}, live.read_back)
         if held is not None:
-            _release(held.ledger, plan, claimed.new, outcomes, options.retry_comments)
+            with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
+                             on_warning):
+                _release(held.ledger, plan, claimed.new | set(claimed.stale), outcomes, options.retry_comments)
         twice = maybe_twice(outcomes, specs)
         if twice:
             shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
-            warn(f"--retry-comments: a comment may now be posted twice on {len(twice)} tickets (the rows' msg says "
-                 f"why): {shown}", on_warning)
+            warn(f"{option('retry_comments')}: a comment may now be posted twice on {len(twice)} tickets (the "
+                 f"rows' msg says why): {shown}", on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
-        undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)))
-    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, status)
+        undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)),
+                     lambda: unless_full(where, "what this run changed is not recorded in the job's journal: a later "
+                                         "run's undo sheet will not restore it", on_warning))
+        # every row's result into the link's table or sheet, still under the job's lock: one writer at a time
+        problem = finish(results, outcome_values(results, outcomes), on_warning, job.source.label) \
+            if results is not None else None
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, problem, status)
 
 
 def _status_file(held: Held | None, job: Job, to_send: int, earlier: int) -> StatusFile | None:
@@ -124,13 +140,13 @@ def _status_file(held: Held | None, job: Job, to_send: int, earlier: int) -> Sta
     return status
 
 
-def _reporting(on_progress: Callable[[Progress], None] | None, status: StatusFile | None
-               ) -> Callable[[Progress], None] | None:
+def _reporting(on_progress: Callable[[RunProgress], None] | None, status: StatusFile | None
+               ) -> Callable[[RunProgress], None] | None:
     """`on_progress`, and the status file told of the sending's progress (not of reads)."""
     if status is None:
         return on_progress
 
-    def report(progress: Progress) -> None:
+    def report(progress: RunProgress) -> None:
         if not progress.reading:
             status.progress(progress.done, progress.total, progress.counts, progress.rate,
                             force=progress.done == progress.total)
@@ -141,14 +157,17 @@ def _reporting(on_progress: Callable[[Progress], None] | None, status: StatusFil
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],
-          outcomes: Mapping[int, Outcome]) -> Undo | None:
+          outcomes: Mapping[int, Outcome],
+          recording: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext) -> Undo | None:
     """The undo sheet (when the tickets were read first): every field this run and the job's
-    earlier runs changed; and what this run applied, added to the journal for the next one."""
+    earlier runs changed; and what this run applied, added to the journal for the next one (in
+    `recording`: a full disk is let go, with a warning)."""
     earlier = Changes(*recorded_changes(journal)) if journal is not None else None
     undo = undo_sheet(sent_as, before, outcomes, earlier) if before else None
     if journal is not None:
         made = undo.changes if undo is not None else fields_set(sent_as, outcomes, preimaged(journal))
-        record_changes(journal, made.fields, made.comments)
+        with recording():
+            record_changes(journal, made.fields, made.comments)
     return undo
 
 
@@ -167,7 +186,7 @@ def _job(job: Job) -> Iterator[Held | None]:
     """The job's lock and journal. A job is one input (a file: wherever its rows change) sent to
     one API (its origin however written) and helpdesk. An in-process sandbox starts empty each
     time, so it has none."""
-    if not endpoint_of(job.options).persistent:
+    if not _persistent(job):
         yield None
         return
     meta = job_meta(job.identity, job.options, job.env)
@@ -204,19 +223,27 @@ def resume_plan(job: Job) -> Plan:
     earlier run did, those to send, to read back, or to hold (the console's confirmation)."""
     options, specs = job.options, job.specs
     keys = row_keys(specs)
-    if not endpoint_of(options).persistent:
+    if not _persistent(job):
         return plan_resume(specs, keys, {}, options.retry_comments)
     meta = job_meta(job.identity, options, job.env)
     files = _files(meta, job.env)
-    entries = {}
+    entries, holder = {}, ""
     if files.journal.is_file() and not options.fresh:
         journal = Journal(files.journal)
         try:
-            entries = journal.entries()
+            entries, holder = journal.entries(), journal.get_meta("holder") or ""
         finally:
             journal.close()
-    others = elsewhere(files, meta, {s.ticket_id for _, s in specs})
-    return plan_resume(specs, keys, entries, options.retry_comments, others)
+    reserved = reserved_by_others(files.ledger, meta, holder, (key for _, spec in specs for key in comment_keys(spec)))
+    plan, _ = plan_held(reserved, Reservations(files.journal.parent, files.id), specs, keys, entries,
+                        options.retry_comments, elsewhere(files, meta, {s.ticket_id for _, s in specs}))
+    return plan
+
+
+def _persistent(job: Job) -> bool:
+    """Does the job's endpoint keep jobs (a journal, a lock)? An in-process sandbox starts empty."""
+    assert job.send is not None  # a live run's, or a confirmation's
+    return job.send.endpoint.persistent
 
 
 def _files(meta: Mapping[str, str], env: Mapping[str, str]) -> JobFiles:
@@ -232,25 +259,27 @@ def _plan(job: Held | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Map
         return plan_resume(specs, keys, {}, options.retry_comments), Claimed()
     jid, retry = job.files.id, options.retry_comments
     others = elsewhere(job.files, job.meta, {s.ticket_id for _, s in specs})
-    # The ledger names who has a comment (another job, running or not, or this one before --fresh);
-    # the other journals (read above) tell only for jobs run before it existed.
-    reserved = job.ledger.others(key for _, spec in specs for key in comment_keys(spec))
-    for key in reserved:
-        others.posted.pop(key, None)
-        others.maybe_posted.pop(key, None)
-    plan = plan_resume(specs, keys, job.journal.entries(), retry, others)
-    held = hold_reserved(plan, reserved, jid, retry)
+    jobs_dir = job.files.journal.parent
+    judge = Reservations(jobs_dir, jid)
+    plan, held = plan_held(job.ledger.others(key for _, spec in specs for key in comment_keys(spec)), judge, specs,
+                           keys, job.journal.entries(), retry, others)
+    # a stale reservation is taken over in the ledger's own transaction, judged again there afresh
     claimed = job.ledger.update([(key, spec.ticket_id) for _, spec in plan.to_send if (key := comment_key(spec))],
-                                take_over=retry)
+                                take_over=retry, stale=None if retry else Reservations(jobs_dir, jid).stale)
     held.update(hold_reserved(plan, claimed.others, jid, retry))  # reserved by another run since we looked
     for index, spec in plan.to_send:
         holder = claimed.taken_over.get(comment_key(spec) or "")
         if holder is not None:
             plan.retried.setdefault(index, f"{holder.name(jid)} posted it, may have, or is posting it")
+    spec_of = dict(specs)
+    running = {i: h for i, h in held.items() if not retry and judge.being_sent(comment_keys(spec_of[i]), h)}
+    held = {i: h for i, h in held.items() if i not in running}
     mine = {i: h for i, h in held.items() if h.job == jid}  # this job, before it was started over
-    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine))
+    warning = others.warning(comments_held_back=len(plan.notes) + len(plan.held) - len(mine) - len(running))
     if warning:
         warn(warning, on_warning)
+    if running:
+        warn(being_sent_now(running), on_warning)
     if not retry and (mine or (len(held) > len(mine) and not warning)):
         warn(_held_warning(held if not warning else mine, jid), on_warning)
     return plan, claimed
@@ -272,12 +301,14 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
     parts = []
     if mine:
         parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
-                     "with --fresh")
+                     f"with {option('fresh')}")
     if others:
-        parts.append(f"{len(held) - mine} rows would post a comment another job posted, may have, or is posting "
-                     f"now ({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
-    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); --retry-comments "
-            "posts them")
+        parts.append(f"{len(held) - mine} rows would post a comment another job posted or may have "
+                     f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
+    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); "
+            f"{option('retry_comments')} posts them")
+
+
 def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
                 on_warning: Callable[[str], None] | None) -> None:
     """A journal an earlier version kept for this same input file and settings: its rows, once."""
@@ -345,7 +376,7 @@ class Guarded:
 
 def _record_crashed(plan: Plan, hooks: Guarded | None, specs: Mapping[int, TicketUpdate]) -> None:
     if hooks is not None:
-        for index, outcome in plan.crashed.items():
-            hooks.done(index, specs[index], outcome)
+        for index, outcome in plan.crashed.items():  # the journal adds the earlier runs' attempts
+            hooks.done(index, specs[index], replace(outcome, attempts=0))
 
 

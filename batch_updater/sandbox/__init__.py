@@ -5,7 +5,7 @@
         ...  # sb.base_url, sb.credentials, sb.stats(), sb.set_faults(...)
 """
 
-from batch_updater.sandbox.config import Faults, ManualClock, Rate, SandboxConfig, parse_rate
+from batch_updater.sandbox.config import Faults, ManualClock, Rate, SandboxConfig, parse_window
 from batch_updater.sandbox.server import Sandbox
 
-__all__ = ["Faults", "ManualClock", "Rate", "Sandbox", "SandboxConfig", "parse_rate"]
+__all__ = ["Faults", "ManualClock", "Rate", "Sandbox", "SandboxConfig", "parse_window"]

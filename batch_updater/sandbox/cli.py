@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_rate
+from batch_updater.sandbox.config import Faults, Rate, SandboxConfig, parse_window
+from batch_updater.sandbox.docs import demo_docs, demo_export_targets
 from batch_updater.sandbox.server import Sandbox
 from batch_updater.sandbox.state import ticket_ids_from
 
@@ -21,7 +22,7 @@ SAMPLE_FILES = ("tickets.csv", "tickets.xlsx", "tickets-gbk.csv")
 
 def _rates(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[Rate, ...]:
     try:
-        return tuple(parse_rate(v) for v in values)
+        return tuple(parse_window(v) for v in values)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -40,6 +41,17 @@ def load_ticket_ids(files: tuple[str, ...]) -> tuple[list[str] | None, str]:
 
 def export_lines(credentials: dict[str, str]) -> list[str]:
     return [f"export {name}={shlex.quote(value)}" for name, value in credentials.items()]
+
+
+def demo_links(sb: Sandbox) -> dict[str, str]:
+    """A demo Base table and a demo spreadsheet of the sample sheet's rows (their tickets made to
+    exist), for `batch-updater run LINK`; their links by name (none without the sample sheet)."""
+    sample = SAMPLE_DIR / "tickets.csv"
+    if not sample.is_file():
+        return {}
+    links = demo_docs(sb.core.docs, sample)
+    sb.add_tickets(ticket_ids_from([str(sample)]))
+    return links
 
 
 def _describe(rates: tuple[Rate, ...]) -> str:
@@ -61,15 +73,22 @@ def quiet_client_hangups() -> None:
         server_log.addFilter(_ClientGone())
 
 
-async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None = None) -> None:
+async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None = None, *, demo: bool = True) -> None:
+    """`demo`: also a demo Base table and sheet of the sample rows, whose tickets it adds (not when
+    the tickets were given: they would be tickets the caller did not ask for)."""
     quiet_client_hangups()
     async with Sandbox(config) as sb:
         print(f"# batch-updater sandbox on {sb.base_url}: {len(sb.tickets)} tickets ({source}), "
-              f"PUT {_describe(tuple(config.rates))}, GET {_describe(tuple(config.get_rates))}")
+              f"PUT {_describe(tuple(config.rates))}, GET {_describe(tuple(config.get_rates))}, "
+              f"list {_describe(tuple(config.list_rates))}")
         print(f"# stats: curl {sb.base_url}/_sandbox/stats   reset: curl -X POST "
               f"{sb.base_url}/_sandbox/reset   Ctrl-C stops")
         for line in export_lines(sb.credentials):
             print(line)
+        # the export targets are empty (no ticket of their own): `export -o LINK` writes into them
+        links = {**(demo_links(sb) if demo else {}), **demo_export_targets(sb.core.docs)}
+        for name, link in links.items():
+            print(f"# demo {name}: {link}")
         sys.stdout.flush()
         if ready is not None:
             ready.set()
@@ -84,6 +103,8 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
               help="PUT throttle window, N/s or N/min (N alone: per second); repeat for several.")
 @click.option("--get-rate", "get_rates", multiple=True, default=("10/s",), show_default=True,
               callback=_rates, help="GET ticket throttle window, like --rate.")
+@click.option("--list-rate", "list_rates", multiple=True, default=("1000/min", "50/s"), show_default=True,
+              callback=_rates, help="The ticket list's throttle windows, like --rate.")
 @click.option("--tickets", "ticket_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Spreadsheet whose ticket_id column gives the tickets (default: sample_data/*).")
 @click.option("--generate", "n_tickets", default=100, show_default=True, type=click.IntRange(0),
@@ -114,6 +135,7 @@ async def serve(config: SandboxConfig, source: str, ready: asyncio.Event | None 
               help="Seconds the API's clock is ahead of this machine's (negative: behind): comments' "
                    "created_at and the Date header.")
 def sandbox_command(host: str, port: int, rates: tuple[Rate, ...], get_rates: tuple[Rate, ...],
+                    list_rates: tuple[Rate, ...],
                     ticket_files: tuple[str, ...], n_tickets: int, forbidden: tuple[str, ...],
                     closed_by_user: tuple[str, ...], seed: int, latency_ms: float,
                     latency_max_ms: float | None, error_rate: float, bad_gateway_rate: float,
@@ -133,7 +155,7 @@ def sandbox_command(host: str, port: int, rates: tuple[Rate, ...], get_rates: tu
                         scope_missing=scope_missing, monthly_quota=monthly_quota)
         config = SandboxConfig(
             seed=seed, ticket_ids=ticket_ids, n_tickets=n_tickets, forbidden=frozenset(forbidden),
-            closed_by_user=frozenset(closed_by_user), rates=rates, get_rates=get_rates,
+            closed_by_user=frozenset(closed_by_user), rates=rates, get_rates=get_rates, list_rates=list_rates,
             user_token_ttl_s=token_ttl, user_token_max_requests=token_max_requests, faults=faults,
             clock_offset_s=clock_offset, host=host, port=port)
     except ValueError as exc:
@@ -141,7 +163,7 @@ def sandbox_command(host: str, port: int, rates: tuple[Rate, ...], get_rates: tu
     if ticket_ids is None:
         source = f"generated: {source}"
     try:
-        asyncio.run(serve(config, source))
+        asyncio.run(serve(config, source, demo=not ticket_files))
     except KeyboardInterrupt:
         click.echo("# sandbox stopped", err=True)
     except OSError as exc:  # port in use, address not available

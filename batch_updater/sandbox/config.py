@@ -11,13 +11,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from batch_updater.sandbox.fields import DEMO_FIELDS, SandboxField
+
 Rate = tuple[int, float]  # (requests allowed, window length in seconds)
 
 _RATE = re.compile(r"^\s*(\d+)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*$", re.IGNORECASE)
 
 
-def parse_rate(text: str) -> Rate:
-    """`"20/s"` -> (20, 1.0); `"600/min"` -> (600, 60.0); a bare `"20"` means per second."""
+def parse_window(text: str) -> Rate:
+    """A throttle window: `"20/s"` -> (20, 1.0); `"600/min"` -> (600, 60.0); a bare `"20"` means per second."""
     match = _RATE.match(text)
     if not match or int(match.group(1)) < 1:
         raise ValueError(f"not a rate: {text!r} (expected N, N/s or N/min with N >= 1)")
@@ -66,6 +68,16 @@ class SandboxConfig:
     initial_status: int = 1
     rates: Sequence[Rate] = ((10, 1.0),)  # PUT windows, all enforced at once
     get_rates: Sequence[Rate] = ((10, 1.0),)  # GET ticket's own windows (documented 10/s)
+    # The ticket list's windows (documented 1000/min and 50/s), and the field list's (UNKNOWN: the
+    # lowest published tier, 5/s, the harder case for a client).
+    list_rates: Sequence[Rate] = ((1000, 60.0), (50, 1.0))
+    fields_rates: Sequence[Rate] = ((5, 1.0),)
+    list_cap: int = 10_000  # results one list query reaches at most (docs/api-facts.md §5)
+    # The helpdesk's custom fields (sandbox/fields.py); what an update's dropdown value means:
+    # "display_name" (what a read shows) or "tag" (UNKNOWN in §10).
+    custom_fields: Sequence[SandboxField] = DEMO_FIELDS
+    dropdown_write: str = "display_name"
+    created_span_ms: int = 30 * 86_400_000  # seeded tickets are created within this span (1: the same ms)
     user_token_ttl_s: float = 7200.0
     user_token_max_requests: int | None = None  # requests a user token authenticates before 99991677
     refresh_token_ttl_s: float = 604800.0
@@ -86,11 +98,15 @@ class SandboxConfig:
         return time.time() + self.clock_offset_s
 
     def __post_init__(self) -> None:
-        for limit, period in (*self.rates, *self.get_rates):
+        for limit, period in (*self.rates, *self.get_rates, *self.list_rates, *self.fields_rates):
             if limit < 1 or period <= 0:
                 raise ValueError(f"bad rate window ({limit}, {period})")
-        if not self.rates or not self.get_rates:
+        if not self.rates or not self.get_rates or not self.list_rates or not self.fields_rates:
             raise ValueError("at least one rate window is needed")
+        if self.dropdown_write not in ("display_name", "tag"):
+            raise ValueError("dropdown_write must be display_name or tag")
+        if self.created_span_ms < 1 or self.list_cap < 1:
+            raise ValueError("created_span_ms and list_cap must be at least 1")
 
 
 class ManualClock:

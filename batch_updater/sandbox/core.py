@@ -12,6 +12,7 @@ from typing import Any
 
 from batch_updater.sandbox.auth import TokenStore
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig
+from batch_updater.sandbox.docs import Docs
 from batch_updater.sandbox.faults import FaultDice
 from batch_updater.sandbox.state import TicketStore
 from batch_updater.sandbox.stats import Stats
@@ -28,6 +29,7 @@ class SandboxCore:
         self.faults = config.faults
         self._log_seq = itertools.count(1)
         self._closing: asyncio.Event | None = None
+        self.docs = Docs(config.seed, self.clock)  # Bases, spreadsheets, wiki nodes (kept by reset)
         self.reset()
 
     def reset(self) -> None:
@@ -36,6 +38,8 @@ class SandboxCore:
         self.tickets = TicketStore(config)
         self.put_throttle = Throttle(config.rates)
         self.get_throttle = Throttle(config.get_rates)
+        self.list_throttle = Throttle(config.list_rates)
+        self.fields_throttle = Throttle(config.fields_rates)
         self.stats = Stats()
         self.dice = FaultDice(config.seed)
 
@@ -45,13 +49,15 @@ class SandboxCore:
         return self.faults
 
     def set_rates(self, rates: Sequence[Rate] | None = None,
-                  get_rates: Sequence[Rate] | None = None) -> None:
+                  get_rates: Sequence[Rate] | None = None, list_rates: Sequence[Rate] | None = None) -> None:
         """New windows, starting empty."""
         self.config = dataclasses.replace(
             self.config, rates=tuple(rates or self.config.rates),
-            get_rates=tuple(get_rates or self.config.get_rates))
+            get_rates=tuple(get_rates or self.config.get_rates),
+            list_rates=tuple(list_rates or self.config.list_rates))
         self.put_throttle = Throttle(self.config.rates)
         self.get_throttle = Throttle(self.config.get_rates)
+        self.list_throttle = Throttle(self.config.list_rates)
 
     def throttle_next(self, n: int) -> None:
         """The next `n` PUTs answer 429 whatever the windows say."""

@@ -10,6 +10,7 @@ from aiohttp import web
 from batch_updater.sandbox.app import make_app
 from batch_updater.sandbox.config import Faults, Rate, SandboxConfig
 from batch_updater.sandbox.core import SandboxCore
+from batch_updater.sandbox.docs import Docs
 from batch_updater.sandbox.state import Ticket
 
 
@@ -78,6 +79,11 @@ class Sandbox:
         return f"{self.base_url}/open-apis/helpdesk/v1/tickets/{ticket_id}"
 
     @property
+    def docs(self) -> Docs:
+        """Its Bases, spreadsheets and wiki nodes (docs.py): add them, inject faults, read the counters."""
+        return self.core.docs
+
+    @property
     def tickets(self) -> dict[str, Ticket]:
         return self.core.tickets.tickets
 
@@ -99,8 +105,8 @@ class Sandbox:
         return self.core.set_faults(**changes)
 
     def set_rates(self, rates: Sequence[Rate] | None = None,
-                  get_rates: Sequence[Rate] | None = None) -> None:
-        self.core.set_rates(rates, get_rates)
+                  get_rates: Sequence[Rate] | None = None, list_rates: Sequence[Rate] | None = None) -> None:
+        self.core.set_rates(rates, get_rates, list_rates)
 
     def throttle_next(self, n: int) -> None:
         """The next `n` PUTs answer 429, whatever the windows say."""

@@ -14,8 +14,10 @@ from batch_updater.sandbox.config import SandboxConfig
 CLOSED_BY_USER = 52
 _CLOSING = {50, 51}
 _NAMES = ["Li Lei", "Han Meimei", "Wang Fang", "Zhang Wei", "Chen Jing", "Liu Yang", "Zhao Min"]
-_SEEDED_FIELDS = (("6868000000000000001", "priority", "Priority", ("low", "normal", "high")),
-                  ("6868000000000000002", "region", "Region", ("north", "south", "east", "west")))
+# Drawn by every seeded ticket before its channel, as the two demo fields of earlier versions did,
+# so that the values drawn after them (channel, tags...) stay what tests have always seen.
+_EARLIER_DRAWS = (("low", "normal", "high"), ("north", "south", "east", "west"))
+_SPAN_BEFORE = 30 * 86_400_000  # the span seeded creation times were drawn from
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class User:
 
 
 OPERATOR = User("ou_sandbox_agent_0001", "Sandbox Agent", 7001)
+AGENTS = (OPERATOR, User("ou_sandbox_agent_0002", "Zhou Xin", 7002), User("ou_sandbox_agent_0003", "Sun Li", 7003))
 
 
 @dataclass(slots=True)
@@ -71,6 +74,7 @@ class Ticket:
     history: list[Update] = field(default_factory=list)
     updated_at: int = -1  # -1: never updated (docs/api-facts.md §5)
     closed_at: int = -1
+    agent: User = OPERATOR
 
 
 def generated_ids(seed: int, n: int) -> list[str]:
@@ -90,6 +94,8 @@ class TicketStore:
         self.tickets: dict[str, Ticket] = {}
         self._tag_ids: dict[str, str] = {}
         self._next_comment_id = 1
+        self.version = 0  # changes whenever a ticket is added or updated (the list's memo reads it)
+        self._order: list[Ticket] | None = None  # newest first, as the list answers
         self.reset()
 
     def reset(self) -> None:
@@ -100,19 +106,35 @@ class TicketStore:
         self.tickets = {tid: self._seed_ticket(tid, rng) for tid in dict.fromkeys(ids)}
         self._tag_ids = {}
         self._next_comment_id = 1
+        self.version += 1
+        self._order = None
+
+    def newest_first(self) -> list[Ticket]:
+        """Every ticket, the newest first (then by id): the list API's order here."""
+        if self._order is None:
+            self._order = sorted(self.tickets.values(), key=lambda t: (t.created_at, t.ticket_id), reverse=True)
+        return self._order
 
     def _seed_ticket(self, ticket_id: str, rng: random.Random) -> Ticket:
         name = rng.choice(_NAMES)
         status = CLOSED_BY_USER if ticket_id in self._config.closed_by_user else self._config.initial_status
-        fields = {fid: {"value": rng.choice(options), "key_name": key}
-                  for fid, key, _, options in _SEEDED_FIELDS}
+        for options in _EARLIER_DRAWS:
+            rng.choice(options)
+        own = random.Random(f"{self._config.seed}-fields-{ticket_id}")  # the labelled fields and the agent
+        fields = {}
+        for f in self._config.custom_fields:
+            value = f.demo_value(own)
+            if value is not None:
+                fields[f.id] = {"value": value, "key_name": f.key_name}
+        span = self._config.created_span_ms
         return Ticket(
             ticket_id=ticket_id, status=status, solve=1, ticket_type=2,
             channel=rng.choice([9, 2, 14, 13]), score=rng.choice([1, 2, 3]),
-            created_at=1_700_000_000_000 + rng.randrange(0, 30 * 86_400_000),
+            created_at=1_700_000_000_000 + rng.randrange(0, _SPAN_BEFORE) * span // _SPAN_BEFORE,
             guest=User(f"ou_{rng.randrange(16**16):016x}", name, rng.randrange(10**6, 10**7)),
             tags=[rng.choice(["vip", "billing", "bug", "howto"])], customized_fields=fields,
             closed_at=-1 if status != CLOSED_BY_USER else 1_700_000_000_000 + 40 * 86_400_000,
+            agent=own.choice(AGENTS),
         )
 
     def get(self, ticket_id: str) -> Ticket | None:
@@ -124,6 +146,9 @@ class TicketStore:
         new = [tid for tid in dict.fromkeys(ticket_ids) if tid not in self.tickets]
         for tid in new:
             self.tickets[tid] = self._seed_ticket(tid, rng)
+        if new:
+            self.version += 1
+            self._order = None
         return len(new)
 
     def apply(self, ticket: Ticket, body: dict[str, Any], log_id: str, user: User = OPERATOR) -> None:
@@ -139,9 +164,17 @@ class TicketStore:
                 setattr(ticket, name, body[name])
         if "tag_names" in body:
             ticket.tags = list(dict.fromkeys(body["tag_names"]))
+        known = {f.id: f for f in self._config.custom_fields}
         for item in body.get("customized_fields", ()):
-            current = ticket.customized_fields.setdefault(item["id"], {"key_name": item["id"]})
-            current["value"] = item["value"]
+            defined = known.get(item["id"])
+            held = ticket.customized_fields.get(item["id"])
+            value = item["value"] if defined is None else defined.stored(
+                item["value"], held["value"] if held else None, self._config.dropdown_write)
+            if value is None:
+                continue  # a dropdown value it does not take: kept as it was, without a word
+            current = ticket.customized_fields.setdefault(
+                item["id"], {"key_name": defined.key_name if defined else item["id"]})
+            current["value"] = value
             if "key_name" in item:
                 current["key_name"] = item["key_name"]
         if "comment" in body:
@@ -149,6 +182,7 @@ class TicketStore:
             self._next_comment_id += 1
         ticket.updated_at = now
         ticket.history.append(Update(now, log_id, body))
+        self.version += 1
 
     def _tag_id(self, name: str) -> str:
         return self._tag_ids.setdefault(name, str(7_000_000_000_000_000_000 + len(self._tag_ids) + 1))
@@ -156,12 +190,12 @@ class TicketStore:
     def as_v2(self, ticket: Ticket, helpdesk_id: str) -> dict[str, Any]:
         """The `ticket_v2` object. `comments` is one object, the latest comment
         (the get doc and lark-oapi's TicketV2 agree); absent when there is none."""
-        names = {fid: name for fid, _, name, _ in _SEEDED_FIELDS}
+        names = {f.id: f.display_name for f in self._config.custom_fields}
         fields = [{"id": fid, "value": f["value"], "key_name": f["key_name"],
                    "display_name": names.get(fid, f["key_name"]), "position": position,
                    "required": False, "editable": True}
                   for position, (fid, f) in enumerate(ticket.customized_fields.items(), 1)]
-        agent = OPERATOR.as_ticket_user()
+        agent = ticket.agent.as_ticket_user()
         v2: dict[str, Any] = {
             "ticket_id": ticket.ticket_id, "helpdesk_id": helpdesk_id,
             "guest": ticket.guest.as_ticket_user(), "ticket_type": ticket.ticket_type,

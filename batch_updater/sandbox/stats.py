@@ -35,6 +35,8 @@ class Stats:
         self.by_code: Counter[str] = Counter()
         self.put = Accepted()
         self.get = Accepted()
+        self.list = Accepted()  # GET tickets (the list)
+        self.fields = Accepted()  # GET ticket_customized_fields
         self.in_flight = 0
         self.max_in_flight = 0
         self.dropped_before_apply = 0
@@ -62,6 +64,8 @@ class Stats:
             "by_code": dict(self.by_code),
             **self.put.as_dict(),
             "get": self.get.as_dict(),
+            "list": self.list.as_dict(),
+            "fields": self.fields.as_dict(),
             "applied": sum(updates.values()),
             "updates_per_ticket": updates,
             "comments_per_ticket": comments,

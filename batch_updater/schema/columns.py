@@ -14,6 +14,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from batch_updater.errors import InputError, UsageError
+from batch_updater.naming import option
+from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.fields import REGISTRY, Registry, fold
 
 # custom:<field id> or custom:<field id>:<key name>; an empty id (custom:) is a custom column too, whose
@@ -23,8 +25,9 @@ _CUSTOM = re.compile(r"^(?:custom|自定义)\s*[:：]\s*([^:：]*?)\s*(?:[:：]\
 
 @dataclass(frozen=True, slots=True)
 class CustomColumn:
-    field_id: str
+    field_id: str  # digits; or, before the field list resolved it, the display name the column gave
     key_name: str | None
+    name: str | None = field(default=None, compare=False)  # the display name that named it (schema/labels.py)
 
 
 Role = str | CustomColumn | None  # a field name, a custom field column, or None (kept, not sent)
@@ -45,6 +48,12 @@ class ColumnMap:
     kept: tuple[int, ...]  # indexes of the columns the report and retry file keep
     warnings: tuple[str, ...]
     registry: Registry = field(default=REGISTRY, compare=False, repr=False)  # the fields the roles name
+    # The helpdesk's custom fields (schema/labels.py put them in: columns named by display names,
+    # dropdown cells checked); None: not read. `unchecked`: why they could not be (a dry run without
+    # the app's credentials), so a column naming a field by its name is taken as written.
+    custom_fields: CustomFields | None = field(default=None, compare=False, repr=False)
+    unchecked: str | None = None
+    conditions: tuple[tuple[int, Role], ...] = ()  # `if:<field>` columns: (index, the field it tests)
 
     def index(self, role: str) -> int | None:
         try:
@@ -138,9 +147,10 @@ def resolve_columns(header: list[str] | tuple[str, ...], renames: Mapping[str, s
     warnings = []
     absent = sorted(set(renamed) - {fold(h) for h in header})
     if absent:
-        warnings.append("columns named in the job file but not in the sheet: " + ", ".join(absent))
+        warnings.append(f"columns named in {option('columns')} but not in the sheet: " + ", ".join(absent))
     if unknown:
         warnings.append("columns kept in the report but not sent (not a ticket field): " + listed(unknown))
     if dropped:
-        warnings.append("columns from an earlier report are replaced by this run's results: " + listed(dropped))
+        warnings.append("columns an earlier run of the tool wrote (its results) are not read as input: "
+                        + listed(dropped))
     return ColumnMap(tuple(header), tuple(roles), tuple(kept), tuple(warnings), registry)

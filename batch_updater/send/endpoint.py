@@ -2,7 +2,7 @@
 (the in-process sandbox, run/endpoints.py's `sandbox_endpoint`).
 
 Below the front ends nothing asks "is this the sandbox?": it asks the endpoint what it does.
-`RunOptions.sandbox` is the user's flag, turned into an endpoint once (run/live.py's
+`RunOptions.sandbox` is the user's flag, turned into an endpoint once (run/endpoints.py's
 `endpoint_of`). Nothing here loads aiohttp: session.py opens one.
 """
 

@@ -182,9 +182,6 @@ class Pacer:
         return LimiterState(controller.rate, controller.paused_until > self.now(), controller.throttles,
                             controller.pauses, controller.found, tuple(controller.history))
 
-    def accepted(self, sent_at: float | None = None) -> None:
-        self.controller.on_accepted(self.now(), sent_at)
-
     def throttled(self, reset_after: float | None, sent_at: float | None = None) -> None:
         before = self.controller.paused_until
         until = self.controller.on_throttled(self.now(), reset_after, sent_at)

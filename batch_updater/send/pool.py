@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from batch_updater.control import RunProgress
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.feishu.classify import Step, Verdict, classify
+from batch_updater.feishu.classify import Attempt, Step, Verdict, classify
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, encode_body
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
@@ -37,13 +37,9 @@ from batch_updater.send.retry import RetryPolicy, RowBudget
 from batch_updater.send.stops import StopRules
 from batch_updater.send.tally import SendStats, Tally
 
-MAYBE_TWICE = "its comment may now be on the ticket twice (--retry-comments)"  # a row's msg, and the warning's
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    answer: Answer
-    verdict: Verdict
+# A row's msg, and the warning's; said the same by every front end (a row's msg in an earlier run's
+# journal is looked for by it), so it names no option.
+MAYBE_TWICE = "its comment may now be on the ticket twice (comments were retried, as asked)"
 
 
 @dataclass
@@ -313,7 +309,10 @@ class Sender:
             result, msg = Result.NOT_ATTEMPTED, "not applied: throttled, then the run stopped"
         elif result is None:  # retries ran out, or the job stopped before the next one
             why = "the run stopped" if stopping else f"{budget.attempts} attempts"
-            result, msg = Result.FAILED, f"gave up after {why}; last answer: {_answer_text(answer)}"
+            msg = f"gave up after {why}; last answer: {_answer_text(answer)}"
+            result = Result.FAILED
+            if budget.maybe_applied:  # a comment row --retry-comments sent after an answer that proves nothing
+                result, msg = Result.UNKNOWN, f"{msg}; an earlier attempt may have been applied: {MAYBE_TWICE}"
         failure = answer.msg if answer.transport is not None and answer.code is None else ""
         return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts,
                        self._finished_at(), failure)

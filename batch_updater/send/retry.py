@@ -29,7 +29,7 @@ from tenacity import DoAttempt, DoSleep, RetryCallState, Retrying, retry_if_resu
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-from batch_updater.feishu.classify import Step
+from batch_updater.feishu.classify import Attempt, Step
 
 MAX_THROTTLED = 50
 BACKOFF_BASE = 0.5
@@ -45,7 +45,7 @@ class RowBudget:
     failures: int = 0  # retryable answers that were not throttles
     throttles: int = 0
     in_flight: bool = False  # a request of this row is on the wire now
-    last: Any = None  # the last attempt's Attempt, for a row cut off while it waits to retry
+    last: Attempt | None = None  # the last attempt, for a row cut off while it waits to retry
     payload: bytes | None = None  # the body as sent, encoded once for every attempt
     maybe_applied: bool = False  # a comment row sent again after an answer that may hide its applying
 
@@ -67,7 +67,7 @@ def _step(state: RetryCallState) -> Step | None:
     return attempt.verdict.step if attempt is not None else None
 
 
-def _again(attempt: Any) -> bool:
+def _again(attempt: Attempt | None) -> bool:
     return attempt is not None and attempt.verdict.step in _AGAIN
 
 

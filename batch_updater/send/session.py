@@ -23,6 +23,7 @@ from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials, api_identity, api_origin
 from batch_updater.feishu.tokens import TenantToken, TokenFile, UserTokens, fingerprint
 from batch_updater.model import Outcome, Result, TicketUpdate
+from batch_updater.naming import option
 from batch_updater.paths import atomic_path, private_dir, state_dir
 from batch_updater.send.endpoint import Endpoint, feishu_endpoint
 from batch_updater.send.limiter import Pacer
@@ -158,7 +159,7 @@ def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool
         Credentials.from_env(env)
         if reading and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
             raise UsageError("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
-                             "FEISHU_APP_SECRET (the app's credentials), or try it with --sandbox")
+                             f"FEISHU_APP_SECRET (the app's credentials), or try it with {option('sandbox')}")
 
 
 def make_sender(session: Session, settings: SendSettings, rate: RateSetting, learned: float | None = None, *,

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from batch_updater.model import RESULT_COLUMNS, Outcome, Result
+from batch_updater.model import RESULT_COLUMNS, RESULT_NAMES, Outcome, Result
 
 # The report's block: the contract's result columns, in order, then the row's number in the sheet
 # that was read (`row`, last: the input's own columns and the result columns stay where they were).
 ROW = "row"
-REPORT_HEADER = (*RESULT_COLUMNS, ROW)
+REPORT_HEADER = (*RESULT_NAMES, ROW)
 # The columns a run writes back (the report's, less http_status: `code` and `msg` say it).
-RESULT_HEADER = ("result", "code", "msg", "log_id", "attempts", "finished_at")
+WRITE_BACK_COLUMNS = tuple(column for column in RESULT_COLUMNS if column.in_write_back)
+RESULT_HEADER = tuple(column.name for column in WRITE_BACK_COLUMNS)
 # The retry and unknown files' block: what happened, why, and the row it came from.
 RETRY_HEADER = ("result", "why", ROW)
 RESULTS, PLAN = "results", "plan"  # the two kinds of write-back block; also the file's tag
@@ -66,8 +67,7 @@ class Block:
 
 def results_block(outcomes: Sequence[Outcome], taken: Iterable[object] = ()) -> Block:
     """The result columns to write back beside the user's own (`taken`: their names)."""
-    rows = [[o.result.value, "" if o.code is None else o.code, o.msg, o.log_id, o.attempts or "", o.finished_at]
-            for o in outcomes]
+    rows = [[column.cell(o) for column in WRITE_BACK_COLUMNS] for o in outcomes]
     looks = [{0: Look(fill=RESULT_COLOURS[o.result])} for o in outcomes]
     return Block(RESULTS, named_apart(RESULT_HEADER, taken), rows, looks, frozenset({RESULT_HEADER.index("msg")}))
 
@@ -111,7 +111,7 @@ def _run_of(names: list[str], i: int, header: Sequence[str], kind: str = RESULTS
 
 def _results_at(names: list[str], i: int) -> int:
     """The width of a result block (the report's, a write-back's, a retry file's) at column `i`."""
-    for header in (RESULT_COLUMNS, RESULT_HEADER, RETRY_HEADER[:-1]):
+    for header in (RESULT_NAMES, RESULT_HEADER, RETRY_HEADER[:-1]):
         if _run_of(names, i, header):
             end = i + len(header)
             return len(header) + (header is not RESULT_HEADER and end < len(names) and _is(names[end], ROW))

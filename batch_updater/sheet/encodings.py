@@ -2,7 +2,8 @@
 
 Accepted without being told: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
 without one when its zero bytes leave no doubt) and GBK/GB18030. Anything else
-stops with a message that names `--encoding`.
+stops with an EncodingUnclear (errors.py) whose message says how to choose the
+encoding in the front end in use (naming.advice: `--encoding` on the command line).
 
 Why not simply "try UTF-8, then GB18030": GB18030 maps almost any byte string to
 some characters, so a file that mixes UTF-8 and GBK lines, or a Windows-1252 or
@@ -22,7 +23,8 @@ from __future__ import annotations
 
 import codecs
 
-from batch_updater.errors import InputError
+from batch_updater.errors import EncodingUnclear, InputError
+from batch_updater.naming import advice, option
 
 
 def mess_ratio(text: str) -> float:
@@ -34,7 +36,11 @@ def mess_ratio(text: str) -> float:
 
 MESS_LIMIT = 0.2  # charset-normalizer's default: above this a decoding reads as nonsense
 _SAMPLE_LINES = 2000  # non-ASCII lines the plausibility of a GB18030 reading is judged on
-_HINT = "pass --encoding NAME (e.g. utf-8, gb18030, cp1252, big5)"
+COMMON = ("utf-8", "gb18030", "cp1252", "big5")  # offered when nothing narrows the choice
+
+
+def _hint() -> str:
+    return f"{advice('encoding')} (e.g. {', '.join(COMMON)})"
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -58,15 +64,17 @@ def _decode_as(data: bytes, encoding: str) -> tuple[str, str]:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}") from None
+        raise InputError(f"unknown encoding {encoding!r}", option="encoding", value=encoding) from None
     try:
         return data.decode(encoding), encoding
     except LookupError:  # a codec that is not a text encoding (base64, hex...)
-        raise InputError(f"{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030") from None
+        raise InputError(f"{encoding!r} is not a text encoding; use e.g. utf-8 or gb18030", option="encoding",
+                         value=encoding) from None
     except UnicodeDecodeError as e:
         at = _offset(data, encoding, e)
-        raise InputError(f"the file is not valid {encoding}: line {_line(data, at, encoding)} ({_byte(data, at)}); "
-                         "check --encoding") from None
+        line = _line(data, at, encoding)
+        raise EncodingUnclear(f"the file is not valid {encoding}: line {line} ({_byte(data, at)}); check "
+                              f"{option('encoding')}", lines=(line,), candidates=COMMON, value=encoding) from None
 
 
 def _strict(data: bytes, codec: str, lead: str) -> str:
@@ -74,8 +82,10 @@ def _strict(data: bytes, codec: str, lead: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as e:
         at = _offset(data, codec, e)
-        raise InputError(f"{lead} line {_line(data, at, codec)} is not {codec.split('-sig')[0].upper()} "
-                         f"({_byte(data, at)}): save the file again in one encoding, or {_HINT}") from None
+        line = _line(data, at, codec)
+        raise EncodingUnclear(f"{lead} line {line} is not {codec.split('-sig')[0].upper()} ({_byte(data, at)}): save "
+                              f"the file again in one encoding, or {_hint()}", lines=(line,),
+                              candidates=COMMON) from None
 
 
 def _offset(data: bytes, codec: str, error: UnicodeDecodeError) -> int:
@@ -115,8 +125,10 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             if mess_ratio(text[:100_000]) < MESS_LIMIT:
                 return text, codec
             break
-    raise InputError(f"the file holds zero bytes (line {_line(data, data.index(0))}): it is UTF-16 without a "
-                     "byte-order mark (pass --encoding utf-16-le, or utf-16-be), or not a text file at all")
+    line = _line(data, data.index(0))
+    raise EncodingUnclear(f"the file holds zero bytes (line {line}): it is UTF-16 without a byte-order mark "
+                          f"({advice('encoding', 'utf-16-le')}, or utf-16-be), or not a text file at all",
+                          lines=(line,), candidates=("utf-16-le", "utf-16-be"))
 
 
 def _gb18030(data: bytes) -> tuple[str, str]:
@@ -137,17 +149,21 @@ def _gb18030(data: bytes) -> tuple[str, str]:
             elif len(sample) < _SAMPLE_LINES:
                 sample.append(line.decode("gb18030", errors="replace"))
         if utf8_line and other_line:
-            raise InputError(
+            raise EncodingUnclear(
                 f"the file mixes encodings: line {utf8_line} is UTF-8 but line {other_line} is not "
-                f"({_first_bad_byte(data, other_line)}); save the whole file again as UTF-8, or {_HINT}")
+                f"({_first_bad_byte(data, other_line)}); save the whole file again as UTF-8, or {_hint()}",
+                lines=(utf8_line, other_line), candidates=COMMON)
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as e:
-        raise InputError(f"cannot tell the file's encoding: it is neither UTF-8 nor GBK/GB18030 (line "
-                         f"{_line(data, e.start)}, {_byte(data, e.start)}); {_HINT}") from None
+        line = _line(data, e.start)
+        raise EncodingUnclear(f"cannot tell the file's encoding: it is neither UTF-8 nor GBK/GB18030 (line "
+                              f"{line}, {_byte(data, e.start)}); {_hint()}", lines=(line,),
+                              candidates=tuple(c for c in COMMON if c not in ("utf-8", "gb18030"))) from None
     if sample and mess_ratio("\n".join(sample)) >= MESS_LIMIT:
-        raise InputError("cannot tell the file's encoding: it is not UTF-8, and read as GBK/GB18030 it is "
-                         f"nonsense (line {other_line} reads {_shown(sample[0])}); {_HINT}")
+        raise EncodingUnclear("cannot tell the file's encoding: it is not UTF-8, and read as GBK/GB18030 it is "
+                              f"nonsense (line {other_line} reads {_shown(sample[0])}); {_hint()}",
+                              lines=(other_line,), candidates=tuple(c for c in COMMON if c != "utf-8"))
     return text, "gb18030"
 
 

@@ -25,6 +25,7 @@ from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
 from batch_updater.errors import InputError
+from batch_updater.naming import option
 from batch_updater.schema.columns import column_letter, resolve_columns
 from batch_updater.sheet.limits import MAX_CELL_CHARS, MAX_CELLS, check_unzipped, too_many_cells
 from batch_updater.sheet.sniff import ENCRYPTED
@@ -76,7 +77,7 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     if wanted is not None:
         name = _pick_sheet(names, wanted)
         if name in meta and meta[name].visible != SheetVisibleEnum.Visible:
-            warnings.append(f"sheet {name!r} is hidden in Excel; it is read because --sheet asks for it")
+            warnings.append(f"sheet {name!r} is hidden in Excel; it is read because {option('sheet')} asks for it")
     elif info is not None and info.active in visible:
         name = info.active
     elif visible:
@@ -87,6 +88,9 @@ def read_workbook(fp: IO[bytes], wanted: str | None, renames: Mapping[str, str] 
     if info is not None:  # a legacy .xls holds at most 65,536 x 256 cells: within MAX_CELLS
         try:
             used = used_range(fp, info, name)
+        except ExpatError as e:  # calamine may read a malformed tag as another value: never read it
+            raise InputError(f"the workbook is damaged in sheet {name!r} ({info.parts.get(name)}): its XML is cut "
+                             f"short or malformed ({e}); {REPAIR}") from None
         except _BROKEN:
             used = None  # reading the sheet says what is wrong with it
         fp.seek(0)

@@ -96,19 +96,18 @@ def results_frame(frame: Any, sheet: Sheet | None, outcomes: Sequence[Outcome]) 
     `result` a Categorical, `http_status`, `code` and `attempts` nullable integers, `finished_at`
     a timezone-aware datetime (UTC)."""
     pd = pandas()
-    finished = pd.to_datetime(pd.Series([o.finished_at or None for o in outcomes], dtype=object), utc=True,
-                              format="ISO8601")
-    added = {
-        "result": pd.Categorical([o.result.value for o in outcomes], categories=RESULT_KINDS),
-        "http_status": pd.array([o.http_status for o in outcomes], dtype="Int64"),
-        "code": pd.array([o.code for o in outcomes], dtype="Int64"),
-        "msg": pd.array([o.msg for o in outcomes], dtype="str"),  # text even when there is no row
-        "log_id": pd.array([o.log_id for o in outcomes], dtype="str"),
-        "attempts": pd.array([o.attempts for o in outcomes], dtype="Int64"),
-        "finished_at": finished.array,
-    }
-    assert list(added) == list(RESULT_COLUMNS)
+    added = {column.name: _typed(pd, column.dtype, [column.get(o) for o in outcomes]) for column in RESULT_COLUMNS}
     return _joined(pd, frame, sheet, added, RESULTS)
+
+
+def _typed(pd: Any, dtype: str, values: list[Any]) -> Any:
+    """A result column's values as its pandas type (model.ResultColumn.dtype); text stays text
+    even when there is no row."""
+    if dtype == "category":
+        return pd.Categorical(values, categories=RESULT_KINDS)
+    if dtype == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601").array
+    return pd.array(values, dtype=dtype)
 
 
 def plan_frame_of(frame: Any, sheet: Sheet, header: Sequence[str], rows: Sequence[Sequence[Any]],

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from batch_updater.errors import InputError
 from batch_updater.model import Row
+from batch_updater.naming import advice, option
 from batch_updater.schema.columns import ColumnMap, NoTicketIdColumn, column_letter, listed, resolve_columns
 from batch_updater.sheet.blocks import tool_columns
 
@@ -28,9 +29,9 @@ def header_index(records: Sequence[Sequence[str]], header_row: int | None, where
     if header_row is not None:
         index = header_row - 1
         if index >= len(records) or not any(c.strip() for c in records[index]):
-            raise InputError(f"--header-row {header_row}: row {header_row} of {where} is "
+            raise InputError(f"{option('header_row')} {header_row}: row {header_row} of {where} is "
                              f"{'empty' if index < len(records) else 'past its end'}; give the row of the "
-                             "column names (1 = the first row)")
+                             "column names (1 = the first row)", option="header_row", value=header_row)
         return index
     start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
     if start is None:
@@ -67,7 +68,7 @@ def columns_of(records: Sequence[Sequence[str]], start: int, width: int, renames
             below = _header_below(records, start, renames)
             if below is not None:
                 raise NoTicketIdColumn(f"{e}; row {below + 1} looks like the header (it has a ticket id column): "
-                                       f"if the rows above it are a title, pass --header-row {below + 1}",
+                                       f"if the rows above it are a title, {advice('header_row', below + 1)}",
                                        e.header) from None
         raise
 

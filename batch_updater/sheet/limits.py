@@ -3,9 +3,9 @@ nothing given as input can make the process run out of memory, abort or read for
 
 - a text file (CSV/TSV) of at most MAX_TEXT_BYTES; a device, a pipe or another file that is not
   a regular file is refused (/dev/zero would be read for ever);
-- a workbook whose parts unpack to at most MAX_UNZIPPED_BYTES: the sizes the zip declares, then
-  the bytes really inflated, counted as they come (a declared size can lie: a 1.5 MB "zip bomb"
-  unpacks to gigabytes);
+- a workbook whose parts (all of them, whatever their names) unpack to at most MAX_UNZIPPED_BYTES:
+  the sizes the zip declares, then the bytes really inflated, counted as they come (a declared
+  size can lie: a 1.5 MB "zip bomb" unpacks to gigabytes);
 - a sheet whose used range (A1 to the farthest cell that holds something) has at most MAX_CELLS
   cells: the reader (python-calamine) makes room for every cell of that range, so one value
   at XFD1048576 would ask for 512 GiB and abort the process (xlsx_facts.used_range);
@@ -29,7 +29,11 @@ MAX_UNZIPPED_BYTES = 512 * 2**20
 MAX_CELLS = 50_000_000
 MAX_CELL_CHARS = 131_072  # the csv module's own limit: one limit for a CSV's cells and a workbook's
 _CHUNK = 1 << 20
-_READ = (".xml", ".rels", ".vml")  # the parts a reader parses (images, embedded files, macros are not read)
+
+
+def command_line_limits() -> str:
+    """What the command line reads at most, for a message that sends a user there."""
+    return f"a text file up to {_mib(MAX_TEXT_BYTES)}, a workbook whose parts unpack to {_mib(MAX_UNZIPPED_BYTES)}"
 
 
 def _mib(size: int) -> str:
@@ -62,7 +66,10 @@ def check_unzipped(fp: IO[bytes], name: str) -> None:
     by the bytes really inflated. Leaves `fp` at its start. A damaged zip is left to the reader."""
     try:
         with zipfile.ZipFile(fp) as archive:
-            parts = [i for i in archive.infolist() if i.filename.lower().endswith(_READ)]
+            # Every part: the reader follows the workbook's relationships to a part of any name (a
+            # sheet named sheet1.dat), so a name tells nothing; a real workbook's images and
+            # embedded files are small beside the budget.
+            parts = [i for i in archive.infolist() if not i.is_dir()]
             declared = sum(i.file_size for i in parts)
             if declared > MAX_UNZIPPED_BYTES:
                 big = max(parts, key=lambda i: i.file_size)

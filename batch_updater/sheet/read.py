@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from batch_updater.errors import InputError
 from batch_updater.model import FORMULA_TRIGGERS, Row
+from batch_updater.naming import advice, option
 from batch_updater.schema.columns import NoTicketIdColumn, column_letter
 from batch_updater.schema.sheet import Sheet, SheetKind
 from batch_updater.sheet.encodings import decode
@@ -68,7 +69,7 @@ def load(path: str | Path, *, sheet: str | None = None, encoding: str | None = N
                         raise
                     return found
             if sheet is not None:
-                raise InputError("--sheet applies to Excel files only")
+                raise InputError(f"{option('sheet')} applies to Excel files only", option="sheet", value=sheet)
             return read_text(fp, delimiter=TEXT_SUFFIXES[suffix], encoding=encoding, renames=renames,
                              header_row=header_row)
     except FileNotFoundError:
@@ -89,7 +90,7 @@ def _a_sheet_with_ticket_ids(fp: IO[bytes], path: Path, renames: Mapping[str, st
         except InputError:
             continue
         warning = (f"the sheet Excel opens on has no ticket id column: sheet {name!r} was read instead "
-                   "(choose another with --sheet)")
+                   f"({advice('sheet')})")
         return replace(found, warnings=(warning, *found.warnings))
     return None
 
@@ -157,6 +158,8 @@ def read_text(fp: IO[bytes], *, delimiter: str | None = ",", encoding: str | Non
                     for r, rec in enumerate(records) for c, cell in enumerate(rec) if len(cell) > _CSV_FIELD_LIMIT}
     sheet = _build(kind, records, renames, problems, where="the file", encoding=used, delimiter=delimiter,
                    header_row=header_row)
+    if said:
+        sheet = replace(sheet, sep_line=True)
     if len(records) < _line_count(text):  # some cell spans lines: see that no quote was left open
         _check_quotes(records, sheet, delimiter)
     return sheet
@@ -259,6 +262,13 @@ def _hidden_warnings(sheet: Sheet, hidden: tuple[set[int], set[int]]) -> list[st
 
 
 # --- both --------------------------------------------------------------------------
+
+
+def build_sheet(kind: SheetKind, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,
+                *, where: str, header_row: int | None = None, **detected: Any) -> Sheet:
+    """Rows of text read elsewhere (a Feishu sheet's values: sources/sheets.py) into a Sheet, the
+    header found and the blank rows left out as for a file."""
+    return _build(kind, records, renames, problems, where=where, header_row=header_row, **detected)
 
 
 def _build(kind: SheetKind, records: list[list[str]], renames: Mapping[str, str] | None, problems: Problems,

@@ -9,16 +9,19 @@ which the loader takes off again so that a report can be fed back in.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from batch_updater.errors import UsageError
+from batch_updater.errors import ReportPlaceError
+from batch_updater.logs import warn
 from batch_updater.model import Outcome, Result, Row, Second
+from batch_updater.naming import option
 from batch_updater.paths import NAME_MAX, atomic_path, name_size, report_names, report_path
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import REPORT_HEADER, RESULT_COLOURS, RETRY_HEADER, named_apart
+from batch_updater.sheet.excel_cells import SHOWN_MAX, any_too_long, marked
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, probe_folder, write_delimited
 from batch_updater.summary import answer_counts
 
@@ -34,17 +37,18 @@ def check_report_path(report: Path, input_path: Path | None) -> None:
     """The report and the files beside it (retry, undo) must never be the input (a file's: None,
     an input that is not one), and its name must be one a file can have."""
     if report.suffix.lower() not in (".xlsx", ".csv", ".tsv"):
-        raise UsageError(f"--report {report}: use a .xlsx, .csv or .tsv name")
+        raise ReportPlaceError(f"{option('report')} {report}: use a .xlsx, .csv or .tsv name", path=report)
     if name_size(report.name) > NAME_MAX:
-        raise UsageError(f"--report {report.name}: a file name holds at most {NAME_MAX} bytes and this one has "
-                         f"{name_size(report.name)}; choose a shorter name (nothing was sent)")
+        raise ReportPlaceError(f"{option('report')} {report.name}: a file name holds at most {NAME_MAX} bytes and "
+                               f"this one has {name_size(report.name)}; choose a shorter name (nothing was sent)",
+                               path=report)
     if input_path is None:
         return
     for path in report_names(report):
         with contextlib.suppress(OSError):  # not there, or not a path at all: check_writable tells
             if path.resolve() == input_path.resolve() or path.samefile(input_path):
-                raise UsageError(f"--report {report} would write {path.name} over the input file: "
-                                 "the input is never overwritten")
+                raise ReportPlaceError(f"{option('report')} {report} would write {path.name} over the input "
+                                       "file: the input is never overwritten", path=report)
 
 
 def check_writable(report: Path) -> None:
@@ -53,14 +57,19 @@ def check_writable(report: Path) -> None:
     try:
         folder = report.is_dir()
     except OSError as e:
-        raise UsageError(f"--report {report}: {e.strerror or e}; choose another --report (nothing was sent)") from None
+        raise ReportPlaceError(f"{option('report')} {report}: {e.strerror or e}; choose another place with "
+                               f"{option('report')} (nothing was sent)", path=report) from None
     if folder:
-        raise UsageError(f"--report {report}: is a folder; give a file name")
+        raise ReportPlaceError(f"{option('report')} {report}: is a folder; give a file name", path=report)
+    problem = probe_folder(report.parent)  # any file at all, first: a message about the folder, not a name
+    if problem:
+        raise ReportPlaceError(f"cannot write the report: cannot create files in {report.parent} ({problem}); "
+                               f"choose another {option('report')} (nothing was sent)", path=report)
     longest = report_names(report)[-1].name
     problem = probe_folder(report.parent, longest)
     if problem:
-        raise UsageError(f"cannot write the report in {report.parent}: {problem} (writing {longest}); "
-                         "choose another --report (nothing was sent)")
+        raise ReportPlaceError(f"cannot write the report in {report.parent}: {problem} (writing {longest}); "
+                               f"choose another place with {option('report')} (nothing was sent)", path=report)
 
 
 def own_columns(sheet: Sheet) -> list[str]:
@@ -88,48 +97,71 @@ def write_report(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], settings
     header, rows = _table(sheet, outcomes)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
+            result_col = len(sheet.columns.kept)
+            rows = marked(rows, result_col, result_col + 3, CSV_INSTEAD)
             _write_xlsx(tmp, header, rows, summary=_summary_rows(outcomes, settings), rows_sample=sheet,
                         timeline=timeline)
         else:
-            write_delimited(tmp, header, rows, delimiter_for(path, sheet.delimiter))
+            write_delimited(tmp, header, rows, delimiter_for(path, sheet.output_delimiter))
 
 
 def write_retry(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result]) -> int:
     """The rows whose result is not in `keep`, in the input's own columns, then `result`, `why`
-    (what to fix) and `row`; 0 rows: no file."""
-    return write_rows(path, sheet, [(row, out) for row, out in zip(sheet.rows, outcomes) if out.result not in keep])
+    (what to fix) and `row`; 0 rows: no file. (write_retry_file also says where it went.)"""
+    return write_retry_file(path, sheet, outcomes, keep)[1]
 
 
-def write_unknown(path: Path, sheet: Sheet, outcomes: Sequence[Outcome]) -> int:
+def write_retry_file(path: Path, sheet: Sheet, outcomes: Sequence[Outcome], keep: set[Result],
+                     on_warning: Callable[[str], None] | None = None) -> tuple[Path | None, int]:
+    """write_retry: where the rows were written (write_rows: maybe a .csv for an .xlsx), and how many."""
+    return write_rows(path, sheet, [(row, out) for row, out in zip(sheet.rows, outcomes) if out.result not in keep],
+                      on_warning=on_warning)
+
+
+def write_unknown(path: Path, sheet: Sheet, outcomes: Sequence[Outcome],
+                  on_warning: Callable[[str], None] | None = None) -> tuple[Path | None, int]:
     """The rows that may or may not have been applied, as the retry file has them: never fed back
-    blindly (a comment would be posted twice); 0 rows: no file."""
+    blindly (a comment would be posted twice). Where they were written, and how many."""
     return write_rows(path, sheet, [(row, out) for row, out in zip(sheet.rows, outcomes)
-                                    if out.result is Result.UNKNOWN], "Unknown")
+                                    if out.result is Result.UNKNOWN], "Unknown", on_warning)
 
 
 WHY = {Result.INVALID: "fix this row", Result.FAILED: "the API refused it",
        Result.NOT_ATTEMPTED: "not sent: the run stopped before it", Result.UNKNOWN: "it may have been applied"}
+# The report's note on a row whose cell Excel cuts, by where that row goes (write_rows writes it whole, as a CSV).
+CSV_INSTEAD = {**{r.value: "the retry file is a CSV" for r in WHY if r is not Result.UNKNOWN},
+               Result.UNKNOWN.value: "the unknown file is a CSV"}
 
 
-def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title: str = "Retry") -> int:
+def write_rows(path: Path, sheet: Sheet, rows: list[tuple[Row, Outcome]], title: str = "Retry",
+               on_warning: Callable[[str], None] | None = None) -> tuple[Path | None, int]:
     """Some of the input's rows in its own columns, with what happened, why and the row's number
-    in the sheet; 0 rows: no file."""
+    in the sheet: where they were written and how many (0 rows: no file, and None). Such a file is
+    fed back in, so no cell of it is ever cut: an .xlsx whose cell would pass Excel's limit is
+    written as a .csv of the same name instead, and a warning says why."""
     if not rows:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        return 0
+        return None, 0
     subset = Sheet(sheet.kind, sheet.columns, [row for row, _ in rows], delimiter=sheet.delimiter)
     own = own_columns(sheet)
     header = [*own, *named_apart(RETRY_HEADER, own)]
     kept = sheet.columns.kept
-    cells = ([*(row.cells[i] for i in kept), out.result.value, out.msg or WHY.get(out.result, ""), row.number]
-             for row, out in rows)
+    cells = [[*(row.cells[i] for i in kept), out.result.value, out.msg or WHY.get(out.result, ""), row.number]
+             for row, out in rows]
+    if path.suffix.lower() == ".xlsx" and any_too_long(cells):
+        instead = path.with_suffix(".csv")
+        warn(f"{instead.name} is written as a CSV, not {path.name}: a cell of it holds more than {SHOWN_MAX} "
+             "characters, which Excel would cut (fed back in, a cut cell would send another value)", on_warning)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # an earlier run's, which would look like this one's
+        path = instead
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
-            _write_xlsx(tmp, header, cells, summary=None, rows_sample=subset, title=title)
+            _write_xlsx(tmp, header, iter(cells), summary=None, rows_sample=subset, title=title)
         else:
-            write_delimited(tmp, header, cells, delimiter_for(path, subset.delimiter))
-    return len(rows)
+            write_delimited(tmp, header, iter(cells), delimiter_for(path, sheet.output_delimiter))
+    return path, len(rows)
 
 
 def _widths(header: list[str], sheet: Sheet, sample: int = 200) -> list[int]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from batch_updater.errors import InputError
+from batch_updater.naming import option
 from batch_updater.sheet.blocks import Block, Look, WriteBack, block_spans, placement
 from batch_updater.sheet.write import display_width
 
@@ -50,8 +51,8 @@ def check_book(data: bytes, name: str, sheet_name: str | None, *, macros: bool) 
     will leave out of the copy, as warnings. Raises InputError (exit 2)."""
     with _opened(data, name, macros) as (book, said):
         if sheet_name not in book.sheetnames or not hasattr(book[sheet_name], "cell"):
-            raise InputError(f"--write-back: openpyxl does not find sheet {sheet_name!r} in {name} "
-                             "(nothing was sent)")
+            raise InputError(f"{option('write_back')}: openpyxl does not find sheet {sheet_name!r} in {name} "
+                             "(nothing was sent)", option="write_back", value=True)
     if any(n.startswith("xl/media/") for n in _names(data)) and not _has_pillow():
         said.append("the workbook's images cannot be carried into the results file without Pillow "
                     "(pip install pillow)")
@@ -101,8 +102,9 @@ def _opened(data: bytes, name: str, macros: bool) -> Iterator[tuple[Workbook, li
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), keep_vba=macros, rich_text=True)
         except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a file it cannot edit
-            raise InputError(f"--write-back: openpyxl cannot open {name} to edit it ({type(e).__name__}: {e}); "
-                             "run without --write-back for the plain report (nothing was sent)") from None
+            raise InputError(f"{option('write_back')}: openpyxl cannot open {name} to edit it ({type(e).__name__}: "
+                             f"{e}); run without {option('write_back')} for the plain report (nothing was sent)",
+                             option="write_back", value=True) from None
     said = dict.fromkeys(f"the results file will lack what openpyxl cannot edit: {w.message}" for w in caught)
     try:
         yield book, list(said)

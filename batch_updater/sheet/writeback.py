@@ -21,9 +21,10 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from batch_updater.errors import UsageError, why_not_written
+from batch_updater.errors import ReportPlaceError, UsageError, why_not_written
 from batch_updater.logs import warn
 from batch_updater.model import Row
+from batch_updater.naming import option
 from batch_updater.paths import atomic_path, report_names, state_subdir, write_back_path
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import Block, WriteBack, block_spans, placement
@@ -39,31 +40,31 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
     replaces a run's results) and is not the report or a file beside it. What the copy will lack,
     as warnings. Raises UsageError or InputError (exit 2)."""
     suffix = input_path.suffix.lower()
+    back = option("write_back")
     if suffix == ".xls":
-        raise UsageError(f"--write-back cannot edit {input_path.name}: an .xls (the old Excel format) cannot be "
-                         "edited in place; save it as .xlsx in Excel and run that, or run without --write-back "
-                         "(nothing was sent)")
-    if suffix not in EDITABLE or sheet.kind == "frame":
-        raise UsageError("--write-back needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
+        raise _refused(f"{back} cannot edit {input_path.name}: an .xls (the old Excel format) cannot be edited in "
+                       f"place; save it as .xlsx in Excel and run that, or run without {back} (nothing was sent)")
+    if suffix not in EDITABLE:
+        raise needs_a_file()
     tag = tag or kind
     target = write_back_path(input_path.resolve(), tag)
     if target.resolve() == input_path.resolve():  # a name cut to fit could come back to the input's
-        raise UsageError(f"--write-back: {input_path.name} is too long a name to add -{tag} to; rename it "
-                         "shorter (nothing was sent)")
+        raise _refused(f"{back}: {input_path.name} is too long a name to add -{tag} to; rename it shorter "
+                       "(nothing was sent)")
     if any(other.resolve() == target.resolve() for other in (report_names(report) if report is not None else [])):
-        raise UsageError(f"--report {report} would write over the --write-back file {target.name}: "
-                         "choose another --report")
+        raise ReportPlaceError(f"{option('report')} {report} would write over the {back} file {target.name}: "
+                               f"choose another place with {option('report')}", path=report)
     if target.is_dir():
-        raise UsageError(f"--write-back: {target} is a folder (nothing was sent)")
+        raise _refused(f"{back}: {target} is a folder (nothing was sent)")
     problem = probe_folder(target.parent, target.name)
     if problem:
-        raise UsageError(f"--write-back: cannot write {target.name} in {target.parent}: {problem}; copy the input "
-                         "to a folder you can write in, or run without --write-back (nothing was sent)")
+        raise _refused(f"{back}: cannot write {target.name} in {target.parent}: {problem}; copy the input to a "
+                       f"folder you can write in, or run without {back} (nothing was sent)")
     try:
         data = input_path.read_bytes()
         mode = stat.S_IMODE(input_path.stat().st_mode)
     except OSError as e:
-        raise UsageError(f"--write-back: cannot read {input_path.name} again: {e.strerror or e}") from None
+        raise _refused(f"{back}: cannot read {input_path.name} again: {e.strerror or e}") from None
     if suffix in (".xlsx", ".xlsm"):
         from batch_updater.sheet.workbook import check_book
 
@@ -71,6 +72,15 @@ def check_write_back(input_path: Path, sheet: Sheet, kind: str, report: Path | N
             warn(warning, on_warning)
     return WriteBack(target, data, suffix in (".xlsx", ".xlsm"), sheet.sheet_name, sheet.header_row,
                      sheet.encoding, sheet.delimiter, mode)
+
+
+def needs_a_file() -> UsageError:
+    """A write-back asked of an input that has no file the tool can edit (a DataFrame, an .xls...)."""
+    return _refused(f"{option('write_back')} needs an input file (.xlsx, .xlsm, .csv, .tsv or .txt)")
+
+
+def _refused(message: str) -> UsageError:
+    return UsageError(message, option="write_back", value=True)
 
 
 def write_back(back: WriteBack, rows: Sequence[Row], block: Block, env: Mapping[str, str],

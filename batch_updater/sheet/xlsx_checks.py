@@ -59,7 +59,11 @@ def used_range(fp: IO[bytes], book: Book, name: str) -> tuple[int, int, str] | N
     with only a format), when it may be big; None when it is surely within limits.MAX_CELLS.
 
     One quick pass over the raw bytes (every cell narrow and with its reference: ~0.1 s per million
-    cells), then, only if that fails, an exact pass with expat."""
+    cells), then, only if that fails, an exact pass with expat. Either pass also checks that the
+    sheet's XML is well-formed (ExpatError, with the line and column, when it is not): python-calamine
+    reads a malformed cell tag (`<c r="B2" < t="s">`) silently as another value (a shared string's
+    index as a number). In the quick pass that costs expat fed the chunks already unpacked: +13-15%
+    of reading a sheet of a million cells (0.28-0.34 s of 2.2-2.4 s)."""
     part = book.parts.get(name)
     with zipfile.ZipFile(fp) as archive:
         if part is None or part not in archive.namelist():
@@ -67,7 +71,9 @@ def used_range(fp: IO[bytes], book: Book, name: str) -> tuple[int, int, str] | N
         with archive.open(part) as source:
             tail = b""
             first = True
+            well_formed = ParserCreate()
             while chunk := source.read(CHUNK):
+                well_formed.Parse(chunk, False)
                 window = tail + chunk
                 if first and b"<worksheet" not in window:
                     break  # a namespace prefix (<x:c>) or another root: measure it exactly
@@ -77,6 +83,7 @@ def used_range(fp: IO[bytes], book: Book, name: str) -> tuple[int, int, str] | N
                 if _NOT_NARROW.search(body):
                     break
             else:
+                well_formed.Parse(b"", True)
                 if not _NOT_NARROW.search(tail):
                     return None
         with archive.open(part) as source:

@@ -269,7 +269,7 @@ class _Cell:
         self.text: list[str] | None = None  # the <v>'s text, None if the cell has no <v>
         self.formula_text: list[str] | None = None  # the <f>'s text, read when the workbook links to others
         self.shared: str | None = None  # the shared formula's index (si) of an <f t="shared">
-        self.shared_links: dict[str, int] = {}  # shared formula index -> the other workbook it reads ([n])
+        self.shared_links: dict[str, str] = {}  # shared formula index -> the other workbook it reads
 
 
 def _judge(state: _Cell, book: Book, long_numbers: set[tuple[int, int]], facts: SheetFacts) -> None:
@@ -278,9 +278,9 @@ def _judge(state: _Cell, book: Book, long_numbers: set[tuple[int, int]], facts: 
         state.row, state.column = int(match.group(2)) - 1, column_index(match.group(1))
     where = (state.row, state.column)
     if state.formula_text is not None:
-        link = _external_link(state)
+        link = _external_link(state, book)
         if link is not None:
-            facts.linked[where] = book.external.get(link, "another workbook")
+            facts.linked[where] = link
     value = "".join(state.text).strip() if state.text is not None else None
     if state.type == "e":
         facts.errors[where] = value or "#N/A"
@@ -299,19 +299,25 @@ def _judge(state: _Cell, book: Book, long_numbers: set[tuple[int, int]], facts: 
             facts.digits[where] = value
 
 
-_LINK = re.compile(r"\[(\d+)\]")  # [1]Sheet1!A1: the first workbook the workbook links to
+# A workbook a formula reads: [1]Sheet1!A1 (the first one the workbook links to, as Excel saves it),
+# or by its name or path, as a program may write it: [other.xlsx]Sheet1!A1, 'C:\x\[other.xlsx]Sheet1'!A1.
+# A table's column ([Col], [[#This Row],[Col]]) is never followed by a sheet name and "!".
+_LINK = re.compile(r"\[([^\[\]]+)\][^\[\]!\"]*!")
 _QUOTED = re.compile(r'"[^"]*"')  # a text in a formula, which may hold "[1]"
 
 
-def _external_link(state: _Cell) -> int | None:
-    """The other workbook (its [n]) a formula reads, if it reads one: by its own text, or by the text
-    of the shared formula it is a copy of."""
+def _external_link(state: _Cell, book: Book) -> str | None:
+    """The other workbook a formula reads (its file name), if it reads one: by its own text, or by
+    the text of the shared formula it is a copy of."""
     assert state.formula_text is not None
     text = "".join(state.formula_text)
     if not text.strip():
         return state.shared_links.get(state.shared) if state.shared is not None else None
     found = _LINK.search(_QUOTED.sub("", text))
-    link = int(found.group(1)) if found else None
+    link = None
+    if found:
+        name = found.group(1)
+        link = book.external.get(int(name), "another workbook") if name.isdigit() else name
     if state.shared is not None and link is not None:
         state.shared_links[state.shared] = link
     return link

@@ -186,3 +186,55 @@ def test_a_bad_file_shows_a_message_and_a_fixable_one_the_way_to_fix_it(page, tm
 
 def duration(seconds):
     return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60} s"
+
+
+def test_a_fixed_rate_is_said_in_its_unit_and_send_is_off_while_another_run_sends(page, tmp_path):
+    """Trial F7.2, F7.3, F7.6: a fixed 1/s ended "at 59/min"; while another run was sending, the
+    confirmation still offered Send (refused in red when pressed); "1 invalid rows are not sent"."""
+    running, tab = page(rates=[(100, 1.0)])
+    write_csv(tmp_path / "slow.csv", [["ticket_id", "tag_names"], *[[tid, "slow"] for tid in IDS[:3]]])
+    upload(tab, tmp_path / "slow.csv")
+    start_run(tab, "1/s")
+    tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
+    message = tab.inner_text("#run-message")
+    assert "held at 98.5% of the fixed 1/s" in message and "/min" not in message, message
+
+    write_csv(tmp_path / "many.csv", [["ticket_id", "status"], *[[tid, "2"] for tid in IDS]])
+    upload(tab, tmp_path / "many.csv")
+    start_run(tab, "2/s")
+    at_least_done(tab, 1)
+    write_csv(tmp_path / "one.csv", [["ticket_id", "status"], [IDS[0], "3"], ["12345", "2"]])
+    upload(tab, tmp_path / "one.csv")
+    tab.click("#run-start")
+    tab.wait_for_selector("#confirm[open]")
+    said = tab.inner_text("#confirm-text")
+    assert "A run of many.csv (started " in said and "T" not in said.split("started ")[1][:20]
+    assert "This sends 1 row, updating 1 ticket, and posts 0 comments" in said and "1 invalid row is not sent" in said
+    expect(tab.locator("#confirm-go")).to_be_disabled()  # was: Send, refused in red when pressed
+    tab.click("#confirm button[value=cancel]")
+    next(r for r in running.console.runs.records.values() if r.upload_name == "many.csv").control.stop()
+
+
+def test_a_base_link_pasted_checked_run_and_written_back(page, shots):
+    """The link box: the sandbox's demo Base table (the sample rows), checked, run, its results
+    written into the table."""
+    import json
+    import urllib.request
+
+    running, tab = page(rates=[(1000, 1.0)])
+    tab.click("#demo-base")
+    assert "/base/" in tab.input_value("#link")
+    tab.click("#link-check")
+    tab.wait_for_selector("#step-check:not([hidden]) #check-table tbody tr", timeout=WAIT)
+    assert "/base/" in tab.inner_text("#file-name") and "Base table" in tab.inner_text("#source")
+    assert "52 rows: 47 valid, 5 invalid" in tab.inner_text("#check-counts")
+    api = running.console.env["FEISHU_BASE_URL"]
+    with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
+        assert "batch_update" not in json.load(answer)["calls"]  # the page's check only reads the link
+    tab.locator("#step-upload").screenshot(path=shots / "9-link.png")
+    start_run(tab, "200/s")
+    tab.wait_for_selector("#run-result:not([hidden])", timeout=WAIT)
+    assert "47 ok" in tab.inner_text("#run-counts") and "5 invalid" in tab.inner_text("#run-counts")
+    with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
+        docs = json.load(answer)
+    assert docs["records_written"] >= 52 and docs["overlapping_writes"] == 0

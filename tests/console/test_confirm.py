@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 
 from batch_updater.sandbox import Sandbox, SandboxConfig
 from tests.console.test_web import IDS, follow, login, make_client, upload  # noqa: F401 - make_client: a fixture
@@ -43,4 +44,25 @@ async def test_the_confirmation_counts_what_resume_and_held_comments_leave(make_
         other = await (await client.post(f"/api/uploads/{copy['id']}/confirm", json={})).json()
         assert other["done_earlier"] == 0 and other["without_comment"] == done  # posted by seq.csv's run
         assert other["to_send"] == 40 and other["comments"] == 40 - done
+        await asyncio.get_running_loop().run_in_executor(None, console.stop_all)
+
+
+async def test_the_confirmation_while_another_run_sends_counts_the_comments_that_run_has(make_client):  # noqa: F811
+    """Trial F7.2: the counts ignored the running job's reservations (all were held when sent)."""
+    async with Sandbox(SandboxConfig(ticket_ids=IDS, rates=[(1000, 1.0)], get_rates=[(1000, 1.0)])) as sb:
+        client, console = await make_client(env=sb.credentials)
+        await login(client)
+        first = await (await upload(client, "seq.csv", csv_bytes(ROWS))).json()
+        run = await (await client.post(f"/api/uploads/{first['id']}/runs", json={"rate": "2/s"})).json()
+        await follow(client, run["id"], lambda s: s["live_counts"].get("ok", 0) >= 1)
+        copy = await (await upload(client, "seq (1).csv", csv_bytes(ROWS))).json()
+        told = await (await client.post(f"/api/uploads/{copy['id']}/confirm", json={})).json()
+        assert told["sending"]["name"] == "seq.csv"
+        assert told["to_send"] == 40 and told["comments"] == 0  # was: 40 comments, all held when sent
+        assert told["without_comment"] == 40
+        refused = await client.post(f"/api/uploads/{copy['id']}/runs", json={})
+        error = (await refused.json())["error"]
+        assert refused.status == 409 and re.search(r"\(started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)", error), error
+        await client.post(f"/api/runs/{run['id']}/stop")
+        await follow(client, run["id"], lambda s: False)
         await asyncio.get_running_loop().run_in_executor(None, console.stop_all)

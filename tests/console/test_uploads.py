@@ -54,10 +54,10 @@ async def test_an_upload_cut_off_midway_leaves_no_staging_copy(make_client):  # 
     assert any(folder.iterdir())
     writer.close()
     for _ in range(500):  # until the server has seen the connection go
-        if not any(folder.iterdir()):
+        if not folder.exists():
             break
         await asyncio.sleep(0.01)
-    assert not any(folder.iterdir())
+    assert not folder.exists()  # trial F7.4: not even the sheet's folder, empty (was: left behind)
 
 
 def rows_of(n, comment=lambda i: f"c{i}"):
@@ -173,3 +173,27 @@ async def test_a_fixed_sheet_uploaded_again_keeps_the_pages_choices_and_resumes(
         forgotten = await (await client.post(f"/api/uploads/{first['id']}/check", json={"renames": {}})).json()
         assert forgotten["kept"] is None and forgotten["unknown"] == ["New State"]
         await asyncio.get_running_loop().run_in_executor(None, console.stop_all)
+
+
+def test_a_sheet_sent_to_the_command_line_is_told_what_the_command_line_takes(tmp_path):
+    """Trial F3: the message said the command line "takes any size"; it has limits of its own."""
+    text = tmp_path / "big.csv"
+    text.write_text("ticket_id,status\n" + "7100000000000000001,2\n" * 50)
+    with pytest.raises(TooBig) as refused:
+        check_size(text, Choices(), Budget(rows=40))
+    assert "any size" not in str(refused.value)
+    assert ("run it from the command line, which takes far bigger sheets (a text file up to 256 MiB, a workbook "
+            "whose parts unpack to 512 MiB): `batch-updater run big.csv --dry-run` checks it") in str(refused.value)
+
+
+async def test_a_refused_upload_leaves_no_empty_folder(make_client):  # noqa: F811
+    """Trial F7.4: each refused upload (too many rows, a zip bomb...) left an empty sheets/<id>/ folder."""
+    client, console = await make_client(budget=Budget(rows=10))
+    await login(client)
+    refused = await upload(client, "big.csv", csv_bytes(rows_of(11)))
+    assert refused.status == 400
+    assert not (console.uploads.folder / console.uploads.id_of("big.csv")).exists()
+    assert (await upload(client, "fits.csv", csv_bytes(rows_of(5)))).status == 200
+    assert (await upload(client, "fits.csv", csv_bytes(rows_of(11)))).status == 400
+    kept = console.uploads.folder / console.uploads.id_of("fits.csv")
+    assert sorted(p.name for p in kept.iterdir()) == ["check.csv", "fits.csv", "upload.json"]  # the earlier one stays

@@ -45,6 +45,7 @@ def test_retry_comments_accepts_the_risk():
     assert classify(ans(transport=T.TIMEOUT), has_comment=True, retry_comments=True).step is Step.RETRY
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_unknown_says_why_it_was_not_retried():
     note = classify(ans(transport=T.DISCONNECTED), has_comment=True).note
     assert "would post the comment twice" in note and "--retry-comments" in note

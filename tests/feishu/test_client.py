@@ -128,6 +128,15 @@ async def test_aiohttps_hidden_resend_is_switched_off():
         assert session._retry_connection is False
 
 
+async def test_aiohttp_still_has_the_switch_the_client_turns_off():
+    """client.py turns off aiohttp's silent resend of a PUT through a private attribute (no public
+    switch). Were it renamed, setting it would change nothing and a comment could be posted twice:
+    this fails first. aiohttp's default is on, and the session declares the attribute."""
+    async with aiohttp.ClientSession() as session:
+        assert session._retry_connection is True, "aiohttp renamed ClientSession._retry_connection: see client.py"
+    assert "_retry_connection" in aiohttp.ClientSession.ATTRS
+
+
 def test_no_secret_in_reprs():
     assert "secret" not in repr(CREDS)
 
@@ -153,7 +162,25 @@ def test_bad_base_urls(url, message):
         check_base_url(url)
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_missing_credentials_name_the_variables_and_suggest_the_sandbox():
     with pytest.raises(UsageError) as e:
         Credentials.from_env({"FEISHU_HELPDESK_ID": "x"})
     assert "FEISHU_USER_ACCESS_TOKEN, FEISHU_HELPDESK_TOKEN" in str(e.value) and "--sandbox" in str(e.value)
+
+
+def test_only_feishu_catches_aiohttp_s_errors():
+    """aiohttp's errors are translated in feishu/ (client.py into Answer values, tokens.py into a
+    token's refusal or a failure's words), never caught further up (README: For developers).
+    The sandbox and the console are aiohttp servers of their own."""
+    import re
+    from pathlib import Path
+
+    import batch_updater
+
+    package = Path(batch_updater.__file__).parent
+    catching = re.compile(r"except\b[^:]*aiohttp|aiohttp\.\w*(Error|Disconnected)")
+    found = [str(path.relative_to(package)) for path in package.rglob("*.py")
+             if not str(path.relative_to(package)).startswith(("feishu/", "sandbox/", "console/"))
+             and catching.search(path.read_text())]
+    assert found == []

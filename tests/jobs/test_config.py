@@ -52,7 +52,7 @@ def test_a_job_files_run_keys_are_run_options_fields():
     credential settings: an option added to one of the two and not the other fails here."""
     options = {f.name: f for f in fields(RunOptions)}
     assert set(RUN_KEYS) | set(COMMAND_LINE_ONLY) == set(options) and not set(RUN_KEYS) & set(COMMAND_LINE_ONLY)
-    assert set(JobConfig.model_fields) == set(RUN_KEYS) | {"log_format", "log_file", "credentials"}
+    assert set(JobConfig.model_fields) == set(RUN_KEYS) | {"log_format", "log_file", "credentials", "select", "sets"}
     for key in RUN_KEYS:
         field = options[key]
         default = field.default_factory() if field.default_factory is not MISSING else field.default
@@ -68,3 +68,13 @@ def test_a_job_files_keys_reach_the_run(tmp_path):
     assert (options.rate, options.concurrency, options.max_attempts, options.timeout) == ("5/s", 3, 2, 9.5)
     assert options.retry_comments and options.write_back and options.header_row == 2
     assert options.input == tmp_path / "in.csv"
+
+
+def test_a_rate_written_as_a_number_is_per_second_as_on_the_command_line(tmp_path):
+    """Trial F7.5: `rate = 20` was refused ("rate: Input should be a valid string")."""
+    from batch_updater.jobs.config import options_from
+    from batch_updater.send.pacing import parse_rate
+
+    config = load_config(write(tmp_path, 'input = "in.csv"\nrate = 20\n'))
+    assert config.rate == "20" and parse_rate(options_from(config).rate).per_second == 20
+    assert load_config(write(tmp_path, "rate = 2.5\n")).rate == "2.5"

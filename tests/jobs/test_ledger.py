@@ -39,6 +39,7 @@ def test_one_holder_per_comment_until_it_is_released(tmp_path):
     assert set(taken.taken_over) == {"k1"} and set(mine.others(["k1"])) == {"k1"}
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_rows_whose_comment_another_holder_has_are_sent_without_it_or_skipped():
     other = Holder("b", "job-b", "/data/b.csv", "2026-12-07T10:00:00+08:00")
     before_fresh = Holder("a-old", "job-a", "/data/a.csv", "2026-12-06T10:00:00+08:00")

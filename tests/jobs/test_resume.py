@@ -118,3 +118,28 @@ def test_an_earlier_versions_key_of_a_comment_with_spaces_around_it_is_still_rec
     edited = [(0, TicketUpdate(2, "1", {"comment": " hello ", "status": 3}))]
     plan = plan_resume(edited, {0: "k2"}, {"k": old}, retry_comments=False)
     assert [spec.body for _, spec in plan.to_send] == [{"status": 3}] and "already posted" in plan.notes[0]
+
+
+def test_a_comment_row_an_earlier_run_sent_that_this_run_did_not_send_stays_maybe_posted(tmp_path):
+    """A fresh review: a --retry-comments run stopped before it sent again a row that may have
+    been posted wrote it `not_attempted`, so the next plain run (or another job taking over the
+    ledger's reservation) posted it again. It stays `sending`: maybe posted, read back."""
+    from batch_updater.jobs.journal import Journal, posted
+    from batch_updater.jobs.ledger import Holder
+    from batch_updater.jobs.resume import JobJournal
+    from batch_updater.jobs.stale import Reservations
+
+    spec = TicketUpdate(2, "6945345902185807891", {"comment": "hello"})
+    journal = Journal(tmp_path / "job.sqlite")
+    journal.set_meta("holder", "h1")
+    keys = {0: "row-0"}
+    JobJournal(journal, keys, 1).sending(0, spec)  # run 1: killed while it was in flight
+    again = JobJournal(journal, keys, 2, attempts_before={0: 1})  # run 2 (--retry-comments)
+    again.sending(0, spec)
+    again.write([], [(0, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"), None)])  # stopped: not sent
+    again.done(0, spec, Outcome(Result.NOT_ATTEMPTED, msg="not sent"))
+    entry = journal.entries()["row-0"]
+    assert (entry.state, posted(entry)) == ("sending", None)
+    journal.close()
+    holder = Holder("h1", "job", "/data/a.csv", "now")
+    assert not Reservations(tmp_path, "another-job").stale(comment_key(spec), holder)

@@ -39,8 +39,8 @@ def _check_shared(codes, outputs, figures):
 
 
 def test_three_jobs_share_one_budget_through_redis(tmp_path):
-    with redis_server() as url:
-        codes, outputs, figures = _three(tmp_path, "--rate", "20/s", "--limiter", url)
+    with redis_server() as url:  # named by BATCH_UPDATER_LIMITER (the flag: the tests below)
+        codes, outputs, figures = _three(tmp_path, "--rate", "20/s", limiter=url)
     _check_shared(codes, outputs, figures)
 
 
@@ -133,27 +133,43 @@ def _two_refreshing(tmp_path, folders: list[str], *args: str):
         outputs = [proc.communicate(timeout=120) for proc in procs]
         stats = ts.stats()
         applied = [len(applied_times(ts, ids)) for ids in groups]
-    return [proc.returncode for proc in procs], outputs, stats, applied
+        secrets = [v for k, v in ts.env().items() if k != "FEISHU_BASE_URL" and len(v) > 4]
+    return [proc.returncode for proc in procs], outputs, stats, applied, secrets
 
 
 def test_two_jobs_on_one_machine_refresh_the_user_token_once(tmp_path):
-    codes, outputs, stats, applied = _two_refreshing(tmp_path, ["state", "state"])
+    codes, outputs, stats, applied, _ = _two_refreshing(tmp_path, ["state", "state"])
     assert codes == [0, 0], [err for _, err in outputs]
     assert stats["refreshes"] == 1 and applied == [20, 20]
 
 
 def test_two_jobs_on_two_machines_refresh_once_through_redis(tmp_path):
     """Two state folders (two machines), one Redis with a password: one refresh, both go on."""
+    import redis
+
     with redis_server(password="s3cret") as url:
-        codes, outputs, stats, applied = _two_refreshing(tmp_path, ["m1", "m2"], "--limiter", url)
+        codes, outputs, stats, applied, secrets = _two_refreshing(tmp_path, ["m1", "m2"], "--limiter", url)
+        with redis.Redis.from_url(url) as client:
+            keys = sorted(k.decode() for k in client.keys("*"))
+            budget = {k: client.hgetall(k) for k in keys if client.type(k) == b"hash"}
     assert codes == [0, 0], [err for _, err in outputs]
     assert stats["refreshes"] == 1 and applied == [20, 20]
     assert all("s3cret" not in out + err for out, err in outputs)
+    # what is kept there (README): the budget's schedule, and the token pair under a digest: no secret in a name
+    assert any(k.startswith("batch-updater:budget:") for k in keys) and any(
+        k.startswith("batch-updater:tokens:") for k in keys)
+    assert not any(secret in key for key in keys for secret in secrets)
+    assert not any(secret in repr(budget) for secret in secrets)
 
 
 def test_without_a_shared_store_the_second_machine_finds_its_refresh_token_spent(tmp_path):
     """The comparison: two machines and nothing shared (a Redis without a password keeps no token)."""
     with redis_server() as url:
-        codes, outputs, stats, applied = _two_refreshing(tmp_path, ["m1", "m2"], "--limiter", url)
+        codes, outputs, stats, applied, _ = _two_refreshing(tmp_path, ["m1", "m2"], "--limiter", url)
+        import redis
+
+        with redis.Redis.from_url(url) as client:
+            keys = [k.decode() for k in client.keys("*")]
+    assert not any(k.startswith("batch-updater:tokens:") for k in keys)  # no password: no token kept there
     assert sorted(codes) == [0, 3] and stats["refreshes"] == 1
     assert any("refresh token was refused" in err for _, err in outputs)

@@ -78,7 +78,9 @@ def test_an_empty_frame_is_an_empty_run_with_the_result_columns_typed():
 def test_the_same_frame_run_again_after_a_stop_resumes_and_posts_no_comment_twice():
     frame = changes()
     with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED)) as ts:
-        ts.call(lambda sb: sb.set_faults(monthly_quota=2))  # the API refuses the app after 2 calls
+        # the API refuses the app after 3 calls: the field list (the frame's `owner` column may be a custom
+        # field's display name), then 2 updates
+        ts.call(lambda sb: sb.set_faults(monthly_quota=3))
         first = run_frame(frame, env=ts.env(), rate="1000/s", concurrency=1)
         assert first.exit_code == 3 and first.stop_reason
         assert first.to_frame()["result"].tolist() == ["ok", "ok", "failed", "not_attempted", "not_attempted", "invalid"]

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import SandboxConfig
 from tests.support.send_harness import ThreadSandbox
@@ -160,6 +162,7 @@ def test_a_comment_row_left_mid_send_by_a_crash_is_read_back(tmp_path):
     assert stats["applied"] == 3 and stats["tickets_with_duplicate_comments"] == 0
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_without_the_apps_credentials_a_crashed_comment_row_stays_unknown(tmp_path):
     write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[0], "first"]])
     with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=[(1_000_000, 1.0)])) as ts:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import Faults, SandboxConfig
 from tests.run.test_trust_e2e import IDS, UNLIMITED, comments, run
@@ -45,6 +47,7 @@ def test_two_copies_run_at_once_by_two_processes_post_each_comment_once(tmp_path
                 assert other in row["msg"], row["msg"]  # names the job that has the comment
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_fresh_keeps_the_comments_posted_and_says_how_many_it_held(tmp_path):
     path = write_csv(tmp_path / "in.csv", [["ticket_id", "status", "comment"], [IDS[0], "2", "first"],
                                            [IDS[1], "", "second"], [IDS[2], "3", ""]])

@@ -79,3 +79,19 @@ def test_a_bad_notify_target_is_refused_before_anything_is_sent(tmp_path, runner
     write_input(tmp_path / "job.csv", ticket_ids(0, 2))
     result = runner.invoke(cli, ["run", str(tmp_path / "job.csv"), "--sandbox", "--notify", "pager:42"])
     assert result.exit_code == 2 and "--notify 'pager:42'" in result.output
+
+
+def test_a_base_sources_card_names_its_link(tmp_path):
+    from tests.support.links import TEXT, base_link
+
+    ids = ticket_ids(0, 3)
+    with ThreadSandbox(SandboxConfig(ticket_ids=ids, rates=[(1000, 1.0)])) as ts:
+        link, _, _ = base_link(ts, [{"ticket_id": tid, "status": "2"} for tid in ids],
+                               columns=[("ticket_id", TEXT), ("status", TEXT)])
+        warnings: list[str] = []
+        result = run_job(RunOptions(input=link, rate="100/s", report_dir=tmp_path, notify=["chat:oc_ops"]),
+                         env=ts.env(), on_warning=warnings.append)
+        delivered = _get(f"{ts.env()['FEISHU_BASE_URL']}/_sandbox/messages")
+    assert result.exit_code == 0 and warnings == []
+    text = json.dumps(delivered[0]["content"], ensure_ascii=False)
+    assert f"**Source**: {link}" in text and "ok 3" in text and str(result.report_path) in text

@@ -76,7 +76,7 @@ def test_run_then_its_undo_sheet_restores_the_tickets(tmp_path):
     with ThreadSandbox(SandboxConfig(ticket_ids=IDS, get_rates=FAST_GET, rates=UNLIMITED)) as ts:
         original = fields(ts)
         write_csv(tmp_path / "in.csv", [
-            ["ticket_id", "status", "tag_names", "solved", "custom:6868000000000000001", "comment"],
+            ["ticket_id", "status", "tag_names", "solved", "custom:6948728206392295447", "comment"],
             *[[tid, "51", "migrated, 2024", "2", "P9", "closing" if i == 0 else ""] for i, tid in enumerate(IDS)],
             [IDS[0], "2", "again", "", "", ""],  # a ticket changed by two rows: undo restores before the first
         ])

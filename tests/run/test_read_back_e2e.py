@@ -133,3 +133,26 @@ def test_a_comment_row_a_kill_cut_off_before_it_was_applied_is_sent_again_before
     assert [o.result.value for o in second.outcomes] == ["ok", "ok"], second.outcomes
     assert "sent again after reading the ticket back" in second.outcomes[0].msg
     assert posted[IDS[3]] == ["first note", "second note"]  # once each, in the file's order
+
+
+def test_a_row_confirmed_by_reading_back_counts_the_attempts_of_every_run(tmp_path):
+    """The report's attempts are every run's (a fresh review found a row confirmed by reading it
+    back showing this run's only); and a comment row whose --retry-comments attempts ran out
+    after an answer that hid its applying is unknown, never failed (a later plain run posted it
+    again)."""
+    write_csv(tmp_path / "in.csv", [["ticket_id", "comment"], [IDS[4], "hello"]])
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED,
+                                     faults=Faults(error_rate=1.0))) as ts:
+        first = run(tmp_path / "in.csv", ts, max_attempts=1)  # a server error: it may have been applied
+        ts.call(lambda sb: sb.set_faults(error_rate=0.0, drop_after_apply_rate=1.0))
+        second = run(tmp_path / "in.csv", ts, max_attempts=1, retry_comments=True)  # applied, answer lost
+        third = run(tmp_path / "in.csv", ts)  # read back: confirmed
+        posted = comments(ts)
+    # run 1: a 500, read back (not applied), sent again: another 500; run 2: one more request
+    assert (first.outcomes[0].result.value, first.outcomes[0].attempts) == ("unknown", 2)
+    assert second.outcomes[0].attempts == 3
+    assert third.outcomes[0].result.value == "ok" and "confirmed by reading the ticket back" in third.outcomes[0].msg
+    assert third.outcomes[0].attempts == 3  # nothing sent in run 3: the journal's count, every run's
+    # run 2's lost answer hid its applying: the row was unknown, not failed, so run 3 (without
+    # --retry-comments) read it back instead of posting it again
+    assert posted[IDS[4]] == ["hello"]

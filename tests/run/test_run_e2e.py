@@ -66,6 +66,7 @@ def test_run_job_with_invalid_rows_sends_only_the_valid_ones(tmp_path):
     ({}, ["FEISHU_USER_ACCESS_TOKEN", "FEISHU_HELPDESK_ID", "FEISHU_HELPDESK_TOKEN"]),
     ({"FEISHU_USER_ACCESS_TOKEN": "u-x", "FEISHU_HELPDESK_ID": " "}, ["FEISHU_HELPDESK_ID", "FEISHU_HELPDESK_TOKEN"]),
 ])
+@pytest.mark.usefixtures("cli_words")
 def test_missing_credentials_are_a_usage_error_before_anything_is_sent(tmp_path, env, missing):
     source = ticket_file(tmp_path / "in.csv", 3)
     with ThreadSandbox(SandboxConfig(ticket_ids=IDS)) as ts:

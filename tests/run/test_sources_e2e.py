@@ -62,6 +62,7 @@ def test_a_source_of_ones_own_runs_as_a_job_and_resumes(tmp_path):
     assert [r["result"] for r in read_rows(second.report_path)] == ["ok"] * 5
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_a_source_without_a_file_cannot_be_written_back():
     source = Memory([["ticket_id", "status"], [IDS[0], "51"]])
     with pytest.raises(UsageError, match="--write-back needs an input file"):
@@ -96,3 +97,26 @@ def test_a_frames_job_keeps_its_identity():
         drawn = run_frame(frame, env=env, rate="1000/s")
     assert named.job_id == _id(str((state / "frames" / quote("q3 moves", safe="")).resolve()), env)
     assert drawn.job_id == _id(str((state / "frames" / "frame-2305a0139161145c").resolve()), env)
+
+
+def test_a_sources_own_fields_reach_validation_defaults_and_the_plan_through_the_job(tmp_path):
+    """A source that reads with a registry of its own (a field added to a copy) is planned with
+    it: the job carries the sheet's registry to its defaults and to the tickets read."""
+    from batch_updater.run.plan import plan_job
+    from batch_updater.schema.fields import REGISTRY
+    from tests.schema.test_fields import PRIORITY
+
+    registry = REGISTRY.adding(PRIORITY)
+
+    class Prioritised(Memory):
+        def load(self, renames):
+            columns = resolve_columns(tuple(self.rows[0]), renames, registry=registry)
+            return Sheet("csv", columns, [Row(n, tuple(c)) for n, c in enumerate(self.rows[1:], start=2)])
+
+    source = Prioritised([["ticket_id", "优先级"], [IDS[0], "高"], [IDS[1], ""]])
+    with ThreadSandbox(SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED)) as ts:
+        plan = plan_job(RunOptions(input=source, report_dir=tmp_path, defaults={"priority": "low"}), env=ts.env())
+    assert [p.kind for p in plan.planned] == ["change", "change"]
+    assert [[(c.field, c.old, c.new) for c in p.plan.changes] for p in plan.planned] == [
+        [("priority", None, 3)], [("priority", None, 1)]]  # the ticket shows none; 1 is the default "low"
+    assert plan.planned[0].before.registry is registry

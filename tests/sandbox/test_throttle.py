@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from batch_updater.sandbox import ManualClock, parse_rate
+from batch_updater.sandbox import ManualClock, parse_window
 from batch_updater.sandbox.throttle import PeakCounter, Refusal, Throttle
 
 
@@ -10,14 +10,14 @@ from batch_updater.sandbox.throttle import PeakCounter, Refusal, Throttle
     ("20/s", (20, 1.0)), ("600/min", (600, 60.0)), ("7", (7, 1.0)), (" 5 / sec ", (5, 1.0)),
     ("100/minute", (100, 60.0)), ("3/M", (3, 60.0)),
 ])
-def test_parse_rate(text: str, rate: tuple[int, float]) -> None:
-    assert parse_rate(text) == rate
+def test_parse_window(text: str, rate: tuple[int, float]) -> None:
+    assert parse_window(text) == rate
 
 
 @pytest.mark.parametrize("text", ["", "0/s", "-1", "ten/s", "5/h", "2.5/s"])
-def test_parse_rate_refuses(text: str) -> None:
+def test_parse_window_refuses(text: str) -> None:
     with pytest.raises(ValueError):
-        parse_rate(text)
+        parse_window(text)
 
 
 def test_window_slides_and_reset_is_honest() -> None:

@@ -6,6 +6,7 @@ from batch_updater.errors import UsageError
 from batch_updater.schema.columns import check_renames, resolve_columns
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_renames_map_their_headers_onto_ours():
     columns = resolve_columns(["Ticket Number", "New State", "x"], {"ticket number": "ticket_id",
                                                                     "New State": "status", "Gone": "comment"})

@@ -67,6 +67,7 @@ async def test_a_throttled_row_is_sent_again_and_succeeds():
     assert sender.pacer.controller.throttles == 1 and sleeps == [0.0]
 
 
+@pytest.mark.usefixtures("cli_words")
 async def test_a_5xx_is_retried_without_a_comment_and_unknown_with_one():
     err = {"status": 500, "payload": {"code": 155000, "msg": "Internal error"}}
     rows = specs(("1", {"status": 2}), ("2", {"status": 2, "comment": "once only"}))

@@ -220,6 +220,7 @@ AMBIGUOUS = {
 }
 
 
+@pytest.mark.usefixtures("cli_words")
 @pytest.mark.parametrize("faults, applied", AMBIGUOUS.values(), ids=AMBIGUOUS.keys())
 async def test_a_comment_row_after_an_ambiguous_failure_is_unknown_and_never_sent_twice(
         make_sandbox, faults, applied):

@@ -105,3 +105,30 @@ async def test_one_policy_decides_for_many_rows_at_once_each_on_its_own_answers(
     assert dict(zip(scripts, results)) == {"a": ("ok", (3, 2, 0)), "b": ("ok", (5, 0, 4)),
                                            "c": ("retry", (3, 3, 0)), "d": ("failed", (1, 0, 0))}
     assert sleeps.count(0.0) == 4  # b's throttles only: the failures backed off
+
+
+def test_tenacity_still_has_the_shape_the_policy_drives():
+    """RetryPolicy.run drives `Retrying.iter` itself (send/retry.py: 7 µs a row, not 25): one
+    `RetryCallState(retrying, fn, args, kwargs)` per row, `iter(state)` answering DoAttempt, a
+    DoSleep (seconds, a float) or the result, `set_result` and `prepare_for_next_attempt`
+    between. Two rows stepped in turn must not see each other's step (tenacity keeps its scratch
+    state per thread, and `iter` never yields). If this fails, tenacity changed that shape:
+    keep pyproject.toml's pin below the version that did, or run the rows with `AsyncRetrying`."""
+    from tenacity import DoAttempt, DoSleep, RetryCallState
+
+    policy = RetryPolicy(max_attempts=2, stopping=lambda: False, sleep=None, rng=random.Random(1))
+    retry, done = Attempt(Answer(msg="retry"), Verdict(Step.RETRY)), Attempt(Answer(msg="ok"), Verdict(Step.DONE))
+    rows = [RowBudget(), RowBudget()]
+    states = [RetryCallState(policy.retrying, None, (budget,), {}) for budget in rows]
+    assert [type(policy.retrying.iter(s)) for s in states] == [DoAttempt, DoAttempt]
+    for state, budget, attempt in zip(states, rows, (retry, done)):
+        budget.record(attempt.verdict.step)
+        state.set_result(attempt)
+    first, second = policy.retrying.iter(states[0]), policy.retrying.iter(states[1])
+    assert isinstance(first, DoSleep) and isinstance(first, float) and 0.25 <= first <= 0.5
+    assert second is done  # the second row's own step, decided between the first's
+    states[0].prepare_for_next_attempt()
+    assert isinstance(policy.retrying.iter(states[0]), DoAttempt)
+    rows[0].record(Step.RETRY)
+    states[0].set_result(retry)
+    assert policy.retrying.iter(states[0]) is retry  # out of attempts: the last answer stands

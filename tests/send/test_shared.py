@@ -115,6 +115,18 @@ async def test_two_pacers_take_turns_on_one_schedule(tmp_path):
     assert {i for _, i in times[:4]} == {0, 1}  # turns, not one after the other
 
 
+async def test_reads_have_a_budget_of_their_own(tmp_path):
+    """GET (10/s) and PUT are limited apart: a second of updates reserved does not hold up a read."""
+    budget = Budget(LimiterSpec("state"), "k", {"BATCH_UPDATER_STATE_DIR": str(tmp_path)})
+    try:
+        await budget.store("put").take(20, 0.05, "a")
+        read = await budget.store("get").take(1, 0.1, "a")
+        update = await budget.store("put").take(1, 0.05, "a")
+    finally:
+        await budget.close()
+    assert read.due <= read.now + 1e-6 and update.due >= update.now + 0.9
+
+
 def test_the_limiter_setting_is_checked_without_echoing_a_password():
     assert parse_limiter(None) == LimiterSpec("state") == parse_limiter("state")
     assert parse_limiter("NONE") == LimiterSpec("none")

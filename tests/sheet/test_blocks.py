@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from batch_updater.model import RESULT_COLUMNS
+from batch_updater.model import RESULT_NAMES
 from batch_updater.sheet.blocks import (
     PLAN,
     REPORT_HEADER,
@@ -21,7 +21,7 @@ from batch_updater.sheet.blocks import (
 @pytest.mark.parametrize("header, ours", [
     (["ticket_id", "code", "msg", "attempts"], []),  # the sheet's own: kept (was: dropped)
     (["ticket_id", "result", "note"], []),
-    (["ticket_id", *RESULT_COLUMNS], list(range(1, 8))),  # an older report, without `row`
+    (["ticket_id", *RESULT_NAMES], list(range(1, 8))),  # an older report, without `row`
     (["ticket_id", *REPORT_HEADER, "x"], list(range(1, 9))),
     (["ticket_id", "code", "result", "http_status", "code (run)", "msg", "log_id", "attempts", "finished_at", "row"],
      list(range(2, 10))),

@@ -87,7 +87,7 @@ def test_earlier_report_columns_are_dropped():
     header = ["ticket_id", "status", "result", "http_status", "code", "msg", "log_id", "attempts", "finished_at"]
     sheet = read_text(io.BytesIO(csv_bytes([header, [ID, "1", "failed", "404", "1", "x", "", "1", "t"]])))
     assert sheet.columns.kept == (0, 1)
-    assert "replaced by this run's results: result, http_status, code, msg" in sheet.columns.warnings[0]
+    assert "are not read as input: result, http_status, code, msg" in sheet.columns.warnings[0]
     # issue 18: only a whole block is an earlier report's; a lone result or msg is the sheet's own (was: dropped)
     sheet = read_text(io.BytesIO(csv_bytes([["ticket_id", "status", "result", "msg"], [ID, "1", "failed", "x"]])))
     assert sheet.columns.kept == (0, 1, 2, 3)
@@ -169,6 +169,7 @@ def test_unreadable_inputs(tmp_path, name, content, message):
         load(tmp_path / name)
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_sheet_option_on_csv_is_refused(tmp_path):
     path = write_csv(tmp_path / "a.csv", [["ticket_id"], ["1"]])
     with pytest.raises(InputError, match="--sheet applies to Excel files only"):

@@ -113,6 +113,7 @@ def test_genuine_gbk_files_are_read_as_gb18030(comments):
     assert [r.cells[2] for r in sheet.rows] == comments
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_a_file_mixing_utf8_and_gbk_lines_is_refused_naming_both():
     data = csv_text(SIMPLIFIED[:2]).encode("gbk") + f"{IDS[5]},51,中文\r\n".encode()
     with pytest.raises(InputError, match=r"mixes encodings: line 4 is UTF-8 but line 1 is not .*--encoding"):
@@ -133,6 +134,7 @@ def test_a_utf8_file_with_one_gbk_line_is_refused_naming_it():
         ("ticket_id,comment\r\n1,お客様からログインできないとの連絡がありました\r\n", "shift_jis"),
     ],
 )
+@pytest.mark.usefixtures("cli_words")
 def test_other_encodings_stop_and_name_the_option(text, codec):
     with pytest.raises(InputError, match="--encoding"):
         read_text(io.BytesIO(text.encode(codec)))
@@ -145,6 +147,7 @@ def test_a_bom_does_not_hide_a_line_in_another_encoding():
         read_text(io.BytesIO(data))
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_utf16_without_a_bom_is_read_when_certain_and_named_otherwise():
     text = csv_text(SIMPLIFIED)
     sheet = read_text(io.BytesIO(text.encode("utf-16-le")))

@@ -220,3 +220,23 @@ def test_a_csv_cell_over_the_limit_is_refused_as_before():
     sheet = read_text(io.BytesIO(data))
     (errors,) = validate_rows(sheet.rows, sheet.columns)
     assert isinstance(errors, list) and "a cell of 200,000 characters (more than 128 KiB)" in str(errors[0])
+
+
+def test_a_sheet_part_not_named_xml_counts_against_the_budget_too(tmp_path, monkeypatch):
+    """Trial F3: a sheet part named sheet1.dat (the workbook's rels point at it, and the reader
+    follows them) skipped the budget: 1.4 MB unpacked to 1.5 GB, then a MemoryError traceback."""
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_BYTES", 2**20)
+    path = workbook(tmp_path / "dat.xlsx", HEADER)
+    big = ('<?xml version="1.0" encoding="UTF-8"?><worksheet '
+           'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + HEADER
+           + '<row r="3"><c r="A3" t="inlineStr"><is><t>' + "D" * 3 * 2**20 + "</t></is></c></row>"
+           "</sheetData></worksheet>")
+    with zipfile.ZipFile(path) as book:
+        parts = {i.filename: book.read(i) for i in book.infolist() if i.filename != "xl/worksheets/sheet1.xml"}
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"sheet1.xml", b"sheet1.dat")
+    parts["xl/worksheets/sheet1.dat"] = big.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    with pytest.raises(InputError, match=r"its part xl/worksheets/sheet1.dat unpacks to more than 3 MiB"):
+        load(path)

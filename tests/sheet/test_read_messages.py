@@ -93,6 +93,21 @@ def test_a_formula_reading_another_workbook_makes_its_row_invalid_naming_the_cel
     assert not isinstance(third, list) and third.body == {"status": 2}
 
 
+def test_a_formula_naming_another_workbook_by_its_path_or_name_is_flagged_as_a_link_too(tmp_path):
+    """Trial F6: `'C:\\x\\[other.xlsx]Sheet1'!B2` (as a program may write it) was sent as its cached value."""
+    rows = (HEADER.replace('<c r="B2"><v>2</v></c>', "<c r=\"B2\"><f>'C:\\x\\[other.xlsx]Sheet1'!B2</f><v>2</v></c>")
+            + '<row r="3"><c r="A3" t="inlineStr"><is><t>6945345902185807892</t></is></c>'
+              '<c r="B3"><f>[other.xlsx]Sheet1!B3+1</f><v>3</v></c></row>'
+              '<row r="4"><c r="A4" t="inlineStr"><is><t>6945345902185807893</t></is></c>'
+              '<c r="B4"><f>SUM(Table1[Status])</f><v>2</v></c></row>')  # a table's column: not a link
+    sheet = load(linked_workbook(tmp_path / "paths.xlsx", rows))
+    first, second, third = validate_rows(sheet.rows, sheet.columns)
+    assert isinstance(first, list) and isinstance(second, list), (first, second)
+    assert str(first[0]).startswith("status '2': cell B2 takes its value from another workbook (other.xlsx)")
+    assert "cell B3 takes its value from another workbook (other.xlsx)" in str(second[0])
+    assert not isinstance(third, list) and third.body == {"status": 2}
+
+
 # --- 22. a column with no header, merged cells --------------------------------------------------------
 
 
@@ -158,6 +173,7 @@ def test_merged_header_and_ticket_id_cells_are_named_as_merged(tmp_path):
 TITLED = [["Ticket changes, week 12"], [], ["ticket_id", "status"], [ID, "51"]]
 
 
+@pytest.mark.usefixtures("cli_words")
 def test_a_title_above_the_header_says_which_row_looks_like_the_header(tmp_path):
     path = write_xlsx(tmp_path / "in.xlsx", {"S": TITLED})
     with pytest.raises(InputError, match=r"the header row has 'Ticket changes, week 12'; row 3 looks like the "
@@ -200,3 +216,18 @@ def test_thousands_of_ignored_columns_are_named_in_a_short_warning():
     (warning,) = [w for w in read_text(io.BytesIO(data)).warnings if "not sent" in w]
     assert warning == ("columns kept in the report but not sent (not a ticket field): extra 0, extra 1, extra 2, "
                        "extra 3, extra 4, extra 5, extra 6, extra 7, extra 8, extra 9 and 15,990 more")
+
+
+def test_a_malformed_cell_tag_is_refused_naming_the_sheet_and_the_place_not_read_as_another_value(tmp_path):
+    """Trial F4: `<c r="B2" < t="s">` was read silently as the shared string's index (status 4, not
+    the string "2" it points at)."""
+    path = workbook(tmp_path / "bad.xlsx", '<row r="1"><c r="A1" t="inlineStr"><is><t>ticket_id</t></is></c>'
+                    '<c r="B1" t="inlineStr"><is><t>status</t></is></c></row>'
+                    f'<row r="2"><c r="A2" t="inlineStr"><is><t>{ID}</t></is></c><c r="B2" < t="s"><v>0</v></c>'
+                    '</row>', extra={"xl/sharedStrings.xml": b'<sst xmlns="http://schemas.openxmlformats.org/'
+                                     b'spreadsheetml/2006/main"><si><t>2</t></si></sst>'})
+    with pytest.raises(InputError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert message.startswith("the workbook is damaged in sheet 'Sheet1' (xl/worksheets/sheet1.xml): its XML is "
+                              "cut short or malformed (not well-formed (invalid token): line 1, column ")

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.model import RESULT_COLUMNS, Outcome, Result
+from batch_updater.model import RESULT_NAMES, Outcome, Result
 from batch_updater.paths import sibling_path
 from batch_updater.sheet.read import load, read_text
 from batch_updater.sheet.report import check_report_path, write_report, write_retry
@@ -44,7 +44,7 @@ def test_csv_report_columns_order_and_injection(tmp_path):
     assert text.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     # issue 18: the sheet's own lone 'result' column is kept (was: dropped), ours named apart; then `row`
-    assert rows[0] == ["ticket_id", "comment", "result", "result (run)", *RESULT_COLUMNS[1:], "row"]
+    assert rows[0] == ["ticket_id", "comment", "result", "result (run)", *RESULT_NAMES[1:], "row"]
     assert rows[1] == [ID, "hi", "old", "ok", "200", "0", "success", "log-1", "1", "2026-01-01T00:00:00+00:00", "2"]
     assert rows[2][1] == "'=HYPERLINK(\"x\")" and rows[2][6] == "'=Resource not found"
     assert rows[3][3:] == ["invalid", "", "", "row: nothing to change", "", "", "", "4"]
@@ -61,7 +61,7 @@ def test_xlsx_report_is_inert_coloured_filtered_frozen(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Report", "Summary"]
     ws = book["Report"]
-    assert [c.value for c in ws[1]] == ["ticket_id", "comment", "result", "result (run)", *RESULT_COLUMNS[1:], "row"]
+    assert [c.value for c in ws[1]] == ["ticket_id", "comment", "result", "result (run)", *RESULT_NAMES[1:], "row"]
     assert ws["A2"].value == ID and ws["A2"].data_type == "s"
     assert ws["B3"].value == "=HYPERLINK(\"x\")" and ws["B3"].data_type == "s"
     assert ws["G3"].value == "=Resource not found" and ws["G3"].data_type == "s"

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from batch_updater.cli import cli
 from batch_updater.errors import InputError, UsageError
-from batch_updater.model import Outcome, Result, Row
+from batch_updater.model import Outcome, Result
 from batch_updater.paths import write_back_path
 from batch_updater.run.job import RunOptions, run_job
 from batch_updater.sandbox import SandboxConfig
@@ -268,6 +268,7 @@ def test_write_back_is_refused_before_anything_is_sent(tmp_path):
     ("in.csv", "in-results.csv", "would write over the --write-back file in-results.csv"),
     ("in.csv", "in-results-retry.csv", None),  # the retry file of that report is its own name: fine
 ])
+@pytest.mark.usefixtures("cli_words")
 def test_what_cannot_be_written_back_is_a_usage_error(tmp_path, name, report, expect):
     sheet = load(write_csv(tmp_path / "in.csv", [["ticket_id", "status"], [IDS[0], "51"]]))
     report_path = tmp_path / report if report else None
@@ -381,12 +382,15 @@ def test_a_plain_run_does_not_import_openpyxl(tmp_path):
 
 
 def test_the_rows_of_a_dataframe_cannot_be_written_back(tmp_path):
-    from batch_updater.schema.columns import resolve_columns
-    from batch_updater.schema.sheet import Sheet
+    """The source says it has no file to copy (sources/base.py `write_back`): no kind of sheet is
+    checked for it."""
+    import pandas as pd
 
-    frame_sheet = Sheet("frame", resolve_columns(["ticket_id"]), [Row(1, (IDS[0],))])
+    from batch_updater.sources.frame import FrameSource
+
+    source = FrameSource(pd.DataFrame({"ticket_id": [IDS[0]], "status": ["2"]}))
     with pytest.raises(UsageError, match="needs an input file"):
-        check_write_back(tmp_path / "x.csv", frame_sheet, RESULTS, None, None)
+        run_job(RunOptions(input=source, write_back=True, dry_run=True))
 
 
 def test_a_job_file_asks_for_write_back_and_the_command_says_where_it_went(tmp_path):

@@ -8,7 +8,9 @@ const state = { lang: "en", status: null, upload: null, runs: [], watching: {}, 
 // --- words ------------------------------------------------------------------------------------------
 
 function t(key, values = {}) {
-  const words = (window.I18N[state.lang] || {})[key] ?? window.I18N.en[key] ?? key;
+  const table = window.I18N[state.lang] || {};
+  // One of a thing: the ".one" form where the language has one ("1 row", not "1 rows").
+  const words = (values.n === 1 ? table[key + ".one"] : undefined) ?? table[key] ?? window.I18N.en[key] ?? key;
   return words.replace(/\{(\w+)\}/g, (_, name) => (values[name] ?? ""));
 }
 
@@ -34,7 +36,9 @@ function translate() {
 // --- talking to the server ---------------------------------------------------------------------------
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { credentials: "same-origin", ...options });
+  // the server's messages name the page's controls in the page's language
+  const headers = { "Accept-Language": state.lang, ...(options.headers || {}) };
+  const response = await fetch(path, { credentials: "same-origin", ...options, headers });
   const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
   if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
   return body;
@@ -96,6 +100,29 @@ async function sendFile(file) {
   }
 }
 
+async function sendLink(event) {
+  event.preventDefault();
+  const link = $("link").value.trim();
+  if (!link) return;
+  showError(null);
+  $("uploading").hidden = false;
+  try {
+    useUpload(await post("/api/links", { link }));
+  } catch (error) {
+    forgetUpload();
+    showError(error);
+  } finally {
+    $("uploading").hidden = true;
+  }
+}
+
+function showDemoLinks() {
+  const demo = (state.status && state.status.demo_links) || {};
+  $("demo-links").hidden = !demo.base;
+  $("demo-base").onclick = () => { $("link").value = demo.base || ""; };
+  $("demo-sheet").onclick = () => { $("link").value = demo.sheet || ""; };
+}
+
 function useUpload(upload) {
   if (!state.upload || state.upload.id !== upload.id) resetPanels();
   state.upload = upload;
@@ -137,7 +164,7 @@ async function attachRunning() {
 
 function showUpload(u) {
   $("sheet-info").hidden = false;
-  $("file-name").textContent = u.name;
+  $("file-name").textContent = u.link || u.name;
   $("source").textContent = u.source;
   $("checked-at").textContent = t("upload.checked", { when: u.checked_at.replace("T", " ").slice(0, 19) });
   const pick = $("sheet");
@@ -155,8 +182,9 @@ function showUpload(u) {
   $("mapping-rows").replaceChildren(...unknown.map((header) => mappingRow(header, u.renames[header] || "")));
   $("recheck").hidden = unknown.length === 0 && u.sheets.length < 2 && $("encoding-pick").hidden;
   const counts = u.counts;
-  $("check-counts").textContent = t("check.counts", { rows: u.rows, valid: counts.valid || 0, invalid: counts.invalid || 0,
-    tickets: u.tickets, comments: u.comments }) + (u.repeated ? " · " + t("check.repeated", { n: u.repeated }) : "");
+  $("check-counts").textContent = t("check.counts", { rows: count("rows", u.rows), valid: counts.valid || 0,
+    invalid: counts.invalid || 0, tickets: count("tickets", u.tickets), comments: count("comments", u.comments) })
+    + (u.repeated ? " · " + t("check.repeated", { n: u.repeated }) : "");
   $("check-file").href = `/api/uploads/${u.id}/check.csv`;
   const sendable = (counts.valid || 0) > 0;
   $("plan-start").disabled = !sendable || !state.status.credentials.can_plan;
@@ -354,7 +382,7 @@ const runPanel = {
   },
   done(s) {
     $("run-result").hidden = false;
-    const settled = s.settled ? t(s.limit_found ? "run.settled.found" : "run.settled", { rate: rateText(s.settled) }) : "";
+    const settled = s.settled ? settledText(s) : "";
     const resumed = s.resumed ? t("run.resumed", { n: s.resumed }) : "";
     const stopped = s.state === "stopped" ? t("run.stopped") : "";
     $("run-message").textContent = [stopped, s.message, resumed, settled].filter(Boolean).join(" · ");
@@ -369,6 +397,18 @@ const runPanel = {
 
 function countsText(counts) {
   return Object.entries(counts || {}).map(([k, n]) => `${n} ${label(k)}`).join(", ");
+}
+
+function settledText(s) {
+  // A fixed rate in the unit it was given, and how far under it the run held (98.5%: FIXED_HEADROOM).
+  const fixed = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute))?\s*$/i.exec((s.options || {}).rate || "");
+  if (fixed) {
+    const unit = fixed[2] && fixed[2].toLowerCase().startsWith("m") ? "min" : "s";
+    const perSecond = Number(fixed[1]) / (unit === "min" ? 60 : 1);
+    const share = Math.round((s.settled / perSecond) * 1000) / 10;
+    return t("run.settled.fixed", { rate: `${fixed[1]}/${unit}`, share });
+  }
+  return t(s.limit_found ? "run.settled.found" : "run.settled", { rate: rateText(s.settled) });
 }
 
 function rateText(perSecond) {
@@ -446,6 +486,7 @@ async function askToRun(event) {
     $("run-start").disabled = false;
   }
   showConfirm();
+  if (state.confirm.sending) refreshHistory();  // a run started after this page loaded: list it, to stop it there
   $("confirm").showModal();
 }
 
@@ -453,8 +494,9 @@ function showConfirm() {
   const c = state.confirm;
   if (!c) return;
   const lines = [];
-  if (c.sending) lines.push(["warn", t("confirm.busy", { name: c.sending.name, when: c.sending.started_at.replace("T", " ").slice(0, 19) })]);
-  lines.push(["", c.to_send ? t("confirm.text", { tickets: c.tickets, rows: c.to_send, comments: c.comments }) : t("confirm.nothing")]);
+  if (c.sending) lines.push(["warn", t("confirm.busy", { name: c.sending.name, when: when(c.sending.started_at) })]);
+  lines.push(["", c.to_send ? t("confirm.text", { tickets: count("tickets", c.tickets), rows: count("rows", c.to_send),
+    comments: count("comments", c.comments) }) : t("confirm.nothing")]);
   if (c.done_earlier) lines.push(["", t("confirm.resumed", { n: c.done_earlier })]);
   if (c.without_comment) lines.push(["", t("confirm.without_comment", { n: c.without_comment })]);
   if (c.held_posted) lines.push(["", t("confirm.held_posted", { n: c.held_posted })]);
@@ -466,6 +508,15 @@ function showConfirm() {
   if (c.to_send) lines.push(["", t("confirm.time." + c.rate_source, { time: duration(c.seconds), rate: rateText(c.rate) })]);
   $("confirm-text").replaceChildren(...lines.map(([kind, words]) => Object.assign(document.createElement("p"), { textContent: words, className: kind })));
   $("confirm-api").textContent = state.status.sandbox ? t("confirm.api.sandbox") : t("confirm.api.live", { api: state.status.api });
+  $("confirm-go").disabled = Boolean(c.sending);  // refused until that run ends: nothing to press
+}
+
+function count(what, n) {
+  return t("count." + what, { n });
+}
+
+function when(iso) {
+  return iso.replace("T", " ").slice(0, 19);  // the server's time, as the server's messages write it
 }
 
 async function startRun() {
@@ -513,7 +564,7 @@ function showHistory() {
     const state = document.createElement("span");
     state.append(text(t("run.state." + r.state)));
     if (r.state === "interrupted") state.append(text(t("run.interrupted"), "muted note"));  // a crash: say what is known
-    for (const content of [text(r.started_at.replace("T", " ").slice(0, 19)), text(r.name), text(t("kind." + r.kind)),
+    for (const content of [text(when(r.started_at)), text(r.name), text(t("kind." + r.kind)),
       state, text(countsText(r.counts)), files]) {
       const td = document.createElement("td");
       td.append(content);
@@ -560,6 +611,7 @@ async function start() {
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) sendFile(e.dataTransfer.files[0]); });
+  $("link-form").addEventListener("submit", sendLink);
   $("recheck").addEventListener("click", recheck);
   $("kept-forget").addEventListener("click", forgetKept);
   $("sheet").addEventListener("change", recheck);
@@ -575,6 +627,7 @@ async function start() {
     return;
   }
   translate();
+  showDemoLinks();
   await refreshHistory();
   const saved = localStorage.getItem("upload");
   if (saved) {
