@@ -15,6 +15,7 @@ from batch_updater.control import format_rate
 from batch_updater.errors import UsageError
 from batch_updater.feishu.credentials import api_origin
 from batch_updater.logs import event, warn
+from batch_updater.naming import option
 from batch_updater.notify.card import JobFacts, job_card, language
 from batch_updater.notify.send import Sent, send_card
 from batch_updater.notify.targets import Target, parse_notify
@@ -30,7 +31,7 @@ def check_notify(texts: list[str], env: Mapping[str, str]) -> list[Target]:
     targets = parse_notify(texts)
     bot = [t.label for t in targets if t.kind != "webhook"]
     if bot and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
-        raise UsageError(f"--notify {bot[0]}: the app's bot sends it, which needs FEISHU_APP_ID and "
+        raise UsageError(f"{option('notify')} {bot[0]}: the app's bot sends it, which needs FEISHU_APP_ID and "
                          "FEISHU_APP_SECRET (or notify a group through webhook:<url>)", option="notify", value=bot[0])
     return targets
 
@@ -68,8 +69,8 @@ def notify_run(result: RunResult, job: Job, on_warning: Callable[[str], None] | 
                now: Callable[[], datetime]) -> list[Sent]:
     """Send the run's card to `job.options.notify`; warnings for those that failed."""
     if job.send is not None and not job.send.endpoint.from_env:
-        warn("--notify: a run against the in-process sandbox notifies nobody (it is gone when the run ends)",
-             on_warning)
+        warn(f"{option('notify')}: a run against the in-process sandbox notifies nobody (it is gone when the run "
+             "ends)", on_warning)
         return []
     targets = parse_notify(job.options.notify)
     card = job_card(facts_of(result, job, now()), language([*job.sheet.columns.header, job.source.label]))

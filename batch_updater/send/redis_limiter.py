@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.naming import option
 from batch_updater.send.slots import ACTIVE, BUCKET, FAR, HORIZON, MAX_LATE, STALE, Grant, Shared
 
 TTL_MS = int(STALE * 1000) * 5  # keys of a budget nobody uses expire
@@ -153,7 +154,8 @@ def redis_client(url: str) -> Any:
     try:
         import redis.asyncio as aioredis
     except ImportError:
-        raise UsageError("--limiter redis://... needs the redis package: pip install 'batch-updater[redis]'",
+        raise UsageError(f"{option('limiter')} redis://... needs the redis package: pip install "
+                         "'batch-updater[redis]'",
                          option="limiter", value=redis_label(url)) from None
     return aioredis.from_url(url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30)
 
