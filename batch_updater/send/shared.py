@@ -140,6 +140,7 @@ class SharedPacer(Pacer):
         self._touch: asyncio.Task[None] | None = None  # auto: the exchange with the others, every COUNT_EVERY
         self.lost: str | None = None  # why the store could not be used (pacing alone since)
         self._first_left = FIRST_REQUESTS  # departures still counted as leaving FIRST_LATE later
+        self._closing = False  # close() began: the exchange with the others stops
 
     # -- the Limiter protocol ------------------------------------------------------------------
     async def acquire(self) -> None:
@@ -231,8 +232,11 @@ class SharedPacer(Pacer):
     async def close(self) -> None:
         """Let the last exchanges with the store end (a pause being published)."""
         if self._touch is not None:
+            # stopped by the flag as well as cancelled: redis-py's asyncio client may swallow a
+            # cancellation that lands inside a command (the loop then went on, and this waited forever)
+            self._closing = True
             self._touch.cancel()
-            await asyncio.gather(self._touch, return_exceptions=True)
+            await asyncio.wait({self._touch}, timeout=2 * COUNT_EVERY + 1.0)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.lost is None and self._offset is not None:
@@ -263,7 +267,7 @@ class SharedPacer(Pacer):
     async def _keep_in_touch(self) -> None:
         """--rate auto: every COUNT_EVERY, publish a rate this controller decided, share the answers
         accepted, and take a decision another process published."""
-        while self.lost is None:
+        while self.lost is None and not self._closing:
             try:
                 await self._exchange()
                 shared = await self.store.shared()

@@ -202,3 +202,27 @@ def test_a_run_alone_holds_its_figure_as_before_and_makes_room_only_while_others
     auto.crowd(1.0, True)
     assert round(auto.headroom, 3) == 0.97 and auto.rate <= 0.97 * 30 + 1e-9
     assert auto.decision().headroom == 0.985  # what it tells the others: its headroom without the crowd's
+
+
+async def test_closing_an_auto_pacer_ends_even_when_the_store_swallows_the_cancellation(tmp_path):
+    """redis-py's asyncio client may swallow a cancellation that lands inside a command: the
+    exchange with the others (auto, every 0.1 s) must stop anyway, or the run never ends (it hung
+    after its last row, found by bench_budget.py with Redis and --rate auto)."""
+
+    class Swallowing(FileSlots):
+        async def count(self, deltas):
+            try:
+                await asyncio.sleep(1.0)
+            except asyncio.CancelledError:
+                pass  # as the Redis client may
+            return await super().count(deltas)
+
+    loop = asyncio.get_running_loop()
+    pacer = SharedPacer(PaceController(20.0, now=loop.time()), Swallowing(tmp_path, "k"), writer="w",
+                        max_in_flight=4)
+    await pacer.acquire()  # starts the exchange
+    pacer.release()
+    await asyncio.sleep(0.3)  # the exchange is inside count now
+    await asyncio.wait_for(pacer.close(), timeout=5)
+    assert pacer._touch is not None and pacer._touch.done()
+    await pacer.store.close()
