@@ -41,7 +41,9 @@ class SendSettings:
     endpoint: Endpoint = field(default_factory=feishu_endpoint)  # the API: Feishu's, or another
     state_dir: Path | None = None  # where a learned rate is kept between runs
     control: RunControl | None = None  # a stop button from another thread (the web console)
-    limiter: LimiterSpec = field(default_factory=lambda: LimiterSpec("state"))  # where the rate budget is kept
+    # where the rate budget is kept: a run's settings (run/prepare.py) always say it (--limiter, else the state
+    # folder); settings built directly (a field list's one read, tests on a virtual clock) pace alone
+    limiter: LimiterSpec = field(default_factory=lambda: LimiterSpec("none"))
 
 
 @dataclass
