@@ -156,6 +156,15 @@ JOB_FLAGS = (
     _flag("--refresh-fields", is_flag=True,
           help="Read the helpdesk's custom field list again (it is kept for a day), for columns named by a "
                "custom field's display name."),
+    _flag("--notify", multiple=True, metavar="chat:ID|user:EMAIL|webhook:URL", only="run",
+          help="When the run ends, send its card (counts, rate, exit code, report, first problems) to a chat or "
+               "a user through the app's bot, or to a group's custom bot (FEISHU_WEBHOOK_SECRET signs it). "
+               "Repeatable."),
+    _flag("--limiter", metavar="none|state|redis://...", help={
+        "run": "Where the rate budget shared with other jobs of the same app is kept: the state folder (the "
+               "default: every run on this machine), redis://[:password@]host:port/db (several machines), "
+               "or none (this run alone). Default: $BATCH_UPDATER_LIMITER, else the state folder.",
+        "plan": "Where the read budget shared with other jobs is kept (as for run)."}),
     _flag("--log-format", type=click.Choice(["text", "json"]), only="run",
           help="json: one JSON object per event (to --log-file, or to stderr), for a log shipper."),
     _flag("--log-file", type=_PATH, only="run", help="Append the run's events here."),
@@ -202,8 +211,14 @@ def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> 
     """The job file's settings, with the flags given winning over them."""
     config = front.call(load_config, config_path) if config_path else None
     # an unset flag (False) leaves the job file's value; --no-write-back is a False that was given
-    return config, front.call(options_from, config, **{k: v for k, v in flags.items()
-                                                       if v is not False or k in _GIVEN_FALSE})
+    return config, front.call(options_from, config, **given_flags(flags))
+
+
+def given_flags(flags: dict[str, Any]) -> dict[str, Any]:
+    """The flags given: an unset flag (False, or an empty repeatable one) leaves the job file's value;
+    --no-write-back is a False that was given; a repeatable flag's values as a list."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in flags.items()
+            if (v is not False or k in _GIVEN_FALSE) and v != ()}
 
 
 def selection_flags(command: str) -> Callable[[F], F]:
@@ -309,6 +324,36 @@ def print_plan(result: Any) -> None:
                    f"{result.written_back}")
     click.echo(f"Plan: {result.report_path} (nothing was sent)")
     sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("job", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per job (a list without JOB), for a scheduler.")
+def status(job: str | None, as_json: bool) -> None:
+    """Is JOB running, how far has it got, and how did its last run end? JOB: a job id (or its first
+    characters), or the input's path; without it, every job of the state folder, the latest first.
+
+    For a scheduler: `running` (from the job's lock), rows done of the total, counts by result, the
+    rate, the last run's exit code and report. The library's `job_status(...)` returns the same."""
+    import json
+
+    from batch_updater.jobs.status import job_status
+
+    found = _Front().call(job_status, job)
+    if as_json:
+        records = [s.as_dict() for s in found]
+        click.echo(json.dumps(records[0] if job is not None else records, ensure_ascii=False, indent=1))
+        return
+    if not found:
+        click.echo("No jobs yet in this state folder.")
+    for s in found[:1] if job is not None else found:
+        state = f"running (pid {s.pid})" if s.running else "not running"
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(s.counts.items(), key=lambda kv: -kv[1]))
+        rate = f", {format_rate(s.rate)}" if s.rate else ""
+        click.echo(f"job {s.job}: {s.input}: {state}; {s.rows_done} of {s.rows_total} rows done"
+                   f"{f' ({counts})' if counts else ''}{rate}")
+        if s.exit_code is not None:
+            click.echo(f"  last run: exit {s.exit_code}, finished {s.finished_at}, report {s.report or 'not written'}")
 
 
 def _print_input(sheet: Sheet | None) -> None:

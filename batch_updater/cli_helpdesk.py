@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from batch_updater.cli import _Front, _warn, lang_option, print_result
+from batch_updater.cli import _Front, _warn, given_flags, lang_option, print_result
 from batch_updater.helpdesk.export import ExportOptions, export_tickets, ids_in
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection
@@ -108,8 +108,7 @@ def _job(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> tupl
     config = front.call(load_config, config_path) if config_path else None
     if config is not None and config.input is not None:
         front.fail(f"job file {config_path}: `input` and [select] do not go together", 2)
-    given = {k: v for k, v in flags.items() if v is not False}
-    return config, front.call(options_from, config, **{**given, "input": Path("selection")})
+    return config, front.call(options_from, config, **{**given_flags(flags), "input": Path("selection")})
 
 
 def _ask(yes: bool, selection: Selection) -> Any:

@@ -22,6 +22,8 @@ BENCH = Path(__file__).parent.parent / "bench"
     ("bench_latency.py", ["--seconds", "2"], "| 50/s | 700 ms |"),
     ("bench_links.py", ["--rows", "200", "--rate", "1000/s"], "| base | 200 |"),
     ("bench_export.py", ["--tickets", "600", "--repeat", "1"], "| 600 | 3 |"),
+    ("bench_budget.py", ["--only", "3", "--requests", "100"], "| Redis, take + departure |"),
+    ("bench_gcra_choice.py", ["--calls", "50", "--requests", "5"], "| Lua script (ours): take | 1.00 |"),
     ("bench_console.py", ["--rows", "200", "--run-rows", "40", "--rate", "100/s", "--repeat", "1"], "median page"),
 ])
 def test_a_benchmark_runs(script, args, expect):

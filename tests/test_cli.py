@@ -179,7 +179,7 @@ def test_the_sandbox_refuses_a_port_out_of_range(runner):
 
 
 SHARED = {"input", "config_path", "sheet", "encoding", "header_row", "report", "concurrency", "max_attempts", "timeout",
-          "base_url", "sandbox", "write_back", "refresh_fields", "lang"}
+          "base_url", "sandbox", "write_back", "refresh_fields", "limiter", "lang"}
 
 
 def _params(name: str) -> dict[str, click.Parameter]:

@@ -21,7 +21,7 @@ from batch_updater.errors import UsageError
 from batch_updater.feishu.clock import ClockOffset
 from batch_updater.feishu.codes import TENANT_REJECTED, TOKEN_REJECTED, Action, lookup
 from batch_updater.feishu.credentials import Credentials
-from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, not_connected_reason, origin, reason
+from batch_updater.feishu.failures import NOT_CONNECTED_ERRORS, no_answer, not_connected_reason, origin, reason
 from batch_updater.feishu.tokens import TenantToken, UserTokens
 from batch_updater.i18n import language, tr
 
@@ -225,6 +225,19 @@ async def exchange(session: aiohttp.ClientSession, method: str, url: str, data: 
         return _failed(Transport.DISCONNECTED, tr("connection dropped: {reason}", reason=reason(e)))
     except aiohttp.ClientResponseError as e:
         return _failed(Transport.BAD_ANSWER, tr("unreadable answer: {reason}", reason=reason(e)))
+
+
+async def post_json(session: aiohttp.ClientSession, url: str, body: bytes, headers: Mapping[str, str],
+                    where: str) -> tuple[int | None, Any, str]:
+    """A POST whose answer may not be the helpdesk API's shape (a bot's message, a custom bot's
+    webhook: notify/send.py): (HTTP status, the answer's JSON or None; or None, None and why there
+    was no answer, in words naming `where`, never the URL's secret part)."""
+    try:
+        async with session.post(url, data=body, headers=headers, allow_redirects=False) as resp:
+            status, raw = resp.status, await resp.read()
+    except (TimeoutError, aiohttp.ClientError) as e:
+        return None, None, no_answer(where, e, None)
+    return status, _json(raw), ""
 
 
 def _failed(kind: Transport, msg: str) -> Answer:

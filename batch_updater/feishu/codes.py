@@ -152,6 +152,22 @@ _TABLE = [
             N_("a protected range refuses the write"), Action.FAIL),
     ApiCode(90216, 200, "nothing changed",  # i18n: en
             N_("the write changed nothing"), Action.OK),
+    # Telling people a job has ended (docs/api-facts.md §11): the app bot's messages, a group's custom bot.
+    # The facts give the codes and what they mean, not their msg nor HTTP status: msg here is our wording.
+    ApiCode(230002, 400, "The bot is not in the chat.",  # i18n: en
+            N_("the app's bot is not in that group: add it"), Action.FAIL),
+    ApiCode(230013, 400, "Bot has NO availability to this user.",  # i18n: en
+            N_("the user is not in the app's availability scope (or the app has no published version with a bot)"),
+            Action.FAIL),
+    ApiCode(230020, 400, "This operation triggers the frequency limit.",  # i18n: en
+            N_("too many messages to this chat or user (5/s)"), Action.THROTTLE),
+    ApiCode(230025, 400, "The message content exceeds the length limit.",  # i18n: en
+            N_("the card is over 30 KB"), Action.FAIL),
+    ApiCode(19021, 400, "sign match fail or timestamp is not within one hour from current time",  # i18n: en
+            N_("the webhook's signature was refused: check FEISHU_WEBHOOK_SECRET (and this machine's clock)"),
+            Action.FAIL),
+    ApiCode(11232, 400, "frequency limited",  # i18n: en
+            N_("the custom bot's limit (100/min, 5/s)"), Action.THROTTLE),
 ]
 
 CODES: dict[int, ApiCode] = {c.code: c for c in _TABLE}

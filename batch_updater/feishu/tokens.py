@@ -109,6 +109,14 @@ class TokenFile:
             f.flush()
             os.fsync(f.fileno())
 
+    async def aload(self) -> dict[str, Any] | None:
+        """`load`, as a refresh reads it (a file shared through another store reads that too)."""
+        return self.load()
+
+    async def asave(self, record: Mapping[str, Any]) -> None:
+        """`save`, as a refresh writes it (a file shared through another store writes that too)."""
+        self.save(record)
+
     @contextlib.asynccontextmanager
     async def locked(self) -> AsyncIterator[None]:
         """Held across a refresh and its save, so two processes never spend one refresh token."""
@@ -232,7 +240,7 @@ class UserTokens:
         if self._failure is not None:  # one refusal stops every worker, without asking again
             raise type(self._failure)(str(self._failure))
         async with self.token_file.locked():
-            if self._adopt(self.token_file.load()):  # another process refreshed
+            if self._adopt(await self.token_file.aload()):  # another process refreshed
                 log.info("user token taken from the token file", extra={
                     "event": "token_adopted", "token_file": str(self.token_file.path)})
                 if self._pair.access_token != rejected and not self._due():
@@ -242,7 +250,7 @@ class UserTokens:
             except CredentialsRefused as e:
                 self._failure = e
                 raise
-            self._store(fields, reason)
+            await self._store(fields, reason)
 
     async def _call(self) -> dict[str, Any]:
         """The refresh request, retried once on 20050 / 20072; the success fields."""
@@ -283,7 +291,7 @@ class UserTokens:
         return data["code"], data, tr("HTTP {status}, code {code}: {msg}", status=status, code=data["code"],
                                       msg=self._scrub(str(msg)))
 
-    def _store(self, fields: Mapping[str, Any], reason: str) -> None:
+    async def _store(self, fields: Mapping[str, Any], reason: str) -> None:
         """Save the new pair, then (only then) hand it out."""
         access, refresh = fields.get("access_token"), fields.get("refresh_token")
         if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
@@ -301,7 +309,7 @@ class UserTokens:
                   "expires_at": pair.expires_at, "refresh_expires_at": pair.refresh_expires_at,
                   "saved_at": now}
         try:
-            self.token_file.save(record)
+            await self.token_file.asave(record)
         except OSError as e:
             self._failure = UsageError(tr(
                 "cannot write the token file {path} ({reason}); the refresh token was already spent, so {again}; "

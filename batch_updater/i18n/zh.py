@@ -908,4 +908,13 @@ MESSAGES: dict[str, str] = {
     # jobs/lock.py: a job run twice at once
     "another run of this job is running (pid {pid}); lock file {path}": "这个任务的另一次运行正在进行（进程号 {pid}）；锁文件 {path}",
     "unknown": "未知",
+    # feishu/codes.py: the notification APIs' codes (issue 22)
+    "the app's bot is not in that group: add it": "应用的机器人不在这个群里：请把它加进群",
+    "the user is not in the app's availability scope (or the app has no published version with a bot)":
+        "该用户不在应用的可用范围内（或应用没有带机器人能力的已发布版本）",
+    "too many messages to this chat or user (5/s)": "发给这个群或用户的消息太多（每秒 5 条）",
+    "the card is over 30 KB": "卡片超过 30 KB",
+    "the webhook's signature was refused: check FEISHU_WEBHOOK_SECRET (and this machine's clock)":
+        "Webhook 签名被拒绝：请检查 FEISHU_WEBHOOK_SECRET（以及本机时钟）",
+    "the custom bot's limit (100/min, 5/s)": "自定义机器人的频率限制（每分钟 100 条，每秒 5 条）",
 }

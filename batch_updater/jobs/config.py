@@ -66,6 +66,8 @@ class JobConfig(BaseModel):
     base_url: str | None = None
     retry_comments: bool | None = None
     write_back: bool | None = None
+    notify: list[str] | None = None  # chat:<id>, user:<email or open_id>, webhook:<url> (FEISHU_WEBHOOK_SECRET signs)
+    limiter: str | None = None  # none, state, redis://... (the rate budget shared with other jobs)
     log_format: Literal["text", "json"] | None = None
     log_file: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)  # the sheet's header -> ours (ticket_id, status, ...)

@@ -52,6 +52,8 @@ class RunOptions:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     refresh_fields: bool = False  # read the helpdesk's custom field list again, not the one kept for a day
     plan_file: Path | None = None  # apply exactly a plan file's changes, skipping tickets changed since (the input)
+    notify: list[str] = field(default_factory=list)  # chat:<id>, user:<email or open_id>, webhook:<url>: told
+    limiter: str | None = None  # the rate budget: None ($BATCH_UPDATER_LIMITER, else the state folder), none, redis://
 
     def check(self) -> None:
         for name, (low, high) in LIMITS.items():

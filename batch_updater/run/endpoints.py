@@ -21,7 +21,7 @@ def sandbox_endpoint() -> Endpoint:
     starts empty each time, so its jobs keep no journal and no rate is learned from it; its
     credentials are its own."""
     return Endpoint("sandbox", label="in-process sandbox", persistent=False, learns_rate=False,
-                    refreshes_user_token=False, from_env=False, serve=_in_process_sandbox)
+                    refreshes_user_token=False, shares_budget=False, from_env=False, serve=_in_process_sandbox)
 
 
 @contextlib.asynccontextmanager

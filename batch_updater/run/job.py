@@ -108,7 +108,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     live_back = link_results(job, CHECK if options.dry_run else RESULTS)  # a link's: into its table or sheet
     sent: SendReport | None = None
     read: ReadReport | None = None
-    resumed, jid, undo, link_problem = 0, "", None, None
+    resumed, jid, undo, link_problem, status = 0, "", None, None, None
     if options.dry_run:
         outcomes = [Outcome(Result.VALID, msg=job.skips[i]) if i in job.skips else dry_run_outcome(item)
                     for i, item in enumerate(checked)]
@@ -119,6 +119,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
         outcomes, sent, read, resumed, jid, undo = done.outcomes, done.sent, done.read, done.resumed, done.job_id, \
             done.undo
         link_problem = done.write_back_problem  # written under the job's lock
+        status = done.status
     settings_shown = _settings(job, sent, resumed, jid)
     timeline = per_second(sent.stats.accepted_times, sent.stats.throttle_times, sent.rate_history,
                           sent.stats.started, sent.stats.finished) if sent else []
@@ -137,6 +138,14 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
                        read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem,
                        written_back=job.source.label if live_back is not None else None)
+    if options.notify and not options.dry_run:
+        from batch_updater.run.notifying import notify_run
+
+        notify_run(result, job, on_warning, now)
+    if status is not None:
+        status.finish(exit_code=result.exit_code, report=str(written.report or "") or None,
+                      counts=dict(result.summary.by_result),
+                      achieved_rate=round(sent.achieved_rate, 3) if sent and sent.achieved_rate else None)
     counts = ", ".join(f"{n} {name}" for name, n in result.summary.by_result.items())
     event("finish", f"finished with exit code {result.exit_code}: {counts}",
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,

@@ -105,16 +105,18 @@ def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Sour
 
 
 def send_settings(options: RunOptions, rate: RateSetting, *, plan: bool = False,
-                  control: RunControl | None = None) -> SendSettings:
+                  control: RunControl | None = None, env: Mapping[str, str] | None = None) -> SendSettings:
     """How a run sends, or a plan reads (at the read API's own rate; no comment is posted): built
     here only. Imports the sending half (aiohttp)."""
     from batch_updater.run.endpoints import endpoint_of
     from batch_updater.send.pool import SendOptions
     from batch_updater.send.session import READ_RATE, SendSettings
+    from batch_updater.send.shared import parse_limiter
 
+    limiter = parse_limiter(options.limiter or (env or {}).get("BATCH_UPDATER_LIMITER"))
     return SendSettings(READ_RATE if plan else rate,
                         SendOptions(options.concurrency, options.max_attempts, not plan and options.retry_comments),
-                        options.timeout, endpoint_of(options), control=control)
+                        options.timeout, endpoint_of(options), control=control, limiter=limiter)
 
 
 def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable[[str], None] | None,
@@ -135,9 +137,13 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     if plan or not options.dry_run:
         from batch_updater.send.session import check_ready
 
-        send = send_settings(options, rate, plan=plan, control=control)
+        send = send_settings(options, rate, plan=plan, control=control, env=env)
         # bad credentials or base URL: exit 2, before the input is read
         check_ready(send, env, reading=plan or options.skip_unchanged or options.undo)
+        if options.notify and not plan:
+            from batch_updater.run.notifying import check_notify
+
+            check_notify(list(options.notify), env)
     loaded = labelled(source.load(options.columns), options, env, dry_run=options.dry_run and not plan,
                       on_warning=on_warning)  # the helpdesk's custom fields, when columns may name them
     for warning in loaded.warnings:
@@ -203,7 +209,7 @@ def loaded_job(options: RunOptions, env: Mapping[str, str], now: Callable[[], da
     rate, defaults = check_options(options, sheet.columns.registry)
     checked, skips, guards = _checked(options, sheet, defaults)
     return Job(options, source, sheet, checked, None, now(), rate, defaults, source.identity(sheet),
-               send_settings(options, rate), env, skips, guards)
+               send_settings(options, rate, env=env), env, skips, guards)
 
 
 class Stoppable(Protocol):

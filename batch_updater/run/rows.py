@@ -34,6 +34,7 @@ from batch_updater.jobs.resume import (
     row_keys,
 )
 from batch_updater.jobs.stale import Reservations, being_sent_now, plan_held, reserved_by_others, taken_over_notes
+from batch_updater.jobs.status import StatusFile
 from batch_updater.jobs.upgrade import carry_over, first_layout_id
 from batch_updater.logs import event, warn
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
@@ -60,6 +61,7 @@ class RunRows:
     job_id: str = ""
     undo: Undo | None = None  # with --undo or --skip-unchanged: what the undo sheet says
     write_back_problem: str | None = None  # a link's results: why they could not all be written back
+    status: StatusFile | None = None  # the job's status file (jobs/status.py), for run_job to finish
 
 
 def run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None = None,
@@ -98,10 +100,11 @@ def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_wa
         event("start", f"run {job.source.label}: {len(job.checked)} rows, {len(specs)} valid, "
               f"{len(plan.to_send)} to send, {len(plan.earlier)} done earlier", job=jid, input=job.source.label,
               rows=len(job.checked), valid=len(specs), to_send=len(plan.to_send), resumed=len(plan.earlier))
+        status = _status_file(held, job, len(plan.to_send), len(plan.earlier))
         sending = Sending(plan.to_send, {i: plan.sent_after.get(i, started_ms) for i, _ in specs},
                           {i: (by_index[i], o) for i, o in plan.crashed.items()},
                           Teed(hooks, results) if results is not None else hooks, _preimage_store(journal), results)
-        live = asyncio.run(run_live(job, sending, on_progress))
+        live = asyncio.run(run_live(job, sending, _reporting(on_progress, status)))
         plan.notes.update(taken_over_notes(plan.to_send, claimed.stale))  # its comment sent after all
         skipped = {i: Outcome(Result.SKIPPED, msg=why, finished_at=now_text()) for i, why in job.skips.items()}
         outcomes = merge_outcomes(job.checked, plan, {**skipped, **live.outcomes}, live.read_back)
@@ -121,7 +124,36 @@ def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_wa
         # every row's result into the link's table or sheet, still under the job's lock: one writer at a time
         problem = finish(results, outcome_values(results, outcomes), on_warning, job.source.label) \
             if results is not None else None
-    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, problem)
+    return RunRows(outcomes, live.sent, live.read, len(plan.earlier), jid, undo, problem, status)
+
+
+def _status_file(held: Held | None, job: Job, to_send: int, earlier: int) -> StatusFile | None:
+    """The job's status, for `batch-updater status` and `job_status` (jobs/status.py)."""
+    if held is None:
+        return None
+    source = job.source
+    about = {"input": source.label, "api": held.meta["api"], "helpdesk": held.meta["helpdesk"]}
+    if isinstance(source, FileSource):
+        about["input_path"] = str(source.path.resolve())
+    status = StatusFile(held.files.journal.parent, held.files.id, about)
+    status.start(rows=len(job.checked), valid=len(job.specs), to_send=to_send, done_earlier=earlier)
+    return status
+
+
+def _reporting(on_progress: Callable[[RunProgress], None] | None, status: StatusFile | None
+               ) -> Callable[[RunProgress], None] | None:
+    """`on_progress`, and the status file told of the sending's progress (not of reads)."""
+    if status is None:
+        return on_progress
+
+    def report(progress: RunProgress) -> None:
+        if not progress.reading:
+            status.progress(progress.done, progress.total, progress.counts, progress.rate,
+                            force=progress.done == progress.total)
+        if on_progress is not None:
+            on_progress(progress)
+
+    return report
 
 
 def _undo(journal: Journal | None, sent_as: Sequence[tuple[int, TicketUpdate]], before: Mapping[str, TicketState],

@@ -31,6 +31,7 @@ from batch_updater.sandbox.body import body_problem, parse_body
 from batch_updater.sandbox.core import SandboxCore
 from batch_updater.sandbox.docs_routes import add_docs_routes
 from batch_updater.sandbox.faults import BAD_GATEWAY_HTML
+from batch_updater.sandbox.im import add_im_routes
 from batch_updater.sandbox.listing import Answers, add_listing_routes
 from batch_updater.sandbox.throttle import Refusal
 
@@ -286,4 +287,5 @@ def make_app(core: SandboxCore) -> web.Application:
     app.router.add_get("/_sandbox/tickets/{ticket_id}", sandbox_ticket)
     add_docs_routes(app, core)  # Base, Sheets and Wiki (docs_routes.py)
     add_listing_routes(app, Answers(CORE, answer, throttled, _json, _common_checks))  # the list, the field list
+    add_im_routes(app, lambda header: core.tokens.check_tenant(header))  # --notify: im/v1/messages, custom bots
     return app

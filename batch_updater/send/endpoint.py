@@ -37,6 +37,7 @@ class Endpoint:
     persistent: bool = True  # its jobs keep a journal (resume, the lock, the comment ledger) between runs
     learns_rate: bool = True  # the rate found against it is kept for the next run (--rate auto)
     refreshes_user_token: bool = True  # a user token that expires is refreshed (FEISHU_REFRESH_TOKEN)
+    shares_budget: bool = True  # its rate budget is shared with other processes (--limiter; send/shared.py)
     from_env: bool = True  # its base URL and credentials are the environment's: checked before anything is read
     serve: Serve = as_given
 

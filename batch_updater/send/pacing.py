@@ -37,7 +37,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, insort
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from batch_updater.errors import UsageError
 from batch_updater.naming import option
@@ -88,10 +90,40 @@ def parse_rate(text: str) -> RateSetting:
     return RateSetting(per_second, f"{m.group(1)}/{'min' if per_minute else 's'}")
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a controller has found, as plain values: what processes sharing one budget tell each
+    other (send/shared.py), so that the rate one finds is every one's."""
+
+    rate: float
+    estimate: float | None
+    found: bool
+    long_window: bool
+    headroom: float
+    confirmed: int
+    slow_start: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision | None:
+        """None unless `data` holds every field with a sensible value (a store written by another version)."""
+        try:
+            estimate = data.get("estimate")
+            decision = cls(float(data["rate"]), None if estimate is None else float(estimate), bool(data["found"]),
+                           bool(data["long_window"]), float(data["headroom"]), int(data["confirmed"]),
+                           bool(data["slow_start"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+        return decision if MIN_RATE <= decision.rate <= MAX_RATE and 0 < decision.headroom <= 1 else None
+
+
 # A rate the user fixed is held a little under the figure: requests leave on this machine's
 # clock and are counted on the API's, and a few milliseconds of jitter must not add one too many
 # to a sliding window (1.5% of a second tolerates 15 ms at any rate).
 FIXED_HEADROOM = 0.985
+SHARED_HEADROOM = 0.97  # several processes sharing one budget: each one's jitter adds to the others'
 FIXED_FLOOR = 0.9
 
 
@@ -109,6 +141,7 @@ class PaceController:
         self.fixed = fixed
         self.rate = min(max(start or SAFE_START, MIN_RATE), MAX_RATE)
         self.fixed_at = self.rate / FIXED_HEADROOM  # the user's figure, when fixed
+        self.crowded = False  # other processes share the budget now (send/shared.py): more headroom
         self.slow_start = not fixed and start is None
         self.estimate: float | None = None  # the limit, as this run's throttle answers showed it
         self.found = False  # this run met the throttle and estimated the limit from it
@@ -181,6 +214,52 @@ class PaceController:
         margin), at least MIN_IN_FLIGHT, never more than `concurrency`."""
         needed = math.ceil(self.rate * self.latency * IN_FLIGHT_MARGIN) + 2
         return max(1, min(concurrency, max(needed, MIN_IN_FLIGHT)))
+
+    # --- sharing one budget with other processes (send/shared.py) --------------------
+
+    def decision(self) -> Decision:
+        return Decision(self.rate, self.estimate, self.found, self.long_window, self._alone(self.headroom),
+                        self.confirmed, self.slow_start)
+
+    def _alone(self, headroom: float) -> float:
+        """A headroom as it would be without the crowd's (what a Decision carries)."""
+        return min(FIXED_HEADROOM, headroom * FIXED_HEADROOM / SHARED_HEADROOM) if self.crowded else headroom
+
+    def crowd(self, now: float, crowded: bool) -> None:
+        """Other processes began (or stopped) sharing this budget: their requests leave on other
+        clocks, so while they do, the rate is held SHARED_HEADROOM instead of FIXED_HEADROOM under
+        the figure (fixed) or the limit found (auto)."""
+        if crowded == self.crowded:
+            return
+        self.crowded = crowded
+        factor = SHARED_HEADROOM / FIXED_HEADROOM if crowded else FIXED_HEADROOM / SHARED_HEADROOM
+        self.headroom = min(FIXED_HEADROOM, self.headroom * factor)
+        if self.fixed:
+            self._set(now, min(max(self.rate * factor, FIXED_FLOOR * self.fixed_at), self.fixed_at * FIXED_HEADROOM))
+        elif crowded and self.estimate is not None:
+            self._set(now, min(self.rate, self.headroom * self.estimate))
+
+    def adopt(self, now: float, decision: Decision) -> None:
+        """Another process sharing the budget changed the rate (it met the throttle, or climbed):
+        take its findings as this controller's own, and judge the next climb from now."""
+        self.estimate, self.found = decision.estimate, self.found or decision.found
+        self.long_window = decision.long_window
+        self.headroom = decision.headroom * (SHARED_HEADROOM / FIXED_HEADROOM if self.crowded else 1.0)
+        self.confirmed, self.slow_start = decision.confirmed, decision.slow_start
+        if decision.estimate is not None:
+            self._regain = None
+        self._set(now, decision.rate)
+
+    def others_accepted(self, now: float, sent: Sequence[float], arrived: Sequence[float]) -> None:
+        """Answers that passed the throttle for other processes sharing the budget (their send and
+        arrival times, on this controller's clock), heard of at `now`: the API counts them in the
+        same window, so the limit is estimated, and the climb judged, from all of them."""
+        for t in sent:
+            insort(self.accepted, t)
+        for t in arrived:
+            insort(self._arrived, t)
+        if not self.fixed and arrived:
+            self._maybe_increase(now)
 
     # --- the policy ---------------------------------------------------------------
 

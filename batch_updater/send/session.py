@@ -20,8 +20,8 @@ import aiohttp
 from batch_updater.control import Interruptible, RunControl, RunProgress
 from batch_updater.errors import BatchUpdaterError, UsageError
 from batch_updater.feishu.client import HelpdeskClient
-from batch_updater.feishu.credentials import Credentials, api_origin
-from batch_updater.feishu.tokens import TenantToken, UserTokens
+from batch_updater.feishu.credentials import Credentials, api_identity, api_origin
+from batch_updater.feishu.tokens import TenantToken, TokenFile, UserTokens, fingerprint
 from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.naming import option
 from batch_updater.paths import atomic_path, private_dir, state_dir
@@ -29,6 +29,7 @@ from batch_updater.send.endpoint import Endpoint, feishu_endpoint
 from batch_updater.send.limiter import Pacer
 from batch_updater.send.pacing import PaceController, RateSetting
 from batch_updater.send.pool import Operation, Read, RowJournal, Sender, SendOptions
+from batch_updater.send.shared import Budget, LimiterSpec, SharedPacer, budget_key
 from batch_updater.send.tally import SendStats
 
 
@@ -40,6 +41,9 @@ class SendSettings:
     endpoint: Endpoint = field(default_factory=feishu_endpoint)  # the API: Feishu's, or another
     state_dir: Path | None = None  # where a learned rate is kept between runs
     control: RunControl | None = None  # a stop button from another thread (the web console)
+    # where the rate budget is kept: a run's settings (run/prepare.py) always say it (--limiter, else the state
+    # folder); settings built directly (a field list's one read, tests on a virtual clock) pace alone
+    limiter: LimiterSpec = field(default_factory=lambda: LimiterSpec("none"))
 
 
 @dataclass
@@ -109,6 +113,7 @@ class Session:
     base_url: str
     credentials: Credentials
     client: HelpdeskClient
+    budget: Budget | None = None  # the rate budget shared with other processes (None: this process's alone)
 
 
 @contextlib.asynccontextmanager
@@ -122,11 +127,31 @@ async def open_endpoint(settings: SendSettings, env: Mapping[str, str],
         credentials = Credentials.from_env(env)
         connector = aiohttp.TCPConnector(limit=settings.send.concurrency, limit_per_host=settings.send.concurrency)
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
-        tokens = UserTokens.from_env(env, session, base_url) if endpoint.refreshes_user_token else None
+        budget = None
+        if endpoint.shares_budget:
+            budget = await Budget.open(settings.limiter, budget_key(base_url, credentials.helpdesk_id, env), env)
+            if budget is not None:
+                stack.push_async_callback(budget.close)
+        tokens = UserTokens.from_env(env, session, base_url, **shared_token_file(budget, base_url, env)) \
+            if endpoint.refreshes_user_token else None
         tenant = TenantToken.from_env(env, session, base_url)
         client = HelpdeskClient(session, base_url, credentials, timeout=settings.timeout, tokens=tokens,
                                 tenant=tenant)
-        yield Session(endpoint, base_url, credentials, client)
+        yield Session(endpoint, base_url, credentials, client, budget)
+
+
+def shared_token_file(budget: Budget | None, base_url: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """With a Redis limiter that asks a password or is reached over TLS: the token file shared
+    through it too (send/shared_tokens.py), so that processes on several machines refresh one at
+    a time; otherwise nothing (this machine's token file, as UserTokens makes it)."""
+    app_id, refresh = env.get("FEISHU_APP_ID", "").strip(), env.get("FEISHU_REFRESH_TOKEN", "").strip()
+    if budget is None or not budget.spec.secure or not (app_id and refresh):
+        return {}
+    from batch_updater.send.shared_tokens import RedisTokenFile, token_key
+
+    server = api_identity(base_url.rstrip("/").lower())
+    return {"token_file": RedisTokenFile(TokenFile.for_app(app_id, env).path, budget.client,
+                                         token_key(app_id, server, fingerprint(refresh)))}
 
 
 def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool = False) -> None:
@@ -146,15 +171,23 @@ def make_sender(session: Session, settings: SendSettings, rate: RateSetting, lea
     tickets): its limiter paces at `rate` (auto starts from `learned`), with as many requests in
     flight as the rate needs at the latency, at most --concurrency."""
     controller = PaceController.for_setting(rate, learned, asyncio.get_running_loop().time())
-    limiter = Pacer(controller, max_in_flight=settings.send.concurrency)
+    if session.budget is not None:
+        kind = "get" if operation is not None and operation.reading else "put"
+        limiter: Pacer = session.budget.pacer(controller, kind, settings.send.concurrency)
+    else:
+        limiter = Pacer(controller, max_in_flight=settings.send.concurrency)
     return Sender(session.client, limiter, settings.send, on_progress=on_progress, journal=journal,
                   operation=operation)
 
 
 async def _pass(sender: Sender, specs: Sequence[tuple[int, TicketUpdate]],
                 control: RunControl | None) -> dict[int, Outcome]:
-    with _signals(sender, control):
-        return await sender.send_all(specs)
+    try:
+        with _signals(sender, control):
+            return await sender.send_all(specs)
+    finally:
+        if isinstance(sender.pacer, SharedPacer):
+            await sender.pacer.close()
 
 
 async def send_on(session: Session, specs: Sequence[tuple[int, TicketUpdate]], settings: SendSettings,
