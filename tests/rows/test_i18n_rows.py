@@ -29,10 +29,10 @@ def test_a_dropdown_option_that_does_not_exist_is_said_in_chinese_with_the_neare
     with ThreadSandbox(config) as ts, speaking("zh"):
         done = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv"), env=ts.env())
     rows = read_rows(tmp_path / "out.csv")
-    assert done.exit_code == 1 and [r["result"] for r in rows] == ["ok", "invalid", "invalid"]
-    assert "'最高' 不是 紧急程度 的选项（最接近的：高" in rows[1]["msg"]
-    assert "'键盘' 不是 产品线 / 硬件 的选项（它的选项：打印机, 笔记本）" in rows[2]["msg"]
-    assert "is not an option" not in rows[1]["msg"] + rows[2]["msg"]
+    assert done.exit_code == 1 and [r["结果"] for r in rows] == ["成功", "无效", "无效"]  # --lang zh: the report's words too
+    assert "'最高' 不是 紧急程度 的选项（最接近的：高" in rows[1]["说明"]
+    assert "'键盘' 不是 产品线 / 硬件 的选项（它的选项：打印机, 笔记本）" in rows[2]["说明"]
+    assert "is not an option" not in rows[1]["说明"] + rows[2]["说明"]
 
 
 @pytest.mark.parametrize(("field", "cell", "said"), [

@@ -23,9 +23,9 @@ def test_a_value_that_does_not_take_and_an_unchanged_row_are_said_in_chinese(tmp
             done = run_job(RunOptions(input=tmp_path / "in.csv", rate="500/s", report=tmp_path / "out.csv",
                                       skip_unchanged=True), env=ts.env())
     rows = read_rows(tmp_path / "out.csv")
-    assert [r["result"] for r in rows] == ["failed", "skipped"] and done.exit_code == 1
-    assert "接口返回成功，但读回工单显示 紧急程度 = '低'，而不是 '高'：这个值没有生效" in rows[0]["msg"]
-    assert rows[1]["msg"] == "无需修改：工单已经是这些值"
+    assert [r["结果"] for r in rows] == ["失败", "已跳过"] and done.exit_code == 1  # --lang zh: the report's words too
+    assert "接口返回成功，但读回工单显示 紧急程度 = '低'，而不是 '高'：这个值没有生效" in rows[0]["说明"]
+    assert rows[1]["说明"] == "无需修改：工单已经是这些值"
 
 
 def test_a_display_name_column_without_the_app_credentials_is_refused_in_chinese(tmp_path):
