@@ -917,4 +917,133 @@ MESSAGES: dict[str, str] = {
     "the webhook's signature was refused: check FEISHU_WEBHOOK_SECRET (and this machine's clock)":
         "Webhook 签名被拒绝：请检查 FEISHU_WEBHOOK_SECRET（以及本机时钟）",
     "the custom bot's limit (100/min, 5/s)": "自定义机器人的频率限制（每分钟 100 条，每秒 5 条）",
+    # cli.py: what the command line prints (the summary, a plan's, status, errors and warnings)
+    "error: {text}": "错误：{text}",
+    "warning: {text}": "警告：{text}",
+    "error: stopped early: {reason}": "错误：提前停止：{reason}",
+    "Input: {source}": "输入：{source}",
+    "Columns sent: {columns}": "发送的列：{columns}",
+    "{n} {result}": "{result} {n}",
+    ", ": "，",
+    "{n} row": "{n} 行",
+    "{n} rows": "{n} 行",
+    "{n} ticket": "{n} 个工单",
+    "{n} tickets": "{n} 个工单",
+    "{n} comment": "{n} 条评论",
+    "{n} comments": "{n} 条评论",
+    "change": "变更",
+    "no-op": "无变化",
+    "missing": "工单不存在",
+    "forbidden": "无权限",
+    "Plan: {rows}: {counts}": "计划：{rows}：{counts}",
+    "  {field}: would change on {tickets}": "  {field}：将在 {tickets}上变更",
+    "{no_op}; {comments} would be posted; {missing} not found": "{no_op}；将发布 {comments}；{missing}未找到",
+    "{n} row changes nothing (no-op)": "{n} 行不做任何变更（无变化）",
+    "{n} rows change nothing (no-op)": "{n} 行不做任何变更（无变化）",
+    "Interrupted: the tickets not read are marked not_attempted in the plan.":
+        "已中断：未读取的工单在计划中标为未发送（not_attempted）。",
+    "Your file with the plan's columns: {path}": "加上计划列的你的文件：{path}",
+    "The plan's columns could not all be written to: {target}": "计划列未能全部写入：{target}",
+    "The plan's columns are in: {target}": "计划列已写入：{target}",
+    "Plan: {path} (nothing was sent)": "计划：{path}（未发送任何内容）",
+    "No jobs yet in this state folder.": "这个状态文件夹里还没有任务。",
+    "running (pid {pid})": "运行中（进程号 {pid}）",
+    "not running": "未运行",
+    "job {job}: {input}: {state}; {done} of {total} rows done": "任务 {job}：{input}：{state}；已完成 {done}/{total} 行",
+    "  last run: exit {code}, finished {finished}, report {report}":
+        "  上次运行：退出码 {code}，完成于 {finished}，报告 {report}",
+    "not written": "未写入",
+    "Dry run: {rows}: {counts}": "试运行：{rows}：{counts}",
+    "{rows}: {counts}": "{rows}：{counts}",
+    "{tickets} on more than one row ({rows} rows): applied one after another, in file order":
+        "{tickets}出现在多行中（共 {rows} 行）：按文件顺序依次应用",
+    "{n} ticket appears": "{n} 个工单",
+    "{n} tickets appear": "{n} 个工单",
+    "Most common problems:": "最常见的问题：",
+    "  and {kinds} ({problems}): see the report's msg column": "  另有 {kinds}（{problems}）：见报告的说明（msg）列",
+    "{n} more kind": "{n} 种",
+    "{n} more kinds": "{n} 种",
+    "{n} problem": "{n} 个问题",
+    "{n} problems": "{n} 个问题",
+    "Most common answers:": "最常见的返回：",
+    "{rate} (the API's limit, found)": "{rate}（已找到 API 的限流上限）",
+    "too few answers to measure": "返回太少，无法测算",
+    "Sent in {seconds} s: achieved {achieved}, rate at the end {settled}; {throttles}, {pauses}":
+        "发送用时 {seconds} 秒：实际速率 {achieved}；结束时速率 {settled}；{throttles}，{pauses}",
+    "{n} throttle answer": "{n} 次限流返回",
+    "{n} throttle answers": "{n} 次限流返回",
+    "{n} pause": "{n} 次暂停",
+    "{n} pauses": "{n} 次暂停",
+    "The next run starts from {rate} ({option} fixes a rate).": "下次运行将从 {rate} 开始（{option} 可固定速率）。",
+    "Undo sheet (run it to restore the fields this run changed): {path}":
+        "撤销表（运行它可恢复本次运行改动的字段）：{path}",
+    "Comments posted (the API cannot take them back): {path}": "已发布的评论（API 无法撤回）：{path}",
+    "Resumed job {job}: {rows} done by an earlier run was not sent again ({option} starts over)":
+        "已续跑任务 {job}：之前运行已完成的 {rows}未再次发送（{option} 可从头开始）",
+    "Resumed job {job}: {rows} done by an earlier run were not sent again ({option} starts over)":
+        "已续跑任务 {job}：之前运行已完成的 {rows}未再次发送（{option} 可从头开始）",
+    "Report: {path}": "报告：{path}",
+    "Report: not written (see the warning above)": "报告：未写入（见上方警告）",
+    "Your file with the result columns: {path}": "加上结果列的你的文件：{path}",
+    "Results could not all be written back to: {target} ({problem}; every row's result is in the report)":
+        "结果未能全部写回：{target}（{problem}；每行的结果都在报告中）",
+    "Results written back to: {target}": "结果已写回：{target}",
+    "Rows not done ({rows}), in your own columns: {path}": "未完成的行（{rows}），按你自己的列：{path}",
+    "Rows that may have been applied ({rows}): {path}: check those tickets; they are left out of the retry file so "
+    "that no comment is posted twice":
+        "可能已应用的行（{rows}）：{path}：请检查这些工单；它们不在重试文件中，以免评论被发布两次",
+    "run the same command again to resume: rows already done are not sent again":
+        "再次运行同一命令即可续跑：已完成的行不会再次发送",
+    "run it again": "再运行一次",
+    "Nothing was sent.": "未发送任何内容。",
+    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.":
+        "未发送任何内容。请修正无效的行（见报告的说明（msg）列）后再检查一次。",
+    "The rows not sent are marked not_attempted; fix that, then {resume}.":
+        "未发送的行标为未发送（not_attempted）；修正后，{resume}。",
+    "Fix that, then {resume}.": "修正后，{resume}。",
+    "Interrupted: rows not sent are marked not_attempted; {resume}.":
+        "已中断：未发送的行标为未发送（not_attempted）；{resume}。",
+    "Interrupted; {resume}.": "已中断；{resume}。",
+    "{rows}: the API answered success, but the value did not take: sending it again will not help (see the msg "
+    "column)": "{rows}：API 返回成功，但值没有生效：再次发送也无济于事（见说明（msg）列）",
+    "fix the {n} invalid or refused in your input": "请在你的输入中修正 {n} 行无效或被拒绝的行",
+    "{n} got no final answer: {resume}": "{n} 行没有得到最终返回：{resume}",
+    ".": "。",
+    "Nothing to fix in those rows: the API gave them no final answer (see the msg column); {resume}.":
+        "这些行无需修正：API 没有给它们最终返回（见说明（msg）列）；{resume}。",
+    "Fix the {n} rows that are invalid or that the API refused (see the msg column), then {resume}; the other "
+    "{rest} got no final answer and are sent again.":
+        "请修正 {n} 行无效或被 API 拒绝的行（见说明（msg）列），然后{resume}；其余 {rest} 行没有得到最终返回，会再次发送。",
+    "Fix those rows in your input and {resume}.": "请在你的输入中修正这些行，然后{resume}。",
+    # progress.py: the progress bar and lines
+    "starting": "开始",
+    "{rate} (paused: throttled)": "{rate}（暂停：被限流）",
+    "reading tickets": "读取工单",
+    "sending": "发送",
+    "progress: {done}/{total} tickets read, {counts}, rate {rate}": "进度：已读取 {done}/{total} 个工单，{counts}，速率 {rate}",
+    "progress: {done}/{total} rows, {counts}, rate {rate}": "进度：{done}/{total} 行，{counts}，速率 {rate}",
+    # cli_helpdesk.py: export and run --select
+    "{option} {file}: no ticket ids in it": "{option} {file}：里面没有工单号",
+    "Selected: {filters}": "已筛选：{filters}",
+    "{written} of {tickets}": "{written}/{tickets}",
+    "{n} request": "{n} 次请求",
+    "{n} requests": "{n} 次请求",
+    "Exported {written} tickets to {target} ({requests} to the list API in {seconds} s)":
+        "已导出 {written} 个工单到 {target}（用时 {seconds} 秒，调用列表 API {requests}）",
+    "Edit the cells to change and run it ({command} first shows each change): the rows you leave as they are send "
+    "nothing.": "修改要变更的单元格后运行它（先用 {command} 可查看每处变更）：保持原样的行不会发送任何内容。",
+    "error: stopped early: {reason}; nothing was written": "错误：提前停止：{reason}；未写入任何内容",
+    "Interrupted: nothing was written.": "已中断：未写入任何内容。",
+    "{set} and {comment} go with {select} FILTERS (the tickets to change), or a job file's [select]":
+        "{set} 和 {comment} 要与 {select} FILTERS（要变更的工单）或任务文件的 [select] 一起使用",
+    "give INPUT or {select}, not both": "请给出 INPUT 或 {select}，不要同时给出",
+    "job file {file}: `input` and [select] do not go together": "任务文件 {file}：`input` 和 [select] 不能同时使用",
+    "Selected {n} tickets ({filters}); their sheet: {sheet}": "已筛选 {n} 个工单（{filters}）；它们的表格：{sheet}",
+    "Apply {change} to these {n} tickets?": "对这 {n} 个工单应用 {change}？",
+    "Resumed the selection an earlier run left unfinished: {n} tickets, {sheet} ({option} selects again)":
+        "已续跑之前运行未完成的筛选：{n} 个工单，{sheet}（{option} 可重新筛选）",
+    "No ticket matches {filters}: nothing to do.": "没有工单符合 {filters}：无需操作。",
+    "Not confirmed: nothing was sent ({option} applies it without asking).":
+        "未确认：未发送任何内容（{option} 可不经询问直接应用）。",
+    "No ticket matches {filters}: nothing to plan.": "没有工单符合 {filters}：无需计划。",
 }
