@@ -1046,4 +1046,55 @@ MESSAGES: dict[str, str] = {
     "Not confirmed: nothing was sent ({option} applies it without asking).":
         "未确认：未发送任何内容（{option} 可不经询问直接应用）。",
     "No ticket matches {filters}: nothing to plan.": "没有工单符合 {filters}：无需计划。",
+    # naming.py: how an option is named and set on the command line or in a library call
+    "pass {option}={value}": "传入 {option}={value}",
+    "pass {option} {value}": "加上 {option} {value}",
+    "the job file": "任务文件",
+    "the job file's [defaults]": "任务文件的 [defaults]",
+    "the job file's [values]": "任务文件的 [values]",
+    # jobs/config.py, jobs/options.py, jobs/status.py: a job file, a run's options, a job's status
+    "must be the NAME of an environment variable (e.g. {example}), not the credential itself":
+        "必须是环境变量的名称（例如 {example}），而不是凭证本身",
+    "job file {file}: no such file": "任务文件 {file}：文件不存在",
+    "job file {file}: cannot read it ({error})": "任务文件 {file}：无法读取（{error}）",
+    "job file {file}: not valid TOML: {error}": "任务文件 {file}：不是有效的 TOML：{error}",
+    "job file {file}: {problems}": "任务文件 {file}：{problems}",
+    "not a known key": "不是已知的键",
+    "Input should be a valid integer, unable to parse string as an integer": "应为整数，无法把文本解析为整数",
+    "Input should be a valid integer": "应为整数",
+    "Input should be a valid integer, got a number with a fractional part": "应为整数，而这个数有小数部分",
+    "Input should be a valid number, unable to parse string as a number": "应为数字，无法把文本解析为数字",
+    "Input should be a valid number": "应为数字",
+    "Input should be a valid boolean, unable to interpret input": "应为布尔值（true 或 false），无法识别输入",
+    "Input should be a valid boolean": "应为布尔值（true 或 false）",
+    "Input should be a valid string": "应为文本",
+    "Input should be a valid dictionary": "应为表（TOML 表）",
+    "Input should be a valid list": "应为列表",
+    "Input should be greater than {gt}": "应大于 {gt}",
+    "Input should be greater than or equal to {ge}": "应大于或等于 {ge}",
+    "Input should be less than {lt}": "应小于 {lt}",
+    "Input should be less than or equal to {le}": "应小于或等于 {le}",
+    "Input should be {expected}": "应为 {expected}",
+    "Input should be a finite number": "应为有限的数字",
+    "Input is not a valid path": "不是有效的路径",
+    "this job file selects its tickets ([select]): run it as a selection ({option} FILE on the command line, or "
+    "batch_updater.run_selection)":
+        "这个任务文件自己筛选工单（[select]）：请把它作为筛选运行（命令行上用 {option} FILE，或用 batch_updater.run_selection）",
+    "this job file has a [set] but no [select]: add [select] with the filters of the tickets to change (status = 5, "
+    "updated-before = \"14 days ago\"), or `input`, a spreadsheet":
+        "这个任务文件有 [set] 但没有 [select]：请加上 [select]，写明要变更的工单的筛选条件（status = 5、"
+        "updated-before = \"14 days ago\"），或加上 `input`，即一个电子表格",
+    "no input: give the spreadsheet to run (INPUT), or `input` in the job file":
+        "没有输入：请给出要运行的电子表格（INPUT），或在任务文件中写 `input`",
+    "{option} must be from {low} to {high}": "{option} 必须在 {low} 到 {high} 之间",
+    "{option} must be a row number from 1 (the first row) to {max}": "{option} 必须是 1（第一行）到 {max} 之间的行号",
+    "{option} must be a number of seconds more than 0": "{option} 必须是大于 0 的秒数",
+    "values.{column}: a table of the column's values -> what to read instead (e.g. 已完成 = \"51\")":
+        "values.{column}：应为一张表：列中的值 -> 改读成的值（例如 已完成 = \"51\"）",
+    "result_fields: give a field's name for any of result, code, msg, finished_at (not {unknown})":
+        "result_fields：请为 result、code、msg、finished_at 中的任意一个给出字段名（而不是 {unknown}）",
+    "result_fields: give a field's name for any of result, code, msg, finished_at":
+        "result_fields：请为 result、code、msg、finished_at 中的任意一个给出字段名",
+    "no job {job!r} in {folder} (give a job id, or the path of its input; {status} alone lists them)":
+        "{folder} 中没有任务 {job!r}（请给出任务 ID 或其输入的路径；单独运行 {status} 会列出所有任务）",
 }
