@@ -1097,4 +1097,91 @@ MESSAGES: dict[str, str] = {
         "result_fields：请为 result、code、msg、finished_at 中的任意一个给出字段名",
     "no job {job!r} in {folder} (give a job id, or the path of its input; {status} alone lists them)":
         "{folder} 中没有任务 {job!r}（请给出任务 ID 或其输入的路径；单独运行 {status} 会列出所有任务）",
+    # run/job.py, run/prepare.py, run/rows.py: a run's report and warnings, the Summary sheet's settings
+    "cannot write the report to {path} ({why})": "无法把报告写到 {path}（{why}）",
+    "{problem}; it is in {path} instead": "{problem}；改为写在 {path}",
+    "{problem} nor to {path} ({why}): each row's result is in the job's journal and the log only":
+        "{problem}，也无法写到 {path}（{why}）：每行的结果只在任务日志（journal）和运行日志中",
+    "dry run (nothing sent)": "试运行（未发送任何内容）",
+    "yes": "是",
+    "no": "否",
+    "mode": "模式",
+    "input": "输入",
+    "sheet": "工作表",
+    "encoding": "编码",
+    "started_at": "开始时间",
+    "job": "任务",
+    "rows done by an earlier run": "之前运行已完成的行",
+    "api": "API",
+    "rate": "速率",
+    "concurrency": "并发数",
+    "max attempts": "最多尝试次数",
+    "timeout (s)": "超时（秒）",
+    "retry comments": "重试评论",
+    "wall time (s)": "总用时（秒）",
+    "achieved rate": "实际速率",
+    "settled rate": "结束时速率",
+    "throttle answers": "限流返回次数",
+    "throttle pauses": "限流暂停次数",
+    "stopped because": "停止原因",
+    "a link is read from the API it lives on, and the built-in sandbox starts empty: run {command} (it serves a demo "
+    "Base and sheet, and prints their links) and point FEISHU_BASE_URL at it, instead of {option}":
+        "链接要从它所在的 API 读取，而内置沙箱启动时是空的：请运行 {command}（它提供一个演示多维表格和电子表格，"
+        "并打印它们的链接），再把 FEISHU_BASE_URL 指向它，而不是用 {option}",
+    "input: expected a file's path or a Source, not {kind}": "input：应为文件路径或 Source，而不是 {kind}",
+    "value maps ({option}) for columns not in the sheet: {columns}": "值映射（{option}）对应的列不在表格中：{columns}",
+    "{n} cell emptied since the export ({cells}) is not sent: an empty cell leaves its field as it is, so the ticket "
+    "keeps its value":
+        "导出后被清空的 {n} 个单元格（{cells}）不会发送：空单元格不改动对应字段，工单保留原值",
+    "{n} cells emptied since the export ({cells}) are not sent: an empty cell leaves its field as it is, so the "
+    "ticket keeps its value":
+        "导出后被清空的 {n} 个单元格（{cells}）不会发送：空单元格不改动对应字段，工单保留原值",
+    "{folder}: the job's journal cannot be written; make room there and run the same command again":
+        "{folder}：无法写入任务日志（journal）；请在那里腾出空间，然后再次运行同一命令",
+    "{folder}: the job's journal cannot be written; the rows not sent are not_attempted: make room there and run "
+    "the same command again":
+        "{folder}：无法写入任务日志（journal）；未发送的行标为未发送（not_attempted）：请在那里腾出空间，然后再次运行同一命令",
+    "the comments this run did not post stay reserved until this job runs again":
+        "本次运行没有发布的评论会一直保留，直到这个任务再次运行",
+    " and {n} more": " 等另外 {n} 个",
+    "{option}: a comment may now be posted twice on {n} tickets (the rows' msg says why): {tickets}":
+        "{option}：{n} 个工单上的评论现在可能被发布两次（原因见这些行的说明）：{tickets}",
+    "what this run changed is not recorded in the job's journal: a later run's undo sheet will not restore it":
+        "本次运行的改动没有记录在任务日志（journal）中：之后运行的撤销表不会恢复它们",
+    "{n} rows would post a comment this job posted (or may have) before it was started over with {option}":
+        "{n} 行要发布的评论，这个任务在用 {option} 从头开始之前已经发过（或可能发过）",
+    "{n} rows would post a comment another job posted or may have ({inputs})":
+        "{n} 行要发布的评论，另一个任务已经发过或可能发过（{inputs}）",
+    "{held}: held, not posted again (a row's other fields are still sent); {option} posts them":
+        "{held}：先不发布，不会再发一次（这些行的其他字段照常发送）；{option} 会发布它们",
+    "resumed from the journal an earlier version of batch-updater kept for this file: {n} rows":
+        "已从旧版 batch-updater 为这个文件保存的任务日志（journal）续跑：{n} 行",
+    # run/notifying.py, notify/: the card when a job ends, and its targets
+    "{option} {target}: the app's bot sends it, which needs FEISHU_APP_ID and FEISHU_APP_SECRET (or notify a group "
+    "through webhook:<url>)":
+        "{option} {target}：由应用的机器人发送，需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET（或通过 webhook:<url> 通知群）",
+    "{option}: a run against the in-process sandbox notifies nobody (it is gone when the run ends)":
+        "{option}：针对进程内沙箱的运行不会通知任何人（运行结束时沙箱就没了）",
+    "notifying {target} failed: {why} (the run's exit code and report are unchanged)":
+        "通知 {target} 失败：{why}（运行的退出码和报告不变）",
+    "{option} {target!r}: use chat:<chat id>, user:<email or open_id> or webhook:<url>":
+        "{option} {target!r}：请用 chat:<chat id>、user:<email 或 open_id> 或 webhook:<url>",
+    "{option} {target!r}: a webhook's URL starts with https:// (http:// only on this machine)":
+        "{option} {target!r}：Webhook 的 URL 以 https:// 开头（http:// 只限本机）",
+    "the app's bot needs FEISHU_APP_ID and FEISHU_APP_SECRET": "应用的机器人需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
+    "HTTP {status} with a non-API answer": "HTTP {status}，返回的不是 API 的应答",
+    " ({meaning})": "（{meaning}）",
+    "not sent": "未发送",
+    "Job done": "任务完成",
+    "Job done, with problems": "任务完成（有问题）",
+    "Job stopped": "任务已停止",
+    "Input": "输入",
+    "Results": "结果",
+    "Rate held": "保持速率",
+    "Duration": "用时",
+    "Exit code": "退出码",
+    "Source": "来源",
+    "First problems": "前几个问题",
+    "Job": "任务",
+    "{seconds} s": "{seconds} 秒",
 }
