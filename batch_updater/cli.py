@@ -72,6 +72,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
     # --lang, or the locale's (messages only: a report's result columns stay the contract's then);
     # a command's own --lang, parsed after, wins
+    # (the first: this command's languages, a command's own --lang among them, end with it)
+    ctx.with_resource(speaking("en"))
     ctx.with_resource(speaking(lang or from_locale(os.environ), chosen=lang is not None))
     ctx.with_resource(naming(cli_flag))  # the library's messages name the options as flags here
 
@@ -334,6 +336,7 @@ def print_plan(result: Any) -> None:
 @cli.command()
 @click.argument("job", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per job (a list without JOB), for a scheduler.")
+@lang_option
 def status(job: str | None, as_json: bool) -> None:
     """Is JOB running, how far has it got, and how did its last run end? JOB: a job id (or its first
     characters), or the input's path; without it, every job of the state folder, the latest first.
