@@ -16,7 +16,7 @@ import click
 from batch_updater.control import format_rate
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.codes import Action, action_for
-from batch_updater.i18n import LANGUAGES, from_locale, set_language, speaking
+from batch_updater.i18n import LANGUAGES, N_, from_locale, language, set_language, speaking, tr
 from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging
@@ -25,6 +25,7 @@ from batch_updater.naming import cli_flag, naming
 from batch_updater.progress import ProgressDisplay
 from batch_updater.run.job import RunResult, run_job
 from batch_updater.schema.sheet import Sheet
+from batch_updater.sheet.blocks import word
 from batch_updater.sources.links import is_link
 
 P = ParamSpec("P")
@@ -71,6 +72,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """Apply a spreadsheet of helpdesk-ticket changes to Feishu / Lark."""
     # --lang, or the locale's (messages only: a report's result columns stay the contract's then);
     # a command's own --lang, parsed after, wins
+    # (the first: this command's languages, a command's own --lang among them, end with it)
+    ctx.with_resource(speaking("en"))
     ctx.with_resource(speaking(lang or from_locale(os.environ), chosen=lang is not None))
     ctx.with_resource(naming(cli_flag))  # the library's messages name the options as flags here
 
@@ -203,7 +206,7 @@ class _Front:
     def fail(self, text: str, exit_code: int) -> NoReturn:
         event("error", text, level=logging.ERROR, exit_code=exit_code)
         if not self.json_stderr:
-            click.echo(f"error: {text}", err=True)
+            click.echo(tr("error: {text}", text=text), err=True)
         sys.exit(exit_code)
 
 
@@ -306,29 +309,34 @@ def _selects(config_path: Path | None) -> bool:
 def print_plan(result: Any) -> None:
     s = result.summary
     _print_input(result.sheet)
-    click.echo(f"Plan: {_count(s.rows, 'row', 'rows')}: " + ", ".join(f"{n} {k}" for k, n in sorted(s.by_kind.items(),
-                                                                                  key=lambda kv: -kv[1])))
+    kinds = tr(", ").join(_counted(n, k) for k, n in sorted(s.by_kind.items(), key=lambda kv: -kv[1]))
+    click.echo(tr("Plan: {rows}: {counts}", rows=_rows(s.rows), counts=kinds))
     for name, tickets in s.tickets_changing.items():
-        click.echo(f"  {name}: would change on {_count(tickets, 'ticket', 'tickets')}")
-    click.echo(f"{_count(s.by_kind.get('no-op', 0), 'row changes', 'rows change')} nothing (no-op); "
-               f"{_count(s.comments, 'comment', 'comments')} would be posted; "
-               f"{_count(s.missing_tickets, 'ticket', 'tickets')} not found")
+        click.echo(tr("  {field}: would change on {tickets}", field=name, tickets=_tickets(tickets)))
+    no_op = s.by_kind.get("no-op", 0)
+    click.echo(tr("{no_op}; {comments} would be posted; {missing} not found",
+                  no_op=tr("{n} row changes nothing (no-op)", n=no_op) if no_op == 1 else
+                  tr("{n} rows change nothing (no-op)", n=no_op),
+                  comments=tr("{n} comment", n=s.comments) if s.comments == 1 else tr("{n} comments", n=s.comments),
+                  missing=_tickets(s.missing_tickets)))
     if result.stop_reason:
-        click.echo(f"error: stopped early: {result.stop_reason}", err=True)
+        click.echo(tr("error: stopped early: {reason}", reason=result.stop_reason), err=True)
     elif result.read.interrupted:
-        click.echo("Interrupted: the tickets not read are marked not_attempted in the plan.", err=True)
+        click.echo(tr("Interrupted: the tickets not read are marked not_attempted in the plan."), err=True)
     if result.write_back_path:
-        click.echo(f"Your file with the plan's columns: {result.write_back_path}")
+        click.echo(tr("Your file with the plan's columns: {path}", path=result.write_back_path))
     if getattr(result, "written_back", None):
-        click.echo(f"The plan's columns {'could not all be written to' if result.write_back_problem else 'are in'}: "
-                   f"{result.written_back}")
-    click.echo(f"Plan: {result.report_path} (nothing was sent)")
+        click.echo(tr("The plan's columns could not all be written to: {target}", target=result.written_back)
+                   if result.write_back_problem else
+                   tr("The plan's columns are in: {target}", target=result.written_back))
+    click.echo(tr("Plan: {path} (nothing was sent)", path=result.report_path))
     sys.exit(result.exit_code)
 
 
 @cli.command()
 @click.argument("job", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per job (a list without JOB), for a scheduler.")
+@lang_option
 def status(job: str | None, as_json: bool) -> None:
     """Is JOB running, how far has it got, and how did its last run end? JOB: a job id (or its first
     characters), or the input's path; without it, every job of the state folder, the latest first.
@@ -345,93 +353,111 @@ def status(job: str | None, as_json: bool) -> None:
         click.echo(json.dumps(records[0] if job is not None else records, ensure_ascii=False, indent=1))
         return
     if not found:
-        click.echo("No jobs yet in this state folder.")
+        click.echo(tr("No jobs yet in this state folder."))
     for s in found[:1] if job is not None else found:
-        state = f"running (pid {s.pid})" if s.running else "not running"
-        counts = ", ".join(f"{n} {k}" for k, n in sorted(s.counts.items(), key=lambda kv: -kv[1]))
+        state = tr("running (pid {pid})", pid=s.pid) if s.running else tr("not running")
+        counts = tr(", ").join(_counted(n, k) for k, n in sorted(s.counts.items(), key=lambda kv: -kv[1]))
         rate = f", {format_rate(s.rate)}" if s.rate else ""
-        click.echo(f"job {s.job}: {s.input}: {state}; {s.rows_done} of {s.rows_total} rows done"
-                   f"{f' ({counts})' if counts else ''}{rate}")
+        click.echo(tr("job {job}: {input}: {state}; {done} of {total} rows done", job=s.job, input=s.input,
+                      state=state, done=s.rows_done, total=s.rows_total) + (f" ({counts})" if counts else "") + rate)
         if s.exit_code is not None:
-            click.echo(f"  last run: exit {s.exit_code}, finished {s.finished_at}, report {s.report or 'not written'}")
+            click.echo(tr("  last run: exit {code}, finished {finished}, report {report}", code=s.exit_code,
+                          finished=s.finished_at, report=s.report or tr("not written")))
 
 
 def _print_input(sheet: Sheet | None) -> None:
     if sheet is not None:
-        click.echo(f"Input: {sheet.source}")
-        click.echo(f"Columns sent: {sheet.columns.sent()}")
+        click.echo(tr("Input: {source}", source=sheet.source))
+        click.echo(tr("Columns sent: {columns}", columns=sheet.columns.sent()))
 
 
 def _warn(text: str) -> None:
-    click.echo(f"warning: {text}", err=True)
+    click.echo(tr("warning: {text}", text=text), err=True)
 
 
 def print_result(result: RunResult, *, dry_run: bool) -> None:
     s = result.summary
-    counts = ", ".join(f"{n} {name}" for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
+    counts = tr(", ").join(_counted(n, name) for name, n in sorted(s.by_result.items(), key=lambda kv: -kv[1]))
     _print_input(result.sheet)
-    click.echo(f"{'Dry run: ' if dry_run else ''}{_count(s.rows, 'row', 'rows')}: {counts or 'none'}")
+    rows, counts = _rows(s.rows), counts or tr("none")
+    click.echo(tr("Dry run: {rows}: {counts}", rows=rows, counts=counts) if dry_run else
+               tr("{rows}: {counts}", rows=rows, counts=counts))
     if s.repeated_tickets:
-        click.echo(f"{_count(s.repeated_tickets, 'ticket appears', 'tickets appear')} on more than one row "
-                   f"({s.rows_on_repeated} rows): applied one after another, in file order")
+        n = s.repeated_tickets
+        click.echo(tr("{tickets} on more than one row ({rows} rows): applied one after another, in file order",
+                      tickets=tr("{n} ticket appears", n=n) if n == 1 else tr("{n} tickets appear", n=n),
+                      rows=s.rows_on_repeated))
     if s.common_errors:
-        click.echo("Most common problems:")
+        click.echo(tr("Most common problems:"))
         for text, n in s.common_errors:
             click.echo(f"  {n:>6} x {text}")
         kinds, problems = s.more_errors
         if kinds:
-            click.echo(f"  and {_count(kinds, 'more kind', 'more kinds')} ({_count(problems, 'problem', 'problems')}): "
-                       "see the report's msg column")
+            click.echo(tr("  and {kinds} ({problems}): see the report's msg column",
+                          kinds=tr("{n} more kind", n=kinds) if kinds == 1 else tr("{n} more kinds", n=kinds),
+                          problems=tr("{n} problem", n=problems) if problems == 1 else
+                          tr("{n} problems", n=problems)))
     if s.common_codes:
-        click.echo("Most common answers:")
+        click.echo(tr("Most common answers:"))
         for text, n in s.common_codes:
             click.echo(f"  {n:>6} x {text}")
     if result.sent is not None:
         sent = result.sent
-        settled = format_rate(sent.final_rate) + (" (the API's limit, found)" if sent.limit_found else "")
-        achieved = "too few answers to measure" if sent.achieved_rate is None else format_rate(sent.achieved_rate)
-        click.echo(f"Sent in {sent.elapsed:.1f} s: achieved {achieved}, "
-                   f"rate at the end {settled}; "
-                   f"{_count(sent.throttles, 'throttle answer', 'throttle answers')}, "
-                   f"{_count(sent.pauses, 'pause', 'pauses')}")
+        settled = (tr("{rate} (the API's limit, found)", rate=format_rate(sent.final_rate)) if sent.limit_found
+                   else format_rate(sent.final_rate))
+        achieved = (tr("too few answers to measure") if sent.achieved_rate is None
+                    else format_rate(sent.achieved_rate))
+        click.echo(tr("Sent in {seconds} s: achieved {achieved}, rate at the end {settled}; {throttles}, {pauses}",
+                      seconds=f"{sent.elapsed:.1f}", achieved=achieved, settled=settled,
+                      throttles=tr("{n} throttle answer", n=sent.throttles) if sent.throttles == 1 else
+                      tr("{n} throttle answers", n=sent.throttles),
+                      pauses=tr("{n} pause", n=sent.pauses) if sent.pauses == 1 else tr("{n} pauses", n=sent.pauses)))
         if sent.limit_found and not result.sent.base_url.startswith("http://"):
-            click.echo(f"The next run starts from {format_rate(sent.final_rate)} (--rate fixes a rate).")
+            click.echo(tr("The next run starts from {rate} ({option} fixes a rate).", rate=format_rate(sent.final_rate),
+                          option="--rate"))
     if result.undo_path:
-        click.echo(f"Undo sheet (run it to restore the fields this run changed): {result.undo_path}")
+        click.echo(tr("Undo sheet (run it to restore the fields this run changed): {path}", path=result.undo_path))
     if result.undo_comments_path:
-        click.echo(f"Comments posted (the API cannot take them back): {result.undo_comments_path}")
+        click.echo(tr("Comments posted (the API cannot take them back): {path}", path=result.undo_comments_path))
     if result.resumed:
-        click.echo(f"Resumed job {result.job_id}: {_count(result.resumed, 'row', 'rows')} done by an earlier run "
-                   f"{'was' if result.resumed == 1 else 'were'} not sent again (--fresh starts over)")
-    click.echo(f"Report: {result.report_path or 'not written (see the warning above)'}")
+        click.echo(tr("Resumed job {job}: {rows} done by an earlier run was not sent again ({option} starts over)",
+                      job=result.job_id, rows=_rows(result.resumed), option="--fresh") if result.resumed == 1 else
+                   tr("Resumed job {job}: {rows} done by an earlier run were not sent again ({option} starts over)",
+                      job=result.job_id, rows=_rows(result.resumed), option="--fresh"))
+    click.echo(tr("Report: {path}", path=result.report_path) if result.report_path else
+               tr("Report: not written (see the warning above)"))
     if result.write_back_path:
-        click.echo(f"Your file with the result columns: {result.write_back_path}")
+        click.echo(tr("Your file with the result columns: {path}", path=result.write_back_path))
     if result.written_back:
         failed = result.write_back_problem
-        click.echo(f"Results {'could not all be written back to' if failed else 'written back to'}: "
-                   f"{result.written_back}" + (f" ({failed}; every row's result is in the report)" if failed else ""))
+        click.echo(tr("Results could not all be written back to: {target} ({problem}; every row's result is in the "
+                      "report)", target=result.written_back, problem=failed) if failed else
+                   tr("Results written back to: {target}", target=result.written_back))
     if result.retry_path:
-        click.echo(f"Rows not done ({result.retry_rows}), in your own columns: {result.retry_path}")
+        click.echo(tr("Rows not done ({rows}), in your own columns: {path}", rows=result.retry_rows,
+                      path=result.retry_path))
     if result.unknown_path:
-        click.echo(f"Rows that may have been applied ({result.unknown_rows}): {result.unknown_path}: check those "
-                   "tickets; they are left out of the retry file so that no comment is posted twice")
-    resume = RESUME if result.job_id else "run it again"  # an in-process sandbox starts empty each time
+        click.echo(tr("Rows that may have been applied ({rows}): {path}: check those tickets; they are left out of "
+                      "the retry file so that no comment is posted twice", rows=result.unknown_rows,
+                      path=result.unknown_path))
+    # an in-process sandbox starts empty each time
+    resume = tr(RESUME) if result.job_id else tr("run it again")
     if not dry_run and result.retry_rows and not result.stop_reason and not _interrupted(result):
         click.echo(_retry_advice(result, resume))
     if dry_run:
-        click.echo("Nothing was sent." if result.exit_code == 0 else
-                   "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.")
+        click.echo(tr("Nothing was sent.") if result.exit_code == 0 else
+                   tr("Nothing was sent. Fix the invalid rows (see the report's msg column) and check again."))
     not_sent = any(o.result is Result.NOT_ATTEMPTED for o in result.outcomes)
     if result.stop_reason:
-        click.echo(f"error: stopped early: {result.stop_reason}", err=True)
-        click.echo(f"The rows not sent are marked not_attempted; fix that, then {resume}." if not_sent else
-                   f"Fix that, then {resume}.", err=True)
+        click.echo(tr("error: stopped early: {reason}", reason=result.stop_reason), err=True)
+        click.echo(tr("The rows not sent are marked not_attempted; fix that, then {resume}.", resume=resume)
+                   if not_sent else tr("Fix that, then {resume}.", resume=resume), err=True)
     elif _interrupted(result):
-        click.echo(f"Interrupted: rows not sent are marked not_attempted; {resume}." if not_sent else
-                   f"Interrupted; {resume}.", err=True)
+        click.echo(tr("Interrupted: rows not sent are marked not_attempted; {resume}.", resume=resume) if not_sent
+                   else tr("Interrupted; {resume}.", resume=resume), err=True)
 
 
-RESUME = "run the same command again to resume: rows already done are not sent again"
+RESUME = N_("run the same command again to resume: rows already done are not sent again")
 
 
 def _retry_advice(result: RunResult, resume: str) -> str:
@@ -442,24 +468,41 @@ def _retry_advice(result: RunResult, resume: str) -> str:
     not_taken = sum(1 for o in result.outcomes if o.not_taken)  # a final answer: it did not take
     if not_taken:
         rest = result.retry_rows - to_fix - not_taken
-        return "; ".join([f"{_count(not_taken, 'row', 'rows')}: the API answered success, but the value did not take: "
-                          "sending it again will not help (see the msg column)",
-                          *([f"fix the {to_fix} invalid or refused in your input"] if to_fix else []),
-                          *([f"{rest} got no final answer: {resume}"] if rest > 0 else [])]) + "."
+        return tr("; ").join([
+            tr("{rows}: the API answered success, but the value did not take: sending it again will not help "
+               "(see the msg column)", rows=_rows(not_taken)),
+            *([tr("fix the {n} invalid or refused in your input", n=to_fix)] if to_fix else []),
+            *([tr("{n} got no final answer: {resume}", n=rest, resume=resume)] if rest > 0 else [])]) + tr(".")
     if to_fix == 0:
-        return f"Nothing to fix in those rows: the API gave them no final answer (see the msg column); {resume}."
+        return tr("Nothing to fix in those rows: the API gave them no final answer (see the msg column); {resume}.",
+                  resume=resume)
     if to_fix < result.retry_rows:
-        return (f"Fix the {to_fix} rows that are invalid or that the API refused (see the msg column), then "
-                f"{resume}; the other {result.retry_rows - to_fix} got no final answer and are sent again.")
-    return f"Fix those rows in your input and {resume}."
+        return tr("Fix the {n} rows that are invalid or that the API refused (see the msg column), then {resume}; "
+                  "the other {rest} got no final answer and are sent again.", n=to_fix, resume=resume,
+                  rest=result.retry_rows - to_fix)
+    return tr("Fix those rows in your input and {resume}.", resume=resume)
 
 
 def _interrupted(result: RunResult) -> bool:
     return bool((result.sent is not None and result.sent.interrupted) or (result.read and result.read.interrupted))
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+# A plan's kinds of row (plan/preview.py), as said; a run's results are said as a Chinese report names them
+PLAN_KINDS = {"change": N_("change"), "no-op": N_("no-op"), "missing": N_("missing"), "forbidden": N_("forbidden")}
+
+
+def _counted(n: int, name: str) -> str:
+    """`3 ok`, `3 change`: a count of one result (or a plan's kind of row), in the language in use."""
+    said = word(name, language()) if name not in PLAN_KINDS else tr(PLAN_KINDS[name])
+    return tr("{n} {result}", n=n, result=said)
+
+
+def _rows(n: int) -> str:
+    return tr("{n} row", n=n) if n == 1 else tr("{n} rows", n=n)
+
+
+def _tickets(n: int) -> str:
+    return tr("{n} ticket", n=n) if n == 1 else tr("{n} tickets", n=n)
 
 
 def main() -> None:

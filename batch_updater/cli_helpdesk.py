@@ -16,6 +16,7 @@ from batch_updater.cli import _Front, _warn, given_flags, lang_option, print_res
 from batch_updater.helpdesk.export import ExportOptions, export_tickets, ids_in
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection
+from batch_updater.i18n import tr
 from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, setup_logging
@@ -58,30 +59,31 @@ def export_command(output: str, ids_file: Path | None, base_url: str | None, san
     front = _Front()
     ids = front.call(ids_in, ids_file) if ids_file else ()
     if ids_file and not ids:
-        front.fail(f"--ids {ids_file}: no ticket ids in it", 2)
+        front.fail(tr("{option} {file}: no ticket ids in it", option="--ids", file=ids_file), 2)
     filters = front.call(filters_from, {k.replace("_", "-"): v for k, v in given.items() if v}, ids)
     options = ExportOptions(output if is_link(output) else Path(output), filters, base_url, sandbox, refresh_fields,
                             timeout, overwrite=overwrite)
     with ProgressDisplay() as progress:
         result = front.call(export_tickets, options, env=dict(os.environ), on_progress=progress, on_warning=_warn)
     s = result.selected
-    click.echo(f"Selected: {filters.describe()}")
+    click.echo(tr("Selected: {filters}", filters=filters.describe()))
     if result.written_to is not None:
         link = result.link
-        written = f"{link.rows} of {result.tickets}" if link and link.rows != result.tickets else f"{result.tickets}"
-        asked = f"{s.requests} {'request' if s.requests == 1 else 'requests'}"
-        click.echo(f"Exported {written} tickets to {result.written_to} ({asked} to the list API in "
-                   f"{result.elapsed:.1f} s)")
+        written = (tr("{written} of {tickets}", written=link.rows, tickets=result.tickets)
+                   if link and link.rows != result.tickets else f"{result.tickets}")
+        asked = tr("{n} request", n=s.requests) if s.requests == 1 else tr("{n} requests", n=s.requests)
+        click.echo(tr("Exported {written} tickets to {target} ({requests} to the list API in {seconds} s)",
+                      written=written, target=result.written_to, requests=asked, seconds=f"{result.elapsed:.1f}"))
         if result.link is not None and result.link.problem:
-            click.echo(f"error: {result.link.problem}", err=True)
+            click.echo(tr("error: {text}", text=result.link.problem), err=True)
         else:
-            click.echo("Edit the cells to change and run it (`batch-updater plan` first shows each change): the "
-                       "rows you leave as they are send nothing." + (f"\n  batch-updater plan '{output}'"
-                                                                     if result.link else ""))
+            click.echo(tr("Edit the cells to change and run it ({command} first shows each change): the rows you "
+                          "leave as they are send nothing.", command="`batch-updater plan`")
+                       + (f"\n  batch-updater plan '{output}'" if result.link else ""))
     if s.stop_reason:
-        click.echo(f"error: stopped early: {s.stop_reason}; nothing was written", err=True)
+        click.echo(tr("error: stopped early: {reason}; nothing was written", reason=s.stop_reason), err=True)
     elif s.interrupted:
-        click.echo("Interrupted: nothing was written.", err=True)
+        click.echo(tr("Interrupted: nothing was written."), err=True)
     sys.exit(result.exit_code)
 
 
@@ -93,7 +95,8 @@ def _selection(front: _Front, config: JobConfig | None, select: str | None, sets
     elif config is not None and config.select:
         filters, written = front.call(filters_from, config.select), json.dumps(config.select, sort_keys=True)
     else:
-        front.fail("--set and --comment go with --select FILTERS (the tickets to change), or a job file's [select]", 2)
+        front.fail(tr("{set} and {comment} go with {select} FILTERS (the tickets to change), or a job file's [select]",
+                      set="--set", comment="--comment", select="--select"), 2)
     given = dict(config.sets) if config is not None and not sets else {}
     changes = front.call(parse_sets, list(sets)) if sets else {k: str(v) for k, v in given.items()}
     if comment is None and "comment" in changes:
@@ -104,20 +107,22 @@ def _selection(front: _Front, config: JobConfig | None, select: str | None, sets
 
 def _job(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> tuple[JobConfig | None, RunOptions]:
     if flags.get("input") is not None:
-        front.fail("give INPUT or --select, not both", 2)
+        front.fail(tr("give INPUT or {select}, not both", select="--select"), 2)
     config = front.call(load_config, config_path) if config_path else None
     if config is not None and config.input is not None:
-        front.fail(f"job file {config_path}: `input` and [select] do not go together", 2)
+        front.fail(tr("job file {file}: `input` and [select] do not go together", file=config_path), 2)
     return config, front.call(options_from, config, **{**given_flags(flags), "input": Path("selection")})
 
 
 def _ask(yes: bool, selection: Selection) -> Any:
     def confirm(picked: SelectionSheet) -> bool:
-        click.echo(f"Selected {picked.tickets} tickets ({selection.filters.describe()}); their sheet: {picked.sheet}")
+        click.echo(tr("Selected {n} tickets ({filters}); their sheet: {sheet}", n=picked.tickets,
+                      filters=selection.filters.describe(), sheet=picked.sheet))
         if yes:
             return True
         try:
-            return click.confirm(f"Apply {selection.describe()} to these {picked.tickets} tickets?", default=False)
+            return click.confirm(tr("Apply {change} to these {n} tickets?", change=selection.describe(),
+                                    n=picked.tickets), default=False)
         except click.Abort:
             return False
 
@@ -143,13 +148,14 @@ def run_select(config_path: Path | None, log_format: str | None, log_file: Path 
     finally:
         close_logging(handler)
     if picked.read is None:
-        click.echo(f"Resumed the selection an earlier run left unfinished: {picked.tickets} tickets, {picked.sheet} "
-                   "(--fresh selects again)")
+        click.echo(tr("Resumed the selection an earlier run left unfinished: {n} tickets, {sheet} ({option} selects "
+                      "again)", n=picked.tickets, sheet=picked.sheet, option="--fresh"))
     if result is None:
         if picked.tickets == 0:
-            click.echo(f"No ticket matches {selection.filters.describe()}: nothing to do.")
+            click.echo(tr("No ticket matches {filters}: nothing to do.", filters=selection.filters.describe()))
             sys.exit(0)
-        click.echo("Not confirmed: nothing was sent (--yes applies it without asking).", err=True)
+        click.echo(tr("Not confirmed: nothing was sent ({option} applies it without asking).", option="--yes"),
+                   err=True)
         sys.exit(2)
     print_result(result, dry_run=options.dry_run)
     sys.exit(result.exit_code)
@@ -164,8 +170,9 @@ def plan_select(front: _Front, config_path: Path | None, select: str | None, set
     with ProgressDisplay() as progress:
         picked, result = front.call(plan_selection, options, selection, env=env, on_progress=progress,
                                     on_warning=_warn)
-    click.echo(f"Selected {picked.tickets} tickets ({selection.filters.describe()}); their sheet: {picked.sheet}")
+    click.echo(tr("Selected {n} tickets ({filters}); their sheet: {sheet}", n=picked.tickets,
+                  filters=selection.filters.describe(), sheet=picked.sheet))
     if result is None:
-        click.echo(f"No ticket matches {selection.filters.describe()}: nothing to plan.")
+        click.echo(tr("No ticket matches {filters}: nothing to plan.", filters=selection.filters.describe()))
         sys.exit(0)
     return result

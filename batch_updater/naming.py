@@ -26,6 +26,8 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from batch_updater.i18n import N_, tr
+
 NO_VALUE: object = object()  # advice() without a value: how to choose one
 
 
@@ -42,22 +44,24 @@ class Namer:
 
     def advice(self, name: str, value: object = NO_VALUE) -> str:
         """How to set the option (to `value`, if given) here, as an instruction."""
-        return f"pass {name}={'NAME' if value is NO_VALUE else repr(value)}"
+        return tr("pass {option}={value}", option=name, value="NAME" if value is NO_VALUE else repr(value))
 
 
 class CommandLine(Namer):
     """The command line's words: `--retry-comments`, `pass --header-row 3`. The options only a
     job file sets (`columns`, `defaults`) are named by it."""
 
-    JOB_FILE_ONLY = {"columns": "the job file", "defaults": "the job file's [defaults]",
-                     "values": "the job file's [values]"}
+    JOB_FILE_ONLY = {"columns": N_("the job file"), "defaults": N_("the job file's [defaults]"),
+                     "values": N_("the job file's [values]")}
     FLAGS = {"plan_file": "--plan", "config_path": "--config"}  # options whose flag is not their name
 
     def name(self, name: str) -> str:
-        return self.JOB_FILE_ONLY.get(name) or self.FLAGS.get(name) or "--" + name.replace("_", "-")
+        if name in self.JOB_FILE_ONLY:
+            return tr(self.JOB_FILE_ONLY[name])
+        return self.FLAGS.get(name) or "--" + name.replace("_", "-")
 
     def advice(self, name: str, value: object = NO_VALUE) -> str:
-        return f"pass {self.name(name)} {'NAME' if value is NO_VALUE else value}"
+        return tr("pass {option} {value}", option=self.name(name), value="NAME" if value is NO_VALUE else value)
 
 
 class Keyword(Namer):

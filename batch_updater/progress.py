@@ -11,11 +11,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from batch_updater.control import RunProgress, format_rate
+from batch_updater.i18n import language, tr_in
+from batch_updater.sheet.blocks import word
 
 
-def _counts(update: RunProgress) -> str:
-    shown = [f"{update.counts.get(k, 0)} {k}" for k in ("ok", "failed", "unknown") if update.counts.get(k)]
-    return ", ".join(shown) or "starting"
+def _counts(update: RunProgress, lang: str = "en") -> str:
+    shown = [tr_in(lang, "{n} {result}", n=update.counts.get(k, 0), result=word(k, lang))
+             for k in ("ok", "failed", "unknown") if update.counts.get(k)]
+    return tr_in(lang, ", ").join(shown) or tr_in(lang, "starting")
 
 
 class ProgressDisplay:
@@ -30,6 +33,7 @@ class ProgressDisplay:
         self._bar: Progress | None = None
         self._task = None
         self._reading: bool | None = None  # the phase the bar shows: reading tickets, or sending rows
+        self.lang = language()  # the command's: the run may call back from another thread
 
     def __enter__(self) -> ProgressDisplay:
         if self.terminal:
@@ -42,24 +46,28 @@ class ProgressDisplay:
         return self
 
     def __call__(self, update: RunProgress) -> None:
-        rate = format_rate(update.rate) + (" (paused: throttled)" if update.paused else "")
+        lang = self.lang
+        rate = (tr_in(lang, "{rate} (paused: throttled)", rate=format_rate(update.rate)) if update.paused
+                else format_rate(update.rate))
         if self._bar is not None:
             if self._task is None or self._reading != update.reading:  # a new phase: a bar of its own
                 if self._task is not None:
                     self._bar.remove_task(self._task)
                 self._reading = update.reading
                 self._task = self._bar.add_task("send", total=update.total, counts="", rate="",
-                                                what="reading tickets" if update.reading else "sending")
-            self._bar.update(self._task, completed=update.done, counts=_counts(update), rate=rate)
+                                                what=tr_in(lang, "reading tickets") if update.reading
+                                                else tr_in(lang, "sending"))
+            self._bar.update(self._task, completed=update.done, counts=_counts(update, lang), rate=rate)
             return
         now = time.monotonic()
         if self.quiet:
             return
         if now - self._last >= self.every or update.done == update.total:
             self._last = now
-            what = "tickets read" if update.reading else "rows"
-            print(f"progress: {update.done}/{update.total} {what}, {_counts(update)}, rate {rate}",
-                  file=self.stream, flush=True)
+            print(tr_in(lang, "progress: {done}/{total} tickets read, {counts}, rate {rate}", done=update.done,
+                        total=update.total, counts=_counts(update, lang), rate=rate) if update.reading else
+                  tr_in(lang, "progress: {done}/{total} rows, {counts}, rate {rate}", done=update.done,
+                        total=update.total, counts=_counts(update, lang), rate=rate), file=self.stream, flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

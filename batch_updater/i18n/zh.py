@@ -917,4 +917,271 @@ MESSAGES: dict[str, str] = {
     "the webhook's signature was refused: check FEISHU_WEBHOOK_SECRET (and this machine's clock)":
         "Webhook 签名被拒绝：请检查 FEISHU_WEBHOOK_SECRET（以及本机时钟）",
     "the custom bot's limit (100/min, 5/s)": "自定义机器人的频率限制（每分钟 100 条，每秒 5 条）",
+    # cli.py: what the command line prints (the summary, a plan's, status, errors and warnings)
+    "error: {text}": "错误：{text}",
+    "warning: {text}": "警告：{text}",
+    "error: stopped early: {reason}": "错误：提前停止：{reason}",
+    "Input: {source}": "输入：{source}",
+    "Columns sent: {columns}": "发送的列：{columns}",
+    "{n} {result}": "{result} {n}",
+    ", ": "，",
+    "{n} row": "{n} 行",
+    "{n} rows": "{n} 行",
+    "{n} ticket": "{n} 个工单",
+    "{n} tickets": "{n} 个工单",
+    "{n} comment": "{n} 条评论",
+    "{n} comments": "{n} 条评论",
+    "change": "变更",
+    "no-op": "无变化",
+    "missing": "工单不存在",
+    "forbidden": "无权限",
+    "Plan: {rows}: {counts}": "计划：{rows}：{counts}",
+    "  {field}: would change on {tickets}": "  {field}：将在 {tickets}上变更",
+    "{no_op}; {comments} would be posted; {missing} not found": "{no_op}；将发布 {comments}；{missing}未找到",
+    "{n} row changes nothing (no-op)": "{n} 行不做任何变更（无变化）",
+    "{n} rows change nothing (no-op)": "{n} 行不做任何变更（无变化）",
+    "Interrupted: the tickets not read are marked not_attempted in the plan.":
+        "已中断：未读取的工单在计划中标为未发送（not_attempted）。",
+    "Your file with the plan's columns: {path}": "加上计划列的你的文件：{path}",
+    "The plan's columns could not all be written to: {target}": "计划列未能全部写入：{target}",
+    "The plan's columns are in: {target}": "计划列已写入：{target}",
+    "Plan: {path} (nothing was sent)": "计划：{path}（未发送任何内容）",
+    "No jobs yet in this state folder.": "这个状态文件夹里还没有任务。",
+    "running (pid {pid})": "运行中（进程号 {pid}）",
+    "not running": "未运行",
+    "job {job}: {input}: {state}; {done} of {total} rows done": "任务 {job}：{input}：{state}；已完成 {done}/{total} 行",
+    "  last run: exit {code}, finished {finished}, report {report}":
+        "  上次运行：退出码 {code}，完成于 {finished}，报告 {report}",
+    "not written": "未写入",
+    "Dry run: {rows}: {counts}": "试运行：{rows}：{counts}",
+    "{rows}: {counts}": "{rows}：{counts}",
+    "{tickets} on more than one row ({rows} rows): applied one after another, in file order":
+        "{tickets}出现在多行中（共 {rows} 行）：按文件顺序依次应用",
+    "{n} ticket appears": "{n} 个工单",
+    "{n} tickets appear": "{n} 个工单",
+    "Most common problems:": "最常见的问题：",
+    "  and {kinds} ({problems}): see the report's msg column": "  另有 {kinds}（{problems}）：见报告的说明（msg）列",
+    "{n} more kind": "{n} 种",
+    "{n} more kinds": "{n} 种",
+    "{n} problem": "{n} 个问题",
+    "{n} problems": "{n} 个问题",
+    "Most common answers:": "最常见的返回：",
+    "{rate} (the API's limit, found)": "{rate}（已找到 API 的限流上限）",
+    "too few answers to measure": "返回太少，无法测算",
+    "Sent in {seconds} s: achieved {achieved}, rate at the end {settled}; {throttles}, {pauses}":
+        "发送用时 {seconds} 秒：实际速率 {achieved}；结束时速率 {settled}；{throttles}，{pauses}",
+    "{n} throttle answer": "{n} 次限流返回",
+    "{n} throttle answers": "{n} 次限流返回",
+    "{n} pause": "{n} 次暂停",
+    "{n} pauses": "{n} 次暂停",
+    "The next run starts from {rate} ({option} fixes a rate).": "下次运行将从 {rate} 开始（{option} 可固定速率）。",
+    "Undo sheet (run it to restore the fields this run changed): {path}":
+        "撤销表（运行它可恢复本次运行改动的字段）：{path}",
+    "Comments posted (the API cannot take them back): {path}": "已发布的评论（API 无法撤回）：{path}",
+    "Resumed job {job}: {rows} done by an earlier run was not sent again ({option} starts over)":
+        "已续跑任务 {job}：之前运行已完成的 {rows}未再次发送（{option} 可从头开始）",
+    "Resumed job {job}: {rows} done by an earlier run were not sent again ({option} starts over)":
+        "已续跑任务 {job}：之前运行已完成的 {rows}未再次发送（{option} 可从头开始）",
+    "Report: {path}": "报告：{path}",
+    "Report: not written (see the warning above)": "报告：未写入（见上方警告）",
+    "Your file with the result columns: {path}": "加上结果列的你的文件：{path}",
+    "Results could not all be written back to: {target} ({problem}; every row's result is in the report)":
+        "结果未能全部写回：{target}（{problem}；每行的结果都在报告中）",
+    "Results written back to: {target}": "结果已写回：{target}",
+    "Rows not done ({rows}), in your own columns: {path}": "未完成的行（{rows}），按你自己的列：{path}",
+    "Rows that may have been applied ({rows}): {path}: check those tickets; they are left out of the retry file so "
+    "that no comment is posted twice":
+        "可能已应用的行（{rows}）：{path}：请检查这些工单；它们不在重试文件中，以免评论被发布两次",
+    "run the same command again to resume: rows already done are not sent again":
+        "再次运行同一命令即可续跑：已完成的行不会再次发送",
+    "run it again": "再运行一次",
+    "Nothing was sent.": "未发送任何内容。",
+    "Nothing was sent. Fix the invalid rows (see the report's msg column) and check again.":
+        "未发送任何内容。请修正无效的行（见报告的说明（msg）列）后再检查一次。",
+    "The rows not sent are marked not_attempted; fix that, then {resume}.":
+        "未发送的行标为未发送（not_attempted）；修正后，{resume}。",
+    "Fix that, then {resume}.": "修正后，{resume}。",
+    "Interrupted: rows not sent are marked not_attempted; {resume}.":
+        "已中断：未发送的行标为未发送（not_attempted）；{resume}。",
+    "Interrupted; {resume}.": "已中断；{resume}。",
+    "{rows}: the API answered success, but the value did not take: sending it again will not help (see the msg "
+    "column)": "{rows}：API 返回成功，但值没有生效：再次发送也无济于事（见说明（msg）列）",
+    "fix the {n} invalid or refused in your input": "请在你的输入中修正 {n} 行无效或被拒绝的行",
+    "{n} got no final answer: {resume}": "{n} 行没有得到最终返回：{resume}",
+    ".": "。",
+    "Nothing to fix in those rows: the API gave them no final answer (see the msg column); {resume}.":
+        "这些行无需修正：API 没有给它们最终返回（见说明（msg）列）；{resume}。",
+    "Fix the {n} rows that are invalid or that the API refused (see the msg column), then {resume}; the other "
+    "{rest} got no final answer and are sent again.":
+        "请修正 {n} 行无效或被 API 拒绝的行（见说明（msg）列），然后{resume}；其余 {rest} 行没有得到最终返回，会再次发送。",
+    "Fix those rows in your input and {resume}.": "请在你的输入中修正这些行，然后{resume}。",
+    # progress.py: the progress bar and lines
+    "starting": "开始",
+    "{rate} (paused: throttled)": "{rate}（暂停：被限流）",
+    "reading tickets": "读取工单",
+    "sending": "发送",
+    "progress: {done}/{total} tickets read, {counts}, rate {rate}": "进度：已读取 {done}/{total} 个工单，{counts}，速率 {rate}",
+    "progress: {done}/{total} rows, {counts}, rate {rate}": "进度：{done}/{total} 行，{counts}，速率 {rate}",
+    # cli_helpdesk.py: export and run --select
+    "{option} {file}: no ticket ids in it": "{option} {file}：里面没有工单号",
+    "Selected: {filters}": "已筛选：{filters}",
+    "{written} of {tickets}": "{written}/{tickets}",
+    "{n} request": "{n} 次请求",
+    "{n} requests": "{n} 次请求",
+    "Exported {written} tickets to {target} ({requests} to the list API in {seconds} s)":
+        "已导出 {written} 个工单到 {target}（用时 {seconds} 秒，调用列表 API {requests}）",
+    "Edit the cells to change and run it ({command} first shows each change): the rows you leave as they are send "
+    "nothing.": "修改要变更的单元格后运行它（先用 {command} 可查看每处变更）：保持原样的行不会发送任何内容。",
+    "error: stopped early: {reason}; nothing was written": "错误：提前停止：{reason}；未写入任何内容",
+    "Interrupted: nothing was written.": "已中断：未写入任何内容。",
+    "{set} and {comment} go with {select} FILTERS (the tickets to change), or a job file's [select]":
+        "{set} 和 {comment} 要与 {select} FILTERS（要变更的工单）或任务文件的 [select] 一起使用",
+    "give INPUT or {select}, not both": "请给出 INPUT 或 {select}，不要同时给出",
+    "job file {file}: `input` and [select] do not go together": "任务文件 {file}：`input` 和 [select] 不能同时使用",
+    "Selected {n} tickets ({filters}); their sheet: {sheet}": "已筛选 {n} 个工单（{filters}）；它们的表格：{sheet}",
+    "Apply {change} to these {n} tickets?": "对这 {n} 个工单应用 {change}？",
+    "Resumed the selection an earlier run left unfinished: {n} tickets, {sheet} ({option} selects again)":
+        "已续跑之前运行未完成的筛选：{n} 个工单，{sheet}（{option} 可重新筛选）",
+    "No ticket matches {filters}: nothing to do.": "没有工单符合 {filters}：无需操作。",
+    "Not confirmed: nothing was sent ({option} applies it without asking).":
+        "未确认：未发送任何内容（{option} 可不经询问直接应用）。",
+    "No ticket matches {filters}: nothing to plan.": "没有工单符合 {filters}：无需计划。",
+    # naming.py: how an option is named and set on the command line or in a library call
+    "pass {option}={value}": "传入 {option}={value}",
+    "pass {option} {value}": "加上 {option} {value}",
+    "the job file": "任务文件",
+    "the job file's [defaults]": "任务文件的 [defaults]",
+    "the job file's [values]": "任务文件的 [values]",
+    # jobs/config.py, jobs/options.py, jobs/status.py: a job file, a run's options, a job's status
+    "must be the NAME of an environment variable (e.g. {example}), not the credential itself":
+        "必须是环境变量的名称（例如 {example}），而不是凭证本身",
+    "job file {file}: no such file": "任务文件 {file}：文件不存在",
+    "job file {file}: cannot read it ({error})": "任务文件 {file}：无法读取（{error}）",
+    "job file {file}: not valid TOML: {error}": "任务文件 {file}：不是有效的 TOML：{error}",
+    "job file {file}: {problems}": "任务文件 {file}：{problems}",
+    "not a known key": "不是已知的键",
+    "Input should be a valid integer, unable to parse string as an integer": "应为整数，无法把文本解析为整数",
+    "Input should be a valid integer": "应为整数",
+    "Input should be a valid integer, got a number with a fractional part": "应为整数，而这个数有小数部分",
+    "Input should be a valid number, unable to parse string as a number": "应为数字，无法把文本解析为数字",
+    "Input should be a valid number": "应为数字",
+    "Input should be a valid boolean, unable to interpret input": "应为布尔值（true 或 false），无法识别输入",
+    "Input should be a valid boolean": "应为布尔值（true 或 false）",
+    "Input should be a valid string": "应为文本",
+    "Input should be a valid dictionary": "应为表（TOML 表）",
+    "Input should be a valid list": "应为列表",
+    "Input should be greater than {gt}": "应大于 {gt}",
+    "Input should be greater than or equal to {ge}": "应大于或等于 {ge}",
+    "Input should be less than {lt}": "应小于 {lt}",
+    "Input should be less than or equal to {le}": "应小于或等于 {le}",
+    "Input should be {expected}": "应为 {expected}",
+    "Input should be a finite number": "应为有限的数字",
+    "Input is not a valid path": "不是有效的路径",
+    "this job file selects its tickets ([select]): run it as a selection ({option} FILE on the command line, or "
+    "batch_updater.run_selection)":
+        "这个任务文件自己筛选工单（[select]）：请把它作为筛选运行（命令行上用 {option} FILE，或用 batch_updater.run_selection）",
+    "this job file has a [set] but no [select]: add [select] with the filters of the tickets to change (status = 5, "
+    "updated-before = \"14 days ago\"), or `input`, a spreadsheet":
+        "这个任务文件有 [set] 但没有 [select]：请加上 [select]，写明要变更的工单的筛选条件（status = 5、"
+        "updated-before = \"14 days ago\"），或加上 `input`，即一个电子表格",
+    "no input: give the spreadsheet to run (INPUT), or `input` in the job file":
+        "没有输入：请给出要运行的电子表格（INPUT），或在任务文件中写 `input`",
+    "{option} must be from {low} to {high}": "{option} 必须在 {low} 到 {high} 之间",
+    "{option} must be a row number from 1 (the first row) to {max}": "{option} 必须是 1（第一行）到 {max} 之间的行号",
+    "{option} must be a number of seconds more than 0": "{option} 必须是大于 0 的秒数",
+    "values.{column}: a table of the column's values -> what to read instead (e.g. 已完成 = \"51\")":
+        "values.{column}：应为一张表：列中的值 -> 改读成的值（例如 已完成 = \"51\"）",
+    "result_fields: give a field's name for any of result, code, msg, finished_at (not {unknown})":
+        "result_fields：请为 result、code、msg、finished_at 中的任意一个给出字段名（而不是 {unknown}）",
+    "result_fields: give a field's name for any of result, code, msg, finished_at":
+        "result_fields：请为 result、code、msg、finished_at 中的任意一个给出字段名",
+    "no job {job!r} in {folder} (give a job id, or the path of its input; {status} alone lists them)":
+        "{folder} 中没有任务 {job!r}（请给出任务 ID 或其输入的路径；单独运行 {status} 会列出所有任务）",
+    # run/job.py, run/prepare.py, run/rows.py: a run's report and warnings, the Summary sheet's settings
+    "cannot write the report to {path} ({why})": "无法把报告写到 {path}（{why}）",
+    "{problem}; it is in {path} instead": "{problem}；改为写在 {path}",
+    "{problem} nor to {path} ({why}): each row's result is in the job's journal and the log only":
+        "{problem}，也无法写到 {path}（{why}）：每行的结果只在任务日志（journal）和运行日志中",
+    "dry run (nothing sent)": "试运行（未发送任何内容）",
+    "yes": "是",
+    "no": "否",
+    "mode": "模式",
+    "input": "输入",
+    "sheet": "工作表",
+    "encoding": "编码",
+    "started_at": "开始时间",
+    "job": "任务",
+    "rows done by an earlier run": "之前运行已完成的行",
+    "api": "API",
+    "rate": "速率",
+    "concurrency": "并发数",
+    "max attempts": "最多尝试次数",
+    "timeout (s)": "超时（秒）",
+    "retry comments": "重试评论",
+    "wall time (s)": "总用时（秒）",
+    "achieved rate": "实际速率",
+    "settled rate": "结束时速率",
+    "throttle answers": "限流返回次数",
+    "throttle pauses": "限流暂停次数",
+    "stopped because": "停止原因",
+    "a link is read from the API it lives on, and the built-in sandbox starts empty: run {command} (it serves a demo "
+    "Base and sheet, and prints their links) and point FEISHU_BASE_URL at it, instead of {option}":
+        "链接要从它所在的 API 读取，而内置沙箱启动时是空的：请运行 {command}（它提供一个演示多维表格和电子表格，"
+        "并打印它们的链接），再把 FEISHU_BASE_URL 指向它，而不是用 {option}",
+    "input: expected a file's path or a Source, not {kind}": "input：应为文件路径或 Source，而不是 {kind}",
+    "value maps ({option}) for columns not in the sheet: {columns}": "值映射（{option}）对应的列不在表格中：{columns}",
+    "{n} cell emptied since the export ({cells}) is not sent: an empty cell leaves its field as it is, so the ticket "
+    "keeps its value":
+        "导出后被清空的 {n} 个单元格（{cells}）不会发送：空单元格不改动对应字段，工单保留原值",
+    "{n} cells emptied since the export ({cells}) are not sent: an empty cell leaves its field as it is, so the "
+    "ticket keeps its value":
+        "导出后被清空的 {n} 个单元格（{cells}）不会发送：空单元格不改动对应字段，工单保留原值",
+    "{folder}: the job's journal cannot be written; make room there and run the same command again":
+        "{folder}：无法写入任务日志（journal）；请在那里腾出空间，然后再次运行同一命令",
+    "{folder}: the job's journal cannot be written; the rows not sent are not_attempted: make room there and run "
+    "the same command again":
+        "{folder}：无法写入任务日志（journal）；未发送的行标为未发送（not_attempted）：请在那里腾出空间，然后再次运行同一命令",
+    "the comments this run did not post stay reserved until this job runs again":
+        "本次运行没有发布的评论会一直保留，直到这个任务再次运行",
+    " and {n} more": " 等另外 {n} 个",
+    "{option}: a comment may now be posted twice on {n} tickets (the rows' msg says why): {tickets}":
+        "{option}：{n} 个工单上的评论现在可能被发布两次（原因见这些行的说明）：{tickets}",
+    "what this run changed is not recorded in the job's journal: a later run's undo sheet will not restore it":
+        "本次运行的改动没有记录在任务日志（journal）中：之后运行的撤销表不会恢复它们",
+    "{n} rows would post a comment this job posted (or may have) before it was started over with {option}":
+        "{n} 行要发布的评论，这个任务在用 {option} 从头开始之前已经发过（或可能发过）",
+    "{n} rows would post a comment another job posted or may have ({inputs})":
+        "{n} 行要发布的评论，另一个任务已经发过或可能发过（{inputs}）",
+    "{held}: held, not posted again (a row's other fields are still sent); {option} posts them":
+        "{held}：先不发布，不会再发一次（这些行的其他字段照常发送）；{option} 会发布它们",
+    "resumed from the journal an earlier version of batch-updater kept for this file: {n} rows":
+        "已从旧版 batch-updater 为这个文件保存的任务日志（journal）续跑：{n} 行",
+    # run/notifying.py, notify/: the card when a job ends, and its targets
+    "{option} {target}: the app's bot sends it, which needs FEISHU_APP_ID and FEISHU_APP_SECRET (or notify a group "
+    "through webhook:<url>)":
+        "{option} {target}：由应用的机器人发送，需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET（或通过 webhook:<url> 通知群）",
+    "{option}: a run against the in-process sandbox notifies nobody (it is gone when the run ends)":
+        "{option}：针对进程内沙箱的运行不会通知任何人（运行结束时沙箱就没了）",
+    "notifying {target} failed: {why} (the run's exit code and report are unchanged)":
+        "通知 {target} 失败：{why}（运行的退出码和报告不变）",
+    "{option} {target!r}: use chat:<chat id>, user:<email or open_id> or webhook:<url>":
+        "{option} {target!r}：请用 chat:<chat id>、user:<email 或 open_id> 或 webhook:<url>",
+    "{option} {target!r}: a webhook's URL starts with https:// (http:// only on this machine)":
+        "{option} {target!r}：Webhook 的 URL 以 https:// 开头（http:// 只限本机）",
+    "the app's bot needs FEISHU_APP_ID and FEISHU_APP_SECRET": "应用的机器人需要 FEISHU_APP_ID 和 FEISHU_APP_SECRET",
+    "HTTP {status} with a non-API answer": "HTTP {status}，返回的不是 API 的应答",
+    " ({meaning})": "（{meaning}）",
+    "not sent": "未发送",
+    "Job done": "任务完成",
+    "Job done, with problems": "任务完成（有问题）",
+    "Job stopped": "任务已停止",
+    "Input": "输入",
+    "Results": "结果",
+    "Rate held": "保持速率",
+    "Duration": "用时",
+    "Exit code": "退出码",
+    "Source": "来源",
+    "First problems": "前几个问题",
+    "Job": "任务",
+    "{seconds} s": "{seconds} 秒",
 }

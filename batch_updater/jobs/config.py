@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import N_, language, tr
 from batch_updater.jobs.options import COMMAND_LINE_ONLY, LIMITS, RunOptions
 from batch_updater.naming import option
 from batch_updater.sources.links import is_link
@@ -44,8 +45,8 @@ class CredentialNames(BaseModel):
     def _a_name_not_a_secret(cls, value: str) -> str:
         if not _ENV_NAME.fullmatch(value):
             # Never echo the value: it may be the secret itself.
-            raise ValueError("must be the NAME of an environment variable (e.g. FEISHU_HELPDESK_TOKEN), "
-                             "not the credential itself")
+            raise ValueError(tr("must be the NAME of an environment variable (e.g. {example}), not the credential "
+                                "itself", example="FEISHU_HELPDESK_TOKEN"))
         return value
 
 
@@ -120,9 +121,9 @@ def load_config(path: Path) -> JobConfig:
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad may save a byte-order mark
     except FileNotFoundError:
-        raise UsageError(f"job file {path}: no such file") from None
+        raise UsageError(tr("job file {file}: no such file", file=path)) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"job file {path}: cannot read it ({e})") from None
+        raise UsageError(tr("job file {file}: cannot read it ({error})", file=path, error=e)) from None
     config = config_from_text(text, str(path))
     base = path.parent
     for name in ("input", "report", "report_dir", "log_file"):
@@ -137,18 +138,51 @@ def config_from_text(text: str, name: str) -> JobConfig:
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"job file {name}: not valid TOML: {e}") from None
+        raise UsageError(tr("job file {file}: not valid TOML: {error}", file=name, error=e)) from None
     try:
         return JobConfig.model_validate(data)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            text = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                text = "not a known key"
-            problems.append(f"{key}: {text}")
-        raise UsageError(f"job file {name}: " + "; ".join(problems)) from None
+        problems = [f"{'.'.join(str(p) for p in err['loc'])}: {_said(err)}" for err in e.errors()]
+        raise UsageError(tr("job file {file}: {problems}", file=name, problems=tr("; ").join(problems))) from None
+
+
+# pydantic's own words for a wrong value, by the error's type, to say them in the language in use
+# (its English stays its own: `msg`); its fields are the error's `ctx`.
+_PYDANTIC = {
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "list_type": N_("Input should be a valid list"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "literal_error": N_("Input should be {expected}"),
+    "finite_number": N_("Input should be a finite number"),
+    "path_type": N_("Input is not a valid path"),
+}
+NOT_A_KEY = N_("not a known key")
+
+
+def _said(err: Mapping[str, Any]) -> str:
+    """One of pydantic's errors in the language in use (a validator's own message is already)."""
+    if err["type"] == "extra_forbidden":
+        return tr(NOT_A_KEY)
+    text = str(err["msg"]).removeprefix("Value error, ")
+    template = _PYDANTIC.get(err["type"])
+    if template is None or language() == "en":
+        return text
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return tr(template, **ctx)
+    except (KeyError, IndexError):
+        return text
 
 
 def credential_env(config: JobConfig, env: Mapping[str, str]) -> dict[str, str]:
@@ -180,12 +214,13 @@ def options_from(config: JobConfig | None, **given: Any) -> RunOptions:
         values["input"] = values["plan_file"]  # run --plan PLAN_FILE: the plan file is the input
     if values.get("input") is None:
         if config is not None and config.select:
-            raise UsageError("this job file selects its tickets ([select]): run it as a selection "
-                             f"({option('config_path')} FILE on the command line, or batch_updater.run_selection)")
+            raise UsageError(tr("this job file selects its tickets ([select]): run it as a selection ({option} FILE "
+                                "on the command line, or batch_updater.run_selection)", option=option("config_path")))
         if config is not None and config.sets:
-            raise UsageError("this job file has a [set] but no [select]: add [select] with the filters of the tickets "
-                             "to change (status = 5, updated-before = \"14 days ago\"), or `input`, a spreadsheet")
-        raise UsageError("no input: give the spreadsheet to run (INPUT), or `input` in the job file")
+            raise UsageError(tr("this job file has a [set] but no [select]: add [select] with the filters of the "
+                                "tickets to change (status = 5, updated-before = \"14 days ago\"), or `input`, a "
+                                "spreadsheet"))
+        raise UsageError(tr("no input: give the spreadsheet to run (INPUT), or `input` in the job file"))
     return RunOptions(**values)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 from batch_updater.schema.columns import check_renames
 from batch_updater.sources.base import Source
@@ -58,22 +59,27 @@ class RunOptions:
     def check(self) -> None:
         for name, (low, high) in LIMITS.items():
             if not low <= getattr(self, name) <= high:
-                raise UsageError(f"{option(name)} must be from {low} to {high}", option=name, value=getattr(self, name))
+                raise UsageError(tr("{option} must be from {low} to {high}", option=option(name), low=low, high=high),
+                                 option=name, value=getattr(self, name))
         if self.header_row is not None and not 1 <= self.header_row <= 1_048_576:
-            raise UsageError(f"{option('header_row')} must be a row number from 1 (the first row) to 1048576",
+            raise UsageError(tr("{option} must be a row number from 1 (the first row) to {max}",
+                                option=option("header_row"), max=1048576),
                              option="header_row", value=self.header_row)
         if not math.isfinite(self.timeout) or self.timeout <= 0:
-            raise UsageError(f"{option('timeout')} must be a number of seconds more than 0", option="timeout",
+            raise UsageError(tr("{option} must be a number of seconds more than 0", option=option("timeout")),
+                             option="timeout",
                              value=self.timeout)
         check_renames(self.columns)
         for column, table in self.values.items():
             if not isinstance(table, dict):
-                raise UsageError(f"values.{column}: a table of the column's values -> what to read instead "
-                                 "(e.g. 已完成 = \"51\")", option="values")
+                raise UsageError(tr("values.{column}: a table of the column's values -> what to read instead "
+                                    "(e.g. 已完成 = \"51\")", column=column), option="values")
             self.values[column] = {str(k): str(v) for k, v in table.items()}
         unknown = sorted(set(self.result_fields) - {"result", "code", "msg", "finished_at"})
         if unknown or not all(isinstance(v, str) and v.strip() for v in self.result_fields.values()):
-            raise UsageError("result_fields: give a field's name for any of result, code, msg, finished_at"
-                             + (f" (not {', '.join(unknown)})" if unknown else ""), option="result_fields")
+            raise UsageError(tr("result_fields: give a field's name for any of result, code, msg, finished_at (not "
+                                "{unknown})", unknown=", ".join(unknown)) if unknown else
+                             tr("result_fields: give a field's name for any of result, code, msg, finished_at"),
+                             option="result_fields")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.paths import atomic_path, state_dir
 
 PROGRESS_EVERY = 1.0  # seconds between two writes of a run's progress
@@ -106,8 +107,8 @@ def job_status(job: str | os.PathLike[str] | None = None, *, env: Mapping[str, s
     matching = [s for s in found if s.job.startswith(wanted) or s.input == wanted or
                 (resolved is not None and resolved in (s.input, s.input_path))]
     if not matching:
-        raise UsageError(f"no job {wanted!r} in {folder} (give a job id, or the path of its input; "
-                         f"`status` alone lists them)")
+        raise UsageError(tr("no job {job!r} in {folder} (give a job id, or the path of its input; {status} alone "
+                            "lists them)", job=wanted, folder=folder, status="`status`"))
     return matching
 
 

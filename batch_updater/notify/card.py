@@ -9,23 +9,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from batch_updater.i18n import LANGUAGES, N_, tr_in
+from batch_updater.sheet.blocks import word
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 RESULTS = ("ok", "skipped", "invalid", "failed", "unknown", "not_attempted", "valid")
-_WORDS = {
-    "en": {"done": "Job done", "problems_title": "Job done, with problems", "stopped": "Job stopped",
-           "input": "Input", "results": "Results", "rate": "Rate held", "duration": "Duration",
-           "exit": "Exit code", "report": "Report", "link": "Source", "problems": "First problems",
-           "none": "not written", "job": "Job", "s": "s",
-           "ok": "ok", "skipped": "skipped", "invalid": "invalid", "failed": "failed", "unknown": "unknown",
-           "not_attempted": "not attempted", "valid": "valid"},
-    "zh": {"done": "任务完成", "problems_title": "任务完成（有问题）", "stopped": "任务已停止",
-           "input": "输入", "results": "结果", "rate": "保持速率", "duration": "用时",
-           "exit": "退出码", "report": "报告", "link": "来源", "problems": "前几个问题",
-           "none": "未写入", "job": "任务", "s": "秒",
-           "ok": "成功", "skipped": "跳过", "invalid": "无效", "failed": "失败", "unknown": "未知",
-           "not_attempted": "未发送", "valid": "有效"},
-}
+# The card's words (the catalogue's: i18n/zh.py); a result as a Chinese report names it (sheet/blocks.py)
+DONE, WITH_PROBLEMS, STOPPED = N_("Job done"), N_("Job done, with problems"), N_("Job stopped")
+INPUT, RESULTS_LABEL, RATE, DURATION = N_("Input"), N_("Results"), N_("Rate held"), N_("Duration")
+EXIT, REPORT, LINK, PROBLEMS, JOB = N_("Exit code"), N_("Report"), N_("Source"), N_("First problems"), N_("Job")
+NOT_WRITTEN, SECONDS = N_("not written"), N_("{seconds} s")
+_EN_RESULTS = {"not_attempted": "not attempted"}
 
 
 @dataclass(frozen=True)
@@ -44,34 +39,43 @@ class JobFacts:
 
 
 def language(texts: Sequence[str]) -> str:
-    """"zh" when the job's own words (its columns, its input's name) are Chinese, else "en"."""
+    """"zh" when the job's own words (its columns, its input's name) are Chinese, else "en": a guess
+    for a caller with no language of its own (a run's card speaks the language it ran in)."""
     return "zh" if any(_CJK.search(text) for text in texts) else "en"
 
 
 def job_card(facts: JobFacts, lang: str = "en") -> dict[str, Any]:
     """A card (schema 2.0) for im/v1/messages' `interactive` content or a custom bot's `card`."""
-    w = _WORDS.get(lang, _WORDS["en"])
+    lang = lang if lang in LANGUAGES else "en"
+
+    def w(english: str, **facts: object) -> str:
+        return tr_in(lang, english, **facts)
+
     stopped = facts.exit_code not in (0, 1)
-    title = w["stopped"] if stopped else w["done"] if facts.exit_code == 0 else w["problems_title"]
-    counts = ", ".join(f"{w.get(k, k)} {facts.counts[k]}" for k in sorted(
+    title = w(STOPPED) if stopped else w(DONE) if facts.exit_code == 0 else w(WITH_PROBLEMS)
+    counts = w(", ").join(f"{_result(k, lang)} {facts.counts[k]}" for k in sorted(
         facts.counts, key=lambda k: RESULTS.index(k) if k in RESULTS else len(RESULTS)) if facts.counts[k])
-    lines = [f"**{w['input']}**: {facts.input}", f"**{w['results']}**: {counts or '-'}"]
+    lines = [f"**{w(INPUT)}**: {facts.input}", f"**{w(RESULTS_LABEL)}**: {counts or '-'}"]
     if facts.rate:
-        lines.append(f"**{w['rate']}**: {facts.rate}")
-    lines += [f"**{w['duration']}**: {facts.duration_s:.0f} {w['s']}", f"**{w['exit']}**: {facts.exit_code}",
-              f"**{w['report']}**: {facts.report or w['none']}"]
+        lines.append(f"**{w(RATE)}**: {facts.rate}")
+    lines += [f"**{w(DURATION)}**: {w(SECONDS, seconds=f'{facts.duration_s:.0f}')}",
+              f"**{w(EXIT)}**: {facts.exit_code}", f"**{w(REPORT)}**: {facts.report or w(NOT_WRITTEN)}"]
     if facts.link:
-        lines.append(f"**{w['link']}**: {facts.link}")
+        lines.append(f"**{w(LINK)}**: {facts.link}")
     if facts.job:
-        lines.append(f"**{w['job']}**: {facts.job}")
+        lines.append(f"**{w(JOB)}**: {facts.job}")
     elements: list[dict[str, Any]] = [{"tag": "markdown", "content": "\n".join(lines)}]
     if facts.problems:
         shown = "\n".join(f"- {_short(p)}" for p in facts.problems[:5])
-        elements.append({"tag": "markdown", "content": f"**{w['problems']}**\n{shown}"})
+        elements.append({"tag": "markdown", "content": f"**{w(PROBLEMS)}**\n{shown}"})
     return {"schema": "2.0", "header": {"title": {"tag": "plain_text", "content": title},
                                         "template": "red" if stopped else "green" if facts.exit_code == 0
                                         else "orange"},
             "body": {"elements": elements}}
+
+
+def _result(name: str, lang: str) -> str:
+    return _EN_RESULTS.get(name, name) if lang == "en" else word(name, lang)
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -25,6 +25,7 @@ from batch_updater.errors import CredentialsRefused
 from batch_updater.feishu.client import post_json
 from batch_updater.feishu.codes import Action, lookup
 from batch_updater.feishu.tokens import TenantToken
+from batch_updater.i18n import tr
 from batch_updater.notify.targets import Target
 
 MESSAGES_PATH = "/open-apis/im/v1/messages"
@@ -55,7 +56,7 @@ async def send_card(targets: Sequence[Target], card: Mapping[str, Any], uuid: st
                 if target.kind == "webhook":
                     why = await _hook(session, target, card, env.get("FEISHU_WEBHOOK_SECRET", ""), wait)
                 elif tenant is None:
-                    why = "the app's bot needs FEISHU_APP_ID and FEISHU_APP_SECRET"
+                    why = tr("the app's bot needs FEISHU_APP_ID and FEISHU_APP_SECRET")
                 else:
                     why = await _bot(session, tenant, base_url, target, card, uuid, wait)
             except CredentialsRefused as e:  # the tenant token could not be had
@@ -71,7 +72,7 @@ async def _bot(session: aiohttp.ClientSession, tenant: TenantToken, base_url: st
     body = json.dumps({"receive_id": target.address, "msg_type": "interactive", "uuid": uuid,
                        "content": json.dumps(card, ensure_ascii=False)}, ensure_ascii=False).encode()
     token = await tenant.current()
-    why = "not sent"
+    why = tr("not sent")
     for attempt in range(ATTEMPTS):
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json; charset=utf-8"}
         code, why, again = await _post(session, url, body, headers, target)
@@ -86,7 +87,7 @@ async def _bot(session: aiohttp.ClientSession, tenant: TenantToken, base_url: st
 
 async def _hook(session: aiohttp.ClientSession, target: Target, card: Mapping[str, Any], secret: str,
                 wait: float) -> str | None:
-    why = "not sent"
+    why = tr("not sent")
     for attempt in range(ATTEMPTS):
         body: dict[str, Any] = {"msg_type": "interactive", "card": card}
         if secret:
@@ -109,10 +110,10 @@ async def _post(session: aiohttp.ClientSession, url: str, body: bytes, headers: 
         return None, failure, True
     code = data.get("code", data.get("StatusCode")) if isinstance(data, dict) else None
     if not isinstance(code, int):
-        return None, f"HTTP {status} with a non-API answer", status >= 500
+        return None, tr("HTTP {status} with a non-API answer", status=status), status >= 500
     if code == 0:
         return 0, "", False
     known = lookup(code)
     msg = str(data.get("msg") or data.get("StatusMessage") or "")[:200]
-    why = f"{code} {msg}".strip() + (f" ({known.meaning})" if known else "")
+    why = f"{code} {msg}".strip() + (tr(" ({meaning})", meaning=tr(known.meaning)) if known else "")
     return code, why, status >= 500 or (known is not None and known.action in (Action.THROTTLE, Action.RETRY))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -41,14 +42,15 @@ def parse_notify(texts: Iterable[str]) -> list[Target]:
         kind, address = kind.lower(), address.strip()
         target = Target(kind, address)
         if kind not in ("chat", "user", "webhook") or not address:
-            raise UsageError(f"{option('notify')} {_shown(text)!r}: use chat:<chat id>, user:<email or open_id> or "
-                             "webhook:<url>", option="notify", value=_shown(text))
+            raise UsageError(tr("{option} {target!r}: use chat:<chat id>, user:<email or open_id> or webhook:<url>",
+                                option=option("notify"), target=_shown(text)), option="notify", value=_shown(text))
         if kind == "webhook":
             parts = urlsplit(address)
             local = parts.scheme == "http" and (parts.hostname or "") in LOOPBACK
             if not (parts.scheme == "https" or local) or not parts.hostname:
-                raise UsageError(f"{option('notify')} {target.label!r}: a webhook's URL starts with https:// "
-                                 "(http:// only on this machine)", option="notify", value=target.label)
+                raise UsageError(tr("{option} {target!r}: a webhook's URL starts with https:// (http:// only on this "
+                                    "machine)", option=option("notify"), target=target.label),
+                                 option="notify", value=target.label)
         if target not in found:
             found.append(target)
     return found

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from batch_updater.control import RunControl, RunProgress, format_rate
 from batch_updater.errors import why_not_written
+from batch_updater.i18n import N_, tr
 from batch_updater.jobs.config import credential_env, load_config, options_from, secret_values
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import close_logging, event, setup_logging, warn
@@ -147,7 +148,7 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                       counts=dict(result.summary.by_result),
                       achieved_rate=round(sent.achieved_rate, 3) if sent and sent.achieved_rate else None)
     counts = ", ".join(f"{n} {name}" for name, n in result.summary.by_result.items())
-    event("finish", f"finished with exit code {result.exit_code}: {counts}",
+    event("finish", f"finished with exit code {result.exit_code}: {counts}",  # i18n: en (the log's)
           level=logging.INFO if result.exit_code == 0 else logging.WARNING, exit_code=result.exit_code,
           counts=result.summary.by_result, report=str(written.report or ""), stopped=result.stop_reason or "")
     return result
@@ -188,16 +189,16 @@ def _write_safely(report: Path, env: Mapping[str, str], on_warning: Callable[[st
     try:
         return write(report), None
     except OSError as e:
-        first = f"cannot write the report to {report} ({why_not_written(e, report.parent)})"
+        first = tr("cannot write the report to {path} ({why})", path=report, why=why_not_written(e, report.parent))
     fallback = report.name
     try:
         folder = state_subdir(env, "reports").resolve()
         fallback = str(folder / report.name)
         written = write(folder / report.name)
-        why = f"{first}; it is in {fallback} instead"
+        why = tr("{problem}; it is in {path} instead", problem=first, path=fallback)
     except OSError as again:  # nowhere to write: the run is over all the same, and says so
-        why = (f"{first} nor to {fallback} ({why_not_written(again, Path(fallback).parent)}): each row's result "
-               "is in the job's journal and the log only")
+        why = tr("{problem} nor to {path} ({why}): each row's result is in the job's journal and the log only",
+                 problem=first, path=fallback, why=why_not_written(again, Path(fallback).parent))
         written = Written(None)
     warn(why, on_warning)
     return written, why
@@ -208,25 +209,33 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
     options, sheet, started = job.options, job.sheet, job.started
     endpoint = job.send.endpoint if job.send is not None else None  # the API it talked to (None: a dry run)
     shown: dict[str, Any] = {
-        "mode": endpoint.mode if endpoint is not None else "dry run (nothing sent)",
+        "mode": endpoint.mode if endpoint is not None else tr("dry run (nothing sent)"),
         "input": job.source.label,
         "sheet": sheet.sheet_name or "",
         "encoding": sheet.encoding or "",
         "started_at": started.isoformat(timespec="seconds"),
         "job": jid,
-        "rows done by an earlier run": resumed or "",
+        "rows done by an earlier run": resumed or "",  # i18n: en (one of SETTINGS, labelled below)
     }
     if sent is not None and endpoint is not None:
         shown.update({
             "api": endpoint.label or sent.base_url,
             "rate": options.rate, "concurrency": options.concurrency, "max attempts": options.max_attempts,
-            "timeout (s)": options.timeout, "retry comments": "yes" if options.retry_comments else "no",
+            "timeout (s)": options.timeout, "retry comments": tr("yes") if options.retry_comments else tr("no"),
             "wall time (s)": f"{sent.elapsed:.1f}",
             "achieved rate": format_rate(sent.achieved_rate) if sent.achieved_rate is not None else "",
             "settled rate": format_rate(sent.final_rate), "throttle answers": sent.throttles,
             "throttle pauses": sent.pauses, "stopped because": sent.stop_reason or "",
         })
-    return {k: v for k, v in shown.items() if v != ""}
+    return {tr(k): v for k, v in shown.items() if v != ""}  # each one of SETTINGS
+
+
+# The report's Summary sheet's settings, labelled in the language in use
+SETTINGS = (
+    N_("mode"), N_("input"), N_("sheet"), N_("encoding"), N_("started_at"), N_("job"),
+    N_("rows done by an earlier run"), N_("api"), N_("rate"), N_("concurrency"), N_("max attempts"),
+    N_("timeout (s)"), N_("retry comments"), N_("wall time (s)"), N_("achieved rate"), N_("settled rate"),
+    N_("throttle answers"), N_("throttle pauses"), N_("stopped because"))
 
 
 def run_config(path: str | Path, *, env: Mapping[str, str] | None = None, **overrides: Any) -> RunResult:

@@ -14,9 +14,10 @@ from typing import Any
 from batch_updater.control import format_rate
 from batch_updater.errors import UsageError
 from batch_updater.feishu.credentials import api_origin
+from batch_updater.i18n import language, tr
 from batch_updater.logs import event, warn
 from batch_updater.naming import option
-from batch_updater.notify.card import JobFacts, job_card, language
+from batch_updater.notify.card import JobFacts, job_card
 from batch_updater.notify.send import Sent, send_card
 from batch_updater.notify.targets import Target, parse_notify
 from batch_updater.sources.base import Loaded
@@ -31,8 +32,9 @@ def check_notify(texts: list[str], env: Mapping[str, str]) -> list[Target]:
     targets = parse_notify(texts)
     bot = [t.label for t in targets if t.kind != "webhook"]
     if bot and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
-        raise UsageError(f"{option('notify')} {bot[0]}: the app's bot sends it, which needs FEISHU_APP_ID and "
-                         "FEISHU_APP_SECRET (or notify a group through webhook:<url>)", option="notify", value=bot[0])
+        raise UsageError(tr("{option} {target}: the app's bot sends it, which needs FEISHU_APP_ID and "
+                            "FEISHU_APP_SECRET (or notify a group through webhook:<url>)", option=option("notify"),
+                            target=bot[0]), option="notify", value=bot[0])
     return targets
 
 
@@ -69,11 +71,11 @@ def notify_run(result: RunResult, job: Job, on_warning: Callable[[str], None] | 
                now: Callable[[], datetime]) -> list[Sent]:
     """Send the run's card to `job.options.notify`; warnings for those that failed."""
     if job.send is not None and not job.send.endpoint.from_env:
-        warn(f"{option('notify')}: a run against the in-process sandbox notifies nobody (it is gone when the run "
-             "ends)", on_warning)
+        warn(tr("{option}: a run against the in-process sandbox notifies nobody (it is gone when the run ends)",
+                option=option("notify")), on_warning)
         return []
     targets = parse_notify(job.options.notify)
-    card = job_card(facts_of(result, job, now()), language([*job.sheet.columns.header, job.source.label]))
+    card = job_card(facts_of(result, job, now()), language())  # the language the job ran in
     try:
         base_url = api_origin(job.options.base_url, job.env)
         sent = asyncio.run(send_card(targets, card, message_uuid(result, job), job.env, base_url))
@@ -83,8 +85,9 @@ def notify_run(result: RunResult, job: Job, on_warning: Callable[[str], None] | 
         if item.ok:
             event("notified", f"notified {item.target.label}", target=item.target.label)
         else:
-            event("notify_failed", f"notifying {item.target.label} failed: {item.why}", level=logging.WARNING,
+            event("notify_failed", f"notifying {item.target.label} failed: {item.why}",  # i18n: en (the log's)
+                  level=logging.WARNING,
                   target=item.target.label)
-            warn(f"notifying {item.target.label} failed: {item.why} (the run's exit code and report are unchanged)",
-                 on_warning)
+            warn(tr("notifying {target} failed: {why} (the run's exit code and report are unchanged)",
+                    target=item.target.label, why=item.why), on_warning)
     return sent

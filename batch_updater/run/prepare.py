@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError, CredentialsRefused, UsageError
+from batch_updater.i18n import tr
 from batch_updater.jobs.options import RunOptions
 from batch_updater.logs import warn
 from batch_updater.model import FieldError, TicketUpdate
@@ -92,15 +93,16 @@ def source_of(options: RunOptions, env: Mapping[str, str] | None = None) -> Sour
     if is_link(given):
         assert isinstance(given, str)
         if options.sandbox:
-            raise UsageError("a link is read from the API it lives on, and the built-in sandbox starts empty: run "
-                             "`batch-updater sandbox` (it serves a demo Base and sheet, and prints their links) and "
-                             f"point FEISHU_BASE_URL at it, instead of {option('sandbox')}", option="sandbox")
+            raise UsageError(tr("a link is read from the API it lives on, and the built-in sandbox starts empty: run "
+                                "{command} (it serves a demo Base and sheet, and prints their links) and point "
+                                "FEISHU_BASE_URL at it, instead of {option}", command="`batch-updater sandbox`",
+                                option=option("sandbox")), option="sandbox")
         return link_source(given, os.environ if env is None else env, options.base_url, timeout=options.timeout,
                            result_fields=options.result_fields, header_row=options.header_row, sheet=options.sheet)
     if isinstance(given, str | os.PathLike):
         return FileSource(Path(given), options.sheet, options.encoding, options.header_row)
     if not isinstance(given, Source):
-        raise UsageError(f"input: expected a file's path or a Source, not {type(given).__name__}")
+        raise UsageError(tr("input: expected a file's path or a Source, not {kind}", kind=type(given).__name__))
     return given
 
 
@@ -150,7 +152,8 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
         warn(warning, on_warning)
     absent = unmatched_value_maps(loaded.columns, options.values)
     if absent:
-        warn(f"value maps ({option('values')}) for columns not in the sheet: {', '.join(absent)}", on_warning)
+        warn(tr("value maps ({option}) for columns not in the sheet: {columns}", option=option("values"),
+                columns=", ".join(absent)), on_warning)
     started = now()
     report = Path(options.report) if options.report else None if source.stem is None else default_report_path(
         Path(f"{source.stem}.{loaded.kind}"), loaded.kind, Path(options.report_dir), started,
@@ -162,10 +165,11 @@ def prepare(options: RunOptions, *, env: Mapping[str, str], on_warning: Callable
     checked, skips, guards = _checked(options, loaded, defaults)
     emptied = emptied_cells(loaded.rows, loaded.columns)
     if emptied:
-        one = len(emptied) == 1
-        warn(f"{len(emptied)} {'cell' if one else 'cells'} emptied since the export ({', '.join(emptied[:5])}"
-             f"{', ...' if len(emptied) > 5 else ''}) {'is' if one else 'are'} not sent: an empty cell leaves its "
-             "field as it is, so the ticket keeps its value", on_warning)
+        cells = ", ".join(emptied[:5]) + (", ..." if len(emptied) > 5 else "")
+        warn(tr("{n} cell emptied since the export ({cells}) is not sent: an empty cell leaves its field as it is, "
+                "so the ticket keeps its value", n=len(emptied), cells=cells) if len(emptied) == 1 else
+             tr("{n} cells emptied since the export ({cells}) are not sent: an empty cell leaves its field as it is, "
+                "so the ticket keeps its value", n=len(emptied), cells=cells), on_warning)
     if guards and send is not None and not (plan or options.skip_unchanged or options.undo):
         from batch_updater.send.session import check_ready
 

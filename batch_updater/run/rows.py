@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from batch_updater.control import RunProgress
 from batch_updater.errors import NoSpace, disk_full
 from batch_updater.feishu.credentials import api_identity, api_origin, is_loopback
+from batch_updater.i18n import tr
 from batch_updater.jobs.changes import preimaged, record_changes, recorded_changes
 from batch_updater.jobs.journal import Journal
 from batch_updater.jobs.ledger import Claimed, Holder, Ledger
@@ -77,8 +78,8 @@ def run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None = None,
         full = disk_full(e, where)
         if full is None:
             raise
-        raise NoSpace(f"{full}: the job's journal cannot be written; make room there and run the same command "
-                      "again") from None
+        raise NoSpace(tr("{folder}: the job's journal cannot be written; make room there and run the same command "
+                         "again", folder=full)) from None
 
 
 def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_warning: Callable[[str], None] | None,
@@ -109,18 +110,18 @@ def _run_rows(job: Job, on_progress: Callable[[RunProgress], None] | None, on_wa
         skipped = {i: Outcome(Result.SKIPPED, msg=why, finished_at=now_text()) for i, why in job.skips.items()}
         outcomes = merge_outcomes(job.checked, plan, {**skipped, **live.outcomes}, live.read_back)
         if held is not None:
-            with unless_full(where, "the comments this run did not post stay reserved until this job runs again",
+            with unless_full(where, tr("the comments this run did not post stay reserved until this job runs again"),
                              on_warning):
                 _release(held.ledger, plan, claimed.new | set(claimed.stale), outcomes, options.retry_comments)
         twice = maybe_twice(outcomes, specs)
         if twice:
-            shown = ", ".join(twice[:20]) + (f" and {len(twice) - 20} more" if len(twice) > 20 else "")
-            warn(f"{option('retry_comments')}: a comment may now be posted twice on {len(twice)} tickets (the "
-                 f"rows' msg says why): {shown}", on_warning)
+            shown = ", ".join(twice[:20]) + (tr(" and {n} more", n=len(twice) - 20) if len(twice) > 20 else "")
+            warn(tr("{option}: a comment may now be posted twice on {n} tickets (the rows' msg says why): {tickets}",
+                    option=option("retry_comments"), n=len(twice), tickets=shown), on_warning)
         sent_as = sorted({**by_index, **dict(plan.to_send)}.items())  # a row sent without its comment posted none
         undo = _undo(journal, sent_as, live.before if job.read_first else {}, dict(enumerate(outcomes)),
-                     lambda: unless_full(where, "what this run changed is not recorded in the job's journal: a later "
-                                         "run's undo sheet will not restore it", on_warning))
+                     lambda: unless_full(where, tr("what this run changed is not recorded in the job's journal: a "
+                                                   "later run's undo sheet will not restore it"), on_warning))
         # every row's result into the link's table or sheet, still under the job's lock: one writer at a time
         problem = finish(results, outcome_values(results, outcomes), on_warning, job.source.label) \
             if results is not None else None
@@ -270,7 +271,8 @@ def _plan(job: Held | None, specs: Sequence[tuple[int, TicketUpdate]], keys: Map
     for index, spec in plan.to_send:
         holder = claimed.taken_over.get(comment_key(spec) or "")
         if holder is not None:
-            plan.retried.setdefault(index, f"{holder.name(jid)} posted it, may have, or is posting it")
+            plan.retried.setdefault(index, tr("{holder} posted it, may have, or is posting it",
+                                              holder=holder.name(jid)))
     spec_of = dict(specs)
     running = {i: h for i, h in held.items() if not retry and judge.being_sent(comment_keys(spec_of[i]), h)}
     held = {i: h for i, h in held.items() if i not in running}
@@ -300,13 +302,13 @@ def _held_warning(held: Mapping[int, Holder], job: str) -> str:
     others = sorted({Path(h.input).name for h in held.values() if h.job != job})
     parts = []
     if mine:
-        parts.append(f"{mine} rows would post a comment this job posted (or may have) before it was started over "
-                     f"with {option('fresh')}")
+        parts.append(tr("{n} rows would post a comment this job posted (or may have) before it was started over "
+                        "with {option}", n=mine, option=option("fresh")))
     if others:
-        parts.append(f"{len(held) - mine} rows would post a comment another job posted or may have "
-                     f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''})")
-    return ("; ".join(parts) + ": held, not posted again (a row's other fields are still sent); "
-            f"{option('retry_comments')} posts them")
+        parts.append(tr("{n} rows would post a comment another job posted or may have ({inputs})",
+                        n=len(held) - mine, inputs=", ".join(others[:5]) + (", ..." if len(others) > 5 else "")))
+    return tr("{held}: held, not posted again (a row's other fields are still sent); {option} posts them",
+              held=tr("; ").join(parts), option=option("retry_comments"))
 
 
 def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]], keys: Mapping[int, str],
@@ -322,8 +324,8 @@ def _carry_over(held: Held, job: Job, specs: Sequence[tuple[int, TicketUpdate]],
     if old.is_file():
         carried = carry_over(old, held.journal, specs, keys, {i: comment_key(s) for i, s in specs})
         if carried:
-            warn(f"resumed from the journal an earlier version of batch-updater kept for this file: {carried} rows",
-                 on_warning)
+            warn(tr("resumed from the journal an earlier version of batch-updater kept for this file: {n} rows",
+                    n=carried), on_warning)
 
 
 def _preimage_store(journal: Journal | None) -> Callable[[Mapping[str, str]], dict[str, str]]:
@@ -370,8 +372,8 @@ class Guarded:
             full = disk_full(e, self.where)
             if full is None:
                 raise
-            raise NoSpace(f"{full}: the job's journal cannot be written; the rows not sent are not_attempted: "
-                          "make room there and run the same command again") from None
+            raise NoSpace(tr("{folder}: the job's journal cannot be written; the rows not sent are not_attempted: "
+                             "make room there and run the same command again", folder=full)) from None
 
 
 def _record_crashed(plan: Plan, hooks: Guarded | None, specs: Mapping[int, TicketUpdate]) -> None:
