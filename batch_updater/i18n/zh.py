@@ -1036,4 +1036,45 @@ MESSAGES: dict[str, str] = {
     "not found (after a restart of the server, only the runs' list and files are kept)":
         "未找到（服务器重启后只保留运行列表和文件）",
     "bad request: {reason}": "请求有误：{reason}",
+    # send/: the rate, a row's outcome while sending, why a run stops, the shared rate budget
+    "{option} {text!r}: use auto, N/s or N/min (e.g. 20/s, 600/min)":
+        "{option} {text!r}：请使用 auto、N/s 或 N/min（例如 20/s、600/min）",
+    "{option} {text!r}: the lowest fixed rate is {lowest}/min": "{option} {text!r}：固定速度最低为 {lowest}/min",
+    "its comment may now be on the ticket twice (comments were retried, as asked)":
+        "它的评论现在可能在工单上出现了两次（已按要求重试评论）",
+    "interrupted before it was sent": "发送前被中断",
+    "not sent: the run stopped early (see the summary)": "未发送：运行提前停止（见汇总）",
+    "not applied: throttled, then the run stopped": "未生效：被限流，随后运行停止",
+    "gave up after the run stopped; last answer: {answer}": "运行停止后放弃；最后的回复：{answer}",
+    "gave up after {n} attempts; last answer: {answer}": "尝试 {n} 次后放弃；最后的回复：{answer}",
+    "{msg}; an earlier attempt may have been applied: {twice}": "{msg}；之前的某次尝试可能已经生效：{twice}",
+    "{msg}; sent again after an answer that left it unknown: {twice}": "{msg}；在一次无法确定结果的回复之后再次发送：{twice}",
+    "interrupted while its request was in flight: it may have been applied": "请求发出后被中断：可能已经生效",
+    "{option} redis://... needs the redis package: pip install 'batch-updater[redis]'":
+        "{option} redis://... 需要 redis 包：pip install 'batch-updater[redis]'",
+    "reading tickets needs a tenant access token: set FEISHU_APP_ID and FEISHU_APP_SECRET (the app's credentials), "
+    "or try it with {option}":
+        "读取工单需要租户访问令牌：请设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET（应用凭证），或用 {option} 试一试",
+    "the shared rate budget ({limiter}) cannot be used ({reason}); this process paces itself alone from now on":
+        "共享的限流额度（{limiter}）无法使用（{reason}）；从现在起这个进程单独控制速度",
+    "none (this process alone)": "无（仅这个进程）",
+    "cannot use the limiter {limiter}: {error}: {reason}; nothing was sent (check the address and password, or "
+    "{option} none)":
+        "无法使用限流器 {limiter}：{error}：{reason}；没有发送任何内容（请检查地址和密码，或使用 {option} none）",
+    "another process has held the token refresh lock in Redis for over {seconds} s; try again later":
+        "另一个进程在 Redis 中持有令牌刷新锁已超过 {seconds} 秒；请稍后再试",
+    "cannot reach {origin}: {reason} (the API stopped answering: the last {n} requests, for {rows} rows, got no "
+    "answer)":
+        "无法连接 {origin}：{reason}（接口不再回复：最近 {n} 个请求（涉及 {rows} 行）都没有回复）",
+    "no answer from {origin}: {reason} (the API stopped answering: the last {n} requests, for {rows} rows, got no "
+    "answer)":
+        "{origin} 没有回复：{reason}（接口不再回复：最近 {n} 个请求（涉及 {rows} 行）都没有回复）",
+    "the first {n} tickets all answered {code} (no permission): the user whose token is used is probably not an "
+    "agent of this helpdesk with rights on these tickets":
+        "前 {n} 个工单都回复 {code}（没有权限）：所用令牌的用户可能不是这个服务台的客服，或对这些工单没有权限",
+    "the first {n} tickets read all answered {code} (no permission): tickets are read with the app's tenant token, "
+    "not your user token, so the app (FEISHU_APP_ID) probably lacks the helpdesk:all:readonly scope (enable it and "
+    "publish a new version) or rights on this helpdesk":
+        "读取的前 {n} 个工单都回复 {code}（没有权限）：读取工单用的是应用的租户令牌，而不是你的用户令牌，"
+        "所以应用（FEISHU_APP_ID）可能缺少 helpdesk:all:readonly 权限（请开通并发布新版本），或没有这个服务台的权限",
 }
