@@ -12,6 +12,7 @@ from typing import Any
 from batch_updater.console.uploads import Upload
 from batch_updater.i18n import tr
 from batch_updater.jobs.config import JobConfig, config_from_text
+from batch_updater.naming import cli_flag
 
 _PAGE_KEYS = ("input", "sheet", "encoding", "columns", "values", "rate", "retry_comments", "write_back")
 
@@ -25,7 +26,8 @@ def job_file(upload: Upload, run: Mapping[str, Any] | None = None) -> str:
     """The sheet's choices on the page (and the Run options given in `run`: rate, retry_comments)
     as a job file's TOML."""
     lines = ["# " + tr("batch-updater job file: the choices made on the console for {name}", name=upload.name),
-             "# " + tr("batch-updater run --config THIS-FILE (beside the sheet), or load it on the console's page"),
+             "# " + tr("batch-updater run {flag} THIS-FILE (beside the sheet), or load it on the console's page",
+                       flag=cli_flag("config")),
              f"input = {_string(upload.link or upload.name)}"]
     if upload.sheet:
         lines.append(f"sheet = {_string(upload.sheet)}")

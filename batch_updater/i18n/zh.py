@@ -979,8 +979,8 @@ MESSAGES: dict[str, str] = {
         "{text}，另有 {n} 行在停止时正在发送（可能已经生效：其中的评论不会再次发布，除非读回工单发现它没有发布）",
     "{text}. Run the sheet again to resume: the rows done are not sent again": "{text}。重新执行这个表格即可继续：已完成的行不会再次发送",
     "batch-updater job file: the choices made on the console for {name}": "batch-updater 任务文件：在控制台为 {name} 所做的选择",
-    "batch-updater run --config THIS-FILE (beside the sheet), or load it on the console's page":
-        "batch-updater run --config 本文件（与表格放在同一文件夹），或在控制台页面中载入",
+    "batch-updater run {flag} THIS-FILE (beside the sheet), or load it on the console's page":
+        "batch-updater run {flag} 本文件（与表格放在同一文件夹），或在控制台页面中载入",
     "the sheet's header = the field it holds": "表格的表头 = 它对应的字段",
     "a value in this column = what is sent instead": "这一列中的值 = 改为发送的值",
     "the console is stopping: no new run starts": "控制台正在停止：不再开始新的运行",
