@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from batch_updater.errors import InputError
+from batch_updater.i18n import tr
 from batch_updater.naming import cli_flag
 from batch_updater.sheet.limits import command_line_limits
 from batch_updater.sheet.read import TEXT_SUFFIXES
@@ -68,14 +69,14 @@ def command_for(name: str, choices: Choices, *, sandbox: bool) -> str:
 
 def too_big(name: str, what: str, budget: Budget, choices: Choices, *, sandbox: bool) -> TooBig:
     command = command_for(name, choices, sandbox=sandbox)
-    text = (f"{name}: {what}, more than this console takes ({budget.rows:,} rows, {budget.cells:,} cells); "
-            f"run it from the command line, which takes far bigger sheets ({command_line_limits()}): "
-            f"`{command} {cli_flag('dry_run')}` checks it, then "
-            f"`{command}` sends it")
+    text = tr("{name}: {what}, more than this console takes ({rows} rows, {cells} cells); run it from the command "
+              "line, which takes far bigger sheets ({limits}): `{check}` checks it, then `{command}` sends it",
+              name=name, what=what, rows=f"{budget.rows:,}", cells=f"{budget.cells:,}", limits=command_line_limits(),
+              check=f"{command} {cli_flag('dry_run')}", command=command)
     if choices.columns:
         mapped = ", ".join(f"{k!r} = {v!r}" for k, v in choices.columns.items())
-        text += (f" (the columns mapped on this page go in a job file's [columns] table: {mapped}; run it with "
-                 f"{cli_flag('config')} FILE)")
+        text = tr("{text} (the columns mapped on this page go in a job file's [columns] table: {mapped}; run it "
+                  "with {flag} FILE)", text=text, mapped=mapped, flag=cli_flag("config"))
     return TooBig(text)
 
 
@@ -100,7 +101,7 @@ def check_size(path: Path, choices: Choices, budget: Budget, *, sandbox: bool = 
 def check_count(name: str, rows: int, choices: Choices, budget: Budget, *, sandbox: bool = False) -> None:
     """The check's own count of rows, against the budget (the quick count is an upper bound)."""
     if rows > budget.rows:
-        raise too_big(name, f"{rows:,} rows", budget, choices, sandbox=sandbox)
+        raise too_big(name, tr("{n} rows", n=f"{rows:,}"), budget, choices, sandbox=sandbox)
 
 
 # --- text files --------------------------------------------------------------------------------
@@ -129,9 +130,9 @@ def _text_over(fp: IO[bytes], delimiter: str | None, encoding: str | None, budge
             rows += 1
             cells += len(record)
             if rows > budget.rows + 1:  # and the header
-                return f"more than {budget.rows:,} rows"
+                return tr("more than {n} rows", n=f"{budget.rows:,}")
             if cells > budget.cells:
-                return f"more than {budget.cells:,} cells"
+                return tr("more than {n} cells", n=f"{budget.cells:,}")
     finally:
         stream.detach()  # the file is the caller's to close
     return None
@@ -175,11 +176,11 @@ def _xlsx_over(fp: IO[bytes], sheet: str | None, budget: Budget) -> str | None:
                 cells += _ending_in(_CELL_TAG, window, len(tail))
                 tail = window[-_TAIL:]
                 if rows > budget.rows + 1:
-                    return f"sheet {name!r} has more than {budget.rows:,} rows"
+                    return tr("sheet {name!r} has more than {n} rows", name=name, n=f"{budget.rows:,}")
                 if cells > budget.cells:
-                    return f"sheet {name!r} has more than {budget.cells:,} cells"
+                    return tr("sheet {name!r} has more than {n} cells", name=name, n=f"{budget.cells:,}")
                 if read > budget.sheet_xml:
-                    return f"sheet {name!r} unzips to more than {budget.sheet_xml // 2**20} MB"
+                    return tr("sheet {name!r} unzips to more than {mb} MB", name=name, mb=budget.sheet_xml // 2**20)
     return None
 
 

@@ -18,6 +18,7 @@ from batch_updater.console.jobfile import job_file, read_job_file
 from batch_updater.console.targets import targets
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.i18n import tr
 from batch_updater.schema.fields import REGISTRY
 
 MAX_JOB_FILE = 256 * 1024  # a job file the page loads (a few KB at most, in practice)
@@ -47,7 +48,7 @@ def _renames(body: Mapping[str, Any]) -> dict[str, str] | None:
     if renames is None:
         return None
     if not isinstance(renames, dict):
-        raise BatchUpdaterError("renames: a JSON object of the sheet's header -> the tool's column")
+        raise BatchUpdaterError(tr("renames: a JSON object of the sheet's header -> the tool's column"))
     return {str(k): str(v) for k, v in renames.items() if str(v).strip()}
 
 
@@ -56,7 +57,8 @@ def _values(body: Mapping[str, Any]) -> dict[str, dict[str, str]] | None:
     if values is None:
         return None
     if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
-        raise BatchUpdaterError("values: a JSON object of the sheet's header -> {a value -> what to send instead}")
+        raise BatchUpdaterError(tr("values: a JSON object of the sheet's header -> {{a value -> what to send "
+                                   "instead}}"))
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in values.items()}
 
 
@@ -87,7 +89,8 @@ async def _load_job(request: web.Request) -> web.Response:
     body = await body_of(request)
     text, name = body.get("text"), str(body.get("name") or "job.toml")
     if not isinstance(text, str) or len(text) > MAX_JOB_FILE:
-        raise BatchUpdaterError(f"{name}: give the job file's text (a TOML file of at most {MAX_JOB_FILE // 1024} KB)")
+        raise BatchUpdaterError(tr("{name}: give the job file's text (a TOML file of at most {kb} KB)", name=name,
+                                   kb=MAX_JOB_FILE // 1024))
     config, run = read_job_file(text, Path(name).name)
     sheet = config.sheet or ""
     encoding = config.encoding or ""

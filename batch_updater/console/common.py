@@ -13,6 +13,7 @@ from batch_updater.console.controls import in_words
 from batch_updater.console.uploads import Upload, describe
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.i18n import tr
 
 CONSOLE = web.AppKey("console", Console)
 
@@ -39,7 +40,7 @@ async def body_of(request: web.Request) -> dict[str, Any]:
     try:
         data = await request.json()
     except json.JSONDecodeError:
-        raise BatchUpdaterError("the request's body is not JSON") from None
+        raise BatchUpdaterError(tr("the request's body is not JSON")) from None
     if not isinstance(data, dict):
-        raise BatchUpdaterError("the request's body must be a JSON object")
+        raise BatchUpdaterError(tr("the request's body must be a JSON object"))
     return data

@@ -13,32 +13,30 @@ import contextvars
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from batch_updater.i18n import LANGUAGES, N_, tr_in
 from batch_updater.naming import NO_VALUE, Namer, cli_flag
 
 T = TypeVar("T")
-LANGUAGES = ("en", "zh")
 
-# option -> (English, Chinese): the control's name, where a message names the option
-_NAMES: Mapping[str, tuple[str, str]] = {
-    "sheet": ("the sheet list above", "上方的工作表列表"),
-    "encoding": ("the encoding chosen above", "上方选择的编码"),
-    "columns": ("the column mapping on this page", "本页的列对应"),
-    "values": ("the value maps on this page", "本页的取值对应"),
-    "rate": ("the speed box", "速度框"),
-    "skip_unchanged": ("the option to skip rows that change nothing", "“跳过不会改变任何内容的行”选项"),
-    "undo": ("the option to write an undo sheet", "“生成撤销表”选项"),
-    "retry_comments": ("the option to retry comments", "“对可能已发布的评论也重试”选项"),
-    "sandbox": ("`batch-updater serve --sandbox`", "`batch-updater serve --sandbox`"),
+# option -> the control's name, where a message names the option (its Chinese in i18n/zh.py)
+_NAMES: Mapping[str, str] = {
+    "sheet": N_("the sheet list above"),
+    "encoding": N_("the encoding chosen above"),
+    "columns": N_("the column mapping on this page"),
+    "values": N_("the value maps on this page"),
+    "rate": N_("the speed box"),
+    "skip_unchanged": N_("the option to skip rows that change nothing"),
+    "undo": N_("the option to write an undo sheet"),
+    "retry_comments": N_("the option to retry comments"),
+    "sandbox": "`batch-updater serve --sandbox`",
 }
-# option -> (English, Chinese): how to set it on the page, with {value} where one is given
-_ADVICE: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = {  # (without a value, with one)
-    "encoding": (("choose its encoding in the list above", "请在上方列表中选择它的编码"),
-                 ("choose {value} in the encoding list above", "请在上方编码列表中选择 {value}")),
-    "sheet": (("choose another sheet in the list above", "请在上方列表中选择另一个工作表"),
-              ("choose sheet {value} in the list above", "请在上方列表中选择工作表 {value}")),
+# option -> how to set it on the page: (without a value, with one: {value})
+_ADVICE: Mapping[str, tuple[str, str]] = {
+    "encoding": (N_("choose its encoding in the list above"), N_("choose {value} in the encoding list above")),
+    "sheet": (N_("choose another sheet in the list above"), N_("choose sheet {value} in the list above")),
 }
-_COMMAND_LINE = ("the command line's {flag}", "命令行的 {flag}")  # an option the page has no control for
-_ON_THE_COMMAND_LINE = ("run it from the command line with {flag}", "请在命令行中使用 {flag}")
+_COMMAND_LINE = N_("the command line's {flag}")  # an option the page has no control for
+_ON_THE_COMMAND_LINE = N_("run it from the command line with {flag}")
 
 
 class PageWords(Namer):
@@ -46,21 +44,20 @@ class PageWords(Namer):
 
     def __init__(self, lang: str = "en") -> None:
         self.lang = lang if lang in LANGUAGES else "en"
-        self._at = LANGUAGES.index(self.lang)
 
     def name(self, name: str) -> str:
         words = _NAMES.get(name)
         if words is not None:
-            return words[self._at]
-        return _COMMAND_LINE[self._at].format(flag=cli_flag.name(name))
+            return tr_in(self.lang, words)
+        return tr_in(self.lang, _COMMAND_LINE, flag=cli_flag.name(name))
 
     def advice(self, name: str, value: object = NO_VALUE) -> str:
         advice = _ADVICE.get(name)
         if advice is None:
             flag = cli_flag.name(name) + ("" if value is NO_VALUE else f" {value}")
-            return _ON_THE_COMMAND_LINE[self._at].format(flag=flag)
+            return tr_in(self.lang, _ON_THE_COMMAND_LINE, flag=flag)
         without, given = advice
-        return without[self._at] if value is NO_VALUE else given[self._at].format(value=value)
+        return tr_in(self.lang, without) if value is NO_VALUE else tr_in(self.lang, given, value=value)
 
 
 def language_of(accept_language: str | None) -> str:

@@ -14,6 +14,7 @@ from batch_updater.console.controls import in_words
 from batch_updater.console.runs import BusyError
 from batch_updater.console.uploads import discard
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.i18n import tr
 
 
 def export_routes() -> list[web.RouteDef]:
@@ -26,7 +27,7 @@ async def _make(request: web.Request) -> web.Response:
     body = await body_of(request)
     given = body.get("filters") or {}
     if not isinstance(given, dict):
-        raise BatchUpdaterError("filters: a JSON object of a filter's name -> its value")
+        raise BatchUpdaterError(tr("filters: a JSON object of a filter's name -> its value"))
     found = await asyncio.get_running_loop().run_in_executor(None, in_words(console.exports.make, given))
     return web.json_response(found)
 
@@ -44,7 +45,9 @@ async def _use(request: web.Request) -> web.Response:
     busy = console.runs.active_for(upload_id)
     if busy is not None:
         discard(staging)
-        raise BusyError(f"a {busy.kind} of {path.name} is going: wait for it to end, or stop it, first")
+        raise BusyError(tr("a plan of {name} is going: wait for it to end, or stop it, first", name=path.name)
+                        if busy.kind == "plan" else
+                        tr("a run of {name} is going: wait for it to end, or stop it, first", name=path.name))
     shutil.copyfile(path, staging)
     found = await asyncio.get_running_loop().run_in_executor(None, in_words(console.uploads.add, upload_id, staging))
     return web.json_response(described(console, found))

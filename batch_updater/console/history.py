@@ -8,6 +8,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from batch_updater.i18n import tr
 from batch_updater.jobs.journal import Journal
 
 BEING_SENT = "sending"  # a row whose request had left when the run stopped: it may have been applied
@@ -33,14 +34,15 @@ def interrupted_counts(journal: Path) -> dict[str, int]:
 
 def interrupted_message(kind: str, counts: dict[str, int]) -> str:
     if kind != "run":
-        return "the server stopped while it was going (it crashed or was killed): run the plan again"
+        return tr("the server stopped while it was going (it crashed or was killed): run the plan again")
     if not counts:
-        return ("the server stopped while it was going (it crashed or was killed), before any row was sent: "
-                "run the sheet again")
-    known = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()) if what != BEING_SENT)
-    text = (f"the server stopped while it was going (it crashed or was killed); the job's journal (this run and "
-            f"the earlier ones of this sheet) has {known or 'no row finished'}")
+        return tr("the server stopped while it was going (it crashed or was killed), before any row was sent: "
+                  "run the sheet again")
+    known = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()) if what != BEING_SENT)  # results as typed
+    text = tr("the server stopped while it was going (it crashed or was killed); the job's journal (this run and "
+              "the earlier ones of this sheet) has {known}", known=known or tr("no row finished"))
     if counts.get(BEING_SENT):
-        text += (f", and {counts[BEING_SENT]} rows being sent when it stopped (they may have been applied: a "
-                 "comment among them is not posted again unless reading the ticket back shows it was not)")
-    return text + ". Run the sheet again to resume: the rows done are not sent again"
+        text = tr("{text}, and {n} rows being sent when it stopped (they may have been applied: a comment among "
+                  "them is not posted again unless reading the ticket back shows it was not)", text=text,
+                  n=counts[BEING_SENT])
+    return tr("{text}. Run the sheet again to resume: the rows done are not sent again", text=text)

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from batch_updater.console.uploads import Upload
+from batch_updater.i18n import tr
 from batch_updater.jobs.config import JobConfig, config_from_text
+from batch_updater.naming import cli_flag
 
 _PAGE_KEYS = ("input", "sheet", "encoding", "columns", "values", "rate", "retry_comments", "write_back")
 
@@ -23,8 +25,9 @@ def _string(text: str) -> str:
 def job_file(upload: Upload, run: Mapping[str, Any] | None = None) -> str:
     """The sheet's choices on the page (and the Run options given in `run`: rate, retry_comments)
     as a job file's TOML."""
-    lines = [f"# batch-updater job file: the choices made on the console for {upload.name}",
-             "# batch-updater run --config THIS-FILE (beside the sheet), or load it on the console's page",
+    lines = ["# " + tr("batch-updater job file: the choices made on the console for {name}", name=upload.name),
+             "# " + tr("batch-updater run {flag} THIS-FILE (beside the sheet), or load it on the console's page",
+                       flag=cli_flag("config")),
              f"input = {_string(upload.link or upload.name)}"]
     if upload.sheet:
         lines.append(f"sheet = {_string(upload.sheet)}")
@@ -36,10 +39,10 @@ def job_file(upload: Upload, run: Mapping[str, Any] | None = None) -> str:
     if (run or {}).get("retry_comments"):
         lines.append("retry_comments = true")
     if upload.columns:
-        lines += ["", "[columns]  # the sheet's header = the field it holds"]
+        lines += ["", "[columns]  # " + tr("the sheet's header = the field it holds")]
         lines += [f"{_string(k)} = {_string(v)}" for k, v in upload.columns.items()]
     for column, table in upload.values.items():
-        lines += ["", f"[values.{_string(column)}]  # a value in this column = what is sent instead"]
+        lines += ["", f"[values.{_string(column)}]  # " + tr("a value in this column = what is sent instead")]
         lines += [f"{_string(k)} = {_string(v)}" for k, v in table.items()]
     return "\n".join(lines) + "\n"
 

@@ -25,6 +25,7 @@ from batch_updater.console.tables import plan_rows, result_rows
 from batch_updater.console.uploads import Upload
 from batch_updater.control import RunControl, RunProgress
 from batch_updater.errors import INTERRUPTED, BatchUpdaterError
+from batch_updater.i18n import tr
 from batch_updater.jobs.config import options_from
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir
@@ -104,10 +105,14 @@ class RunRecord:
             "rate": p.rate if p else 0.0, "paused": p.paused if p else False, "reading": p.reading if p else False,
             "throttles": p.throttles if p else 0, "pauses": p.pauses if p else 0,
             "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
-            "counts": self.counts, "warnings": self.warnings, "exit_code": self.exit_code, "message": self.message,
+            "counts": self.counts, "warnings": self.warnings, "exit_code": self.exit_code, "message": self._message(),
             "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,
             "achieved": self.achieved, "resumed": self.resumed, "has_rows": self.has_rows,
         }
+
+    def _message(self) -> str:
+        """Its message; a run the server did not see end is told in the language of the page asking."""
+        return interrupted_message(self.kind, self.counts) if self.state == "interrupted" else self.message
 
     @property
     def has_rows(self) -> bool:
@@ -148,17 +153,20 @@ class Runs:
         """Start a plan or a run of `upload` on a thread; refused while one of it is running, and
         a run while any other run is sending."""
         if self.closing:
-            raise BusyError("the console is stopping: no new run starts")
+            raise BusyError(tr("the console is stopping: no new run starts"))
         with self._lock:  # two clicks at once: one starts
             busy = self.active_for(upload.id)
             if busy is not None:
-                raise BusyError(f"a {busy.kind} of this sheet is running already (started "
-                                f"{shown_time(busy.started_at)}); stop it or wait for it to end")
+                at = shown_time(busy.started_at)
+                raise BusyError(tr("a plan of this sheet is running already (started {at}); stop it or wait for it "
+                                   "to end", at=at) if busy.kind == "plan" else
+                                tr("a run of this sheet is running already (started {at}); stop it or wait for it "
+                                   "to end", at=at))
             other = self.sending() if kind == "run" else None
             if other is not None:
-                raise BusyError(f"a run of {other.upload_name} is sending to this helpdesk (started "
-                                f"{shown_time(other.started_at)}): one run at a time per helpdesk, so that no comment "
-                                "is posted twice; wait for it to end, or stop it (Earlier runs: Stop)")
+                raise BusyError(tr("a run of {name} is sending to this helpdesk (started {at}): one run at a time "
+                                   "per helpdesk, so that no comment is posted twice; wait for it to end, or stop it "
+                                   "(Earlier runs: Stop)", name=other.upload_name, at=shown_time(other.started_at)))
             run_id = uuid.uuid4().hex[:12]
             options = self._options(kind, upload, choices, run_id)
             record = RunRecord(run_id, kind, upload.id, upload.name, _shown(options), _now(),

@@ -21,7 +21,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
+from batch_updater.console.controls import language_of
 from batch_updater.feishu.credentials import is_loopback
+from batch_updater.i18n import N_, tr_in
 
 COOKIE = "batch_updater_console"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -91,11 +93,12 @@ def guard(token: str, hosts: set[str], *, session_days: float | None = None,
 
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
+        lang = language_of(request.headers.get("Accept-Language"))  # before the page's words are set (web.py)
         if request.host.lower() not in hosts:
-            return _refuse(request, "this server answers only to its own address (Host not allowed)")
+            return _refuse(request, tr_in(lang, "this server answers only to its own address (Host not allowed)"))
         origin = request.headers.get("Origin", "").lower()
         if request.method not in SAFE_METHODS and not (origin.startswith("http://") and origin[7:] in hosts):
-            return _refuse(request, "a change must come from this console's own page (Origin not allowed)")
+            return _refuse(request, tr_in(lang, "a change must come from this console's own page (Origin not allowed)"))
         given = request.query.get("token")
         if given is not None and given_token(given).isascii() and hmac.compare_digest(
                 given_token(given).encode(), token.encode()):
@@ -109,23 +112,20 @@ def guard(token: str, hosts: set[str], *, session_days: float | None = None,
             return response
         if not valid_cookie(request.cookies.get(cookie_name(request), ""), token, clock(), session_days):
             wrong = given is not None
-            return _refuse(request, "that is not this server's access token: paste the address `batch-updater serve` "
-                                    "printed when it started (it holds the token)" if wrong else
-                                    "open the address `batch-updater serve` printed when it started: it holds the "
-                                    "access token (ask whoever started it)", box=True, wrong=wrong)
+            return _refuse(request, tr_in(lang, "that is not this server's access token: paste the address "
+                                                "`batch-updater serve` printed when it started (it holds the token)")
+                           if wrong else
+                           tr_in(lang, "open the address `batch-updater serve` printed when it started: it holds the "
+                                       "access token (ask whoever started it)"), box=True, wrong=wrong)
         return await handler(request)
 
     return check
 
 
-_WORDS = {
-    "en": ("batch-updater console", "This page needs the console's access token.",
-           "Paste the address batch-updater serve printed when it started (it holds the token), or "
-           "the token alone. Ask whoever started it.", "Address or token", "Open", "That is not this server's token."),
-    "zh": ("batch-updater 控制台", "此页面需要控制台的访问令牌。",
-           "请粘贴 batch-updater serve 启动时打印的地址（其中含有令牌），或只粘贴令牌。可向启动它的人索取。",
-           "地址或令牌", "打开", "这不是此服务器的令牌。"),
-}
+_WORDS = (N_("batch-updater console"), N_("This page needs the console's access token."),
+          N_("Paste the address batch-updater serve printed when it started (it holds the token), or "
+             "the token alone. Ask whoever started it."), N_("Address or token"), N_("Open"),
+          N_("That is not this server's token."))  # the token box's, said in each language (i18n/zh.py)
 _PAGE = """<!doctype html><html lang="{lang}"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <body style="font:16px/1.5 sans-serif;margin:40px auto;max-width:40em;padding:0 16px;color:#1f2328">
@@ -141,15 +141,16 @@ _SECTION = """<section lang="{lang}"><h1 style="font-size:20px">{heading}</h1><p
 
 def _refuse(request: web.Request, reason: str, *, box: bool = False, wrong: bool = False) -> web.Response:
     if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):  # a person, in a browser
-        first = "zh" if request.headers.get("Accept-Language", "").lower().startswith("zh") else "en"
+        first = language_of(request.headers.get("Accept-Language"))
         langs = (first, "en" if first == "zh" else "zh")
         if not box:  # a foreign Host: no form, only the reason
             return web.Response(status=403, content_type="text/html", text=_PAGE.format(
                 lang=first, title="batch-updater", sections=f"<p>{html.escape(reason.replace('`', ''))}</p>"))
+        words = {lang: [tr_in(lang, w) for w in _WORDS] for lang in langs}
         sections = "<hr>".join(_SECTION.format(
-            lang=lang, heading=_WORDS[lang][0], lead=_WORDS[lang][1] + " " + _WORDS[lang][2], label=_WORDS[lang][3],
-            go=_WORDS[lang][4], action=html.escape(request.path, quote=True),
-            wrong=f'<p role="alert" style="color:#b42318">{_WORDS[lang][5]}</p>' if wrong else "") for lang in langs)
+            lang=lang, heading=words[lang][0], lead=words[lang][1] + " " + words[lang][2], label=words[lang][3],
+            go=words[lang][4], action=html.escape(request.path, quote=True),
+            wrong=f'<p role="alert" style="color:#b42318">{words[lang][5]}</p>' if wrong else "") for lang in langs)
         return web.Response(status=403, content_type="text/html", text=_PAGE.format(
-            lang=first, title=_WORDS[first][0], sections=sections), headers={"Cache-Control": "no-store"})
+            lang=first, title=words[first][0], sections=sections), headers={"Cache-Control": "no-store"})
     return web.json_response({"error": reason}, status=403)

@@ -26,6 +26,7 @@ from batch_updater.console.web import make_app
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.credentials import REFRESH_VARS, REQUIRED, api_origin, is_loopback
+from batch_updater.i18n import tr
 from batch_updater.paths import state_dir
 from batch_updater.run.rows import SANDBOX_ID
 from batch_updater.sandbox.cli import quiet_client_hangups
@@ -61,7 +62,7 @@ def server_info(env: Mapping[str, str], sandbox: bool) -> dict[str, Any]:
     try:
         api = api_origin(None, env)
     except Exception:  # noqa: BLE001 - a bad FEISHU_BASE_URL: the page says so, a run refuses it
-        api = "(FEISHU_BASE_URL is not a valid address)"
+        api = tr("(FEISHU_BASE_URL is not a valid address)")
     return {"api": api, "sandbox": sandbox, "credentials": credentials_present(env)}
 
 
@@ -117,13 +118,14 @@ async def console_server(options: ServeOptions, env: Mapping[str, str],
         shown = "127.0.0.1" if options.host in ANY_ADDRESS else options.host
         url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/?token={token}"
         if not is_loopback(options.host):
-            say(f"warning: listening on {options.host}: anyone who can reach it and has the URL can run jobs with "
-                "this machine's credentials")
+            say(tr("warning: listening on {host}: anyone who can reach it and has the URL can run jobs with this "
+                   "machine's credentials", host=options.host))
             others = sorted(h for h in hosts if not h.startswith(("127.", "localhost", "[::1]")))
-            say("  from another machine: " + ", ".join(f"http://{h}/?token={token}" for h in others))
-        say(f"batch-updater console: {url}")
-        say(f"  API: {'a sandbox on this machine' if options.sandbox else server_info(env, False)['api']}; "
-            f"files in {console.workdir}; Ctrl-C stops it (and any run, as Ctrl-C stops a run)")
+            say(tr("  from another machine: {urls}", urls=", ".join(f"http://{h}/?token={token}" for h in others)))
+        say(tr("batch-updater console: {url}", url=url))
+        api = tr("a sandbox on this machine") if options.sandbox else server_info(env, False)["api"]
+        say(tr("  API: {api}; files in {folder}; Ctrl-C stops it (and any run, as Ctrl-C stops a run)", api=api,
+               folder=console.workdir))
         sys.stdout.flush()
         if options.open_browser:
             webbrowser.open(url)
@@ -148,8 +150,8 @@ def serve(options: ServeOptions, env: Mapping[str, str]) -> None:
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(sig, signalled)
             await stop.wait()
-            print("stopping: runs stop as with Ctrl-C and write their reports (press Ctrl-C again to cut off "
-                  "requests in flight)", flush=True)
+            print(tr("stopping: runs stop as with Ctrl-C and write their reports (press Ctrl-C again to cut off "
+                     "requests in flight)"), flush=True)
 
     asyncio.run(main())
 
@@ -190,4 +192,5 @@ def serve_command(config_path: Path | None, **given: Any) -> None:
     try:
         serve(ServeOptions(**given), env)
     except OSError as e:  # the port is taken, the address is not this machine's
-        raise click.ClickException(f"cannot listen on {given['host']}:{given['port']}: {e.strerror or e}") from e
+        raise click.ClickException(tr("cannot listen on {host}:{port}: {reason}", host=given["host"],
+                                      port=given["port"], reason=e.strerror or e)) from e

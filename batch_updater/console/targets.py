@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.errors import BatchUpdaterError
+from batch_updater.i18n import N_, tr_in
 from batch_updater.jobs.options import RunOptions
 from batch_updater.run.fields import APP_CREDENTIALS, custom_fields
 from batch_updater.schema.custom import NESTED_SEPARATOR, Choice, CustomField
 from batch_updater.schema.fields import REGISTRY, Field, Registry
 
 CUSTOM_BY_ID = "custom:"  # the page asks for the field's id and maps the column to custom:<id>
+BY_ID = N_("custom field (by its id)")  # its name in the list, in both languages
 MOST_CHOICES = 200  # a dropdown's options offered in a value map (a larger one: typed)
 
 # More targets, e.g. the helpdesk's custom fields by name: each a dict as `field_target` makes
@@ -47,8 +49,7 @@ def targets(registry: Registry = REGISTRY, more: MoreTargets | None = None) -> l
     found = [field_target(f) for f in fields]
     if more is not None:
         found.extend(more())
-    found.append({"name": CUSTOM_BY_ID, "zh": "自定义字段（按字段 ID）", "en": "custom field (by its id)",
-                  "kind": "custom-id"})
+    found.append({"name": CUSTOM_BY_ID, "zh": tr_in("zh", BY_ID), "en": tr_in("en", BY_ID), "kind": "custom-id"})
     return found
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from batch_updater.console.budget import Budget, Choices, TooBig, check_count, check_size
 from batch_updater.console.checked import Checked
 from batch_updater.errors import EncodingUnclear, InputError
+from batch_updater.i18n import tr
 from batch_updater.jobs.options import RunOptions
 from batch_updater.paths import atomic_path, private_dir, upload_name
 from batch_updater.run.job import RunResult
@@ -87,8 +88,8 @@ def safe_name(name: str) -> str:
     base = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .") or "sheet"
     stem, suffix = os.path.splitext(base)
     if suffix.lower() not in SUFFIXES:
-        raise InputError(f"{Path(name).name or 'the file'}: not a spreadsheet the tool reads; use "
-                         f"{', '.join(SUFFIXES)}")
+        raise InputError(tr("{name}: not a spreadsheet the tool reads; use {suffixes}",
+                            name=Path(name).name or tr("the file"), suffixes=", ".join(SUFFIXES)))
     return upload_name(stem, suffix.lower())  # it and every name derived from it fit in a file name
 
 

@@ -25,7 +25,7 @@ from batch_updater.console.tables import page_of
 from batch_updater.console.uploads import SUFFIXES, discard
 from batch_updater.console.work import Console
 from batch_updater.errors import BatchUpdaterError
-from batch_updater.i18n import speaking
+from batch_updater.i18n import speaking, tr
 from batch_updater.naming import naming
 from batch_updater.sheet.limits import command_line_limits
 
@@ -57,9 +57,9 @@ def make_app(console: Console, *, token: str, hosts: set[str], max_upload: int,
         body = await body_of(request)
         text = body.get("link")
         if not isinstance(text, str) or not text.strip():
-            raise BatchUpdaterError("paste a link to a Base table or a sheet (https://….feishu.cn/base/…?table=…)")
-        loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(None, console.uploads.add_link, text)
+            raise BatchUpdaterError(tr("paste a link to a Base table or a sheet (https://….feishu.cn/base/…?table=…)"))
+        loop = asyncio.get_running_loop()  # checked in the page's words, as an upload is
+        found = await loop.run_in_executor(None, in_words(console.uploads.add_link, text))
         return web.json_response(described(console, found))
 
     app.add_routes([
@@ -108,12 +108,12 @@ async def _errors(request: web.Request, handler: Callable[[web.Request], Any]) -
     except BatchUpdaterError as e:
         return web.json_response({"error": str(e)}, status=400)
     except KeyError:
-        return web.json_response({"error": "not found (after a restart of the server, only the runs' list and "
-                                           "files are kept)"}, status=404)
+        return web.json_response({"error": tr("not found (after a restart of the server, only the runs' list and "
+                                              "files are kept)")}, status=404)
     except web.HTTPException:
         raise
     except ValueError as e:
-        return web.json_response({"error": f"bad request: {e}"}, status=400)
+        return web.json_response({"error": tr("bad request: {reason}", reason=e)}, status=400)
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -163,17 +163,20 @@ async def _receive(request: web.Request, console: Console, limit: int) -> tuple[
         reader = await request.multipart()
         part = await reader.next()
     except (ValueError, AssertionError, KeyError):
-        raise BatchUpdaterError("send the file as a form upload (multipart/form-data, field `file`)") from None
+        raise BatchUpdaterError(tr("send the file as a form upload (multipart/form-data, field `file`)")) from None
     while part is not None and getattr(part, "name", None) != "file":
         part = await reader.next()
     if part is None:
-        raise BatchUpdaterError("no file in the upload (field `file`)")
+        raise BatchUpdaterError(tr("no file in the upload (field `file`)"))
     upload_id, path = console.uploads.incoming(part.filename or "upload")
     busy = console.runs.active_for(upload_id)
     if busy is not None:
         discard(path)
-        raise BusyError(f"a {busy.kind} of {path.name} is going: wait for it to end, or stop it, before you upload "
-                        "that sheet again")
+        if busy.kind == "plan":
+            raise BusyError(tr("a plan of {name} is going: wait for it to end, or stop it, before you upload that "
+                               "sheet again", name=path.name))
+        raise BusyError(tr("a run of {name} is going: wait for it to end, or stop it, before you upload that sheet "
+                           "again", name=path.name))
     try:
         size = 0
         with path.open("wb") as out:
@@ -189,8 +192,9 @@ async def _receive(request: web.Request, console: Console, limit: int) -> tuple[
 
 
 def _too_big(limit: int) -> BatchUpdaterError:
-    return BatchUpdaterError(f"the file is larger than this console takes ({limit / 2**20:.0f} MB); split it, or "
-                             f"run it from the command line (batch-updater run), which takes {command_line_limits()}")
+    return BatchUpdaterError(tr("the file is larger than this console takes ({mb} MB); split it, or run it from the "
+                                "command line (batch-updater run), which takes {limits}",
+                                mb=f"{limit / 2**20:.0f}", limits=command_line_limits()))
 
 
 async def _upload(request: web.Request) -> web.Response:

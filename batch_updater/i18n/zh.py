@@ -1184,4 +1184,163 @@ MESSAGES: dict[str, str] = {
     "First problems": "前几个问题",
     "Job": "任务",
     "{seconds} s": "{seconds} 秒",
+    # console/: the page's controls named in the library's messages, its API's answers, serve's lines
+    "the sheet list above": "上方的工作表列表",
+    "the encoding chosen above": "上方选择的编码",
+    "the column mapping on this page": "本页的列对应",
+    "the value maps on this page": "本页的取值对应",
+    "the speed box": "速度框",
+    "the option to skip rows that change nothing": "“跳过不会改变任何内容的行”选项",
+    "the option to write an undo sheet": "“生成撤销表”选项",
+    "the option to retry comments": "“对可能已发布的评论也重试”选项",
+    "choose its encoding in the list above": "请在上方列表中选择它的编码",
+    "choose {value} in the encoding list above": "请在上方编码列表中选择 {value}",
+    "choose another sheet in the list above": "请在上方列表中选择另一个工作表",
+    "choose sheet {value} in the list above": "请在上方列表中选择工作表 {value}",
+    "the command line's {flag}": "命令行的 {flag}",
+    "run it from the command line with {flag}": "请在命令行中使用 {flag}",
+    "{name}: {what}, more than this console takes ({rows} rows, {cells} cells); run it from the command line, "
+    "which takes far bigger sheets ({limits}): `{check}` checks it, then `{command}` sends it":
+        "{name}：{what}，超出了控制台能处理的规模（{rows} 行，{cells} 个单元格）；请在命令行中运行，它能处理大得多的表格"
+        "（{limits}）：`{check}` 检查，然后 `{command}` 发送",
+    "{text} (the columns mapped on this page go in a job file's [columns] table: {mapped}; run it with {flag} FILE)":
+        "{text}（本页的列对应写进任务文件的 [columns] 表：{mapped}；用 {flag} FILE 运行）",
+    "more than {n} rows": "超过 {n} 行",
+    "more than {n} cells": "超过 {n} 个单元格",
+    "sheet {name!r} has more than {n} rows": "工作表 {name!r} 超过 {n} 行",
+    "sheet {name!r} has more than {n} cells": "工作表 {name!r} 超过 {n} 个单元格",
+    "sheet {name!r} unzips to more than {mb} MB": "工作表 {name!r} 解压后超过 {mb} MB",
+    "renames: a JSON object of the sheet's header -> the tool's column": "renames：应为 JSON 对象，表头 -> 工具的列",
+    "values: a JSON object of the sheet's header -> {{a value -> what to send instead}}":
+        "values：应为 JSON 对象，表头 -> {{取值 -> 改为发送的值}}",
+    "{name}: give the job file's text (a TOML file of at most {kb} KB)": "{name}：请提供任务文件的内容（不超过 {kb} KB 的 TOML 文件）",
+    "the request's body is not JSON": "请求正文不是 JSON",
+    "the request's body must be a JSON object": "请求正文必须是 JSON 对象",
+    "filters: a JSON object of a filter's name -> its value": "filters：应为 JSON 对象，筛选条件名 -> 取值",
+    "a plan of {name} is going: wait for it to end, or stop it, first": "{name} 的计划正在进行：请等它结束，或先停止它",
+    "a run of {name} is going: wait for it to end, or stop it, first": "{name} 的执行正在进行：请等它结束，或先停止它",
+    "status={statuses}": "状态={statuses}",
+    "tag={tag}": "标签={tag}",
+    "agent={agent}": "客服={agent}",
+    "channel={channel}": "渠道={channel}",
+    "solved={solved}": "是否解决={solved}",
+    "created-since={at}": "创建时间不早于 {at}",
+    "created-before={at}": "创建时间早于 {at}",
+    "updated-since={at}": "最后更新不早于 {at}",
+    "updated-before={at}": "最后更新早于 {at}",
+    "{filters} {filter}": "{filters}；{filter}",
+    "not a filter: {names}; use {filters}": "不是筛选条件：{names}；可用 {filters}",
+    "interrupted": "已中断",
+    "the export stopped early: {reason}; nothing was written": "导出提前停止：{reason}；没有写入任何内容",
+    "the server stopped while it was going (it crashed or was killed): run the plan again":
+        "运行期间服务器停止了（崩溃或被终止）：请重新生成计划",
+    "the server stopped while it was going (it crashed or was killed), before any row was sent: run the sheet again":
+        "运行期间服务器停止了（崩溃或被终止），当时还没有发送任何行：请重新执行这个表格",
+    "the server stopped while it was going (it crashed or was killed); the job's journal (this run and the earlier "
+    "ones of this sheet) has {known}":
+        "运行期间服务器停止了（崩溃或被终止）；任务日志（这次以及这个表格之前的运行）记录了 {known}",
+    "no row finished": "没有已完成的行",
+    "{text}, and {n} rows being sent when it stopped (they may have been applied: a comment among them is not "
+    "posted again unless reading the ticket back shows it was not)":
+        "{text}，另有 {n} 行在停止时正在发送（可能已经生效：其中的评论不会再次发布，除非读回工单发现它没有发布）",
+    "{text}. Run the sheet again to resume: the rows done are not sent again": "{text}。重新执行这个表格即可继续：已完成的行不会再次发送",
+    "batch-updater job file: the choices made on the console for {name}": "batch-updater 任务文件：在控制台为 {name} 所做的选择",
+    "batch-updater run {flag} THIS-FILE (beside the sheet), or load it on the console's page":
+        "batch-updater run {flag} 本文件（与表格放在同一文件夹），或在控制台页面中载入",
+    "the sheet's header = the field it holds": "表格的表头 = 它对应的字段",
+    "a value in this column = what is sent instead": "这一列中的值 = 改为发送的值",
+    "the console is stopping: no new run starts": "控制台正在停止：不再开始新的运行",
+    "a plan of this sheet is running already (started {at}); stop it or wait for it to end":
+        "这个表格的计划已在进行（开始于 {at}）；请停止它或等它结束",
+    "a run of this sheet is running already (started {at}); stop it or wait for it to end":
+        "这个表格的执行已在进行（开始于 {at}）；请停止它或等它结束",
+    "a run of {name} is sending to this helpdesk (started {at}): one run at a time per helpdesk, so that no "
+    "comment is posted twice; wait for it to end, or stop it (Earlier runs: Stop)":
+        "{name} 的执行正在向这个服务台发送（开始于 {at}）：每个服务台同时只能有一次执行，以免评论重复发布；"
+        "请等它结束，或停止它（本服务器之前的运行：停止）",
+    "batch-updater console": "batch-updater 控制台",
+    "This page needs the console's access token.": "此页面需要控制台的访问令牌。",
+    "Paste the address batch-updater serve printed when it started (it holds the token), or the token alone. "
+    "Ask whoever started it.":
+        "请粘贴 batch-updater serve 启动时打印的地址（其中含有令牌），或只粘贴令牌。可向启动它的人索取。",
+    "Address or token": "地址或令牌",
+    "Open": "打开",
+    "That is not this server's token.": "这不是此服务器的令牌。",
+    "this server answers only to its own address (Host not allowed)": "此服务器只响应它自己的地址（Host 不允许）",
+    "a change must come from this console's own page (Origin not allowed)": "修改只能来自此控制台自己的页面（Origin 不允许）",
+    "that is not this server's access token: paste the address `batch-updater serve` printed when it started "
+    "(it holds the token)":
+        "这不是此服务器的访问令牌：请粘贴 `batch-updater serve` 启动时打印的地址（其中含有令牌）",
+    "open the address `batch-updater serve` printed when it started: it holds the access token (ask whoever "
+    "started it)":
+        "请打开 `batch-updater serve` 启动时打印的地址：其中含有访问令牌（可向启动它的人索取）",
+    "(FEISHU_BASE_URL is not a valid address)": "（FEISHU_BASE_URL 不是有效地址）",
+    "batch-updater console: {url}": "batch-updater 控制台：{url}",
+    "a sandbox on this machine": "本机上的沙箱",
+    "  API: {api}; files in {folder}; Ctrl-C stops it (and any run, as Ctrl-C stops a run)":
+        "  接口：{api}；文件在 {folder}；Ctrl-C 停止它（以及正在进行的运行，和 Ctrl-C 停止一次运行一样）",
+    "warning: listening on {host}: anyone who can reach it and has the URL can run jobs with this machine's "
+    "credentials":
+        "警告：正在监听 {host}：任何能访问它并拿到这个地址的人，都能用本机的凭证运行任务",
+    "  from another machine: {urls}": "  从其他机器访问：{urls}",
+    "stopping: runs stop as with Ctrl-C and write their reports (press Ctrl-C again to cut off requests in flight)":
+        "正在停止：运行像按下 Ctrl-C 一样停止并写出报告（再按一次 Ctrl-C 会中断正在进行的请求）",
+    "cannot listen on {host}:{port}: {reason}": "无法监听 {host}:{port}：{reason}",
+    "custom field (by its id)": "自定义字段（按字段 ID）",
+    "{name}: not a spreadsheet the tool reads; use {suffixes}": "{name}：不是本工具能读取的表格；请使用 {suffixes}",
+    "the file is larger than this console takes ({mb} MB); split it, or run it from the command line "
+    "(batch-updater run), which takes {limits}":
+        "文件超出了控制台能接收的大小（{mb} MB）；请拆分它，或在命令行中运行（batch-updater run），命令行能处理 {limits}",
+    "send the file as a form upload (multipart/form-data, field `file`)": "请以表单上传的方式发送文件（multipart/form-data，字段 `file`）",
+    "no file in the upload (field `file`)": "上传中没有文件（字段 `file`）",
+    "a plan of {name} is going: wait for it to end, or stop it, before you upload that sheet again":
+        "{name} 的计划正在进行：请等它结束或停止它，再重新上传这个表格",
+    "a run of {name} is going: wait for it to end, or stop it, before you upload that sheet again":
+        "{name} 的执行正在进行：请等它结束或停止它，再重新上传这个表格",
+    "paste a link to a Base table or a sheet (https://….feishu.cn/base/…?table=…)":
+        "请粘贴多维表格或电子表格的链接（https://….feishu.cn/base/…?table=…）",
+    "not found (after a restart of the server, only the runs' list and files are kept)":
+        "未找到（服务器重启后只保留运行列表和文件）",
+    "bad request: {reason}": "请求有误：{reason}",
+    # send/: the rate, a row's outcome while sending, why a run stops, the shared rate budget
+    "{option} {text!r}: use auto, N/s or N/min (e.g. 20/s, 600/min)":
+        "{option} {text!r}：请使用 auto、N/s 或 N/min（例如 20/s、600/min）",
+    "{option} {text!r}: the lowest fixed rate is {lowest}/min": "{option} {text!r}：固定速度最低为 {lowest}/min",
+    "its comment may now be on the ticket twice (comments were retried, as asked)":
+        "它的评论现在可能在工单上出现了两次（已按要求重试评论）",
+    "interrupted before it was sent": "发送前被中断",
+    "not sent: the run stopped early (see the summary)": "未发送：运行提前停止（见汇总）",
+    "not applied: throttled, then the run stopped": "未生效：被限流，随后运行停止",
+    "gave up after the run stopped; last answer: {answer}": "运行停止后放弃；最后的回复：{answer}",
+    "gave up after {n} attempts; last answer: {answer}": "尝试 {n} 次后放弃；最后的回复：{answer}",
+    "{msg}; an earlier attempt may have been applied: {twice}": "{msg}；之前的某次尝试可能已经生效：{twice}",
+    "{msg}; sent again after an answer that left it unknown: {twice}": "{msg}；在一次无法确定结果的回复之后再次发送：{twice}",
+    "interrupted while its request was in flight: it may have been applied": "请求发出后被中断：可能已经生效",
+    "{option} redis://... needs the redis package: pip install 'batch-updater[redis]'":
+        "{option} redis://... 需要 redis 包：pip install 'batch-updater[redis]'",
+    "reading tickets needs a tenant access token: set FEISHU_APP_ID and FEISHU_APP_SECRET (the app's credentials), "
+    "or try it with {option}":
+        "读取工单需要租户访问令牌：请设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET（应用凭证），或用 {option} 试一试",
+    "the shared rate budget ({limiter}) cannot be used ({reason}); this process paces itself alone from now on":
+        "共享的限流额度（{limiter}）无法使用（{reason}）；从现在起这个进程单独控制速度",
+    "none (this process alone)": "无（仅这个进程）",
+    "cannot use the limiter {limiter}: {error}: {reason}; nothing was sent (check the address and password, or "
+    "{option} none)":
+        "无法使用限流器 {limiter}：{error}：{reason}；没有发送任何内容（请检查地址和密码，或使用 {option} none）",
+    "another process has held the token refresh lock in Redis for over {seconds} s; try again later":
+        "另一个进程在 Redis 中持有令牌刷新锁已超过 {seconds} 秒；请稍后再试",
+    "cannot reach {origin}: {reason} (the API stopped answering: the last {n} requests, for {rows} rows, got no "
+    "answer)":
+        "无法连接 {origin}：{reason}（接口不再回复：最近 {n} 个请求（涉及 {rows} 行）都没有回复）",
+    "no answer from {origin}: {reason} (the API stopped answering: the last {n} requests, for {rows} rows, got no "
+    "answer)":
+        "{origin} 没有回复：{reason}（接口不再回复：最近 {n} 个请求（涉及 {rows} 行）都没有回复）",
+    "the first {n} tickets all answered {code} (no permission): the user whose token is used is probably not an "
+    "agent of this helpdesk with rights on these tickets":
+        "前 {n} 个工单都回复 {code}（没有权限）：所用令牌的用户可能不是这个服务台的客服，或对这些工单没有权限",
+    "the first {n} tickets read all answered {code} (no permission): tickets are read with the app's tenant token, "
+    "not your user token, so the app (FEISHU_APP_ID) probably lacks the helpdesk:all:readonly scope (enable it and "
+    "publish a new version) or rights on this helpdesk":
+        "读取的前 {n} 个工单都回复 {code}（没有权限）：读取工单用的是应用的租户令牌，而不是你的用户令牌，"
+        "所以应用（FEISHU_APP_ID）可能缺少 helpdesk:all:readonly 权限（请开通并发布新版本），或没有这个服务台的权限",
 }

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 
 SAFE_START = 1.5  # per second: under the lowest published tiers (100/min, 5/s)
@@ -79,14 +80,14 @@ def parse_rate(text: str) -> RateSetting:
         return RateSetting(None, "auto")
     m = _RATE.fullmatch(text)
     if not m or float(m.group(1)) <= 0:
-        raise UsageError(f"{option('rate')} {text!r}: use auto, N/s or N/min (e.g. 20/s, 600/min)", option="rate",
-                         value=text)
+        raise UsageError(tr("{option} {text!r}: use auto, N/s or N/min (e.g. 20/s, 600/min)", option=option("rate"),
+                            text=text), option="rate", value=text)
     number = float(m.group(1))
     per_minute = (m.group(2) or "s").lower().startswith("m")
     per_second = number / 60 if per_minute else number
     if per_second * FIXED_FLOOR < MIN_RATE:  # it could not be held: the pacing never goes below MIN_RATE
-        raise UsageError(f"{option('rate')} {text!r}: the lowest fixed rate is "
-                         f"{math.ceil(60 * MIN_RATE / FIXED_FLOOR)}/min", option="rate", value=text)
+        raise UsageError(tr("{option} {text!r}: the lowest fixed rate is {lowest}/min", option=option("rate"),
+                            text=text, lowest=math.ceil(60 * MIN_RATE / FIXED_FLOOR)), option="rate", value=text)
     return RateSetting(per_second, f"{m.group(1)}/{'min' if per_minute else 's'}")
 
 

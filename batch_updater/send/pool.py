@@ -28,6 +28,7 @@ from batch_updater.control import RunProgress
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.classify import Attempt, Step, Verdict, classify
 from batch_updater.feishu.client import Answer, HelpdeskClient, Transport, encode_body
+from batch_updater.i18n import N_, tr
 from batch_updater.logs import event
 from batch_updater.model import Outcome, Result, TicketUpdate, now_text
 from batch_updater.send.ahead import RowJournal, WriteAhead
@@ -39,7 +40,7 @@ from batch_updater.send.tally import SendStats, Tally
 
 # A row's msg, and the warning's; said the same by every front end (a row's msg in an earlier run's
 # journal is looked for by it), so it names no option.
-MAYBE_TWICE = "its comment may now be on the ticket twice (comments were retried, as asked)"
+MAYBE_TWICE = N_("its comment may now be on the ticket twice (comments were retried, as asked)")
 
 
 @dataclass
@@ -175,8 +176,8 @@ class Sender:
         if self.ahead is not None:
             self._write_last(self.ahead, dict(specs), outcomes, cut_off)
         self.tally.show_last()
-        why = ("interrupted before it was sent" if self.stops.interrupted
-               else "not sent: the run stopped early (see the summary)")
+        why = (tr("interrupted before it was sent") if self.stops.interrupted
+               else tr("not sent: the run stopped early (see the summary)"))
         for index, _ in specs:
             if index not in outcomes:
                 outcomes[index] = Outcome(Result.NOT_ATTEMPTED, msg=why)
@@ -223,8 +224,8 @@ class Sender:
                 if outcome is None:
                     return  # stopped while waiting for its slot: nothing was sent
                 if budget.maybe_applied and outcome.result is Result.OK and budget.attempts > 1:
-                    outcome = replace(outcome, msg=f"{outcome.msg}; sent again after an answer that left it unknown: "
-                                                   f"{MAYBE_TWICE}")
+                    outcome = replace(outcome, msg=tr("{msg}; sent again after an answer that left it unknown: "
+                                                      "{twice}", msg=outcome.msg, twice=tr(MAYBE_TWICE)))
                 outcomes[index] = outcome
                 if self.ahead is not None:
                     self.ahead.done(index, spec, outcome)
@@ -289,7 +290,7 @@ class Sender:
             self.tally.throttled(self.pacer.now())
             pause = self.pacer.answered(sent_at, throttled=True, reset_after=answer.reset_after)
             if pause > 0:
-                rate = self.pacer.snapshot().rate
+                rate = self.pacer.snapshot().rate  # i18n: en (the operator's log, below)
                 event("throttle_pause", f"throttled: every worker pauses {pause:.1f} s; rate now {rate:.2f}/s",
                       level=logging.WARNING, pause_s=round(pause, 3), rate=round(rate, 3), log_id=answer.log_id)
         elif answer.http_status is not None and answer.transport is None:
@@ -306,13 +307,15 @@ class Sender:
             msg = f"{msg}; {verdict.note}" if msg else verdict.note
         stopping = self.stops.stopping
         if result is None and verdict.step is Step.THROTTLED and stopping and not budget.failures:
-            result, msg = Result.NOT_ATTEMPTED, "not applied: throttled, then the run stopped"
+            result, msg = Result.NOT_ATTEMPTED, tr("not applied: throttled, then the run stopped")
         elif result is None:  # retries ran out, or the job stopped before the next one
-            why = "the run stopped" if stopping else f"{budget.attempts} attempts"
-            msg = f"gave up after {why}; last answer: {_answer_text(answer)}"
+            last = _answer_text(answer)
+            msg = (tr("gave up after the run stopped; last answer: {answer}", answer=last) if stopping else
+                   tr("gave up after {n} attempts; last answer: {answer}", n=budget.attempts, answer=last))
             result = Result.FAILED
             if budget.maybe_applied:  # a comment row --retry-comments sent after an answer that proves nothing
-                result, msg = Result.UNKNOWN, f"{msg}; an earlier attempt may have been applied: {MAYBE_TWICE}"
+                result, msg = Result.UNKNOWN, tr("{msg}; an earlier attempt may have been applied: {twice}", msg=msg,
+                                                 twice=tr(MAYBE_TWICE))
         failure = answer.msg if answer.transport is not None and answer.code is None else ""
         return Outcome(result, answer.http_status, answer.code, msg, answer.log_id, budget.attempts,
                        self._finished_at(), failure)
@@ -323,8 +326,8 @@ class Sender:
         outcomes = {}
         for index, budget in self._active.items():
             if budget.in_flight:
-                outcomes[index] = Outcome(Result.UNKNOWN, msg="interrupted while its request was in flight: it "
-                                          "may have been applied", attempts=budget.attempts + 1,
+                outcomes[index] = Outcome(Result.UNKNOWN, msg=tr("interrupted while its request was in flight: it "
+                                                                 "may have been applied"), attempts=budget.attempts + 1,
                                           finished_at=now_text())
             elif budget.last is not None:
                 outcomes[index] = self._outcome(budget.last, budget)

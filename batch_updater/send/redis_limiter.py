@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import tr
 from batch_updater.naming import option
 from batch_updater.send.slots import ACTIVE, BUCKET, FAR, HORIZON, MAX_LATE, STALE, Grant, Shared
 
@@ -37,6 +38,7 @@ def _lua(text: str) -> str:
 # KEYS[1] the budget's hash, KEYS[2] its takers (a sorted set). ARGV: n, interval, writer. Returns now, due,
 # paused_until, version, the other takers of the last ACTIVE seconds (as text: Redis turns a Lua number into
 # an integer).
+# i18n: en (a Lua script, not a message)
 _TAKE = _lua("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -61,6 +63,7 @@ return {string.format('%.6f', now), string.format('%.6f', due), string.format('%
 """)
 
 # KEYS[1]. Returns now, paused_until, version, writer, decision (JSON or '').
+# i18n: en (a Lua script, not a message)
 _SHARED = _lua("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -71,6 +74,7 @@ return {string.format('%.6f', now), s[1] or '-1e300', s[2] or '0', s[3] or '', s
 """)
 
 # KEYS[1]. ARGV: writer, decision JSON. Returns the new version.
+# i18n: en (a Lua script, not a message)
 _DECIDE = _lua("""
 local t = redis.call('TIME')
 local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
@@ -82,6 +86,7 @@ return v
 
 # KEYS[1]. ARGV: writer, sent_at, until, decision JSON or ''. Returns 1 (the pause is news) or 0 (the
 # request was sent before the last pause began, or during it).
+# i18n: en (a Lua script, not a message)
 _PAUSE = _lua("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -101,6 +106,7 @@ return 1
 """)
 
 # KEYS[1]. ARGV: at_least. The schedule's next slot no earlier than that.
+# i18n: en (a Lua script, not a message)
 _PUSH = _lua("""
 local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '-1e300')
 if tonumber(ARGV[1]) > tat then redis.call('HSET', KEYS[1], 'tat', ARGV[1]) end
@@ -108,6 +114,7 @@ return 1
 """)
 
 # KEYS[1] the departures' list (newest first). ARGV: count, seconds, late. Returns the wait (text), '0' when recorded.
+# i18n: en (a Lua script, not a message)
 _DEPART = _lua("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -124,6 +131,7 @@ return '0'
 """)
 
 # KEYS[1] the counts' hash. ARGV: bucket, n, bucket, n... Returns every bucket and its count.
+# i18n: en (a Lua script, not a message)
 _COUNT = _lua("""
 local t = redis.call('TIME')
 local oldest = math.floor((tonumber(t[1]) + tonumber(t[2]) / 1000000 - $horizon) / $bucket)
@@ -154,8 +162,8 @@ def redis_client(url: str) -> Any:
     try:
         import redis.asyncio as aioredis
     except ImportError:
-        raise UsageError(f"{option('limiter')} redis://... needs the redis package: pip install "
-                         "'batch-updater[redis]'",
+        raise UsageError(tr("{option} redis://... needs the redis package: pip install 'batch-updater[redis]'",
+                            option=option("limiter")),
                          option="limiter", value=redis_label(url)) from None
     return aioredis.from_url(url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30)
 

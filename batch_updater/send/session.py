@@ -22,6 +22,7 @@ from batch_updater.errors import BatchUpdaterError, UsageError
 from batch_updater.feishu.client import HelpdeskClient
 from batch_updater.feishu.credentials import Credentials, api_identity, api_origin
 from batch_updater.feishu.tokens import TenantToken, TokenFile, UserTokens, fingerprint
+from batch_updater.i18n import tr
 from batch_updater.model import Outcome, Result, TicketUpdate
 from batch_updater.naming import option
 from batch_updater.paths import atomic_path, private_dir, state_dir
@@ -160,8 +161,9 @@ def check_ready(settings: SendSettings, env: Mapping[str, str], *, reading: bool
         api_origin(settings.endpoint.base_url, env)
         Credentials.from_env(env)
         if reading and not (env.get("FEISHU_APP_ID", "").strip() and env.get("FEISHU_APP_SECRET", "").strip()):
-            raise UsageError("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
-                             f"FEISHU_APP_SECRET (the app's credentials), or try it with {option('sandbox')}")
+            raise UsageError(tr("reading tickets needs a tenant access token: set FEISHU_APP_ID and "
+                                "FEISHU_APP_SECRET (the app's credentials), or try it with {option}",
+                                option=option("sandbox")))
 
 
 def make_sender(session: Session, settings: SendSettings, rate: RateSetting, learned: float | None = None, *,

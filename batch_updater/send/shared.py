@@ -34,11 +34,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from batch_updater.errors import UsageError
+from batch_updater.i18n import N_, tr
 from batch_updater.logs import event
 from batch_updater.naming import option
 from batch_updater.send.limiter import DEPARTURE_MARGIN, MAX_LATE, Pacer
 from batch_updater.send.pacing import Decision, PaceController
-from batch_updater.send.slots import BUCKET, SlotStore
+from batch_updater.send.slots import BUCKET, STATE_FOLDER, SlotStore
 
 CHUNK = 0.02  # seconds of slots reserved at once: one store round trip per slot below 50/s
 MAX_CHUNK = 256
@@ -66,8 +67,8 @@ class LimiterSpec:
     def label(self) -> str:
         from batch_updater.send.redis_limiter import redis_label
 
-        return {"none": "none (this process alone)", "state": "the state folder"}.get(self.kind) or redis_label(
-            self.url)
+        said = {"none": N_("none (this process alone)"), "state": STATE_FOLDER}.get(self.kind)
+        return tr(said) if said else redis_label(self.url)
 
     @property
     def secure(self) -> bool:
@@ -356,8 +357,9 @@ class SharedPacer(Pacer):
     def _lose(self, error: BaseException) -> None:
         if self.lost is None:
             self.lost = f"{type(error).__name__}: {error}"[:200]
-            event("warning", f"the shared rate budget ({self.store.label}) cannot be used ({self.lost}); this "
-                  "process paces itself alone from now on", level=logging.WARNING, limiter=self.store.label)
+            event("warning", tr("the shared rate budget ({limiter}) cannot be used ({reason}); this process paces "
+                                "itself alone from now on", limiter=tr(self.store.label), reason=self.lost),
+                  level=logging.WARNING, limiter=self.store.label)
         self._left = 0
 
 
@@ -384,9 +386,10 @@ class Budget:
             except Exception as e:  # noqa: BLE001 (redis-py's errors, an OSError, a timeout)
                 with contextlib.suppress(Exception):
                     await client.aclose()
-                raise UsageError(f"cannot use the limiter {spec.label()}: {type(e).__name__}: {e}; nothing was sent "
-                                 f"(check the address and password, or {option('limiter')} none)", option="limiter",
-                                 value=spec.label()) from None
+                raise UsageError(tr("cannot use the limiter {limiter}: {error}: {reason}; nothing was sent (check the "
+                                    "address and password, or {option} none)", limiter=spec.label(),
+                                    error=type(e).__name__, reason=e, option=option("limiter")),
+                                 option="limiter", value=spec.label()) from None
         return cls(spec, key, env, client)
 
     def store(self, kind: str) -> SlotStore:

@@ -25,10 +25,12 @@ from typing import Any
 
 from batch_updater.errors import CredentialsRefused
 from batch_updater.feishu.tokens import TokenFile
+from batch_updater.i18n import tr
 
 LOCK_MS = 30_000  # a refresh holds the lock at most this long (a holder killed mid-refresh frees it then)
 WAIT_S = 60.0  # how long a process waits for another's refresh
 log = logging.getLogger("batch_updater")
+# i18n: en (a Lua script, not a message)
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -60,8 +62,8 @@ class RedisTokenFile(TokenFile):
             deadline = time.monotonic() + self.wait_s
             while not await self._redis(self.client.set(self.lock_key, mine, nx=True, px=LOCK_MS), True):
                 if time.monotonic() > deadline:
-                    raise CredentialsRefused(f"another process has held the token refresh lock in Redis for over "
-                                             f"{self.wait_s:.0f} s; try again later")
+                    raise CredentialsRefused(tr("another process has held the token refresh lock in Redis for over "
+                                                "{seconds} s; try again later", seconds=f"{self.wait_s:.0f}"))
                 await asyncio.sleep(0.05)
             try:
                 yield

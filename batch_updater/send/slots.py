@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from batch_updater.i18n import N_
 from batch_updater.paths import private_dir
 
 MAX_LATE = 0.005  # seconds of lateness a slot may make up (limiter.MAX_LATE)
@@ -33,6 +34,7 @@ STALE = 120.0  # seconds without a take after which a schedule and its decisions
 FAR = 300.0  # a due time or a pause further ahead than this is not believed (a clock that jumped)
 BUCKET = 0.1  # seconds: answers accepted are counted per bucket of this width
 HORIZON = 70.0  # seconds of buckets kept (the controller looks back a minute at most)
+STATE_FOLDER = N_("the state folder")  # where FileSlots keep the shared budget, as a message names it
 ACTIVE = 2.0  # seconds since its last take that a process counts as sharing the budget
 
 
@@ -117,7 +119,7 @@ def _boot_id() -> str:
 class FileSlots:
     """A SlotStore in `<folder>/<name>.json` (and `.counts.json`), locked with `<name>.lock`."""
 
-    label = "the state folder"
+    label = STATE_FOLDER  # said through tr()
 
     def __init__(self, folder: Path, name: str, *, clock: Callable[[], float] | None = None) -> None:
         private_dir(folder)

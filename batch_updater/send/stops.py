@@ -22,6 +22,7 @@ from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.classify import Step, Verdict, stop_message
 from batch_updater.feishu.client import Answer, Transport
 from batch_updater.feishu.codes import NO_RIGHTS
+from batch_updater.i18n import tr
 
 FORBIDDEN_PROBE = 20  # this many first answers all 154003: the operator lacks rights, not the tickets
 # This many first requests all fail to connect (refused, DNS, TLS, connect timeout), none answered:
@@ -84,7 +85,7 @@ class StopRules:
             else:
                 self._not_connected += 1
                 if self._not_connected == UNREACHABLE_PROBE:
-                    return f"cannot reach {self.origin}: {answer.msg}"
+                    return tr("cannot reach {origin}: {reason}", origin=self.origin, reason=answer.msg)
         if answer.transport is Transport.DISCONNECTED and answer.http_status is None:
             return None
         if answer.transport not in NO_ANSWER or answer.http_status is not None:
@@ -95,9 +96,11 @@ class StopRules:
         if self._silent >= GONE_PROBE and len(self._silent_rows) >= GONE_ROWS:
             rows = len(self._silent_rows)
             self._silent, self._silent_rows = 0, set()
-            what = "cannot reach" if answer.transport is Transport.NOT_CONNECTED else "no answer from"
-            return (f"{what} {self.origin}: {answer.msg} (the API stopped answering: the last "
-                    f"{GONE_PROBE} requests, for {rows} rows, got no answer)")
+            if answer.transport is Transport.NOT_CONNECTED:
+                return tr("cannot reach {origin}: {reason} (the API stopped answering: the last {n} requests, for "
+                          "{rows} rows, got no answer)", origin=self.origin, reason=answer.msg, n=GONE_PROBE, rows=rows)
+            return tr("no answer from {origin}: {reason} (the API stopped answering: the last {n} requests, for "
+                      "{rows} rows, got no answer)", origin=self.origin, reason=answer.msg, n=GONE_PROBE, rows=rows)
         return None
 
     def _rights(self, answer: Answer, verdict: Verdict, index: int) -> str | None:
@@ -108,9 +111,10 @@ class StopRules:
             return None
         self.forbidden = True
         if self.reading:
-            return (f"the first {FORBIDDEN_PROBE} tickets read all answered {NO_RIGHTS} (no permission): "
-                    "tickets are read with the app's tenant token, not your user token, so the app "
-                    "(FEISHU_APP_ID) probably lacks the helpdesk:all:readonly scope (enable it and publish a new "
-                    "version) or rights on this helpdesk")
-        return (f"the first {FORBIDDEN_PROBE} tickets all answered {NO_RIGHTS} (no permission): the user "
-                "whose token is used is probably not an agent of this helpdesk with rights on these tickets")
+            return tr("the first {n} tickets read all answered {code} (no permission): tickets are read with the "
+                      "app's tenant token, not your user token, so the app (FEISHU_APP_ID) probably lacks the "
+                      "helpdesk:all:readonly scope (enable it and publish a new version) or rights on this helpdesk",
+                      n=FORBIDDEN_PROBE, code=NO_RIGHTS)
+        return tr("the first {n} tickets all answered {code} (no permission): the user whose token is used is "
+                  "probably not an agent of this helpdesk with rights on these tickets", n=FORBIDDEN_PROBE,
+                  code=NO_RIGHTS)

@@ -20,11 +20,13 @@ WORDS = {  # what the page says at each step, in each language
     "en-US": {"counts": "11 rows: 8 valid, 3 invalid", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
               "plan": "8 change", "status": "51 closed by agent", "confirm": ("8 tickets", "8 comments", "File: tickets.csv"),
               "sandbox": "sandbox", "sending": "Sending", "ok": "8 ok", "invalid": "3 invalid",
-              "said": "The run of tickets.csv: Finished · 8 of 8 rows done"},
+              "said": "The run of tickets.csv: Finished · 8 of 8 rows done",
+              "source": "encoding utf-8, comma-separated", "unknown": "columns kept in the report but not sent"},
     "zh-CN": {"counts": "共 11 行：8 行有效，3 行无效", "problems": ("不是有效状态", "16 到 19 位", "没有要改的内容"),
               "plan": "8 将改变", "status": "51 人工关闭工单", "confirm": ("8 个工单", "8 条评论", "文件：tickets.csv"),
               "sandbox": "沙箱", "sending": "正在发送", "ok": "8 成功", "invalid": "3 无效",
-              "said": "tickets.csv 的执行：已完成 · 已完成 8/8 行"},
+              "said": "tickets.csv 的执行：已完成 · 已完成 8/8 行",
+              "source": "编码 utf-8，逗号分隔", "unknown": "这些列保留在报告中但不发送"},
 }
 
 
@@ -41,6 +43,7 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots, locale):
     expect(tab.locator("#check-table tbody tr")).to_have_count(3)
     problems = tab.inner_text("#check-table tbody")
     assert all(problem in problems for problem in said["problems"])
+    assert said["source"] in tab.inner_text("#source") and said["unknown"] in tab.inner_text("#warnings")
     shot(tab, shots, "2-check", locale, full_page=True)
 
     tab.click("#plan-start")
@@ -209,8 +212,12 @@ def test_a_base_link_pasted_checked_run_and_written_back(page, shots):
     with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
         assert "batch_update" not in json.load(answer)["calls"]  # the page's check only reads the link
     tab.locator("#step-upload").screenshot(path=shots / "8-link.png")
-    tab.click("#lang")  # and in Chinese (the page's own words)
+    tab.click("#lang")  # and in Chinese: the page's own words, and the library's once the link is checked again
     expect(tab.locator("#h-upload")).to_contain_text("上传表格")
+    tab.click("#link-check")
+    expect(tab.locator("#source")).to_contain_text("多维表格数据表", timeout=WAIT)
+    expect(tab.locator("#warnings")).to_contain_text("这些列保留在报告中但不发送")
+    assert "Base table" not in tab.inner_text("#source") and "kept in the report" not in tab.inner_text("#step-upload")
     tab.locator("#step-upload").screenshot(path=shots / "zh-8-link.png")
     tab.click("#lang")
     expect(tab.locator("#h-upload")).to_contain_text("Upload the sheet")

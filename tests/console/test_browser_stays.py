@@ -36,9 +36,9 @@ def test_the_token_box_lets_a_new_browser_in(page, browser, shots, locale):
 
 
 REOPEN_WORDS = {"en-US": {"ok": "5 ok", "still": "the sheet in use is still done.csv", "open": "Open done.csv",
-                          "run": "Open: the run of done.csv"},
+                          "run": "Open: the run of done.csv", "refused": "not a spreadsheet the tool reads"},
                 "zh-CN": {"ok": "5 成功", "still": "（仍在使用表格 done.csv）", "open": "打开 done.csv",
-                          "run": "打开: done.csv 的执行"}}
+                          "run": "打开: done.csv 的执行", "refused": "scan.pdf：不是本工具能读取的表格"}}
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
@@ -58,7 +58,7 @@ def test_a_finished_run_reopens_after_a_reload_with_its_rows_and_a_failed_upload
 
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not a sheet")
     tab.set_input_files("#file", str(tmp_path / "scan.pdf"))
-    expect(tab.locator("#error")).to_contain_text("not a spreadsheet the tool reads")
+    expect(tab.locator("#error")).to_contain_text(said["refused"])  # the server's words in the page's language
     assert said["still"] in tab.inner_text("#error")
     assert tab.inner_text("#file-name") == "done.csv" and tab.locator("#step-check").is_visible()
 

@@ -41,8 +41,8 @@ async def test_a_plan_s_thread_speaks_the_words_of_the_page_that_started_it(make
     started = await (await client.post(f"/api/uploads/{u['id']}/plan", json={}, headers={"Accept-Language": "zh"}))\
         .json()
     done = await follow(client, started["id"], lambda s: False)
-    assert done["state"] == "refused" and "needs a tenant access token" in done["message"]
-    assert done["message"].endswith("or try it with `batch-updater serve --sandbox`")  # not the library's `sandbox`
+    assert done["state"] == "refused" and "读取工单需要租户访问令牌" in done["message"]  # the page's language
+    assert done["message"].endswith("或用 `batch-updater serve --sandbox` 试一试")  # not the library's `sandbox`
 
 
 def test_the_page_names_its_controls_and_sends_the_rest_to_the_command_line():
