@@ -144,6 +144,7 @@ async def _static(request: web.Request) -> web.Response:
     return web.Response(body=_asset(name), content_type=STATIC[name], headers={"Cache-Control": "no-cache"})
 
 
+# i18n: en (a header)
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'")
 

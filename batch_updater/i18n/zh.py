@@ -1343,4 +1343,8 @@ MESSAGES: dict[str, str] = {
     "publish a new version) or rights on this helpdesk":
         "读取的前 {n} 个工单都回复 {code}（没有权限）：读取工单用的是应用的租户令牌，而不是你的用户令牌，"
         "所以应用（FEISHU_APP_ID）可能缺少 helpdesk:all:readonly 权限（请开通并发布新版本），或没有这个服务台的权限",
+    # send/shared.py, run/plan.py: found by the stricter scan
+    "{option} {value!r}: use none, state, or redis://[:password@]host:port/db (rediss:// for TLS)":
+        "{option} {value!r}：请用 none、state 或 redis://[:password@]host:port/db（TLS 用 rediss://）",
+    "plan (nothing sent)": "计划（未发送任何内容）",
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_updater.control import RunControl, RunProgress
+from batch_updater.i18n import tr
 from batch_updater.jobs.options import RunOptions
 from batch_updater.model import FieldError, TicketUpdate
 from batch_updater.plan.preview import PlannedRow, PlanSummary, summarize_plan
@@ -76,7 +77,7 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     assert live.planned is not None and live.read is not None
     if job.report is not None:
         write_plan(job.report, job.sheet, job.checked, live.planned, {
-            "input": job.source.label, "mode": "plan (nothing sent)",
+            "input": job.source.label, "mode": tr("plan (nothing sent)"),
             "started_at": job.started.isoformat(timespec="seconds")})
     block = plan_block(job.sheet, job.checked, live.planned)
     back_path, back_problem = write_back(back, job.sheet.rows, block, env, on_warning) if back else (None, None)

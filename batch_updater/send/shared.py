@@ -100,8 +100,8 @@ def parse_limiter(text: str | None) -> LimiterSpec:
         if parts is not None and parts.hostname:
             return LimiterSpec("redis", value)
     shown = value if "@" not in value else value.split("@", 1)[1]  # never echo a password
-    raise UsageError(f"{option('limiter')} {shown!r}: use none, state, or redis://[:password@]host:port/db "
-                     "(rediss:// for TLS)", option="limiter", value=shown)
+    raise UsageError(tr("{option} {value!r}: use none, state, or redis://[:password@]host:port/db (rediss:// for TLS)",
+                        option=option("limiter"), value=shown), option="limiter", value=shown)
 
 
 def budget_key(origin: str, helpdesk_id: str, env: Mapping[str, str]) -> str:

@@ -2,7 +2,7 @@
 catalogue's keys), and the English sentences built outside them (what is left to translate).
 
 A sentence outside the catalogue is a string literal or f-string of three English words or more
-that is not a docstring, a logging call's text (an operator's log stays English), a `help=`
+that is not a docstring, SQL, a sentence the catalogue already has, a logging call's text (an operator's log stays English), a `help=`
 text, or on a line marked `# i18n: en` (or just below one) (the API's own words matched in its answers, a label read
 from input, a developer's assertion). The sandbox plays the API and speaks as it does."""
 
@@ -16,8 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from batch_updater.i18n.zh import MESSAGES as _KNOWN
+
 PACKAGE = Path(__file__).resolve().parents[2] / "batch_updater"
-SENTENCE = re.compile(r"[A-Za-z][a-z']+(?:\s+[A-Za-z][a-z'\-]*){2,}")
+# Three English words or more, apart by spaces (and the commas, colons or brackets of a sentence).
+SENTENCE = re.compile(r"[A-Za-z][a-z']+(?:[,;:)(]*\s+\(?[A-Za-z][a-z'\-]*){2,}")
+_SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA)\b")
 _LOGGING = {"debug", "info", "warning", "error", "exception", "critical"}
 _LOGGERS = {"log", "logger", "_log", "logging"}
 MARK = "# i18n: en"
@@ -57,6 +61,8 @@ def keys() -> Iterator[Said]:
 
 
 def untranslated() -> Iterator[Said]:
+    """English sentences outside tr(): not SQL, not a sentence the catalogue has (a table of
+    N_ keys said later by tr(key))."""
     for rel, path in modules():
         source = path.read_text(encoding="utf-8")
         lines = source.splitlines()
@@ -87,7 +93,7 @@ def untranslated() -> Iterator[Said]:
             end = getattr(node, "end_lineno", node.lineno)
             if any(MARK in lines[i - 1] for i in range(max(node.lineno - 1, 1), end + 1)):  # or the line above
                 continue
-            if SENTENCE.search(text):
+            if SENTENCE.search(text) and not _SQL.match(text) and text not in _KNOWN:
                 yield Said(rel, node.lineno, text)
 
 
