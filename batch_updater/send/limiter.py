@@ -106,6 +106,15 @@ class Pacer:
             self._clock = asyncio.get_running_loop().time
         return self._clock()
 
+    async def _waited_for_room(self) -> bool:
+        """With `max_in_flight` set and as many in flight as the controller allows: wait until one
+        ends (True: look again); False when there is room."""
+        if self.max_in_flight is None or self.in_flight < self.controller.in_flight_limit(self.max_in_flight):
+            return False
+        self._room.clear()
+        await self._room.wait()
+        return True
+
     async def acquire(self) -> None:
         """Wait for this request's slot: after any shared pause, at the current rate.
 
@@ -116,10 +125,7 @@ class Pacer:
         With `max_in_flight` set, a slot also waits for room in flight; `release()` it."""
         async with self._lock:
             while True:
-                if self.max_in_flight is not None and \
-                        self.in_flight >= self.controller.in_flight_limit(self.max_in_flight):
-                    self._room.clear()
-                    await self._room.wait()
+                if await self._waited_for_room():
                     continue
                 now = self.now()
                 due = max(self.controller.paused_until, self._last_due + 1.0 / self.controller.rate,

@@ -151,10 +151,7 @@ class SharedPacer(Pacer):
             self._touch = asyncio.get_running_loop().create_task(self._keep_in_touch())
         async with self._lock:
             while True:
-                if self.max_in_flight is not None and \
-                        self.in_flight >= self.controller.in_flight_limit(self.max_in_flight):
-                    self._room.clear()
-                    await self._room.wait()
+                if await self._waited_for_room():
                     continue
                 if self._left <= 0 and not await self._reserve():
                     break  # the store failed: pace alone (below, outside this lock)
