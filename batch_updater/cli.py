@@ -13,7 +13,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from batch_updater.control import format_rate
+from batch_updater.control import format_rate, rate_in_words
 from batch_updater.errors import BatchUpdaterError
 from batch_updater.feishu.codes import Action, action_for
 from batch_updater.i18n import LANGUAGES, N_, from_locale, language, set_language, speaking, tr
@@ -355,11 +355,18 @@ def status(job: str | None, as_json: bool) -> None:
     if not found:
         click.echo(tr("No jobs yet in this state folder."))
     for s in found[:1] if job is not None else found:
-        state = tr("running (pid {pid})", pid=s.pid) if s.running else tr("not running")
+        state = (tr("running (pid {pid})", pid=s.pid) if s.running else
+                 tr("interrupted (its run stopped at {when} without finishing: the process is gone)",
+                    when=s.interrupted_at or "?") if s.state == "interrupted" else tr("not running"))
         counts = tr(", ").join(_counted(n, k) for k, n in sorted(s.counts.items(), key=lambda kv: -kv[1]))
-        rate = f", {format_rate(s.rate)}" if s.rate else ""
+        rate = ("" if s.state == "interrupted" else  # the rate it had then says nothing now
+                rate_in_words(s.budget_rate, s.rate, s.shared_with) if s.shared_with and s.budget_rate else
+                format_rate(s.rate) if s.rate else "")
         click.echo(tr("job {job}: {input}: {state}; {done} of {total} rows done", job=s.job, input=s.input,
-                      state=state, done=s.rows_done, total=s.rows_total) + (f" ({counts})" if counts else "") + rate)
+                      state=state, done=s.rows_done, total=s.rows_total)
+                   + (tr(" ({counts})", counts=counts) if counts else "") + (tr(", ") + rate if rate else ""))
+        if s.state == "interrupted":
+            click.echo(tr("  run the same command again to resume it: the rows done are not sent again"))
         if s.exit_code is not None:
             click.echo(tr("  last run: exit {code}, finished {finished}, report {report}", code=s.exit_code,
                           finished=s.finished_at, report=s.report or tr("not written")))

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from batch_updater.i18n import language, tr_in
+
 
 @dataclass
 class RunProgress:
@@ -27,6 +29,22 @@ class RunProgress:
     reading: bool = False  # reading tickets (plan, --skip-unchanged, --undo, reading back), not sending
     throttles: int = 0  # throttle answers so far
     pauses: int = 0  # pauses they caused
+    own_rate: float | None = None  # this job's accepted requests per second lately (None: not measured)
+    shared_with: int = 0  # other jobs (processes) pacing on the same budget now: `rate` is all of theirs
+
+
+def rate_in_words(rate: float, own_rate: float | None = None, shared_with: int = 0, lang: str | None = None) -> str:
+    """The rate a job shows: the budget's `rate` when it has the budget alone; when other jobs
+    share it, the job's own rate and the budget's, said as shared (`rate` alone would count the
+    same requests once per job)."""
+    if not shared_with or own_rate is None:
+        return format_rate(rate)
+    lang = lang or language()
+    if shared_with == 1:
+        return tr_in(lang, "{own} (budget {rate} shared with 1 other job)", own=format_rate(own_rate),
+                     rate=format_rate(rate))
+    return tr_in(lang, "{own} (budget {rate} shared with {n} other jobs)", own=format_rate(own_rate),
+                 rate=format_rate(rate), n=shared_with)
 
 
 Progress = RunProgress  # its name before it moved here (send/pool.py)

@@ -10,7 +10,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from batch_updater.control import RunProgress, format_rate
+from batch_updater.control import RunProgress, rate_in_words
 from batch_updater.i18n import language, tr_in
 from batch_updater.sheet.blocks import word
 
@@ -47,8 +47,8 @@ class ProgressDisplay:
 
     def __call__(self, update: RunProgress) -> None:
         lang = self.lang
-        rate = (tr_in(lang, "{rate} (paused: throttled)", rate=format_rate(update.rate)) if update.paused
-                else format_rate(update.rate))
+        shown = rate_in_words(update.rate, update.own_rate, update.shared_with, lang)
+        rate = tr_in(lang, "{rate} (paused: throttled)", rate=shown) if update.paused else shown
         if self._bar is not None:
             if self._task is None or self._reading != update.reading:  # a new phase: a bar of its own
                 if self._task is not None:

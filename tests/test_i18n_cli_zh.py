@@ -89,7 +89,7 @@ def test_status_in_chinese(runner, tmp_path, monkeypatch):
         ran = runner.invoke(cli, ["run", "job.csv", "--rate", "100/s", "--report", "out.csv"], env=ts.env())
     assert ran.exit_code == 0, ran.output
     out = runner.invoke(cli, ["status", "--lang", "zh"]).output
-    assert "：job.csv：未运行；已完成 4/4 行 (成功 4)" in out and "  上次运行：退出码 0，完成于 " in out
+    assert "：job.csv：未运行；已完成 4/4 行（成功 4）" in out and "  上次运行：退出码 0，完成于 " in out
     assert _english(out) == []
     missing = runner.invoke(cli, ["--lang", "zh", "status", "nonesuch"])
     assert missing.exit_code == 2 and missing.output.startswith("错误：") and "中没有任务 'nonesuch'" in missing.output

@@ -96,7 +96,9 @@ class RunRecord:
     def snapshot(self) -> dict[str, Any]:
         p = self.progress
         running = self.state in RUNNING
-        left = (p.total - p.done) / p.rate if p and running and p.rate > 0 else None
+        shared = bool(p and p.shared_with and p.own_rate is not None)
+        rate = (p.own_rate if shared else p.rate) if p else 0.0  # this run's: others may share the budget
+        left = (p.total - p.done) / rate if p and running and rate else None
         return {
             "id": self.id, "kind": self.kind, "upload": self.upload_id, "name": self.upload_name,
             "options": self.options, "started_at": self.started_at, "finished_at": self.finished_at,
@@ -104,6 +106,7 @@ class RunRecord:
             "done": p.done if p else 0, "total": p.total if p else 0, "live_counts": dict(p.counts) if p else {},
             "rate": p.rate if p else 0.0, "paused": p.paused if p else False, "reading": p.reading if p else False,
             "throttles": p.throttles if p else 0, "pauses": p.pauses if p else 0,
+            "own_rate": p.own_rate if p else None, "shared_with": p.shared_with if shared and p else 0,
             "seconds_left": round(left) if left is not None else None, "series": self.series[-120:],
             "counts": self.counts, "warnings": self.warnings, "exit_code": self.exit_code, "message": self._message(),
             "files": sorted(self.files), "settled": self.settled, "limit_found": self.limit_found,

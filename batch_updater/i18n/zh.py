@@ -1347,4 +1347,13 @@ MESSAGES: dict[str, str] = {
     "{option} {value!r}: use none, state, or redis://[:password@]host:port/db (rediss:// for TLS)":
         "{option} {value!r}：请用 none、state 或 redis://[:password@]host:port/db（TLS 用 rediss://）",
     "plan (nothing sent)": "计划（未发送任何内容）",
+    # control.py: a job's rate when other jobs share its budget (issue 18 #8)
+    "{own} (budget {rate} shared with 1 other job)": "{own}（与另外 1 个任务共享限额 {rate}）",
+    "{own} (budget {rate} shared with {n} other jobs)": "{own}（与另外 {n} 个任务共享限额 {rate}）",
+    # cli.py status: a run killed without finishing (issue 18 #9)
+    "interrupted (its run stopped at {when} without finishing: the process is gone)":
+        "已中断（上次运行于 {when} 停止，没有结束：进程已不在）",
+    "  run the same command again to resume it: the rows done are not sent again":
+        "  再次运行同一命令即可续跑：已完成的行不会再次发送",
+    " ({counts})": "（{counts}）",
 }

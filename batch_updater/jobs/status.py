@@ -1,6 +1,7 @@
 """A job's status for schedulers (`batch-updater status [JOB] [--json]`, the library's
-`job_status`): running or not (from its lock: the kernel drops a killed run's), rows done of the
-total, counts by result, the rate, and the last run's exit code and report.
+`job_status`): running or not (from its lock: the kernel drops a killed run's), interrupted (its
+status says it was running, its lock is free: killed, resumable), rows done of the total, counts by
+result, the rate, and the last run's exit code and report.
 
 A live run keeps `<state folder>/jobs/<job id>.status.json` (0600, replaced whole): what it is
 (input, API, helpdesk), written at its start, its progress at most once a second, and its end.
@@ -47,11 +48,16 @@ class StatusFile:
                            exit_code=None, report=None, finished_at=None, **values)
         self._write()
 
-    def progress(self, done: int, total: int, counts: Mapping[str, int], rate: float, *, force: bool = False) -> None:
+    def progress(self, done: int, total: int, counts: Mapping[str, int], rate: float, *, force: bool = False,
+                 own_rate: float | None = None, shared_with: int = 0) -> None:
+        """`rate`: the budget's; with `shared_with` other jobs on it, this job's own is `own_rate`."""
         now = time.monotonic()
         if not force and now - self._written < PROGRESS_EVERY:
             return
         self.record["progress"] = {"done": done, "total": total, "counts": dict(counts), "rate": round(rate, 3)}
+        if shared_with and own_rate is not None:
+            self.record["progress"].update(rate=round(own_rate, 3), budget_rate=round(rate, 3),
+                                           shared_with=shared_with)
         self._write()
 
     def finish(self, **values: Any) -> None:
@@ -71,11 +77,14 @@ class JobStatus:
     job: str
     input: str
     running: bool
+    state: str  # "running"; "interrupted": its run ended without finishing (killed), resumable; "finished"
     pid: int | None
     rows_done: int  # rows with a final result (this run's so far, and earlier runs')
     rows_total: int  # the valid rows of the input
     counts: dict[str, int] = field(default_factory=dict)  # by result: the run in progress, else the last run
-    rate: float | None = None  # requests per second: held now, or achieved by the last run
+    rate: float | None = None  # requests per second: this job's now, or achieved by the last run
+    budget_rate: float | None = None  # while other jobs share its budget: the budget's rate (all of theirs)
+    shared_with: int = 0  # other jobs sharing its budget now (0: alone)
     exit_code: int | None = None  # the last finished run's (None: none finished)
     report: str | None = None  # the last finished run's report
     started_at: str | None = None
@@ -83,6 +92,7 @@ class JobStatus:
     api: str = ""
     helpdesk: str = ""
     input_path: str = ""  # a file's, resolved
+    interrupted_at: str | None = None  # an interrupted run's last sign of life (its status file's last write)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,10 +140,21 @@ def _status(folder: Path, record: Mapping[str, Any]) -> JobStatus:
         rate = progress.get("rate")
         exit_code, report = previous.get("exit_code"), previous.get("report")
         finished = previous.get("finished_at")
-    return JobStatus(job, str(record.get("input", "")), running, pid if running else None, done,
-                     int(record.get("valid") or 0), counts, rate, exit_code, report, record.get("started_at"),
-                     finished, str(record.get("api", "")), str(record.get("helpdesk", "")),
-                     str(record.get("input_path", "")))
+    shared = running and progress.get("shared_with")
+    state = "running" if running else "finished" if record.get("finished_at") is not None else "interrupted"
+    return JobStatus(job, str(record.get("input", "")), running, state, pid if running else None, done,
+                     int(record.get("valid") or 0), counts, rate, progress.get("budget_rate") if shared else None,
+                     int(progress.get("shared_with") or 0) if shared else 0, exit_code, report,
+                     record.get("started_at"), finished, str(record.get("api", "")), str(record.get("helpdesk", "")),
+                     str(record.get("input_path", "")), _last_write(folder, job) if state == "interrupted" else None)
+
+
+def _last_write(folder: Path, job: str) -> str | None:
+    try:
+        mtime = status_path(folder, job).stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(mtime).astimezone().isoformat(timespec="seconds")
 
 
 def holder(lock: Path) -> int | None:

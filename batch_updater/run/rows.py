@@ -150,7 +150,8 @@ def _reporting(on_progress: Callable[[RunProgress], None] | None, status: Status
     def report(progress: RunProgress) -> None:
         if not progress.reading:
             status.progress(progress.done, progress.total, progress.counts, progress.rate,
-                            force=progress.done == progress.total)
+                            force=progress.done == progress.total, own_rate=progress.own_rate,
+                            shared_with=progress.shared_with)
         if on_progress is not None:
             on_progress(progress)
 

@@ -61,6 +61,7 @@ class LimiterState:
     pauses: int  # pauses they caused
     found: bool  # the API's limit was found from throttle answers (a rate worth keeping for next time)
     history: tuple[tuple[float, float], ...] = ()  # (time, rate) at each change of the rate
+    others: int = 0  # other processes pacing on the same (shared) budget lately
 
 
 class Limiter(Protocol):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import os
@@ -37,7 +38,7 @@ from batch_updater.errors import UsageError
 from batch_updater.i18n import N_, tr
 from batch_updater.logs import event
 from batch_updater.naming import option
-from batch_updater.send.limiter import DEPARTURE_MARGIN, MAX_LATE, Pacer
+from batch_updater.send.limiter import DEPARTURE_MARGIN, MAX_LATE, LimiterState, Pacer
 from batch_updater.send.pacing import Decision, PaceController
 from batch_updater.send.slots import BUCKET, STATE_FOLDER, SlotStore
 
@@ -142,6 +143,7 @@ class SharedPacer(Pacer):
         self.lost: str | None = None  # why the store could not be used (pacing alone since)
         self._first_left = FIRST_REQUESTS  # departures still counted as leaving FIRST_LATE later
         self._closing = False  # close() began: the exchange with the others stops
+        self._others = 0  # other processes that took slots of this budget lately (the last grant's)
 
     # -- the Limiter protocol ------------------------------------------------------------------
     async def acquire(self) -> None:
@@ -201,6 +203,10 @@ class SharedPacer(Pacer):
                 return self.now()
             await asyncio.sleep(wait)
 
+    def snapshot(self) -> LimiterState:
+        """As Pacer's, with how many other processes share the budget (none once the store is lost)."""
+        return dataclasses.replace(super().snapshot(), others=self._others if self.lost is None else 0)
+
     def _found_window(self) -> tuple[int, float] | None:
         """With auto, once the limit per second was found (E), while other processes share the budget:
         at most floor(E) departures of every process in floor(E)/E seconds plus DEPARTURE_MARGIN, as a
@@ -253,6 +259,7 @@ class SharedPacer(Pacer):
             now = self.now()
             self._offset = grant.now - (asked + now) / 2
             self.controller.crowd(now, grant.others > 0)
+            self._others = grant.others
             if grant.version != self._version:
                 await self._adopt()
         except Exception as e:  # noqa: BLE001 (any failure of the store: Redis gone, a disk error)

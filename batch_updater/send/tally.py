@@ -6,12 +6,15 @@ second each call costs.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from batch_updater.control import RunProgress
 from batch_updater.model import Result
 from batch_updater.send.limiter import Limiter
+
+OWN_RATE_WINDOW = 10.0  # seconds of accepted answers a pass's own rate is measured over
 
 
 @dataclass
@@ -72,4 +75,14 @@ class Tally:
         self._shown = self.done
         pace = self._limiter.snapshot()
         on_progress(RunProgress(self.done, self.total, dict(self.counts), pace.rate, pace.paused, self._reading,
-                                pace.throttles, pace.pauses))
+                                pace.throttles, pace.pauses, self.own_rate(), pace.others))
+
+    def own_rate(self) -> float | None:
+        """This pass's accepted answers per second over the last OWN_RATE_WINDOW seconds (since its
+        start, if shorter): what it gets of a budget other jobs share. None before a second passed."""
+        now = self._limiter.now()
+        span = min(OWN_RATE_WINDOW, now - self.stats.started)
+        if span < 1.0:
+            return None
+        times = self.stats.accepted_times
+        return (len(times) - bisect_left(times, now - span)) / span

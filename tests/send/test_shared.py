@@ -226,3 +226,50 @@ async def test_closing_an_auto_pacer_ends_even_when_the_store_swallows_the_cance
     await asyncio.wait_for(pacer.close(), timeout=5)
     assert pacer._touch is not None and pacer._touch.done()
     await pacer.store.close()
+
+
+def test_two_jobs_on_one_budget_each_show_their_own_rate_and_the_shared_budget(tmp_path):
+    """Two jobs on one 10/s budget: each one's progress says about 5/s of its own, the budget's
+    rate, and that one other job shares it (not 9.9/s each: 19.8/s going out in all)."""
+    from batch_updater.control import rate_in_words
+    from batch_updater.i18n import speaking
+    from batch_updater.model import Result
+    from batch_updater.send.tally import Tally
+    from tests.support.virtual_time import run_virtual
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        pacers = [SharedPacer(PaceController(10.0, fixed=True, now=loop.time()), FileSlots(tmp_path, "k"),
+                              writer=f"w{i}", max_in_flight=4) for i in range(2)]
+        shown: list[list] = [[], []]
+        tallies = [Tally(p, shown[i].append, 0.0) for i, p in enumerate(pacers)]
+
+        async def job(i):
+            tallies[i].start(60)
+            for _ in range(60):
+                await pacers[i].acquire()
+                sent = await pacers[i].depart()
+                await asyncio.sleep(0.05)  # the answer
+                pacers[i].answered(sent)
+                tallies[i].accepted(pacers[i].now())
+                pacers[i].release()
+                tallies[i].count(Result.OK)
+
+        await asyncio.gather(job(0), job(1))
+        for p in pacers:
+            await p.close()
+            await p.store.close()
+        return shown
+
+    shown = run_virtual(main())
+    for updates in shown:
+        last = updates[-1]
+        assert 9.0 < last.rate < 10.0  # the budget's rate, all jobs' together
+        assert last.shared_with == 1
+        assert 3.5 < last.own_rate < 6.5  # about half of it: this job's own
+        own, budget = f"{last.own_rate:.1f}/s", f"{last.rate:.1f}/s"
+        assert rate_in_words(last.rate, last.own_rate, last.shared_with, "en") == \
+            f"{own} (budget {budget} shared with 1 other job)"
+        with speaking("zh"):
+            assert rate_in_words(last.rate, last.own_rate, last.shared_with) == f"{own}（与另外 1 个任务共享限额 {budget}）"
+    assert rate_in_words(9.7, 9.6, 0, "en") == "9.7/s"  # a job alone: the rate as before

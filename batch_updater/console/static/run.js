@@ -16,13 +16,21 @@ export function runChoices() {
     undo: $("opt-undo").checked, retry_comments: $("opt-retry").checked };
 }
 
+function liveRate(s) {
+  // The budget's rate when the run has it alone; its own, and the budget's said as shared, when
+  // other jobs pace on the same budget (the budget's rate alone would count their requests too).
+  if (!s.running) return "–";
+  if (!s.shared_with || s.own_rate === null || s.own_rate === undefined) return rateText(s.rate);
+  return t(s.shared_with === 1 ? "stat.rate.shared1" : "stat.rate.shared",
+    { own: rateText(s.own_rate), rate: rateText(s.rate), n: s.shared_with });
+}
+
 function stats(s) {
   const c = s.live_counts || {};
-  const live = s.running;
-  const left = live && s.seconds_left !== null ? duration(s.seconds_left) : "–";
-  if (s.reading) return [["stat.read", `${s.done} / ${s.total}`], ["stat.rate", live ? rateText(s.rate) : "–"], ["stat.left.read", left]];
+  const left = s.running && s.seconds_left !== null ? duration(s.seconds_left) : "–";
+  if (s.reading) return [["stat.read", `${s.done} / ${s.total}`], ["stat.rate", liveRate(s)], ["stat.left.read", left]];
   return [["stat.done", `${s.done} / ${s.total}`], ["stat.ok", c.ok || 0], ["stat.failed", c.failed || 0],
-    ["stat.unknown", c.unknown || 0], ["stat.rate", live ? rateText(s.rate) : "–"],
+    ["stat.unknown", c.unknown || 0], ["stat.rate", liveRate(s)],
     ["stat.throttles", `${s.pauses} (${s.throttles})`], ["stat.left", left]];
 }
 
