@@ -18,12 +18,12 @@ from tests.support.sheets import write_csv
 
 WORDS = {  # what the page says at each step, in each language
     "en-US": {"counts": "11 rows: 8 valid, 3 invalid", "problems": ("not a status", "16 to 19 digits", "nothing to change"),
-              "plan": "8 change", "status": "51 closed by agent", "confirm": ("8 tickets", "8 comments", "File: tickets.csv"),
+              "plan": "8 change", "status": "51 closed by agent", "field": "status: ", "confirm": ("8 tickets", "8 comments", "File: tickets.csv"),
               "sandbox": "sandbox", "sending": "Sending", "ok": "8 ok", "invalid": "3 invalid",
               "said": "The run of tickets.csv: Finished · 8 of 8 rows done",
               "source": "encoding utf-8, comma-separated", "unknown": "columns kept in the report but not sent"},
     "zh-CN": {"counts": "共 11 行：8 行有效，3 行无效", "problems": ("不是有效状态", "16 到 19 位", "没有要改的内容"),
-              "plan": "8 将改变", "status": "51 人工关闭工单", "confirm": ("8 个工单", "8 条评论", "文件：tickets.csv"),
+              "plan": "8 将改变", "status": "51 人工关闭工单", "field": "状态（status）：", "confirm": ("8 个工单", "8 条评论", "文件：tickets.csv"),
               "sandbox": "沙箱", "sending": "正在发送", "ok": "8 成功", "invalid": "3 无效",
               "said": "tickets.csv 的执行：已完成 · 已完成 8/8 行",
               "source": "编码 utf-8，逗号分隔", "unknown": "这些列保留在报告中但不发送"},
@@ -51,6 +51,8 @@ def test_upload_check_plan_run_and_download(page, tmp_path, shots, locale):
     assert said["plan"] in tab.inner_text("#plan-counts")
     assert tab.locator("#plan-table .changed .new").count() >= 8  # new values highlighted
     assert said["status"] in tab.inner_text("#plan-table")  # a status code with its name
+    fields = tab.locator("#plan-table .field").all_inner_texts()  # each field named in the page's language
+    assert said["field"] in fields and (locale == "en-US" or not any(f.endswith(": ") for f in fields)), fields
     shot(tab, shots, "3-plan", locale, of="#step-plan")
 
     tab.check("input[name=rate-kind][value=fixed]")

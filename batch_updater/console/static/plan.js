@@ -11,11 +11,22 @@ function named(field, which) {  // a status or solved code with its name: "2 处
   return names ? `${value} ${names[state.lang] || names.en}` : value;
 }
 
+function fieldTitle(name) {
+  // A field as the page's language names it: "状态（status）" on a Chinese page, "status" on an
+  // English one; a helpdesk custom field by its display name (the targets, mapping.js, name them).
+  const target = (state.targets || []).find((tg) => tg.name === name);
+  if (target && target.kind === "custom-field") return target.zh || target.en || name;
+  if (state.lang === "zh" && target && target.zh && target.zh !== name) return t("plan.field.zh", { zh: target.zh, name });
+  return name;
+}
+
 function planCells(row) {
   const fields = element("div");
   for (const f of row.fields) {
-    fields.append(element("div", { className: f.changed ? "changed" : "same" }, text(f.name + ": ", "field"),
-      text(named(f, "now"), f.changed ? "old" : ""), text(" → "), text(named(f, "new"), f.changed ? "new" : "")));
+    const title = text(t("plan.field", { name: fieldTitle(f.name) }), "field");
+    fields.append(f.changed
+      ? element("div", { className: "changed" }, title, text(named(f, "now"), "old"), text(" → "), text(named(f, "new"), "new"))
+      : element("div", { className: "same" }, title, text(t("plan.same", { value: named(f, "now") }))));
   }
   if (row.comment !== null && row.comment !== undefined) fields.append(element("div", { className: "changed", textContent: t("plan.comment", { text: row.comment }) }));
   if (row.msg) fields.append(text(row.msg, "muted"));

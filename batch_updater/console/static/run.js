@@ -21,8 +21,7 @@ function liveRate(s) {
   // other jobs pace on the same budget (the budget's rate alone would count their requests too).
   if (!s.running) return "–";
   if (!s.shared_with || s.own_rate === null || s.own_rate === undefined) return rateText(s.rate);
-  return t(s.shared_with === 1 ? "stat.rate.shared1" : "stat.rate.shared",
-    { own: rateText(s.own_rate), rate: rateText(s.rate), n: s.shared_with });
+  return t("stat.rate.shared", { own: rateText(s.own_rate), rate: rateText(s.rate), n: s.shared_with });
 }
 
 function stats(s) {
