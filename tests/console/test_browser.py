@@ -229,3 +229,29 @@ def test_a_base_link_pasted_checked_run_and_written_back(page, shots):
     with urllib.request.urlopen(f"{api}/_sandbox/docs") as answer:
         docs = json.load(answer)
     assert docs["records_written"] >= 52 and docs["overlapping_writes"] == 0
+
+
+def test_a_file_input_is_a_button_in_the_page_s_language_and_still_reached_by_the_keyboard(page, tmp_path):
+    """The browser's own "Choose File / No file chosen" speaks its UI's language: the page shows a
+    labelled button of its own instead; the input, hidden from sight only, keeps the focus and the name."""
+    _, tab = page(locale="zh-CN")
+    for picker, words in (("#file", "选择文件"), ("#job-load", "选择文件")):
+        box = tab.locator(picker).bounding_box() or {"width": 0, "height": 0}
+        assert box["width"] <= 1 and box["height"] <= 1  # the raw control is not what shows
+        button = tab.locator(f"label:has({picker}) .pick-button")
+        if picker == "#file":
+            expect(button).to_be_visible()
+        expect(button).to_have_text(words)
+    tab.focus("#lang")
+    for _ in range(10):  # the keyboard reaches the upload's input, and its button shows the focus
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.id") == "file":
+            break
+    assert tab.evaluate("document.activeElement.id") == "file"
+    ring = tab.evaluate("getComputedStyle(document.querySelector('#drop .pick-button')).outlineStyle")
+    assert ring != "none"
+    assert "拖到这里" in tab.locator("#file").evaluate("e => e.labels[0].innerText")  # its name, in Chinese
+    upload(tab, mistakes_sheet(tmp_path / "工单.csv"))  # and it still takes a file
+    assert "共 11 行" in tab.inner_text("#check-counts")
+    tab.click("#lang")
+    expect(tab.locator("#drop .pick-button")).to_have_text("Choose a file")
