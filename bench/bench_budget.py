@@ -59,6 +59,8 @@ def three(limit: int, rows: int, *args: str, limiter: str | None = None) -> tupl
         held = shares(ts, groups, since=min(ends) - 10.0)
     # auto: the rate each process says it ended at ("... rate at the end 29.1/s ...")
     settled = [float(m.group(1)) for out, _ in outputs if (m := re.search(r"rate at the end ([\d.]+)/s", out))]
+    print(f"  ({' '.join(args)}, {limiter or 'state folder'}: {whole.line()}; last 10 s: {held.rate:.2f}/s; "
+          f"at the end: {settled})", file=sys.stderr, flush=True)
     return whole, held, settled
 
 
