@@ -12,13 +12,15 @@ cost per request of the Redis slot on loopback.
 
 Figures (bench/README.md): the sandbox's view: updates applied per second while all three sent
 (n - 1 gaps), throttle answers / all requests, each process's share of the applied while all sent;
-for auto, also the last 10 s the three sent together ("held").
+for auto, also the last 10 s the three sent together ("held") and the rate each process says it
+ended at (its summary's "rate at the end": what the three settled at, one shared rate).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import sys
 import tempfile
@@ -29,12 +31,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from batch_updater.sandbox import SandboxConfig  # noqa: E402
-from tests.support.budget_runs import applied_times, child_env, shares, start, ticket_ids, write_input  # noqa: E402
+from tests.support.budget_runs import (  # noqa: E402
+    applied_times,
+    child_env,
+    finish,
+    shares,
+    start,
+    ticket_ids,
+    write_input,
+)
 from tests.support.redis_server import redis_server  # noqa: E402
 from tests.support.send_harness import ThreadSandbox  # noqa: E402
 
 
-def three(limit: int, rows: int, *args: str, limiter: str | None = None) -> tuple[object, object]:
+def three(limit: int, rows: int, *args: str, limiter: str | None = None) -> tuple[object, object, list[float]]:
     folder = Path(tempfile.mkdtemp(prefix="bench-budget-"))
     groups = [ticket_ids(p, rows) for p in range(3)]
     for p, ids in enumerate(groups):
@@ -43,23 +53,29 @@ def three(limit: int, rows: int, *args: str, limiter: str | None = None) -> tupl
         extra = {"BATCH_UPDATER_LIMITER": limiter} if limiter else {}
         env = child_env(ts, folder / "state", **extra)
         procs = [start(folder, env, f"job{p}", *args) for p in range(3)]
-        for proc in procs:
-            proc.communicate(timeout=3600)
+        outputs = finish(procs, ts, groups, limit=3600)
         whole = shares(ts, groups)
         ends = [applied_times(ts, ids)[-1] for ids in groups]
         held = shares(ts, groups, since=min(ends) - 10.0)
-    return whole, held
+    # auto: the rate each process says it ended at ("... rate at the end 29.1/s ...")
+    settled = [float(m.group(1)) for out, _ in outputs if (m := re.search(r"rate at the end ([\d.]+)/s", out))]
+    print(f"  ({' '.join(args)}, {limiter or 'state folder'}: {whole.line()}; last 10 s: {held.rate:.2f}/s; "
+          f"at the end: {settled})", file=sys.stderr, flush=True)
+    return whole, held, settled
 
 
-def row(name: str, runs: list[tuple[object, object]], auto: bool) -> str:
-    rate = statistics.median(w.rate for w, _ in runs)
-    throttled = statistics.median(w.throttled_share for w, _ in runs)
-    low = min(min(w.overlap_shares) for w, _ in runs)
-    high = max(max(w.overlap_shares) for w, _ in runs)
-    text = (f"| {name} | {rate:.2f}/s ({min(w.rate for w, _ in runs):.2f}-{max(w.rate for w, _ in runs):.2f}) | "
-            f"{throttled:.1%} | {low:.0%}-{high:.0%} |")
+def row(name: str, runs: list[tuple[object, object, list[float]]], auto: bool) -> str:
+    rate = statistics.median(w.rate for w, _, _ in runs)
+    throttled = statistics.median(w.throttled_share for w, _, _ in runs)
+    low = min(min(w.overlap_shares) for w, _, _ in runs)
+    high = max(max(w.overlap_shares) for w, _, _ in runs)
+    text = (f"| {name} | {rate:.2f}/s ({min(w.rate for w, _, _ in runs):.2f}-{max(w.rate for w, _, _ in runs):.2f}) "
+            f"| {throttled:.1%} | {low:.0%}-{high:.0%} |")
     if auto:
-        text += f" {statistics.median(h.rate for _, h in runs):.2f}/s |"
+        held = [h.rate for _, h, _ in runs]
+        ended = [r for _, _, rates in runs for r in rates]
+        text += f" {statistics.median(held):.2f}/s ({min(held):.2f}-{max(held):.2f}) |"
+        text += f" {min(ended):.2f}-{max(ended):.2f}/s |" if ended else " - |"
     return text
 
 
@@ -119,8 +135,9 @@ def main() -> None:
                 runs = [three(20, args.rows, "--rate", "20/s", limiter=limiter) for _ in range(args.repeat)]
                 print(row(name, runs, False), flush=True)
     if 2 in only:
-        print("| three jobs, auto, API 30/s | combined while all sent | throttled | each one's share | held (last 10 s) |")
-        print("| --- | --- | --- | --- | --- |")
+        print("| three jobs, auto, API 30/s | combined while all sent | throttled | each one's share "
+              "| held (last 10 s) | rate at the end (each) |")
+        print("| --- | --- | --- | --- | --- | --- |")
         with redis_server() as url:
             for name, limiter in (("Redis", url), ("state folder (default)", None), ("none", "none")):
                 runs = [three(30, 2 * args.rows, "--rate", "auto", limiter=limiter) for _ in range(args.repeat)]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,3 +84,46 @@ def shares(ts: ThreadSandbox, groups: list[list[str]], since: float = float("-in
     return Shares(len(every), stats["requests"], by_code.get("99991400", 0),
                   (total - 1) / overlap if overlap > 0 else 0.0, (len(every) - 1) / span if span > 0 else 0.0,
                   [n / total for n in inside], overlap, [len(group) for group in times])
+
+
+def finish(procs: list[subprocess.Popen[str]], ts: ThreadSandbox, groups: list[list[str]], *, grace: float = 20.0,
+           limit: float = 180.0) -> list[tuple[str, str]]:
+    """Each process's (stdout, stderr) once all have ended. Fails, having killed them all, when one is
+    still running `grace` seconds after the sandbox applied its last row (a run with Redis and
+    `--rate auto` once hung there: the test must say so, not hang CI), or after `limit` seconds in all.
+    `groups[i]`: the tickets of `procs[i]`."""
+    results: list[tuple[str, str]] = [("", "")] * len(procs)
+
+    def wait(i: int) -> None:
+        results[i] = procs[i].communicate()
+
+    threads = [threading.Thread(target=wait, args=(i,), daemon=True) for i in range(len(procs))]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    done_at: list[float | None] = [None] * len(procs)  # when the sandbox applied each one's last row
+    failure = ""
+    try:
+        while not failure and any(thread.is_alive() for thread in threads):
+            now = time.monotonic()
+            for i, ids in enumerate(groups):
+                if done_at[i] is None and len(applied_times(ts, ids)) >= len(ids):
+                    done_at[i] = now
+                last = done_at[i]
+                if threads[i].is_alive() and last is not None and now - last > grace:
+                    failure = (f"process {i} was still running {grace:.0f} s after the sandbox applied its last row "
+                               "(a hang at its end)")
+            if not failure and now - started > limit:
+                applied = sum(len(applied_times(ts, ids)) for ids in groups)
+                failure = (f"the processes had not ended after {limit:.0f} s ({applied} of "
+                           f"{sum(len(ids) for ids in groups)} rows applied)")
+            time.sleep(0.1)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        for thread in threads:
+            thread.join(10)
+    if failure:
+        raise AssertionError(failure + "; their stderr ends: " + " | ".join(err[-400:] for _, err in results))
+    return results
