@@ -808,16 +808,13 @@ MESSAGES: dict[str, str] = {
         "{names}：按名称写的自定义字段；{needs}（或者按 ID 写成 custom:<id>，或用 {sandbox} 试一试）",
     "custom fields named by their names were not checked ({names}): {why}; their cells are taken as written":
         "按名称写的自定义字段没有检查（{names}）：{why}；它们的单元格按所写内容使用",
-    "{problem}; a run stops here, before sending": "{problem}；正式运行会在这里停下，不会发送",
-    "not a ticket field, and it may be a custom field named by its display name":
-        "不是工单字段，可能是按显示名称写的自定义字段",
-    "not ticket fields, and they may be custom fields named by their display names":
-        "不是工单字段，可能是按显示名称写的自定义字段",
-    "{names}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: let the field list be "
-    "read, or name a custom field by its id (custom:<id>) and end the header of a column that is no field with "
-    "(not sent), as in `note (not sent)`":
-        "{names}：{what}，但无法检查：{why}。为了不让任何修改被悄悄丢掉：请让工具读取字段列表，或者按 ID 写自定义字段"
-        "（custom:<id>），并在不是字段的列的表头末尾加上 (not sent)，例如 `note (not sent)`",
+    "columns kept in the report but not sent (not a ticket field): {names}; a custom field's display name is "
+    "recognised only with the app's credentials ({app_id} / {app_secret}), or written as custom:<id>":
+        "这些列保留在报告中但不发送（不是工单字段）：{names}；自定义字段的显示名称只有在提供应用凭证"
+        "（{app_id} / {app_secret}）时才能识别，或者按 ID 写成 custom:<id>",
+    "columns kept in the report but not sent (not a ticket field): {names}; a custom field's display name is not "
+    "recognised ({why}): write it as custom:<id>":
+        "这些列保留在报告中但不发送（不是工单字段）：{names}；无法识别自定义字段的显示名称（{why}）：请按 ID 写成 custom:<id>",
     "cannot read the helpdesk's custom field list: {why}": "无法读取服务台的自定义字段列表：{why}",
     # run/labels.py: a dropdown's value read back
     "the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the value did "
