@@ -48,7 +48,8 @@ MESSAGES: dict[str, str] = {
         "看起来像 JSON 数组但不是；请写成 [\"a\", \"b\"] 或 a, b",
     "{n} cell(s) beyond the last column ({cells}): a separator inside a cell needs quotes":
         "最后一列之后还有 {n} 个单元格（{cells}）：单元格里的分隔符需要用引号括起来",
-    "nothing to change: fill at least one field besides ticket_id": "没有要改的内容：除 ticket_id 外至少填一个字段",
+    "nothing to change: fill at least one field besides {id_column}": "没有要改的内容：除 {id_column} 外至少填一个字段",
+    "row": "行",
     "the same comment": "同一条评论",
     "the same comment (but for the spaces or line breaks around it, which do not count)":
         "同一条评论（只差首尾的空格或换行，这些不算不同）",
@@ -1100,6 +1101,9 @@ MESSAGES: dict[str, str] = {
     "{problem} nor to {path} ({why}): each row's result is in the job's journal and the log only":
         "{problem}，也无法写到 {path}（{why}）：每行的结果只在任务日志（journal）和运行日志中",
     "dry run (nothing sent)": "试运行（未发送任何内容）",
+    "live": "正式运行",
+    "sandbox": "沙盒",
+    "in-process sandbox": "进程内沙盒",
     "yes": "是",
     "no": "否",
     "mode": "模式",

@@ -209,7 +209,7 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
     options, sheet, started = job.options, job.sheet, job.started
     endpoint = job.send.endpoint if job.send is not None else None  # the API it talked to (None: a dry run)
     shown: dict[str, Any] = {
-        "mode": endpoint.mode if endpoint is not None else tr("dry run (nothing sent)"),
+        "mode": tr("dry run (nothing sent)") if endpoint is None else _said(MODES, endpoint.mode),
         "input": job.source.label,
         "sheet": sheet.sheet_name or "",
         "encoding": sheet.encoding or "",
@@ -219,7 +219,7 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
     }
     if sent is not None and endpoint is not None:
         shown.update({
-            "api": endpoint.label or sent.base_url,
+            "api": _said(API_LABELS, endpoint.label) or sent.base_url,
             "rate": options.rate, "concurrency": options.concurrency, "max attempts": options.max_attempts,
             "timeout (s)": options.timeout, "retry comments": tr("yes") if options.retry_comments else tr("no"),
             "wall time (s)": f"{sent.elapsed:.1f}",
@@ -229,6 +229,15 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
         })
     return {tr(k): v for k, v in shown.items() if v != ""}  # each one of SETTINGS
 
+
+# The run's mode and API as the report's Summary sheet says them (send/endpoint.py's words)
+MODES = {"live": N_("live"), "sandbox": N_("sandbox")}
+API_LABELS = {"in-process sandbox": N_("in-process sandbox")}
+
+
+def _said(words: Mapping[str, str], word: str | None) -> str | None:
+    """`word` in the language in use, when `words` has it."""
+    return tr(words[word]) if word in words else word
 
 # The report's Summary sheet's settings, labelled in the language in use
 SETTINGS = (
