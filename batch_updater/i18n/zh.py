@@ -1104,6 +1104,7 @@ MESSAGES: dict[str, str] = {
     "live": "正式运行",
     "sandbox": "沙盒",
     "in-process sandbox": "进程内沙盒",
+    "Plan": "计划",
     "No undo sheet: this run changed no field and posted no comment, so there is nothing to undo":
         "没有撤销表：本次运行没有改动任何字段，也没有发布评论，无需撤销",
     "yes": "是",
