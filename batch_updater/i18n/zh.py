@@ -459,20 +459,20 @@ MESSAGES: dict[str, str] = {
     "Protect Workbook > Encrypt with Password), save it, and try again":
         "工作簿设置了密码（已加密）：请在 Excel 中打开，去掉密码（文件 > 信息 > 保护工作簿 > 用密码进行加密），"
         "保存后再试",
-    "an Excel workbook": "Excel 工作簿",
+    "an Excel workbook": "一个 Excel 工作簿",
     "a legacy Excel workbook": "旧版 Excel 工作簿",
     "a text file": "文本文件",
-    "a PNG image": "PNG 图片",
-    "a JPEG image": "JPEG 图片",
-    "a GIF image": "GIF 图片",
-    "a PDF document": "PDF 文档",
-    "a RAR archive": "RAR 压缩包",
-    "a gzip archive": "gzip 压缩包",
-    "a 7-Zip archive": "7-Zip 压缩包",
+    "a PNG image": "一张 PNG 图片",
+    "a JPEG image": "一张 JPEG 图片",
+    "a GIF image": "一张 GIF 图片",
+    "a PDF document": "一个 PDF 文档",
+    "a RAR archive": "一个 RAR 压缩包",
+    "a gzip archive": "一个 gzip 压缩包",
+    "a 7-Zip archive": "一个 7-Zip 压缩包",
     "a web page (HTML), as some systems export for Excel; open it in Excel and save it as .xlsx":
         "网页（HTML），有些系统会这样导出给 Excel；请在 Excel 中打开并另存为 .xlsx",
     "an XML file (perhaps an Excel 2003 XML sheet); open it in Excel and save it as .xlsx":
-        "XML 文件（可能是 Excel 2003 XML 表格）；请在 Excel 中打开并另存为 .xlsx",
+        "一个 XML 文件（可能是 Excel 2003 XML 表格）；请在 Excel 中打开并另存为 .xlsx",
     "not a spreadsheet (binary data)": "不是电子表格（二进制数据）",
     "{name} is empty (0 bytes): expected a header row with a ticket_id column":
         "{name} 是空文件（0 字节）：应有一行含 ticket_id 列的表头",
@@ -637,6 +637,11 @@ MESSAGES: dict[str, str] = {
     "quote inside a cell as two (\"\")":
         "第 {line} 行：{column} 列（{name}）开头的引号一直延续到第 {end} 行，所以第 {first}-{end} 行被读进了这一个"
         "单元格，尽管它们看起来是单独的行；请在第 {line} 行补上闭合的引号，单元格内的引号要写成两个（\"\"）",
+    "line {line}: the quote that opens column {column} ({name}) runs on to line {end}, so line {end} was read into "
+    "that one cell though it looks like a row of its own; close the quote on line {line}, and write a quote inside a "
+    "cell as two (\"\")":
+        "第 {line} 行：{column} 列（{name}）开头的引号一直延续到第 {end} 行，所以第 {end} 行被读进了这一个单元格，"
+        "尽管它看起来是单独的一行；请在第 {line} 行补上闭合的引号，单元格内的引号要写成两个（\"\"）",
     "1 row is hidden in Excel (hidden or filtered out) but read and sent like the others: {rows}":
         "有 1 行在 Excel 中被隐藏（隐藏或被筛选掉），但会和其他行一样读取并发送：{rows}",
     "{n} rows are hidden in Excel (hidden or filtered out) but read and sent like the others: {rows}":
