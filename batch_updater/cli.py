@@ -426,6 +426,8 @@ def print_result(result: RunResult, *, dry_run: bool) -> None:
         click.echo(tr("Undo sheet (run it to restore the fields this run changed): {path}", path=result.undo_path))
     if result.undo_comments_path:
         click.echo(tr("Comments posted (the API cannot take them back): {path}", path=result.undo_comments_path))
+    if result.no_undo:
+        click.echo(result.no_undo)
     if result.resumed:
         click.echo(tr("Resumed job {job}: {rows} done by an earlier run was not sent again ({option} starts over)",
                       job=result.job_id, rows=_rows(result.resumed), option="--fresh") if result.resumed == 1 else

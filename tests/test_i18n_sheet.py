@@ -33,7 +33,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_said_in_chinese(runner, tmp_path):
     pdf = runner.invoke(cli, ["--lang", "zh", "run", "in.csv", "--dry-run"])
     empty = runner.invoke(cli, ["--lang", "zh", "run", "empty.xlsx", "--dry-run"])
     assert pdf.exit_code == empty.exit_code == 2, pdf.output + empty.output
-    assert "in.csv 不是文本文件：它是PDF 文档" in pdf.output
+    assert "in.csv 不是文本文件：它是一个 PDF 文档" in pdf.output
     assert "empty.xlsx 是空文件（0 字节）：应有一行含 ticket_id 列的表头" in empty.output
 
 

@@ -22,7 +22,7 @@ from batch_updater.errors import UsageError
 from batch_updater.i18n import tr
 from batch_updater.naming import option
 from batch_updater.rows.validate import Bad, code_parser, parse_int
-from batch_updater.schema.fields import REGISTRY, as_int, tag_names
+from batch_updater.schema.fields import REGISTRY, as_int, fold, tag_names
 
 _STATUS = code_parser(REGISTRY["status"])
 _SOLVED = code_parser(REGISTRY["solved"])
@@ -171,12 +171,16 @@ def _status(text: str, key: str) -> int:
     return int(_one(_STATUS, value, key))
 
 
+# A ticket field's column name or alias (状态, 标签, 是否解决: as --set takes them) -> the filter it names
+FILTER_OF = {"status": "status", "tag_names": "tag", "solved": "solved", "channel": "channel"}
+
+
 def filters_from(given: Mapping[str, Any], ids: Sequence[str] = ()) -> Filters:
     """Filters from names and values (a --select string's, a job file's [select], the export's
     flags): `status` and `tag` take a value, a list of them, or a comma-separated text."""
     values: dict[str, Any] = {}
     for raw_key, raw in given.items():
-        key = raw_key.strip().lower().replace("_", "-")
+        key = FILTER_OF.get(REGISTRY.headers.get(fold(raw_key), ""), raw_key.strip().lower().replace("_", "-"))
         items = raw if isinstance(raw, list | tuple) else [raw]
         texts = [str(v).strip() for item in items for v in (_SPLIT.split(str(item)) if key in ("status", "tag")
                                                             else [item]) if str(v).strip()]

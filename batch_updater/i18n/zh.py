@@ -48,7 +48,8 @@ MESSAGES: dict[str, str] = {
         "看起来像 JSON 数组但不是；请写成 [\"a\", \"b\"] 或 a, b",
     "{n} cell(s) beyond the last column ({cells}): a separator inside a cell needs quotes":
         "最后一列之后还有 {n} 个单元格（{cells}）：单元格里的分隔符需要用引号括起来",
-    "nothing to change: fill at least one field besides ticket_id": "没有要改的内容：除 ticket_id 外至少填一个字段",
+    "nothing to change: fill at least one field besides {id_column}": "没有要改的内容：除 {id_column} 外至少填一个字段",
+    "row": "行",
     "the same comment": "同一条评论",
     "the same comment (but for the spaces or line breaks around it, which do not count)":
         "同一条评论（只差首尾的空格或换行，这些不算不同）",
@@ -458,20 +459,20 @@ MESSAGES: dict[str, str] = {
     "Protect Workbook > Encrypt with Password), save it, and try again":
         "工作簿设置了密码（已加密）：请在 Excel 中打开，去掉密码（文件 > 信息 > 保护工作簿 > 用密码进行加密），"
         "保存后再试",
-    "an Excel workbook": "Excel 工作簿",
+    "an Excel workbook": "一个 Excel 工作簿",
     "a legacy Excel workbook": "旧版 Excel 工作簿",
     "a text file": "文本文件",
-    "a PNG image": "PNG 图片",
-    "a JPEG image": "JPEG 图片",
-    "a GIF image": "GIF 图片",
-    "a PDF document": "PDF 文档",
-    "a RAR archive": "RAR 压缩包",
-    "a gzip archive": "gzip 压缩包",
-    "a 7-Zip archive": "7-Zip 压缩包",
+    "a PNG image": "一张 PNG 图片",
+    "a JPEG image": "一张 JPEG 图片",
+    "a GIF image": "一张 GIF 图片",
+    "a PDF document": "一个 PDF 文档",
+    "a RAR archive": "一个 RAR 压缩包",
+    "a gzip archive": "一个 gzip 压缩包",
+    "a 7-Zip archive": "一个 7-Zip 压缩包",
     "a web page (HTML), as some systems export for Excel; open it in Excel and save it as .xlsx":
         "网页（HTML），有些系统会这样导出给 Excel；请在 Excel 中打开并另存为 .xlsx",
     "an XML file (perhaps an Excel 2003 XML sheet); open it in Excel and save it as .xlsx":
-        "XML 文件（可能是 Excel 2003 XML 表格）；请在 Excel 中打开并另存为 .xlsx",
+        "一个 XML 文件（可能是 Excel 2003 XML 表格）；请在 Excel 中打开并另存为 .xlsx",
     "not a spreadsheet (binary data)": "不是电子表格（二进制数据）",
     "{name} is empty (0 bytes): expected a header row with a ticket_id column":
         "{name} 是空文件（0 字节）：应有一行含 ticket_id 列的表头",
@@ -636,6 +637,11 @@ MESSAGES: dict[str, str] = {
     "quote inside a cell as two (\"\")":
         "第 {line} 行：{column} 列（{name}）开头的引号一直延续到第 {end} 行，所以第 {first}-{end} 行被读进了这一个"
         "单元格，尽管它们看起来是单独的行；请在第 {line} 行补上闭合的引号，单元格内的引号要写成两个（\"\"）",
+    "line {line}: the quote that opens column {column} ({name}) runs on to line {end}, so line {end} was read into "
+    "that one cell though it looks like a row of its own; close the quote on line {line}, and write a quote inside a "
+    "cell as two (\"\")":
+        "第 {line} 行：{column} 列（{name}）开头的引号一直延续到第 {end} 行，所以第 {end} 行被读进了这一个单元格，"
+        "尽管它看起来是单独的一行；请在第 {line} 行补上闭合的引号，单元格内的引号要写成两个（\"\"）",
     "1 row is hidden in Excel (hidden or filtered out) but read and sent like the others: {rows}":
         "有 1 行在 Excel 中被隐藏（隐藏或被筛选掉），但会和其他行一样读取并发送：{rows}",
     "{n} rows are hidden in Excel (hidden or filtered out) but read and sent like the others: {rows}":
@@ -808,16 +814,13 @@ MESSAGES: dict[str, str] = {
         "{names}：按名称写的自定义字段；{needs}（或者按 ID 写成 custom:<id>，或用 {sandbox} 试一试）",
     "custom fields named by their names were not checked ({names}): {why}; their cells are taken as written":
         "按名称写的自定义字段没有检查（{names}）：{why}；它们的单元格按所写内容使用",
-    "{problem}; a run stops here, before sending": "{problem}；正式运行会在这里停下，不会发送",
-    "not a ticket field, and it may be a custom field named by its display name":
-        "不是工单字段，可能是按显示名称写的自定义字段",
-    "not ticket fields, and they may be custom fields named by their display names":
-        "不是工单字段，可能是按显示名称写的自定义字段",
-    "{names}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: let the field list be "
-    "read, or name a custom field by its id (custom:<id>) and end the header of a column that is no field with "
-    "(not sent), as in `note (not sent)`":
-        "{names}：{what}，但无法检查：{why}。为了不让任何修改被悄悄丢掉：请让工具读取字段列表，或者按 ID 写自定义字段"
-        "（custom:<id>），并在不是字段的列的表头末尾加上 (not sent)，例如 `note (not sent)`",
+    "columns kept in the report but not sent (not a ticket field): {names}; a custom field's display name is "
+    "recognised only with the app's credentials ({app_id} / {app_secret}), or written as custom:<id>":
+        "这些列保留在报告中但不发送（不是工单字段）：{names}；自定义字段的显示名称只有在提供应用凭证"
+        "（{app_id} / {app_secret}）时才能识别，或者按 ID 写成 custom:<id>",
+    "columns kept in the report but not sent (not a ticket field): {names}; a custom field's display name is not "
+    "recognised ({why}): write it as custom:<id>":
+        "这些列保留在报告中但不发送（不是工单字段）：{names}；无法识别自定义字段的显示名称（{why}）：请按 ID 写成 custom:<id>",
     "cannot read the helpdesk's custom field list: {why}": "无法读取服务台的自定义字段列表：{why}",
     # run/labels.py: a dropdown's value read back
     "the API answered success, but reading the ticket back shows {field} = {now!r}, not {sent!r}: the value did "
@@ -1103,6 +1106,12 @@ MESSAGES: dict[str, str] = {
     "{problem} nor to {path} ({why}): each row's result is in the job's journal and the log only":
         "{problem}，也无法写到 {path}（{why}）：每行的结果只在任务日志（journal）和运行日志中",
     "dry run (nothing sent)": "试运行（未发送任何内容）",
+    "live": "正式运行",
+    "sandbox": "沙盒",
+    "in-process sandbox": "进程内沙盒",
+    "Plan": "计划",
+    "No undo sheet: this run changed no field and posted no comment, so there is nothing to undo":
+        "没有撤销表：本次运行没有改动任何字段，也没有发布评论，无需撤销",
     "yes": "是",
     "no": "否",
     "mode": "模式",

@@ -14,7 +14,7 @@ from batch_updater.plan.state import display
 from batch_updater.plan.undo import Undo
 from batch_updater.schema.sheet import Sheet
 from batch_updater.sheet.blocks import PLAN, Block, Look, named_apart
-from batch_updater.sheet.report import own_columns
+from batch_updater.sheet.report import SUMMARY_TITLE, own_columns
 from batch_updater.sheet.write import delimiter_for, display_width, new_workbook, write_delimited
 
 PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "skipped": "#DDEBF7", "missing": "#FFC7CE",
@@ -22,6 +22,7 @@ PLAN_COLOURS = {"change": "#FFEB9C", "no-op": "#C6EFCE", "skipped": "#DDEBF7", "
 PLAN_KINDS = tuple(PLAN_COLOURS)  # every kind a row's plan can be
 NEW_LOOK = Look(fill="#FFEB9C", bold=True)  # a value that would change: the new one, and the old struck through
 OLD_LOOK = Look(strike=True, color="#9C0006")
+PLAN_TITLE = N_("Plan")  # the plan file's sheets: named in the language in use (run reads the first sheet)
 COMMENT_NOTE = N_("These comments were posted and cannot be taken back through the Feishu API; "
                   "the undo sheet does not remove them.")
 
@@ -80,7 +81,7 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
             return
         book = new_workbook(tmp)
         try:
-            ws = book.add_worksheet("Plan")
+            ws = book.add_worksheet(tr(PLAN_TITLE))
             bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
             new_cell = book.add_format({"bg_color": NEW_LOOK.fill, "bold": True})
             old_cell = book.add_format({"font_color": OLD_LOOK.color, "font_strikeout": True})
@@ -97,7 +98,7 @@ def write_plan(path: Path, sheet: Sheet, checked: Sequence[TicketUpdate | list[F
                            else old_cell if j + 1 in marks else None)
                     ws.write_string(i, j, value, fmt)
             ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
-            info = book.add_worksheet("Summary")
+            info = book.add_worksheet(tr(SUMMARY_TITLE))
             info.set_column(0, 1, 40)
             for i, (key, value) in enumerate(settings.items()):
                 info.write_string(i, 0, str(key))

@@ -33,6 +33,7 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,12}(?:\.0*)?")  # more digits than any code o
 _TAG_SPLIT = re.compile(r"[,，;；、]")
 _LABEL_SPACE = re.compile(r"[\s_\-]+")
 
+ROW = N_("row")  # a problem of the whole row, said where a column's header would be
 LOST_DIGITS = N_(
     "Excel stored this id as a number and lost its last digits (a 19-digit id does not fit in a "
     "number cell); format the column as Text, type the ids again, and save. This row is not sent"
@@ -292,6 +293,7 @@ class RowValidator:
         self.body_names = registry.body_names
         self.maps = value_maps(columns, values)
         self.custom_fields, self.unchecked = columns.custom_fields, columns.unchecked is not None
+        self.id_header = next((name for _, name, _, kind, _ in self.plan if kind == "id"), "ticket_id")
 
     def __call__(self, row: Row) -> TicketUpdate | list[FieldError]:
         """Every error in the row, or its update with the exact JSON body."""
@@ -341,13 +343,14 @@ class RowValidator:
                                                                       fields=", ".join(repeated))))
             fields["customized_fields"] = custom
         if row.overflow:
-            errors.append(FieldError("row", "", tr(
+            errors.append(FieldError(tr(ROW), "", tr(
                 "{n} cell(s) beyond the last column ({cells}): a separator inside a cell needs quotes",
                 n=len(row.overflow), cells=", ".join(row.overflow)[:60])))
         for name, value in self.defaults.items():
             fields.setdefault(name, value)
         if not errors and not fields:
-            errors.append(FieldError("row", "", tr("nothing to change: fill at least one field besides ticket_id")))
+            errors.append(FieldError(tr(ROW), "", tr("nothing to change: fill at least one field besides {id_column}",
+                                                     id_column=self.id_header)))
         if errors:
             return errors
         # Exactly the given fields, in the API doc's order, never a null.

@@ -6,7 +6,9 @@ They are read only when the sheet may name a custom field by its display name: a
 `custom:<name>` column (which needs them: a run without the app's credentials stops before
 anything is sent; a dry run takes its cells as written and says their names were not checked), or
 a column the tool does not know (which may be one: looked up when the app's credentials are
-there). A sheet of ticket fields and numeric ids (`custom:6948728206392295444`) reads nothing."""
+there; without them it is kept in the report and not sent, like any column that is no field, and
+the warning naming it says a display name needs the credentials or `custom:<id>`).
+A sheet of ticket fields and numeric ids (`custom:6948728206392295444`) reads nothing."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from batch_updater.logs import warn
 from batch_updater.naming import option
 from batch_updater.paths import atomic_path, private_dir, state_dir
 from batch_updater.run.endpoints import endpoint_of
-from batch_updater.schema.columns import listed
+from batch_updater.schema.columns import UNKNOWN, listed
 from batch_updater.schema.custom import CustomFields
 from batch_updater.schema.labels import names_to_look_up, with_labels
 from batch_updater.schema.sheet import Sheet
@@ -66,31 +68,24 @@ def labelled(sheet: Sheet, options: RunOptions, env: Mapping[str, str], *, dry_r
     if unchecked and certain:
         warn(tr("custom fields named by their names were not checked ({names}): {why}; their cells are taken as "
                 "written", names=", ".join(certain[:10]), why=unchecked), on_warning)
-    filled = _filled(sheet, maybe) if fields is None else []
-    if filled:  # may be display names: never dropped quietly while the row says ok
-        said = maybe_fields(filled, unchecked or tr(NEEDS_APP))
-        if not dry_run:
-            raise UsageError(said)
-        warn(tr("{problem}; a run stops here, before sending", problem=said), on_warning)
     columns = with_labels(sheet.columns, fields, unchecked if certain else None)
+    if fields is None and maybe:  # may be display names: say why they are not recognised, never silently
+        said = tr(UNKNOWN, names="")
+        columns = replace(columns, warnings=(*(w for w in columns.warnings if not w.startswith(said)),
+                                             not_recognised(maybe, unchecked if _can_read(options, env) else None)))
     own = sheet.warnings[len(sheet.columns.warnings):]
     return replace(sheet, columns=columns, warnings=(*columns.warnings, *own))
 
 
-def maybe_fields(names: Sequence[str], why: str) -> str:
-    """Columns the tool does not know that may be custom fields named by their display names."""
-    what = (tr("not a ticket field, and it may be a custom field named by its display name") if len(names) == 1
-            else tr("not ticket fields, and they may be custom fields named by their display names"))
-    return tr("{names}: {what}, which cannot be checked: {why}. So that no change is dropped unseen: let the field "
-              "list be read, or name a custom field by its id (custom:<id>) and end the header of a column that is no "
-              "field with (not sent), as in `note (not sent)`", names=listed(list(names)), what=what, why=why)
-
-
-def _filled(sheet: Sheet, names: Sequence[str]) -> list[str]:
-    """Those of `names` (headers) whose column holds a value in some row."""
-    wanted = set(names)
-    at = [i for i, h in enumerate(sheet.columns.header) if h.strip() in wanted and i in sheet.columns.kept]
-    return [sheet.columns.header[i].strip() for i in at if any(r.cells[i].strip() for r in sheet.rows)]
+def not_recognised(names: Sequence[str], why: str | None) -> str:
+    """Columns the tool does not know, kept and not sent, that may be custom fields named by their
+    display names (`why`: the field list could not be read; None: no app credentials)."""
+    if why is None:
+        return tr("columns kept in the report but not sent (not a ticket field): {names}; a custom field's display "
+                  "name is recognised only with the app's credentials ({app_id} / {app_secret}), or written as "
+                  "custom:<id>", names=listed(list(names)), app_id=APP_CREDENTIALS[0], app_secret=APP_CREDENTIALS[1])
+    return tr("columns kept in the report but not sent (not a ticket field): {names}; a custom field's display "
+              "name is not recognised ({why}): write it as custom:<id>", names=listed(list(names)), why=why)
 
 
 def _cache_path(options: RunOptions, env: Mapping[str, str]) -> Path | None:

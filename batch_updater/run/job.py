@@ -50,6 +50,7 @@ class RunResult:
     job_id: str = ""
     undo_path: Path | None = None
     undo_comments_path: Path | None = None
+    no_undo: str | None = None  # --undo, and no undo sheet written: why
 
     read: ReadReport | None = None  # the tickets read first (--skip-unchanged, --undo)
     report_moved: str | None = None  # the report could not be written where asked: where it went instead
@@ -137,7 +138,10 @@ def run_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
                        retry_path=written.retry, retry_rows=written.retry_rows, unknown_path=written.unknown,
                        unknown_rows=written.unknown_rows, warnings=list(sheet.warnings), sheet=sheet, sent=sent,
                        resumed=resumed, job_id=jid, undo_path=written.undo, undo_comments_path=written.undo_comments,
-                       read=read, report_moved=moved, write_back_path=back_path, write_back_problem=back_problem,
+                       no_undo=tr(NOTHING_TO_UNDO) if options.undo and not options.dry_run and written.report
+                       and not (written.undo or written.undo_comments) and stopped_exit_code(read, sent) is None
+                       else None, read=read, report_moved=moved, write_back_path=back_path,
+                       write_back_problem=back_problem,
                        written_back=job.source.label if live_back is not None else None)
     if options.notify and not options.dry_run:
         from batch_updater.run.notifying import notify_run
@@ -209,7 +213,7 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
     options, sheet, started = job.options, job.sheet, job.started
     endpoint = job.send.endpoint if job.send is not None else None  # the API it talked to (None: a dry run)
     shown: dict[str, Any] = {
-        "mode": endpoint.mode if endpoint is not None else tr("dry run (nothing sent)"),
+        "mode": tr("dry run (nothing sent)") if endpoint is None else _said(MODES, endpoint.mode),
         "input": job.source.label,
         "sheet": sheet.sheet_name or "",
         "encoding": sheet.encoding or "",
@@ -219,7 +223,7 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
     }
     if sent is not None and endpoint is not None:
         shown.update({
-            "api": endpoint.label or sent.base_url,
+            "api": _said(API_LABELS, endpoint.label) or sent.base_url,
             "rate": options.rate, "concurrency": options.concurrency, "max attempts": options.max_attempts,
             "timeout (s)": options.timeout, "retry comments": tr("yes") if options.retry_comments else tr("no"),
             "wall time (s)": f"{sent.elapsed:.1f}",
@@ -229,6 +233,18 @@ def _settings(job: Job, sent: SendReport | None, resumed: int, jid: str) -> dict
         })
     return {tr(k): v for k, v in shown.items() if v != ""}  # each one of SETTINGS
 
+
+NOTHING_TO_UNDO = N_("No undo sheet: this run changed no field and posted no comment, so there is nothing to undo")
+
+
+# The run's mode and API as the report's Summary sheet says them (send/endpoint.py's words)
+MODES = {"live": N_("live"), "sandbox": N_("sandbox")}
+API_LABELS = {"in-process sandbox": N_("in-process sandbox")}
+
+
+def _said(words: Mapping[str, str], word: str | None) -> str | None:
+    """`word` in the language in use, when `words` has it."""
+    return tr(words[word]) if word in words else word
 
 # The report's Summary sheet's settings, labelled in the language in use
 SETTINGS = (

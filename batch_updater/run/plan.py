@@ -77,8 +77,8 @@ def plan_job(options: RunOptions, *, env: Mapping[str, str] | None = None,
     assert live.planned is not None and live.read is not None
     if job.report is not None:
         write_plan(job.report, job.sheet, job.checked, live.planned, {
-            "input": job.source.label, "mode": tr("plan (nothing sent)"),
-            "started_at": job.started.isoformat(timespec="seconds")})
+            tr("input"): job.source.label, tr("mode"): tr("plan (nothing sent)"),
+            tr("started_at"): job.started.isoformat(timespec="seconds")})  # labelled as the report's (run/job.py)
     block = plan_block(job.sheet, job.checked, live.planned)
     back_path, back_problem = write_back(back, job.sheet.rows, block, env, on_warning) if back else (None, None)
     if live_back is not None:

@@ -216,12 +216,18 @@ def _check_quotes(records: list[list[str]], sheet: Sheet, delimiter: str) -> Non
             if looks_like_rows:
                 name = ((sheet.columns.header[column].strip() or tr("no header")) if column < width
                         else tr("beyond the header"))
-                end = line + _breaks(cell.rstrip("\r\n"))
+                end, first = line + _breaks(cell.rstrip("\r\n")), line + looks_like_rows[0]
+                if first == end:
+                    raise InputError(tr(
+                        "line {line}: the quote that opens column {column} ({name}) runs on to line {end}, so line "
+                        "{end} was read into that one cell though it looks like a row of its own; close the quote on "
+                        "line {line}, and write a quote inside a cell as two (\"\")", line=line,
+                        column=column_letter(column), name=name, end=end))
                 raise InputError(tr(
                     "line {line}: the quote that opens column {column} ({name}) runs on to line {end}, so lines "
                     "{first}-{end} were read into that one cell though they look like rows of their own; close the "
                     "quote on line {line}, and write a quote inside a cell as two (\"\")", line=line,
-                    column=column_letter(column), name=name, end=end, first=line + looks_like_rows[0]))
+                    column=column_letter(column), name=name, end=end, first=first))
             line += breaks
 
 

@@ -26,6 +26,15 @@ def test_a_select_string():
     assert [v for k, v in f.query() if k == "status_list"] == ["5", "1"]
 
 
+def test_a_fields_column_names_name_its_filter_as_set_takes_them():
+    """Final trial #7: `--set 状态=已关闭` was accepted but `--select "状态=1"` refused."""
+    f = parse_select("状态=1 标签=vip 是否解决=已解决")
+    assert f == Filters(statuses=(1,), tags=("vip",), solved=2)
+    assert parse_select("tag_names=billing").tags == ("billing",)
+    with pytest.raises(UsageError, match="'优先级' is not a filter"):
+        parse_select("优先级=高")
+
+
 def test_labels_and_status_52_may_be_filtered():
     assert filters_from({"status": ["waiting for user", "52"]}).statuses == (5, 52)
 

@@ -146,3 +146,17 @@ def test_required_things(cells, message):
 def test_overflow_cells_are_an_error():
     errors = validate_row(Row(3, (ID, "51"), ("oops",)), resolve_columns(["ticket_id", "status"]))
     assert "beyond the last column (oops)" in str(errors[0])
+
+
+def test_a_whole_row_problem_is_said_in_the_language_in_use_naming_the_users_id_column():
+    """Final trial #2: `row: 没有要改的内容：除 ticket_id 外…` under --lang zh (the prefix English, and
+    the internal column named where the sheet said 工单ID)."""
+    from batch_updater.i18n import speaking
+
+    with speaking("zh"):
+        (nothing,) = check(["工单ID", "状态"], [ID, ""])
+        (beyond,) = validate_row(Row(3, (ID, "51"), ("oops",)), resolve_columns(["工单ID", "状态"]))
+    assert str(nothing) == "行: 没有要改的内容：除 工单ID 外至少填一个字段"
+    assert str(beyond).startswith("行: ") and "oops" in str(beyond)
+    (english,) = check(["ticket_id", "status"], [ID, ""])
+    assert str(english) == "row: nothing to change: fill at least one field besides ticket_id"

@@ -246,3 +246,21 @@ def test_a_state_folder_that_fills_up_mid_run_stops_it_as_ctrl_c_does_with_its_r
     assert set(results) <= {"ok", "not_attempted"}
     assert again.exit_code == 0, again.output
     assert all(posted[tid] == [f"note {i}"] for i, tid in enumerate(IDS)), posted  # each comment once
+
+
+def test_an_undo_run_that_changed_nothing_says_why_there_is_no_undo_sheet(tmp_path, monkeypatch):
+    """Final trial #4: --undo on a run whose rows set the values the tickets already had wrote no
+    undo sheet and said nothing about it."""
+    write_csv(tmp_path / "same.csv", [["ticket_id", "status"], [IDS[0], "2"], [IDS[1], "2"]])
+    write_csv(tmp_path / "new.csv", [["ticket_id", "status"], [IDS[2], "4"]])
+    monkeypatch.chdir(tmp_path)
+    with sandbox() as ts:
+        ts.call(lambda sb: [setattr(sb.tickets[t], "status", 2) for t in IDS[:2]])
+        runner = CliRunner(env=ts.env())
+        same = runner.invoke(cli, ["--lang", "zh", "run", "same.csv", "--rate", "500/s", "--undo", "--report", "s.csv"])
+        changed = runner.invoke(cli, ["run", "new.csv", "--rate", "500/s", "--undo", "--report", "n.csv"])
+    assert same.exit_code == 0, same.output
+    assert "没有撤销表：本次运行没有改动任何字段，也没有发布评论，无需撤销" in same.output
+    assert not (tmp_path / "s-undo.csv").exists()
+    assert changed.exit_code == 0 and (tmp_path / "n-undo.csv").exists()
+    assert "No undo sheet" not in changed.output and "Undo sheet" in changed.output

@@ -127,3 +127,26 @@ def test_a_chinese_report_fed_back_posts_no_comment_twice(tmp_path, monkeypatch)
         statuses = ts.call(lambda sb: sb.stats()["applied"])
     assert comments == ["说一次"]  # posted once, by the first run
     assert statuses >= 2
+
+
+def test_the_summary_says_the_runs_mode_in_chinese(tmp_path, monkeypatch):
+    """Final trial #3: the 汇总 sheet said `模式 | live` under --lang zh (the label Chinese, the value not)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path / "in.csv", [OWN, [IDS[0], "2", ""]])
+    config = SandboxConfig(ticket_ids=IDS, rates=UNLIMITED, get_rates=UNLIMITED)
+    with ThreadSandbox(config) as ts:
+        live = CliRunner(env=ts.env()).invoke(cli, ["--lang", "zh", "run", "in.csv", "--rate", "500/s",
+                                                    "--report", "live.xlsx"])
+    sandbox = CliRunner().invoke(cli, ["--lang", "zh", "run", "in.csv", "--sandbox", "--report", "sandbox.xlsx"])
+    english = CliRunner().invoke(cli, ["run", "in.csv", "--sandbox", "--report", "en.xlsx"])
+    assert (live.exit_code, sandbox.exit_code, english.exit_code) == (0, 0, 0), live.output + sandbox.output
+
+    def settings(name, sheet):
+        rows = openpyxl.load_workbook(tmp_path / name)[sheet].iter_rows(max_col=2, values_only=True)
+        return dict(r for r in rows if r[0])
+    assert settings("live.xlsx", "汇总")["模式"] == "正式运行"
+    assert settings("sandbox.xlsx", "汇总")["模式"] == "沙盒"
+    assert settings("sandbox.xlsx", "汇总")["API"] == "进程内沙盒"
+    assert settings("en.xlsx", "Summary")["mode"] == "sandbox"
+    assert settings("en.xlsx", "Summary")["api"] == "in-process sandbox"

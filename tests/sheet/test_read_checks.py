@@ -75,6 +75,18 @@ def test_an_unclosed_quote_running_to_the_end_is_refused():
         read_text(io.BytesIO(data))
 
 
+def test_an_unclosed_quote_swallowing_one_line_names_that_line_once_in_both_languages():
+    """Final trial #13: `第 3-3 行` (and `lines 3-3`) for a single line swallowed."""
+    from batch_updater.i18n import speaking
+
+    data = f'ticket_id,comment\n{IDS[0]},"never closed\n{IDS[1]},second\n'.encode()
+    with pytest.raises(InputError, match="so line 3 was read into that one cell though it looks like a row of its own"):
+        read_text(io.BytesIO(data))
+    with speaking("zh"), pytest.raises(InputError) as zh:
+        read_text(io.BytesIO(data))
+    assert "所以第 3 行被读进了这一个单元格" in str(zh.value) and "3-3" not in str(zh.value)
+
+
 def test_a_quoted_comment_of_several_lines_is_still_one_cell():
     comment = "Line one, with a comma\r\n42, the answer\r\nCall 400-800-1234"
     data = f'ticket_id,status,comment\r\n{IDS[0]},51,"{comment}"\r\n{IDS[1]},2,x\r\n'.encode()
