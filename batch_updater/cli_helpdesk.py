@@ -12,7 +12,8 @@ from typing import Any, NoReturn
 
 import click
 
-from batch_updater.cli import _Front, _warn, given_flags, lang_option, print_result
+from batch_updater.cli import _Front, given_flags, lang_option
+from batch_updater.cli_print import _warn, print_result
 from batch_updater.helpdesk.export import ExportOptions, export_tickets, ids_in
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection

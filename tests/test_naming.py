@@ -75,7 +75,7 @@ def test_a_report_s_place_is_a_typed_error_with_its_path(tmp_path):
     assert str(raised.value).startswith(f"report {tmp_path / 'out.pdf'}: use a .xlsx")
 
 
-FRONT_ENDS = ("cli.py", "cli_helpdesk.py", "console/", "sandbox/cli.py", "naming.py")  # they name their own controls, flags among them
+FRONT_ENDS = ("cli.py", "cli_print.py", "cli_helpdesk.py", "console/", "sandbox/cli.py", "naming.py")  # they name their own controls, flags among them
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 
 
