@@ -40,7 +40,7 @@ def test_a_stopped_job_is_red():
 
 
 def test_targets_are_read_and_a_webhook_token_is_never_echoed():
-    targets = parse_notify(["chat:oc_123", "user:lead@example.com", "user:ou_42", "webhook:https://open.feishu.cn/"
+    targets = parse_notify(["chat:oc_123", "user:lead@example.com", "user:ou_42", "webhook:https://bot.example.invalid/"
                             "open-apis/bot/v2/hook/SECRET-TOKEN", "chat:oc_123"])
     assert [t.receive_id_type for t in targets[:3]] == ["chat_id", "email", "open_id"] and len(targets) == 4
     assert "SECRET-TOKEN" not in targets[3].label

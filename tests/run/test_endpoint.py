@@ -16,6 +16,9 @@ from batch_updater.sandbox import Sandbox, SandboxConfig
 from batch_updater.send.endpoint import feishu_endpoint
 from batch_updater.send.pool import SendOptions
 from batch_updater.send.session import READ_RATE, SendSettings, check_ready, open_endpoint, read_on
+from batch_updater.sources.links import APIS
+
+LARK = APIS[True]  # an origin as written, never called: nothing here sends
 
 TICKET = "6945345902185807891"
 
@@ -29,9 +32,9 @@ def test_the_sandbox_endpoint_keeps_nothing_and_brings_its_own_credentials():
 
 
 def test_a_feishu_endpoint_keeps_its_jobs_and_rate_and_refreshes_user_tokens():
-    endpoint = endpoint_of(RunOptions(input=Path("in.csv"), base_url="https://open.larksuite.com"))
-    assert endpoint == feishu_endpoint("https://open.larksuite.com")
-    assert (endpoint.mode, endpoint.label, endpoint.base_url) == ("live", None, "https://open.larksuite.com")
+    endpoint = endpoint_of(RunOptions(input=Path("in.csv"), base_url=LARK))
+    assert endpoint == feishu_endpoint(LARK)
+    assert (endpoint.mode, endpoint.label, endpoint.base_url) == ("live", None, LARK)
     assert endpoint.persistent and endpoint.learns_rate and endpoint.refreshes_user_token and endpoint.from_env
     with pytest.raises(UsageError):  # its credentials come from the environment: none there
         check_ready(SendSettings(READ_RATE, SendOptions(), endpoint=endpoint), {})

@@ -6,12 +6,15 @@ with Feishu's API."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from batch_updater import RunOptions, run_job
 from batch_updater.cli import cli
 from batch_updater.errors import CredentialsRefused, InputError, UsageError
 from batch_updater.sandbox import SandboxConfig
+from batch_updater.sources.links import APIS
 from tests.support.links import IDS, NUMBER, TEXT, UNLIMITED, _quick_backoff, base_link, field  # noqa: F401
 from tests.support.send_harness import ThreadSandbox
 
@@ -253,11 +256,11 @@ def test_an_unknown_base_or_table_says_so_and_to_check_the_link(tmp_path):
 
 def test_a_lark_link_with_feishus_api_is_refused_before_anything_is_read():
     link = "https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ"
-    with pytest.raises(UsageError, match="FEISHU_BASE_URL=https://open.larksuite.com") as e:
+    with pytest.raises(UsageError, match="FEISHU_BASE_URL=" + re.escape(APIS[True])) as e:
         run_job(RunOptions(input=link, dry_run=True), env={})  # no FEISHU_BASE_URL: Feishu's API
     with pytest.raises(UsageError, match="a Feishu link"):
         run_job(RunOptions(input="https://acme.feishu.cn/sheets/shtcnAbCd1234", dry_run=True,
-                           base_url="https://open.larksuite.com"), env={})
+                           base_url=APIS[True]), env={})
     assert "Lark" in str(e.value) and e.value.option == "base_url"
 
 

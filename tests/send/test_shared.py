@@ -13,6 +13,7 @@ from batch_updater.errors import UsageError
 from batch_updater.send.pacing import PaceController, parse_rate
 from batch_updater.send.shared import Budget, LimiterSpec, SharedPacer, budget_key, parse_limiter
 from batch_updater.send.slots import FileSlots
+from batch_updater.sources.links import APIS
 from tests.support.redis_server import redis_server
 
 
@@ -140,14 +141,14 @@ def test_the_limiter_setting_is_checked_without_echoing_a_password():
 
 def test_one_budget_per_app_api_and_helpdesk():
     env = {"FEISHU_APP_ID": "cli_a"}
-    key = budget_key("https://open.feishu.cn", "123", env)
+    key = budget_key(APIS[False], "123", env)
     assert key == budget_key("https://OPEN.feishu.cn/", "123", env)
-    assert key != budget_key("https://open.larksuite.com", "123", env)
-    assert key != budget_key("https://open.feishu.cn", "124", env)
-    assert key != budget_key("https://open.feishu.cn", "123", {"FEISHU_APP_ID": "cli_b"})
+    assert key != budget_key(APIS[True], "123", env)
+    assert key != budget_key(APIS[False], "124", env)
+    assert key != budget_key(APIS[False], "123", {"FEISHU_APP_ID": "cli_b"})
     token = {"FEISHU_USER_ACCESS_TOKEN": "u-secret"}
-    assert budget_key("https://open.feishu.cn", "123", token) != key and "u-secret" not in budget_key(
-        "https://open.feishu.cn", "123", token)
+    assert budget_key(APIS[False], "123", token) != key and "u-secret" not in budget_key(
+        APIS[False], "123", token)
 
 
 async def test_a_redis_that_cannot_be_reached_stops_the_run_before_sending(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from batch_updater.errors import UsageError
-from batch_updater.sources.links import Link, check_api, identity_of, is_link, parse_link
+from batch_updater.sources.links import APIS, Link, check_api, identity_of, is_link, parse_link
 
 
 @pytest.mark.parametrize("text, want", [
@@ -66,9 +66,9 @@ def test_a_host_alone_is_a_link_that_names_nothing():
 
 
 @pytest.mark.parametrize("text, origin, refused", [
-    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", "https://open.feishu.cn", "is a Lark link"),
-    ("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ", "https://open.larksuite.com", "is a Feishu link"),
-    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", "https://open.larksuite.com", None),
+    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", APIS[False], "is a Lark link"),
+    ("https://acme.feishu.cn/base/bascnAbCd1234?table=tblXyZ", APIS[True], "is a Feishu link"),
+    ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", APIS[True], None),
     ("https://acme.larksuite.com/base/bascnAbCd1234?table=tblXyZ", "http://127.0.0.1:8791", None),  # a sandbox
     ("https://acme.feishu.cn/sheets/shtcnAbCd1234", "https://proxy.example.com", None),
 ])
