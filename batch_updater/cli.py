@@ -214,6 +214,17 @@ def _options(front: _Front, config_path: Path | None, flags: dict[str, Any]) -> 
     return config, front.call(options_from, config, **given_flags(flags))
 
 
+def start_logging(front: _Front, config: JobConfig | None, env: dict[str, str], log_format: str | None,
+                  log_file: Path | None) -> logging.Handler | None:
+    """The run's log (a flag, else the job file's, else text), secrets masked; JSON on stderr (no
+    --log-file) leaves stderr to the log: the front end then reports an error as an event only."""
+    log_format = log_format or (config.log_format if config else None) or "text"
+    log_file = log_file or (config.log_file if config else None)
+    front.json_stderr = log_format == "json" and log_file is None
+    return front.call(setup_logging, log_format, log_file, sys.stderr if front.json_stderr else None,
+                      secret_values(env))
+
+
 def given_flags(flags: dict[str, Any]) -> dict[str, Any]:
     """The flags given: an unset flag (False, or an empty repeatable one) leaves the job file's value;
     --no-write-back is a False that was given; a repeatable flag's values as a list."""
@@ -254,11 +265,7 @@ def run(config_path: Path | None, log_format: str | None, log_file: Path | None,
     front = _Front()
     config, options = _options(front, config_path, flags)
     env = credential_env(config, os.environ) if config else dict(os.environ)
-    log_format = log_format or (config.log_format if config else None) or "text"
-    log_file = log_file or (config.log_file if config else None)
-    front.json_stderr = log_format == "json" and log_file is None
-    handler = front.call(setup_logging, log_format, log_file, sys.stderr if front.json_stderr else None,
-                         secret_values(env))
+    handler = start_logging(front, config, env, log_format, log_file)
     try:
         with ProgressDisplay(quiet=front.json_stderr) as progress:
             result = front.call(run_job, options, env=env, on_progress=progress,

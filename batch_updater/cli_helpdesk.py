@@ -12,15 +12,15 @@ from typing import Any, NoReturn
 
 import click
 
-from batch_updater.cli import _Front, given_flags, lang_option
+from batch_updater.cli import _Front, given_flags, lang_option, start_logging
 from batch_updater.cli_print import _warn, print_result
 from batch_updater.helpdesk.export import ExportOptions, export_tickets, ids_in
 from batch_updater.helpdesk.filters import filters_from, parse_select
 from batch_updater.helpdesk.select import Selection, SelectionSheet, parse_sets, plan_selection, run_selection
 from batch_updater.i18n import tr
-from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from, secret_values
+from batch_updater.jobs.config import JobConfig, credential_env, load_config, options_from
 from batch_updater.jobs.options import RunOptions
-from batch_updater.logs import close_logging, setup_logging
+from batch_updater.logs import close_logging
 from batch_updater.progress import ProgressDisplay
 from batch_updater.sources.links import is_link
 
@@ -137,11 +137,7 @@ def run_select(config_path: Path | None, log_format: str | None, log_file: Path 
     config, options = _job(front, config_path, flags)
     selection = _selection(front, config, select, sets, comment)
     env = credential_env(config, os.environ) if config else dict(os.environ)
-    log_format = log_format or (config.log_format if config else None) or "text"
-    log_file = log_file or (config.log_file if config else None)
-    front.json_stderr = log_format == "json" and log_file is None
-    handler = front.call(setup_logging, log_format, log_file, sys.stderr if front.json_stderr else None,
-                         secret_values(env))
+    handler = start_logging(front, config, env, log_format, log_file)
     try:
         with ProgressDisplay(quiet=front.json_stderr) as progress:
             picked, result = front.call(run_selection, options, selection, env=env, confirm=_ask(yes, selection),
