@@ -13,8 +13,9 @@ to write serially per document).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -140,21 +141,28 @@ def add_docs_routes(app: web.Application, core: SandboxCore) -> None:
         table.fields.append(made)
         return _ok({"field": made.as_json()})
 
-    async def batch_update(request: web.Request) -> web.Response:
-        base = docs.base(request.match_info["app_token"])
-        table = base.table(request.match_info["table_id"])
+    @contextlib.contextmanager
+    def _one_writer(base: Any) -> Iterator[None]:
+        """A write to a base: refused when the app may not write it, or while another write to it
+        goes on (one writer per base, §9.4: counted as an overlapping write)."""
         if base.access != "full":
             raise bt.Refused(bt.READ_ONLY if base.access == "read_only" else bt.HIDDEN)
-        if base.writing:  # one writer per base (§9.4)
+        if base.writing:
             docs.stats.overlapping_writes += 1
             raise bt.Refused(bt.WRITE_CONFLICT)
         base.writing += 1
         try:
+            yield
+        finally:
+            base.writing -= 1
+
+    async def batch_update(request: web.Request) -> web.Response:
+        base = docs.base(request.match_info["app_token"])
+        table = base.table(request.match_info["table_id"])
+        with _one_writer(base):
             checked = bt.check_batch(table, (await _body(request)).get("records"))
             await core.pause(docs.write_s)
             bt.apply_batch(table, checked)
-        finally:
-            base.writing -= 1
         docs.stats.writes_applied += 1
         docs.stats.records_written += len(checked)
         docs.stats.write_times.append(docs.clock())
@@ -166,18 +174,10 @@ def add_docs_routes(app: web.Application, core: SandboxCore) -> None:
         known, so a client must not count on it)."""
         base = docs.base(request.match_info["app_token"])
         table = base.table(request.match_info["table_id"])
-        if base.access != "full":
-            raise bt.Refused(bt.READ_ONLY if base.access == "read_only" else bt.HIDDEN)
-        if base.writing:  # one writer per base (§9.4)
-            docs.stats.overlapping_writes += 1
-            raise bt.Refused(bt.WRITE_CONFLICT)
-        base.writing += 1
-        try:
+        with _one_writer(base):
             checked = bt.check_create(table, (await _body(request)).get("records"))
             await core.pause(docs.write_s)
             made = [bt.add_record(docs.ids, table, values) for values in checked]
-        finally:
-            base.writing -= 1
         docs.stats.writes_applied += 1
         docs.stats.records_created += len(made)
         docs.stats.write_times.append(docs.clock())
